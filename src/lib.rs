@@ -1,0 +1,16 @@
+//! StreamLab: a deterministic simulator of DynamoDB tables, DynamoDB Streams and Lambda event
+//! source mappings. Everything here but `web` is plain Rust with no web dependency.
+
+pub mod error;
+pub mod number;
+pub mod value;
+pub mod expr;
+pub mod table;
+pub mod stream;
+pub mod engine;
+pub mod scenario;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,390 @@
+//! DynamoDB numbers: exact decimals of at most 38 significant digits, magnitude between
+//! 1E-130 and 9.99..E+125, stored in canonical form (so `1.50` equals `1.5`).
+
+use crate::error::{AwsError, Result};
+use std::cmp::Ordering;
+use std::fmt;
+
+/// value = sign × 0.d₁d₂…dₙ × 10^exp, with d₁ ≠ 0 and dₙ ≠ 0; zero has no digits.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Number {
+    neg: bool,
+    digits: Box<[u8]>,
+    exp: i32,
+}
+
+const MAX_DIGITS: usize = 38;
+const MAX_EXP: i32 = 126; // 0.d × 10^126 < 1E126
+const MIN_EXP: i32 = -129; // 0.1 × 10^-129 = 1E-130
+
+fn not_numeric(s: &str) -> AwsError {
+    if s.is_empty() {
+        AwsError::validation("The parameter cannot be converted to a numeric value")
+    } else {
+        AwsError::validation(format!("The parameter cannot be converted to a numeric value: {s}"))
+    }
+}
+
+impl Number {
+    pub fn zero() -> Number {
+        Number { neg: false, digits: Box::new([]), exp: 0 }
+    }
+
+    /// Parses the AWS wire form (`"-12.5"`, `"1E3"`, `"0025.50"`), validating digits and range.
+    pub fn parse(s: &str) -> Result<Number> {
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        let mut neg = false;
+        if i < bytes.len() && (bytes[i] == b'+' || bytes[i] == b'-') {
+            neg = bytes[i] == b'-';
+            i += 1;
+        }
+        let mut mantissa: Vec<u8> = Vec::new();
+        let mut int_len: i64 = 0;
+        let mut seen_point = false;
+        let mut any_digit = false;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'0'..=b'9' => {
+                    any_digit = true;
+                    mantissa.push(bytes[i] - b'0');
+                    if !seen_point {
+                        int_len += 1;
+                    }
+                }
+                b'.' if !seen_point => seen_point = true,
+                _ => break,
+            }
+            i += 1;
+        }
+        if !any_digit {
+            return Err(not_numeric(s));
+        }
+        let mut e: i64 = 0;
+        if i < bytes.len() {
+            if bytes[i] != b'e' && bytes[i] != b'E' {
+                return Err(not_numeric(s));
+            }
+            i += 1;
+            let mut eneg = false;
+            if i < bytes.len() && (bytes[i] == b'+' || bytes[i] == b'-') {
+                eneg = bytes[i] == b'-';
+                i += 1;
+            }
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                e = (e * 10 + i64::from(bytes[i] - b'0')).min(1_000_000_000);
+                i += 1;
+            }
+            if i == start || i != bytes.len() {
+                return Err(not_numeric(s));
+            }
+            if eneg {
+                e = -e;
+            }
+        }
+        Number::from_parts(neg, mantissa, int_len + e)
+    }
+
+    /// Normalises `sign × 0.<digits> × 10^exp` and checks precision and range.
+    fn from_parts(neg: bool, mut digits: Vec<u8>, mut exp: i64) -> Result<Number> {
+        let lead = digits.iter().take_while(|d| **d == 0).count();
+        digits.drain(..lead);
+        exp -= lead as i64;
+        while digits.last() == Some(&0) {
+            digits.pop();
+        }
+        if digits.is_empty() {
+            return Ok(Number::zero());
+        }
+        if digits.len() > MAX_DIGITS {
+            return Err(AwsError::validation(
+                "Attempting to store more than 38 significant digits in a Number",
+            ));
+        }
+        if exp > i64::from(MAX_EXP) {
+            return Err(AwsError::validation(
+                "Number overflow. Attempting to store a number with magnitude larger than supported range",
+            ));
+        }
+        if exp < i64::from(MIN_EXP) {
+            return Err(AwsError::validation(
+                "Number underflow. Attempting to store a number with magnitude smaller than supported range",
+            ));
+        }
+        Ok(Number { neg, digits: digits.into_boxed_slice(), exp: exp as i32 })
+    }
+
+    pub fn from_i64(v: i64) -> Number {
+        // Any i64 has at most 19 digits: always valid.
+        Number::parse(&v.to_string()).unwrap_or_else(|_| Number::zero())
+    }
+
+    /// The nearest DynamoDB number to a float (rounded to 15 significant digits), if finite.
+    pub fn from_f64(v: f64) -> Option<Number> {
+        if !v.is_finite() {
+            return None;
+        }
+        Number::parse(&format!("{v:.14e}")).ok()
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.digits.is_empty()
+    }
+
+    pub fn is_negative(&self) -> bool {
+        self.neg
+    }
+
+    pub fn significant_digits(&self) -> usize {
+        self.digits.len()
+    }
+
+    pub fn to_f64(&self) -> f64 {
+        self.to_string().parse().unwrap_or(0.0)
+    }
+
+    /// The value as an integer, if it is one and fits.
+    pub fn to_i64(&self) -> Option<i64> {
+        if self.is_zero() {
+            return Some(0);
+        }
+        if self.exp < self.digits.len() as i32 || self.exp > 19 {
+            return None;
+        }
+        self.to_string().parse().ok()
+    }
+
+    /// Size in bytes by DynamoDB's item-size rules.
+    pub fn size_bytes(&self) -> usize {
+        if self.is_zero() {
+            return 1;
+        }
+        let n = self.digits.len();
+        let power = self.exp - 1; // power of ten of the first digit
+        let mut size = 1 + n.div_ceil(2);
+        if n % 2 == 0 && power.rem_euclid(2) == 0 {
+            size += 1;
+        }
+        if self.neg {
+            size += 1;
+        }
+        size
+    }
+
+    pub fn negated(&self) -> Number {
+        if self.is_zero() {
+            return self.clone();
+        }
+        Number { neg: !self.neg, ..self.clone() }
+    }
+
+    pub fn add(&self, other: &Number) -> Result<Number> {
+        if self.is_zero() {
+            return Ok(other.clone());
+        }
+        if other.is_zero() {
+            return Ok(self.clone());
+        }
+        // Both as integers scaled by 10^low.
+        let low_a = self.exp - self.digits.len() as i32;
+        let low_b = other.exp - other.digits.len() as i32;
+        let low = low_a.min(low_b);
+        let scaled = |n: &Number, l: i32| -> Vec<u8> {
+            let mut v = n.digits.to_vec();
+            v.extend(std::iter::repeat_n(0u8, (l - low) as usize));
+            v
+        };
+        let a = scaled(self, low_a);
+        let b = scaled(other, low_b);
+        let (neg, mag) = if self.neg == other.neg {
+            (self.neg, add_mag(&a, &b))
+        } else {
+            match cmp_mag(&a, &b) {
+                Ordering::Equal => return Ok(Number::zero()),
+                Ordering::Greater => (self.neg, sub_mag(&a, &b)),
+                Ordering::Less => (other.neg, sub_mag(&b, &a)),
+            }
+        };
+        let len = mag.len() as i64;
+        Number::from_parts(neg, mag, len + i64::from(low))
+    }
+
+    pub fn sub(&self, other: &Number) -> Result<Number> {
+        self.add(&other.negated())
+    }
+
+    fn cmp_abs(&self, other: &Number) -> Ordering {
+        match (self.is_zero(), other.is_zero()) {
+            (true, true) => return Ordering::Equal,
+            (true, false) => return Ordering::Less,
+            (false, true) => return Ordering::Greater,
+            _ => {}
+        }
+        self.exp.cmp(&other.exp).then_with(|| self.digits.cmp(&other.digits))
+    }
+}
+
+/// Magnitudes as most-significant-first digit vectors.
+fn cmp_mag(a: &[u8], b: &[u8]) -> Ordering {
+    let a = strip_leading(a);
+    let b = strip_leading(b);
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+}
+
+fn strip_leading(a: &[u8]) -> &[u8] {
+    let lead = a.iter().take_while(|d| **d == 0).count();
+    &a[lead..]
+}
+
+fn add_mag(a: &[u8], b: &[u8]) -> Vec<u8> {
+    let n = a.len().max(b.len());
+    let mut out = vec![0u8; n + 1];
+    let mut carry = 0u8;
+    for i in 0..n {
+        let da = if i < a.len() { a[a.len() - 1 - i] } else { 0 };
+        let db = if i < b.len() { b[b.len() - 1 - i] } else { 0 };
+        let s = da + db + carry;
+        out[n - i] = s % 10;
+        carry = s / 10;
+    }
+    out[0] = carry;
+    out
+}
+
+/// a - b for a >= b.
+fn sub_mag(a: &[u8], b: &[u8]) -> Vec<u8> {
+    let mut out = vec![0u8; a.len()];
+    let mut borrow = 0i8;
+    for i in 0..a.len() {
+        let da = a[a.len() - 1 - i] as i8;
+        let db = if i < b.len() { b[b.len() - 1 - i] as i8 } else { 0 };
+        let mut d = da - db - borrow;
+        borrow = 0;
+        if d < 0 {
+            d += 10;
+            borrow = 1;
+        }
+        out[a.len() - 1 - i] = d as u8;
+    }
+    out
+}
+
+impl Ord for Number {
+    fn cmp(&self, other: &Number) -> Ordering {
+        match (self.neg, other.neg) {
+            (false, true) => Ordering::Greater,
+            (true, false) => Ordering::Less,
+            (false, false) => self.cmp_abs(other),
+            (true, true) => other.cmp_abs(self),
+        }
+    }
+}
+
+impl PartialOrd for Number {
+    fn partial_cmp(&self, other: &Number) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Number {
+    /// Canonical plain-decimal form, as DynamoDB returns numbers.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_zero() {
+            return f.write_str("0");
+        }
+        let mut s = String::with_capacity(self.digits.len() + 4);
+        if self.neg {
+            s.push('-');
+        }
+        let n = self.digits.len() as i32;
+        let digit = |d: &u8| char::from(b'0' + d);
+        if self.exp <= 0 {
+            s.push_str("0.");
+            s.extend(std::iter::repeat_n('0', (-self.exp) as usize));
+            s.extend(self.digits.iter().map(digit));
+        } else if self.exp >= n {
+            s.extend(self.digits.iter().map(digit));
+            s.extend(std::iter::repeat_n('0', (self.exp - n) as usize));
+        } else {
+            let (int, frac) = self.digits.split_at(self.exp as usize);
+            s.extend(int.iter().map(digit));
+            s.push('.');
+            s.extend(frac.iter().map(digit));
+        }
+        f.write_str(&s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> Number {
+        Number::parse(s).unwrap()
+    }
+
+    #[test]
+    fn canonical_forms_trim_zeros_and_expand_exponents() {
+        assert_eq!(n("0025.50").to_string(), "25.5");
+        assert_eq!(n("1.50"), n("1.5"));
+        assert_eq!(n("1E3").to_string(), "1000");
+        assert_eq!(n("1.5e-3").to_string(), "0.0015");
+        assert_eq!(n("-0").to_string(), "0");
+        assert_eq!(n("+7").to_string(), "7");
+        assert_eq!(n(".5").to_string(), "0.5");
+        assert_eq!(n("100").to_string(), "100");
+    }
+
+    #[test]
+    fn rejects_non_numbers_with_aws_message() {
+        let e = Number::parse("abc").unwrap_err();
+        assert_eq!(e.message, "The parameter cannot be converted to a numeric value: abc");
+        assert_eq!(Number::parse("").unwrap_err().message, "The parameter cannot be converted to a numeric value");
+        for bad in ["1e", "--1", "1.2.3", " 1", "1 ", "e5", ".", "0x10", "NaN", "Infinity"] {
+            assert!(Number::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn precision_and_range_limits() {
+        assert!(Number::parse(&"1".repeat(38)).is_ok());
+        assert_eq!(
+            Number::parse(&"1".repeat(39)).unwrap_err().message,
+            "Attempting to store more than 38 significant digits in a Number"
+        );
+        // Trailing zeros are not significant.
+        assert!(Number::parse(&format!("1{}", "0".repeat(50))).is_ok());
+        assert!(Number::parse("9.9999999999999999999999999999999999999E+125").is_ok());
+        assert!(Number::parse("1E126").unwrap_err().message.starts_with("Number overflow"));
+        assert!(Number::parse("1E-130").is_ok());
+        assert!(Number::parse("-1E-130").is_ok());
+        assert!(Number::parse("9E-131").unwrap_err().message.starts_with("Number underflow"));
+        assert!(Number::parse("1E999999999999999999999").unwrap_err().message.starts_with("Number overflow"));
+    }
+
+    #[test]
+    fn ordering_is_numeric() {
+        let mut v = vec![n("10"), n("-2.5"), n("0"), n("9.99"), n("-10"), n("0.001")];
+        v.sort();
+        let s: Vec<String> = v.iter().map(|x| x.to_string()).collect();
+        assert_eq!(s, ["-10", "-2.5", "0", "0.001", "9.99", "10"]);
+    }
+
+    #[test]
+    fn exact_addition_and_subtraction() {
+        assert_eq!(n("0.1").add(&n("0.2")).unwrap().to_string(), "0.3");
+        assert_eq!(n("5").sub(&n("7")).unwrap().to_string(), "-2");
+        assert_eq!(n("1E20").add(&n("1")).unwrap().to_string(), "100000000000000000001");
+        assert_eq!(n("2.5").add(&n("-2.5")).unwrap().to_string(), "0");
+        assert_eq!(n("99").add(&n("1")).unwrap().to_string(), "100");
+        assert!(n("1E125").add(&n("1")).is_err(), "more than 38 digits");
+    }
+
+    #[test]
+    fn sizes_follow_the_dynamodb_rule() {
+        for (s, size) in [("42", 2), ("101", 3), ("25.5", 3), ("1.2", 3), ("-7", 3), ("1000", 2), ("0", 1)] {
+            assert_eq!(n(s).size_bytes(), size, "{s}");
+        }
+    }
+}

@@ -1,0 +1,350 @@
+//! AttributeValues in the AWS JSON encoding, validated as DynamoDB validates them.
+
+use crate::error::{AwsError, Result};
+use crate::number::Number;
+use base64::Engine as _;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// An item: attribute name to value. Attribute order is not significant; a BTreeMap makes every
+/// rendering deterministic.
+pub type Item = BTreeMap<String, AttributeValue>;
+
+/// One DynamoDB value. Sets are kept sorted and without duplicates, so two sets are equal
+/// exactly when they hold the same members.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AttributeValue {
+    S(String),
+    N(Number),
+    B(Vec<u8>),
+    Bool(bool),
+    Null,
+    M(Item),
+    L(Vec<AttributeValue>),
+    SS(Vec<String>),
+    NS(Vec<Number>),
+    BS(Vec<Vec<u8>>),
+}
+
+pub const MAX_DEPTH: usize = 32;
+pub const MAX_ITEM_SIZE: usize = 409_600;
+
+pub fn b64_encode(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+pub fn b64_decode(s: &str) -> Result<Vec<u8>> {
+    base64::engine::general_purpose::STANDARD
+        .decode(s)
+        .map_err(|_| AwsError::serialization(format!("Base64 encoded length is expected a multiple of 4 bytes but found: {}", s.len())))
+}
+
+fn type_mismatch(expected: &str) -> AwsError {
+    AwsError::serialization(format!("Unexpected value type in payload: expected {expected}"))
+}
+
+impl AttributeValue {
+    /// The type descriptor: `S`, `N`, `B`, `BOOL`, `NULL`, `M`, `L`, `SS`, `NS`, `BS`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            AttributeValue::S(_) => "S",
+            AttributeValue::N(_) => "N",
+            AttributeValue::B(_) => "B",
+            AttributeValue::Bool(_) => "BOOL",
+            AttributeValue::Null => "NULL",
+            AttributeValue::M(_) => "M",
+            AttributeValue::L(_) => "L",
+            AttributeValue::SS(_) => "SS",
+            AttributeValue::NS(_) => "NS",
+            AttributeValue::BS(_) => "BS",
+        }
+    }
+
+    /// Parses one AttributeValue from the AWS JSON encoding (`{"S": "x"}`), validating it.
+    pub fn from_json(v: &Value) -> Result<AttributeValue> {
+        Self::parse_at(v, 1)
+    }
+
+    fn parse_at(v: &Value, depth: usize) -> Result<AttributeValue> {
+        if depth > MAX_DEPTH {
+            return Err(AwsError::validation("Nesting Levels have exceeded supported limits"));
+        }
+        let obj = v.as_object().ok_or_else(|| type_mismatch("an AttributeValue object"))?;
+        // Members set to null are treated as absent, as the AWS JSON protocol does.
+        let mut set: Vec<(&String, &Value)> = obj.iter().filter(|(_, v)| !v.is_null()).collect();
+        if set.is_empty() {
+            return Err(AwsError::validation(
+                "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes",
+            ));
+        }
+        if set.len() > 1 {
+            return Err(AwsError::validation(
+                "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes",
+            ));
+        }
+        let (tag, val) = set.pop().expect("one member");
+        let as_str = |v: &Value| -> Result<String> {
+            v.as_str().map(str::to_string).ok_or_else(|| type_mismatch("a string"))
+        };
+        let as_list = |v: &Value| -> Result<Vec<Value>> {
+            v.as_array().cloned().ok_or_else(|| type_mismatch("a list"))
+        };
+        Ok(match tag.as_str() {
+            "S" => AttributeValue::S(as_str(val)?),
+            "N" => AttributeValue::N(Number::parse(&as_str(val)?)?),
+            "B" => AttributeValue::B(b64_decode(&as_str(val)?)?),
+            "BOOL" => AttributeValue::Bool(val.as_bool().ok_or_else(|| type_mismatch("a boolean"))?),
+            "NULL" => {
+                if val.as_bool() != Some(true) {
+                    return Err(AwsError::invalid_values(
+                        "Null attribute value types must have the value of true",
+                    ));
+                }
+                AttributeValue::Null
+            }
+            "M" => {
+                let m = val.as_object().ok_or_else(|| type_mismatch("a map"))?;
+                let mut item = Item::new();
+                for (k, v) in m {
+                    item.insert(k.clone(), Self::parse_at(v, depth + 1)?);
+                }
+                AttributeValue::M(item)
+            }
+            "L" => {
+                let list = as_list(val)?;
+                let mut out = Vec::with_capacity(list.len());
+                for v in &list {
+                    out.push(Self::parse_at(v, depth + 1)?);
+                }
+                AttributeValue::L(out)
+            }
+            "SS" => {
+                let raw: Vec<String> = as_list(val)?.iter().map(as_str).collect::<Result<_>>()?;
+                if raw.is_empty() {
+                    return Err(AwsError::invalid_values("An string set  may not be empty"));
+                }
+                let mut sorted = raw.clone();
+                sorted.sort();
+                sorted.dedup();
+                if sorted.len() != raw.len() {
+                    return Err(AwsError::invalid_values(format!(
+                        "Input collection [{}] contains duplicates.",
+                        raw.join(", ")
+                    )));
+                }
+                AttributeValue::SS(sorted)
+            }
+            "NS" => {
+                let raw: Vec<String> = as_list(val)?.iter().map(as_str).collect::<Result<_>>()?;
+                if raw.is_empty() {
+                    return Err(AwsError::invalid_values("An number set  may not be empty"));
+                }
+                let mut nums: Vec<Number> = raw.iter().map(|s| Number::parse(s)).collect::<Result<_>>()?;
+                nums.sort();
+                let before = nums.len();
+                nums.dedup();
+                if nums.len() != before {
+                    return Err(AwsError::validation("Input collection contains duplicates"));
+                }
+                AttributeValue::NS(nums)
+            }
+            "BS" => {
+                let raw: Vec<String> = as_list(val)?.iter().map(as_str).collect::<Result<_>>()?;
+                if raw.is_empty() {
+                    return Err(AwsError::invalid_values("Binary sets should not be empty"));
+                }
+                let mut bins: Vec<Vec<u8>> = raw.iter().map(|s| b64_decode(s)).collect::<Result<_>>()?;
+                bins.sort();
+                let before = bins.len();
+                bins.dedup();
+                if bins.len() != before {
+                    return Err(AwsError::validation("Input collection contains duplicates"));
+                }
+                AttributeValue::BS(bins)
+            }
+            other => {
+                return Err(AwsError::serialization(format!(
+                    "Unknown AttributeValue type: {other}; expected one of S, N, B, BOOL, NULL, M, L, SS, NS, BS"
+                )))
+            }
+        })
+    }
+
+    /// The AWS JSON encoding.
+    pub fn to_json(&self) -> Value {
+        let (tag, v) = match self {
+            AttributeValue::S(s) => ("S", Value::String(s.clone())),
+            AttributeValue::N(n) => ("N", Value::String(n.to_string())),
+            AttributeValue::B(b) => ("B", Value::String(b64_encode(b))),
+            AttributeValue::Bool(b) => ("BOOL", Value::Bool(*b)),
+            AttributeValue::Null => ("NULL", Value::Bool(true)),
+            AttributeValue::M(m) => ("M", item_to_json(m)),
+            AttributeValue::L(l) => ("L", Value::Array(l.iter().map(|v| v.to_json()).collect())),
+            AttributeValue::SS(s) => ("SS", Value::Array(s.iter().map(|x| Value::String(x.clone())).collect())),
+            AttributeValue::NS(s) => ("NS", Value::Array(s.iter().map(|x| Value::String(x.to_string())).collect())),
+            AttributeValue::BS(s) => ("BS", Value::Array(s.iter().map(|x| Value::String(b64_encode(x))).collect())),
+        };
+        let mut m = Map::with_capacity(1);
+        m.insert(tag.to_string(), v);
+        Value::Object(m)
+    }
+
+    /// Size in bytes by DynamoDB's item-size rules (§6.3).
+    pub fn size_bytes(&self) -> usize {
+        match self {
+            AttributeValue::S(s) => s.len(),
+            AttributeValue::N(n) => n.size_bytes(),
+            AttributeValue::B(b) => b.len(),
+            AttributeValue::Bool(_) | AttributeValue::Null => 1,
+            AttributeValue::M(m) => 3 + m.iter().map(|(k, v)| 1 + k.len() + v.size_bytes()).sum::<usize>(),
+            AttributeValue::L(l) => 3 + l.iter().map(|v| 1 + v.size_bytes()).sum::<usize>(),
+            AttributeValue::SS(s) => s.iter().map(|x| x.len()).sum(),
+            AttributeValue::NS(s) => s.iter().map(|x| x.size_bytes()).sum(),
+            AttributeValue::BS(s) => s.iter().map(|x| x.len()).sum(),
+        }
+    }
+
+    /// Nesting depth of this value: 1 for scalars and sets, +1 per enclosing M or L.
+    pub fn depth(&self) -> usize {
+        match self {
+            AttributeValue::M(m) => 1 + m.values().map(|v| v.depth()).max().unwrap_or(0),
+            AttributeValue::L(l) => 1 + l.iter().map(|v| v.depth()).max().unwrap_or(0),
+            _ => 1,
+        }
+    }
+
+    pub fn as_number(&self) -> Option<&Number> {
+        match self {
+            AttributeValue::N(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            AttributeValue::S(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Parses a JSON object of AttributeValues (an item, a key, `ExpressionAttributeValues`).
+pub fn item_from_json(v: &Value) -> Result<Item> {
+    let obj = v.as_object().ok_or_else(|| type_mismatch("a map of AttributeValues"))?;
+    let mut item = Item::new();
+    for (k, v) in obj {
+        item.insert(k.clone(), AttributeValue::from_json(v)?);
+    }
+    Ok(item)
+}
+
+pub fn item_to_json(item: &Item) -> Value {
+    let mut m = Map::with_capacity(item.len());
+    for (k, v) in item {
+        m.insert(k.clone(), v.to_json());
+    }
+    Value::Object(m)
+}
+
+/// Item size by the AWS rules: Σ (UTF-8 length of the name + size of the value).
+pub fn item_size(item: &Item) -> usize {
+    item.iter().map(|(k, v)| k.len() + v.size_bytes()).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn err(v: Value) -> String {
+        AttributeValue::from_json(&v).unwrap_err().message
+    }
+
+    #[test]
+    fn every_type_round_trips_in_the_aws_encoding() {
+        let cases = [
+            json!({"S": "text"}),
+            json!({"S": ""}),
+            json!({"N": "25.5"}),
+            json!({"B": "Zm9vYmFy"}),
+            json!({"BOOL": false}),
+            json!({"NULL": true}),
+            json!({"M": {"a": {"S": "x"}, "b": {"L": [{"N": "1"}, {"NULL": true}]}}}),
+            json!({"L": []}),
+            json!({"M": {}}),
+            json!({"SS": ["a", "b", ""]}),
+            json!({"NS": ["-1", "2.5"]}),
+            json!({"BS": ["AQI=", "Zm9v"]}),
+        ];
+        for c in cases {
+            let v = AttributeValue::from_json(&c).unwrap();
+            let back = v.to_json();
+            assert_eq!(AttributeValue::from_json(&back).unwrap(), v, "{c}");
+        }
+    }
+
+    #[test]
+    fn numbers_are_stored_canonically() {
+        let v = AttributeValue::from_json(&json!({"N": "0025.50"})).unwrap();
+        assert_eq!(v.to_json(), json!({"N": "25.5"}));
+        assert_eq!(v, AttributeValue::from_json(&json!({"N": "25.5"})).unwrap());
+    }
+
+    #[test]
+    fn sets_are_unordered() {
+        let a = AttributeValue::from_json(&json!({"SS": ["b", "a"]})).unwrap();
+        let b = AttributeValue::from_json(&json!({"SS": ["a", "b"]})).unwrap();
+        assert_eq!(a, b);
+        let a = AttributeValue::from_json(&json!({"NS": ["10", "9", "1.0"]})).unwrap();
+        assert_eq!(a.to_json(), json!({"NS": ["1", "9", "10"]}));
+    }
+
+    #[test]
+    fn validation_messages_match_dynamodb() {
+        assert_eq!(err(json!({})), "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+        assert_eq!(
+            err(json!({"S": "a", "N": "1"})),
+            "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"
+        );
+        assert_eq!(err(json!({"NULL": false})), "One or more parameter values were invalid: Null attribute value types must have the value of true");
+        assert_eq!(err(json!({"SS": []})), "One or more parameter values were invalid: An string set  may not be empty");
+        assert_eq!(err(json!({"NS": []})), "One or more parameter values were invalid: An number set  may not be empty");
+        assert_eq!(err(json!({"BS": []})), "One or more parameter values were invalid: Binary sets should not be empty");
+        assert_eq!(err(json!({"SS": ["a", "a"]})), "One or more parameter values were invalid: Input collection [a, a] contains duplicates.");
+        assert_eq!(err(json!({"NS": ["1", "1.0"]})), "Input collection contains duplicates");
+        assert_eq!(err(json!({"N": "abc"})), "The parameter cannot be converted to a numeric value: abc");
+        assert_eq!(err(json!({"N": "1".repeat(39)})), "Attempting to store more than 38 significant digits in a Number");
+    }
+
+    #[test]
+    fn wrong_json_shapes_are_serialization_errors() {
+        for bad in [json!({"S": 5}), json!({"N": 5}), json!({"BOOL": "yes"}), json!({"M": []}), json!("x"), json!({"X": "1"})] {
+            let e = AttributeValue::from_json(&bad).unwrap_err();
+            assert_eq!(e.kind, "SerializationException", "{bad}");
+        }
+    }
+
+    #[test]
+    fn nesting_is_limited_to_32_levels() {
+        let mut v = json!({"S": "leaf"});
+        for _ in 0..31 {
+            v = json!({"L": [v]});
+        }
+        assert!(AttributeValue::from_json(&v).is_ok());
+        let v = json!({"L": [v]});
+        assert_eq!(err(v), "Nesting Levels have exceeded supported limits");
+    }
+
+    #[test]
+    fn sizes_match_the_spec_examples() {
+        // {"shirt-color":"R","shirt-size":"M"} = 23 bytes (AWS docs).
+        let item = item_from_json(&json!({"shirt-color": {"S": "R"}, "shirt-size": {"S": "M"}})).unwrap();
+        assert_eq!(item_size(&item), 23);
+        // {Id: 101, Message: "New item!"} = 21 (AWS docs record, SizeBytes 26 with its 5-byte key).
+        let item = item_from_json(&json!({"Id": {"N": "101"}, "Message": {"S": "New item!"}})).unwrap();
+        assert_eq!(item_size(&item), 21);
+        // Empty list or map costs 3; each element 1 + its size.
+        assert_eq!(AttributeValue::from_json(&json!({"L": []})).unwrap().size_bytes(), 3);
+        assert_eq!(AttributeValue::from_json(&json!({"M": {"ab": {"S": "xyz"}}})).unwrap().size_bytes(), 3 + 1 + 2 + 3);
+    }
+}
