@@ -2,6 +2,7 @@
 //! source mappings. Everything here but `web` is plain Rust with no web dependency.
 
 pub mod error;
+pub mod time;
 pub mod number;
 pub mod value;
 pub mod expr;
@@ -14,3 +15,6 @@ pub mod cli;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+mod api_tables;
+mod api_streams;
+mod api_items;

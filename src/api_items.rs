@@ -1,0 +1,552 @@
+//! PutItem, UpdateItem, DeleteItem, GetItem, Query, Scan, BatchWriteItem, TransactWriteItems.
+//!
+//! Every write goes through one path: `prepare` validates the request against the table,
+//! `evaluate` checks its condition and computes the new item against the current state, and
+//! `Engine::commit` stores it and appends the stream record. A failing request writes nothing.
+
+use crate::engine::{req, Engine};
+use crate::error::{AwsError, Result};
+use crate::expr::{self, Condition, Expressions, KeyOp, Sources, Update};
+use crate::table::{KeyVal, PrimaryKey, Table};
+use crate::value::{item_from_json, item_size, item_to_json, AttributeValue, Item, MAX_ITEM_SIZE};
+use serde_json::{json, Map, Value};
+use std::rc::Rc;
+
+const MAX_READ_BYTES: usize = 1 << 20;
+
+enum Kind {
+    Put(Item),
+    Update(Option<Update>),
+    Delete,
+    Check,
+}
+
+/// A validated write, not yet evaluated against the table's current state.
+struct Prepared {
+    table: String,
+    key: PrimaryKey,
+    kind: Kind,
+    condition: Option<Condition>,
+    /// `ReturnValuesOnConditionCheckFailure: ALL_OLD`
+    old_on_failure: bool,
+}
+
+/// The outcome of evaluating a prepared write: the item before and after.
+struct Evaluated {
+    old: Option<Rc<Item>>,
+    new: Option<Item>,
+}
+
+fn compile(r: &Value, fields: &[&str]) -> Result<Expressions> {
+    let pick = |f: &str| -> Result<Option<&str>> {
+        if fields.contains(&f) {
+            req::string(r, f)
+        } else {
+            Ok(None)
+        }
+    };
+    expr::compile(&Sources {
+        condition: pick("ConditionExpression")?,
+        update: pick("UpdateExpression")?,
+        key_condition: pick("KeyConditionExpression")?,
+        filter: pick("FilterExpression")?,
+        projection: pick("ProjectionExpression")?,
+        names: req::get(r, "ExpressionAttributeNames"),
+        values: req::get(r, "ExpressionAttributeValues"),
+    })
+}
+
+fn return_values<'a>(r: &'a Value, allowed: &[&str], message: &str) -> Result<&'a str> {
+    let rv = req::string(r, "ReturnValues")?.unwrap_or("NONE");
+    if allowed.contains(&rv) {
+        Ok(rv)
+    } else if allowed.len() == 2 {
+        Err(AwsError::validation(message))
+    } else {
+        Err(req::constraint(rv, "returnValues", message))
+    }
+}
+
+fn old_on_failure(r: &Value) -> Result<bool> {
+    match req::string(r, "ReturnValuesOnConditionCheckFailure")? {
+        None | Some("NONE") => Ok(false),
+        Some("ALL_OLD") => Ok(true),
+        Some(other) => Err(req::constraint(
+            other,
+            "returnValuesOnConditionCheckFailure",
+            "Member must satisfy enum value set: [ALL_OLD, NONE]",
+        )),
+    }
+}
+
+fn key_member(r: &Value) -> Result<Item> {
+    item_from_json(req::object(r, "Key")?.ok_or_else(|| req::missing("key"))?)
+}
+
+fn attributes(item: Option<&Item>) -> Value {
+    match item {
+        Some(i) if !i.is_empty() => json!({"Attributes": item_to_json(i)}),
+        _ => json!({}),
+    }
+}
+
+impl Engine {
+    fn live_table(&self, name: &str) -> Result<&Table> {
+        self.tables.get(name).ok_or_else(|| AwsError::not_found("Requested resource not found"))
+    }
+
+    fn prepare_put(&self, r: &Value) -> Result<Prepared> {
+        let name = req::table_name(r, "TableName")?;
+        let item = item_from_json(req::object(r, "Item")?.ok_or_else(|| req::missing("item"))?)?;
+        let ex = compile(r, &["ConditionExpression"])?;
+        let t = self.live_table(name)?;
+        let key = t.key_of_item(&item)?;
+        if item_size(&item) > MAX_ITEM_SIZE {
+            return Err(AwsError::validation("Item size has exceeded the maximum allowed size"));
+        }
+        Ok(Prepared { table: name.into(), key, kind: Kind::Put(item), condition: ex.condition, old_on_failure: old_on_failure(r)? })
+    }
+
+    fn prepare_keyed(&self, r: &Value, fields: &[&str]) -> Result<(Prepared, Expressions)> {
+        let name = req::table_name(r, "TableName")?;
+        let key_item = key_member(r)?;
+        let mut ex = compile(r, fields)?;
+        let t = self.live_table(name)?;
+        let key = t.key_from_request(&key_item)?;
+        let p = Prepared { table: name.into(), key, kind: Kind::Check, condition: ex.condition.take(), old_on_failure: old_on_failure(r)? };
+        Ok((p, ex))
+    }
+
+    fn prepare_update(&self, r: &Value) -> Result<Prepared> {
+        let (mut p, mut ex) = self.prepare_keyed(r, &["ConditionExpression", "UpdateExpression"])?;
+        let t = self.live_table(&p.table)?;
+        if let Some(u) = &ex.update {
+            if let Some(k) = u.top_level_targets().into_iter().find(|a| t.schema.is_key(a)) {
+                return Err(AwsError::invalid_values(format!("Cannot update attribute {k}. This attribute is part of the key")));
+            }
+        }
+        p.kind = Kind::Update(ex.update.take());
+        Ok(p)
+    }
+
+    fn prepare_delete(&self, r: &Value) -> Result<Prepared> {
+        let (mut p, _) = self.prepare_keyed(r, &["ConditionExpression"])?;
+        p.kind = Kind::Delete;
+        Ok(p)
+    }
+
+    fn prepare_check(&self, r: &Value) -> Result<Prepared> {
+        if req::string(r, "ConditionExpression")?.is_none() {
+            return Err(req::missing("conditionExpression"));
+        }
+        Ok(self.prepare_keyed(r, &["ConditionExpression"])?.0)
+    }
+
+    /// Checks the condition against the current item and computes the new one.
+    fn evaluate(&self, p: &Prepared) -> Result<Evaluated> {
+        let t = self.live_table(&p.table)?;
+        let old = t.items.get(&p.key).cloned();
+        if let Some(c) = &p.condition {
+            if !c.eval(old.as_deref())? {
+                let mut e = AwsError::condition_failed();
+                if let (true, Some(o)) = (p.old_on_failure, &old) {
+                    e = e.with("Item", item_to_json(o));
+                }
+                return Err(e);
+            }
+        }
+        let new = match &p.kind {
+            Kind::Put(item) => Some(item.clone()),
+            Kind::Delete => None,
+            Kind::Check => old.as_deref().cloned(),
+            Kind::Update(u) => {
+                let base = old.as_deref().cloned().unwrap_or_else(|| t.key_item(&p.key));
+                let new = match u {
+                    Some(u) => u.apply(&base)?,
+                    None => base,
+                };
+                if item_size(&new) > MAX_ITEM_SIZE {
+                    return Err(AwsError::validation("Item size to update has exceeded the maximum allowed size"));
+                }
+                Some(new)
+            }
+        };
+        Ok(Evaluated { old, new })
+    }
+
+    fn apply(&mut self, p: Prepared, e: Evaluated) {
+        if !matches!(p.kind, Kind::Check) {
+            self.commit(&p.table, p.key, e.new, false);
+        }
+    }
+
+    pub(crate) fn put_item(&mut self, r: &Value) -> Result<Value> {
+        let rv = return_values(r, &["NONE", "ALL_OLD"], "ReturnValues can only be ALL_OLD or NONE")?;
+        let p = self.prepare_put(r)?;
+        let e = self.evaluate(&p)?;
+        let out = if rv == "ALL_OLD" { attributes(e.old.as_deref()) } else { json!({}) };
+        self.apply(p, e);
+        Ok(out)
+    }
+
+    pub(crate) fn delete_item(&mut self, r: &Value) -> Result<Value> {
+        let rv = return_values(r, &["NONE", "ALL_OLD"], "ReturnValues can only be ALL_OLD or NONE")?;
+        let p = self.prepare_delete(r)?;
+        let e = self.evaluate(&p)?;
+        let out = if rv == "ALL_OLD" { attributes(e.old.as_deref()) } else { json!({}) };
+        self.apply(p, e);
+        Ok(out)
+    }
+
+    pub(crate) fn update_item(&mut self, r: &Value) -> Result<Value> {
+        let rv = return_values(
+            r,
+            &["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"],
+            "Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]",
+        )?;
+        let p = self.prepare_update(r)?;
+        let e = self.evaluate(&p)?;
+        let targets = match &p.kind {
+            Kind::Update(Some(u)) => u.target_paths(),
+            _ => Vec::new(),
+        };
+        let out = match rv {
+            "ALL_OLD" => attributes(e.old.as_deref()),
+            "ALL_NEW" => attributes(e.new.as_ref()),
+            "UPDATED_OLD" => attributes(e.old.as_deref().map(|o| expr::project(o, &targets)).as_ref()),
+            "UPDATED_NEW" => attributes(e.new.as_ref().map(|n| expr::project(n, &targets)).as_ref()),
+            _ => json!({}),
+        };
+        self.apply(p, e);
+        Ok(out)
+    }
+
+    pub(crate) fn get_item(&mut self, r: &Value) -> Result<Value> {
+        let name = req::table_name(r, "TableName")?;
+        let key_item = key_member(r)?;
+        let ex = compile(r, &["ProjectionExpression"])?;
+        let t = self.live_table(name)?;
+        let key = t.key_from_request(&key_item)?;
+        Ok(match t.items.get(&key) {
+            Some(item) => json!({"Item": item_to_json(&project(item, &ex))}),
+            None => json!({}),
+        })
+    }
+
+    pub(crate) fn batch_write_item(&mut self, r: &Value) -> Result<Value> {
+        let items = req::object(r, "RequestItems")?.ok_or_else(|| req::missing("requestItems"))?;
+        let map = items.as_object().cloned().unwrap_or_default();
+        let total: usize = map.values().map(|v| v.as_array().map_or(0, Vec::len)).sum();
+        if total == 0 || total > 25 {
+            return Err(req::constraint(
+                "{..}",
+                "requestItems",
+                "Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]",
+            ));
+        }
+        let mut prepared: Vec<Prepared> = Vec::new();
+        for (table, reqs) in &map {
+            let reqs = reqs.as_array().ok_or_else(|| AwsError::serialization("Expected a list of write requests"))?;
+            for w in reqs {
+                let put = req::object(w, "PutRequest")?;
+                let del = req::object(w, "DeleteRequest")?;
+                let body = |inner: &Value| -> Value {
+                    let mut m = inner.as_object().cloned().unwrap_or_default();
+                    m.insert("TableName".into(), json!(table));
+                    Value::Object(m)
+                };
+                let p = match (put, del) {
+                    (Some(p), None) => self.prepare_put(&body(p))?,
+                    (None, Some(d)) => self.prepare_delete(&body(d))?,
+                    _ => return Err(AwsError::validation("Supplied WriteRequest must contain exactly one of PutRequest or DeleteRequest")),
+                };
+                if prepared.iter().any(|q| q.table == p.table && q.key == p.key) {
+                    return Err(AwsError::validation("Provided list of item keys contains duplicates"));
+                }
+                prepared.push(p);
+            }
+        }
+        for p in prepared {
+            let e = self.evaluate(&p)?;
+            self.apply(p, e);
+        }
+        Ok(json!({"UnprocessedItems": {}}))
+    }
+
+    pub(crate) fn transact_write_items(&mut self, r: &Value) -> Result<Value> {
+        let actions = req::array(r, "TransactItems")?.ok_or_else(|| req::missing("transactItems"))?;
+        if actions.is_empty() || actions.len() > 100 {
+            return Err(req::constraint(
+                "[..]",
+                "transactItems",
+                "Member must have length less than or equal to 100, Member must have length greater than or equal to 1",
+            ));
+        }
+        let mut prepared: Vec<Prepared> = Vec::new();
+        for a in actions {
+            let obj = a.as_object().ok_or_else(|| AwsError::serialization("Expected a TransactWriteItem structure"))?;
+            let set: Vec<(&String, &Value)> = obj.iter().filter(|(_, v)| !v.is_null()).collect();
+            let [(kind, body)] = set.as_slice() else {
+                return Err(AwsError::validation("TransactItems can only contain one of Check, Put, Update or Delete"));
+            };
+            let p = match kind.as_str() {
+                "Put" => self.prepare_put(body)?,
+                "Update" => self.prepare_update(body)?,
+                "Delete" => self.prepare_delete(body)?,
+                "ConditionCheck" => self.prepare_check(body)?,
+                _ => return Err(AwsError::validation("TransactItems can only contain one of Check, Put, Update or Delete")),
+            };
+            if prepared.iter().any(|q| q.table == p.table && q.key == p.key) {
+                return Err(AwsError::validation("Transaction request cannot include multiple operations on one item"));
+            }
+            prepared.push(p);
+        }
+        let results: Vec<Result<Evaluated>> = prepared.iter().map(|p| self.evaluate(p)).collect();
+        if results.iter().any(|r| r.is_err()) {
+            let reasons: Vec<Value> = results
+                .iter()
+                .map(|r| match r {
+                    Ok(_) => json!({"Code": "None"}),
+                    Err(e) if e.kind == "ConditionalCheckFailedException" => {
+                        let mut m = Map::new();
+                        m.insert("Code".into(), json!("ConditionalCheckFailed"));
+                        m.insert("Message".into(), json!(e.message));
+                        if let Some(item) = e.extra.get("Item") {
+                            m.insert("Item".into(), item.clone());
+                        }
+                        Value::Object(m)
+                    }
+                    Err(e) => json!({"Code": "ValidationError", "Message": e.message}),
+                })
+                .collect();
+            let codes: Vec<&str> = reasons.iter().map(|r| r["Code"].as_str().unwrap_or("None")).collect();
+            return Err(AwsError::new(
+                "TransactionCanceledException",
+                format!("Transaction cancelled, please refer cancellation reasons for specific reasons [{}]", codes.join(", ")),
+            )
+            .with("CancellationReasons", Value::Array(reasons)));
+        }
+        for (p, e) in prepared.into_iter().zip(results) {
+            if let Ok(e) = e {
+                self.apply(p, e);
+            }
+        }
+        Ok(json!({}))
+    }
+
+    pub(crate) fn query(&mut self, r: &Value) -> Result<Value> {
+        let name = req::table_name(r, "TableName")?;
+        let ex = compile(r, &["KeyConditionExpression", "FilterExpression", "ProjectionExpression"])?;
+        let kc = ex.key_condition.as_ref().ok_or_else(|| {
+            AwsError::validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
+        })?;
+        let read = ReadOptions::parse(r)?;
+        let t = self.live_table(name)?;
+        check_index(r)?;
+        let (hash, sort) = key_condition(t, kc)?;
+        let start = read.start_key(t)?;
+        let mut items: Vec<(&PrimaryKey, &Rc<Item>)> =
+            t.items.range((hash.clone(), None)..).take_while(|(k, _)| k.0 == hash).filter(|(k, _)| sort.matches(k.1.as_ref())).collect();
+        if !read.forward {
+            items.reverse();
+        }
+        if let Some(s) = &start {
+            if s.0 != hash {
+                return Err(AwsError::validation("The provided starting key is invalid: The provided key element does not match the schema"));
+            }
+            let pos = items.iter().position(|(k, _)| k == &s).map_or_else(
+                || items.iter().position(|(k, _)| if read.forward { *k > s } else { *k < s }).unwrap_or(items.len()),
+                |p| p + 1,
+            );
+            items.drain(..pos);
+        }
+        Ok(read.respond(t, items, &ex))
+    }
+
+    pub(crate) fn scan(&mut self, r: &Value) -> Result<Value> {
+        let name = req::table_name(r, "TableName")?;
+        let ex = compile(r, &["FilterExpression", "ProjectionExpression"])?;
+        let read = ReadOptions::parse(r)?;
+        let segment = req::integer(r, "Segment")?;
+        let total = req::integer(r, "TotalSegments")?;
+        let segments = match (segment, total) {
+            (None, None) => None,
+            (Some(s), Some(n)) if (1..=1_000_000).contains(&n) && (0..n).contains(&s) => Some((s as u64, n as u64)),
+            (Some(_), Some(_)) => return Err(AwsError::validation("The Segment parameter is out of range for the TotalSegments parameter")),
+            _ => return Err(AwsError::validation("The TotalSegments and Segment parameters must be specified together")),
+        };
+        let t = self.live_table(name)?;
+        check_index(r)?;
+        let start = read.start_key(t)?;
+        let items: Vec<(&PrimaryKey, &Rc<Item>)> = t
+            .items
+            .iter()
+            .filter(|(k, _)| start.as_ref().is_none_or(|s| *k > s))
+            .filter(|(k, _)| segments.is_none_or(|(s, n)| crate::stream::fnv1a(&k.0.hash_bytes()) % n == s))
+            .collect();
+        Ok(read.respond(t, items, &ex))
+    }
+}
+
+fn project(item: &Item, ex: &Expressions) -> Item {
+    match &ex.projection {
+        Some(paths) => expr::project(item, paths),
+        None => item.clone(),
+    }
+}
+
+fn check_index(r: &Value) -> Result<()> {
+    match req::string(r, "IndexName")? {
+        None => Ok(()),
+        Some(ix) => Err(AwsError::validation(format!(
+            "The table does not have the specified index: {ix} (StreamLab does not simulate secondary indexes)"
+        ))),
+    }
+}
+
+/// Limit, order, start key and Select of a Query or Scan.
+struct ReadOptions {
+    limit: Option<usize>,
+    forward: bool,
+    count_only: bool,
+    start: Option<Item>,
+}
+
+impl ReadOptions {
+    fn parse(r: &Value) -> Result<ReadOptions> {
+        let limit = match req::integer(r, "Limit")? {
+            Some(l) if l < 1 => return Err(req::constraint(l, "limit", "Member must have value greater than or equal to 1")),
+            l => l.map(|l| l as usize),
+        };
+        let count_only = match req::string(r, "Select")? {
+            None | Some("ALL_ATTRIBUTES") | Some("SPECIFIC_ATTRIBUTES") | Some("ALL_PROJECTED_ATTRIBUTES") => false,
+            Some("COUNT") => true,
+            Some(other) => {
+                return Err(req::constraint(
+                    other,
+                    "select",
+                    "Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]",
+                ))
+            }
+        };
+        let start = req::object(r, "ExclusiveStartKey")?.map(item_from_json).transpose()?;
+        Ok(ReadOptions { limit, forward: req::boolean(r, "ScanIndexForward")?.unwrap_or(true), count_only, start })
+    }
+
+    fn start_key(&self, t: &Table) -> Result<Option<PrimaryKey>> {
+        self.start
+            .as_ref()
+            .map(|s| {
+                t.key_from_request(s).map_err(|_| {
+                    AwsError::validation("The provided starting key is invalid: The provided key element does not match the schema")
+                })
+            })
+            .transpose()
+    }
+
+    /// Reads items in order until Limit or 1 MB, filters and projects them.
+    fn respond(&self, t: &Table, items: Vec<(&PrimaryKey, &Rc<Item>)>, ex: &Expressions) -> Value {
+        let mut out = Vec::new();
+        let mut scanned = 0usize;
+        let mut bytes = 0usize;
+        let mut last: Option<&PrimaryKey> = None;
+        let mut stopped = false;
+        for (k, item) in &items {
+            if self.limit.is_some_and(|l| scanned >= l) || bytes >= MAX_READ_BYTES {
+                stopped = true;
+                break;
+            }
+            scanned += 1;
+            bytes += item_size(item);
+            last = Some(k);
+            let keep = match &ex.filter {
+                Some(f) => f.eval(Some(item)).unwrap_or(false),
+                None => true,
+            };
+            if keep {
+                out.push(item_to_json(&project(item, ex)));
+            }
+        }
+        let stopped = stopped || (self.limit.is_some_and(|l| scanned >= l) && scanned > 0) || bytes >= MAX_READ_BYTES;
+        let mut resp = Map::new();
+        if !self.count_only {
+            resp.insert("Items".into(), Value::Array(out.clone()));
+        }
+        resp.insert("Count".into(), json!(out.len()));
+        resp.insert("ScannedCount".into(), json!(scanned));
+        if let (true, Some(k)) = (stopped, last) {
+            resp.insert("LastEvaluatedKey".into(), item_to_json(&t.key_item(k)));
+        }
+        Value::Object(resp)
+    }
+}
+
+/// The sort-key part of a key condition.
+enum SortCond {
+    Any,
+    Op(KeyOp),
+}
+
+impl SortCond {
+    fn matches(&self, v: Option<&KeyVal>) -> bool {
+        let SortCond::Op(op) = self else { return true };
+        let Some(v) = v else { return false };
+        let kv = |a: &AttributeValue| KeyVal::from_attr(a);
+        match op {
+            KeyOp::Eq(a) => kv(a).is_some_and(|a| *v == a),
+            KeyOp::Lt(a) => kv(a).is_some_and(|a| *v < a),
+            KeyOp::Le(a) => kv(a).is_some_and(|a| *v <= a),
+            KeyOp::Gt(a) => kv(a).is_some_and(|a| *v > a),
+            KeyOp::Ge(a) => kv(a).is_some_and(|a| *v >= a),
+            KeyOp::Between(a, b) => kv(a).zip(kv(b)).is_some_and(|(a, b)| a <= *v && *v <= b),
+            KeyOp::BeginsWith(p) => match (v, p) {
+                (KeyVal::S(s), AttributeValue::S(p)) => s.starts_with(p.as_str()),
+                (KeyVal::B(s), AttributeValue::B(p)) => s.starts_with(p),
+                _ => false,
+            },
+        }
+    }
+}
+
+fn op_values(op: &KeyOp) -> Vec<&AttributeValue> {
+    match op {
+        KeyOp::Eq(a) | KeyOp::Lt(a) | KeyOp::Le(a) | KeyOp::Gt(a) | KeyOp::Ge(a) | KeyOp::BeginsWith(a) => vec![a],
+        KeyOp::Between(a, b) => vec![a, b],
+    }
+}
+
+/// Resolves a key condition against the table's key schema.
+fn key_condition(t: &Table, kc: &expr::KeyCondition) -> Result<(KeyVal, SortCond)> {
+    let missed = |name: &str| AwsError::validation(format!("Query condition missed key schema element: {name}"));
+    let mut hash = None;
+    let mut sort = SortCond::Any;
+    for (name, op) in &kc.parts {
+        let attr = if *name == t.schema.hash.name {
+            &t.schema.hash
+        } else if let Some(r) = t.schema.range.as_ref().filter(|r| r.name == *name) {
+            r
+        } else {
+            return Err(missed(t.schema.range.as_ref().map_or(&t.schema.hash.name, |r| &r.name)));
+        };
+        for v in op_values(op) {
+            if v.type_name() != attr.ty.as_str() {
+                return Err(AwsError::invalid_values("Condition parameter type does not match schema type"));
+            }
+        }
+        if *name == t.schema.hash.name {
+            match op {
+                KeyOp::Eq(v) => hash = KeyVal::from_attr(v),
+                _ => return Err(AwsError::validation("Query key condition not supported")),
+            }
+        } else {
+            if matches!(op, KeyOp::BeginsWith(_)) && attr.ty.as_str() == "N" {
+                return Err(AwsError::validation(
+                    "Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N",
+                ));
+            }
+            sort = SortCond::Op(op.clone());
+        }
+    }
+    let hash = hash.ok_or_else(|| missed(&t.schema.hash.name))?;
+    Ok((hash, sort))
+}

@@ -1,0 +1,547 @@
+//! The engine: every table and stream of one simulated account and region, a simulated clock
+//! and a seeded generator. `Engine::call` takes an AWS action name and its JSON request body and
+//! returns the JSON response or an AWS error; nothing in here reads the real clock or panics.
+
+use crate::error::{AwsError, Result};
+use crate::stream::{fnv1a, Record, Shard, Stream, StreamStatus, ViewType};
+use crate::table::{KeyVal, PrimaryKey, Table};
+use crate::time;
+use crate::value::{AttributeValue, Item};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+pub const DAY_MS: u64 = 86_400_000;
+pub const RETENTION_MS: u64 = DAY_MS;
+pub const ITERATOR_TTL_MS: u64 = 15 * 60 * 1000;
+const FIVE_YEARS_SECS: u64 = 5 * 365 * 86_400;
+/// The longest single clock advance (one year), so a typo cannot freeze the page.
+pub const MAX_ADVANCE_MS: u64 = 366 * DAY_MS;
+
+/// Settings of a simulated account. `Default` gives the scenario-format defaults.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EngineConfig {
+    pub region: String,
+    pub account_id: String,
+    pub seed: u64,
+    /// Simulated start time, epoch milliseconds.
+    pub start_ms: u64,
+    /// Open shards per stream; partition keys are spread over them by hash.
+    pub shards_per_stream: usize,
+    /// Simulated time after which an open shard is closed and succeeded by a child.
+    pub shard_rollover_ms: u64,
+    /// How long after its expiry time the TTL sweeper deletes an item.
+    pub ttl_delay_ms: u64,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            region: "us-east-1".into(),
+            account_id: "123456789012".into(),
+            seed: 1,
+            start_ms: 1_767_225_600_000, // 2026-01-01T00:00:00Z
+            shards_per_stream: 1,
+            shard_rollover_ms: 4 * 3600 * 1000,
+            ttl_delay_ms: 10 * 60 * 1000,
+        }
+    }
+}
+
+/// splitmix64: small, fast, and the same on every platform.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    pub fn hex32(&mut self) -> String {
+        format!("{:016x}{:016x}", self.next_u64(), self.next_u64())
+    }
+    /// A random UUID-shaped string (version 4 layout).
+    pub fn uuid(&mut self) -> String {
+        let a = self.next_u64();
+        let b = self.next_u64();
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0x0fff,
+            0x8000 | ((b >> 48) & 0x3fff),
+            b & 0xffff_ffff_ffff
+        )
+    }
+}
+
+pub struct Engine {
+    pub cfg: EngineConfig,
+    now_ms: u64,
+    pub(crate) rng: Rng,
+    pub(crate) tables: BTreeMap<String, Table>,
+    /// Every stream ever enabled, in creation order.
+    pub(crate) streams: Vec<Stream>,
+    next_seq: u128,
+    /// (due time, table, key) of items whose TTL deletion is due; re-checked when due.
+    ttl_queue: BTreeSet<(u64, String, PrimaryKey)>,
+}
+
+impl Engine {
+    pub fn new(cfg: EngineConfig) -> Engine {
+        let mut cfg = cfg;
+        cfg.shards_per_stream = cfg.shards_per_stream.clamp(1, 64);
+        cfg.shard_rollover_ms = cfg.shard_rollover_ms.max(1000);
+        Engine {
+            now_ms: cfg.start_ms,
+            rng: Rng::new(cfg.seed),
+            cfg,
+            tables: BTreeMap::new(),
+            streams: Vec::new(),
+            next_seq: 100_000_000_000_000_000_000, // 21 digits
+            ttl_queue: BTreeSet::new(),
+        }
+    }
+
+    pub fn now_ms(&self) -> u64 {
+        self.now_ms
+    }
+
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.get(name)
+    }
+
+    pub fn tables(&self) -> impl Iterator<Item = &Table> {
+        self.tables.values()
+    }
+
+    pub fn streams(&self) -> &[Stream] {
+        &self.streams
+    }
+
+    /// Runs one AWS action. The request is the JSON body the AWS API takes.
+    pub fn call(&mut self, action: &str, req: &Value) -> Result<Value> {
+        if !req.is_object() {
+            return Err(AwsError::serialization("The request body must be a JSON object"));
+        }
+        match action {
+            "CreateTable" => self.create_table(req),
+            "DescribeTable" => self.describe_table(req),
+            "UpdateTable" => self.update_table(req),
+            "DeleteTable" => self.delete_table(req),
+            "ListTables" => self.list_tables(req),
+            "UpdateTimeToLive" => self.update_time_to_live(req),
+            "DescribeTimeToLive" => self.describe_time_to_live(req),
+            "PutItem" => self.put_item(req),
+            "UpdateItem" => self.update_item(req),
+            "DeleteItem" => self.delete_item(req),
+            "GetItem" => self.get_item(req),
+            "Query" => self.query(req),
+            "Scan" => self.scan(req),
+            "BatchWriteItem" => self.batch_write_item(req),
+            "TransactWriteItems" => self.transact_write_items(req),
+            "ListStreams" => self.list_streams(req),
+            "DescribeStream" => self.describe_stream(req),
+            "GetShardIterator" => self.get_shard_iterator(req),
+            "GetRecords" => self.get_records(req),
+            "AdvanceClock" => {
+                let secs = req::number(req, "Seconds")?
+                    .ok_or_else(|| req::missing("seconds"))?;
+                if !(0.0..=(MAX_ADVANCE_MS / 1000) as f64).contains(&secs) {
+                    return Err(AwsError::validation(format!(
+                        "AdvanceClock Seconds must be between 0 and {} (one year)",
+                        MAX_ADVANCE_MS / 1000
+                    )));
+                }
+                self.advance_clock_ms((secs * 1000.0).round() as u64);
+                Ok(json!({"Time": time::iso_millis(self.now_ms)}))
+            }
+            other => Err(AwsError::new(
+                "UnknownOperationException",
+                format!("Unknown action: {other}"),
+            )),
+        }
+    }
+
+    /// The `streams` member of `streamlab replay` output: every stream ever enabled.
+    pub fn streams_output(&self) -> Value {
+        Value::Array(self.streams.iter().map(|s| s.to_output_json(&self.cfg.region)).collect())
+    }
+
+    // ---- the simulated clock -------------------------------------------------------------
+
+    /// Moves simulated time forward, running everything due in between in time order.
+    pub fn advance_clock_ms(&mut self, ms: u64) {
+        let target = self.now_ms.saturating_add(ms.min(MAX_ADVANCE_MS));
+        while let Some(t) = self.next_event_ms() {
+            if t > target {
+                break;
+            }
+            self.now_ms = self.now_ms.max(t);
+            self.run_due();
+        }
+        self.now_ms = target;
+        self.run_due();
+    }
+
+    /// The earliest time at which something is due, if anything ever is.
+    fn next_event_ms(&self) -> Option<u64> {
+        let rollover = self
+            .streams
+            .iter()
+            .filter(|s| s.status == StreamStatus::Enabled)
+            .flat_map(|s| s.open_slots.iter().map(move |i| s.shards[*i].created_ms + self.cfg.shard_rollover_ms))
+            .min();
+        let ttl = self.ttl_queue.iter().next().map(|(t, _, _)| *t);
+        let trim = self
+            .streams
+            .iter()
+            .flat_map(|s| s.shards.iter())
+            .filter_map(|sh| match sh.records.front() {
+                Some(r) => Some(r.created_ms + RETENTION_MS),
+                None => sh.closed_ms.map(|c| c + RETENTION_MS),
+            })
+            .min();
+        [rollover, ttl, trim].into_iter().flatten().min()
+    }
+
+    /// Runs everything due at the current time: TTL deletions, shard roll-over, trimming.
+    fn run_due(&mut self) {
+        self.run_ttl();
+        self.roll_over_shards();
+        self.trim();
+    }
+
+    fn run_ttl(&mut self) {
+        while let Some(first) = self.ttl_queue.iter().next().cloned() {
+            if first.0 > self.now_ms {
+                break;
+            }
+            self.ttl_queue.remove(&first);
+            let (_, table, key) = first;
+            let Some(t) = self.tables.get(&table) else { continue };
+            let Some(item) = t.items.get(&key) else { continue };
+            let due = t.ttl_attribute.as_deref().and_then(|a| self.ttl_due(item, a));
+            if due.is_some_and(|d| d <= self.now_ms) {
+                self.commit(&table, key, None, true);
+            }
+        }
+    }
+
+    /// When the TTL sweeper deletes `item`: its TTL attribute must be a top-level number of
+    /// epoch seconds, and not more than five years in the past.
+    fn ttl_due(&self, item: &Item, attr: &str) -> Option<u64> {
+        let secs = match item.get(attr)? {
+            AttributeValue::N(n) => n.to_f64(),
+            _ => return None,
+        };
+        if !(0.0..1e13).contains(&secs) {
+            return None;
+        }
+        let secs = secs.floor() as u64;
+        if secs + FIVE_YEARS_SECS < self.now_ms / 1000 {
+            return None;
+        }
+        Some(secs * 1000 + self.cfg.ttl_delay_ms)
+    }
+
+    fn roll_over_shards(&mut self) {
+        for si in 0..self.streams.len() {
+            if self.streams[si].status != StreamStatus::Enabled {
+                continue;
+            }
+            for slot in 0..self.streams[si].open_slots.len() {
+                let idx = self.streams[si].open_slots[slot];
+                let due = self.streams[si].shards[idx].created_ms + self.cfg.shard_rollover_ms;
+                if due > self.now_ms {
+                    continue;
+                }
+                let parent_id = self.streams[si].shards[idx].id.clone();
+                self.close_shard(si, idx, due);
+                let child = self.new_shard(Some(parent_id), due);
+                let stream = &mut self.streams[si];
+                stream.shards.push(child);
+                stream.open_slots[slot] = stream.shards.len() - 1;
+            }
+        }
+    }
+
+    /// Drops records older than the 24-hour retention, and closed shards left empty after it.
+    fn trim(&mut self) {
+        let now = self.now_ms;
+        for stream in &mut self.streams {
+            for shard in &mut stream.shards {
+                while shard.records.front().is_some_and(|r| r.created_ms + RETENTION_MS <= now) {
+                    if let Some(r) = shard.records.pop_front() {
+                        shard.trimmed_through = r.seq;
+                    }
+                }
+            }
+            let expired = |sh: &Shard| sh.records.is_empty() && sh.closed_ms.is_some_and(|c| c + RETENTION_MS <= now);
+            if stream.shards.iter().any(expired) {
+                let open_ids: Vec<String> = stream.open_slots.iter().map(|i| stream.shards[*i].id.clone()).collect();
+                stream.shards.retain(|sh| !expired(sh));
+                stream.open_slots = open_ids.iter().filter_map(|id| stream.shard_index(id)).collect();
+            }
+        }
+    }
+
+    // ---- writes and records ---------------------------------------------------------------
+
+    /// Stores `new` (None deletes) under `key` and appends a stream record if the item really
+    /// changed. Returns the previous item. The caller has validated everything.
+    pub(crate) fn commit(&mut self, table: &str, key: PrimaryKey, new: Option<Item>, ttl: bool) -> Option<Rc<Item>> {
+        let Some(t) = self.tables.get_mut(table) else { return None };
+        let old = t.items.get(&key).cloned();
+        let changed = match (&old, &new) {
+            (None, None) => false,
+            (Some(o), Some(n)) => **o != *n,
+            _ => true,
+        };
+        if !changed {
+            return old;
+        }
+        let new = new.map(Rc::new);
+        match &new {
+            Some(n) => {
+                t.items.insert(key.clone(), n.clone());
+            }
+            None => {
+                t.items.remove(&key);
+            }
+        }
+        let keys = t.key_item(&key);
+        let stream = t.stream;
+        let ttl_attr = t.ttl_attribute.clone();
+        if let (Some(attr), Some(n)) = (ttl_attr, &new) {
+            if let Some(due) = self.ttl_due(n, &attr) {
+                self.ttl_queue.insert((due, table.to_string(), key.clone()));
+            }
+        }
+        if let Some(si) = stream {
+            self.append_record(si, &key.0, keys, old.clone(), new, ttl);
+        }
+        old
+    }
+
+    fn append_record(&mut self, si: usize, hash: &KeyVal, keys: Item, old: Option<Rc<Item>>, new: Option<Rc<Item>>, ttl: bool) {
+        let event_id = self.rng.hex32();
+        self.next_seq += 100;
+        let seq = self.next_seq;
+        let now = self.now_ms;
+        let stream = &mut self.streams[si];
+        if stream.open_slots.is_empty() {
+            return;
+        }
+        let slot = (fnv1a(&hash.hash_bytes()) % stream.open_slots.len() as u64) as usize;
+        let view = stream.view_type;
+        let shard = &mut stream.shards[stream.open_slots[slot]];
+        shard.records.push_back(Rc::new(Record::new(event_id, now, keys, old, new, view, seq, ttl)));
+    }
+
+    /// Re-queues every item of a table for TTL deletion (when TTL is enabled).
+    pub(crate) fn index_ttl(&mut self, table: &str) {
+        let Some(t) = self.tables.get(table) else { return };
+        let Some(attr) = t.ttl_attribute.clone() else { return };
+        let due: Vec<(u64, String, PrimaryKey)> = t
+            .items
+            .iter()
+            .filter_map(|(k, item)| self.ttl_due(item, &attr).map(|d| (d, table.to_string(), k.clone())))
+            .collect();
+        self.ttl_queue.extend(due);
+    }
+
+    // ---- stream lifecycle -----------------------------------------------------------------
+
+    fn new_shard(&mut self, parent: Option<String>, created_ms: u64) -> Shard {
+        self.next_seq += 100;
+        Shard {
+            id: format!("shardId-{:020}-{:08x}", created_ms, self.rng.next_u64() as u32),
+            parent,
+            start_seq: self.next_seq,
+            end_seq: None,
+            created_ms,
+            closed_ms: None,
+            records: Default::default(),
+            trimmed_through: 0,
+        }
+    }
+
+    fn close_shard(&mut self, si: usize, idx: usize, at_ms: u64) {
+        let shard = &mut self.streams[si].shards[idx];
+        shard.end_seq = Some(shard.last_seq().unwrap_or(shard.start_seq));
+        shard.closed_ms = Some(at_ms);
+    }
+
+    /// Enables a new stream on a table (new ARN and label, even right after a disable).
+    pub(crate) fn enable_stream(&mut self, table: &str, view_type: ViewType) {
+        let mut label_ms = self.now_ms;
+        while self.streams.iter().any(|s| s.table_name == table && s.label == time::label(label_ms)) {
+            label_ms += 1;
+        }
+        let label = time::label(label_ms);
+        let arn = format!("arn:aws:dynamodb:{}:{}:table/{}/stream/{}", self.cfg.region, self.cfg.account_id, table, label);
+        let key_schema = self.tables.get(table).map(|t| t.schema.to_json()).unwrap_or(Value::Null);
+        let shards: Vec<Shard> = (0..self.cfg.shards_per_stream).map(|_| self.new_shard(None, self.now_ms)).collect();
+        let open_slots = (0..shards.len()).collect();
+        self.streams.push(Stream {
+            arn,
+            label,
+            table_name: table.to_string(),
+            view_type,
+            status: StreamStatus::Enabled,
+            key_schema,
+            created_ms: label_ms,
+            disabled_ms: None,
+            shards,
+            open_slots,
+        });
+        let si = self.streams.len() - 1;
+        if let Some(t) = self.tables.get_mut(table) {
+            t.stream = Some(si);
+            t.latest_stream = Some(si);
+        }
+    }
+
+    /// Disables a table's stream: every open shard is closed; the data stays readable 24 h.
+    pub(crate) fn disable_stream(&mut self, si: usize) {
+        let now = self.now_ms;
+        for idx in std::mem::take(&mut self.streams[si].open_slots) {
+            self.close_shard(si, idx, now);
+        }
+        let stream = &mut self.streams[si];
+        stream.status = StreamStatus::Disabled;
+        stream.disabled_ms = Some(now);
+        let table = stream.table_name.clone();
+        if let Some(t) = self.tables.get_mut(&table) {
+            if t.stream == Some(si) {
+                t.stream = None;
+            }
+        }
+    }
+}
+
+/// Reading typed members of a JSON request, with AWS's errors.
+pub(crate) mod req {
+    use super::*;
+
+    /// `1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null`
+    pub fn missing(field: &str) -> AwsError {
+        AwsError::validation(format!(
+            "1 validation error detected: Value null at '{field}' failed to satisfy constraint: Member must not be null"
+        ))
+    }
+
+    pub fn constraint(value: impl std::fmt::Display, field: &str, constraint: &str) -> AwsError {
+        AwsError::validation(format!(
+            "1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: {constraint}"
+        ))
+    }
+
+    /// The wire name's lowerCamel form, as AWS names members in validation messages.
+    pub fn camel(name: &str) -> String {
+        let mut c = name.chars();
+        match c.next() {
+            Some(f) => f.to_lowercase().chain(c).collect(),
+            None => String::new(),
+        }
+    }
+
+    pub fn get<'a>(req: &'a Value, name: &str) -> Option<&'a Value> {
+        req.get(name).filter(|v| !v.is_null())
+    }
+
+    pub fn string<'a>(req: &'a Value, name: &str) -> Result<Option<&'a str>> {
+        match get(req, name) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(AwsError::serialization(format!("Expected a string for {name}"))),
+        }
+    }
+
+    pub fn required_string<'a>(req: &'a Value, name: &str) -> Result<&'a str> {
+        string(req, name)?.ok_or_else(|| missing(&camel(name)))
+    }
+
+    pub fn boolean(req: &Value, name: &str) -> Result<Option<bool>> {
+        match get(req, name) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(_) => Err(AwsError::serialization(format!("Expected a boolean for {name}"))),
+        }
+    }
+
+    pub fn number(req: &Value, name: &str) -> Result<Option<f64>> {
+        match get(req, name) {
+            None => Ok(None),
+            Some(Value::Number(n)) => Ok(n.as_f64()),
+            Some(_) => Err(AwsError::serialization(format!("Expected a number for {name}"))),
+        }
+    }
+
+    /// An integer member; fractional or out-of-range JSON numbers are serialization errors.
+    pub fn integer(req: &Value, name: &str) -> Result<Option<i64>> {
+        match get(req, name) {
+            None => Ok(None),
+            Some(Value::Number(n)) => n
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| AwsError::serialization(format!("Expected an integer for {name}"))),
+            Some(_) => Err(AwsError::serialization(format!("Expected an integer for {name}"))),
+        }
+    }
+
+    pub fn array<'a>(req: &'a Value, name: &str) -> Result<Option<&'a Vec<Value>>> {
+        match get(req, name) {
+            None => Ok(None),
+            Some(Value::Array(a)) => Ok(Some(a)),
+            Some(_) => Err(AwsError::serialization(format!("Expected a list for {name}"))),
+        }
+    }
+
+    pub fn object<'a>(req: &'a Value, name: &str) -> Result<Option<&'a Value>> {
+        match get(req, name) {
+            None => Ok(None),
+            Some(v @ Value::Object(_)) => Ok(Some(v)),
+            Some(_) => Err(AwsError::serialization(format!("Expected a structure for {name}"))),
+        }
+    }
+
+    /// A table name: 3 to 255 characters of `[a-zA-Z0-9_.-]`.
+    pub fn table_name<'a>(req: &'a Value, name: &str) -> Result<&'a str> {
+        let t = required_string(req, name)?;
+        let field = camel(name);
+        if t.len() < 3 {
+            return Err(constraint(t, &field, "Member must have length greater than or equal to 3"));
+        }
+        if t.len() > 255 {
+            return Err(constraint(t, &field, "Member must have length less than or equal to 255"));
+        }
+        if !t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-') {
+            return Err(constraint(t, &field, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"));
+        }
+        Ok(t)
+    }
+}
+
+/// Outputs of the Lambda side of a replay (filled in by the trigger engine).
+impl Engine {
+    pub fn invocations_output(&self) -> Vec<Value> {
+        Vec::new()
+    }
+    pub fn notifications_output(&self) -> Vec<Value> {
+        Vec::new()
+    }
+    pub fn aggregates_output(&self) -> Value {
+        json!({})
+    }
+    pub fn failures_output(&self) -> Vec<Value> {
+        Vec::new()
+    }
+}

@@ -1,0 +1,260 @@
+//! DynamoDB Streams: streams, shards with lineage, records in the exact GetRecords shape.
+
+use crate::value::{item_size, item_to_json, Item};
+use serde_json::{json, Map, Value};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewType {
+    KeysOnly,
+    NewImage,
+    OldImage,
+    NewAndOldImages,
+}
+
+impl ViewType {
+    pub const ALL: [ViewType; 4] = [ViewType::KeysOnly, ViewType::NewImage, ViewType::OldImage, ViewType::NewAndOldImages];
+
+    pub fn parse(s: &str) -> Option<ViewType> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ViewType::KeysOnly => "KEYS_ONLY",
+            ViewType::NewImage => "NEW_IMAGE",
+            ViewType::OldImage => "OLD_IMAGE",
+            ViewType::NewAndOldImages => "NEW_AND_OLD_IMAGES",
+        }
+    }
+    pub fn has_new(self) -> bool {
+        matches!(self, ViewType::NewImage | ViewType::NewAndOldImages)
+    }
+    pub fn has_old(self) -> bool {
+        matches!(self, ViewType::OldImage | ViewType::NewAndOldImages)
+    }
+    /// One line for learners: what a record of this type carries.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ViewType::KeysOnly => "Only the key attributes of the changed item.",
+            ViewType::NewImage => "The whole item as it is after the change (none on a delete).",
+            ViewType::OldImage => "The whole item as it was before the change (none on an insert).",
+            ViewType::NewAndOldImages => "Both the item after and before the change.",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventName {
+    Insert,
+    Modify,
+    Remove,
+}
+
+impl EventName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventName::Insert => "INSERT",
+            EventName::Modify => "MODIFY",
+            EventName::Remove => "REMOVE",
+        }
+    }
+}
+
+/// One stream record. Images are shared with the table's item versions (`Rc`), never copied,
+/// and only those the stream's view type carries are kept.
+#[derive(Debug)]
+pub struct Record {
+    pub event_id: String,
+    pub event_name: EventName,
+    /// Exact simulated time of the write, in epoch milliseconds.
+    pub created_ms: u64,
+    pub keys: Item,
+    pub new_image: Option<Rc<Item>>,
+    pub old_image: Option<Rc<Item>>,
+    pub seq: u128,
+    pub size_bytes: usize,
+    pub view_type: ViewType,
+    /// A TTL deletion, made by the DynamoDB service.
+    pub ttl: bool,
+}
+
+impl Record {
+    /// Builds a record for a change; the caller has already decided the change is real.
+    pub fn new(
+        event_id: String,
+        created_ms: u64,
+        keys: Item,
+        old: Option<Rc<Item>>,
+        new: Option<Rc<Item>>,
+        view_type: ViewType,
+        seq: u128,
+        ttl: bool,
+    ) -> Record {
+        let event_name = match (&old, &new) {
+            (None, _) => EventName::Insert,
+            (Some(_), Some(_)) => EventName::Modify,
+            (Some(_), None) => EventName::Remove,
+        };
+        let new_image = if view_type.has_new() { new } else { None };
+        let old_image = if view_type.has_old() { old } else { None };
+        let size_bytes = item_size(&keys)
+            + new_image.as_deref().map_or(0, item_size)
+            + old_image.as_deref().map_or(0, item_size);
+        Record { event_id, event_name, created_ms, keys, new_image, old_image, seq, size_bytes, view_type, ttl }
+    }
+
+    pub fn approximate_creation_secs(&self) -> u64 {
+        self.created_ms / 1000
+    }
+
+    /// The record as GetRecords returns it (`lambda_arn` = None), or as Lambda delivers it
+    /// (`eventSourceARN` added and `ApproximateCreationDateTime` a float).
+    pub fn to_json(&self, region: &str, lambda_arn: Option<&str>) -> Value {
+        let mut d = Map::new();
+        let secs = self.approximate_creation_secs();
+        d.insert(
+            "ApproximateCreationDateTime".into(),
+            if lambda_arn.is_some() { json!(secs as f64) } else { json!(secs) },
+        );
+        d.insert("Keys".into(), item_to_json(&self.keys));
+        if let Some(n) = &self.new_image {
+            d.insert("NewImage".into(), item_to_json(n));
+        }
+        if let Some(o) = &self.old_image {
+            d.insert("OldImage".into(), item_to_json(o));
+        }
+        d.insert("SequenceNumber".into(), json!(self.seq.to_string()));
+        d.insert("SizeBytes".into(), json!(self.size_bytes));
+        d.insert("StreamViewType".into(), json!(self.view_type.as_str()));
+        let mut r = Map::new();
+        r.insert("eventID".into(), json!(self.event_id));
+        r.insert("eventName".into(), json!(self.event_name.as_str()));
+        r.insert("eventVersion".into(), json!("1.1"));
+        r.insert("eventSource".into(), json!("aws:dynamodb"));
+        r.insert("awsRegion".into(), json!(region));
+        if self.ttl {
+            r.insert("userIdentity".into(), json!({"type": "Service", "principalId": "dynamodb.amazonaws.com"}));
+        }
+        r.insert("dynamodb".into(), Value::Object(d));
+        if let Some(arn) = lambda_arn {
+            r.insert("eventSourceARN".into(), json!(arn));
+        }
+        Value::Object(r)
+    }
+}
+
+#[derive(Debug)]
+pub struct Shard {
+    pub id: String,
+    pub parent: Option<String>,
+    pub start_seq: u128,
+    pub end_seq: Option<u128>,
+    pub created_ms: u64,
+    pub closed_ms: Option<u64>,
+    /// Retained records, oldest first.
+    pub records: VecDeque<Rc<Record>>,
+    /// Highest sequence number trimmed away (0 if none).
+    pub trimmed_through: u128,
+}
+
+impl Shard {
+    pub fn is_open(&self) -> bool {
+        self.end_seq.is_none()
+    }
+
+    pub fn last_seq(&self) -> Option<u128> {
+        self.records.back().map(|r| r.seq)
+    }
+
+    /// Index of the first retained record whose sequence number is at least `seq`.
+    pub fn position_of(&self, seq: u128) -> usize {
+        self.records.partition_point(|r| r.seq < seq)
+    }
+
+    pub fn to_json(&self) -> Value {
+        let mut range = Map::new();
+        range.insert("StartingSequenceNumber".into(), json!(self.start_seq.to_string()));
+        if let Some(e) = self.end_seq {
+            range.insert("EndingSequenceNumber".into(), json!(e.to_string()));
+        }
+        let mut m = Map::new();
+        m.insert("ShardId".into(), json!(self.id));
+        if let Some(p) = &self.parent {
+            m.insert("ParentShardId".into(), json!(p));
+        }
+        m.insert("SequenceNumberRange".into(), Value::Object(range));
+        Value::Object(m)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StreamStatus {
+    Enabled,
+    Disabled,
+}
+
+#[derive(Debug)]
+pub struct Stream {
+    pub arn: String,
+    pub label: String,
+    pub table_name: String,
+    pub view_type: ViewType,
+    pub status: StreamStatus,
+    pub key_schema: Value,
+    pub created_ms: u64,
+    pub disabled_ms: Option<u64>,
+    /// Shards in creation order (parents before children).
+    pub shards: Vec<Shard>,
+    /// Slot → index in `shards` of the open shard serving that slot of the key space.
+    pub open_slots: Vec<usize>,
+}
+
+impl Stream {
+    pub fn shard(&self, id: &str) -> Option<&Shard> {
+        self.shards.iter().find(|s| s.id == id)
+    }
+
+    pub fn shard_index(&self, id: &str) -> Option<usize> {
+        self.shards.iter().position(|s| s.id == id)
+    }
+
+    /// Every retained record, parent shards before their children, each shard in order.
+    pub fn records_in_order(&self) -> impl Iterator<Item = &Rc<Record>> {
+        self.lineage_order().into_iter().flat_map(move |i| self.shards[i].records.iter())
+    }
+
+    /// Shard indexes ordered so that every parent comes before its children.
+    pub fn lineage_order(&self) -> Vec<usize> {
+        // Shards are created after their parents, so creation order already is a lineage order.
+        (0..self.shards.len()).collect()
+    }
+
+    pub fn status_str(&self) -> &'static str {
+        match self.status {
+            StreamStatus::Enabled => "ENABLED",
+            StreamStatus::Disabled => "DISABLED",
+        }
+    }
+
+    /// The stream in the shape `streamlab replay` prints under `streams`.
+    pub fn to_output_json(&self, region: &str) -> Value {
+        json!({
+            "TableName": self.table_name,
+            "StreamArn": self.arn,
+            "StreamLabel": self.label,
+            "StreamViewType": self.view_type.as_str(),
+            "Records": self.records_in_order().map(|r| r.to_json(region, None)).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// FNV-1a, for deterministic routing of partition keys to shards.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
