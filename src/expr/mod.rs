@@ -1,0 +1,292 @@
+//! DynamoDB expressions: ConditionExpression, UpdateExpression, KeyConditionExpression,
+//! FilterExpression and ProjectionExpression. One tokenizer and one recursive-descent parser
+//! serve every kind; placeholders (`#name`, `:value`) are resolved while parsing, and every
+//! error is a `ValidationException` worded as DynamoDB words it.
+
+mod eval;
+mod lexer;
+mod parser;
+mod reserved;
+#[cfg(test)]
+mod tests;
+
+use crate::error::{AwsError, Result};
+use crate::value::{self, AttributeValue, Item};
+use parser::{Ctx, Kind};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+pub use eval::project;
+
+/// Longest expression string DynamoDB accepts, in bytes.
+pub const MAX_EXPRESSION_SIZE: usize = 4096;
+
+/// All the expressions of one request, parsed and resolved.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Expressions {
+    pub condition: Option<Condition>,
+    pub update: Option<Update>,
+    pub key_condition: Option<KeyCondition>,
+    pub filter: Option<Condition>,
+    pub projection: Option<Vec<Path>>,
+}
+
+/// The raw request fields; any may be `None`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Sources<'a> {
+    pub condition: Option<&'a str>,
+    pub update: Option<&'a str>,
+    pub key_condition: Option<&'a str>,
+    pub filter: Option<&'a str>,
+    pub projection: Option<&'a str>,
+    /// `ExpressionAttributeNames` as given (a JSON object of string to string).
+    pub names: Option<&'a serde_json::Value>,
+    /// `ExpressionAttributeValues` as given (a JSON object of AttributeValues).
+    pub values: Option<&'a serde_json::Value>,
+}
+
+/// One step of a document path.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PathElem {
+    Attr(String),
+    Index(usize),
+}
+
+/// A document path; the first element is always an `Attr`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Path(pub Vec<PathElem>);
+
+impl Path {
+    /// The top-level attribute name.
+    pub fn top(&self) -> &str {
+        match self.0.first() {
+            Some(PathElem::Attr(a)) => a,
+            _ => "",
+        }
+    }
+}
+
+impl fmt::Display for Path {
+    /// DynamoDB's rendering in error messages: `[a, b, [0]]`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[")?;
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            match e {
+                PathElem::Attr(a) => f.write_str(a)?,
+                PathElem::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        f.write_str("]")
+    }
+}
+
+/// A value-producing operand: a document path, an expression attribute value, a function call
+/// (`size`, `if_not_exists`, `list_append`; validated at compile time) or, in an update's SET,
+/// `operand + operand` / `operand - operand`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Operand {
+    Path(Path),
+    Value(AttributeValue),
+    Call(String, Vec<Operand>),
+    Arith(Box<Operand>, ArithOp, Box<Operand>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArithOp {
+    Plus,
+    Minus,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "<>",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}
+
+/// A ConditionExpression / FilterExpression. `Func` holds the condition functions
+/// (`attribute_exists`, `attribute_not_exists`, `attribute_type`, `begins_with`, `contains`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Condition {
+    Cmp(CmpOp, Operand, Operand),
+    Between(Operand, Operand, Operand),
+    In(Operand, Vec<Operand>),
+    Func(String, Vec<Operand>),
+    And(Box<Condition>, Box<Condition>),
+    Or(Box<Condition>, Box<Condition>),
+    Not(Box<Condition>),
+}
+
+/// One action of an UpdateExpression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    Set(Path, Operand),
+    Remove(Path),
+    Add(Path, AttributeValue),
+    Delete(Path, AttributeValue),
+}
+
+/// An UpdateExpression: its actions in the order written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Update {
+    pub actions: Vec<Action>,
+}
+
+impl Update {
+    /// Top-level attribute names this update writes or removes (deduplicated, in order).
+    pub fn top_level_targets(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for p in self.target_paths() {
+            if !out.iter().any(|t| t == p.top()) {
+                out.push(p.top().to_string());
+            }
+        }
+        out
+    }
+
+    /// Paths written or removed, for ReturnValues UPDATED_OLD / UPDATED_NEW.
+    pub fn target_paths(&self) -> Vec<Path> {
+        self.actions
+            .iter()
+            .map(|a| match a {
+                Action::Set(p, _) | Action::Remove(p) | Action::Add(p, _) | Action::Delete(p, _) => p.clone(),
+            })
+            .collect()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum KeyOp {
+    Eq(AttributeValue),
+    Lt(AttributeValue),
+    Le(AttributeValue),
+    Gt(AttributeValue),
+    Ge(AttributeValue),
+    Between(AttributeValue, AttributeValue),
+    BeginsWith(AttributeValue),
+}
+
+/// A KeyConditionExpression: one or two `(attribute name, condition)` parts joined by AND, in
+/// the order written. The engine checks the names against the key schema.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyCondition {
+    pub parts: Vec<(String, KeyOp)>,
+}
+
+fn placeholder_key_ok(key: &str, sigil: char) -> bool {
+    let mut chars = key.chars();
+    chars.next() == Some(sigil) && key.len() > 1 && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn parse_names(v: Option<&serde_json::Value>) -> Result<Option<BTreeMap<String, String>>> {
+    let Some(v) = v else { return Ok(None) };
+    let obj = v
+        .as_object()
+        .ok_or_else(|| AwsError::serialization("Unexpected value type in payload: expected a map of strings"))?;
+    if obj.is_empty() {
+        return Err(AwsError::validation("ExpressionAttributeNames must not be empty"));
+    }
+    let mut out = BTreeMap::new();
+    for (k, v) in obj {
+        if !placeholder_key_ok(k, '#') {
+            return Err(AwsError::validation(format!(
+                "ExpressionAttributeNames contains invalid key: Syntax error; key: \"{k}\""
+            )));
+        }
+        let name = v
+            .as_str()
+            .ok_or_else(|| AwsError::serialization("Unexpected value type in payload: expected a string"))?;
+        if name.is_empty() {
+            return Err(AwsError::validation(format!(
+                "ExpressionAttributeNames contains invalid value: Empty attribute name; key: \"{k}\""
+            )));
+        }
+        out.insert(k.clone(), name.to_string());
+    }
+    Ok(Some(out))
+}
+
+fn parse_values(v: Option<&serde_json::Value>) -> Result<Option<Item>> {
+    let Some(v) = v else { return Ok(None) };
+    if let Some(obj) = v.as_object() {
+        if obj.is_empty() {
+            return Err(AwsError::validation("ExpressionAttributeValues must not be empty"));
+        }
+        if let Some(k) = obj.keys().find(|k| !placeholder_key_ok(k, ':')) {
+            return Err(AwsError::validation(format!(
+                "ExpressionAttributeValues contains invalid key: Syntax error; key: \"{k}\""
+            )));
+        }
+    }
+    value::item_from_json(v).map(Some)
+}
+
+fn unused(what: &str, keys: impl Iterator<Item = String>, used: &BTreeSet<String>) -> Result<()> {
+    let left: Vec<String> = keys.filter(|k| !used.contains(k)).collect();
+    if left.is_empty() {
+        return Ok(());
+    }
+    Err(AwsError::validation(format!(
+        "Value provided in {what} unused in expressions: keys: {{{}}}",
+        left.join(", ")
+    )))
+}
+
+/// Parses every expression of a request, resolves `#names` and `:values`, and validates them
+/// (syntax, reserved words, functions and operand types, undefined and unused placeholders
+/// across all the request's expressions, empty maps, overlapping paths).
+pub fn compile(src: &Sources) -> Result<Expressions> {
+    let names = parse_names(src.names)?;
+    let values = parse_values(src.values)?;
+    let exprs = [src.update, src.condition, src.key_condition, src.filter, src.projection];
+    let any_expression = exprs.iter().any(Option::is_some);
+    if names.is_some() && !any_expression {
+        return Err(AwsError::validation("ExpressionAttributeNames can only be specified when using expressions"));
+    }
+    if values.is_some() && !any_expression {
+        return Err(AwsError::validation("ExpressionAttributeValues can only be specified when using expressions"));
+    }
+    let mut ctx = Ctx::new(names.as_ref(), values.as_ref());
+    let mut out = Expressions::default();
+    if let Some(s) = src.update {
+        out.update = Some(ctx.update(s)?);
+    }
+    if let Some(s) = src.condition {
+        out.condition = Some(ctx.condition(s, Kind::Condition)?);
+    }
+    if let Some(s) = src.key_condition {
+        out.key_condition = Some(ctx.key_condition(s)?);
+    }
+    if let Some(s) = src.filter {
+        out.filter = Some(ctx.condition(s, Kind::Filter)?);
+    }
+    if let Some(s) = src.projection {
+        out.projection = Some(ctx.projection(s)?);
+    }
+    if let Some(n) = &names {
+        unused("ExpressionAttributeNames", n.keys().cloned(), &ctx.used_names)?;
+    }
+    if let Some(v) = &values {
+        unused("ExpressionAttributeValues", v.keys().cloned(), &ctx.used_values)?;
+    }
+    Ok(out)
+}
