@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Run every StreamLab test suite, print a summary, exit non-zero if anything failed.
+#
+#   1. native   cargo test
+#   2. wasm     cargo test --target wasm32-unknown-unknown --test web
+#               (wasm-bindgen-test in headless Chromium through chromedriver)
+#   3. build    trunk build --release --offline   (wasm-opt from node_modules)
+#   4. e2e      node --test tests/e2e/   (playwright-core + axe-core against dist/)
+#
+# Every suite runs even when an earlier one failed (e2e needs the build, though).
+# The last line is "N passed, N failed", totalled over all suites; a suite that cannot
+# run at all (does not compile, build fails) counts as one failure.
+set -uo pipefail
+# shellcheck source=env.sh
+. "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+
+logs="$ROOT/target/test-logs"
+mkdir -p "$logs"
+
+total_passed=0
+total_failed=0
+summary=()
+
+# Sum "test result: ... N passed; M failed" lines (cargo test and wasm-bindgen-test-runner).
+cargo_counts() {
+    awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+         END { printf "%d %d\n", p, f }' "$1"
+}
+
+# record NAME STATUS PASSED FAILED
+record() {
+    local name="$1" status="$2" passed="$3" failed="$4" verdict
+    if [ "$status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
+    if [ "$failed" = 0 ]; then verdict=ok; else verdict=FAILED; fi
+    total_passed=$((total_passed + passed))
+    total_failed=$((total_failed + failed))
+    summary+=("$(printf '%-8s %-6s %4d passed, %d failed' "$name" "$verdict" "$passed" "$failed")")
+}
+
+run_cargo_suite() {
+    local name="$1"; shift
+    log "$name: $*"
+    "$@" 2>&1 | tee "$logs/$name.log"
+    local status=${PIPESTATUS[0]} counts
+    counts="$(cargo_counts "$logs/$name.log")"
+    record "$name" "$status" ${counts}
+}
+
+log "setup"
+if ! scripts/setup.sh test; then
+    echo "setup failed: cannot run the tests" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+run_cargo_suite native cargo test
+run_cargo_suite wasm cargo test --target "$WASM_TARGET" --test web
+
+log "build: trunk build --release --offline"
+trunk build --release --offline 2>&1 | tee "$logs/build.log"
+build_status=${PIPESTATUS[0]}
+if [ "$build_status" = 0 ]; then record build 0 1 0; else record build "$build_status" 0 1; fi
+
+if [ "$build_status" = 0 ]; then
+    log "e2e: node --test tests/e2e/"
+    node --test --test-concurrency=1 \
+        --test-reporter=spec --test-reporter-destination=stdout \
+        --test-reporter=tap --test-reporter-destination="$logs/e2e.tap" \
+        tests/e2e/ 2>&1 | tee "$logs/e2e.log"
+    e2e_status=${PIPESTATUS[0]}
+    e2e_passed="$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$logs/e2e.tap" | tail -n 1)"
+    e2e_failed="$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$logs/e2e.tap" | tail -n 1)"
+    record e2e "$e2e_status" "${e2e_passed:-0}" "${e2e_failed:-0}"
+else
+    record e2e 1 0 1
+    echo "e2e skipped: the release build failed"
+fi
+
+echo
+log "summary (logs in target/test-logs/)"
+printf '%s\n' "${summary[@]}"
+echo "${total_passed} passed, ${total_failed} failed"
+[ "$total_failed" = 0 ]
