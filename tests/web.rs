@@ -1,0 +1,176 @@
+//! Browser tests of the Yew app: mounted into a div in headless Chromium and driven through
+//! DOM events. Run with `make test` (or `cargo test --target wasm32-unknown-unknown --test web`
+//! with `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner` and
+//! `CHROMEDRIVER=/usr/bin/chromedriver`).
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, Event, EventInit, HtmlElement, HtmlTextAreaElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mount a fresh app in its own div and let it render.
+async fn mount() -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    streamlab::web::mount(root.clone());
+    settle().await;
+    root
+}
+
+/// Yew renders asynchronously: give it a moment.
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(20)).await;
+}
+
+fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+}
+
+fn button(root: &Element, label: &str) -> HtmlElement {
+    let buttons = root.query_selector_all("button").unwrap();
+    (0..buttons.length())
+        .filter_map(|i| buttons.item(i))
+        .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
+        .find(|b| b.text_content().as_deref() == Some(label))
+        .unwrap_or_else(|| panic!("no button {label:?}"))
+}
+
+/// The list whose accessible name comes from the "Stream records" heading.
+fn records_list(root: &Element) -> Element {
+    let list = find(root, "ol[aria-labelledby]");
+    let heading_id = list.get_attribute("aria-labelledby").unwrap();
+    let heading = find(root, &format!("#{heading_id}"));
+    assert_eq!(heading.text_content().unwrap(), "Stream records");
+    list
+}
+
+fn record_count(root: &Element) -> u32 {
+    records_list(root)
+        .query_selector_all("li")
+        .unwrap()
+        .length()
+}
+
+/// Type into the item textarea: set its value and fire the `input` event a user's typing fires.
+fn set_item(root: &Element, text: &str) {
+    let textarea: HtmlTextAreaElement = find(root, "textarea#item").dyn_into().unwrap();
+    textarea.set_value(text);
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    let input = Event::new_with_event_init_dict("input", &init).unwrap();
+    textarea.dispatch_event(&input).unwrap();
+}
+
+fn item_text(root: &Element) -> String {
+    find(root, "textarea#item")
+        .dyn_into::<HtmlTextAreaElement>()
+        .unwrap()
+        .value()
+}
+
+#[wasm_bindgen_test]
+async fn renders_the_form_and_an_empty_stream_records_list() {
+    let root = mount().await;
+    assert_eq!(find(&root, "h1").text_content().unwrap(), "StreamLab");
+    assert_eq!(
+        find(&root, "label[for=item]").text_content().unwrap(),
+        "Item"
+    );
+    let textarea: HtmlTextAreaElement = find(&root, "textarea#item").dyn_into().unwrap();
+    assert!(
+        textarea.value().contains("\"voter\""),
+        "textarea is prefilled with an example"
+    );
+    button(&root, "Put item");
+    button(&root, "Delete item");
+    assert_eq!(record_count(&root), 0);
+    assert_eq!(find(&root, "#item-error").text_content().unwrap(), "");
+}
+
+#[wasm_bindgen_test]
+async fn putting_an_item_adds_a_stream_record() {
+    let root = mount().await;
+    set_item(
+        &root,
+        r#"{"voter": {"S": "ana"}, "choice": {"S": "streams"}}"#,
+    );
+    button(&root, "Put item").click();
+    settle().await;
+
+    assert_eq!(record_count(&root), 1);
+    let record = find(&records_list(&root), "li");
+    let text = record.text_content().unwrap();
+    assert!(text.contains("INSERT"), "{text}");
+    assert!(
+        text.contains(r#""voter""#) && text.contains(r#""ana""#),
+        "{text}"
+    );
+    assert!(text.contains("SequenceNumber"), "{text}");
+    assert_eq!(find(&root, "#item-error").text_content().unwrap(), "");
+
+    // Deleting it writes a REMOVE record.
+    button(&root, "Delete item").click();
+    settle().await;
+    assert_eq!(record_count(&root), 2);
+    let last = records_list(&root).last_element_child().unwrap();
+    assert!(last.text_content().unwrap().contains("REMOVE"));
+
+    // Deleting it again changes nothing, and the page says so.
+    button(&root, "Delete item").click();
+    settle().await;
+    assert_eq!(record_count(&root), 2);
+    let status = find(&root, "[role=status]").text_content().unwrap();
+    assert!(status.contains("no stream record"), "{status}");
+}
+
+#[wasm_bindgen_test]
+async fn a_rejected_item_shows_the_error_and_adds_no_record() {
+    let root = mount().await;
+    set_item(&root, r#"{"voter": {"S": ""}}"#);
+    button(&root, "Put item").click();
+    settle().await;
+    assert_eq!(record_count(&root), 0);
+    let error = find(&root, "#item-error").text_content().unwrap();
+    assert!(error.contains("ValidationException"), "{error}");
+    assert_eq!(
+        item_text(&root),
+        r#"{"voter": {"S": ""}}"#,
+        "the user's text stays"
+    );
+
+    set_item(&root, "{ not json");
+    button(&root, "Put item").click();
+    settle().await;
+    assert_eq!(record_count(&root), 0);
+    let error = find(&root, "#item-error").text_content().unwrap();
+    assert!(error.contains("Not valid JSON"), "{error}");
+
+    // A good item clears the error.
+    set_item(&root, r#"{"voter": {"S": "bo"}}"#);
+    button(&root, "Put item").click();
+    settle().await;
+    assert_eq!(record_count(&root), 1);
+    assert_eq!(find(&root, "#item-error").text_content().unwrap(), "");
+}
+
+#[wasm_bindgen_test]
+async fn user_text_is_shown_as_text_not_markup() {
+    let root = mount().await;
+    set_item(&root, r#"{"voter": {"S": "<img src=x onerror=alert(1)>"}}"#);
+    button(&root, "Put item").click();
+    settle().await;
+    assert_eq!(record_count(&root), 1);
+    let list = records_list(&root);
+    assert!(list.query_selector("img").unwrap().is_none());
+    assert!(list
+        .text_content()
+        .unwrap()
+        .contains("<img src=x onerror=alert(1)>"));
+}
