@@ -10,6 +10,7 @@ pub mod table;
 pub mod stream;
 pub mod engine;
 pub mod scenario;
+pub mod filter;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 
