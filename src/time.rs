@@ -86,7 +86,7 @@ pub fn parse_iso(s: &str) -> Option<u64> {
     let mut offset_secs: i64 = 0;
     match &s[i..] {
         "" | "Z" | "z" => {}
-        tz if tz.len() == 6 && (tz.starts_with('+') || tz.starts_with('-')) && &tz[3..4] == ":" => {
+        tz if tz.len() == 6 && (tz.starts_with('+') || tz.starts_with('-')) && tz.as_bytes()[3] == b':' => {
             let oh = num(i + 1..i + 3)? as i64;
             let om = num(i + 4..i + 6)? as i64;
             offset_secs = (oh * 3600 + om * 60) * if tz.starts_with('-') { -1 } else { 1 };
@@ -118,7 +118,7 @@ mod tests {
 
     #[test]
     fn rejects_malformed_times() {
-        for bad in ["", "2026-01-01", "2026-13-01T00:00:00Z", "2025-02-29T00:00:00Z", "2026-01-01T00:00:00X", "yyyy-01-01T00:00:00Z"] {
+        for bad in ["", "2026-01-01", "2026-01-01T00:00:00+0\u{e9}\u{e9}", "2026-01-01T00:00:00\u{e9}", "2026-13-01T00:00:00Z", "2025-02-29T00:00:00Z", "2026-01-01T00:00:00X", "yyyy-01-01T00:00:00Z"] {
             assert_eq!(parse_iso(bad), None, "{bad}");
         }
     }
