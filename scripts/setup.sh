@@ -75,6 +75,11 @@ need_node_packages() {
     if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
         apt_install nodejs npm
     fi
+    # playwright-core needs Node.js 20 or newer (Debian 12's own nodejs is 18).
+    local node_major
+    node_major="$(node -p 'process.versions.node.split(".")[0]')"
+    [ "$node_major" -ge "$NODE_MIN_MAJOR" ] ||
+        die "Node.js $NODE_MIN_MAJOR or newer is needed (found $(node --version))"
     # Up to date when every package in package-lock.json is installed at its locked version.
     if ! node -e '
         const lock = require("./package-lock.json");
