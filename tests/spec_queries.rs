@@ -1,0 +1,429 @@
+//! Reads: GetItem, Query and Scan.
+//!
+//! `aws-semantics.md` covers reads only lightly (§6.2 keys and canonical numbers, §6.5 condition
+//! grammar which FilterExpression shares, §6.6 placeholders). Where the spec is silent the
+//! expectations are documented real DynamoDB behaviour, marked "real AWS" (DynamoDB API
+//! Reference: Query, Scan, GetItem; Developer Guide "Query" / "Paginating table query results").
+
+use serde_json::{json, Value};
+use streamlab::engine::{Engine, EngineConfig};
+use streamlab::error::AwsError;
+
+fn s(v: &str) -> Value {
+    json!({ "S": v })
+}
+fn n(v: &str) -> Value {
+    json!({ "N": v })
+}
+
+#[track_caller]
+fn ok(e: &mut Engine, action: &str, req: Value) -> Value {
+    match e.call(action, &req) {
+        Ok(v) => v,
+        Err(err) => panic!("{action} {req} failed: {} {}", err.kind, err.message),
+    }
+}
+
+#[track_caller]
+fn err(e: &mut Engine, action: &str, req: Value) -> AwsError {
+    match e.call(action, &req) {
+        Ok(v) => panic!("{action} {req} unexpectedly succeeded: {v}"),
+        Err(err) => err,
+    }
+}
+
+/// Table Music (Artist S HASH, SongNum N RANGE) and table Words (pk S HASH, sk S RANGE).
+fn fixture() -> Engine {
+    let mut e = Engine::new(EngineConfig::default());
+    ok(
+        &mut e,
+        "CreateTable",
+        json!({"TableName": "Music",
+               "KeySchema": [{"AttributeName": "Artist", "KeyType": "HASH"}, {"AttributeName": "SongNum", "KeyType": "RANGE"}],
+               "AttributeDefinitions": [{"AttributeName": "Artist", "AttributeType": "S"}, {"AttributeName": "SongNum", "AttributeType": "N"}],
+               "BillingMode": "PAY_PER_REQUEST"}),
+    );
+    for (num, genre, plays) in [("10", "rock", "5"), ("2", "pop", "50"), ("20", "rock", "7"), ("1", "jazz", "1"), ("3", "rock", "100"), ("-1.5", "pop", "3")] {
+        ok(
+            &mut e,
+            "PutItem",
+            json!({"TableName": "Music", "Item": {"Artist": s("A"), "SongNum": n(num), "Genre": s(genre), "Plays": n(plays)}}),
+        );
+    }
+    ok(&mut e, "PutItem", json!({"TableName": "Music", "Item": {"Artist": s("B"), "SongNum": n("1"), "Genre": s("rock"), "Plays": n("1.50")}}));
+    ok(
+        &mut e,
+        "CreateTable",
+        json!({"TableName": "Words",
+               "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+               "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}],
+               "BillingMode": "PAY_PER_REQUEST"}),
+    );
+    for sk in ["b", "ab", "a", "B", "é", "z", "a#1", "a#2"] {
+        ok(&mut e, "PutItem", json!({"TableName": "Words", "Item": {"pk": s("w"), "sk": s(sk)}}));
+    }
+    e
+}
+
+fn song_nums(items: &Value) -> Vec<String> {
+    items.as_array().unwrap().iter().map(|i| i["SongNum"]["N"].as_str().unwrap().to_string()).collect()
+}
+
+fn sks(items: &Value) -> Vec<String> {
+    items.as_array().unwrap().iter().map(|i| i["sk"]["S"].as_str().unwrap().to_string()).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// GetItem
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn get_item_basics() {
+    let mut e = fixture();
+    let r = ok(&mut e, "GetItem", json!({"TableName": "Music", "Key": {"Artist": s("B"), "SongNum": n("1")}}));
+    // Numbers come back canonical (§6.2: "1.50" is stored and returned as "1.5").
+    assert_eq!(r["Item"], json!({"Artist": s("B"), "SongNum": n("1"), "Genre": s("rock"), "Plays": n("1.5")}));
+    // The key may be written in a non-canonical form and still match (§6.2 canonical numbers).
+    let r = ok(&mut e, "GetItem", json!({"TableName": "Music", "Key": {"Artist": s("B"), "SongNum": n("1.00")}, "ConsistentRead": true}));
+    assert_eq!(r["Item"]["Genre"], s("rock"));
+    // Real AWS: a missing item gives a response without "Item".
+    let r = ok(&mut e, "GetItem", json!({"TableName": "Music", "Key": {"Artist": s("B"), "SongNum": n("2")}}));
+    assert!(r.get("Item").is_none(), "{r}");
+    // Real AWS: ProjectionExpression returns only the named attributes (keys not added).
+    let r = ok(
+        &mut e,
+        "GetItem",
+        json!({"TableName": "Music", "Key": {"Artist": s("B"), "SongNum": n("1")}, "ProjectionExpression": "Genre, #p",
+               "ExpressionAttributeNames": {"#p": "Plays"}}),
+    );
+    assert_eq!(r["Item"], json!({"Genre": s("rock"), "Plays": n("1.5")}));
+}
+
+#[test]
+fn get_item_projection_of_nested_paths() {
+    // Real AWS: projecting nested paths returns the enclosing structure with only those parts.
+    let mut e = fixture();
+    ok(
+        &mut e,
+        "PutItem",
+        json!({"TableName": "Words", "Item": {"pk": s("n"), "sk": s("1"), "m": {"M": {"x": n("1"), "y": n("2")}}, "l": {"L": [s("a"), s("b"), s("c")]}}}),
+    );
+    let r = ok(&mut e, "GetItem", json!({"TableName": "Words", "Key": {"pk": s("n"), "sk": s("1")}, "ProjectionExpression": "m.y, l[2]"}));
+    assert_eq!(r["Item"], json!({"m": {"M": {"y": n("2")}}, "l": {"L": [s("c")]}}));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Query
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn query_key_conditions() {
+    // Real AWS: results are ordered by sort key — numbers numerically, strings by UTF-8 bytes.
+    let cases: Vec<(&str, Value, Vec<&str>)> = vec![
+        ("Artist = :a", json!({}), vec!["-1.5", "1", "2", "3", "10", "20"]),
+        ("Artist = :a AND SongNum = :x", json!({":x": n("3")}), vec!["3"]),
+        ("Artist = :a AND SongNum < :x", json!({":x": n("3")}), vec!["-1.5", "1", "2"]),
+        ("Artist = :a AND SongNum <= :x", json!({":x": n("3")}), vec!["-1.5", "1", "2", "3"]),
+        ("Artist = :a AND SongNum > :x", json!({":x": n("3")}), vec!["10", "20"]),
+        ("Artist = :a AND SongNum >= :x", json!({":x": n("3.0")}), vec!["3", "10", "20"]),
+        ("Artist = :a AND SongNum BETWEEN :x AND :y", json!({":x": n("2"), ":y": n("10")}), vec!["2", "3", "10"]),
+        ("SongNum BETWEEN :x AND :y AND Artist = :a", json!({":x": n("2"), ":y": n("10")}), vec!["2", "3", "10"]),
+        ("(Artist = :a) AND (SongNum > :x)", json!({":x": n("10")}), vec!["20"]),
+    ];
+    let mut e = fixture();
+    for (kce, extra, want) in cases {
+        let mut vals = extra.as_object().unwrap().clone();
+        vals.insert(":a".into(), s("A"));
+        let r = ok(&mut e, "Query", json!({"TableName": "Music", "KeyConditionExpression": kce, "ExpressionAttributeValues": vals}));
+        assert_eq!(song_nums(&r["Items"]), want, "{kce}");
+        assert_eq!(r["Count"], json!(want.len()), "{kce}");
+        assert_eq!(r["ScannedCount"], json!(want.len()), "{kce}");
+        assert!(r.get("LastEvaluatedKey").is_none(), "{kce}");
+    }
+}
+
+#[test]
+fn query_string_sort_key_order_and_begins_with() {
+    let mut e = fixture();
+    let q = |e: &mut Engine, kce: &str, vals: Value| {
+        let mut v = vals.as_object().unwrap().clone();
+        v.insert(":p".into(), s("w"));
+        ok(e, "Query", json!({"TableName": "Words", "KeyConditionExpression": kce, "ExpressionAttributeValues": v}))
+    };
+    // UTF-8 byte order: "B" (0x42) < "a" < "a#1" < "a#2" < "ab" < "b" < "z" < "é" (0xC3 0xA9).
+    assert_eq!(sks(&q(&mut e, "pk = :p", json!({}))["Items"]), ["B", "a", "a#1", "a#2", "ab", "b", "z", "é"]);
+    assert_eq!(sks(&q(&mut e, "pk = :p AND begins_with(sk, :x)", json!({":x": s("a")}))["Items"]), ["a", "a#1", "a#2", "ab"]);
+    assert_eq!(sks(&q(&mut e, "pk = :p AND begins_with(sk, :x)", json!({":x": s("a#")}))["Items"]), ["a#1", "a#2"]);
+    assert_eq!(sks(&q(&mut e, "pk = :p AND sk BETWEEN :x AND :y", json!({":x": s("a"), ":y": s("b")}))["Items"]), ["a", "a#1", "a#2", "ab", "b"]);
+    assert_eq!(sks(&q(&mut e, "pk = :p AND sk > :x", json!({":x": s("z")}))["Items"]), ["é"]);
+}
+
+#[test]
+fn query_scan_index_forward_false_is_descending() {
+    let mut e = fixture();
+    let r = ok(
+        &mut e,
+        "Query",
+        json!({"TableName": "Music", "KeyConditionExpression": "Artist = :a", "ExpressionAttributeValues": {":a": s("A")}, "ScanIndexForward": false}),
+    );
+    assert_eq!(song_nums(&r["Items"]), ["20", "10", "3", "2", "1", "-1.5"]);
+}
+
+#[test]
+fn query_pagination_with_limit_and_exclusive_start_key() {
+    // Real AWS: Limit caps items evaluated; LastEvaluatedKey is the primary key of the last
+    // evaluated item; passing it as ExclusiveStartKey continues after it; a page without
+    // LastEvaluatedKey is the last one.
+    for forward in [true, false] {
+        let mut e = fixture();
+        let mut pages = vec![];
+        let mut start: Option<Value> = None;
+        for _ in 0..10 {
+            let mut req = json!({"TableName": "Music", "KeyConditionExpression": "Artist = :a",
+                                 "ExpressionAttributeValues": {":a": s("A")}, "Limit": 4, "ScanIndexForward": forward});
+            if let Some(k) = &start {
+                req["ExclusiveStartKey"] = k.clone();
+            }
+            let r = ok(&mut e, "Query", req);
+            let items = song_nums(&r["Items"]);
+            if let Some(lek) = r.get("LastEvaluatedKey") {
+                let last = r["Items"].as_array().unwrap().last().unwrap();
+                assert_eq!(lek, &json!({"Artist": last["Artist"], "SongNum": last["SongNum"]}), "LEK = last item's key");
+                start = Some(lek.clone());
+                pages.push(items);
+            } else {
+                pages.push(items);
+                break;
+            }
+        }
+        let want: Vec<Vec<&str>> =
+            if forward { vec![vec!["-1.5", "1", "2", "3"], vec!["10", "20"]] } else { vec![vec!["20", "10", "3", "2"], vec!["1", "-1.5"]] };
+        assert_eq!(pages, want, "forward={forward}");
+    }
+}
+
+#[test]
+fn query_exclusive_start_key_in_the_middle() {
+    let mut e = fixture();
+    let r = ok(
+        &mut e,
+        "Query",
+        json!({"TableName": "Music", "KeyConditionExpression": "Artist = :a", "ExpressionAttributeValues": {":a": s("A")},
+               "ExclusiveStartKey": {"Artist": s("A"), "SongNum": n("2")}}),
+    );
+    assert_eq!(song_nums(&r["Items"]), ["3", "10", "20"]);
+    // The start key need not exist as an item (real AWS: it is a position).
+    let r = ok(
+        &mut e,
+        "Query",
+        json!({"TableName": "Music", "KeyConditionExpression": "Artist = :a", "ExpressionAttributeValues": {":a": s("A")},
+               "ExclusiveStartKey": {"Artist": s("A"), "SongNum": n("5")}, "ScanIndexForward": false}),
+    );
+    assert_eq!(song_nums(&r["Items"]), ["3", "2", "1", "-1.5"]);
+}
+
+#[test]
+fn query_filter_expression_applies_after_limit() {
+    let mut e = fixture();
+    // Real AWS: the filter runs after the key condition and Limit; Count counts matches,
+    // ScannedCount counts evaluated items.
+    let r = ok(
+        &mut e,
+        "Query",
+        json!({"TableName": "Music", "KeyConditionExpression": "Artist = :a", "FilterExpression": "Genre = :g",
+               "ExpressionAttributeValues": {":a": s("A"), ":g": s("rock")}}),
+    );
+    assert_eq!(song_nums(&r["Items"]), ["3", "10", "20"]);
+    assert_eq!((r["Count"].clone(), r["ScannedCount"].clone()), (json!(3), json!(6)));
+    let r = ok(
+        &mut e,
+        "Query",
+        json!({"TableName": "Music", "KeyConditionExpression": "Artist = :a", "FilterExpression": "Genre = :g",
+               "ExpressionAttributeValues": {":a": s("A"), ":g": s("rock")}, "Limit": 3}),
+    );
+    // first three by key: -1.5 (pop), 1 (jazz), 2 (pop) → none match.
+    assert_eq!(r["Items"], json!([]));
+    assert_eq!((r["Count"].clone(), r["ScannedCount"].clone()), (json!(0), json!(3)));
+    assert_eq!(r["LastEvaluatedKey"], json!({"Artist": s("A"), "SongNum": n("2")}));
+    // Richer filters share the condition grammar (§6.5).
+    let r = ok(
+        &mut e,
+        "Query",
+        json!({"TableName": "Music", "KeyConditionExpression": "Artist = :a",
+               "FilterExpression": "Plays BETWEEN :lo AND :hi OR Genre IN (:j)",
+               "ExpressionAttributeValues": {":a": s("A"), ":lo": n("5"), ":hi": n("50"), ":j": s("jazz")}}),
+    );
+    assert_eq!(song_nums(&r["Items"]), ["1", "2", "10", "20"]);
+}
+
+#[test]
+fn query_select_count_and_projection() {
+    let mut e = fixture();
+    let r = ok(
+        &mut e,
+        "Query",
+        json!({"TableName": "Music", "KeyConditionExpression": "Artist = :a", "ExpressionAttributeValues": {":a": s("A")}, "Select": "COUNT"}),
+    );
+    assert_eq!(r["Count"], 6);
+    assert!(r.get("Items").is_none(), "real AWS: Select COUNT returns no Items: {r}");
+    let r = ok(
+        &mut e,
+        "Query",
+        json!({"TableName": "Music", "KeyConditionExpression": "Artist = :a AND SongNum = :n",
+               "ExpressionAttributeValues": {":a": s("A"), ":n": n("3")}, "ProjectionExpression": "Genre"}),
+    );
+    assert_eq!(r["Items"], json!([{"Genre": s("rock")}]));
+}
+
+#[test]
+fn query_unknown_partition_gives_empty_result() {
+    let mut e = fixture();
+    let r = ok(&mut e, "Query", json!({"TableName": "Music", "KeyConditionExpression": "Artist = :a", "ExpressionAttributeValues": {":a": s("Z")}}));
+    assert_eq!(r["Items"], json!([]));
+    assert_eq!(r["Count"], 0);
+    assert_eq!(r["ScannedCount"], 0);
+    assert!(r.get("LastEvaluatedKey").is_none());
+}
+
+#[test]
+fn query_validation_errors() {
+    // Real AWS: all ValidationException.
+    let cases: Vec<(Value, &str)> = vec![
+        (json!({"KeyConditionExpression": "SongNum = :n", "ExpressionAttributeValues": {":n": n("1")}}), "no partition-key equality"),
+        (json!({"KeyConditionExpression": "Artist > :a", "ExpressionAttributeValues": {":a": s("A")}}), "partition key with > instead of ="),
+        (
+            json!({"KeyConditionExpression": "Artist = :a AND Genre = :g", "ExpressionAttributeValues": {":a": s("A"), ":g": s("rock")}}),
+            "non-key attribute in key condition",
+        ),
+        (
+            json!({"KeyConditionExpression": "Artist = :a OR SongNum = :n", "ExpressionAttributeValues": {":a": s("A"), ":n": n("1")}}),
+            "OR in key condition",
+        ),
+        (
+            json!({"KeyConditionExpression": "Artist = :a AND begins_with(SongNum, :n)", "ExpressionAttributeValues": {":a": s("A"), ":n": n("1")}}),
+            "begins_with on a number sort key",
+        ),
+        (json!({"KeyConditionExpression": "Artist = :a", "ExpressionAttributeValues": {":a": n("1")}}), "key value of the wrong type"),
+        (json!({"KeyConditionExpression": "Artist = :a", "ExpressionAttributeValues": {":a": s("A")}, "Limit": 0}), "Limit 0"),
+        (
+            json!({"KeyConditionExpression": "Artist = :a", "ExpressionAttributeValues": {":a": s("A")}, "ExclusiveStartKey": {"Artist": s("A")}}),
+            "ExclusiveStartKey missing the sort key",
+        ),
+        (
+            json!({"KeyConditionExpression": "Artist = :a", "ExpressionAttributeValues": {":a": s("A"), ":unused": s("x")}}),
+            "unused expression attribute value (§6.6)",
+        ),
+        (json!({"KeyConditionExpression": "Artist = :a"}), "undefined expression attribute value (§6.6)"),
+        (json!({}), "missing KeyConditionExpression"),
+    ];
+    let mut e = fixture();
+    for (mut req, why) in cases {
+        req["TableName"] = json!("Music");
+        let er = err(&mut e, "Query", req);
+        assert_eq!(er.kind, "ValidationException", "{why}: {}", er.message);
+    }
+    // Exact message where real AWS's text is well known.
+    let er = err(&mut e, "Query", json!({"TableName": "Music", "KeyConditionExpression": "SongNum = :n", "ExpressionAttributeValues": {":n": n("1")}}));
+    assert_eq!(er.message, "Query condition missed key schema element: Artist");
+}
+
+#[test]
+#[ignore = "engine bug: Query accepts a FilterExpression on a primary-key attribute (real AWS: ValidationException)"]
+fn query_filter_on_key_attribute_is_rejected() {
+    // Real AWS (Developer Guide, "Filter expressions for Query": "A filter expression cannot
+    // contain partition key or sort key attributes"); error text as DynamoDB returns it.
+    let mut e = fixture();
+    let er = err(
+        &mut e,
+        "Query",
+        json!({"TableName": "Music", "KeyConditionExpression": "Artist = :a", "FilterExpression": "SongNum > :n",
+               "ExpressionAttributeValues": {":a": s("A"), ":n": n("1")}}),
+    );
+    assert_eq!(er.kind, "ValidationException");
+    assert_eq!(er.message, "Filter Expression can only contain non-primary key attributes: Primary key attribute: SongNum");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scan
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn scan_returns_everything_and_paginates() {
+    let mut e = fixture();
+    let r = ok(&mut e, "Scan", json!({"TableName": "Music"}));
+    assert_eq!(r["Count"], 7);
+    assert_eq!(r["ScannedCount"], 7);
+    assert!(r.get("LastEvaluatedKey").is_none());
+    let mut all: Vec<(String, String)> = r["Items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["Artist"]["S"].as_str().unwrap().into(), i["SongNum"]["N"].as_str().unwrap().into()))
+        .collect();
+    all.sort();
+    // Paginate with Limit 2: every item exactly once.
+    let mut seen = vec![];
+    let mut start: Option<Value> = None;
+    for _ in 0..20 {
+        let mut req = json!({"TableName": "Music", "Limit": 2});
+        if let Some(k) = &start {
+            req["ExclusiveStartKey"] = k.clone();
+        }
+        let r = ok(&mut e, "Scan", req);
+        assert!(r["Items"].as_array().unwrap().len() <= 2);
+        seen.extend(
+            r["Items"].as_array().unwrap().iter().map(|i| (i["Artist"]["S"].as_str().unwrap().to_string(), i["SongNum"]["N"].as_str().unwrap().to_string())),
+        );
+        match r.get("LastEvaluatedKey") {
+            Some(k) => {
+                let last = r["Items"].as_array().unwrap().last().unwrap();
+                assert_eq!(k, &json!({"Artist": last["Artist"], "SongNum": last["SongNum"]}));
+                start = Some(k.clone());
+            }
+            None => break,
+        }
+    }
+    seen.sort();
+    assert_eq!(seen, all);
+}
+
+#[test]
+fn scan_filter_select_and_projection() {
+    let mut e = fixture();
+    let r = ok(
+        &mut e,
+        "Scan",
+        json!({"TableName": "Music", "FilterExpression": "Genre = :g AND Plays >= :p", "ExpressionAttributeValues": {":g": s("rock"), ":p": n("1.5")}}),
+    );
+    let mut got = song_nums(&r["Items"]);
+    got.sort();
+    // rock: A/10 (5), A/20 (7), A/3 (100), B/1 (1.5)
+    assert_eq!(got, ["1", "10", "20", "3"]);
+    assert_eq!((r["Count"].clone(), r["ScannedCount"].clone()), (json!(4), json!(7)));
+    // A Scan filter may use key attributes (unlike Query).
+    let r = ok(&mut e, "Scan", json!({"TableName": "Music", "FilterExpression": "Artist = :b", "ExpressionAttributeValues": {":b": s("B")}}));
+    assert_eq!(r["Count"], 1);
+    let r = ok(&mut e, "Scan", json!({"TableName": "Music", "Select": "COUNT"}));
+    assert_eq!(r["Count"], 7);
+    assert!(r.get("Items").is_none());
+    let r = ok(&mut e, "Scan", json!({"TableName": "Music", "ProjectionExpression": "Artist", "FilterExpression": "SongNum = :n", "ExpressionAttributeValues": {":n": n("-1.5")}}));
+    assert_eq!(r["Items"], json!([{"Artist": s("A")}]));
+    // size() is a function (§6.5): "size(Genre) > 3" keeps rock (4) and jazz (4), drops pop (3).
+    let r = ok(&mut e, "Scan", json!({"TableName": "Music", "FilterExpression": "size(Genre) > :n", "ExpressionAttributeValues": {":n": n("3")}}));
+    assert_eq!(r["Count"], 5);
+}
+
+#[test]
+fn scan_filter_reserved_word_needs_placeholder() {
+    let mut e = fixture();
+    ok(&mut e, "PutItem", json!({"TableName": "Words", "Item": {"pk": s("x"), "sk": s("y"), "status": s("open")}}));
+    let er = err(&mut e, "Scan", json!({"TableName": "Words", "FilterExpression": "status = :s", "ExpressionAttributeValues": {":s": s("open")}}));
+    assert_eq!(er.kind, "ValidationException");
+    assert_eq!(er.message, "Invalid FilterExpression: Attribute name is a reserved keyword; reserved keyword: status");
+    let r = ok(
+        &mut e,
+        "Scan",
+        json!({"TableName": "Words", "FilterExpression": "#s = :s", "ExpressionAttributeNames": {"#s": "status"}, "ExpressionAttributeValues": {":s": s("open")}}),
+    );
+    assert_eq!(r["Count"], 1);
+}
