@@ -11,6 +11,7 @@ pub mod stream;
 pub mod engine;
 pub mod scenario;
 pub mod filter;
+pub mod rules;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 
