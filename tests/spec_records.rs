@@ -398,6 +398,16 @@ fn size_bytes_value_sizes_per_6_3() {
         (n("1.50"), 3, "canonical 1.5 (n=2, exp 0 even) → 1+1+1 = 3 by the §6.3 rule"),
         (n("12.34"), 3, "§6.3 rule: n=4, exponent 1 odd → 1+2 = 3"),
         (n("1.234"), 4, "§6.3 rule: n=4, exponent 0 even → 1+2+1 = 4"),
+        (n("0.5"), 2, "§6.3 rule: n=1 → 2"),
+        (n("0.12"), 2, "§6.3 rule: n=2, exponent -1 odd → 2"),
+        (n("0.012"), 3, "§6.3 rule: n=2, exponent -2 even → 3"),
+        (n("-12"), 3, "§6.3 rule: n=2, exponent 1 odd, negative → 1+1+1 = 3"),
+        (n("-1.2"), 4, "§6.3 rule: n=2, exponent 0 even, negative → 1+1+1+1 = 4"),
+        (n("123456"), 4, "§6.3 rule: n=6, exponent 5 odd → 4"),
+        (n("1234567"), 5, "§6.3 rule: n=7 → 5"),
+        (n("1E+125"), 2, "§6.3 rule: n=1 → 2"),
+        (n("12345678901234567890123456789012345678"), 20, "§6.3 rule: n=38, exponent 37 odd → 20"),
+        (n("100.5"), 4, "§6.3 rule: n=4, exponent 2 even → 4"),
         (s(""), 0, "§6.3 S = UTF-8 bytes"),
         (s("héllo"), 6, "§6.3 S = UTF-8 bytes (é is 2)"),
         (s("😀"), 4, "§6.3 S = UTF-8 bytes"),
@@ -633,4 +643,167 @@ fn expired_item_can_be_updated_before_deletion() {
     assert!(get(&mut e, "a").is_some(), "re-extended item must not be deleted");
     let names: Vec<Value> = records(&e, "Sessions").iter().map(|r| r["eventName"].clone()).collect();
     assert_eq!(names, vec![json!("INSERT"), json!("MODIFY")]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// streams_output ordering, TTL extras, scenario replay
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn streams_output_keeps_per_item_order_across_shards_and_rollover() {
+    // scenario-format "streams": records read from TRIM_HORIZON, parent shards before their
+    // children; §2.2 per-item order = write order; SequenceNumber increasing within a shard.
+    let mut e = engine_with(|c| {
+        c.shards_per_stream = 2;
+        c.shard_rollover_ms = 5 * 60_000;
+    });
+    create_orders(&mut e, "NEW_IMAGE");
+    for round in 0..5 {
+        for k in 0..6 {
+            ok(&mut e, "PutItem", json!({"TableName": "Orders", "Item": {"pk": s(&format!("k{k}")), "sk": s("x"), "r": n(&round.to_string())}}));
+        }
+        e.advance_clock_ms(5 * 60_000 + 1);
+    }
+    let recs = records(&e, "Orders");
+    assert_eq!(recs.len(), 30);
+    for k in 0..6 {
+        let rounds: Vec<String> = recs
+            .iter()
+            .filter(|r| r["dynamodb"]["Keys"]["pk"]["S"] == format!("k{k}").as_str())
+            .map(|r| r["dynamodb"]["NewImage"]["r"]["N"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(rounds, ["0", "1", "2", "3", "4"], "k{k}");
+    }
+    // Same records as the Streams API gives (order between shards is free).
+    let key = |r: &Value| r["eventID"].as_str().unwrap().to_string();
+    let mut a: Vec<Value> = recs.clone();
+    let mut b = records_via_api(&mut e, "Orders");
+    a.sort_by_key(key);
+    b.sort_by_key(key);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn ttl_on_table_without_stream_still_deletes() {
+    // §7: TTL deletes the item; with no stream there is simply no record.
+    let mut e = engine();
+    create_table(&mut e, "Sessions", &[("pk", "S", "HASH"), ("sk", "S", "RANGE")], None);
+    enable_ttl(&mut e, "Sessions", "exp");
+    ok(&mut e, "PutItem", json!({"TableName": "Sessions", "Item": {"pk": s("a"), "sk": s("META"), "exp": n(&(START_S - 1).to_string())}}));
+    e.advance_clock_ms(3600_000);
+    assert!(get(&mut e, "a").is_none());
+    assert_eq!(e.streams_output(), json!([]));
+}
+
+#[test]
+fn ttl_settings_api() {
+    // §7: one TTL attribute per table; changing it requires disable + enable. Real AWS:
+    // UpdateTimeToLive echoes TimeToLiveSpecification; DescribeTimeToLive reports
+    // TimeToLiveStatus (ENABLED/ENABLING, DISABLED) and AttributeName; re-enabling with another
+    // attribute → ValidationException.
+    let mut e = engine();
+    create_table(&mut e, "Sessions", &[("pk", "S", "HASH"), ("sk", "S", "RANGE")], None);
+    let d = ok(&mut e, "DescribeTimeToLive", json!({"TableName": "Sessions"}));
+    assert_eq!(d["TimeToLiveDescription"]["TimeToLiveStatus"], "DISABLED");
+    let r = ok(&mut e, "UpdateTimeToLive", json!({"TableName": "Sessions", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}}));
+    assert_eq!(r["TimeToLiveSpecification"], json!({"Enabled": true, "AttributeName": "exp"}));
+    let d = ok(&mut e, "DescribeTimeToLive", json!({"TableName": "Sessions"}));
+    assert!(["ENABLED", "ENABLING"].contains(&d["TimeToLiveDescription"]["TimeToLiveStatus"].as_str().unwrap()), "{d}");
+    assert_eq!(d["TimeToLiveDescription"]["AttributeName"], "exp");
+    let er = err(&mut e, "UpdateTimeToLive", json!({"TableName": "Sessions", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "other"}}));
+    assert_eq!(er.kind, "ValidationException");
+    let er = err(&mut e, "UpdateTimeToLive", json!({"TableName": "Nope", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}}));
+    assert_eq!(er.kind, "ResourceNotFoundException");
+    // Disabling stops deletions.
+    ok(&mut e, "UpdateTimeToLive", json!({"TableName": "Sessions", "TimeToLiveSpecification": {"Enabled": false, "AttributeName": "exp"}}));
+    ok(&mut e, "PutItem", json!({"TableName": "Sessions", "Item": {"pk": s("a"), "sk": s("META"), "exp": n(&(START_S - 1).to_string())}}));
+    e.advance_clock_ms(3600_000);
+    assert!(get(&mut e, "a").is_some());
+}
+
+#[test]
+fn replay_of_the_scenario_format_example() {
+    // scenario-format.md "A complete small example": three records — INSERT ana (NewImage
+    // only), INSERT ben, REMOVE ana (OldImage only) — with Keys {voter}, eventVersion "1.1",
+    // eventSource "aws:dynamodb", awsRegion "us-east-1".
+    let text = r#"{
+      "description": "Two votes and a retraction",
+      "steps": [
+        {"CreateTable": {"TableName": "Votes",
+          "KeySchema": [{"AttributeName": "voter", "KeyType": "HASH"}],
+          "AttributeDefinitions": [{"AttributeName": "voter", "AttributeType": "S"}],
+          "BillingMode": "PAY_PER_REQUEST",
+          "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"}}},
+        {"PutItem": {"TableName": "Votes", "Item": {"voter": {"S": "ana"}, "choice": {"S": "tea"}}}},
+        {"PutItem": {"TableName": "Votes", "Item": {"voter": {"S": "ben"}, "choice": {"S": "coffee"}}}},
+        {"DeleteItem": {"TableName": "Votes", "Key": {"voter": {"S": "ana"}}}},
+        {"PutItem": {"TableName": "Votes", "Item": {"voter": {"S": "cy"}}, "ConditionExpression": "attribute_exists(voter)"}}
+      ]
+    }"#;
+    let out = streamlab::scenario::replay(text).unwrap();
+    assert_eq!(out, streamlab::scenario::replay(text).unwrap(), "same file → same output");
+    let res = out["results"].as_array().unwrap();
+    assert_eq!(res.len(), 5);
+    for (i, r) in res.iter().enumerate().take(4) {
+        assert_eq!(r["step"], i);
+        assert_eq!(r["ok"], true, "{r}");
+    }
+    assert_eq!(res[1]["action"], "PutItem");
+    assert_eq!(res[4]["ok"], false);
+    assert_eq!(res[4]["error"]["type"], "ConditionalCheckFailedException");
+    assert_eq!(res[4]["error"]["message"], "The conditional request failed");
+    let streams = out["streams"].as_array().unwrap();
+    assert_eq!(streams.len(), 1);
+    assert_eq!(streams[0]["TableName"], "Votes");
+    assert_eq!(streams[0]["StreamViewType"], "NEW_AND_OLD_IMAGES");
+    let recs = streams[0]["Records"].as_array().unwrap();
+    let got: Vec<(&str, &str, bool, bool)> = recs
+        .iter()
+        .map(|r| {
+            (
+                r["eventName"].as_str().unwrap(),
+                r["dynamodb"]["Keys"]["voter"]["S"].as_str().unwrap(),
+                r["dynamodb"].get("NewImage").is_some(),
+                r["dynamodb"].get("OldImage").is_some(),
+            )
+        })
+        .collect();
+    assert_eq!(got, [("INSERT", "ana", true, false), ("INSERT", "ben", true, false), ("REMOVE", "ana", false, true)]);
+    for r in recs {
+        assert_eq!(r["eventVersion"], "1.1");
+        assert_eq!(r["eventSource"], "aws:dynamodb");
+        assert_eq!(r["awsRegion"], "us-east-1");
+    }
+}
+
+#[test]
+fn replay_options_and_malformed_files() {
+    // scenario-format "Input": region, seed, startTime are honoured.
+    let text = |region: &str, seed: u64| {
+        format!(
+            r#"{{"region": "{region}", "seed": {seed}, "startTime": "2024-06-20T16:00:00Z", "steps": [
+              {{"CreateTable": {{"TableName": "Orders", "KeySchema": [{{"AttributeName": "pk", "KeyType": "HASH"}}],
+                "AttributeDefinitions": [{{"AttributeName": "pk", "AttributeType": "S"}}], "BillingMode": "PAY_PER_REQUEST",
+                "StreamSpecification": {{"StreamEnabled": true, "StreamViewType": "KEYS_ONLY"}}}}}},
+              {{"AdvanceClock": {{"Seconds": 90}}}},
+              {{"PutItem": {{"TableName": "Orders", "Item": {{"pk": {{"S": "a"}}}}}}}}
+            ]}}"#
+        )
+    };
+    let a = streamlab::scenario::replay(&text("eu-west-1", 7)).unwrap();
+    let s0 = &a["streams"][0];
+    assert_eq!(s0["StreamArn"], "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders/stream/2024-06-20T16:00:00.000");
+    let r = &s0["Records"][0];
+    assert_eq!(r["awsRegion"], "eu-west-1");
+    assert_eq!(r["dynamodb"]["ApproximateCreationDateTime"].as_f64().unwrap(), 1_718_899_290.0);
+    let b = streamlab::scenario::replay(&text("eu-west-1", 8)).unwrap();
+    assert_ne!(r["eventID"], b["streams"][0]["Records"][0]["eventID"], "seed drives eventIDs");
+    // Not a scenario at all → Err (bad JSON with position, unknown action, two keys in a step).
+    for bad in [
+        "{not json",
+        r#"{"steps": [{"Frobnicate": {}}]}"#,
+        r#"{"steps": [{"PutItem": {}, "GetItem": {}}]}"#,
+    ] {
+        assert!(streamlab::scenario::replay(bad).is_err(), "{bad}");
+    }
 }

@@ -1237,3 +1237,188 @@ fn failed_requests_change_nothing() {
         assert_eq!((scan_all(&mut e), e.streams_output()), before, "{action} {req}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// more edge cases
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn numbers_are_stored_in_canonical_form() {
+    // §6.1 / §6.2: leading/trailing zeros trimmed; exponent input returned in plain decimal
+    // form [inferred]; -0 is 0 (real AWS).
+    let cases = [
+        ("0025.50", "25.5"),
+        ("1E+2", "100"),
+        ("1.0E-2", "0.01"),
+        ("-0", "0"),
+        ("0.000", "0"),
+        ("+5", "5"),
+        ("-007.100", "-7.1"),
+        ("12.5e1", "125"),
+    ];
+    for (input, want) in cases {
+        let mut e = orders();
+        ok(&mut e, "PutItem", t(json!({"Item": {"pk": s("A"), "sk": s("S"), "v": n(input)}})));
+        assert_eq!(get_item(&mut e, "A").unwrap()["v"], n(want), "{input}");
+    }
+}
+
+#[test]
+fn number_set_duplicates_after_canonicalisation() {
+    // §6.1: sets have no duplicates; "1" and "1.0" are the same number (§6.2 canonical form).
+    let mut e = orders();
+    let er = err(&mut e, "PutItem", t(item_with(json!({"NS": ["1", "1.0"]}))));
+    assert_eq!((er.kind.as_str(), er.message.as_str()), ("ValidationException", "Input collection contains duplicates"));
+    let er = err(&mut e, "PutItem", t(item_with(json!({"SS": ["a", "b", "a"]}))));
+    assert_eq!(er.message, "One or more parameter values were invalid: Input collection [a, b, a] contains duplicates.");
+}
+
+#[test]
+fn more_no_op_updates_produce_no_record() {
+    // §2.1: an UpdateItem that leaves the item identical → no record (numbers canonical, sets
+    // unordered).
+    let start = json!({"pk": s("A"), "sk": s("S"), "a": n("1"), "ns": {"NS": ["1", "2"]}, "l": {"L": [s("x")]}, "m": {"M": {"k": n("2.5")}}});
+    let cases: Vec<(&str, Value)> = vec![
+        ("SET a = if_not_exists(a, :v)", json!({":v": n("9")})),
+        ("SET l = list_append(l, :e)", json!({":e": {"L": []}})),
+        ("SET m.k = :v", json!({":v": n("2.50")})),
+        ("ADD ns :v", json!({":v": {"NS": ["1.0"]}})),
+        ("SET a = a + :z", json!({":z": n("0")})),
+        ("SET a = :v REMOVE nothing", json!({":v": n("1.000")})),
+        ("SET ns = :v", json!({":v": {"NS": ["2", "1"]}})),
+        ("SET l[0] = :v", json!({":v": s("x")})),
+    ];
+    for (expr, vals) in cases {
+        let (res, names, _) = run(&[put(start.clone())], ("UpdateItem", json!({"Key": key("A"), "UpdateExpression": expr, "ExpressionAttributeValues": vals})));
+        res.unwrap_or_else(|er| panic!("{expr}: {} {}", er.kind, er.message));
+        assert_eq!(names, Vec::<String>::new(), "{expr}");
+    }
+}
+
+#[test]
+fn identical_put_with_return_values_and_passing_condition() {
+    // §2.1: identical content → no record even when the request otherwise succeeds normally.
+    let item = json!({"pk": s("A"), "sk": s("S"), "v": n("1")});
+    let (res, names, _) = run(
+        &[put(item.clone())],
+        ("PutItem", json!({"Item": item, "ConditionExpression": "attribute_exists(pk)", "ReturnValues": "ALL_OLD"})),
+    );
+    assert_av_eq(&res.unwrap()["Attributes"], &item, "ALL_OLD on identical put");
+    assert!(names.is_empty());
+}
+
+#[test]
+fn update_delete_on_number_set_uses_numeric_equality() {
+    // §6.4 DELETE removes the given elements; numbers compare after canonicalisation (§6.2).
+    let got = update_result(json!({"ns": {"NS": ["1", "2", "3"]}}), "DELETE ns :v", json!({":v": {"NS": ["2.0"]}}), json!({})).unwrap();
+    assert_av_eq(&got, &json!({"ns": {"NS": ["1", "3"]}}), "DELETE 2.0 removes 2");
+}
+
+#[test]
+fn update_more_errors() {
+    let iu = "Invalid UpdateExpression: ";
+    let cases: Vec<(Value, &str, Value, Option<String>)> = vec![
+        (
+            json!({"a": s("x")}),
+            "SET a = :v, a = :w",
+            json!({":v": n("1"), ":w": n("2")}),
+            Some(format!("{iu}Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [a], path two: [a]")),
+        ),
+        (json!({"l": {"L": []}}), "ADD l :v", json!({":v": {"L": [s("x")]}}), Some(format!("{iu}Incorrect operand type for operator or function; operator: ADD, operand type: LIST"))),
+        (json!({"a": n("1")}), "DELETE a :v", json!({":v": n("1")}), None),
+        (json!({"a": s("x")}), "SET l = list_append(a, :v)", json!({":v": {"L": []}}), None),
+        (json!({}), "SET a = :v + :w", json!({":v": s("x"), ":w": n("1")}), None),
+    ];
+    for (start, expr, vals, msg) in cases {
+        let er = update_result(start, expr, vals, json!({})).unwrap_err();
+        assert_eq!(er.kind, "ValidationException", "{expr}: {}", er.message);
+        if let Some(m) = msg {
+            assert_eq!(er.message, m, "{expr}");
+        }
+    }
+}
+
+#[test]
+fn condition_more_semantics() {
+    // §6.5: IN takes ≤ 100 values; string comparisons are by bytes; functions on the wrong
+    // type evaluate to false.
+    let mut e = orders();
+    ok(&mut e, "PutItem", t(json!({"Item": {"pk": s("A"), "sk": s("S"), "n": n("5"), "str": s("B")}})));
+    let vals: serde_json::Map<String, Value> = (0..101).map(|i| (format!(":v{i}"), n(&i.to_string()))).collect();
+    let list: Vec<String> = (0..101).map(|i| format!(":v{i}")).collect();
+    let er = err(
+        &mut e,
+        "DeleteItem",
+        t(json!({"Key": key("A"), "ConditionExpression": format!("n IN ({})", list.join(", ")), "ExpressionAttributeValues": vals})),
+    );
+    assert_eq!(er.kind, "ValidationException");
+    let cases: Vec<(&str, Value, bool)> = vec![
+        ("str < :a", json!({":a": s("a")}), true), // "B" (0x42) < "a" (0x61)
+        ("begins_with(n, :p)", json!({":p": s("5")}), false),
+        ("size(nope) = :z", json!({":z": n("0")}), false),
+        ("contains(n, :p)", json!({":p": s("5")}), false),
+        ("n = :v", json!({":v": n("5.00")}), true),
+    ];
+    for (cond, vals, want) in cases {
+        let r = e.call(
+            "UpdateItem",
+            &t(json!({"Key": key("A"), "UpdateExpression": "SET touched = :tt", "ConditionExpression": cond,
+                      "ExpressionAttributeValues": {":tt": s("x")}}))
+            .as_object()
+            .map(|m| {
+                let mut m = m.clone();
+                let mut v = vals.as_object().unwrap().clone();
+                v.insert(":tt".into(), s("x"));
+                m.insert("ExpressionAttributeValues".into(), Value::Object(v));
+                Value::Object(m)
+            })
+            .unwrap(),
+        );
+        match (want, &r) {
+            (true, Ok(_)) => {}
+            (false, Err(er)) => assert_eq!(er.kind, "ConditionalCheckFailedException", "{cond}: {}", er.message),
+            _ => panic!("{cond}: expected {want}, got {r:?}"),
+        }
+    }
+}
+
+#[test]
+fn transaction_cancellation_reasons_with_all_old_and_update() {
+    // §6.8: the reason list is positional; ReturnValuesOnConditionCheckFailure ALL_OLD on an
+    // action attaches the item to its reason (real AWS: CancellationReasons[i].Item).
+    let mut e = orders();
+    ok(&mut e, "PutItem", t(json!({"Item": {"pk": s("A"), "sk": s("S"), "v": n("1")}})));
+    let streams_before = e.streams_output();
+    let er = err(
+        &mut e,
+        "TransactWriteItems",
+        json!({"TransactItems": [
+            {"Put": {"TableName": "Orders", "Item": {"pk": s("B"), "sk": s("S")}}},
+            {"Update": {"TableName": "Orders", "Key": key("A"), "UpdateExpression": "SET v = :two",
+                        "ConditionExpression": "v = :two", "ExpressionAttributeValues": {":two": n("2")},
+                        "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}},
+            {"Delete": {"TableName": "Orders", "Key": key("C")}},
+        ]}),
+    );
+    assert_eq!(er.kind, "TransactionCanceledException");
+    assert_eq!(er.message, "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed, None]");
+    let reasons = er.extra["CancellationReasons"].as_array().unwrap();
+    assert_eq!(reasons.len(), 3);
+    assert_eq!(reasons[0], json!({"Code": "None"}));
+    assert_eq!(reasons[1]["Code"], "ConditionalCheckFailed");
+    assert_eq!(reasons[1]["Message"], "The conditional request failed");
+    assert_av_eq(&reasons[1]["Item"], &json!({"pk": s("A"), "sk": s("S"), "v": n("1")}), "reason Item");
+    assert_eq!(reasons[2], json!({"Code": "None"}));
+    assert_eq!(e.streams_output(), streams_before);
+    assert!(get_item(&mut e, "B").is_none());
+}
+
+#[test]
+fn batch_write_unknown_table() {
+    let mut e = orders();
+    let er = err(&mut e, "BatchWriteItem", json!({"RequestItems": {"Nope": [{"PutRequest": {"Item": {"pk": s("A"), "sk": s("S")}}}]}}));
+    assert_eq!(er.kind, "ResourceNotFoundException");
+    // A transaction naming a missing table is rejected too (real AWS: ResourceNotFoundException).
+    let er = err(&mut e, "TransactWriteItems", json!({"TransactItems": [{"Put": {"TableName": "Nope", "Item": {"pk": s("A")}}}]}));
+    assert_eq!(er.kind, "ResourceNotFoundException");
+}
