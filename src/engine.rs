@@ -91,6 +91,10 @@ pub struct Engine {
     next_seq: u128,
     /// (due time, table, key) of items whose TTL deletion is due; re-checked when due.
     ttl_queue: BTreeSet<(u64, String, PrimaryKey)>,
+    /// Chain depth given to records written now (set while a trigger's writes are applied).
+    pub(crate) write_chain: u32,
+    pub(crate) lambda: crate::lambda::Lambda,
+    pub(crate) costs: crate::costs::Costs,
 }
 
 impl Engine {
@@ -106,6 +110,9 @@ impl Engine {
             streams: Vec::new(),
             next_seq: 100_000_000_000_000_000_000, // 21 digits
             ttl_queue: BTreeSet::new(),
+            write_chain: 0,
+            lambda: Default::default(),
+            costs: Default::default(),
         }
     }
 
@@ -150,6 +157,12 @@ impl Engine {
             "DescribeStream" => self.describe_stream(req),
             "GetShardIterator" => self.get_shard_iterator(req),
             "GetRecords" => self.get_records(req),
+            "CreateFunction" => self.create_function(req),
+            "UpdateFunctionCode" => self.update_function_code(req),
+            "CreateEventSourceMapping" => self.create_event_source_mapping(req),
+            "UpdateEventSourceMapping" => self.update_event_source_mapping(req),
+            "DeleteEventSourceMapping" => self.delete_event_source_mapping(req),
+            "GetEventSourceMapping" => self.get_event_source_mapping(req),
             "AdvanceClock" => {
                 let secs = req::number(req, "Seconds")?
                     .ok_or_else(|| req::missing("seconds"))?;
@@ -183,11 +196,28 @@ impl Engine {
             if t > target {
                 break;
             }
-            self.now_ms = self.now_ms.max(t);
+            self.move_clock_to(t);
             self.run_due();
         }
-        self.now_ms = target;
+        self.move_clock_to(target);
         self.run_due();
+    }
+
+    fn move_clock_to(&mut self, t: u64) {
+        if t > self.now_ms {
+            let sizes: Vec<usize> = self.tables.values().filter(|t| t.stream.is_some()).map(|t| t.bytes).collect();
+            self.costs.scans_between(self.now_ms, t, &sizes);
+            self.now_ms = t;
+        }
+    }
+
+    /// What the polling design and the streams design have cost so far.
+    pub fn costs(&self) -> &crate::costs::Costs {
+        &self.costs
+    }
+
+    pub fn set_polling_interval_ms(&mut self, ms: u64) {
+        self.costs.polling_interval_ms = ms.max(1000);
     }
 
     /// The earliest time at which something is due, if anything ever is.
@@ -208,13 +238,15 @@ impl Engine {
                 None => sh.closed_ms.map(|c| c + RETENTION_MS),
             })
             .min();
-        [rollover, ttl, trim].into_iter().flatten().min()
+        let lambda = self.lambda.next_event_ms();
+        [rollover, ttl, trim, lambda].into_iter().flatten().min()
     }
 
     /// Runs everything due at the current time: TTL deletions, shard roll-over, trimming.
     fn run_due(&mut self) {
         self.run_ttl();
         self.roll_over_shards();
+        self.run_lambda();
         self.trim();
     }
 
@@ -308,6 +340,8 @@ impl Engine {
             return old;
         }
         let new = new.map(Rc::new);
+        let size = |i: Option<&Rc<Item>>| i.map_or(0, |i| crate::value::item_size(i));
+        t.bytes = (t.bytes + size(new.as_ref())).saturating_sub(size(old.as_ref()));
         match &new {
             Some(n) => {
                 t.items.insert(key.clone(), n.clone());
@@ -342,7 +376,11 @@ impl Engine {
         let slot = (fnv1a(&hash.hash_bytes()) % stream.open_slots.len() as u64) as usize;
         let view = stream.view_type;
         let shard = &mut stream.shards[stream.open_slots[slot]];
-        shard.records.push_back(Rc::new(Record::new(event_id, now, keys, old, new, view, seq, ttl)));
+        self.costs.change(now);
+        let mut rec = Record::new(event_id, now, keys, old, new, view, seq, ttl);
+        rec.chain = self.write_chain;
+        shard.records.push_back(Rc::new(rec));
+        self.lambda.wake_stream(si, now);
     }
 
     /// Re-queues every item of a table for TTL deletion (when TTL is enabled).
@@ -527,21 +565,5 @@ pub(crate) mod req {
             return Err(constraint(t, &field, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"));
         }
         Ok(t)
-    }
-}
-
-/// Outputs of the Lambda side of a replay (filled in by the trigger engine).
-impl Engine {
-    pub fn invocations_output(&self) -> Vec<Value> {
-        Vec::new()
-    }
-    pub fn notifications_output(&self) -> Vec<Value> {
-        Vec::new()
-    }
-    pub fn aggregates_output(&self) -> Value {
-        json!({})
-    }
-    pub fn failures_output(&self) -> Vec<Value> {
-        Vec::new()
     }
 }

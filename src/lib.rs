@@ -9,6 +9,8 @@ pub mod expr;
 pub mod table;
 pub mod stream;
 pub mod engine;
+pub mod lambda;
+pub mod costs;
 pub mod scenario;
 pub mod filter;
 pub mod rules;

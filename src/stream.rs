@@ -77,6 +77,9 @@ pub struct Record {
     pub view_type: ViewType,
     /// A TTL deletion, made by the DynamoDB service.
     pub ttl: bool,
+    /// How many trigger invocations led to this write (0 for a learner's own write); used to
+    /// stop recursive trigger loops.
+    pub chain: u32,
 }
 
 impl Record {
@@ -101,7 +104,7 @@ impl Record {
         let size_bytes = item_size(&keys)
             + new_image.as_deref().map_or(0, item_size)
             + old_image.as_deref().map_or(0, item_size);
-        Record { event_id, event_name, created_ms, keys, new_image, old_image, seq, size_bytes, view_type, ttl }
+        Record { event_id, event_name, created_ms, keys, new_image, old_image, seq, size_bytes, view_type, ttl, chain: 0 }
     }
 
     pub fn approximate_creation_secs(&self) -> u64 {

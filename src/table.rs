@@ -109,6 +109,8 @@ pub struct Table {
     pub provisioned: Option<(i64, i64)>,
     pub created_ms: u64,
     pub items: BTreeMap<PrimaryKey, Rc<Item>>,
+    /// Total size of the items, kept up to date on every write.
+    pub bytes: usize,
     /// Index into the engine's streams of the enabled stream, if any.
     pub stream: Option<usize>,
     /// Index of the latest stream ever enabled on this table.
@@ -167,7 +169,7 @@ impl Table {
     }
 
     pub fn size_bytes(&self) -> usize {
-        self.items.values().map(|i| crate::value::item_size(i)).sum()
+        self.bytes
     }
 }
 
