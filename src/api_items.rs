@@ -344,6 +344,11 @@ impl Engine {
         let t = self.live_table(name)?;
         check_index(r)?;
         let (hash, sort) = key_condition(t, kc)?;
+        if let Some(k) = ex.filter.as_ref().and_then(|f| f.top_level_names().into_iter().find(|n| t.schema.is_key(n))) {
+            return Err(AwsError::validation(format!(
+                "Filter Expression can only contain non-primary key attributes: Primary key attribute: {k}"
+            )));
+        }
         let start = read.start_key(t)?;
         let mut items: Vec<(&PrimaryKey, &Rc<Item>)> =
             t.items.range((hash.clone(), None)..).take_while(|(k, _)| k.0 == hash).filter(|(k, _)| sort.matches(k.1.as_ref())).collect();

@@ -120,7 +120,11 @@ impl Engine {
         let mut shards: Vec<_> = s.shards.iter().filter(|sh| parent_filter.is_none_or(|p| sh.parent.as_deref() == Some(p))).collect();
         shards.sort_by(|a, b| a.id.cmp(&b.id));
         if let Some(start) = start {
-            shards.retain(|sh| sh.id.as_str() > start);
+            // An ExclusiveStartShardId that is not a shard of the stream gives an empty page (§3.2).
+            match shards.iter().position(|sh| sh.id == start) {
+                Some(p) => drop(shards.drain(..=p)),
+                None => shards.clear(),
+            }
         }
         let page: Vec<Value> = shards.iter().take(limit as usize).map(|sh| sh.to_json()).collect();
         let mut desc = json!({

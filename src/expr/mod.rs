@@ -290,3 +290,45 @@ pub fn compile(src: &Sources) -> Result<Expressions> {
     }
     Ok(out)
 }
+
+impl Operand {
+    fn collect_tops<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match self {
+            Operand::Path(p) => out.push(p.top()),
+            Operand::Value(_) => {}
+            Operand::Call(_, args) => args.iter().for_each(|a| a.collect_tops(out)),
+            Operand::Arith(a, _, b) => {
+                a.collect_tops(out);
+                b.collect_tops(out);
+            }
+        }
+    }
+}
+
+impl Condition {
+    /// The top-level attribute names the condition reads, in order of appearance.
+    pub fn top_level_names(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(c) = stack.pop() {
+            match c {
+                Condition::Cmp(_, a, b) => {
+                    a.collect_tops(&mut out);
+                    b.collect_tops(&mut out);
+                }
+                Condition::Between(a, b, d) => [a, b, d].iter().for_each(|o| o.collect_tops(&mut out)),
+                Condition::In(a, list) => {
+                    a.collect_tops(&mut out);
+                    list.iter().for_each(|o| o.collect_tops(&mut out));
+                }
+                Condition::Func(_, args) => args.iter().for_each(|o| o.collect_tops(&mut out)),
+                Condition::And(a, b) | Condition::Or(a, b) => {
+                    stack.push(b);
+                    stack.push(a);
+                }
+                Condition::Not(a) => stack.push(a),
+            }
+        }
+        out
+    }
+}
