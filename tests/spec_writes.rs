@@ -368,6 +368,7 @@ fn transact_write_records_per_item_and_condition_check_produces_nothing() {
     ok(&mut e, "PutItem", t(json!({"Item": {"pk": s("upd"), "sk": s("S"), "v": n("1")}})));
     ok(&mut e, "PutItem", t(json!({"Item": {"pk": s("del"), "sk": s("S")}})));
     ok(&mut e, "PutItem", t(json!({"Item": {"pk": s("chk"), "sk": s("S")}})));
+    ok(&mut e, "PutItem", t(json!({"Item": {"pk": s("same2"), "sk": s("S"), "v": n("1")}})));
     let before = records(&e).len();
     ok(
         &mut e,
@@ -380,6 +381,8 @@ fn transact_write_records_per_item_and_condition_check_produces_nothing() {
                         "ConditionExpression": "attribute_not_exists(pk)"}},
             {"Delete": {"TableName": "Orders", "Key": key("del")}},
             {"ConditionCheck": {"TableName": "Orders", "Key": key("chk"), "ConditionExpression": "attribute_exists(pk)"}},
+            {"Update": {"TableName": "Orders", "Key": key("same2"), "UpdateExpression": "SET v = :one", "ExpressionAttributeValues": {":one": n("1.0")}}},
+            {"Delete": {"TableName": "Orders", "Key": key("missing")}},
         ]}),
     );
     let mut got: Vec<(String, String)> = records(&e)[before..]
@@ -1421,4 +1424,127 @@ fn batch_write_unknown_table() {
     // A transaction naming a missing table is rejected too (real AWS: ResourceNotFoundException).
     let er = err(&mut e, "TransactWriteItems", json!({"TransactItems": [{"Put": {"TableName": "Nope", "Item": {"pk": s("A")}}}]}));
     assert_eq!(er.kind, "ResourceNotFoundException");
+}
+
+#[test]
+fn condition_equality_of_sets_lists_and_maps() {
+    // §6.1 sets are unordered; §6.2 numbers compare canonically. Real AWS: `=` on sets is set
+    // equality, on lists ordered element equality, on maps member equality.
+    let item = json!({"pk": s("A"), "sk": s("S"), "ss": {"SS": ["x", "y"]}, "ns": {"NS": ["1", "2.5"]},
+                      "l": {"L": [s("a"), n("1")]}, "m": {"M": {"k": n("1"), "j": s("v")}}});
+    let cases: Vec<(&str, Value, bool)> = vec![
+        ("ss = :v", json!({"SS": ["y", "x"]}), true),
+        ("ss = :v", json!({"SS": ["x"]}), false),
+        ("ns = :v", json!({"NS": ["2.50", "1.0"]}), true),
+        ("l = :v", json!({"L": [s("a"), n("1.0")]}), true),
+        ("l = :v", json!({"L": [n("1"), s("a")]}), false),
+        ("m = :v", json!({"M": {"j": s("v"), "k": n("1")}}), true),
+        ("m <> :v", json!({"M": {"j": s("v")}}), true),
+    ];
+    for (cond, v, want) in cases {
+        let mut e = orders();
+        ok(&mut e, "PutItem", t(json!({ "Item": item })));
+        let r = e.call(
+            "UpdateItem",
+            &t(json!({"Key": key("A"), "UpdateExpression": "SET touched = :tt", "ConditionExpression": cond,
+                      "ExpressionAttributeValues": {":v": v, ":tt": s("x")}})),
+        );
+        match (want, &r) {
+            (true, Ok(_)) => {}
+            (false, Err(er)) => assert_eq!(er.kind, "ConditionalCheckFailedException", "{cond} {v}: {}", er.message),
+            _ => panic!("{cond} {v}: expected {want}, got {r:?}"),
+        }
+    }
+}
+
+#[test]
+fn more_expression_validation_errors() {
+    // All ValidationException (§6.4–§6.6; real AWS for the BETWEEN bound order and function
+    // name case).
+    let cases: Vec<(Value, &str)> = vec![
+        (json!({"UpdateExpression": "SET touched = :tt", "ConditionExpression": "n BETWEEN :hi AND :lo",
+                "ExpressionAttributeValues": {":tt": s("x"), ":hi": n("6"), ":lo": n("4")}}), "BETWEEN with lower > upper"),
+        (json!({"UpdateExpression": "SET touched = :tt", "ConditionExpression": "ATTRIBUTE_EXISTS(n)",
+                "ExpressionAttributeValues": {":tt": s("x")}}), "function names are case-sensitive"),
+        (json!({"UpdateExpression": "SET touched = :tt", "ConditionExpression": "attribute_type(n, :t)",
+                "ExpressionAttributeValues": {":tt": s("x"), ":t": s("NUMBER")}}), "attribute_type with an unknown type"),
+        (json!({"UpdateExpression": "ADD ns :v", "ExpressionAttributeValues": {":v": {"SS": ["a"]}}}), "ADD SS to an NS"),
+        (json!({"UpdateExpression": "DELETE ns :v", "ExpressionAttributeValues": {":v": {"SS": ["a"]}}}), "DELETE SS from an NS"),
+        (json!({"UpdateExpression": "SET l.x = :v", "ExpressionAttributeValues": {":v": s("a")}}), "map path into a list"),
+        (json!({"UpdateExpression": "SET n[0] = :v", "ExpressionAttributeValues": {":v": s("a")}}), "list index into a number"),
+        (json!({"UpdateExpression": format!("SET a = :v{}", ", a = :v".repeat(0)) + &" ".repeat(4100), "ExpressionAttributeValues": {":v": s("a")}}), "UpdateExpression > 4 KB"),
+        (json!({"UpdateExpression": "SET a = :v", "ExpressionAttributeValues": {":v": {"SS": []}}}), "invalid AttributeValue in ExpressionAttributeValues"),
+        (json!({"UpdateExpression": "SET a = size(l)"}), "size() is not an update function"),
+    ];
+    for (mut req, why) in cases {
+        let mut e = orders();
+        ok(&mut e, "PutItem", t(json!({"Item": {"pk": s("A"), "sk": s("S"), "n": n("5"), "ns": {"NS": ["1"]}, "l": {"L": [s("a")]}}})));
+        let before = (scan_all(&mut e), e.streams_output());
+        req["Key"] = key("A");
+        let er = err(&mut e, "UpdateItem", t(req));
+        assert_eq!(er.kind, "ValidationException", "{why}: {}", er.message);
+        assert_eq!((scan_all(&mut e), e.streams_output()), before, "{why}");
+    }
+}
+
+#[test]
+fn empty_binary_key_is_rejected() {
+    // §6.2: empty string/binary keys are invalid (real AWS message names "binary").
+    let mut e = engine();
+    ok(
+        &mut e,
+        "CreateTable",
+        json!({"TableName": "Bin", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+               "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "B"}], "BillingMode": "PAY_PER_REQUEST"}),
+    );
+    let er = err(&mut e, "PutItem", json!({"TableName": "Bin", "Item": {"pk": {"B": ""}}}));
+    assert_eq!(er.kind, "ValidationException");
+    assert_eq!(er.message, "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty binary value. Key: pk");
+    // Binary partition key size counts raw bytes: 2048 ok, 2049 too big.
+    use base64::Engine as _;
+    let b = |k: usize| base64::engine::general_purpose::STANDARD.encode(vec![7u8; k]);
+    ok(&mut e, "PutItem", json!({"TableName": "Bin", "Item": {"pk": {"B": b(2048)}}}));
+    let er = err(&mut e, "PutItem", json!({"TableName": "Bin", "Item": {"pk": {"B": b(2049)}}}));
+    assert_eq!(er.message, "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
+}
+
+#[test]
+fn significant_digits_ignore_leading_and_trailing_zeros() {
+    // §6.1: ≤ 38 *significant* digits; leading/trailing zeros are trimmed (not significant).
+    let valid = [
+        "1234567890123456789012345678901234567800",   // 40 digits, 38 significant
+        "12345678901234567890123456789012345678.000", // trailing fractional zeros
+        "0.00012345678901234567890123456789012345678",
+        "-00012345678901234567890123456789012345678",
+    ];
+    for v in valid {
+        let mut e = orders();
+        ok(&mut e, "PutItem", t(item_with(n(v))));
+    }
+    let mut e = orders();
+    let er = err(&mut e, "PutItem", t(item_with(n("1.00000000000000000000000000000000000001"))));
+    assert_eq!(er.message, "Attempting to store more than 38 significant digits in a Number");
+}
+
+#[test]
+fn arithmetic_result_beyond_38_digits_is_rejected() {
+    // §6.1: a stored number has ≤ 38 significant digits; an update whose result needs more is a
+    // ValidationException and writes nothing.
+    let mut e = orders();
+    ok(&mut e, "PutItem", t(json!({"Item": {"pk": s("A"), "sk": s("S"), "a": n("12345678901234567890123456789012345678")}})));
+    let before = (scan_all(&mut e), e.streams_output());
+    for expr in ["SET a = a + :v", "ADD a :v"] {
+        let er = err(&mut e, "UpdateItem", t(json!({"Key": key("A"), "UpdateExpression": expr, "ExpressionAttributeValues": {":v": n("0.1")}})));
+        assert_eq!(er.kind, "ValidationException", "{expr}");
+        assert_eq!((scan_all(&mut e), e.streams_output()), before, "{expr}");
+    }
+}
+
+#[test]
+fn condition_failure_on_missing_item_has_no_item_member() {
+    // §6.5: ALL_OLD attaches the current item; with no item there is nothing to attach.
+    let mut e = orders();
+    let er = err(&mut e, "DeleteItem", t(json!({"Key": key("A"), "ConditionExpression": "attribute_exists(pk)", "ReturnValuesOnConditionCheckFailure": "ALL_OLD"})));
+    assert_eq!(er.kind, "ConditionalCheckFailedException");
+    assert!(er.extra.get("Item").is_none(), "{:?}", er.extra);
 }
