@@ -12,6 +12,7 @@ pub mod engine;
 pub mod lambda;
 pub mod costs;
 pub mod scenario;
+pub mod session;
 pub mod filter;
 pub mod rules;
 #[cfg(not(target_arch = "wasm32"))]
