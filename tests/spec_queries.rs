@@ -328,7 +328,6 @@ fn query_validation_errors() {
 }
 
 #[test]
-#[ignore = "engine bug: Query accepts a FilterExpression on a primary-key attribute (real AWS: ValidationException)"]
 fn query_filter_on_key_attribute_is_rejected() {
     // Real AWS (Developer Guide, "Filter expressions for Query": "A filter expression cannot
     // contain partition key or sort key attributes"); error text as DynamoDB returns it.
@@ -426,4 +425,57 @@ fn scan_filter_reserved_word_needs_placeholder() {
         json!({"TableName": "Words", "FilterExpression": "#s = :s", "ExpressionAttributeNames": {"#s": "status"}, "ExpressionAttributeValues": {":s": s("open")}}),
     );
     assert_eq!(r["Count"], 1);
+}
+
+#[test]
+fn get_item_projection_of_absent_attributes_gives_empty_item() {
+    // Real AWS: the item exists, none of the projected attributes do → "Item": {}.
+    let mut e = fixture();
+    let r = ok(&mut e, "GetItem", json!({"TableName": "Music", "Key": {"Artist": s("B"), "SongNum": n("1")}, "ProjectionExpression": "Nope"}));
+    assert_eq!(r["Item"], json!({}));
+}
+
+#[test]
+fn parallel_scan_segments_partition_the_table() {
+    // Real AWS (Scan API: Segment / TotalSegments): each item is returned by exactly one segment.
+    let mut e = fixture();
+    let mut seen = vec![];
+    for seg in 0..3 {
+        let r = ok(&mut e, "Scan", json!({"TableName": "Music", "Segment": seg, "TotalSegments": 3}));
+        for i in r["Items"].as_array().unwrap() {
+            seen.push(format!("{}/{}", i["Artist"]["S"].as_str().unwrap(), i["SongNum"]["N"].as_str().unwrap()));
+        }
+    }
+    seen.sort();
+    assert_eq!(seen, ["A/-1.5", "A/1", "A/10", "A/2", "A/20", "A/3", "B/1"]);
+    // Segment without TotalSegments, or Segment ≥ TotalSegments → ValidationException.
+    assert_eq!(err(&mut e, "Scan", json!({"TableName": "Music", "Segment": 0})).kind, "ValidationException");
+    assert_eq!(err(&mut e, "Scan", json!({"TableName": "Music", "Segment": 3, "TotalSegments": 3})).kind, "ValidationException");
+}
+
+#[test]
+fn query_on_binary_sort_key_orders_by_bytes() {
+    // Real AWS: B sort keys compare as unsigned bytes; begins_with works on binary.
+    let mut e = Engine::new(EngineConfig::default());
+    ok(
+        &mut e,
+        "CreateTable",
+        json!({"TableName": "Bins",
+               "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+               "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "B"}],
+               "BillingMode": "PAY_PER_REQUEST"}),
+    );
+    // base64: /w== = [0xff], AQ== = [0x01], AQI= = [0x01,0x02], fw== = [0x7f]
+    for b in ["/w==", "AQ==", "AQI=", "fw=="] {
+        ok(&mut e, "PutItem", json!({"TableName": "Bins", "Item": {"pk": s("p"), "sk": {"B": b}}}));
+    }
+    let r = ok(&mut e, "Query", json!({"TableName": "Bins", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": s("p")}}));
+    let got: Vec<&str> = r["Items"].as_array().unwrap().iter().map(|i| i["sk"]["B"].as_str().unwrap()).collect();
+    assert_eq!(got, ["AQ==", "AQI=", "fw==", "/w=="]);
+    let r = ok(
+        &mut e,
+        "Query",
+        json!({"TableName": "Bins", "KeyConditionExpression": "pk = :p AND begins_with(sk, :b)", "ExpressionAttributeValues": {":p": s("p"), ":b": {"B": "AQ=="}}}),
+    );
+    assert_eq!(r["Count"], 2);
 }

@@ -807,3 +807,41 @@ fn replay_options_and_malformed_files() {
         assert!(streamlab::scenario::replay(bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn ttl_delay_boundary_and_user_delete_before_sweep() {
+    // Brief / EngineConfig: items are TTL-deleted ttl_delay_ms (10 min) after their expiry.
+    let mut e = engine();
+    create_table(&mut e, "Sessions", &[("pk", "S", "HASH"), ("sk", "S", "RANGE")], Some("KEYS_ONLY"));
+    enable_ttl(&mut e, "Sessions", "exp");
+    let exp = START_S + 100;
+    ok(&mut e, "PutItem", json!({"TableName": "Sessions", "Item": {"pk": s("a"), "sk": s("META"), "exp": n(&exp.to_string())}}));
+    ok(&mut e, "PutItem", json!({"TableName": "Sessions", "Item": {"pk": s("u"), "sk": s("META"), "exp": n(&exp.to_string())}}));
+    e.advance_clock_ms((100 + 600) * 1000 - 1_000); // expiry + 9 min 59 s
+    assert!(get(&mut e, "a").is_some(), "not yet deleted at expiry + 9:59");
+    // The user deletes "u" before the sweeper gets to it: one user REMOVE, no TTL REMOVE later.
+    ok(&mut e, "DeleteItem", json!({"TableName": "Sessions", "Key": {"pk": s("u"), "sk": s("META")}}));
+    e.advance_clock_ms(2_000); // expiry + 10:01
+    assert!(get(&mut e, "a").is_none(), "deleted by expiry + 10:01");
+    e.advance_clock_ms(3600_000);
+    let recs = records(&e, "Sessions");
+    let summary: Vec<(String, String, bool)> = recs
+        .iter()
+        .map(|r| {
+            (
+                r["eventName"].as_str().unwrap().to_string(),
+                r["dynamodb"]["Keys"]["pk"]["S"].as_str().unwrap().to_string(),
+                r.get("userIdentity").is_some(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("INSERT".into(), "a".into(), false),
+            ("INSERT".into(), "u".into(), false),
+            ("REMOVE".into(), "u".into(), false),
+            ("REMOVE".into(), "a".into(), true),
+        ]
+    );
+}
