@@ -58,9 +58,10 @@ impl Engine {
         if !well_formed_arn(arn) {
             return Err(req::constraint(arn, field, "Member must be a valid stream ARN"));
         }
+        // A disabled stream (also that of a deleted table) is deleted 24 h after disabling.
         self.streams
             .iter()
-            .position(|s| s.arn == arn)
+            .position(|s| s.arn == arn && self.listed(s))
             .ok_or_else(|| AwsError::not_found(format!("Requested resource not found: Stream: {arn} not found")))
     }
 
@@ -161,7 +162,7 @@ impl Engine {
         let stream = self
             .streams
             .iter()
-            .position(|st| st.arn == arn)
+            .position(|st| st.arn == arn && self.listed(st))
             .ok_or_else(|| AwsError::not_found(format!("Requested resource not found: Stream: {arn} not found")))?;
         Ok(Iter {
             stream,

@@ -80,6 +80,10 @@ pub struct Record {
     /// How many trigger invocations led to this write (0 for a learner's own write); used to
     /// stop recursive trigger loops.
     pub chain: u32,
+    /// The item before and after the change whatever the view type (shared, not copied), so the
+    /// lab can show the same change under every view type. Never part of the record's JSON.
+    pub change_old: Option<Rc<Item>>,
+    pub change_new: Option<Rc<Item>>,
 }
 
 impl Record {
@@ -99,12 +103,29 @@ impl Record {
             (Some(_), Some(_)) => EventName::Modify,
             (Some(_), None) => EventName::Remove,
         };
+        let (change_old, change_new) = (old.clone(), new.clone());
         let new_image = if view_type.has_new() { new } else { None };
         let old_image = if view_type.has_old() { old } else { None };
         let size_bytes = item_size(&keys)
             + new_image.as_deref().map_or(0, item_size)
             + old_image.as_deref().map_or(0, item_size);
-        Record { event_id, event_name, created_ms, keys, new_image, old_image, seq, size_bytes, view_type, ttl, chain: 0 }
+        Record { event_id, event_name, created_ms, keys, new_image, old_image, seq, size_bytes, view_type, ttl, chain: 0, change_old, change_new }
+    }
+
+    /// The same change as a stream of another view type would have recorded it.
+    pub fn as_view(&self, view: ViewType) -> Record {
+        let mut r = Record::new(
+            self.event_id.clone(),
+            self.created_ms,
+            self.keys.clone(),
+            self.change_old.clone(),
+            self.change_new.clone(),
+            view,
+            self.seq,
+            self.ttl,
+        );
+        r.chain = self.chain;
+        r
     }
 
     pub fn approximate_creation_secs(&self) -> u64 {

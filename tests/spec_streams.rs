@@ -976,7 +976,6 @@ fn iterators_are_stream_specific() {
 }
 
 #[test]
-#[ignore = "engine bug: a deleted table's stream still answers DescribeStream 25 h later (real AWS: stream deleted after 24 h → ResourceNotFoundException)"]
 fn deleted_tables_stream_is_gone_after_24h() {
     // Real AWS (DeleteTable API reference): the stream goes DISABLED "and the stream is
     // automatically deleted after 24 hours" → no longer listed; DescribeStream →
