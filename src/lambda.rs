@@ -116,6 +116,44 @@ pub struct Mapping {
     pub last_modified_ms: u64,
     pub last_result: String,
     pub cursors: Vec<Cursor>,
+    /// Records that ended other than delivered (filtered, discarded, stopped), by sequence number.
+    pub outcomes: BTreeMap<u128, Stage>,
+}
+
+/// Where a record is on its way through a mapping, for the flow diagram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// In its shard, not read yet.
+    InShard,
+    /// Read, waiting for its batch to close (batching window).
+    Waiting,
+    /// In a batch that failed and waits for its retry (the shard is blocked meanwhile).
+    Retrying { attempt: u32 },
+    /// Waiting behind a failing batch of the same (virtual) shard.
+    Blocked,
+    /// Dropped by the mapping's filters, for good.
+    Filtered,
+    /// Its batch was discarded after retries or age; described to the on-failure destination.
+    Discarded,
+    /// Not delivered: recursive loop detection stopped the chain.
+    LoopStopped,
+    /// Delivered, and the function succeeded.
+    Done,
+}
+
+impl Stage {
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::InShard => "in shard",
+            Stage::Waiting => "waiting for its batch window",
+            Stage::Retrying { .. } => "being retried",
+            Stage::Blocked => "blocked behind a failing batch",
+            Stage::Filtered => "filtered out",
+            Stage::Discarded => "sent to on-failure",
+            Stage::LoopStopped => "stopped by loop detection",
+            Stage::Done => "done",
+        }
+    }
 }
 
 /// What happened to a record or batch, for the learner's timeline.
@@ -457,6 +495,7 @@ impl Engine {
             last_modified_ms: now,
             last_result: "No records processed".into(),
             cursors,
+            outcomes: BTreeMap::new(),
         });
         let m = self.lambda.mappings.len() - 1;
         Ok(self.mapping_json(m, "Creating"))
@@ -632,13 +671,7 @@ impl Engine {
             let mut payload: usize = batch.records.iter().map(|r| r.to_json(&region, Some(&arn)).to_string().len()).sum();
             let window_of = |r: &Record| if cfg.tumbling_s > 0 { (r.created_ms / 1000) / u64::from(cfg.tumbling_s) } else { 0 };
             for rec in shard.records.range(shard.position_of(vs.scan_pos)..) {
-                let key_bytes = rec.keys.get(&hash_key).map(|k| match k {
-                    AttributeValue::S(s) => s.as_bytes().to_vec(),
-                    AttributeValue::B(b) => b.clone(),
-                    other => other.to_json().to_string().into_bytes(),
-                });
-                let mine = cfg.parallelization <= 1 || fnv1a(&key_bytes.unwrap_or_default()) % u64::from(cfg.parallelization) == v as u64;
-                if !mine {
+                if vshard_of(rec, &hash_key, cfg.parallelization) != v {
                     vs.scan_pos = rec.seq + 1;
                     continue;
                 }
@@ -993,6 +1026,23 @@ impl Engine {
 
     fn log(&mut self, now: u64, uuid: &str, shard: &str, kind: LogKind, seqs: Vec<String>, message: String) {
         const MAX_LOG: usize = 10_000;
+        const MAX_OUTCOMES: usize = 100_000;
+        let stage = match kind {
+            LogKind::Filtered => Some(Stage::Filtered),
+            LogKind::Discarded => Some(Stage::Discarded),
+            LogKind::LoopStopped => Some(Stage::LoopStopped),
+            _ => None,
+        };
+        if let (Some(stage), Some(m)) = (stage, self.lambda.mappings.iter_mut().find(|m| m.uuid == uuid)) {
+            for q in &seqs {
+                if let Ok(n) = q.parse::<u128>() {
+                    m.outcomes.insert(n, stage);
+                }
+            }
+            while m.outcomes.len() > MAX_OUTCOMES {
+                m.outcomes.pop_first();
+            }
+        }
         if self.lambda.log.len() >= MAX_LOG {
             self.lambda.log.drain(..MAX_LOG / 10);
         }
@@ -1041,6 +1091,33 @@ impl Engine {
     pub fn lambda(&self) -> &Lambda {
         &self.lambda
     }
+
+    /// Where record `seq` of shard `shard_id` is on its way through mapping `m`.
+    pub fn record_stage(&self, m: usize, shard_id: &str, seq: u128) -> Option<Stage> {
+        let mp = self.lambda.mappings.get(m)?;
+        let stream = self.streams.get(mp.stream)?;
+        let cursor = mp.cursors.iter().find(|c| c.shard_id == shard_id)?;
+        let rec = stream.shard(shard_id)?.records.iter().find(|r| r.seq == seq)?;
+        let hash_key = stream.key_schema.get(0).and_then(|k| k["AttributeName"].as_str()).unwrap_or("");
+        let vs = cursor.vshards.get(vshard_of(rec, hash_key, mp.cfg.parallelization))?;
+        if let Some(stage) = mp.outcomes.get(&seq) {
+            return Some(*stage);
+        }
+        for (i, b) in vs.queue.iter().enumerate() {
+            if b.records.iter().any(|r| r.seq == seq) {
+                return Some(match (i, b.attempts) {
+                    (0, 0) => Stage::Waiting,
+                    (0, a) => Stage::Retrying { attempt: a },
+                    _ => Stage::Blocked,
+                });
+            }
+        }
+        if seq < vs.position {
+            return Some(Stage::Done);
+        }
+        let blocked = vs.queue.front().is_some_and(|b| b.attempts > 0);
+        Some(if blocked { Stage::Blocked } else { Stage::InShard })
+    }
 }
 
 pub fn invocation_json(i: &Invocation) -> Value {
@@ -1064,6 +1141,21 @@ pub fn invocation_json(i: &Invocation) -> Value {
         }
     }
     v
+}
+
+/// The virtual shard of a record: its partition key's hash modulo ParallelizationFactor, so a
+/// key's records stay in order on one virtual shard.
+fn vshard_of(rec: &Record, hash_key: &str, parallelization: u32) -> usize {
+    if parallelization <= 1 {
+        return 0;
+    }
+    let bytes = match rec.keys.get(hash_key) {
+        Some(AttributeValue::S(s)) => s.as_bytes().to_vec(),
+        Some(AttributeValue::B(b)) => b.clone(),
+        Some(other) => other.to_json().to_string().into_bytes(),
+        None => Vec::new(),
+    };
+    (fnv1a(&bytes) % u64::from(parallelization)) as usize
 }
 
 fn new_vshard(position: u128, wake: Option<u64>) -> VShard {

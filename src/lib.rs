@@ -13,6 +13,7 @@ pub mod lambda;
 pub mod costs;
 pub mod scenario;
 pub mod session;
+pub mod lab;
 pub mod filter;
 pub mod rules;
 #[cfg(not(target_arch = "wasm32"))]

@@ -28,6 +28,7 @@ pub const ACTIONS: &[&str] = &[
     "GetShardIterator",
     "GetRecords",
     "CreateFunction",
+    "UpdateFunctionCode",
     "CreateEventSourceMapping",
     "UpdateEventSourceMapping",
     "DeleteEventSourceMapping",

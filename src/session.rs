@@ -69,7 +69,7 @@ impl Session {
 
     /// Runs one action; on success it becomes the session's next step.
     pub fn apply(&mut self, action: &str, body: &Value) -> Result<Value> {
-        if !scenario::ACTIONS.contains(&action) && action != "UpdateFunctionCode" {
+        if !scenario::ACTIONS.contains(&action) {
             return Err(AwsError::new("UnknownOperationException", format!("Unknown action: {action}")));
         }
         if self.steps.len() >= MAX_STEPS {

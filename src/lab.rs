@@ -1,0 +1,322 @@
+//! The lab: what the browser page asks of the engine, in one place, so the UI holds no
+//! simulation logic. Everything a learner does goes through the session as AWS actions (so the
+//! session exports as a scenario that `streamlab replay` reproduces).
+
+use crate::engine::EngineConfig;
+use crate::error::{AwsError, Result};
+use crate::lambda::Stage;
+use crate::rules;
+use crate::session::Session;
+use crate::stream::{Record, StreamStatus, ViewType};
+use crate::value::{item_to_json, AttributeValue, Item};
+use serde_json::{json, Value};
+use std::rc::Rc;
+
+/// The table a new lab starts with.
+pub const DEFAULT_TABLE: &str = "Votes";
+/// The function that "Deploy" writes the trigger rules into.
+pub const DEFAULT_FUNCTION: &str = "trigger";
+
+/// The lab a learner starts with: a `Votes` table keyed by `voter`, its stream on
+/// NEW_AND_OLD_IMAGES, and no trigger yet.
+pub fn starter_session() -> Session {
+    let mut s = Session::new(EngineConfig::default());
+    let _ = s.apply(
+        "CreateTable",
+        &json!({
+            "TableName": DEFAULT_TABLE,
+            "KeySchema": [{"AttributeName": "voter", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "voter", "AttributeType": "S"}],
+            "BillingMode": "PAY_PER_REQUEST",
+            "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+        }),
+    );
+    s
+}
+
+/// The view type of a table's enabled stream, if any.
+pub fn view_type(s: &Session, table: &str) -> Option<ViewType> {
+    let e = s.engine();
+    let si = e.table(table)?.stream?;
+    Some(e.streams()[si].view_type)
+}
+
+/// Switches a table's stream to `view` (None disables it). AWS cannot change a view type in
+/// place, so this disables the stream and enables a new one, with a new ARN, exactly as a
+/// learner would have to; mappings of the old stream are moved to the new one. Returns a line
+/// explaining what happened.
+pub fn set_view_type(s: &mut Session, table: &str, view: Option<ViewType>) -> Result<String> {
+    let current = view_type(s, table);
+    if current == view {
+        return Ok("Nothing to change.".into());
+    }
+    let old_arn = s.engine().table(table).and_then(|t| t.stream).map(|si| s.engine().streams()[si].arn.clone());
+    if current.is_some() {
+        s.apply("UpdateTable", &json!({"TableName": table, "StreamSpecification": {"StreamEnabled": false}}))?;
+    }
+    let Some(view) = view else {
+        return Ok(format!("Stream of {table} disabled: its records stay readable for 24 hours."));
+    };
+    s.apply(
+        "UpdateTable",
+        &json!({"TableName": table, "StreamSpecification": {"StreamEnabled": true, "StreamViewType": view.as_str()}}),
+    )?;
+    // Re-attach the functions that read the old stream, from the new stream's start.
+    let functions: Vec<String> = match &old_arn {
+        Some(arn) => {
+            let e = s.engine();
+            e.lambda().mappings.iter().filter(|m| &e.streams()[m.stream].arn == arn).map(|m| m.function.clone()).collect()
+        }
+        None => Vec::new(),
+    };
+    for f in &functions {
+        let params = mapping_params(s, f, table).unwrap_or_else(|| json!({}));
+        s.apply("DeleteEventSourceMapping", &json!({"FunctionName": f, "EventSourceArn": old_arn}))?;
+        let mut req = params;
+        req["FunctionName"] = json!(f);
+        req["TableName"] = json!(table);
+        req["StartingPosition"] = json!("TRIM_HORIZON");
+        s.apply("CreateEventSourceMapping", &req)?;
+    }
+    Ok(match current {
+        Some(_) => format!(
+            "A view type cannot be changed in place: the old stream was disabled and a new {} stream enabled, with a new ARN.",
+            view.as_str()
+        ),
+        None => format!("Stream enabled with view type {}.", view.as_str()),
+    })
+}
+
+/// The settings of the mapping of `function` on `table`'s latest stream, as request members.
+fn mapping_params(s: &Session, function: &str, table: &str) -> Option<Value> {
+    let e = s.engine();
+    let si = e.table(table)?.latest_stream?;
+    let m = e.lambda().mappings.iter().find(|m| m.function == function && m.stream == si)?;
+    let c = &m.cfg;
+    let mut v = json!({
+        "BatchSize": c.batch_size,
+        "MaximumBatchingWindowInSeconds": c.window_s,
+        "ParallelizationFactor": c.parallelization,
+        "MaximumRetryAttempts": c.max_retry,
+        "MaximumRecordAgeInSeconds": c.max_age_s,
+        "BisectBatchOnFunctionError": c.bisect,
+        "TumblingWindowInSeconds": c.tumbling_s,
+        "FunctionResponseTypes": if c.report_failures { json!(["ReportBatchItemFailures"]) } else { json!([]) },
+        "Enabled": c.enabled,
+    });
+    if !c.filters.is_empty() {
+        v["FilterCriteria"] = c.filters.to_json();
+    }
+    if let Some(d) = &c.on_failure {
+        v["DestinationConfig"] = json!({"OnFailure": {"Destination": d}});
+    }
+    Some(v)
+}
+
+/// Checks rules as the learner types: a syntax error (rendered with line, column and caret), or
+/// the warnings for the table's current view type.
+pub fn check_rules(s: &Session, table: &str, code: &str) -> std::result::Result<Vec<String>, String> {
+    let program = rules::parse(code).map_err(|d| d.render(code))?;
+    let view = view_type(s, table).unwrap_or(ViewType::NewAndOldImages);
+    Ok(program.warnings(view).iter().map(|d| d.render(code)).collect())
+}
+
+/// "Deploy": writes the rules into the function (creating it the first time) and makes sure a
+/// mapping with `params` reads the table's stream. Returns the view-type warnings.
+pub fn deploy(s: &mut Session, table: &str, function: &str, code: &str, params: &Value) -> Result<Vec<String>> {
+    let warnings = check_rules(s, table, code).map_err(AwsError::invalid_parameter)?;
+    let exists = s.engine().lambda().functions.contains_key(function);
+    if exists {
+        s.apply("UpdateFunctionCode", &json!({"FunctionName": function, "Code": code}))?;
+    } else {
+        s.apply("CreateFunction", &json!({"FunctionName": function, "Code": code}))?;
+    }
+    let Some(si) = s.engine().table(table).and_then(|t| t.stream) else {
+        return Err(AwsError::invalid_parameter(format!(
+            "The stream of {table} is disabled: enable it (choose a view type) so the function has something to read"
+        )));
+    };
+    let has_mapping = s.engine().lambda().mappings.iter().any(|m| m.function == function && m.stream == si);
+    let mut req = params.clone();
+    if !req.is_object() {
+        req = json!({});
+    }
+    req["FunctionName"] = json!(function);
+    req["TableName"] = json!(table);
+    if has_mapping {
+        s.apply("UpdateEventSourceMapping", &req)?;
+    } else {
+        req["StartingPosition"] = json!(req.get("StartingPosition").and_then(Value::as_str).unwrap_or("TRIM_HORIZON"));
+        s.apply("CreateEventSourceMapping", &req)?;
+    }
+    Ok(warnings)
+}
+
+/// The same change as each of the four view types would record it (GetRecords shape).
+pub fn compare_views(record: &Record, region: &str) -> Vec<(ViewType, Value)> {
+    ViewType::ALL.iter().map(|v| (*v, record.as_view(*v).to_json(region, None))).collect()
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum DiffKind {
+    Added,
+    Changed,
+    Removed,
+    Same,
+}
+
+/// One attribute of an old-to-new comparison.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DiffEntry {
+    pub name: String,
+    pub kind: DiffKind,
+    pub old: Option<Value>,
+    pub new: Option<Value>,
+}
+
+/// Attribute-by-attribute difference between two images (either may be absent).
+pub fn diff(old: Option<&Item>, new: Option<&Item>) -> Vec<DiffEntry> {
+    let empty = Item::new();
+    let (o, n) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
+    let mut names: Vec<&String> = o.keys().chain(n.keys()).collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|name| {
+            let (a, b): (Option<&AttributeValue>, Option<&AttributeValue>) = (o.get(name), n.get(name));
+            let kind = match (a, b) {
+                (None, Some(_)) => DiffKind::Added,
+                (Some(_), None) => DiffKind::Removed,
+                (Some(x), Some(y)) if x != y => DiffKind::Changed,
+                _ => DiffKind::Same,
+            };
+            DiffEntry { name: name.clone(), kind, old: a.map(|v| v.to_json()), new: b.map(|v| v.to_json()) }
+        })
+        .collect()
+}
+
+/// A record on its way through the architecture: item change → stream → trigger → action.
+#[derive(Clone, Debug)]
+pub struct Token {
+    pub table: String,
+    pub shard_id: String,
+    pub record: Rc<Record>,
+    /// One stage per mapping reading the stream (function name and stage); empty when no
+    /// trigger reads it.
+    pub stages: Vec<(String, Stage)>,
+}
+
+/// The newest `limit` records of every enabled stream, with where each one is.
+pub fn tokens(s: &Session, limit: usize) -> Vec<Token> {
+    let e = s.engine();
+    let mut out = Vec::new();
+    for (si, st) in e.streams().iter().enumerate() {
+        if st.status != StreamStatus::Enabled {
+            continue;
+        }
+        for sh in &st.shards {
+            for r in sh.records.iter().rev().take(limit) {
+                let stages = e
+                    .lambda()
+                    .mappings
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, m)| m.stream == si)
+                    .filter_map(|(mi, m)| e.record_stage(mi, &sh.id, r.seq).map(|stage| (m.function.clone(), stage)))
+                    .collect();
+                out.push(Token { table: st.table_name.clone(), shard_id: sh.id.clone(), record: r.clone(), stages });
+            }
+        }
+    }
+    out.sort_by_key(|t| std::cmp::Reverse((t.record.created_ms, t.record.seq)));
+    out.truncate(limit);
+    out
+}
+
+/// Items of a table as JSON (a Scan without its paging), in key order.
+pub fn items(s: &Session, table: &str) -> Vec<Value> {
+    s.engine().table(table).map(|t| t.items.values().map(|i| item_to_json(i)).collect()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn put(s: &mut Session, voter: &str, choice: &str) {
+        s.apply("PutItem", &json!({"TableName": "Votes", "Item": {"voter": {"S": voter}, "choice": {"S": choice}}})).unwrap();
+    }
+
+    #[test]
+    fn switching_the_view_type_makes_a_new_stream_and_moves_the_trigger() {
+        let mut s = starter_session();
+        deploy(&mut s, "Votes", "trigger", "on INSERT\n  count votes by choice", &json!({})).unwrap();
+        let first = s.engine().table("Votes").unwrap().stream.unwrap();
+        let note = set_view_type(&mut s, "Votes", Some(ViewType::NewImage)).unwrap();
+        assert!(note.contains("cannot be changed in place"), "{note}");
+        let second = s.engine().table("Votes").unwrap().stream.unwrap();
+        assert_ne!(first, second);
+        assert_ne!(s.engine().streams()[first].arn, s.engine().streams()[second].arn);
+        let maps = &s.engine().lambda().mappings;
+        assert_eq!(maps.len(), 1);
+        assert_eq!(maps[0].stream, second);
+        // The whole thing replays from the exported scenario.
+        let replayed = Session::from_scenario_text(&s.to_scenario_json().to_string()).unwrap();
+        assert_eq!(replayed.engine().streams_output(), s.engine().streams_output());
+    }
+
+    #[test]
+    fn deploy_counts_votes_and_warns_about_missing_images() {
+        let mut s = starter_session();
+        let code = "on INSERT, MODIFY, REMOVE\n  count votes by choice";
+        assert!(check_rules(&s, "Votes", code).unwrap().is_empty(), "NEW_AND_OLD_IMAGES carries both");
+        deploy(&mut s, "Votes", "trigger", code, &json!({"BatchSize": 10})).unwrap();
+        put(&mut s, "ana", "tea");
+        put(&mut s, "ben", "tea");
+        put(&mut s, "ana", "coffee");
+        s.apply("AdvanceClock", &json!({"Seconds": 1})).unwrap();
+        assert_eq!(s.engine().aggregates_output(), json!({"votes": {"coffee": 1, "tea": 1}}));
+        set_view_type(&mut s, "Votes", Some(ViewType::NewImage)).unwrap();
+        let w = check_rules(&s, "Votes", code).unwrap();
+        assert!(w.iter().any(|w| w.contains("NEW_IMAGE")), "{w:?}");
+        let err = check_rules(&s, "Votes", "on INSERT\n  count").unwrap_err();
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn tokens_show_where_records_are() {
+        let mut s = starter_session();
+        deploy(&mut s, "Votes", "trigger", "on INSERT when new.choice = \"tea\"\n  fail \"no tea\"", &json!({"MaximumRetryAttempts": 1})).unwrap();
+        put(&mut s, "ana", "coffee");
+        let t = tokens(&s, 10);
+        assert_eq!(t[0].stages, vec![("trigger".to_string(), Stage::InShard)]);
+        s.apply("AdvanceClock", &json!({"Seconds": 1})).unwrap();
+        assert_eq!(tokens(&s, 10)[0].stages[0].1, Stage::Done);
+        put(&mut s, "ben", "tea");
+        s.apply("AdvanceClock", &json!({"Seconds": 0.5})).unwrap();
+        assert!(matches!(tokens(&s, 10)[0].stages[0].1, Stage::Retrying { attempt: 1 }));
+        s.apply("AdvanceClock", &json!({"Seconds": 10})).unwrap();
+        assert_eq!(tokens(&s, 10)[0].stages[0].1, Stage::Discarded);
+    }
+
+    #[test]
+    fn every_view_type_comparison_and_diff() {
+        let mut s = starter_session();
+        put(&mut s, "ana", "tea");
+        s.apply(
+            "UpdateItem",
+            &json!({"TableName": "Votes", "Key": {"voter": {"S": "ana"}}, "UpdateExpression": "SET choice = :c, n = :n REMOVE x",
+                "ExpressionAttributeValues": {":c": {"S": "coffee"}, ":n": {"N": "1"}}}),
+        )
+        .unwrap();
+        let st = &s.engine().streams()[0];
+        let modify = st.shards[0].records.back().unwrap();
+        let views = compare_views(modify, "us-east-1");
+        assert_eq!(views.len(), 4);
+        assert!(views[0].1["dynamodb"].get("NewImage").is_none(), "KEYS_ONLY");
+        assert!(views[3].1["dynamodb"].get("OldImage").is_some(), "NEW_AND_OLD_IMAGES");
+        let d = diff(modify.old_image.as_deref(), modify.new_image.as_deref());
+        let kinds: Vec<(&str, &DiffKind)> = d.iter().map(|e| (e.name.as_str(), &e.kind)).collect();
+        assert_eq!(kinds, vec![("choice", &DiffKind::Changed), ("n", &DiffKind::Added), ("voter", &DiffKind::Same)]);
+    }
+}
