@@ -16,6 +16,9 @@ pub mod session;
 pub mod lab;
 pub mod filter;
 pub mod rules;
+pub mod lesson;
+pub mod quiz;
+pub mod share;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 

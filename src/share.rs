@@ -1,0 +1,192 @@
+//! Shareable links: what a URL fragment can carry.
+//!
+//! - `#s=<data>`: the whole state of a lab. `<data>` is the session's scenario JSON (the same
+//!   text `streamlab replay` takes), compressed with raw DEFLATE (RFC 1951) and encoded as
+//!   base64url without padding (RFC 4648 §5), so it survives in a URL unescaped.
+//! - `#lesson=<name>`: a lesson on the same site, `www/lessons/<name>.json`.
+//! - `#quiz=<name>`: a quiz bank on the same site, `www/quizzes/<name>.json`.
+//!
+//! Links come from anyone, so decoding trusts nothing: names are restricted to `[a-z0-9-]`
+//! (1 to 64 characters, so a crafted link cannot point at another path or site), the encoded
+//! data is capped before it is decoded, decompression stops at [`MAX_SCENARIO_BYTES`] (a "zip
+//! bomb" cannot freeze the page), and the decompressed text is parsed and replayed as a
+//! scenario (with the session's own limits) before anything uses it. Nothing here panics.
+
+use crate::session::Session;
+use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
+use base64::Engine as _;
+
+/// Largest decompressed scenario a link may carry (the session's own input limit, 2 MB).
+pub const MAX_SCENARIO_BYTES: usize = crate::session::MAX_INPUT_BYTES;
+/// Largest encoded `s=` payload read at all. Deflate of JSON rarely gets below 1/10 of the
+/// text; browsers themselves cut URLs at a few MB.
+pub const MAX_ENCODED_CHARS: usize = 1024 * 1024;
+/// Longest lesson or quiz name.
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// What a link points at.
+pub enum Target {
+    /// A whole lab state, already replayed.
+    State(Session),
+    /// A lesson file name (without `.json`), checked against `[a-z0-9-]`.
+    Lesson(String),
+    /// A quiz bank file name (without `.json`), checked against `[a-z0-9-]`.
+    Quiz(String),
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::State(s) => write!(f, "State({} steps)", s.steps().len()),
+            Target::Lesson(n) => write!(f, "Lesson({n:?})"),
+            Target::Quiz(n) => write!(f, "Quiz({n:?})"),
+        }
+    }
+}
+
+/// True for a lesson or quiz name a link may carry: 1–64 characters of `[a-z0-9-]`.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty() && name.len() <= MAX_NAME_CHARS && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// The fragment (without `#`) that carries the session's whole state: `s=<data>`.
+pub fn encode_state(session: &Session) -> String {
+    format!("s={}", encode_scenario_text(&session.to_scenario_json().to_string()))
+}
+
+/// DEFLATE + base64url of a scenario text (the `<data>` of `s=<data>`).
+pub fn encode_scenario_text(text: &str) -> String {
+    let packed = miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9);
+    URL_SAFE_NO_PAD.encode(packed)
+}
+
+/// The fragment of a lesson link, `lesson=<name>`; None for a name a link may not carry.
+pub fn lesson_fragment(name: &str) -> Option<String> {
+    valid_name(name).then(|| format!("lesson={name}"))
+}
+
+/// The fragment of a quiz link, `quiz=<name>`; None for a name a link may not carry.
+pub fn quiz_fragment(name: &str) -> Option<String> {
+    valid_name(name).then(|| format!("quiz={name}"))
+}
+
+/// Decodes a URL fragment (with or without the leading `#`).
+pub fn decode_fragment(fragment: &str) -> Result<Target, String> {
+    let f = fragment.strip_prefix('#').unwrap_or(fragment).trim();
+    let Some((key, value)) = f.split_once('=') else {
+        return Err(if f.is_empty() {
+            "the link has nothing after #".into()
+        } else {
+            "the link's fragment is not one of #s=..., #lesson=... or #quiz=...".into()
+        });
+    };
+    match key {
+        "s" => decode_scenario_text(value).and_then(|text| Session::from_scenario_text(&text)).map(Target::State),
+        "lesson" => name(value, "lesson").map(Target::Lesson),
+        "quiz" => name(value, "quiz").map(Target::Quiz),
+        _ => Err(format!("the link's fragment starts with an unknown key {:?}; expected s, lesson or quiz", clip(key))),
+    }
+}
+
+fn name(value: &str, what: &str) -> Result<String, String> {
+    if valid_name(value) {
+        Ok(value.to_string())
+    } else {
+        Err(format!(
+            "a {what} name in a link must be 1 to {MAX_NAME_CHARS} characters of a-z, 0-9 and -, not {:?}",
+            clip(value)
+        ))
+    }
+}
+
+/// The first 40 characters of untrusted text, for messages.
+fn clip(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if s.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// base64url → inflate (bounded) → UTF-8: the scenario text of an `s=` link, not yet parsed.
+pub fn decode_scenario_text(data: &str) -> Result<String, String> {
+    if data.len() > MAX_ENCODED_CHARS {
+        return Err(format!("the link carries {} characters of data; StreamLab reads at most {MAX_ENCODED_CHARS}", data.len()));
+    }
+    let data = data.trim_end_matches('=');
+    let bytes = URL_SAFE_NO_PAD
+        .decode(data)
+        .or_else(|_| URL_SAFE.decode(data))
+        .map_err(|_| "the link's data is damaged (it is not base64url); it may have been cut short when copied".to_string())?;
+    let text = miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, MAX_SCENARIO_BYTES).map_err(|e| {
+        match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
+                format!("the link's data unpacks to more than {MAX_SCENARIO_BYTES} bytes; StreamLab refuses it")
+            }
+            _ => "the link's data is damaged (it does not decompress); it may have been cut short when copied".to_string(),
+        }
+    })?;
+    String::from_utf8(text).map_err(|_| "the link's data is not text".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab;
+    use serde_json::json;
+
+    #[test]
+    fn state_round_trips_through_a_link() {
+        let mut s = lab::starter_session();
+        s.apply("PutItem", &json!({"TableName": "Votes", "Item": {"voter": {"S": "ana"}, "choice": {"S": "tea"}}})).unwrap();
+        s.apply("AdvanceClock", &json!({"Seconds": 2})).unwrap();
+        let frag = encode_state(&s);
+        assert!(frag.starts_with("s="));
+        assert!(frag[2..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{frag}");
+        match decode_fragment(&format!("#{frag}")).unwrap() {
+            Target::State(back) => {
+                assert_eq!(back.to_scenario_json(), s.to_scenario_json());
+                assert_eq!(back.engine().streams_output(), s.engine().streams_output());
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn lesson_and_quiz_names() {
+        assert!(matches!(decode_fragment("#lesson=view-types").unwrap(), Target::Lesson(n) if n == "view-types"));
+        assert!(matches!(decode_fragment("quiz=filters2").unwrap(), Target::Quiz(n) if n == "filters2"));
+        assert_eq!(lesson_fragment("views").as_deref(), Some("lesson=views"));
+        assert_eq!(quiz_fragment("../x"), None);
+        for bad in ["#lesson=../secret", "#lesson=https://evil.example/x", "#quiz=", "#quiz=A", "#lesson=a/b", "#quiz=a%2fb", "#lesson=a.json"] {
+            let e = decode_fragment(bad).unwrap_err();
+            assert!(e.contains("a-z, 0-9 and -"), "{bad}: {e}");
+        }
+        let long = format!("#lesson={}", "a".repeat(65));
+        assert!(decode_fragment(&long).is_err());
+        assert!(decode_fragment("#other=1").unwrap_err().contains("unknown key"));
+        assert!(decode_fragment("").unwrap_err().contains("nothing"));
+        assert!(decode_fragment("#hello").unwrap_err().contains("not one of"));
+    }
+
+    #[test]
+    fn damaged_and_hostile_data_is_refused() {
+        assert!(decode_fragment("#s=***").unwrap_err().contains("base64url"));
+        assert!(decode_fragment("#s=AAAA").unwrap_err().contains("damaged"));
+        // Valid deflate of something that is not a scenario.
+        let e = decode_fragment(&format!("#s={}", encode_scenario_text("{\"steps\": 3}"))).unwrap_err();
+        assert!(e.contains("steps"), "{e}");
+        let e = decode_fragment(&format!("#s={}", encode_scenario_text("not json"))).unwrap_err();
+        assert!(e.contains("not valid JSON"), "{e}");
+        // A zip bomb: 50 MB of spaces packs into a few kB but must not be unpacked in full.
+        let bomb = miniz_oxide::deflate::compress_to_vec(&vec![b' '; 50 * 1024 * 1024], 9);
+        assert!(bomb.len() < 200_000);
+        let e = decode_fragment(&format!("#s={}", URL_SAFE_NO_PAD.encode(bomb))).unwrap_err();
+        assert!(e.contains("more than"), "{e}");
+        let huge = format!("#s={}", "A".repeat(MAX_ENCODED_CHARS + 1));
+        assert!(decode_fragment(&huge).unwrap_err().contains("at most"));
+        // Padding is tolerated.
+        let padded = format!("#s={}==", encode_scenario_text("{\"steps\": []}"));
+        assert!(matches!(decode_fragment(&padded), Ok(Target::State(_))));
+    }
+}
