@@ -239,6 +239,93 @@ pub fn items(s: &Session, table: &str) -> Vec<Value> {
     s.engine().table(table).map(|t| t.items.values().map(|i| item_to_json(i)).collect()).unwrap_or_default()
 }
 
+/// Counts taken before a clock advance, so the page can say what the advance did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Census {
+    pub now_ms: u64,
+    /// Records still held by every stream (24-hour trimming removes the older ones).
+    pub retained: usize,
+    /// Records ever written to any stream.
+    pub written: u64,
+    pub shards: usize,
+    pub items: usize,
+}
+
+pub fn census(s: &Session) -> Census {
+    let e = s.engine();
+    Census {
+        now_ms: e.now_ms(),
+        retained: e.streams().iter().flat_map(|st| st.shards.iter()).map(|sh| sh.records.len()).sum(),
+        written: e.costs().changes,
+        shards: e.streams().iter().map(|st| st.shards.len()).sum(),
+        items: e.tables().map(|t| t.items.len()).sum(),
+    }
+}
+
+/// What a clock advance did. Counted per advance, so advance long spans in slices (an hour at a
+/// time) to count TTL deletions whose records a 24-hour trim would otherwise hide.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ClockChanges {
+    pub ttl_deletions: usize,
+    pub trimmed: usize,
+    pub new_shards: usize,
+    pub invocations: usize,
+}
+
+impl ClockChanges {
+    pub fn add(&mut self, other: &ClockChanges) {
+        self.ttl_deletions += other.ttl_deletions;
+        self.trimmed += other.trimmed;
+        self.new_shards += other.new_shards;
+        self.invocations += other.invocations;
+    }
+
+    /// In sentences; empty when nothing but time passed.
+    pub fn sentences(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let n = self.ttl_deletions;
+        if n > 0 {
+            out.push(format!("TTL deleted {n} expired item{} (REMOVE records made by the TTL service).", plural(n)));
+        }
+        let n = self.trimmed;
+        if n > 0 {
+            out.push(format!("{n} record{} older than 24 hours {} trimmed from the stream.", plural(n), if n == 1 { "was" } else { "were" }));
+        }
+        let n = self.new_shards;
+        if n > 0 {
+            out.push(format!("{n} new shard{} opened: shards roll over about every 4 hours, each child pointing to its parent.", plural(n)));
+        }
+        let n = self.invocations;
+        if n > 0 {
+            out.push(format!("The trigger was invoked {n} time{}.", plural(n)));
+        }
+        out
+    }
+}
+
+/// What happened since `before` was taken.
+pub fn clock_changes(before: &Census, s: &Session) -> ClockChanges {
+    let e = s.engine();
+    let after = census(s);
+    let new = after.written.saturating_sub(before.written) as usize;
+    ClockChanges {
+        ttl_deletions: e
+            .streams()
+            .iter()
+            .flat_map(|st| st.shards.iter())
+            .flat_map(|sh| sh.records.iter().rev().take_while(|r| r.created_ms > before.now_ms))
+            .filter(|r| r.ttl)
+            .count(),
+        trimmed: (before.retained + new).saturating_sub(after.retained),
+        new_shards: after.shards.saturating_sub(before.shards),
+        invocations: e.lambda().invocations.iter().rev().take_while(|i| i.time_ms > before.now_ms).count(),
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,5 +405,25 @@ mod tests {
         let d = diff(modify.old_image.as_deref(), modify.new_image.as_deref());
         let kinds: Vec<(&str, &DiffKind)> = d.iter().map(|e| (e.name.as_str(), &e.kind)).collect();
         assert_eq!(kinds, vec![("choice", &DiffKind::Changed), ("n", &DiffKind::Added), ("voter", &DiffKind::Same)]);
+    }
+
+    #[test]
+    fn clock_report_tells_ttl_trimming_and_rollover() {
+        let mut s = starter_session();
+        s.apply("UpdateTimeToLive", &json!({"TableName": "Votes", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}})).unwrap();
+        put(&mut s, "ana", "tea");
+        let now = s.engine().now_ms() / 1000;
+        s.apply("PutItem", &json!({"TableName": "Votes", "Item": {"voter": {"S": "ben"}, "exp": {"N": (now + 60).to_string()}}})).unwrap();
+        let mut total = ClockChanges::default();
+        for _ in 0..25 {
+            let before = census(&s);
+            s.apply("AdvanceClock", &json!({"Seconds": 3600})).unwrap();
+            total.add(&clock_changes(&before, &s));
+        }
+        assert_eq!(s.steps().last().unwrap().body, json!({"Seconds": 90000.0}), "one merged step");
+        let report = total.sentences().join(" ");
+        assert!(report.contains("TTL deleted 1 expired item"), "{report}");
+        assert!(report.contains("trimmed"), "{report}");
+        assert!(report.contains("new shard"), "{report}");
     }
 }

@@ -1,16 +1,26 @@
-//! The browser app (wasm32 only): a Yew front end over `crate::engine`.
+//! The browser app (wasm32 only): a Yew front end over `crate::lab` and `crate::session`.
 //!
 //! Shape follows yew's `function_todomvc` example: function components, one `use_reducer` at
-//! the root holding [`state::Lab`] (the engine instance and what the page shows), and an
-//! [`state::Action`] enum. The UI holds no simulation logic: it builds AWS JSON requests,
-//! calls the engine, and shows the engine's answers. User text is only ever shown as text.
+//! the root holding [`state::Lab`] (the learner's session and what the page shows), and an
+//! [`state::Action`] enum. The UI holds no simulation logic: it sends AWS actions to the
+//! session, and shows the engine's answers. User text is only ever shown as text (no
+//! inner_html anywhere), and no `style` attribute is ever written (the page's CSP forbids
+//! them): sizes that must be computed are set through the CSSOM (`dom::set_style`).
 
+pub mod dom;
+pub mod flow;
+pub mod hooks;
+pub mod results;
 pub mod state;
+pub mod stream;
+pub mod table;
+pub mod timebar;
+pub mod triggers;
 
-use web_sys::{Element, HtmlTextAreaElement, InputEvent, KeyboardEvent};
+use web_sys::Element;
 use yew::prelude::*;
 
-use state::{Action, Failure, Lab, RecordRow, StreamView, EXAMPLE_ITEM, TABLE};
+use state::{Action, Lab};
 
 /// Mount the app on `<body>` (called by the `streamlab` binary's `main` on wasm32).
 pub fn start() {
@@ -22,180 +32,75 @@ pub fn mount(root: Element) -> AppHandle<App> {
     yew::Renderer::<App>::with_root(root).render()
 }
 
+pub type LabHandle = UseReducerHandle<Lab>;
+
 #[component]
 pub fn App() -> Html {
-    let lab = use_reducer(Lab::new);
+    let lab = use_reducer(Lab::restore);
     let dispatch = {
         let lab = lab.clone();
         Callback::from(move |action: Action| lab.dispatch(action))
     };
 
+    hooks::use_autosave(&lab);
+    hooks::use_clock(&lab, dispatch.clone());
+    hooks::use_work(&lab, dispatch.clone());
+
+    let restore_note = lab.restore_note.clone().map(|note| {
+        let dismiss = dispatch.reform(|_: MouseEvent| Action::DismissRestoreNote);
+        html! {
+            <div class="banner wrap" role="status">
+                <p>{ note }</p>
+                <button type="button" onclick={dismiss}>{ "Dismiss" }</button>
+            </div>
+        }
+    });
+
     html! {
         <>
             <header class="masthead">
-                <div class="wrap">
+                <div class="wrap masthead-row">
                     <h1>{ "StreamLab" }</h1>
                     <p class="intro">
-                        { "Write to a DynamoDB table and watch its stream records appear, in a simulator that runs in your browser." }
+                        { "Change an item, and follow its stream record into a Lambda trigger. Everything runs in your browser, on a simulated clock." }
                     </p>
                 </div>
             </header>
-            <main class="wrap layout">
-                <ItemForm error={lab.error.clone()} status={lab.status.clone()} on_action={dispatch} />
-                <RecordList streams={lab.streams.clone()} count={lab.record_count()} />
+            { for restore_note }
+            <timebar::TimeBar lab={lab.clone()} on_action={dispatch.clone()} />
+            <main class="wrap">
+                <flow::Flow lab={lab.clone()} on_action={dispatch.clone()} />
+                <div class="grid">
+                    <table::TablePanel lab={lab.clone()} on_action={dispatch.clone()} />
+                    <stream::StreamPanel lab={lab.clone()} on_action={dispatch.clone()} />
+                    <triggers::TriggersPanel lab={lab.clone()} on_action={dispatch.clone()} />
+                    <results::ResultsPanel lab={lab.clone()} on_action={dispatch.clone()} />
+                </div>
+                <results::FilesPanel lab={lab.clone()} on_action={dispatch.clone()} />
             </main>
+            <stream::DetailDialog lab={lab.clone()} on_action={dispatch} />
         </>
     }
 }
 
+/// Props shared by the panels: the state (read only) and the dispatcher.
 #[derive(Properties, PartialEq)]
-pub struct ItemFormProps {
-    pub error: Option<Failure>,
-    pub status: Option<String>,
+pub struct PanelProps {
+    pub lab: LabHandle,
     pub on_action: Callback<Action>,
 }
 
-/// The item textarea, the Put and Delete buttons and the inline error.
-#[component]
-pub fn ItemForm(props: &ItemFormProps) -> Html {
-    let textarea = use_node_ref();
-    // The textarea is controlled (Yew re-applies `value` on every render), so its text lives here.
-    let draft = use_state(|| EXAMPLE_ITEM.to_string());
-    let on_input = {
-        let draft = draft.setter();
-        Callback::from(move |e: InputEvent| {
-            if let Some(t) = e.target_dyn_into::<HtmlTextAreaElement>() {
-                draft.set(t.value());
-            }
-        })
-    };
-    let text = {
-        let textarea = textarea.clone();
-        move || {
-            textarea
-                .cast::<HtmlTextAreaElement>()
-                .map(|t| t.value())
-                .unwrap_or_default()
-        }
-    };
-    let on_put = {
-        let (text, on_action) = (text.clone(), props.on_action.clone());
-        Callback::from(move |_: MouseEvent| on_action.emit(Action::Put(text())))
-    };
-    let on_delete = {
-        let (text, on_action) = (text.clone(), props.on_action.clone());
-        Callback::from(move |_: MouseEvent| on_action.emit(Action::Delete(text())))
-    };
-    // Ctrl+Enter (or Cmd+Enter) in the textarea puts the item.
-    let on_keydown = {
-        let on_action = props.on_action.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
-                e.prevent_default();
-                on_action.emit(Action::Put(text()));
-            }
-        })
-    };
-    let invalid = props.error.is_some();
-
-    html! {
-        <section class="panel" aria-labelledby="write-heading">
-            <h2 id="write-heading">{ "Write to " }<code>{ TABLE }</code></h2>
-            <p class="hint" id="item-hint">
-                { "An item in DynamoDB JSON. The key is " }<code>{ "voter" }</code>
-                { " (a string). Ctrl+Enter puts it." }
-            </p>
-            <label for="item" class="label">{ "Item" }</label>
-            <textarea
-                id="item"
-                ref={textarea}
-                class="item-input"
-                rows="7"
-                spellcheck="false"
-                autocapitalize="off"
-                autocomplete="off"
-                aria-describedby="item-hint item-error"
-                aria-invalid={if invalid { "true" } else { "false" }}
-                oninput={on_input}
-                onkeydown={on_keydown}
-                value={(*draft).clone()}
-            />
-            <div class="actions">
-                <button type="button" class="primary" onclick={on_put}>{ "Put item" }</button>
-                <button type="button" onclick={on_delete}>{ "Delete item" }</button>
+/// A note under a control: a success line (role=status) or an AWS-style error.
+pub fn note_view(note: &Option<state::Note>) -> Html {
+    match note {
+        Some(state::Note::Ok(text)) => html! { <p class="status">{ text }</p> },
+        Some(state::Note::Error { kind, message }) => html! {
+            <div class="error">
+                <p class="error-kind">{ kind }</p>
+                <p class="error-message">{ message }</p>
+                <p class="error-note">{ "Nothing was changed." }</p>
             </div>
-            <p class="status" role="status">{ props.status.clone().unwrap_or_default() }</p>
-            <div id="item-error" class="error-region" role="alert">
-                {
-                    match &props.error {
-                        Some(failure) => html! {
-                            <div class="error">
-                                <p class="error-kind">{ &failure.kind }</p>
-                                <p class="error-message">{ &failure.message }</p>
-                                <p class="error-note">{ "Nothing was changed." }</p>
-                            </div>
-                        },
-                        None => html! {},
-                    }
-                }
-            </div>
-        </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct RecordListProps {
-    pub streams: std::rc::Rc<Vec<StreamView>>,
-    pub count: usize,
-}
-
-/// Every record of every stream, oldest first.
-#[component]
-pub fn RecordList(props: &RecordListProps) -> Html {
-    let streams = props.streams.iter().map(|s| {
-        html! {
-            <p class="stream-meta">
-                { "Stream of " }<code>{ &s.table_name }</code>{ ", view type " }<code>{ &s.view_type }</code>
-            </p>
-        }
-    });
-    let records = props
-        .streams
-        .iter()
-        .flat_map(|s| s.records.iter())
-        .map(record);
-    let count = match props.count {
-        1 => "1 record".to_string(),
-        n => format!("{n} records"),
-    };
-
-    html! {
-        <section class="panel" aria-labelledby="records-heading">
-            <div class="panel-title">
-                <h2 id="records-heading">{ "Stream records" }</h2>
-                <p class="count" aria-live="polite">{ count }</p>
-            </div>
-            { for streams }
-            <ol class="records" aria-labelledby="records-heading">
-                { for records }
-            </ol>
-            if props.count == 0 {
-                <p class="empty">{ "No records yet. Put an item to write one." }</p>
-            }
-        </section>
-    }
-}
-
-fn record(r: &RecordRow) -> Html {
-    let class = classes!(
-        "event",
-        format!("event-{}", r.event_name.to_ascii_lowercase())
-    );
-    html! {
-        <li class="record">
-            <span class={class}>{ &r.event_name }</span>
-            <code class="keys">{ &r.keys }</code>
-            <span class="seq">{ "SequenceNumber " }<code>{ &r.sequence_number }</code></span>
-        </li>
+        },
+        None => html! {},
     }
 }

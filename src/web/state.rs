@@ -1,7 +1,8 @@
-//! The app state behind `use_reducer`: the engine instance plus what the page shows.
+//! The app state behind the root `use_reducer`: the learner's [`Session`] plus what the page
+//! shows about it (messages, the open record, the clock's play state).
 //!
-//! No simulation happens here. Every change goes through `Engine::call` with an AWS JSON
-//! request, and the record list is read back from `Engine::streams_output`.
+//! No simulation happens here. Every change is an AWS action sent through `Session::apply` or
+//! a `crate::lab` call; the page reads the engine back to render it.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -9,146 +10,327 @@ use std::rc::Rc;
 use serde_json::{json, Map, Value};
 use yew::Reducible;
 
-use crate::engine::{Engine, EngineConfig};
+use crate::error::AwsError;
+use crate::lab;
+use crate::session::Session;
+use crate::stream::{Record, ViewType};
 
-/// The table the first page works on.
-pub const TABLE: &str = "Votes";
-/// Its partition key (HASH, type S).
-pub const KEY: &str = "voter";
+/// Where the session is saved, and where unreadable saved data is set aside.
+pub const STORAGE_KEY: &str = "streamlab.session";
+pub const SET_ASIDE_KEY: &str = "streamlab.session.set-aside";
 
-/// The item the textarea starts with.
+/// The item the editor starts with.
 pub const EXAMPLE_ITEM: &str = r#"{
   "voter": {"S": "ana"},
   "choice": {"S": "streams"}
 }"#;
 
+/// Largest slice of simulated time one step of a long advance takes (so TTL deletions are
+/// counted before a 24-hour trim hides them, and the page can draw between slices).
+const SLICE_MS: u64 = 3_600_000;
+/// Real time one slice of queued work may take before the page gets a frame.
+const BUDGET_MS: f64 = 12.0;
+
+/// A write from the item editor. Texts are what the learner typed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WriteForm {
+    pub item: String,
+    pub update_expression: String,
+    pub condition_expression: String,
+    pub names: String,
+    pub values: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteOp {
+    Put,
+    Update,
+    Delete,
+}
+
+impl WriteOp {
+    pub fn action(self) -> &'static str {
+        match self {
+            WriteOp::Put => "PutItem",
+            WriteOp::Update => "UpdateItem",
+            WriteOp::Delete => "DeleteItem",
+        }
+    }
+}
+
+/// Something opened for reading in the detail dialog.
+#[derive(Clone, Debug)]
+pub enum Detail {
+    Record(Rc<Record>),
+    Json { title: String, value: Rc<Value>, copy_label: String },
+}
+
+impl PartialEq for Detail {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Detail::Record(a), Detail::Record(b)) => Rc::ptr_eq(a, b),
+            (Detail::Json { value: a, .. }, Detail::Json { value: b, .. }) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+/// A message shown next to the control that caused it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Note {
+    Ok(String),
+    Error { kind: String, message: String },
+}
+
+impl Note {
+    fn aws(e: AwsError) -> Note {
+        Note::Error { kind: e.kind, message: e.message }
+    }
+    fn error(kind: &str, message: impl Into<String>) -> Note {
+        Note::Error { kind: kind.into(), message: message.into() }
+    }
+    pub fn is_error(&self) -> bool {
+        matches!(self, Note::Error { .. })
+    }
+}
+
+/// Long work done in slices between frames.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Job {
+    Advance { left_ms: u64, total_ms: u64, changes: lab::ClockChanges },
+    Burst { next: u32, end: u32, failed: u32 },
+}
+
 /// What the user can do.
 pub enum Action {
-    /// PutItem with this text (DynamoDB JSON of the item).
-    Put(String),
-    /// DeleteItem of the item with the key attributes found in this text.
-    Delete(String),
+    Write(WriteOp, WriteForm),
+    SelectTable(String),
+    SetViewType(String),
+    Deploy { code: String, params: Value },
+    /// "Advance clock" by this many seconds (done in slices).
+    Advance(f64),
+    /// One tick of the playing clock.
+    Tick(f64),
+    Play,
+    Pause,
+    SetSpeed(f64),
+    StepBack,
+    /// Write this many generated votes, in slices.
+    Burst(u32),
+    /// Do the next slice of the queued job.
+    Work,
+    Open(Detail),
+    CloseDetail,
+    Import { text: String, source: String },
+    FilesNote(Note),
+    Reset,
+    DismissRestoreNote,
 }
 
-/// A failed request: the AWS error type and its message.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Failure {
-    pub kind: String,
-    pub message: String,
-}
-
-/// One stream record as the list shows it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RecordRow {
-    pub event_name: String,
-    pub keys: String,
-    pub sequence_number: String,
-}
-
-/// A stream with its records, read from `Engine::streams_output`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct StreamView {
-    pub table_name: String,
-    pub view_type: String,
-    pub records: Vec<RecordRow>,
-}
-
-/// The root state. Cheap to clone: the engine is shared, the views are reference counted.
+/// The root state. Cheap to clone: the session is shared.
 #[derive(Clone)]
 pub struct Lab {
-    pub engine: Rc<RefCell<Engine>>,
-    pub streams: Rc<Vec<StreamView>>,
-    pub error: Option<Failure>,
-    /// What the last successful request did, in words.
-    pub status: Option<String>,
+    pub session: Rc<RefCell<Session>>,
+    /// Bumped whenever the session changes (what autosave and memos key on).
+    pub version: u64,
+    /// Bumped on every state change (what the props comparison keys on).
+    pub rev: u64,
+    pub table: String,
+    pub write_note: Option<Note>,
+    pub view_note: Option<Note>,
+    pub deploy_note: Option<Note>,
+    pub clock_note: Option<Note>,
+    pub files_note: Option<Note>,
+    pub restore_note: Option<String>,
+    pub detail: Option<Detail>,
+    pub playing: bool,
+    /// Simulated seconds per real second while playing.
+    pub speed: f64,
+    pub job: Option<Job>,
+    /// True when the last change was a clock tick (autosave throttles those).
+    pub ticked: bool,
+}
+
+impl PartialEq for Lab {
+    fn eq(&self, other: &Self) -> bool {
+        self.rev == other.rev && Rc::ptr_eq(&self.session, &other.session)
+    }
 }
 
 impl Default for Lab {
     fn default() -> Self {
-        Self::new()
+        Lab::with_session(lab::starter_session())
     }
 }
 
 impl Lab {
-    /// A fresh engine with the `Votes` table and its NEW_AND_OLD_IMAGES stream.
-    pub fn new() -> Self {
-        let mut engine = Engine::new(EngineConfig::default());
-        let created = engine.call(
-            "CreateTable",
-            &json!({
-                "TableName": TABLE,
-                "AttributeDefinitions": [{"AttributeName": KEY, "AttributeType": "S"}],
-                "KeySchema": [{"AttributeName": KEY, "KeyType": "HASH"}],
-                "BillingMode": "PAY_PER_REQUEST",
-                "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"}
-            }),
-        );
-        let error = created.err().map(|e| Failure {
-            kind: e.kind,
-            message: e.message,
-        });
-        let streams = Rc::new(read_streams(&engine.streams_output()));
+    pub fn with_session(session: Session) -> Lab {
+        let table = first_table(&session);
         Lab {
-            engine: Rc::new(RefCell::new(engine)),
-            streams,
-            error,
-            status: None,
+            session: Rc::new(RefCell::new(session)),
+            version: 0,
+            rev: 0,
+            table,
+            write_note: None,
+            view_note: None,
+            deploy_note: None,
+            clock_note: None,
+            files_note: None,
+            restore_note: None,
+            detail: None,
+            playing: false,
+            speed: 10.0,
+            job: None,
+            ticked: false,
         }
     }
 
-    /// Number of records over all streams.
-    pub fn record_count(&self) -> usize {
-        count(&self.streams)
+    /// The saved session when there is a readable one; otherwise the starter lab. Unreadable
+    /// or old data is moved to [`SET_ASIDE_KEY`] and a message says so.
+    pub fn restore() -> Lab {
+        let Some(storage) = local_storage() else {
+            return Lab::default();
+        };
+        let Ok(Some(text)) = storage.get_item(STORAGE_KEY) else {
+            return Lab::default();
+        };
+        match Session::from_storage(&text) {
+            Ok(session) => {
+                let mut lab = Lab::with_session(session);
+                lab.restore_note = None;
+                lab
+            }
+            Err(why) => {
+                let _ = storage.set_item(SET_ASIDE_KEY, &text);
+                let _ = storage.remove_item(STORAGE_KEY);
+                let mut lab = Lab::default();
+                lab.restore_note = Some(format!(
+                    "Your saved session could not be restored ({why}). It was set aside under the key \"{SET_ASIDE_KEY}\" in this browser's storage, and a new lab was started."
+                ));
+                lab
+            }
+        }
     }
 
-    /// Send one request built from the textarea text. On failure only the error changes.
-    fn request(&self, operation: &str, text: &str) -> Lab {
-        let item: Value = match serde_json::from_str(text) {
-            Ok(item) => item,
-            Err(e) => {
-                return self.failed(Failure {
-                    kind: "Not valid JSON".into(),
-                    message: format!("The item was not sent: {e}."),
-                })
+    /// Saves the session (after every change).
+    pub fn save(&self) {
+        if let Some(storage) = local_storage() {
+            let _ = storage.set_item(STORAGE_KEY, &self.session.borrow().to_storage());
+        }
+    }
+
+    pub fn view_type(&self) -> Option<ViewType> {
+        lab::view_type(&self.session.borrow(), &self.table)
+    }
+
+    pub fn can_step_back(&self) -> bool {
+        self.session.borrow().steps().len() > 1
+    }
+
+    fn changed(&mut self) {
+        self.version += 1;
+        self.ticked = false;
+    }
+
+    fn write(&mut self, op: WriteOp, form: &WriteForm) {
+        let request = match build_write(&self.session.borrow(), &self.table, op, form) {
+            Ok(r) => r,
+            Err(note) => {
+                self.write_note = Some(note);
+                return;
             }
         };
-        let request = match operation {
-            "PutItem" => json!({"TableName": TABLE, "Item": item}),
-            _ => json!({"TableName": TABLE, "Key": key_of(item)}),
-        };
-        let result = self.engine.borrow_mut().call(operation, &request);
+        let before = lab::census(&self.session.borrow());
+        let result = self.session.borrow_mut().apply(op.action(), &request);
         match result {
             Ok(_) => {
-                let streams = read_streams(&self.engine.borrow().streams_output());
-                let written = count(&streams).saturating_sub(self.record_count());
-                let status = match (operation, written) {
-                    ("DeleteItem", 0) => {
-                        "DeleteItem succeeded. No item had that key, so no stream record was written."
-                            .to_string()
+                let written = lab::census(&self.session.borrow()).written.saturating_sub(before.written);
+                let action = op.action();
+                let text = match (op, written) {
+                    (WriteOp::Delete, 0) => {
+                        "DeleteItem succeeded. No item had that key, so no stream record was written.".to_string()
                     }
-                    (_, 0) => format!("{operation} succeeded. No stream record was written."),
-                    (_, 1) => format!("{operation} succeeded and wrote 1 stream record."),
-                    (_, n) => format!("{operation} succeeded and wrote {n} stream records."),
+                    (_, 0) => format!("{action} succeeded. Nothing changed, so no stream record was written."),
+                    (_, 1) => format!("{action} succeeded and wrote 1 stream record."),
+                    (_, n) => format!("{action} succeeded and wrote {n} stream records."),
                 };
-                Lab {
-                    engine: Rc::clone(&self.engine),
-                    streams: Rc::new(streams),
-                    error: None,
-                    status: Some(status),
-                }
+                self.write_note = Some(Note::Ok(text));
+                self.changed();
             }
-            Err(e) => self.failed(Failure {
-                kind: e.kind,
-                message: e.message,
-            }),
+            Err(e) => self.write_note = Some(Note::aws(e)),
         }
     }
 
-    fn failed(&self, failure: Failure) -> Lab {
-        Lab {
-            error: Some(failure),
-            status: None,
-            ..self.clone()
+    fn work(&mut self) {
+        let start = now();
+        while let Some(job) = self.job.take() {
+            let job = match job {
+                Job::Advance { left_ms, total_ms, mut changes } => {
+                    let slice = left_ms.min(SLICE_MS);
+                    let before = lab::census(&self.session.borrow());
+                    let r = self.session.borrow_mut().apply("AdvanceClock", &json!({"Seconds": slice as f64 / 1000.0}));
+                    if let Err(e) = r {
+                        self.clock_note = Some(Note::aws(e));
+                        self.changed();
+                        return;
+                    }
+                    changes.add(&lab::clock_changes(&before, &self.session.borrow()));
+                    self.changed();
+                    if left_ms > slice {
+                        Some(Job::Advance { left_ms: left_ms - slice, total_ms, changes })
+                    } else {
+                        let mut lines = vec![format!("Advanced the clock by {}.", duration(total_ms))];
+                        lines.extend(changes.sentences());
+                        if lines.len() == 1 {
+                            lines.push("Nothing else happened.".into());
+                        }
+                        self.clock_note = Some(Note::Ok(lines.join(" ")));
+                        None
+                    }
+                }
+                Job::Burst { next, end, mut failed } => {
+                    let i = next;
+                    let choice = ["tea", "coffee", "juice", "water", "streams"][(i as usize * 7 + i as usize / 5) % 5];
+                    let item = json!({"voter": {"S": format!("voter-{:05}", i % 2000)}, "choice": {"S": choice}});
+                    let key = self.key_name();
+                    let item = match key {
+                        Some(k) if k != "voter" => json!({k: {"S": format!("item-{:05}", i % 2000)}, "choice": {"S": choice}}),
+                        _ => item,
+                    };
+                    if self.session.borrow_mut().apply("PutItem", &json!({"TableName": self.table, "Item": item})).is_err() {
+                        failed += 1;
+                    }
+                    self.changed();
+                    if next + 1 < end {
+                        Some(Job::Burst { next: next + 1, end, failed })
+                    } else {
+                        let n = end - failed;
+                        self.write_note = Some(Note::Ok(format!("Wrote {n} generated votes, one PutItem each.")));
+                        None
+                    }
+                }
+            };
+            self.job = job;
+            if now() - start > BUDGET_MS {
+                break;
+            }
+        }
+    }
+
+    fn key_name(&self) -> Option<String> {
+        self.session.borrow().engine().table(&self.table).map(|t| t.schema.hash.name.clone())
+    }
+
+    /// What the running job has done so far, for a progress line.
+    pub fn progress(&self) -> Option<String> {
+        match &self.job {
+            Some(Job::Advance { left_ms, total_ms, .. }) => Some(format!(
+                "Advancing the clock: {} of {} done…",
+                duration(total_ms - left_ms),
+                duration(*total_ms)
+            )),
+            Some(Job::Burst { next, end, .. }) => Some(format!("Writing votes: {next} of {end}…")),
+            None => None,
         }
     }
 }
@@ -157,55 +339,194 @@ impl Reducible for Lab {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        Rc::new(match action {
-            Action::Put(text) => self.request("PutItem", &text),
-            Action::Delete(text) => self.request("DeleteItem", &text),
-        })
+        let mut lab = (*self).clone();
+        lab.rev += 1;
+        match action {
+            Action::Write(op, form) => lab.write(op, &form),
+            Action::SelectTable(t) => {
+                lab.table = t;
+                lab.view_note = None;
+            }
+            Action::SetViewType(v) => {
+                let Some(view) = ViewType::parse(&v) else {
+                    lab.view_note = Some(Note::error("ValidationException", format!("Unknown view type {v}")));
+                    return Rc::new(lab);
+                };
+                let table = lab.table.clone();
+                let r = lab::set_view_type(&mut lab.session.borrow_mut(), &table, Some(view));
+                lab.view_note = Some(match r {
+                    Ok(note) => Note::Ok(note),
+                    Err(e) => Note::aws(e),
+                });
+                lab.changed();
+            }
+            Action::Deploy { code, params } => {
+                let table = lab.table.clone();
+                let r = lab::deploy(&mut lab.session.borrow_mut(), &table, lab::DEFAULT_FUNCTION, &code, &params);
+                lab.deploy_note = Some(match r {
+                    Ok(w) if w.is_empty() => Note::Ok("Deployed. The trigger reads the stream from now on.".into()),
+                    Ok(w) => Note::Ok(format!("Deployed, with {} warning{}: see above.", w.len(), if w.len() == 1 { "" } else { "s" })),
+                    Err(e) => Note::aws(e),
+                });
+                lab.changed();
+            }
+            Action::Advance(secs) => {
+                if !secs.is_finite() || secs <= 0.0 || secs > 366.0 * 86_400.0 {
+                    lab.clock_note = Some(Note::error(
+                        "ValidationException",
+                        "Seconds must be a number greater than 0 and at most one year (31622400).",
+                    ));
+                } else {
+                    let ms = (secs * 1000.0).round() as u64;
+                    lab.clock_note = None;
+                    lab.job = Some(Job::Advance { left_ms: ms, total_ms: ms, changes: Default::default() });
+                    lab.work();
+                }
+            }
+            Action::Tick(secs) => {
+                let r = lab.session.borrow_mut().apply("AdvanceClock", &json!({"Seconds": secs}));
+                match r {
+                    Ok(_) => {
+                        lab.changed();
+                        lab.ticked = true;
+                    }
+                    Err(e) => {
+                        lab.playing = false;
+                        lab.clock_note = Some(Note::aws(e));
+                    }
+                }
+            }
+            Action::Play => lab.playing = true,
+            Action::Pause => lab.playing = false,
+            Action::SetSpeed(s) => lab.speed = s,
+            Action::StepBack => {
+                if lab.can_step_back() && lab.session.borrow_mut().step_back() {
+                    lab.detail = None;
+                    lab.clock_note = Some(Note::Ok("Undid the last step (the session was replayed without it).".into()));
+                    lab.changed();
+                }
+            }
+            Action::Burst(n) => {
+                lab.job = Some(Job::Burst { next: 0, end: n, failed: 0 });
+                lab.work();
+            }
+            Action::Work => lab.work(),
+            Action::Open(d) => lab.detail = Some(d),
+            Action::CloseDetail => lab.detail = None,
+            Action::Import { text, source } => match Session::from_scenario_text(&text) {
+                Ok(session) => {
+                    let steps = session.steps().len();
+                    let mut fresh = Lab::with_session(session);
+                    fresh.rev = lab.rev;
+                    fresh.version = lab.version + 1;
+                    fresh.speed = lab.speed;
+                    fresh.files_note = Some(Note::Ok(format!("Imported {source}: {steps} step{} replayed.", if steps == 1 { "" } else { "s" })));
+                    return Rc::new(fresh);
+                }
+                Err(why) => lab.files_note = Some(Note::error("Import failed", format!("{source} was not imported: {why}. Nothing was changed."))),
+            },
+            Action::FilesNote(n) => lab.files_note = Some(n),
+            Action::Reset => {
+                let mut fresh = Lab::default();
+                fresh.rev = lab.rev;
+                fresh.version = lab.version + 1;
+                fresh.files_note = Some(Note::Ok("Started a new lab.".into()));
+                return Rc::new(fresh);
+            }
+            Action::DismissRestoreNote => lab.restore_note = None,
+        }
+        Rc::new(lab)
     }
 }
 
-fn count(streams: &[StreamView]) -> usize {
-    streams.iter().map(|s| s.records.len()).sum()
+fn first_table(s: &Session) -> String {
+    let e = s.engine();
+    if e.table(lab::DEFAULT_TABLE).is_some() {
+        return lab::DEFAULT_TABLE.into();
+    }
+    e.tables().next().map(|t| t.name.clone()).unwrap_or_else(|| lab::DEFAULT_TABLE.into())
 }
 
-/// The key of an item: its key attribute when it has one, else the value unchanged (so the
-/// engine reports what is wrong with it).
-fn key_of(item: Value) -> Value {
+/// The request for a write from the editor's texts. JSON that does not parse is refused here
+/// (nothing is sent); everything else is the engine's to judge.
+pub fn build_write(s: &Session, table: &str, op: WriteOp, form: &WriteForm) -> Result<Value, Note> {
+    let item: Value = serde_json::from_str(&form.item)
+        .map_err(|e| Note::error("Not valid JSON", format!("The item was not sent: {e}.")))?;
+    let parse_map = |text: &str, what: &str| -> Result<Option<Value>, Note> {
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        serde_json::from_str(text)
+            .map(Some)
+            .map_err(|e| Note::error("Not valid JSON", format!("{what} is not valid JSON: {e}. Nothing was sent.")))
+    };
+    let mut req = Map::new();
+    req.insert("TableName".into(), json!(table));
+    match op {
+        WriteOp::Put => {
+            req.insert("Item".into(), item);
+        }
+        WriteOp::Update | WriteOp::Delete => {
+            req.insert("Key".into(), key_of(s, table, item));
+        }
+    }
+    let condition = form.condition_expression.trim();
+    if !condition.is_empty() {
+        req.insert("ConditionExpression".into(), json!(condition));
+    }
+    let update = form.update_expression.trim();
+    if op == WriteOp::Update && !update.is_empty() {
+        req.insert("UpdateExpression".into(), json!(update));
+    }
+    let uses_expressions = !condition.is_empty() || op == WriteOp::Update;
+    if uses_expressions {
+        if let Some(v) = parse_map(&form.names, "ExpressionAttributeNames")? {
+            req.insert("ExpressionAttributeNames".into(), v);
+        }
+        if let Some(v) = parse_map(&form.values, "ExpressionAttributeValues")? {
+            req.insert("ExpressionAttributeValues".into(), v);
+        }
+    }
+    Ok(Value::Object(req))
+}
+
+/// The key attributes of an item (by the table's key schema); anything else unchanged, so the
+/// engine reports what is wrong with it.
+fn key_of(s: &Session, table: &str, item: Value) -> Value {
+    let Some(t) = s.engine().table(table) else { return item };
     match item {
-        Value::Object(mut fields) => match fields.remove(KEY) {
-            Some(key) => {
-                let mut m = Map::new();
-                m.insert(KEY.to_string(), key);
-                Value::Object(m)
+        Value::Object(fields) => {
+            let mut names = vec![t.schema.hash.name.clone()];
+            if let Some(r) = &t.schema.range {
+                names.push(r.name.clone());
             }
-            None => Value::Object(fields),
-        },
+            if !names.iter().all(|n| fields.contains_key(n)) {
+                return Value::Object(fields);
+            }
+            Value::Object(fields.into_iter().filter(|(k, _)| names.contains(k)).collect())
+        }
         other => other,
     }
 }
 
-/// The streams and records of `Engine::streams_output`, as text for display.
-pub fn read_streams(output: &Value) -> Vec<StreamView> {
-    let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
-    output
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .map(|stream| StreamView {
-            table_name: text(&stream["TableName"]),
-            view_type: text(&stream["StreamViewType"]),
-            records: stream["Records"]
-                .as_array()
-                .map(Vec::as_slice)
-                .unwrap_or_default()
-                .iter()
-                .map(|record| RecordRow {
-                    event_name: text(&record["eventName"]),
-                    keys: serde_json::to_string(&record["dynamodb"]["Keys"]).unwrap_or_default(),
-                    sequence_number: text(&record["dynamodb"]["SequenceNumber"]),
-                })
-                .collect(),
-        })
-        .collect()
+/// "90 s", "25 h", "1 min 30 s".
+pub fn duration(ms: u64) -> String {
+    let s = ms as f64 / 1000.0;
+    if ms % 3_600_000 == 0 && ms > 0 {
+        let h = ms / 3_600_000;
+        return format!("{h} hour{}", if h == 1 { "" } else { "s" });
+    }
+    if ms % 60_000 == 0 && ms > 0 {
+        let m = ms / 60_000;
+        return format!("{m} minute{}", if m == 1 { "" } else { "s" });
+    }
+    format!("{s} s")
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
 }

@@ -1,0 +1,55 @@
+//! Custom hooks: the playing clock (a gloo-timers `Interval`), work in slices between frames
+//! (a zero-delay `Timeout` per slice), and autosave after every change.
+
+use std::cell::Cell;
+
+use gloo_timers::callback::{Interval, Timeout};
+use yew::prelude::*;
+
+use super::state::Action;
+use super::LabHandle;
+
+/// Real milliseconds between two ticks of the playing clock.
+pub const TICK_MS: u32 = 100;
+
+/// While the lab is playing, advance the simulated clock every [`TICK_MS`] by
+/// `speed * TICK_MS` simulated milliseconds.
+#[hook]
+pub fn use_clock(lab: &LabHandle, on_action: Callback<Action>) {
+    let playing = lab.playing;
+    let speed = lab.speed;
+    use_effect_with((playing, speed.to_bits()), move |_| {
+        let interval = playing.then(|| {
+            Interval::new(TICK_MS, move || on_action.emit(Action::Tick(speed * f64::from(TICK_MS) / 1000.0)))
+        });
+        move || drop(interval)
+    });
+}
+
+/// While a job (a long clock advance, a burst of writes) is queued, run its next slice after
+/// the page has had a chance to draw.
+#[hook]
+pub fn use_work(lab: &LabHandle, on_action: Callback<Action>) {
+    let pending = lab.job.is_some();
+    let rev = lab.rev;
+    use_effect_with((pending, rev), move |_| {
+        let timeout = pending.then(|| Timeout::new(0, move || on_action.emit(Action::Work)));
+        move || drop(timeout)
+    });
+}
+
+/// Save the session after every change. Ticks of the playing clock are saved at most once a
+/// second; pausing saves at once.
+#[hook]
+pub fn use_autosave(lab: &LabHandle) {
+    let last = use_mut_ref(|| Cell::new(0.0f64));
+    let state = (*lab).clone();
+    use_effect_with((lab.version, lab.playing), move |_| {
+        let now = js_sys::Date::now();
+        let throttled = state.ticked && state.playing && now - last.borrow().get() < 1000.0;
+        if !throttled && state.version > 0 {
+            state.save();
+            last.borrow().set(now);
+        }
+    });
+}

@@ -1,0 +1,369 @@
+//! The stream: the view type switch, what each type carries, the shards and their lineage, the
+//! records as a windowed list (fixed row height, only visible rows in the DOM), the newest
+//! change under every view type, and the record dialog (exact JSON, old-to-new difference).
+
+use std::rc::Rc;
+
+use serde_json::Value;
+use web_sys::{HtmlDialogElement, HtmlElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::dom;
+use super::flow::key_text;
+use super::state::{Action, Detail};
+use super::{note_view, PanelProps};
+use crate::lab::{self, DiffKind};
+use crate::stream::{Record, Stream, ViewType};
+use crate::time;
+
+/// Height of one record row in CSS pixels (matches `.record` in style.css).
+pub const ROW_PX: u32 = 64;
+/// Rows drawn beyond the visible ones, above and below.
+const OVERSCAN: u32 = 4;
+/// Rows the list's viewport shows (its max-height in style.css is VISIBLE * ROW_PX).
+const VISIBLE: u32 = 6;
+
+/// The stream the panel shows: the table's current stream, else its latest one.
+fn shown_stream(lab: &super::state::Lab) -> Option<usize> {
+    let s = lab.session.borrow();
+    let t = s.engine().table(&lab.table)?;
+    t.stream.or(t.latest_stream)
+}
+
+fn stream_len(st: &Stream) -> usize {
+    st.shards.iter().map(|s| s.records.len()).sum()
+}
+
+#[component]
+pub fn StreamPanel(props: &PanelProps) -> Html {
+    let lab = &props.lab;
+    let si = shown_stream(lab);
+    let view = lab.view_type();
+    let (arn, status, shards, count, region, newest, older) = {
+        let s = lab.session.borrow();
+        let e = s.engine();
+        match si.map(|i| &e.streams()[i]) {
+            Some(st) => {
+                let shards: Vec<Html> = st
+                    .lineage_order()
+                    .into_iter()
+                    .map(|i| {
+                        let sh = &st.shards[i];
+                        html! {
+                            <li>
+                                <code>{ &sh.id }</code>
+                                { match &sh.parent { Some(p) => html! { <>{ " child of " }<code>{ p }</code></> }, None => html! {} } }
+                                { format!(" · {} · {} record{} · opened {}", if sh.is_open() { "open" } else { "closed" }, sh.records.len(),
+                                    if sh.records.len() == 1 { "" } else { "s" }, time::iso_seconds(sh.created_ms)) }
+                            </li>
+                        }
+                    })
+                    .collect();
+                let newest = st.shards.iter().filter_map(|sh| sh.records.back()).max_by_key(|r| (r.created_ms, r.seq)).cloned();
+                let older = e.streams().iter().filter(|o| o.table_name == lab.table && o.arn != st.arn).count();
+                (st.arn.clone(), st.status_str(), shards, stream_len(st), e.cfg.region.clone(), newest, older)
+            }
+            None => (String::new(), "NONE", Vec::new(), 0, e.cfg.region.clone(), None, 0),
+        }
+    };
+    let on_view = props.on_action.reform(|e: Event| {
+        Action::SetViewType(e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default())
+    });
+    let current = view.map(|v| v.as_str()).unwrap_or("");
+
+    html! {
+        <section class="panel" aria-labelledby="stream-heading" id="stream">
+            <div class="panel-title">
+                <h2 id="stream-heading">{ "Stream" }</h2>
+                <p class="count">{ format!("{status}") }</p>
+            </div>
+            <label class="field" for="view-type">
+                <span>{ "Stream view type" }</span>
+            </label>
+            <select id="view-type" aria-describedby="view-describe" onchange={on_view}>
+                if view.is_none() { <option value="" selected=true disabled=true>{ "(stream disabled)" }</option> }
+                { for ViewType::ALL.iter().map(|v| html! {
+                    <option value={v.as_str()} selected={current == v.as_str()}>{ v.as_str() }</option>
+                }) }
+            </select>
+            <p class="hint" id="view-describe">
+                { view.map(|v| v.describe()).unwrap_or("The stream is disabled: choose a view type to enable one.") }
+            </p>
+            <div role="status">{ note_view(&lab.view_note) }</div>
+            if !arn.is_empty() {
+                <p class="arn">{ "Stream ARN " }<code>{ arn }</code></p>
+                <details class="shards">
+                    <summary>{ format!("Shards ({}) and their lineage", shards.len()) }</summary>
+                    <ol>{ for shards }</ol>
+                </details>
+            }
+            if older > 0 {
+                <p class="hint">{ format!("{older} older stream{} of this table {} disabled: {} records stay readable for 24 hours, but new changes only go to the stream above.",
+                    if older == 1 { "" } else { "s" }, if older == 1 { "is" } else { "are" }, if older == 1 { "its" } else { "their" }) }</p>
+            }
+            <RecordList lab={lab.clone()} on_action={props.on_action.clone()} stream={si} {count} />
+            { newest.map(|r| compare_strip(&r, &region)).unwrap_or_default() }
+        </section>
+    }
+}
+
+/// The newest change as each view type would have recorded it, side by side.
+fn compare_strip(record: &Rc<Record>, region: &str) -> Html {
+    let views = lab::compare_views(record, region);
+    html! {
+        <div class="compare">
+            <h3>{ format!("The newest change ({} {}) under every view type", record.event_name.as_str(), key_text(&record.keys)) }</h3>
+            <div class="compare-grid">
+                { for views.iter().map(|(v, json)| {
+                    let d = &json["dynamodb"];
+                    let part = |name: &str| match d.get(name) {
+                        Some(img) => html! { <li class="has"><span class="part">{ name }</span><code>{ img.to_string() }</code></li> },
+                        None => html! { <li class="none"><span class="part">{ name }</span>{ " none" }</li> },
+                    };
+                    html! {
+                        <div class="compare-card">
+                            <h4>{ v.as_str() }</h4>
+                            <ul>{ part("Keys") }{ part("NewImage") }{ part("OldImage") }</ul>
+                        </div>
+                    }
+                }) }
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RecordListProps {
+    pub lab: super::LabHandle,
+    pub on_action: Callback<Action>,
+    pub stream: Option<usize>,
+    pub count: usize,
+}
+
+/// The records of one stream, oldest first, as a windowed list: only the rows in view (plus a
+/// few) are in the DOM, so 100,000 retained records scroll smoothly. Follows the newest record
+/// while scrolled to the bottom.
+#[component]
+pub fn RecordList(props: &RecordListProps) -> Html {
+    let viewport = use_node_ref();
+    let sizer = use_node_ref();
+    let list = use_node_ref();
+    let top = use_state(|| 0u32);
+    let follow = use_mut_ref(|| true);
+    let count = props.count as u32;
+    let first_row = (*top / ROW_PX).saturating_sub(OVERSCAN);
+    let last_row = (first_row + VISIBLE + 2 * OVERSCAN).min(count);
+    let first_row = first_row.min(last_row);
+
+    {
+        let (viewport, sizer, list, follow) = (viewport.clone(), sizer.clone(), list.clone(), follow.clone());
+        use_effect_with((count, first_row), move |_| {
+            if let Some(s) = sizer.cast::<HtmlElement>() {
+                dom::set_style(&s, "height", &format!("{}px", count * ROW_PX));
+            }
+            if let Some(l) = list.cast::<HtmlElement>() {
+                dom::set_style(&l, "top", &format!("{}px", first_row * ROW_PX));
+            }
+            if *follow.borrow() {
+                if let Some(v) = viewport.cast::<HtmlElement>() {
+                    v.set_scroll_top((count * ROW_PX) as i32);
+                }
+            }
+        });
+    }
+    let on_scroll = {
+        let (top, follow) = (top.clone(), follow.clone());
+        Callback::from(move |e: Event| {
+            if let Some(v) = e.target_dyn_into::<HtmlElement>() {
+                let t = v.scroll_top().max(0) as u32;
+                *follow.borrow_mut() = v.scroll_top() + v.client_height() >= v.scroll_height() - (ROW_PX as i32) / 2;
+                top.set(t);
+            }
+        })
+    };
+
+    let rows: Vec<Html> = {
+        let s = props.lab.session.borrow();
+        match props.stream.map(|i| &s.engine().streams()[i]) {
+            Some(st) => st
+                .records_in_order()
+                .enumerate()
+                .skip(first_row as usize)
+                .take((last_row - first_row) as usize)
+                .map(|(i, r)| record_row(r, i, count as usize, &props.on_action))
+                .collect(),
+            None => Vec::new(),
+        }
+    };
+    let label = match count {
+        1 => "1 record".to_string(),
+        n => format!("{n} records"),
+    };
+
+    html! {
+        <div class="records-block">
+            <div class="panel-title">
+                <h3 id="records-heading">{ "Stream records" }</h3>
+                <p class="count" aria-live="polite">{ label }</p>
+            </div>
+            <div class="records-viewport" ref={viewport} onscroll={on_scroll}>
+                <div class="records-sizer" ref={sizer}>
+                    <ol class="records" ref={list} aria-labelledby="records-heading">
+                        { for rows }
+                    </ol>
+                </div>
+            </div>
+            if count == 0 {
+                <p class="empty">{ "No records yet. Put an item to write one." }</p>
+            }
+        </div>
+    }
+}
+
+fn record_row(r: &Rc<Record>, index: usize, total: usize, on_action: &Callback<Action>) -> Html {
+    let event = r.event_name.as_str();
+    let record = r.clone();
+    let onclick = on_action.reform(move |_: MouseEvent| Action::Open(Detail::Record(record.clone())));
+    let keys = serde_json::to_string(&crate::value::item_to_json(&r.keys)).unwrap_or_default();
+    let image = |name: &str, has: bool| {
+        html! { <span class={classes!("chip", if has { "chip-has" } else { "chip-none" })}>{ if has { format!("{name} ✓") } else { format!("no {name}") } }</span> }
+    };
+    html! {
+        <li class="record" aria-setsize={total.to_string()} aria-posinset={(index + 1).to_string()}>
+            <button type="button" class="record-card" {onclick}>
+                <span class={classes!("event", format!("event-{}", event.to_ascii_lowercase()))}>{ event }</span>
+                <code class="keys">{ keys }</code>
+                <span class="seq">{ "SequenceNumber " }<code>{ r.seq.to_string() }</code></span>
+                <span class="chips">
+                    { image("new image", r.new_image.is_some()) }
+                    { image("old image", r.old_image.is_some()) }
+                    if r.ttl { <span class="chip chip-ttl">{ "TTL" }</span> }
+                </span>
+            </button>
+        </li>
+    }
+}
+
+/// The detail dialog: a record (exact JSON, old-to-new difference, every view type) or any
+/// JSON (a Lambda event, an on-failure record), with a copy button.
+#[component]
+pub fn DetailDialog(props: &PanelProps) -> Html {
+    let dialog = use_node_ref();
+    let detail = props.lab.detail.clone();
+    let region = props.lab.session.borrow().engine().cfg.region.clone();
+    {
+        let dialog = dialog.clone();
+        let open = detail.is_some();
+        use_effect_with((open, detail.clone()), move |_| {
+            if let Some(d) = dialog.cast::<HtmlDialogElement>() {
+                if open && !d.open() {
+                    let _ = d.show_modal();
+                } else if !open && d.open() {
+                    d.close();
+                }
+            }
+        });
+    }
+    let on_close = props.on_action.reform(|_: Event| Action::CloseDetail);
+    let close = props.on_action.reform(|_: MouseEvent| Action::CloseDetail);
+
+    let (title, body, copy_text, copy_label) = match &detail {
+        None => (String::new(), html! {}, String::new(), String::new()),
+        Some(Detail::Json { title, value, copy_label }) => {
+            let text = serde_json::to_string_pretty(value.as_ref()).unwrap_or_default();
+            (title.clone(), html! { <pre class="json">{ text.clone() }</pre> }, text, copy_label.clone())
+        }
+        Some(Detail::Record(r)) => {
+            let json = r.to_json(&region, None);
+            let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+            let title = format!("{} {} · SequenceNumber {}", r.event_name.as_str(), key_text(&r.keys), r.seq);
+            (title, record_body(r, &text, &region), text, "Copy record JSON".to_string())
+        }
+    };
+    let copy = {
+        let text = copy_text.clone();
+        let on_action = props.on_action.clone();
+        Callback::from(move |_: MouseEvent| {
+            dom::copy(&text);
+            on_action.emit(Action::FilesNote(super::state::Note::Ok("Copied to the clipboard.".into())));
+        })
+    };
+
+    html! {
+        <dialog class="detail" ref={dialog} onclose={on_close} aria-labelledby="detail-title">
+            if detail.is_some() {
+                <div class="detail-head">
+                    <h2 id="detail-title">{ title }</h2>
+                    <div class="actions">
+                        <button type="button" onclick={copy}>{ copy_label }</button>
+                        <button type="button" class="primary" onclick={close} autofocus=true>{ "Close" }</button>
+                    </div>
+                </div>
+                { body }
+            }
+        </dialog>
+    }
+}
+
+fn record_body(r: &Rc<Record>, text: &str, region: &str) -> Html {
+    let d = lab::diff(r.old_image.as_deref(), r.new_image.as_deref());
+    let view = r.view_type;
+    let event = r.event_name.as_str();
+    let mut notes = Vec::new();
+    if r.old_image.is_none() {
+        notes.push(if event == "INSERT" {
+            "No old image: there was no item before an INSERT.".to_string()
+        } else {
+            format!("No old image: the view type {} does not carry old images.", view.as_str())
+        });
+    }
+    if r.new_image.is_none() {
+        notes.push(if event == "REMOVE" {
+            "No new image: there is no item after a REMOVE.".to_string()
+        } else {
+            format!("No new image: the view type {} does not carry new images.", view.as_str())
+        });
+    }
+    let missing = (!notes.is_empty()).then(|| format!("{} This record's view type, {}: {}", notes.join(" "), view.as_str(), view.describe()));
+    let cell = |v: &Option<Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "—".into());
+    html! {
+        <>
+            <h3>{ "Old → new, attribute by attribute" }</h3>
+            if let Some(m) = missing { <p class="hint">{ m }</p> }
+            if !d.is_empty() {
+                <table class="diff">
+                    <thead><tr><th scope="col">{ "Attribute" }</th><th scope="col">{ "Change" }</th><th scope="col">{ "Old" }</th><th scope="col">{ "New" }</th></tr></thead>
+                    <tbody>
+                        { for d.iter().map(|e| {
+                            let (class, word) = match e.kind {
+                                DiffKind::Added => ("added", "added"),
+                                DiffKind::Changed => ("changed", "changed"),
+                                DiffKind::Removed => ("removed", "removed"),
+                                DiffKind::Same => ("same", "same"),
+                            };
+                            html! {
+                                <tr class={class}>
+                                    <th scope="row">{ &e.name }</th>
+                                    <td><span class={classes!("diff-kind", class)}>{ word }</span></td>
+                                    <td><code>{ cell(&e.old) }</code></td>
+                                    <td><code>{ cell(&e.new) }</code></td>
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+            }
+            <h3>{ "Record JSON (GetRecords)" }</h3>
+            <pre class="json">{ text.to_string() }</pre>
+            <h3>{ "The same change under every view type" }</h3>
+            <div class="compare-grid">
+                { for lab::compare_views(r, region).iter().map(|(v, json)| html! {
+                    <div class="compare-card">
+                        <h4>{ v.as_str() }</h4>
+                        <pre class="json small">{ serde_json::to_string_pretty(&json["dynamodb"]).unwrap_or_default() }</pre>
+                    </div>
+                }) }
+            </div>
+        </>
+    }
+}

@@ -1,0 +1,89 @@
+//! The simulated clock: play, pause, step, speed, step back, and "Advance clock" with quick
+//! choices. Time only moves through the `AdvanceClock` action.
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::state::Action;
+use super::{note_view, PanelProps};
+use crate::time;
+
+/// Simulated seconds per real second.
+const SPEEDS: [(f64, &str); 5] = [(1.0, "1× (real time)"), (10.0, "10×"), (60.0, "60× (1 min/s)"), (600.0, "600× (10 min/s)"), (3600.0, "3600× (1 h/s)")];
+const QUICK: [(f64, &str); 3] = [(60.0, "1 min"), (3600.0, "1 h"), (90_000.0, "25 h")];
+
+#[component]
+pub fn TimeBar(props: &PanelProps) -> Html {
+    let lab = &props.lab;
+    let seconds = use_state(|| "60".to_string());
+    let (now, steps) = {
+        let s = lab.session.borrow();
+        (s.engine().now_ms(), s.steps().len())
+    };
+    let on = |a: fn() -> Action| props.on_action.reform(move |_: MouseEvent| a());
+    let on_speed = props.on_action.reform(|e: Event| {
+        let v = e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+        Action::SetSpeed(v.parse().unwrap_or(10.0))
+    });
+    let on_seconds = {
+        let seconds = seconds.setter();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+                seconds.set(i.value());
+            }
+        })
+    };
+    let advance = {
+        let text = (*seconds).clone();
+        props.on_action.reform(move |e: SubmitEvent| {
+            e.prevent_default();
+            Action::Advance(text.trim().parse().unwrap_or(f64::NAN))
+        })
+    };
+    let quick = QUICK.iter().map(|(s, label)| {
+        let s = *s;
+        let onclick = props.on_action.reform(move |_: MouseEvent| Action::Advance(s));
+        html! { <button type="button" class="small" {onclick}>{ format!("+{label}") }</button> }
+    });
+    let busy = lab.job.is_some();
+
+    html! {
+        <section class="timebar" aria-label="Simulated clock">
+            <div class="wrap timebar-row">
+                <p class="clock">
+                    <span class="clock-label">{ "Simulated time" }</span>
+                    <time class="clock-time">{ time::iso_seconds(now) }</time>
+                </p>
+                <div class="group" role="group" aria-label="Play the clock">
+                    <button type="button" class="primary" disabled={lab.playing} onclick={on(|| Action::Play)}>{ "Play" }</button>
+                    <button type="button" disabled={!lab.playing} onclick={on(|| Action::Pause)}>{ "Pause" }</button>
+                    <button type="button" disabled={busy} onclick={props.on_action.reform(|_: MouseEvent| Action::Advance(1.0))}>{ "Step" }</button>
+                    <button type="button" disabled={!lab.can_step_back() || busy} onclick={on(|| Action::StepBack)}
+                        title="Undo the last step: the session is replayed without it">{ "Step back" }</button>
+                    <label class="inline">
+                        <span>{ "Speed" }</span>
+                        <select onchange={on_speed}>
+                            { for SPEEDS.iter().map(|(v, label)| html! {
+                                <option value={v.to_string()} selected={*v == lab.speed}>{ *label }</option>
+                            }) }
+                        </select>
+                    </label>
+                </div>
+                <form class="group" onsubmit={advance} aria-label="Advance the clock">
+                    <label class="inline">
+                        <span>{ "Seconds" }</span>
+                        <input type="number" class="seconds" min="0" step="any" inputmode="decimal"
+                            value={(*seconds).clone()} oninput={on_seconds} />
+                    </label>
+                    <button type="submit" disabled={busy}>{ "Advance clock" }</button>
+                    { for quick }
+                </form>
+                <p class="steps">{ format!("{steps} step{} in this session", if steps == 1 { "" } else { "s" }) }</p>
+            </div>
+            <div class="wrap clock-notes" role="status">
+                { lab.progress().map(|p| html! { <p class="status">{ p }</p> }).unwrap_or_default() }
+                { note_view(&lab.clock_note) }
+            </div>
+        </section>
+    }
+}
