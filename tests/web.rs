@@ -8,12 +8,22 @@ use std::time::Duration;
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, Event, EventInit, HtmlElement, HtmlTextAreaElement};
+use web_sys::{Element, Event, EventInit, HtmlElement, HtmlSelectElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mount a fresh app in its own div and let it render.
+/// Mount a fresh app (with no saved session) in its own div and let it render.
 async fn mount() -> Element {
+    storage().clear().unwrap();
+    mount_keeping_storage().await
+}
+
+fn storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+/// Mount an app that restores whatever this browser saved (as a reload does).
+async fn mount_keeping_storage() -> Element {
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
@@ -44,7 +54,7 @@ fn button(root: &Element, label: &str) -> HtmlElement {
 
 /// The list whose accessible name comes from the "Stream records" heading.
 fn records_list(root: &Element) -> Element {
-    let list = find(root, "ol[aria-labelledby]");
+    let list = find(root, "ol.records");
     let heading_id = list.get_attribute("aria-labelledby").unwrap();
     let heading = find(root, &format!("#{heading_id}"));
     assert_eq!(heading.text_content().unwrap(), "Stream records");
@@ -126,7 +136,7 @@ async fn putting_an_item_adds_a_stream_record() {
     button(&root, "Delete item").click();
     settle().await;
     assert_eq!(record_count(&root), 2);
-    let status = find(&root, "[role=status]").text_content().unwrap();
+    let status = find(&root, "#item-status").text_content().unwrap();
     assert!(status.contains("no stream record"), "{status}");
 }
 
@@ -173,4 +183,105 @@ async fn user_text_is_shown_as_text_not_markup() {
         .text_content()
         .unwrap()
         .contains("<img src=x onerror=alert(1)>"));
+}
+
+fn section(root: &Element, name: &str) -> Element {
+    find(root, &format!("section[aria-label='{name}']"))
+}
+
+/// Set a textarea's text as typing would.
+fn type_into(root: &Element, selector: &str, text: &str) {
+    let textarea: HtmlTextAreaElement = find(root, selector).dyn_into().unwrap();
+    textarea.set_value(text);
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    textarea.dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap()).unwrap();
+}
+
+fn choose_view_type(root: &Element, value: &str) {
+    let select: HtmlSelectElement = find(root, "select#view-type").dyn_into().unwrap();
+    select.set_value(value);
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    select.dispatch_event(&Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn the_view_type_switch_offers_the_four_types_and_an_insert_under_old_image_has_no_image() {
+    let root = mount().await;
+    let label = find(&root, "label[for=view-type]").text_content().unwrap();
+    assert_eq!(label, "Stream view type");
+    let options = root.query_selector_all("select#view-type option").unwrap();
+    let values: Vec<String> = (0..options.length())
+        .map(|i| options.item(i).unwrap().dyn_into::<web_sys::HtmlOptionElement>().unwrap().value())
+        .collect();
+    assert_eq!(values, ["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"]);
+
+    choose_view_type(&root, "OLD_IMAGE");
+    settle().await;
+    let describe = find(&root, "#view-describe").text_content().unwrap();
+    assert!(describe.contains("before the change"), "{describe}");
+    let page = root.text_content().unwrap();
+    assert!(page.contains("cannot be changed in place"), "the note from lab::set_view_type");
+
+    set_item(&root, r#"{"voter": {"S": "ana"}, "choice": {"S": "tea"}}"#);
+    button(&root, "Put item").click();
+    settle().await;
+    assert_eq!(record_count(&root), 1, "the new stream has just this record");
+    let text = find(&records_list(&root), "li").text_content().unwrap();
+    assert!(text.contains("INSERT") && text.contains("no old image") && text.contains("no new image"), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn deploying_a_counting_rule_fills_the_aggregates_after_the_clock_moves() {
+    let root = mount().await;
+    type_into(&root, "textarea#rules", "on INSERT, MODIFY, REMOVE\n  count votes by choice");
+    settle().await;
+    assert!(find(&root, "#rules-check").text_content().unwrap().contains("No problems"));
+    button(&root, "Deploy").click();
+    set_item(&root, r#"{"voter": {"S": "ana"}, "choice": {"S": "tea"}}"#);
+    button(&root, "Put item").click();
+    settle().await;
+    button(&root, "Step").click();
+    settle().await;
+    let aggregates = section(&root, "Aggregates").text_content().unwrap();
+    assert!(aggregates.contains("votes") && aggregates.contains("tea"), "{aggregates}");
+
+    // A syntax error shows as you type.
+    type_into(&root, "textarea#rules", "on INSERT\n  count");
+    settle().await;
+    let check = find(&root, "#rules-check").text_content().unwrap();
+    assert!(check.contains("line 2"), "{check}");
+}
+
+#[wasm_bindgen_test]
+async fn step_back_undoes_the_last_write() {
+    let root = mount().await;
+    set_item(&root, r#"{"voter": {"S": "ana"}}"#);
+    button(&root, "Put item").click();
+    settle().await;
+    set_item(&root, r#"{"voter": {"S": "bo"}}"#);
+    button(&root, "Put item").click();
+    settle().await;
+    assert_eq!(record_count(&root), 2);
+    button(&root, "Step back").click();
+    settle().await;
+    assert_eq!(record_count(&root), 1);
+}
+
+#[wasm_bindgen_test]
+async fn the_session_is_saved_and_restored_and_bad_saved_data_is_set_aside() {
+    let root = mount().await;
+    set_item(&root, r#"{"voter": {"S": "ana"}}"#);
+    button(&root, "Put item").click();
+    settle().await;
+    assert!(storage().get_item("streamlab.session").unwrap().is_some());
+    let again = mount_keeping_storage().await;
+    assert_eq!(record_count(&again), 1, "a reload restores the session");
+
+    storage().set_item("streamlab.session", "{\"streamlab\": 99}").unwrap();
+    let fresh = mount_keeping_storage().await;
+    assert_eq!(record_count(&fresh), 0);
+    assert!(fresh.text_content().unwrap().contains("could not be restored"));
+    assert_eq!(storage().get_item("streamlab.session.set-aside").unwrap().as_deref(), Some("{\"streamlab\": 99}"));
 }
