@@ -86,7 +86,7 @@ pub fn ResultsPanel(props: &PanelProps) -> Html {
                 if notes.is_empty() {
                     <p class="empty">{ "None yet. A rule's notify action posts here." }</p>
                 } else {
-                    <ol class="feed">{ for feed }</ol>
+                    <ol class="feed" tabindex="0" aria-label="Notification messages">{ for feed }</ol>
                 }
             </section>
             <section class="sub" aria-label="Polling versus streams">

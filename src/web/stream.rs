@@ -271,7 +271,7 @@ pub fn DetailDialog(props: &PanelProps) -> Html {
         None => (String::new(), html! {}, String::new(), String::new()),
         Some(Detail::Json { title, value, copy_label }) => {
             let text = serde_json::to_string_pretty(value.as_ref()).unwrap_or_default();
-            (title.clone(), html! { <pre class="json">{ text.clone() }</pre> }, text, copy_label.clone())
+            (title.clone(), html! { <pre class="json" tabindex="0">{ text.clone() }</pre> }, text, copy_label.clone())
         }
         Some(Detail::Record(r)) => {
             let json = r.to_json(&region, None);
@@ -354,13 +354,13 @@ fn record_body(r: &Rc<Record>, text: &str, region: &str) -> Html {
                 </table>
             }
             <h3>{ "Record JSON (GetRecords)" }</h3>
-            <pre class="json">{ text.to_string() }</pre>
+            <pre class="json" tabindex="0">{ text.to_string() }</pre>
             <h3>{ "The same change under every view type" }</h3>
             <div class="compare-grid">
                 { for lab::compare_views(r, region).iter().map(|(v, json)| html! {
                     <div class="compare-card">
                         <h4>{ v.as_str() }</h4>
-                        <pre class="json small">{ serde_json::to_string_pretty(&json["dynamodb"]).unwrap_or_default() }</pre>
+                        <pre class="json small" tabindex="0">{ serde_json::to_string_pretty(&json["dynamodb"]).unwrap_or_default() }</pre>
                     </div>
                 }) }
             </div>

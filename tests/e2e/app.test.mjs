@@ -67,6 +67,35 @@ async function put(page, text) {
   await page.getByRole("button", { name: "Put item" }).click();
 }
 
+
+/** Press Tab until `test(document.activeElement)` holds (at most `max` times). */
+async function tabTo(page, test, max = 80) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press("Tab");
+    if (await page.evaluate(`(${test.toString()})(document.activeElement)`)) return;
+  }
+  assert.fail(`Tab never reached the element (${test})`);
+}
+
+const button = (page, name) => page.getByRole("button", { name, exact: true });
+const region = (page, name) => page.getByRole("region", { name, exact: true });
+
+async function advance(page, seconds) {
+  await page.getByRole("spinbutton", { name: "Seconds" }).fill(String(seconds));
+  await button(page, "Advance clock").click();
+}
+
+async function deploy(page, rules, settings = {}) {
+  await page.getByRole("textbox", { name: "Trigger rules" }).fill(rules);
+  if (Object.keys(settings).length) {
+    const details = page.locator("details.mapping");
+    if (!(await details.evaluate((d) => d.open))) await details.locator("summary").click();
+    for (const [label, value] of Object.entries(settings)) await page.getByLabel(label).fill(value);
+  }
+  await button(page, "Deploy").click();
+  await until("deployed", async () => /Deployed/.test(await page.locator("#triggers").textContent()));
+}
+
 describe("StreamLab app (release build)", () => {
   test("starts under the page's Content-Security-Policy with no console errors", async () => {
     const { context, page, problems } = await openApp();
@@ -130,8 +159,206 @@ describe("StreamLab app (release build)", () => {
       await item(page).focus();
       await page.keyboard.press("Control+Enter");
       await until("one record", async () => (await records(page).count()) === 1);
-      await page.keyboard.press("Tab");
-      assert.equal(await page.evaluate(() => document.activeElement.textContent), "Put item");
+      await tabTo(page, (el) => el.textContent === "Put item");
+    } finally {
+      await context.close();
+    }
+  });
+
+
+  test("each view type: the records show what the type carries (an INSERT under OLD_IMAGE has no image)", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      const expected = {
+        KEYS_ONLY: ["no new image", "no old image"],
+        NEW_IMAGE: ["new image ✓", "no old image"],
+        OLD_IMAGE: ["no new image", "no old image"],
+        NEW_AND_OLD_IMAGES: ["new image ✓", "no old image"],
+      };
+      const select = page.getByLabel("Stream view type");
+      assert.deepEqual(await select.locator("option").evaluateAll((os) => os.map((o) => o.value)),
+        ["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"]);
+      for (const [view, parts] of Object.entries(expected)) {
+        if ((await select.inputValue()) !== view) {
+          await select.selectOption(view);
+          await until(`the ${view} note`, async () => /cannot be changed in place/.test(await page.locator("#stream").textContent()));
+        }
+        assert.match(await page.locator("#view-describe").textContent(), /\w/);
+        await put(page, `{"voter": {"S": "v-${view}"}, "choice": {"S": "tea"}}`);
+        await until(`a record under ${view}`, async () => (await records(page).count()) === 1);
+        const text = await records(page).first().textContent();
+        assert.match(text, /INSERT/);
+        for (const p of parts) assert.ok(text.includes(p), `${view}: "${p}" in ${text}`);
+        // MODIFY under this view type: old image only where the type carries it.
+        await put(page, `{"voter": {"S": "v-${view}"}, "choice": {"S": "coffee"}}`);
+        await until(`a MODIFY under ${view}`, async () => (await records(page).count()) === 2);
+        const modify = await records(page).nth(1).textContent();
+        assert.equal(modify.includes("old image ✓"), view === "OLD_IMAGE" || view === "NEW_AND_OLD_IMAGES", `${view}: ${modify}`);
+        assert.equal(modify.includes("new image ✓"), view === "NEW_IMAGE" || view === "NEW_AND_OLD_IMAGES", `${view}: ${modify}`);
+        // Start the next view type from a stream with no records.
+        if (view !== "NEW_AND_OLD_IMAGES") {
+          await select.selectOption(view === "KEYS_ONLY" ? "NEW_IMAGE" : view === "NEW_IMAGE" ? "OLD_IMAGE" : "NEW_AND_OLD_IMAGES");
+          await until("the new stream", async () => (await records(page).count()) === 0);
+        } else {
+          await select.selectOption("KEYS_ONLY");
+          await select.selectOption("NEW_AND_OLD_IMAGES");
+          await until("a fresh stream", async () => (await records(page).count()) === 0);
+        }
+      }
+      // Opening the INSERT shows its exact JSON and the old-to-new difference.
+      await put(page, '{"voter": {"S": "zed"}, "choice": {"S": "tea"}}');
+      await until("a record", async () => (await records(page).count()) === 1);
+      await records(page).first().getByRole("button").click();
+      const dialog = page.getByRole("dialog");
+      await dialog.waitFor();
+      assert.match(await dialog.textContent(), /"eventName": "INSERT"/);
+      assert.match(await dialog.textContent(), /No old image: there was no item before an INSERT/);
+      assert.match(await dialog.locator("table.diff").textContent(), /choice\s*added/);
+      await page.keyboard.press("Escape");
+      await until("the dialog closed", async () => (await page.getByRole("dialog").count()) === 0);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a counting rule and a notification rule fill Aggregates and Notifications after the clock moves", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      await deploy(page, 'on INSERT, MODIFY, REMOVE\n  count votes by choice\n\non MODIFY when changed(choice)\n  notify "#votes" "{keys.voter} moved to {new.choice}"');
+      await put(page, '{"voter": {"S": "ana"}, "choice": {"S": "tea"}}');
+      await put(page, '{"voter": {"S": "bo"}, "choice": {"S": "tea"}}');
+      await put(page, '{"voter": {"S": "ana"}, "choice": {"S": "coffee"}}');
+      await until("three records", async () => (await records(page).count()) === 3);
+      assert.match(await region(page, "Aggregates").textContent(), /None yet/, "nothing before the clock moves");
+      await advance(page, 60);
+      await until("aggregates", async () => /votes/.test(await region(page, "Aggregates").textContent()));
+      const rows = await region(page, "Aggregates").locator("tbody tr").evaluateAll((trs) => trs.map((tr) => tr.textContent));
+      assert.deepEqual(rows.sort(), ["coffee1", "tea1"]);
+      assert.match(await region(page, "Notifications").textContent(), /#votes.*ana moved to coffee/s);
+      assert.match(await page.locator("#triggers").textContent(), /Invocation, batch of 3 records, attempt 1: succeeded/);
+      // Deleting takes the vote back out.
+      await item(page).fill('{"voter": {"S": "bo"}}');
+      await button(page, "Delete item").click();
+      await advance(page, 60);
+      await until("tea gone", async () => !/tea/.test(await region(page, "Aggregates").textContent()));
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a failing rule is retried and its batch lands in the on-failure queue", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      await deploy(page, 'on INSERT\n  fail "no thanks"', {
+        MaximumRetryAttempts: "1",
+        OnFailure: "arn:aws:sqs:us-east-1:123456789012:dlq",
+      });
+      await put(page, '{"voter": {"S": "ana"}, "choice": {"S": "tea"}}');
+      await advance(page, 60);
+      const triggers = page.locator("#triggers");
+      await until("the on-failure record", async () => /On-failure queue \(1\)/.test(await triggers.textContent()));
+      const text = await triggers.textContent();
+      assert.match(text, /attempt 1: failed: no thanks/);
+      assert.match(text, /attempt 2: failed: no thanks/);
+      assert.match(text, /Sent to on-failure/);
+      // The flow shows the token in the on-failure box.
+      assert.match(await page.getByRole("list", { name: "On-failure queue", exact: true }).textContent(), /INSERT\s*ana/);
+      await triggers.getByRole("button", { name: "Open", exact: true }).click();
+      const dialog = page.getByRole("dialog");
+      await dialog.waitFor();
+      assert.match(await dialog.textContent(), /DDBStreamBatchInfo/);
+      await button(page, "Close").click();
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("reload restores the session; unreadable saved data is set aside with a message", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      await deploy(page, "on INSERT, MODIFY, REMOVE\n  count votes by choice");
+      await put(page, '{"voter": {"S": "ana"}, "choice": {"S": "tea"}}');
+      await advance(page, 5);
+      await until("aggregates", async () => /tea/.test(await region(page, "Aggregates").textContent()));
+      await page.reload();
+      await button(page, "Put item").waitFor();
+      await until("the restored record", async () => (await records(page).count()) === 1);
+      assert.match(await region(page, "Aggregates").textContent(), /tea/);
+      assert.match(await page.getByRole("textbox", { name: "Trigger rules" }).inputValue(), /count votes by choice/);
+
+      await page.evaluate(() => localStorage.setItem("streamlab.session", "{broken"));
+      await page.reload();
+      await button(page, "Put item").waitFor();
+      assert.match(await page.locator(".banner").textContent(), /could not be restored/);
+      assert.equal(await page.evaluate(() => localStorage.getItem("streamlab.session.set-aside")), "{broken");
+      assert.equal(await records(page).count(), 0);
+      await put(page, '{"voter": {"S": "new"}}');
+      await until("the page still works", async () => (await records(page).count()) === 1);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("update with expressions, and a failed condition changes nothing", async () => {
+    const { context, page } = await openApp();
+    try {
+      await put(page, '{"voter": {"S": "ana"}, "choice": {"S": "tea"}}');
+      await button(page, "Update item").click();
+      await until("a MODIFY", async () => (await records(page).count()) === 2);
+      assert.match(await records(page).nth(1).textContent(), /MODIFY/);
+      await page.getByLabel("Condition expression").fill("attribute_not_exists(voter)");
+      await button(page, "Update item").click();
+      await until("the condition error", async () => /ConditionalCheckFailedException/.test(await page.getByRole("alert").textContent()));
+      assert.equal(await records(page).count(), 2);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("keyboard only: write, switch the view type, deploy, advance, open a record", async () => {
+    const { context, page } = await openApp();
+    try {
+      await tabTo(page, (el) => el.id === "item");
+      await page.keyboard.press("Control+A");
+      await page.keyboard.type('{"voter": {"S": "kb"}, "choice": {"S": "tea"}}');
+      await tabTo(page, (el) => el.textContent === "Put item");
+      await page.keyboard.press("Enter");
+      await until("one record", async () => (await records(page).count()) === 1);
+      // Focus is visible.
+      const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+      assert.notEqual(outline, "none");
+      await tabTo(page, (el) => el.id === "rules");
+      await tabTo(page, (el) => el.textContent === "Deploy");
+      await page.keyboard.press("Enter");
+      await until("deployed", async () => /Deployed/.test(await page.locator("#triggers").textContent()));
+      await tabTo(page, (el) => el.textContent === "+1 min");
+      await page.keyboard.press("Enter");
+      await until("counted", async () => /tea/.test(await region(page, "Aggregates").textContent()));
+      await tabTo(page, (el) => el.classList.contains("record-card"));
+      await page.keyboard.press("Enter");
+      await page.getByRole("dialog").waitFor();
+      await page.keyboard.press("Escape");
+      await until("closed", async () => (await page.getByRole("dialog").count()) === 0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a burst of 1,000 writes: the page stays usable and the record list stays windowed", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      await button(page, "Write 1,000 votes").click();
+      await until("1000 records", async () => /^1000 records$/.test(await page.locator(".records-block .count").textContent()), 30000);
+      const rendered = await records(page).count();
+      assert.ok(rendered > 0 && rendered <= 20, `${rendered} rows in the DOM`);
+      // Scroll to the top: the first records are drawn.
+      await page.locator(".records-viewport").evaluate((v) => { v.scrollTop = 0; });
+      await until("the first record", async () => /voter-00000/.test(await records(page).first().textContent()));
+      assert.deepEqual(problems, []);
     } finally {
       await context.close();
     }
@@ -141,12 +368,15 @@ describe("StreamLab app (release build)", () => {
     test(`screenshot at ${width}x${height}, no horizontal scroll`, async () => {
       const { context, page } = await openApp({ viewport: { width, height } });
       try {
+        await deploy(page, "on INSERT, MODIFY, REMOVE\n  count votes by choice");
         await put(page, '{"voter": {"S": "ana"}, "choice": {"S": "streams"}}');
         await put(page, '{"voter": {"S": "bo"}, "choice": {"S": "lambda"}}');
         await put(page, '{"voter": {"S": "ana"}, "choice": {"S": "lambda"}}');
         await put(page, '{"voter": {"S": ""}}');
         await until("three records and an error", async () =>
           (await records(page).count()) === 3 && /ValidationException/.test(await page.getByRole("alert").textContent()));
+        await advance(page, 60);
+        await until("aggregates", async () => /lambda/.test(await region(page, "Aggregates").textContent()));
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 0, `page is ${overflow}px wider than the ${width}px viewport`);
         await page.screenshot({ path: `${ARTIFACTS}${name}-${width}x${height}.png`, fullPage: true });
@@ -176,6 +406,9 @@ describe("StreamLab app (release build)", () => {
       await until("a record and an error", async () =>
         (await records(page).count()) === 1 && /ValidationException/.test(await page.getByRole("alert").textContent()));
       await check("with a record and an error");
+      await records(page).first().getByRole("button").click();
+      await page.getByRole("dialog").waitFor();
+      await check("with the record dialog open");
     } finally {
       await context.close();
     }
