@@ -192,8 +192,15 @@ impl Engine {
     /// Moves simulated time forward, running everything due in between in time order.
     pub fn advance_clock_ms(&mut self, ms: u64) {
         let target = self.now_ms.saturating_add(ms.min(MAX_ADVANCE_MS));
+        // Every event moves time forward or consumes what was due; the guard only makes sure
+        // that a mistake there could never freeze the page.
+        let mut stalled = 0u32;
         while let Some(t) = self.next_event_ms() {
             if t > target {
+                break;
+            }
+            stalled = if t <= self.now_ms { stalled + 1 } else { 0 };
+            if stalled > 10_000 {
                 break;
             }
             self.move_clock_to(t);

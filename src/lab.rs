@@ -92,25 +92,7 @@ fn mapping_params(s: &Session, function: &str, table: &str) -> Option<Value> {
     let e = s.engine();
     let si = e.table(table)?.latest_stream?;
     let m = e.lambda().mappings.iter().find(|m| m.function == function && m.stream == si)?;
-    let c = &m.cfg;
-    let mut v = json!({
-        "BatchSize": c.batch_size,
-        "MaximumBatchingWindowInSeconds": c.window_s,
-        "ParallelizationFactor": c.parallelization,
-        "MaximumRetryAttempts": c.max_retry,
-        "MaximumRecordAgeInSeconds": c.max_age_s,
-        "BisectBatchOnFunctionError": c.bisect,
-        "TumblingWindowInSeconds": c.tumbling_s,
-        "FunctionResponseTypes": if c.report_failures { json!(["ReportBatchItemFailures"]) } else { json!([]) },
-        "Enabled": c.enabled,
-    });
-    if !c.filters.is_empty() {
-        v["FilterCriteria"] = c.filters.to_json();
-    }
-    if let Some(d) = &c.on_failure {
-        v["DestinationConfig"] = json!({"OnFailure": {"Destination": d}});
-    }
-    Some(v)
+    Some(m.cfg.to_request())
 }
 
 /// Checks rules as the learner types: a syntax error (rendered with line, column and caret), or

@@ -229,18 +229,27 @@ impl Lambda {
         }
     }
 
-    /// The earliest time a poller of an enabled mapping needs to run.
+    /// The earliest time a poller of an enabled mapping needs to run. Pollers of a child shard
+    /// whose parent is not finished are asleep (they are woken when the parent finishes).
     pub fn next_event_ms(&self) -> Option<u64> {
         self.mappings
             .iter()
             .filter(|m| m.cfg.enabled)
-            .flat_map(|m| m.cursors.iter().flat_map(|c| c.vshards.iter()))
+            .flat_map(|m| m.cursors.iter().filter(move |c| cursor_active(m, c)).flat_map(|c| c.vshards.iter()))
             .filter_map(|v| match (&v.window, v.next_wake) {
-                (Some(w), Some(n)) => Some(n.min(w.end_ms)),
-                (Some(w), None) => Some(w.end_ms),
-                (None, n) => n,
+                // A window's final invoke waits for the window's batches to be done.
+                (Some(w), n) if v.queue.is_empty() => Some(n.map_or(w.end_ms, |n| n.min(w.end_ms))),
+                (_, n) => n,
             })
             .min()
+    }
+}
+
+/// A shard is read only after its parent is finished (or gone).
+fn cursor_active(m: &Mapping, c: &Cursor) -> bool {
+    match &c.parent {
+        None => true,
+        Some(p) => m.cursors.iter().find(|x| &x.shard_id == p).is_none_or(|pc| pc.vshards.iter().all(|v| v.finished)),
     }
 }
 
@@ -267,6 +276,28 @@ fn bare_function_name(s: &str) -> &str {
 }
 
 impl MappingConfig {
+    /// The settings as Create/UpdateEventSourceMapping request members (defaults included).
+    pub fn to_request(&self) -> Value {
+        let mut v = json!({
+            "BatchSize": self.batch_size,
+            "MaximumBatchingWindowInSeconds": self.window_s,
+            "ParallelizationFactor": self.parallelization,
+            "MaximumRetryAttempts": self.max_retry,
+            "MaximumRecordAgeInSeconds": self.max_age_s,
+            "BisectBatchOnFunctionError": self.bisect,
+            "TumblingWindowInSeconds": self.tumbling_s,
+            "FunctionResponseTypes": if self.report_failures { json!(["ReportBatchItemFailures"]) } else { json!([]) },
+            "Enabled": self.enabled,
+        });
+        if !self.filters.is_empty() {
+            v["FilterCriteria"] = self.filters.to_json();
+        }
+        if let Some(d) = &self.on_failure {
+            v["DestinationConfig"] = json!({"OnFailure": {"Destination": d}});
+        }
+        v
+    }
+
     fn defaults() -> MappingConfig {
         MappingConfig {
             batch_size: 100,
@@ -547,33 +578,23 @@ impl Engine {
 
     fn mapping_json(&self, m: usize, state: &str) -> Value {
         let mp = &self.lambda.mappings[m];
-        let c = &mp.cfg;
         let mut v = json!({
             "UUID": mp.uuid,
             "EventSourceMappingArn": format!("arn:aws:lambda:{}:{}:event-source-mapping:{}", self.cfg.region, self.cfg.account_id, mp.uuid),
             "EventSourceArn": self.streams[mp.stream].arn,
             "FunctionArn": self.function_arn(&mp.function),
             "StartingPosition": mp.starting_position,
-            "BatchSize": c.batch_size,
-            "MaximumBatchingWindowInSeconds": c.window_s,
-            "ParallelizationFactor": c.parallelization,
-            "MaximumRetryAttempts": c.max_retry,
-            "MaximumRecordAgeInSeconds": c.max_age_s,
-            "BisectBatchOnFunctionError": c.bisect,
-            "TumblingWindowInSeconds": c.tumbling_s,
-            "FunctionResponseTypes": if c.report_failures { json!(["ReportBatchItemFailures"]) } else { json!([]) },
-            "DestinationConfig": match &c.on_failure {
-                Some(d) => json!({"OnFailure": {"Destination": d}}),
-                None => json!({"OnFailure": {}}),
-            },
-            "LastModified": mp.last_modified_ms as f64 / 1000.0,
-            "LastProcessingResult": mp.last_result,
-            "State": state,
-            "StateTransitionReason": "User action",
         });
-        if !c.filters.is_empty() {
-            v["FilterCriteria"] = c.filters.to_json();
+        if let (Value::Object(out), Value::Object(params)) = (&mut v, mp.cfg.to_request()) {
+            out.extend(params.into_iter().filter(|(k, _)| k != "Enabled"));
         }
+        if mp.cfg.on_failure.is_none() {
+            v["DestinationConfig"] = json!({"OnFailure": {}});
+        }
+        v["LastModified"] = json!(mp.last_modified_ms as f64 / 1000.0);
+        v["LastProcessingResult"] = json!(mp.last_result);
+        v["State"] = json!(state);
+        v["StateTransitionReason"] = json!("User action");
         v
     }
 
@@ -589,11 +610,12 @@ impl Engine {
             self.sync_cursors(m);
             let mut c = 0;
             while c < self.lambda.mappings.get(m).map_or(0, |mp| mp.cursors.len()) {
-                if self.cursor_active(m, c) {
+                let active = self.lambda.mappings.get(m).is_some_and(|mp| cursor_active(mp, &mp.cursors[c]));
+                if active {
                     let nv = self.lambda.mappings[m].cursors[c].vshards.len();
                     for v in 0..nv {
                         let due = self.lambda.mappings.get(m).and_then(|mp| mp.cursors.get(c)).and_then(|cur| cur.vshards.get(v)).is_some_and(|vs| {
-                            vs.next_wake.is_some_and(|w| w <= now) || vs.window.as_ref().is_some_and(|w| w.end_ms <= now)
+                            vs.next_wake.is_some_and(|w| w <= now) || (vs.queue.is_empty() && vs.window.as_ref().is_some_and(|w| w.end_ms <= now))
                         });
                         if due {
                             self.poll(m, c, v);
@@ -618,15 +640,6 @@ impl Engine {
             .map(|sh| new_cursor(&sh.id, sh.parent.clone(), sh.trimmed_through + 1, mp.cfg.parallelization, Some(next_poll(now))))
             .collect();
         self.lambda.mappings[m].cursors.extend(new);
-    }
-
-    /// A shard is read only after its parent is finished (or gone).
-    fn cursor_active(&self, m: usize, c: usize) -> bool {
-        let mp = &self.lambda.mappings[m];
-        match &mp.cursors[c].parent {
-            None => true,
-            Some(p) => mp.cursors.iter().find(|x| &x.shard_id == p).is_none_or(|pc| pc.vshards.iter().all(|v| v.finished)),
-        }
     }
 
     fn poll(&mut self, m: usize, c: usize, v: usize) {

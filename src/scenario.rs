@@ -199,15 +199,7 @@ fn strip_position(msg: &str) -> String {
 /// Writes `value` pretty-printed, every line after the first indented by `indent` spaces.
 fn write_indented(out: &mut dyn Write, value: &Value, indent: usize) -> io::Result<()> {
     let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
-    let pad = " ".repeat(indent);
-    for (i, line) in text.lines().enumerate() {
-        if i > 0 {
-            writeln!(out)?;
-            out.write_all(pad.as_bytes())?;
-        }
-        out.write_all(line.as_bytes())?;
-    }
-    Ok(())
+    write_indented_text(out, &text, indent)
 }
 
 /// Writes `"key": [ elems ]` inside the top-level object.

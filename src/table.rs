@@ -123,37 +123,26 @@ pub struct Table {
 impl Table {
     /// The primary key of an item being written (PutItem), with PutItem's errors.
     pub fn key_of_item(&self, item: &Item) -> Result<PrimaryKey> {
-        let get = |attr: &KeyAttr| -> Result<KeyVal> {
+        self.primary_key(|attr| {
             let v = item
                 .get(&attr.name)
                 .ok_or_else(|| AwsError::invalid_values(format!("Missing the key {} in the item", attr.name)))?;
             key_value(attr, v, true)
-        };
-        let hash = get(&self.schema.hash)?;
-        let range = match &self.schema.range {
-            Some(r) => Some(get(r)?),
-            None => None,
-        };
-        check_key_sizes(&hash, range.as_ref())?;
-        Ok((hash, range))
+        })
     }
 
     /// The primary key named by a request's `Key` (Get/Update/Delete): exactly the key attributes.
     pub fn key_from_request(&self, key: &Item) -> Result<PrimaryKey> {
         let mismatch = || AwsError::validation("The provided key element does not match the schema");
-        let expected = 1 + usize::from(self.schema.range.is_some());
-        if key.len() != expected {
+        if key.len() != 1 + usize::from(self.schema.range.is_some()) {
             return Err(mismatch());
         }
-        let get = |attr: &KeyAttr| -> Result<KeyVal> {
-            let v = key.get(&attr.name).ok_or_else(mismatch)?;
-            key_value(attr, v, false)
-        };
+        self.primary_key(|attr| key_value(attr, key.get(&attr.name).ok_or_else(mismatch)?, false))
+    }
+
+    fn primary_key(&self, get: impl Fn(&KeyAttr) -> Result<KeyVal>) -> Result<PrimaryKey> {
         let hash = get(&self.schema.hash)?;
-        let range = match &self.schema.range {
-            Some(r) => Some(get(r)?),
-            None => None,
-        };
+        let range = self.schema.range.as_ref().map(&get).transpose()?;
         check_key_sizes(&hash, range.as_ref())?;
         Ok((hash, range))
     }
