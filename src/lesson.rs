@@ -298,6 +298,44 @@ pub fn parse(text: &str) -> Result<Lesson, String> {
     Ok(Lesson { id, title, summary, level, spec, scenario, scenario_json, expected_errors, steps, playground })
 }
 
+/// One entry of an index file (`www/lessons/index.json` or `www/quizzes/index.json`): a static
+/// site cannot list a folder, so the page reads the index to show the menu.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndexEntry {
+    pub id: String,
+    pub title: String,
+}
+
+/// Parses `www/lessons/index.json`: `{"format": 1, "lessons": [{"id", "title", "level"}]}`.
+pub fn parse_index(text: &str) -> Result<Vec<IndexEntry>, String> {
+    parse_index_of(text, "lessons", &["id", "title", "level"])
+}
+
+pub(crate) fn parse_index_of(text: &str, key: &str, allowed: &[&str]) -> Result<Vec<IndexEntry>, String> {
+    if text.len() > MAX_BYTES {
+        return Err(format!("the index is {} bytes; at most {MAX_BYTES} are read", text.len()));
+    }
+    let v: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON at line {}, column {}", e.line(), e.column()))?;
+    let top = object(&v, "an index")?;
+    only(top, &["format", key], "")?;
+    if top.get("format").and_then(Value::as_u64) != Some(FORMAT) {
+        return Err(format!("field \"format\" must be {FORMAT}"));
+    }
+    let list = top.get(key).and_then(Value::as_array).ok_or_else(|| format!("field \"{key}\" must be a list"))?;
+    let mut out: Vec<IndexEntry> = Vec::new();
+    for (i, e) in list.iter().enumerate() {
+        let at = format!("{key} item {i}: ");
+        let o = object(e, &format!("{key} item {i}"))?;
+        only(o, allowed, &at)?;
+        let id = name(o, "id", &at)?;
+        if out.iter().any(|x| x.id == id) {
+            return Err(format!("{at}\"{id}\" is listed twice"));
+        }
+        out.push(IndexEntry { id, title: string(o, "title", &at)? });
+    }
+    Ok(out)
+}
+
 fn fmt_run(r: Option<usize>) -> String {
     r.map_or("-1".into(), |k| k.to_string())
 }

@@ -202,6 +202,11 @@ fn parse_params(v: Option<&Value>, at: &str) -> Result<Vec<(String, Value)>, Str
     Ok(out)
 }
 
+/// Parses `www/quizzes/index.json`: `{"format": 1, "banks": [{"id", "title"}]}`.
+pub fn parse_index(text: &str) -> Result<Vec<crate::lesson::IndexEntry>, String> {
+    crate::lesson::parse_index_of(text, "banks", &["id", "title"])
+}
+
 // ---- drawing parameters -----------------------------------------------------------------------
 
 /// splitmix64, seeded from the quiz seed and the question id.
