@@ -672,6 +672,7 @@ impl Engine {
         // Gather records into a batch that has not been invoked yet.
         let mut filtered = Vec::new();
         let mut lost = false;
+        let mut unseen = false;
         if vs.queue.front().is_none_or(|b| b.attempts == 0) {
             if vs.scan_pos <= shard.trimmed_through {
                 lost = true;
@@ -684,6 +685,11 @@ impl Engine {
             let mut payload: usize = batch.records.iter().map(|r| r.to_json(&region, Some(&arn)).to_string().len()).sum();
             let window_of = |r: &Record| if cfg.tumbling_s > 0 { (r.created_ms / 1000) / u64::from(cfg.tumbling_s) } else { 0 };
             for rec in shard.records.range(shard.position_of(vs.scan_pos)..) {
+                if rec.created_ms >= now {
+                    // Written at this very instant: the next poll sees it.
+                    unseen = true;
+                    break;
+                }
                 if vshard_of(rec, &hash_key, cfg.parallelization) != v {
                     vs.scan_pos = rec.seq + 1;
                     continue;
@@ -713,6 +719,9 @@ impl Engine {
             }
         }
         let more_in_shard = shard_last.is_some_and(|l| vs.scan_pos <= l);
+        if unseen {
+            vs.next_wake = Some(next_poll(now));
+        }
         if vs.queue.is_empty() {
             vs.position = vs.scan_pos;
             vs.window_start = None;
@@ -756,9 +765,20 @@ impl Engine {
     fn process(&mut self, m: usize, c: usize, v: usize, batch: Batch) {
         let now = self.now_ms();
         let cfg = self.lambda.mappings[m].cfg.clone();
-        let oldest = batch.records.first().map_or(now, |r| r.created_ms);
-        let age = now.saturating_sub(oldest);
-        if (cfg.max_age_s >= 0 && age > cfg.max_age_s as u64 * 1000) || age >= RETENTION_MS {
+        let too_old = |r: &Rc<Record>| {
+            let age = now.saturating_sub(r.created_ms);
+            (cfg.max_age_s >= 0 && age > cfg.max_age_s as u64 * 1000) || age >= RETENTION_MS
+        };
+        let expired = batch.records.iter().take_while(|r| too_old(r)).count();
+        if expired > 0 {
+            // Records older than MaximumRecordAgeInSeconds are discarded; the rest go on.
+            let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
+            if let Some(front) = vs.queue.front_mut() {
+                if expired < front.records.len() {
+                    let rest = Batch { records: front.records.split_off(expired), ..front.clone() };
+                    vs.queue.insert(1, rest);
+                }
+            }
             self.discard(m, c, v, "RecordAgeExceeded");
             return;
         }
@@ -807,11 +827,18 @@ impl Engine {
         let Some(b) = vs.queue.front_mut() else { return };
         b.last_error = Some(error);
         b.function_error = partial_from.is_none();
+        let first = b.records.first().map_or(0, |r| r.seq);
         if let Some(from) = partial_from {
             b.records.retain(|r| r.seq >= from);
         }
         let seqs: Vec<String> = b.records.iter().map(|r| r.seq.to_string()).collect();
-        if cfg.bisect && partial_from.is_none() && b.records.len() > 1 {
+        if cfg.bisect && partial_from.is_some_and(|from| from > first) {
+            // Bisect with a partial response: split at the returned sequence number and retry
+            // only the remainder, without using a retry.
+            b.retry_at = Some(next_poll(now));
+            vs.next_wake = Some(next_poll(now));
+            self.log(now, &uuid, &shard, LogKind::Bisected, seqs, "partial batch response: the batch is split at the reported record; the remainder is retried (no retry used)".into());
+        } else if cfg.bisect && b.records.len() > 1 {
             let second = Batch { records: b.records.split_off(b.records.len() / 2), ..b.clone() };
             b.retry_at = Some(next_poll(now));
             vs.queue.insert(1, second);
