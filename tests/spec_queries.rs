@@ -6,31 +6,9 @@
 //! Reference: Query, Scan, GetItem; Developer Guide "Query" / "Paginating table query results").
 
 use serde_json::{json, Value};
+mod common;
+use common::*;
 use streamlab::engine::{Engine, EngineConfig};
-use streamlab::error::AwsError;
-
-fn s(v: &str) -> Value {
-    json!({ "S": v })
-}
-fn n(v: &str) -> Value {
-    json!({ "N": v })
-}
-
-#[track_caller]
-fn ok(e: &mut Engine, action: &str, req: Value) -> Value {
-    match e.call(action, &req) {
-        Ok(v) => v,
-        Err(err) => panic!("{action} {req} failed: {} {}", err.kind, err.message),
-    }
-}
-
-#[track_caller]
-fn err(e: &mut Engine, action: &str, req: Value) -> AwsError {
-    match e.call(action, &req) {
-        Ok(v) => panic!("{action} {req} unexpectedly succeeded: {v}"),
-        Err(err) => err,
-    }
-}
 
 /// Table Music (Artist S HASH, SongNum N RANGE) and table Words (pk S HASH, sk S RANGE).
 fn fixture() -> Engine {

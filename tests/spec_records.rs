@@ -5,8 +5,9 @@
 //! documented real DynamoDB behaviour. Nothing here was copied from the engine's output.
 
 use serde_json::{json, Value};
-use streamlab::engine::{Engine, EngineConfig};
-use streamlab::error::AwsError;
+mod common;
+use common::*;
+use streamlab::engine::Engine;
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -14,33 +15,6 @@ use streamlab::error::AwsError;
 
 /// 2026-01-01T00:00:00Z, the default simulated start (scenario-format.md "Input").
 const START_S: u64 = 1_767_225_600;
-
-fn engine() -> Engine {
-    Engine::new(EngineConfig::default())
-}
-
-fn engine_with(f: impl FnOnce(&mut EngineConfig)) -> Engine {
-    let mut c = EngineConfig::default();
-    f(&mut c);
-    Engine::new(c)
-}
-
-#[track_caller]
-fn ok(e: &mut Engine, action: &str, req: Value) -> Value {
-    match e.call(action, &req) {
-        Ok(v) => v,
-        Err(err) => panic!("{action} {req} failed: {} {}", err.kind, err.message),
-    }
-}
-
-#[track_caller]
-#[allow(dead_code)]
-fn err(e: &mut Engine, action: &str, req: Value) -> AwsError {
-    match e.call(action, &req) {
-        Ok(v) => panic!("{action} {req} unexpectedly succeeded: {v}"),
-        Err(err) => err,
-    }
-}
 
 /// Table `Orders` (pk S HASH, sk S RANGE) with a stream of the given view type (§1.5 scenario).
 fn create_orders(e: &mut Engine, view: &str) {
@@ -107,13 +81,6 @@ fn seq_lt(a: &str, b: &str) -> bool {
     let a = a.trim_start_matches('0');
     let b = b.trim_start_matches('0');
     (a.len(), a) < (b.len(), b)
-}
-
-fn s(v: &str) -> Value {
-    json!({ "S": v })
-}
-fn n(v: &str) -> Value {
-    json!({ "N": v })
 }
 
 /// Compares two maps of AttributeValues, ignoring set member order (§1.5: "Attribute order

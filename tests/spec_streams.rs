@@ -5,7 +5,9 @@
 //! Expected values come from the spec (section cited) or documented real AWS behaviour (marked).
 
 use serde_json::{json, Value};
-use streamlab::engine::{Engine, EngineConfig};
+mod common;
+use common::*;
+use streamlab::engine::Engine;
 use streamlab::error::AwsError;
 
 // ---------------------------------------------------------------------------------------------
@@ -16,41 +18,11 @@ const START_MS: u64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 const MIN: u64 = 60_000;
 const HOUR: u64 = 3_600_000;
 
-fn engine() -> Engine {
-    Engine::new(EngineConfig::default())
-}
-
-fn engine_with(f: impl FnOnce(&mut EngineConfig)) -> Engine {
-    let mut c = EngineConfig::default();
-    f(&mut c);
-    Engine::new(c)
-}
-
-#[track_caller]
-fn ok(e: &mut Engine, action: &str, req: Value) -> Value {
-    match e.call(action, &req) {
-        Ok(v) => v,
-        Err(err) => panic!("{action} {req} failed: {} {}", err.kind, err.message),
-    }
-}
-
-#[track_caller]
-fn err(e: &mut Engine, action: &str, req: Value) -> AwsError {
-    match e.call(action, &req) {
-        Ok(v) => panic!("{action} {req} unexpectedly succeeded: {v}"),
-        Err(err) => err,
-    }
-}
-
 #[track_caller]
 fn assert_err(e: &mut Engine, action: &str, req: Value, kind: &str) -> AwsError {
     let er = err(e, action, req.clone());
     assert_eq!(er.kind, kind, "{action} {req}: {}", er.message);
     er
-}
-
-fn s(v: &str) -> Value {
-    json!({ "S": v })
 }
 
 fn create(e: &mut Engine, name: &str, view: Option<&str>) -> Value {

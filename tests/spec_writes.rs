@@ -6,39 +6,14 @@
 //! (marked "real AWS"). Nothing was copied from the engine's output.
 
 use serde_json::{json, Value};
-use streamlab::engine::{Engine, EngineConfig};
+mod common;
+use common::*;
+use streamlab::engine::Engine;
 use streamlab::error::AwsError;
 
 // ---------------------------------------------------------------------------------------------
 // helpers
 // ---------------------------------------------------------------------------------------------
-
-fn engine() -> Engine {
-    Engine::new(EngineConfig::default())
-}
-
-#[track_caller]
-fn ok(e: &mut Engine, action: &str, req: Value) -> Value {
-    match e.call(action, &req) {
-        Ok(v) => v,
-        Err(err) => panic!("{action} {req} failed: {} {}", err.kind, err.message),
-    }
-}
-
-#[track_caller]
-fn err(e: &mut Engine, action: &str, req: Value) -> AwsError {
-    match e.call(action, &req) {
-        Ok(v) => panic!("{action} {req} unexpectedly succeeded: {v}"),
-        Err(err) => err,
-    }
-}
-
-fn s(v: &str) -> Value {
-    json!({ "S": v })
-}
-fn n(v: &str) -> Value {
-    json!({ "N": v })
-}
 
 /// Table `Orders` (pk S HASH, sk S RANGE) with a NEW_AND_OLD_IMAGES stream.
 fn orders() -> Engine {
