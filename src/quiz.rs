@@ -150,7 +150,7 @@ pub fn parse(text: &str) -> Result<Bank, String> {
 }
 
 fn parse_params(v: Option<&Value>, at: &str) -> Result<Vec<(String, Value)>, String> {
-    let Some(v) = v else { return Ok(Vec::new()) };
+    let Some(v) = v.filter(|v| !v.is_null()) else { return Ok(Vec::new()) };
     let o = v.as_object().ok_or_else(|| format!("{at}field \"params\" must be an object"))?;
     if o.len() > MAX_PARAMS {
         return Err(format!("{at}field \"params\" has more than {MAX_PARAMS} parameters"));
@@ -282,7 +282,9 @@ fn substitute(v: &Value, params: &[(String, Value)], path: &str) -> Result<Value
         Value::String(s) => {
             // Numbers stay numbers only where data is expected (scenario bodies, option values);
             // texts stay texts.
-            let data = path.starts_with("scenario") || path.contains(".value");
+            // ({"N": "{{n}}"} stays a string: DynamoDB numbers are strings.)
+            let tagged = [".N", ".S", ".B"].iter().any(|t| path.ends_with(t)) || [".NS[", ".SS[", ".BS["].iter().any(|t| path.contains(t));
+            let data = (path.starts_with("scenario") || path.contains(".value")) && !tagged;
             if let Some(inner) = s.strip_prefix("{{").and_then(|r| r.strip_suffix("}}")).filter(|_| data) {
                 if let Some((_, pv)) = params.iter().find(|(k, _)| k == inner) {
                     if pv.is_number() {

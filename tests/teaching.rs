@@ -1,0 +1,353 @@
+//! Lessons (`www/lessons`) and quiz banks (`www/quizzes`): every file validates, every lesson's
+//! scenario replays with no failing step but the deliberate ones, and every quiz answer that the
+//! engine can check is checked by running it, for many seeds.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use streamlab::{lesson, quiz, scenario, share};
+
+fn dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("www").join(name)
+}
+
+/// (file stem, text) of every `.json` in the folder except `index.json`, sorted.
+fn files(name: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir(name)).expect("folder exists") {
+        let p = e.expect("dir entry").path();
+        if p.extension().and_then(|x| x.to_str()) != Some("json") {
+            continue;
+        }
+        let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        if stem == "index" {
+            continue;
+        }
+        out.push((stem, std::fs::read_to_string(&p).expect("readable")));
+    }
+    out.sort();
+    out
+}
+
+fn lessons() -> Vec<lesson::Lesson> {
+    files("lessons")
+        .into_iter()
+        .map(|(stem, text)| {
+            let l = lesson::parse(&text).unwrap_or_else(|e| panic!("www/lessons/{stem}.json: {e}"));
+            assert_eq!(l.id, stem, "www/lessons/{stem}.json: the id must be the file name");
+            l
+        })
+        .collect()
+}
+
+fn banks() -> Vec<quiz::Bank> {
+    files("quizzes")
+        .into_iter()
+        .map(|(stem, text)| {
+            let b = quiz::parse(&text).unwrap_or_else(|e| panic!("www/quizzes/{stem}.json: {e}"));
+            assert_eq!(b.id, stem, "www/quizzes/{stem}.json: the id must be the file name");
+            b
+        })
+        .collect()
+}
+
+#[test]
+fn every_lesson_validates_and_is_small() {
+    let ls = lessons();
+    assert!(ls.len() >= 10, "{} lessons", ls.len());
+    for l in &ls {
+        assert!((4..=8).contains(&l.steps.len()), "{}: {} steps; keep lessons to 4-8", l.id, l.steps.len());
+        assert!(share::lesson_fragment(&l.id).is_some());
+        for i in 0..l.steps.len() {
+            l.session_at(i).unwrap_or_else(|e| panic!("{} step {i}: {e}", l.id));
+        }
+    }
+}
+
+#[test]
+fn lesson_scenarios_replay_without_unplanned_failures() {
+    for l in lessons() {
+        let out = scenario::replay(&l.scenario_json.to_string()).unwrap_or_else(|e| panic!("{}: {e}", l.id));
+        let results = out["results"].as_array().cloned().unwrap_or_default();
+        assert_eq!(results.len(), l.scenario.steps.len());
+        for r in &results {
+            let i = r["step"].as_u64().unwrap_or(u64::MAX) as usize;
+            let expected = l.expected_errors.iter().find(|e| e.step == i);
+            match (r["ok"].as_bool(), expected) {
+                (Some(true), None) => {}
+                (Some(false), Some(e)) => assert_eq!(r["error"]["type"].as_str(), Some(e.error_type.as_str()), "{} step {i}", l.id),
+                (Some(true), Some(e)) => panic!("{} step {i} was expected to fail with {} but succeeded", l.id, e.error_type),
+                _ => panic!("{} step {i} ({}) failed: {}", l.id, r["action"], r["error"]),
+            }
+        }
+    }
+}
+
+#[test]
+fn lesson_index_lists_every_lesson() {
+    let text = std::fs::read_to_string(dir("lessons").join("index.json")).expect("www/lessons/index.json");
+    let index = lesson::parse_index(&text).unwrap();
+    let ls = lessons();
+    let mut ids: Vec<&str> = index.iter().map(|e| e.id.as_str()).collect();
+    ids.sort();
+    let mut files: Vec<&str> = ls.iter().map(|l| l.id.as_str()).collect();
+    files.sort();
+    assert_eq!(ids, files);
+    for e in &index {
+        let l = ls.iter().find(|l| l.id == e.id).unwrap();
+        assert_eq!(e.title, l.title, "{}: the index title differs from the lesson's", e.id);
+    }
+}
+
+/// Facts the lessons narrate, checked on the engine's output, so the text cannot drift from
+/// what the learner will see.
+#[test]
+fn lesson_narration_matches_the_engine() {
+    let ls = lessons();
+    let get = |id: &str| ls.iter().find(|l| l.id == id).unwrap_or_else(|| panic!("lesson {id}"));
+    let at = |id: &str, step: usize| {
+        let l = get(id);
+        let mut s = l.scenario_prefix(l.steps_run_at(step));
+        s.steps.truncate(l.steps_run_at(step));
+        let text = serde_json::json!({
+            "seed": l.scenario.config.seed,
+            "simulator": l.scenario_json.get("simulator").cloned().unwrap_or(Value::Null),
+            "steps": s.steps.iter().map(|st| serde_json::json!({ st.action.clone(): st.body })).collect::<Vec<_>>(),
+        });
+        let mut text = text;
+        if text["simulator"].is_null() {
+            text.as_object_mut().map(|m| m.remove("simulator"));
+        }
+        scenario::replay(&text.to_string()).unwrap()
+    };
+    let records = |out: &Value| -> usize { out["streams"].as_array().map_or(0, |s| s.iter().map(|st| st["Records"].as_array().map_or(0, |r| r.len())).sum()) };
+
+    // streams-basics: a stream only after enabling; 3 records; the identical put adds none.
+    assert_eq!(records(&at("streams-basics", 0)), 0);
+    assert_eq!(records(&at("streams-basics", 3)), 3);
+    assert_eq!(records(&at("streams-basics", 4)), 3);
+    // view-types: no OldImage on any INSERT; NEW_IMAGE's REMOVE has Keys only.
+    let out = at("view-types", 4);
+    for st in out["streams"].as_array().unwrap() {
+        for r in st["Records"].as_array().unwrap() {
+            let d = &r["dynamodb"];
+            match r["eventName"].as_str().unwrap() {
+                "INSERT" => assert!(d.get("OldImage").is_none()),
+                "REMOVE" => assert!(d.get("NewImage").is_none()),
+                _ => {}
+            }
+        }
+    }
+    assert!(at("view-types", 5)["results"][17]["response"].get("Item").is_none(), "the deleted item is gone");
+    // triggers: B and C arrive in one invocation.
+    let inv = at("triggers", 3)["invocations"].as_array().cloned().unwrap();
+    assert_eq!(inv.len(), 2);
+    assert_eq!(inv[1]["Event"]["Records"].as_array().unwrap().len(), 2);
+    // vote-counts.
+    assert_eq!(at("vote-counts", 2)["aggregates"]["votes"], serde_json::json!({"coffee": 2, "tea": 1}));
+    assert_eq!(at("vote-counts", 3)["aggregates"]["votes"], serde_json::json!({"coffee": 1, "tea": 1}));
+    let out = at("vote-counts", 5);
+    assert_eq!(out["aggregates"]["stock"], serde_json::json!({"north": 7, "south": 7}));
+    assert_eq!(out["notifications"].as_array().unwrap().len(), 1);
+    // group-chat: the like sends nothing, the edit and the delete do.
+    assert_eq!(at("group-chat", 2)["notifications"].as_array().unwrap().len(), 2);
+    let n = at("group-chat", 4)["notifications"].as_array().cloned().unwrap();
+    assert_eq!(n.len(), 4);
+    assert!(n[3]["Message"].as_str().unwrap().contains("by ben was deleted"));
+    // retention: two records at 23 h, one at 25 h, and the consumer counts 1; none at 37 h.
+    assert_eq!(records(&at("retention", 2)), 2);
+    assert_eq!(records(&at("retention", 3)), 1);
+    assert_eq!(at("retention", 4)["aggregates"]["events"], serde_json::json!({"*": 1}));
+    assert_eq!(records(&at("retention", 5)), 0);
+    // filters: o-2 insert, then o-1 modify, then nothing for o-3, then o-4.
+    let msgs = |out: &Value| out["notifications"].as_array().unwrap().iter().map(|n| n["Message"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(msgs(&at("filters", 1)), vec!["INSERT o-2"]);
+    assert_eq!(msgs(&at("filters", 2)), vec!["INSERT o-2", "MODIFY o-1"]);
+    assert_eq!(msgs(&at("filters", 3)), vec!["INSERT o-2", "MODIFY o-1"]);
+    assert_eq!(msgs(&at("filters", 4)), vec!["INSERT o-2", "MODIFY o-1", "INSERT o-4"]);
+    // retries: p-2 tried 3 times, one failure record, p-3 paid; p-4 fixed without a failure record.
+    let out = at("retries", 2);
+    assert_eq!(out["failures"].as_array().unwrap().len(), 1);
+    assert_eq!(out["failures"][0]["requestContext"]["approximateInvokeCount"], 3);
+    assert!(msgs(&out).contains(&"paid p-3".to_string()));
+    let out = at("retries", 3);
+    assert_eq!(out["failures"].as_array().unwrap().len(), 1);
+    assert!(msgs(&out).contains(&"p-4 needs a manual check".to_string()));
+    // partial-batch: strict retries from o-3; totals strict 5, naive more.
+    let out = at("partial-batch", 1);
+    let inv = out["invocations"].as_array().cloned().unwrap();
+    let strict_fail = inv.iter().find(|i| i["FunctionName"] == "strict").unwrap();
+    assert_eq!(strict_fail["Outcome"], "PartialFailure");
+    let out = at("partial-batch", 3);
+    let inv = out["invocations"].as_array().cloned().unwrap();
+    let strict: Vec<&Value> = inv.iter().filter(|i| i["FunctionName"] == "strict").collect();
+    let naive: Vec<&Value> = inv.iter().filter(|i| i["FunctionName"] == "naive").collect();
+    assert_eq!(strict[1]["Event"]["Records"][0]["dynamodb"]["Keys"]["id"]["S"], "o-3");
+    assert_eq!(naive[1]["Event"]["Records"][0]["dynamodb"]["Keys"]["id"]["S"], "o-1");
+    // tumbling windows: the final invoke of the first window, then home 3, docs 1.
+    let out = at("tumbling-windows", 2);
+    assert!(out["invocations"].as_array().unwrap().iter().any(|i| i["Event"]["isFinalInvokeForWindow"] == true));
+    assert_eq!(out["aggregates"]["clicks"], serde_json::json!({"docs": 1, "home": 3}));
+    assert_eq!(at("tumbling-windows", 3)["aggregates"]["clicks"], serde_json::json!({"docs": 1}));
+    // ttl: the item is still read after expiry, then a TTL REMOVE with userIdentity.
+    let out = at("ttl-deletions", 1);
+    assert!(out["results"][7]["response"].get("Item").is_some());
+    let out = at("ttl-deletions", 3);
+    assert_eq!(msgs(&out), vec!["session s-1 of ana expired", "ben logged out"]);
+}
+
+#[test]
+fn partial_batch_totals() {
+    // The lesson's end state: strict counted each good order once, naive counted o-1 and o-2
+    // again on every retry.
+    let l = lessons().into_iter().find(|l| l.id == "partial-batch").unwrap();
+    let s = l.playground_session().unwrap();
+    let t = s.engine().table("Totals").unwrap();
+    let n = |id: &str| {
+        t.items
+            .values()
+            .find(|i| i.get("id").map(|v| v.to_json()) == Some(serde_json::json!({"S": id})))
+            .and_then(|i| i.get("n").map(|v| v.to_json()))
+    };
+    assert_eq!(n("strict"), Some(serde_json::json!({"N": "5"})));
+    let naive: i64 = n("naive").and_then(|v| v["N"].as_str().and_then(|s| s.parse().ok())).unwrap_or(0);
+    assert!(naive > 5, "naive = {naive}");
+}
+
+#[test]
+fn every_bank_validates_and_has_enough_questions() {
+    let bs = banks();
+    let total: usize = bs.iter().map(|b| b.questions.len()).sum();
+    assert!(total >= 40, "{total} questions");
+    let text = std::fs::read_to_string(dir("quizzes").join("index.json")).expect("www/quizzes/index.json");
+    let index = quiz::parse_index(&text).unwrap();
+    let mut ids: Vec<&str> = index.iter().map(|e| e.id.as_str()).collect();
+    ids.sort();
+    let mut files: Vec<&str> = bs.iter().map(|b| b.id.as_str()).collect();
+    files.sort();
+    assert_eq!(ids, files);
+    for e in &index {
+        assert_eq!(e.title, bs.iter().find(|b| b.id == e.id).unwrap().title);
+    }
+    // Every kind is represented.
+    for kind in quiz::KINDS {
+        assert!(bs.iter().flat_map(|b| &b.questions).any(|q| q.kind == *kind), "no {kind} question");
+    }
+}
+
+#[test]
+fn every_answer_is_checked_by_the_engine() {
+    let mut checked = 0;
+    for b in banks() {
+        for q in &b.questions {
+            for seed in [0u64, 1, 2, 3, 7, 42, 1234, 99_999] {
+                let inst = quiz::instantiate(q, seed).unwrap_or_else(|e| panic!("{}/{} seed {seed}: {e}", b.id, q.id));
+                quiz::verify(&inst).unwrap_or_else(|e| panic!("{}/{} seed {seed}: {e}", b.id, q.id));
+                if q.kind != "choice" {
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 0);
+}
+
+#[test]
+fn a_whole_quiz_in_both_modes() {
+    for b in banks() {
+        let mut practice = quiz::Quiz::start(&b, quiz::Mode::Practice, 5);
+        assert_eq!(practice.questions().len(), b.questions.len());
+        let n = practice.questions().len();
+        for i in 0..n {
+            let right = practice.questions()[i].correct.clone();
+            let fb = practice.answer(i, &right).unwrap().expect("practice gives feedback");
+            assert!(fb.correct, "{}/{}", b.id, practice.questions()[i].id);
+        }
+        let s = practice.finish();
+        assert_eq!((s.correct, s.total), (n, n));
+        assert!(practice.summary_text().contains(&format!("Score: {n}/{n} (100%)")));
+
+        let mut exam = quiz::Quiz::start(&b, quiz::Mode::Exam, 5);
+        assert_eq!(exam.answer(0, &exam.questions()[0].correct.clone()).unwrap(), None);
+        assert_eq!(exam.finish().correct, 1);
+        // Same seed, same questions; the deterministic instantiation is what makes the
+        // instructor's copy of the summary meaningful.
+        assert_eq!(quiz::Quiz::start(&b, quiz::Mode::Exam, 5).questions(), practice.questions());
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sample_lesson() -> String {
+        files("lessons").into_iter().next().map(|(_, t)| t).unwrap_or_default()
+    }
+
+    fn sample_bank() -> String {
+        files("quizzes").into_iter().next().map(|(_, t)| t).unwrap_or_default()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn random_text(s in "\\PC{0,300}") {
+            let _ = lesson::parse(&s);
+            let _ = quiz::parse(&s);
+            let _ = lesson::parse_index(&s);
+            let _ = share::decode_fragment(&s);
+            let _ = share::decode_fragment(&format!("#s={s}"));
+            let _ = share::decode_fragment(&format!("#lesson={s}"));
+        }
+
+        #[test]
+        fn random_json_shapes(s in "[\\[\\]{}\",:0-9a-zA-Z_ -]{0,200}") {
+            let _ = lesson::parse(&s);
+            let _ = quiz::parse(&s);
+            let _ = quiz::parse_index(&s);
+        }
+
+        #[test]
+        fn damaged_real_files(pos in 0usize..100_000, len in 0usize..40, junk in "\\PC{0,20}") {
+            for text in [sample_lesson(), sample_bank()] {
+                let mut cut = pos.min(text.len());
+                while !text.is_char_boundary(cut) { cut -= 1; }
+                let mut end = (cut + len).min(text.len());
+                while !text.is_char_boundary(end) { end -= 1; }
+                let damaged = format!("{}{}{}", &text[..cut], junk, &text[end..]);
+                let _ = lesson::parse(&damaged);
+                let _ = quiz::parse(&damaged);
+            }
+        }
+
+        #[test]
+        fn random_deflate_payloads(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            use base64::Engine as _;
+            let data = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&bytes);
+            let _ = share::decode_fragment(&format!("#s={data}"));
+            let packed = share::encode_scenario_text(&String::from_utf8_lossy(&bytes));
+            let _ = share::decode_fragment(&format!("#s={packed}"));
+        }
+
+    }
+
+    proptest! {
+        // Each case instantiates every bank (replaying their scenarios): fewer cases.
+        #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+        #[test]
+        fn random_answers(seed in any::<u64>(), picks in proptest::collection::vec((0usize..12, proptest::collection::vec(0usize..10, 0..4)), 0..30), exam in any::<bool>()) {
+            for b in banks() {
+                let mode = if exam { quiz::Mode::Exam } else { quiz::Mode::Practice };
+                let mut q = quiz::Quiz::start(&b, mode, seed);
+                for (i, c) in &picks {
+                    let _ = q.answer(*i, c);
+                }
+                let s = q.finish();
+                prop_assert!(s.correct <= s.answered && s.answered <= s.total);
+                let _ = q.summary_text();
+            }
+        }
+    }
+}
