@@ -69,11 +69,13 @@ pub fn App() -> Html {
             { for restore_note }
             <timebar::TimeBar lab={lab.clone()} on_action={dispatch.clone()} />
             <main class="wrap">
+                <div class="grid">
+                    <table::TablePanel key={lab.session_key()} lab={lab.clone()} on_action={dispatch.clone()} />
+                    <stream::StreamPanel lab={lab.clone()} on_action={dispatch.clone()} />
+                </div>
                 <flow::Flow lab={lab.clone()} on_action={dispatch.clone()} />
                 <div class="grid">
-                    <table::TablePanel lab={lab.clone()} on_action={dispatch.clone()} />
-                    <stream::StreamPanel lab={lab.clone()} on_action={dispatch.clone()} />
-                    <triggers::TriggersPanel lab={lab.clone()} on_action={dispatch.clone()} />
+                    <triggers::TriggersPanel key={lab.session_key()} lab={lab.clone()} on_action={dispatch.clone()} />
                     <results::ResultsPanel lab={lab.clone()} on_action={dispatch.clone()} />
                 </div>
                 <results::FilesPanel lab={lab.clone()} on_action={dispatch.clone()} />

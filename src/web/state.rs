@@ -123,6 +123,8 @@ pub enum Action {
     CloseDetail,
     Import { text: String, source: String },
     FilesNote(Note),
+    /// UpdateTimeToLive on the current table with this attribute.
+    EnableTtl(String),
     Reset,
     DismissRestoreNote,
 }
@@ -221,6 +223,11 @@ impl Lab {
 
     pub fn view_type(&self) -> Option<ViewType> {
         lab::view_type(&self.session.borrow(), &self.table)
+    }
+
+    /// Identifies the session (a new one after an import or a reset), to reset editors.
+    pub fn session_key(&self) -> String {
+        format!("{:p}", Rc::as_ptr(&self.session))
     }
 
     pub fn can_step_back(&self) -> bool {
@@ -426,6 +433,18 @@ impl Reducible for Lab {
                 Err(why) => lab.files_note = Some(Note::error("Import failed", format!("{source} was not imported: {why}. Nothing was changed."))),
             },
             Action::FilesNote(n) => lab.files_note = Some(n),
+            Action::EnableTtl(attr) => {
+                let request = json!({"TableName": lab.table, "TimeToLiveSpecification": {"Enabled": true, "AttributeName": attr.trim()}});
+                let r = lab.session.borrow_mut().apply("UpdateTimeToLive", &request);
+                lab.write_note = Some(match r {
+                    Ok(_) => Note::Ok(format!(
+                        "Time to live is on: an item whose {} (epoch seconds) has passed is deleted by the TTL service, a few minutes later, with a REMOVE record.",
+                        attr.trim()
+                    )),
+                    Err(e) => Note::aws(e),
+                });
+                lab.changed();
+            }
             Action::Reset => {
                 let mut fresh = Lab::default();
                 fresh.rev = lab.rev;

@@ -117,7 +117,7 @@ fn compare_strip(record: &Rc<Record>, region: &str) -> Html {
                 { for views.iter().map(|(v, json)| {
                     let d = &json["dynamodb"];
                     let part = |name: &str| match d.get(name) {
-                        Some(img) => html! { <li class="has"><span class="part">{ name }</span><code>{ img.to_string() }</code></li> },
+                        Some(img) => html! { <li class="has"><span class="part">{ name }</span><code>{ image_text(img) }</code></li> },
                         None => html! { <li class="none"><span class="part">{ name }</span>{ " none" }</li> },
                     };
                     html! {
@@ -130,6 +130,24 @@ fn compare_strip(record: &Rc<Record>, region: &str) -> Html {
             </div>
         </div>
     }
+}
+
+/// An image in short form: `choice: tea, voter: ana` (other types as DynamoDB JSON).
+fn image_text(img: &Value) -> String {
+    img.as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| {
+                    let shown = match v.as_object().and_then(|o| o.iter().next()) {
+                        Some((t, Value::String(s))) if t == "S" || t == "N" => s.clone(),
+                        _ => v.to_string(),
+                    };
+                    format!("{k}: {shown}")
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_else(|| img.to_string())
 }
 
 #[derive(Properties, PartialEq)]

@@ -144,9 +144,7 @@ pub fn TablePanel(props: &PanelProps) -> Html {
             form_mode.set(to_form);
         })
     };
-    let form_error = if *form_mode { None } else { None::<String> };
     let parse_error = (*form_mode).then(|| rows_from_json(&form.item).err()).flatten();
-    let _ = form_error;
 
     // Form mode: each edit rewrites the item's JSON.
     let edit_row = |i: usize, field: u8| {
@@ -216,6 +214,27 @@ pub fn TablePanel(props: &PanelProps) -> Html {
     });
     let burst = props.on_action.reform(|_: MouseEvent| Action::Burst(1000));
     let busy = lab.job.is_some();
+    let ttl = use_state(|| "expires".to_string());
+    let (ttl_attr, now_s) = {
+        let s = lab.session.borrow();
+        let e = s.engine();
+        (e.table(&lab.table).and_then(|t| t.ttl_attribute.clone()), e.now_ms() / 1000)
+    };
+    let on_ttl = {
+        let ttl = ttl.setter();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+                ttl.set(i.value());
+            }
+        })
+    };
+    let enable_ttl = {
+        let ttl = ttl.clone();
+        props.on_action.reform(move |e: SubmitEvent| {
+            e.prevent_default();
+            Action::EnableTtl((*ttl).clone())
+        })
+    };
 
     let grid_rows = items.iter().map(|item| {
         let text = serde_json::to_string_pretty(item).unwrap_or_default();
@@ -340,6 +359,18 @@ pub fn TablePanel(props: &PanelProps) -> Html {
             </div>
             <p class="status" id="item-status" role="status">{ status }</p>
             <div id="item-error" class="error-region" role="alert">{ error }</div>
+            <details class="ttl">
+                <summary>{ match &ttl_attr { Some(a) => format!("Time to live: on, attribute {a}"), None => "Time to live: off".to_string() } }</summary>
+                <p class="hint">{ format!("Simulated now is {now_s} in epoch seconds. An item whose TTL attribute (a number of epoch seconds) is in the past is deleted by the TTL service within minutes; its REMOVE record says so. Try \"+1 h\" after putting one with {}: {{\"N\": \"{}\"}}.",
+                    ttl_attr.clone().unwrap_or_else(|| (*ttl).clone()), now_s + 60) }</p>
+                if ttl_attr.is_none() {
+                    <form class="actions" onsubmit={enable_ttl}>
+                        <label class="inline"><span>{ "TTL attribute" }</span>
+                            <input type="text" spellcheck="false" value={(*ttl).clone()} oninput={on_ttl} /></label>
+                        <button type="submit">{ "Enable TTL" }</button>
+                    </form>
+                }
+            </details>
         </section>
     }
 }

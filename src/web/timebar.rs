@@ -9,7 +9,7 @@ use super::{note_view, PanelProps};
 use crate::time;
 
 /// Simulated seconds per real second.
-const SPEEDS: [(f64, &str); 5] = [(1.0, "1× (real time)"), (10.0, "10×"), (60.0, "60× (1 min/s)"), (600.0, "600× (10 min/s)"), (3600.0, "3600× (1 h/s)")];
+const SPEEDS: [(f64, &str); 5] = [(1.0, "1×"), (10.0, "10×"), (60.0, "60×"), (600.0, "600×"), (3600.0, "3600×")];
 const QUICK: [(f64, &str); 3] = [(60.0, "1 min"), (3600.0, "1 h"), (90_000.0, "25 h")];
 
 #[component]
@@ -48,6 +48,7 @@ pub fn TimeBar(props: &PanelProps) -> Html {
     let busy = lab.job.is_some();
 
     html! {
+        <>
         <section class="timebar" aria-label="Simulated clock">
             <div class="wrap timebar-row">
                 <p class="clock">
@@ -62,7 +63,7 @@ pub fn TimeBar(props: &PanelProps) -> Html {
                         title="Undo the last step: the session is replayed without it">{ "Step back" }</button>
                     <label class="inline">
                         <span>{ "Speed" }</span>
-                        <select onchange={on_speed}>
+                        <select onchange={on_speed} title="Simulated seconds per real second while playing">
                             { for SPEEDS.iter().map(|(v, label)| html! {
                                 <option value={v.to_string()} selected={*v == lab.speed}>{ *label }</option>
                             }) }
@@ -80,10 +81,11 @@ pub fn TimeBar(props: &PanelProps) -> Html {
                 </form>
                 <p class="steps">{ format!("{steps} step{} in this session", if steps == 1 { "" } else { "s" }) }</p>
             </div>
-            <div class="wrap clock-notes" role="status">
-                { lab.progress().map(|p| html! { <p class="status">{ p }</p> }).unwrap_or_default() }
-                { note_view(&lab.clock_note) }
-            </div>
         </section>
+        <div class="wrap clock-notes" role="status">
+            { lab.progress().map(|p| html! { <p class="status">{ p }</p> }).unwrap_or_default() }
+            { note_view(&lab.clock_note) }
+        </div>
+        </>
     }
 }
