@@ -351,3 +351,20 @@ mod never_panics {
         }
     }
 }
+
+/// The examples in docs/teaching.md are valid, and their answers check out.
+#[test]
+fn the_guide_examples_are_valid() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/teaching.md")).expect("docs/teaching.md");
+    let blocks: Vec<&str> = doc.split("```json").skip(1).filter_map(|b| b.split("```").next()).collect();
+    let lesson = blocks.iter().find(|b| b.contains("\"playground\"")).expect("a lesson example");
+    let l = lesson::parse(lesson).unwrap_or_else(|e| panic!("lesson example: {e}"));
+    assert!(scenario::replay(&l.scenario_json.to_string()).unwrap()["results"].as_array().unwrap().iter().all(|r| r["ok"] == true));
+    let bank = blocks.iter().find(|b| b.contains("\"questions\"")).expect("a bank example");
+    let b = quiz::parse(bank).unwrap_or_else(|e| panic!("bank example: {e}"));
+    for q in &b.questions {
+        for seed in 0..4 {
+            quiz::verify(&quiz::instantiate(q, seed).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", q.id));
+        }
+    }
+}
