@@ -889,7 +889,7 @@ impl Quiz {
     /// A plain-text report to copy for the instructor.
     pub fn summary_text(&self) -> String {
         let s = self.summary();
-        let pct = if s.total == 0 { 0 } else { s.correct * 100 / s.total };
+        let pct = (s.correct * 100).checked_div(s.total).unwrap_or(0);
         let mut t = format!(
             "StreamLab quiz \"{}\" (bank {}), {} mode, seed {}{}\nScore: {}/{} ({}%), {} answered\n",
             self.bank_title,

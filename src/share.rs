@@ -24,7 +24,8 @@ pub const MAX_ENCODED_CHARS: usize = 1024 * 1024;
 /// Longest lesson or quiz name.
 pub const MAX_NAME_CHARS: usize = 64;
 
-/// What a link points at.
+/// What a link points at. (One is made per page load, so the size of `State` does not matter.)
+#[allow(clippy::large_enum_variant)]
 pub enum Target {
     /// A whole lab state, already replayed.
     State(Session),
