@@ -323,10 +323,22 @@ pub fn TablePanel(props: &PanelProps) -> Html {
                 <p class="hint" id="item-hint">
                     { "DynamoDB JSON. The key is " }<code>{ key_names.join(", ") }</code>{ ". Ctrl+Enter puts it." }
                 </p>
-                <textarea id="item" class="item-input" rows="6" spellcheck="false" autocapitalize="off" autocomplete="off"
+                <textarea id="item" class="item-input" rows="4" spellcheck="false" autocapitalize="off" autocomplete="off"
                     aria-describedby="item-hint item-error" aria-invalid={invalid.to_string()}
                     oninput={set_field(|f, v| f.item = v)} onkeydown={on_keydown} value={form.item.clone()} />
             }
+            <div class="actions">
+                <button type="button" class="primary" onclick={write(WriteOp::Put)}>{ "Put item" }</button>
+                <button type="button" onclick={write(WriteOp::Update)}>{ "Update item" }</button>
+                <button type="button" onclick={write(WriteOp::Delete)}>{ "Delete item" }</button>
+                <button type="button" class="quiet" disabled={busy} onclick={burst}
+                    title="1,000 PutItem calls with generated voters, written in slices between frames">{ "Write 1,000 votes" }</button>
+            </div>
+            <p class="status" id="item-status" role="status">{ status }</p>
+            <div id="item-error" class="error-region" role="alert">{ error }</div>
+            <fieldset class="expr-set">
+            <legend>{ "Expressions" }</legend>
+            <p class="hint">{ "Update item applies the update expression to the item with the key above; Delete item deletes that key. A condition applies to all three writes." }</p>
             <div class="expr">
                 <label class="field">
                     <span>{ "Update expression" }</span>
@@ -349,16 +361,7 @@ pub fn TablePanel(props: &PanelProps) -> Html {
                         oninput={set_field(|f, v| f.values = v)} />
                 </label>
             </div>
-            <p class="hint">{ "Update and Delete use the key attributes of the item above. The condition applies to all three." }</p>
-            <div class="actions">
-                <button type="button" class="primary" onclick={write(WriteOp::Put)}>{ "Put item" }</button>
-                <button type="button" onclick={write(WriteOp::Update)}>{ "Update item" }</button>
-                <button type="button" onclick={write(WriteOp::Delete)}>{ "Delete item" }</button>
-                <button type="button" class="quiet" disabled={busy} onclick={burst}
-                    title="1,000 PutItem calls with generated voters, written in slices between frames">{ "Write 1,000 votes" }</button>
-            </div>
-            <p class="status" id="item-status" role="status">{ status }</p>
-            <div id="item-error" class="error-region" role="alert">{ error }</div>
+            </fieldset>
             <details class="ttl">
                 <summary>{ match &ttl_attr { Some(a) => format!("Time to live: on, attribute {a}"), None => "Time to live: off".to_string() } }</summary>
                 <p class="hint">{ format!("Simulated now is {now_s} in epoch seconds. An item whose TTL attribute (a number of epoch seconds) is in the past is deleted by the TTL service within minutes; its REMOVE record says so. Try \"+1 h\" after putting one with {}: {{\"N\": \"{}\"}}.",
