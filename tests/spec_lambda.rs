@@ -12,7 +12,9 @@
 
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
-use streamlab::engine::{Engine, EngineConfig};
+mod common;
+use common::*;
+use streamlab::engine::Engine;
 use streamlab::error::AwsError;
 
 // ---------------------------------------------------------------------------------------------
@@ -23,32 +25,6 @@ use streamlab::error::AwsError;
 const T0: f64 = 1_767_225_600.0;
 const ACCOUNT: &str = "123456789012";
 const QUEUE: &str = "arn:aws:sqs:us-east-1:123456789012:esm-failures";
-
-fn engine() -> Engine {
-    Engine::new(EngineConfig::default())
-}
-
-fn engine_with(f: impl FnOnce(&mut EngineConfig)) -> Engine {
-    let mut c = EngineConfig::default();
-    f(&mut c);
-    Engine::new(c)
-}
-
-#[track_caller]
-fn ok(e: &mut Engine, action: &str, req: Value) -> Value {
-    match e.call(action, &req) {
-        Ok(v) => v,
-        Err(err) => panic!("{action} {req} failed: {} {}", err.kind, err.message),
-    }
-}
-
-#[track_caller]
-fn err(e: &mut Engine, action: &str, req: Value) -> AwsError {
-    match e.call(action, &req) {
-        Ok(v) => panic!("{action} {req} unexpectedly succeeded: {v}"),
-        Err(err) => err,
-    }
-}
 
 #[track_caller]
 fn assert_err(e: &mut Engine, action: &str, req: Value, kind: &str) -> AwsError {
