@@ -160,9 +160,8 @@ pub struct DiffEntry {
 pub fn diff(old: Option<&Item>, new: Option<&Item>) -> Vec<DiffEntry> {
     let empty = Item::new();
     let (o, n) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
-    let mut names: Vec<&String> = o.keys().chain(n.keys()).collect();
-    names.sort();
-    names.dedup();
+    // A BTreeSet sorts and dedups without another sort instantiation in the wasm.
+    let names: std::collections::BTreeSet<&String> = o.keys().chain(n.keys()).collect();
     names
         .into_iter()
         .map(|name| {
@@ -211,7 +210,8 @@ pub fn tokens(s: &Session, limit: usize) -> Vec<Token> {
             }
         }
     }
-    out.sort_by_key(|t| std::cmp::Reverse((t.record.created_ms, t.record.seq)));
+    // Sequence numbers are unique, so an unstable sort gives the same order.
+    out.sort_unstable_by_key(|t| std::cmp::Reverse((t.record.created_ms, t.record.seq)));
     out.truncate(limit);
     out
 }

@@ -68,7 +68,15 @@ pub fn ResultsPanel(props: &PanelProps) -> Html {
 
     let p = &costs["polling"];
     let st = &costs["streams"];
-    let secs = |v: &Value| v.as_f64().map(|s| format!("{s:.1} s")).unwrap_or_else(|| "—".into());
+    // Tenths of a second, formatted as integers (keeps float formatting out of the wasm).
+    let secs = |v: &Value| {
+        v.as_f64()
+            .map(|s| {
+                let tenths = (s * 10.0).round() as i64;
+                format!("{}.{} s", tenths / 10, (tenths % 10).abs())
+            })
+            .unwrap_or_else(|| "—".into())
+    };
 
     html! {
         <section class="panel" aria-labelledby="results-heading" id="results">

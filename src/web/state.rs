@@ -530,7 +530,6 @@ fn key_of(s: &Session, table: &str, item: Value) -> Value {
 
 /// "90 s", "25 h", "1 min 30 s".
 pub fn duration(ms: u64) -> String {
-    let s = ms as f64 / 1000.0;
     if ms % 3_600_000 == 0 && ms > 0 {
         let h = ms / 3_600_000;
         return format!("{h} hour{}", if h == 1 { "" } else { "s" });
@@ -539,7 +538,13 @@ pub fn duration(ms: u64) -> String {
         let m = ms / 60_000;
         return format!("{m} minute{}", if m == 1 { "" } else { "s" });
     }
-    format!("{s} s")
+    match ms % 1000 {
+        0 => format!("{} s", ms / 1000),
+        rest => {
+            let fraction = format!("{rest:03}");
+            format!("{}.{} s", ms / 1000, fraction.trim_end_matches('0'))
+        }
+    }
 }
 
 fn now() -> f64 {

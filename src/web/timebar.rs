@@ -9,7 +9,7 @@ use super::{note_view, PanelProps};
 use crate::time;
 
 /// Simulated seconds per real second.
-const SPEEDS: [(f64, &str); 5] = [(1.0, "1×"), (10.0, "10×"), (60.0, "60×"), (600.0, "600×"), (3600.0, "3600×")];
+const SPEEDS: [(u32, &str); 5] = [(1, "1×"), (10, "10×"), (60, "60×"), (600, "600×"), (3600, "3600×")];
 const QUICK: [(f64, &str); 3] = [(60.0, "1 min"), (3600.0, "1 h"), (90_000.0, "25 h")];
 
 #[component]
@@ -23,7 +23,7 @@ pub fn TimeBar(props: &PanelProps) -> Html {
     let on = |a: fn() -> Action| props.on_action.reform(move |_: MouseEvent| a());
     let on_speed = props.on_action.reform(|e: Event| {
         let v = e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
-        Action::SetSpeed(v.parse().unwrap_or(10.0))
+        Action::SetSpeed(f64::from(v.parse::<u32>().unwrap_or(10)))
     });
     let on_seconds = {
         let seconds = seconds.setter();
@@ -65,7 +65,7 @@ pub fn TimeBar(props: &PanelProps) -> Html {
                         <span>{ "Speed" }</span>
                         <select onchange={on_speed} title="Simulated seconds per real second while playing">
                             { for SPEEDS.iter().map(|(v, label)| html! {
-                                <option value={v.to_string()} selected={*v == lab.speed}>{ *label }</option>
+                                <option value={v.to_string()} selected={f64::from(*v) == lab.speed}>{ *label }</option>
                             }) }
                         </select>
                     </label>

@@ -296,8 +296,10 @@ pub fn Timeline(props: &PanelProps) -> Html {
     let s = props.lab.session.borrow();
     let e = s.engine();
     let l = e.lambda();
-    let mut entries: Vec<(u64, usize, Html)> = Vec::new();
-    for (i, inv) in l.invocations.iter().enumerate().rev().take(30) {
+    // Both lists are in time order, newest last: merge their tails (no sort needed).
+    let mut invocations: Vec<(u64, Html)> = Vec::new();
+    let mut logs: Vec<(u64, Html)> = Vec::new();
+    for inv in l.invocations.iter().rev().take(30) {
         let n = inv.event["Records"].as_array().map(|r| r.len()).unwrap_or(0);
         let (class, outcome) = match &inv.outcome {
             Outcome::Success => ("ok", "succeeded".to_string()),
@@ -309,7 +311,7 @@ pub fn Timeline(props: &PanelProps) -> Html {
         let onclick = props.on_action.reform(move |_: MouseEvent| {
             Action::Open(Detail::Json { title: format!("Lambda event (attempt {attempt})"), value: event.clone(), copy_label: "Copy Lambda event".into() })
         });
-        entries.push((inv.time_ms, i * 2 + 1, html! {
+        invocations.push((inv.time_ms, html! {
             <li class={classes!("tl", class)}>
                 <span class="tl-time">{ clock(inv.time_ms) }</span>
                 <span class="tl-text">{ format!("Invocation, batch of {n} record{}, attempt {attempt}: {outcome}", if n == 1 { "" } else { "s" }) }</span>
@@ -317,7 +319,7 @@ pub fn Timeline(props: &PanelProps) -> Html {
             </li>
         }));
     }
-    for (i, entry) in l.log.iter().enumerate().rev().take(30) {
+    for entry in l.log.iter().rev().take(30) {
         let (class, what) = match entry.kind {
             LogKind::Filtered => ("skip", "Skipped (filtered)"),
             LogKind::Waiting => ("info", "Batch window"),
@@ -327,15 +329,25 @@ pub fn Timeline(props: &PanelProps) -> Html {
             LogKind::LoopStopped => ("bad", "Loop stopped"),
             LogKind::Expired => ("bad", "Expired"),
         };
-        entries.push((entry.time_ms, i * 2, html! {
+        logs.push((entry.time_ms, html! {
             <li class={classes!("tl", class)}>
                 <span class="tl-time">{ clock(entry.time_ms) }</span>
                 <span class="tl-text"><strong>{ what }</strong>{ format!(": {}", entry.message) }</span>
             </li>
         }));
     }
-    entries.sort_by_key(|(t, i, _)| std::cmp::Reverse((*t, *i)));
-    entries.truncate(40);
+    let (mut a, mut b) = (invocations.into_iter().peekable(), logs.into_iter().peekable());
+    let mut entries: Vec<Html> = Vec::new();
+    while entries.len() < 40 {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => x.0 >= y.0,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let next = if take_a { a.next() } else { b.next() };
+        entries.extend(next.map(|(_, h)| h));
+    }
 
     let failures = e.failures_output();
     let failure_items = failures.into_iter().enumerate().rev().take(50).map(|(i, f)| {
@@ -366,7 +378,7 @@ pub fn Timeline(props: &PanelProps) -> Html {
             if entries.is_empty() {
                 <p class="empty">{ "No invocations yet. Deploy a rule, write an item, then play or advance the clock." }</p>
             } else {
-                <ol class="timeline" aria-labelledby="timeline-heading">{ for entries.into_iter().map(|(_, _, h)| h) }</ol>
+                <ol class="timeline" aria-labelledby="timeline-heading">{ for entries }</ol>
             }
             <h3 id="dlq-heading">{ format!("On-failure queue ({n_fail})") }</h3>
             if n_fail == 0 {
