@@ -401,6 +401,43 @@ describe("StreamLab app (release build)", () => {
     }
   });
 
+
+  test("files: export downloads a scenario that imports back (file and paste); copy puts a record's JSON on the clipboard", async () => {
+    const { context, page, problems } = await openApp({ acceptDownloads: true, permissions: ["clipboard-read", "clipboard-write"] });
+    try {
+      await put(page, '{"voter": {"S": "ana"}, "choice": {"S": "tea"}}');
+      await put(page, '{"voter": {"S": "bo"}, "choice": {"S": "coffee"}}');
+      await until("two records", async () => (await records(page).count()) === 2);
+      const [download] = await Promise.all([page.waitForEvent("download"), button(page, "Export scenario").click()]);
+      assert.equal(download.suggestedFilename(), "streamlab-scenario.json");
+      const text = await readFile(await download.path(), "utf8");
+      const scenario = JSON.parse(text);
+      assert.equal(scenario.steps.length, 3, "CreateTable and two PutItem steps");
+
+      await button(page, "Start over").click();
+      await until("a new lab", async () => (await records(page).count()) === 0);
+      await page.getByLabel("Import scenario file").setInputFiles({ name: "mine.json", mimeType: "application/json", buffer: Buffer.from(text) });
+      await until("the imported records", async () => (await records(page).count()) === 2);
+      assert.match(await page.locator("#files").textContent(), /Imported mine\.json: 3 steps replayed/);
+
+      await button(page, "Start over").click();
+      await page.getByLabel("Scenario JSON").fill("{ not a scenario");
+      await button(page, "Import pasted scenario").click();
+      await until("the import error", async () => /was not imported/.test(await page.locator("#files").textContent()));
+      await page.getByLabel("Scenario JSON").fill(text);
+      await button(page, "Import pasted scenario").click();
+      await until("the pasted records", async () => (await records(page).count()) === 2);
+
+      await records(page).first().getByRole("button").click();
+      await button(page, "Copy record JSON").click();
+      await until("the clipboard", async () => /"eventName": "INSERT"/.test(await page.evaluate(() => navigator.clipboard.readText())));
+      await button(page, "Close").click();
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   for (const [name, width, height] of [["desktop", 1366, 768], ["phone", 390, 844]]) {
     test(`screenshot at ${width}x${height}, no horizontal scroll`, async () => {
       const { context, page } = await openApp({ viewport: { width, height } });
