@@ -82,12 +82,21 @@ pub fn Flow(props: &PanelProps) -> Html {
                 None => "in shard, no trigger reads it".to_string(),
             };
             let class = classes!("token", format!("token-{}", event.to_ascii_lowercase()));
+            // A short visible word where the box holds records in different states.
+            let short = match stage {
+                Some(Stage::Retrying { attempt }) => Some(format!("retry {attempt}")),
+                Some(Stage::Blocked) => Some("blocked".to_string()),
+                Some(Stage::LoopStopped) => Some("loop".to_string()),
+                None => Some("no trigger".to_string()),
+                _ => None,
+            };
             html! {
                 <li>
                     <button type="button" {class} {onclick}
                         title={format!("{event} {}: {label}. Open the record.", key_text(&t.record.keys))}>
                         <span class="token-event">{ event }</span>
                         <span class="token-key">{ key_text(&t.record.keys) }</span>
+                        if let Some(short) = short { <span class="token-note" aria-hidden="true">{ short }</span> }
                         <span class="visually-hidden">{ format!(", {label}") }</span>
                     </button>
                 </li>
