@@ -226,10 +226,19 @@ pub fn item_json(data: &[u8]) {
 /// replaying twice gives the same output (determinism).
 pub fn scenario_text(data: &[u8]) {
     let src = text(data, 20_000);
-    let Ok(s) = streamlab::scenario::parse(&src) else { return };
-    if s.steps.len() > 200 {
+    let parsed = streamlab::scenario::parse(&src);
+    if parsed.as_ref().is_ok_and(|s| s.steps.len() > 200) {
         return;
     }
+    // The streaming replay (`streamlab replay FILE`) says and writes exactly what parse + run do.
+    let mut streamed = Vec::new();
+    let open = || Ok::<_, std::io::Error>(src.as_bytes());
+    match streamlab::scenario::replay_streaming(&open, &mut streamed) {
+        Err(streamlab::scenario::ReplayError::Invalid(msg)) => assert_eq!(parsed.as_ref().err(), Some(&msg), "streaming replay rejects a valid scenario"),
+        Err(e) => panic!("streaming replay failed on memory I/O: {e:?}"),
+        Ok(_) => assert!(parsed.is_ok(), "streaming replay accepts an invalid scenario"),
+    }
+    let Ok(s) = parsed else { return };
     let mut a = Vec::new();
     streamlab::scenario::run(&s, &mut a).expect("write to memory");
     let out: Value = serde_json::from_slice(&a).expect("replay output is JSON");
@@ -237,6 +246,7 @@ pub fn scenario_text(data: &[u8]) {
     let mut b = Vec::new();
     streamlab::scenario::run(&s, &mut b).expect("write to memory");
     assert!(a == b, "replay is not deterministic");
+    assert!(a == streamed, "streaming replay output differs from parse + run");
 }
 
 /// A byte-coded operation sequence against one engine with a stream and a mapping: every

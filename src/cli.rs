@@ -24,20 +24,15 @@ pub fn run(args: &[String]) -> i32 {
 }
 
 fn replay(file: &str) -> i32 {
-    let text = if file == "-" {
+    if file != "-" {
+        return replay_file(file);
+    }
+    let text = {
         let mut s = String::new();
         match io::Read::read_to_string(&mut io::stdin(), &mut s) {
             Ok(_) => s,
             Err(e) => {
                 eprintln!("streamlab: cannot read standard input: {e}");
-                return 1;
-            }
-        }
-    } else {
-        match std::fs::read_to_string(file) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("streamlab: cannot read {file}: {e}");
                 return 1;
             }
         }
@@ -55,6 +50,31 @@ fn replay(file: &str) -> i32 {
         Ok(()) => 0,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
+            eprintln!("streamlab: cannot write the output: {e}");
+            1
+        }
+    }
+}
+
+/// A file is replayed as it is read (`scenario::replay_streaming`): memory stays flat however
+/// many steps it has, and the output is the same as `parse` + `run`.
+fn replay_file(file: &str) -> i32 {
+    use crate::scenario::ReplayError;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let open = || std::fs::File::open(file);
+    match crate::scenario::replay_streaming(&open, &mut out).and_then(|_| out.flush().map_err(ReplayError::Write)) {
+        Ok(()) => 0,
+        Err(ReplayError::Invalid(e)) => {
+            eprintln!("streamlab: {file}: {e}");
+            1
+        }
+        Err(ReplayError::Read(e)) => {
+            eprintln!("streamlab: cannot read {file}: {e}");
+            1
+        }
+        Err(ReplayError::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(ReplayError::Write(e)) => {
             eprintln!("streamlab: cannot write the output: {e}");
             1
         }

@@ -114,11 +114,8 @@ fn u64_field(obj: &Map<String, Value>, key: &str) -> Result<Option<u64>, String>
     }
 }
 
-/// Parses a scenario file. Errors name the line and column, or the step, of the problem.
-pub fn parse(text: &str) -> Result<Scenario, String> {
-    let v: Value = serde_json::from_str(text)
-        .map_err(|e| format!("not valid JSON at line {}, column {}: {}", e.line(), e.column(), strip_position(&e.to_string())))?;
-    let obj = v.as_object().ok_or("a scenario must be a JSON object with a \"steps\" list")?;
+/// The members of a scenario other than its steps: description and engine configuration.
+fn header(obj: &Map<String, Value>) -> Result<(Option<String>, EngineConfig), String> {
     let mut config = EngineConfig::default();
     let description = match obj.get("description") {
         None | Some(Value::Null) => None,
@@ -161,6 +158,15 @@ pub fn parse(text: &str) -> Result<Scenario, String> {
             config.ttl_delay_ms = s.min(5 * 365 * 86_400).saturating_mul(1000);
         }
     }
+    Ok((description, config))
+}
+
+/// Parses a scenario file. Errors name the line and column, or the step, of the problem.
+pub fn parse(text: &str) -> Result<Scenario, String> {
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| format!("not valid JSON at line {}, column {}: {}", e.line(), e.column(), strip_position(&e.to_string())))?;
+    let obj = v.as_object().ok_or("a scenario must be a JSON object with a \"steps\" list")?;
+    let (description, config) = header(obj)?;
     let steps = obj.get("steps").ok_or("a scenario needs a \"steps\" list")?;
     let steps = steps.as_array().ok_or("\"steps\" must be a list")?;
     let offsets = step_offsets(text);
@@ -197,7 +203,7 @@ fn strip_position(msg: &str) -> String {
 }
 
 /// Writes `value` pretty-printed, every line after the first indented by `indent` spaces.
-fn write_indented(out: &mut dyn Write, value: &Value, indent: usize) -> io::Result<()> {
+pub(crate) fn write_indented(out: &mut dyn Write, value: &Value, indent: usize) -> io::Result<()> {
     let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
     write_indented_text(out, &text, indent)
 }
@@ -235,6 +241,11 @@ pub fn run(s: &Scenario, out: &mut dyn Write) -> io::Result<Engine> {
     });
     // The iterator borrows the engine mutably; collecting it lazily while writing keeps memory flat.
     write_array(out, "results", results, false)?;
+    write_tail(engine, out)
+}
+
+/// Everything after `results`: streams, invocations, notifications, aggregates, failures.
+fn write_tail(engine: Engine, out: &mut dyn Write) -> io::Result<Engine> {
     let region = engine.cfg.region.clone();
     write!(out, "  \"streams\": [")?;
     for (i, st) in engine.streams().iter().enumerate() {
@@ -276,6 +287,269 @@ fn write_indented_text(out: &mut dyn Write, text: &str, indent: usize) -> io::Re
         out.write_all(line.as_bytes())?;
     }
     Ok(())
+}
+
+/// Why `replay_streaming` stopped.
+#[derive(Debug)]
+pub enum ReplayError {
+    /// Not a valid scenario: the message `parse` gives.
+    Invalid(String),
+    /// Reading the file failed.
+    Read(io::Error),
+    /// Writing the output failed.
+    Write(io::Error),
+}
+
+/// Replays a scenario read from `open()` exactly as `parse` then `run` would (same output, same
+/// errors), without holding the file or its steps in memory: a first pass checks the whole
+/// file, keeping nothing but its small top-level members; a second pass parses each step,
+/// runs it, writes its result and drops it. Any problem found by the first pass is reported by
+/// `parse` itself (the file is then read whole), so the messages cannot drift apart.
+pub fn replay_streaming<R: io::Read>(open: &dyn Fn() -> io::Result<R>, out: &mut dyn Write) -> Result<Engine, ReplayError> {
+    let checked = {
+        let mut de = serde_json::Deserializer::from_reader(io::BufReader::with_capacity(1 << 20, open().map_err(ReplayError::Read)?));
+        serde::Deserializer::deserialize_map(&mut de, stream::Check).and_then(|r| de.end().map(|_| r))
+    };
+    let header = match checked {
+        Ok(Some(members)) => header(&members).ok(),
+        _ => None,
+    };
+    let Some((_, config)) = header else {
+        // Invalid: let `parse` find and word the problem (or, should it accept the file, run it).
+        let mut text = String::new();
+        io::Read::read_to_string(&mut open().map_err(ReplayError::Read)?, &mut text).map_err(ReplayError::Read)?;
+        let s = parse(&text).map_err(ReplayError::Invalid)?;
+        return run(&s, out).map_err(ReplayError::Write);
+    };
+    let mut runner = stream::Runner { engine: Engine::new(config), out, next: 0, error: None };
+    runner.out.write_all(b"{\n  \"results\": [").map_err(ReplayError::Write)?;
+    let mut de = serde_json::Deserializer::from_reader(io::BufReader::with_capacity(1 << 20, open().map_err(ReplayError::Read)?));
+    if let Err(e) = serde::Deserializer::deserialize_map(&mut de, &mut runner) {
+        return Err(match runner.error.take() {
+            Some(w) => ReplayError::Write(w),
+            None => ReplayError::Read(io::Error::other(format!("the file changed while it was replayed: {e}"))),
+        });
+    }
+    let stream::Runner { engine, out, next, .. } = runner;
+    out.write_all(if next > 0 { b"\n  ],\n" } else { b"],\n" }).map_err(ReplayError::Write)?;
+    write_tail(engine, out).map_err(ReplayError::Write)
+}
+
+/// Serde visitors of `replay_streaming`.
+mod stream {
+    use super::{step_result, write_indented, ACTIONS};
+    use crate::engine::Engine;
+    use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use serde_json::{Map, Value};
+    use std::fmt;
+    use std::io::{self, Write};
+
+    /// First pass: `Some(top-level members but steps)` when the file is a valid scenario as far
+    /// as its shape goes (exactly one `steps` list of one-key objects naming known actions with
+    /// object bodies, no repeated member); `None` when `parse` must look at it.
+    pub struct Check;
+
+    impl<'de> Visitor<'de> for Check {
+        type Value = Option<Map<String, Value>>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a scenario object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+            let mut members = Map::new();
+            let (mut steps, mut ok) = (0, true);
+            while let Some(k) = m.next_key::<String>()? {
+                if k == "steps" {
+                    steps += 1;
+                    ok &= m.next_value_seed(CheckSteps)?;
+                } else {
+                    let v: Value = m.next_value()?;
+                    ok &= members.insert(k, v).is_none();
+                }
+            }
+            Ok((ok && steps == 1).then_some(members))
+        }
+    }
+
+    struct CheckSteps;
+
+    impl<'de> DeserializeSeed<'de> for CheckSteps {
+        type Value = bool;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for CheckSteps {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list of steps")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<bool, A::Error> {
+            let mut ok = true;
+            while let Some(step_ok) = s.next_element_seed(CheckStep)? {
+                ok &= step_ok;
+            }
+            Ok(ok)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<bool, A::Error> {
+            while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(false)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<bool, E> { Ok(false) }
+        fn visit_i64<E>(self, _: i64) -> Result<bool, E> { Ok(false) }
+        fn visit_u64<E>(self, _: u64) -> Result<bool, E> { Ok(false) }
+        fn visit_f64<E>(self, _: f64) -> Result<bool, E> { Ok(false) }
+        fn visit_str<E>(self, _: &str) -> Result<bool, E> { Ok(false) }
+        fn visit_unit<E>(self) -> Result<bool, E> { Ok(false) }
+    }
+
+    /// One step: an object with one member, a known action, whose value is an object.
+    struct CheckStep;
+
+    impl<'de> DeserializeSeed<'de> for CheckStep {
+        type Value = bool;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for CheckStep {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a step")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<bool, A::Error> {
+            let mut n = 0;
+            let mut ok = true;
+            while let Some(k) = m.next_key::<String>()? {
+                n += 1;
+                ok &= ACTIONS.contains(&k.as_str());
+                ok &= m.next_value_seed(IsObject)?;
+            }
+            Ok(ok && n == 1)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<bool, A::Error> {
+            while s.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(false)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<bool, E> { Ok(false) }
+        fn visit_i64<E>(self, _: i64) -> Result<bool, E> { Ok(false) }
+        fn visit_u64<E>(self, _: u64) -> Result<bool, E> { Ok(false) }
+        fn visit_f64<E>(self, _: f64) -> Result<bool, E> { Ok(false) }
+        fn visit_str<E>(self, _: &str) -> Result<bool, E> { Ok(false) }
+        fn visit_unit<E>(self) -> Result<bool, E> { Ok(false) }
+    }
+
+    struct IsObject;
+
+    impl<'de> DeserializeSeed<'de> for IsObject {
+        type Value = bool;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for IsObject {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<bool, A::Error> {
+            while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(true)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<bool, A::Error> {
+            while s.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(false)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<bool, E> { Ok(false) }
+        fn visit_i64<E>(self, _: i64) -> Result<bool, E> { Ok(false) }
+        fn visit_u64<E>(self, _: u64) -> Result<bool, E> { Ok(false) }
+        fn visit_f64<E>(self, _: f64) -> Result<bool, E> { Ok(false) }
+        fn visit_str<E>(self, _: &str) -> Result<bool, E> { Ok(false) }
+        fn visit_unit<E>(self) -> Result<bool, E> { Ok(false) }
+    }
+
+    /// Second pass: runs each step as it is read and writes its result entry.
+    pub struct Runner<'o> {
+        pub engine: Engine,
+        pub out: &'o mut dyn Write,
+        pub next: usize,
+        pub error: Option<io::Error>,
+    }
+
+    impl Runner<'_> {
+        fn step<E: de::Error>(&mut self, action: &str, body: &Value) -> Result<(), E> {
+            let r = self.engine.call(action, body);
+            let entry = step_result(self.next, action, &r);
+            let sep: &[u8] = if self.next == 0 { b"\n    " } else { b",\n    " };
+            self.next += 1;
+            let written = self.out.write_all(sep).and_then(|_| write_indented(self.out, &entry, 4));
+            written.map_err(|e| {
+                self.error = Some(e);
+                E::custom("output error")
+            })
+        }
+    }
+
+    impl<'de> Visitor<'de> for &mut Runner<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a scenario object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
+            while let Some(k) = m.next_key::<String>()? {
+                if k == "steps" {
+                    m.next_value_seed(RunSteps(&mut *self))?;
+                } else {
+                    m.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(())
+        }
+    }
+
+    struct RunSteps<'r, 'o>(&'r mut Runner<'o>);
+
+    impl<'de> DeserializeSeed<'de> for RunSteps<'_, '_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for RunSteps<'_, '_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a list of steps")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
+            while s.next_element_seed(RunStep(&mut *self.0))?.is_some() {}
+            Ok(())
+        }
+    }
+
+    struct RunStep<'r, 'o>(&'r mut Runner<'o>);
+
+    impl<'de> DeserializeSeed<'de> for RunStep<'_, '_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for RunStep<'_, '_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a step")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
+            while let Some((action, body)) = m.next_entry::<String, Value>()? {
+                self.0.step::<A::Error>(&action, &body)?;
+            }
+            Ok(())
+        }
+    }
 }
 
 /// Parses and replays a scenario text, returning the output as JSON (for tests and the UI).

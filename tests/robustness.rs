@@ -193,6 +193,28 @@ proptest! {
 
 // ---- resource bounds ----------------------------------------------------------------------
 
+/// Streaming replay (`streamlab replay FILE`) matches parse + run on every shipped scenario
+/// and on malformed variants of one.
+#[test]
+fn streaming_replay_matches_parse_and_run_on_files() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    for f in files.iter().filter(|f| !f.to_string_lossy().ends_with(".expect.json")) {
+        let text = std::fs::read_to_string(f).unwrap();
+        targets::scenario_text(text.as_bytes());
+    }
+    for bad in [
+        "", "[]", "{}", "{\"steps\": {}}", "{\"steps\": [], \"steps\": []}", "{\"steps\": [1]}", "{\"steps\": [{}]}",
+        "{\"steps\": [{\"PutItem\": {}, \"GetItem\": {}}]}", "{\"steps\": [{\"PutItem\": {}, \"PutItem\": {}}]}",
+        "{\"steps\": [{\"Nope\": {}}]}", "{\"steps\": [{\"PutItem\": []}]}", "{\"steps\": [], \"seed\": -1}",
+        "{\"seed\": 1, \"seed\": 2, \"steps\": []}", "{\"steps\": [{\"AdvanceClock\": {\"Seconds\": 1}}]} x",
+        "{\"steps\": [{\"AdvanceClock\": {\"Seconds\": 1}}], \"description\": 3}", "{\"steps\": [{\"AdvanceClock\": {\"Seconds\": 1}}",
+    ] {
+        targets::scenario_text(bad.as_bytes());
+    }
+}
+
 /// An oversized paste is refused with a message, not parsed.
 #[test]
 fn oversized_input_is_refused() {
