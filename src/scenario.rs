@@ -250,9 +250,14 @@ fn write_tail(engine: Engine, out: &mut dyn Write) -> io::Result<Engine> {
     write!(out, "  \"streams\": [")?;
     for (i, st) in engine.streams().iter().enumerate() {
         out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
-        let mut head = st.to_output_json(&region);
-        // Write the records one by one rather than building them all at once.
-        head.as_object_mut().map(|m| m.remove("Records"));
+        // The stream's members as `Stream::to_output_json` gives them, without building every
+        // record's JSON first: the records are written one by one below.
+        let head = json!({
+            "TableName": st.table_name,
+            "StreamArn": st.arn,
+            "StreamLabel": st.label,
+            "StreamViewType": st.view_type.as_str(),
+        });
         let head_text = serde_json::to_string_pretty(&head).map_err(io::Error::other)?;
         let head_text = head_text.trim_end_matches('}').trim_end();
         write_indented_text(out, head_text, 4)?;
