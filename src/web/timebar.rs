@@ -80,6 +80,10 @@ pub fn TimeBar(props: &PanelProps) -> Html {
                     { for quick }
                 </form>
                 <p class="steps">{ format!("{steps} step{} in this session", if steps == 1 { "" } else { "s" }) }</p>
+                <nav class="jump" aria-label="Sections">
+                    { for [("#table", "Table"), ("#stream", "Stream"), ("#flow", "Flow"), ("#triggers", "Triggers"), ("#results", "Results"), ("#files", "Files")]
+                        .iter().map(|(href, name)| html! { <a href={*href}>{ *name }</a> }) }
+                </nav>
             </div>
         </section>
         <div class="wrap clock-notes" role="status">
