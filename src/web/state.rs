@@ -371,7 +371,7 @@ impl Reducible for Lab {
                 let table = lab.table.clone();
                 let r = lab::deploy(&mut lab.session.borrow_mut(), &table, lab::DEFAULT_FUNCTION, &code, &params);
                 lab.deploy_note = Some(match r {
-                    Ok(w) if w.is_empty() => Note::Ok("Deployed. The trigger reads the stream from now on.".into()),
+                    Ok(w) if w.is_empty() => Note::Ok("Deployed. The trigger polls the stream as the clock runs: press Play, Step or Advance clock.".into()),
                     Ok(w) => Note::Ok(format!("Deployed, with {} warning{}: see above.", w.len(), if w.len() == 1 { "" } else { "s" })),
                     Err(e) => Note::aws(e),
                 });
