@@ -111,6 +111,12 @@ impl Lesson {
         Session::from_scenario(&self.scenario_prefix(self.steps_run_at(i)))
     }
 
+    /// The lab while the question of lesson step `i` is open: the scenario replayed as far as
+    /// the step before (`steps_run_before(i)`); the answer is revealed with [`Self::session_at`].
+    pub fn session_before(&self, i: usize) -> Result<Session, String> {
+        Session::from_scenario(&self.scenario_prefix(self.steps_run_before(i)))
+    }
+
     /// The playground: the whole scenario replayed, for the learner to carry on.
     pub fn playground_session(&self) -> Result<Session, String> {
         Session::from_scenario(&self.scenario)
@@ -391,6 +397,9 @@ mod tests {
         assert_eq!(recs(&l.session_at(0).unwrap()), 0);
         assert_eq!(recs(&l.session_at(1).unwrap()), 2);
         assert_eq!(l.playground_session().unwrap().steps().len(), 3);
+        assert_eq!(recs(&l.session_before(1).unwrap()), 0, "the question is asked before the writes");
+        assert_eq!(l.session_before(1).unwrap().steps().len(), 1);
+        assert_eq!(l.session_before(0).unwrap().steps().len(), 0);
     }
 
     #[test]

@@ -89,6 +89,68 @@ pub fn decode_fragment(fragment: &str) -> Result<Target, String> {
     }
 }
 
+/// Options a link may carry after its target, separated by `&`: `#quiz=filters&seed=42`,
+/// `#lesson=retries&embed=1`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LinkOptions {
+    /// `seed=N` (a quiz link only): the quiz seed, so everyone opening the link gets the same
+    /// questions.
+    pub seed: Option<u64>,
+    /// `embed=1`: the page is shown inside another page (no header chrome).
+    pub embed: bool,
+}
+
+/// Largest quiz seed a link may carry (the seed is shown to learners: keep it short).
+pub const MAX_SEED: u64 = 1_000_000_000_000;
+
+/// Splits the options off a fragment (with or without `#`): `("quiz=x", {seed: 5})` for
+/// `#quiz=x&seed=5`. The target part is returned unchecked (give it to [`decode_fragment`]).
+/// An unknown or malformed option is an error, so a mistyped link says so.
+pub fn split_options(fragment: &str) -> Result<(&str, LinkOptions), String> {
+    let f = fragment.strip_prefix('#').unwrap_or(fragment).trim();
+    let mut parts = f.split('&');
+    let target = parts.next().unwrap_or("");
+    let mut opts = LinkOptions::default();
+    for part in parts {
+        match part.split_once('=') {
+            Some(("seed", v)) => {
+                let seed = v
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|s| *s <= MAX_SEED && !v.starts_with('+'))
+                    .ok_or_else(|| format!("a quiz seed in a link must be a whole number from 0 to {MAX_SEED}, not {:?}", clip(v)))?;
+                opts.seed = Some(seed);
+            }
+            Some(("embed", "1")) => opts.embed = true,
+            Some(("embed", "0")) => opts.embed = false,
+            _ => return Err(format!("the link has an unknown option {:?}; links take seed=N and embed=1", clip(part))),
+        }
+    }
+    Ok((target, opts))
+}
+
+/// Decodes a whole link fragment: its target ([`decode_fragment`]) and its options
+/// ([`split_options`]). `seed=` is only accepted on a quiz link.
+pub fn decode_link(fragment: &str) -> Result<(Target, LinkOptions), String> {
+    let (target, opts) = split_options(fragment)?;
+    let t = decode_fragment(target)?;
+    if opts.seed.is_some() && !matches!(t, Target::Quiz(_)) {
+        return Err("seed= only goes with a quiz link (#quiz=NAME&seed=N)".into());
+    }
+    Ok((t, opts))
+}
+
+/// The fragment of a quiz link with a fixed seed, `quiz=<name>&seed=<n>`.
+pub fn quiz_fragment_with_seed(name: &str, seed: u64) -> Option<String> {
+    (valid_name(name) && seed <= MAX_SEED).then(|| format!("quiz={name}&seed={seed}"))
+}
+
+/// True when a page's query string (`location.search`, with or without `?`) asks for embed
+/// mode: `?embed=1`.
+pub fn embed_query(search: &str) -> bool {
+    search.strip_prefix('?').unwrap_or(search).split('&').any(|p| p == "embed=1")
+}
+
 fn name(value: &str, what: &str) -> Result<String, String> {
     if valid_name(value) {
         Ok(value.to_string())
@@ -189,5 +251,30 @@ mod tests {
         // Padding is tolerated.
         let padded = format!("#s={}==", encode_scenario_text("{\"steps\": []}"));
         assert!(matches!(decode_fragment(&padded), Ok(Target::State(_))));
+    }
+
+    #[test]
+    fn link_options() {
+        let (t, o) = decode_link("#quiz=filters&seed=42").unwrap();
+        assert!(matches!(t, Target::Quiz(n) if n == "filters"));
+        assert_eq!(o, LinkOptions { seed: Some(42), embed: false });
+        let (t, o) = decode_link("lesson=retries&embed=1").unwrap();
+        assert!(matches!(t, Target::Lesson(n) if n == "retries"));
+        assert!(o.embed && o.seed.is_none());
+        assert!(matches!(decode_link("#quiz=a&embed=1&seed=0").unwrap(), (Target::Quiz(_), LinkOptions { seed: Some(0), embed: true })));
+        assert_eq!(quiz_fragment_with_seed("filters", 7).as_deref(), Some("quiz=filters&seed=7"));
+        assert_eq!(quiz_fragment_with_seed("../x", 7), None);
+        // Round trip of a state link with embed.
+        let s = lab::starter_session();
+        let (t, o) = decode_link(&format!("#{}&embed=1", encode_state(&s))).unwrap();
+        assert!(matches!(t, Target::State(_)) && o.embed);
+        for bad in ["#quiz=a&seed=-1", "#quiz=a&seed=x", "#quiz=a&seed=+3", "#quiz=a&seed=99999999999999999999", "#quiz=a&seed=1000000000001"] {
+            assert!(decode_link(bad).unwrap_err().contains("whole number"), "{bad}");
+        }
+        assert!(decode_link("#quiz=a&colour=red").unwrap_err().contains("unknown option"));
+        assert!(decode_link("#quiz=a&<img src=x>").unwrap_err().contains("unknown option"));
+        assert!(decode_link("#lesson=a&seed=3").unwrap_err().contains("only goes with a quiz"));
+        assert!(decode_link("#lesson=<img src=x onerror=alert(1)>").unwrap_err().contains("a-z, 0-9 and -"));
+        assert!(embed_query("?embed=1") && embed_query("a=2&embed=1") && !embed_query("?embed=0") && !embed_query(""));
     }
 }
