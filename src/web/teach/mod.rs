@@ -1,0 +1,304 @@
+//! Teaching views: guided lessons, quizzes, shareable links and embed mode (issue #5).
+//!
+//! The page's URL fragment says what to show (`crate::share`): `#lesson=<id>`, `#quiz=<id>`
+//! (optionally `&seed=N`), `#s=<data>` (a whole lab state), `#lessons` and `#quizzes` (the
+//! menus); `&embed=1` or `?embed=1` hides the header for an iframe in a course page.
+//!
+//! These views hold no simulation, grading or decoding logic: links are decoded and checked
+//! by `share::decode_link`, lessons and banks parsed by `lesson::parse` / `quiz::parse`, lab
+//! states come from `Lesson::session_at` and friends, grading from `quiz::Quiz`. A lab state
+//! reaches the lab panels through the root's existing `Action::Import` (the scenario text of
+//! the session), so the panels show it exactly as an imported scenario file.
+//!
+//! Everything from a URL or a fetched file is shown as text (Yew escapes it; no inner_html).
+
+pub mod lesson_view;
+pub mod net;
+pub mod quiz_view;
+
+use std::cell::RefCell;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::state::Action;
+use super::LabHandle;
+use crate::share::{self, Target};
+
+/// What the fragment asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Route {
+    /// Nothing: the lab alone.
+    Lab,
+    /// The lesson menu (`#lessons`).
+    Lessons,
+    /// The quiz menu (`#quizzes`).
+    Quizzes,
+    Lesson(String),
+    Quiz { name: String, seed: Option<u64> },
+    /// A lab state from an `#s=` link, already loaded into the lab.
+    Shared,
+    /// A link that could not be opened, and why.
+    Bad(String),
+}
+
+thread_local! {
+    /// A fragment this page wrote itself (the share button): not to be opened again.
+    static OWN_HASH: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// The page's fragment, without `#`.
+pub fn current_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| h.strip_prefix('#').unwrap_or(&h).to_string())
+        .unwrap_or_default()
+}
+
+/// True for an in-page anchor (`#stream`, the clock bar's jump links): a fragment without `=`
+/// that is the id of an element on the page. Those are left to the browser.
+fn is_anchor(hash: &str) -> bool {
+    !hash.is_empty()
+        && !hash.contains('=')
+        && web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(hash)).is_some()
+}
+
+/// Decodes a fragment into a route and, for an `#s=` link, the scenario text to load.
+/// Also returns whether the link asks for embed mode.
+fn route_of(hash: &str) -> (Route, Option<String>, bool) {
+    let main = hash.split('&').next().unwrap_or("");
+    let embed_only = hash.split('&').skip(1).all(|p| p == "embed=1" || p == "embed=0");
+    let embed = hash.split('&').skip(1).any(|p| p == "embed=1");
+    match main {
+        "" => return (Route::Lab, None, embed && embed_only),
+        "lessons" if embed_only => return (Route::Lessons, None, embed),
+        "quizzes" if embed_only => return (Route::Quizzes, None, embed),
+        _ => {}
+    }
+    match share::decode_link(hash) {
+        Ok((Target::Lesson(name), o)) => (Route::Lesson(name), None, o.embed),
+        Ok((Target::Quiz(name), o)) => (Route::Quiz { name, seed: o.seed }, None, o.embed),
+        Ok((Target::State(session), o)) => (Route::Shared, Some(session.to_scenario_json().to_string()), o.embed),
+        Err(why) => (Route::Bad(why), None, false),
+    }
+}
+
+/// Sets the fragment. `own`: the page will not react to it (the share button).
+pub fn set_hash(fragment: &str, own: bool) {
+    let Some(w) = web_sys::window() else { return };
+    if own {
+        OWN_HASH.with(|o| *o.borrow_mut() = Some(fragment.to_string()));
+        // history.replaceState puts the link in the address bar without a hashchange event.
+        let history = js_sys::Reflect::get(&w, &"history".into()).ok();
+        let replace = history.as_ref().and_then(|h| js_sys::Reflect::get(h, &"replaceState".into()).ok());
+        if let (Some(h), Some(f)) = (history, replace.and_then(|f| f.dyn_into::<js_sys::Function>().ok())) {
+            let url = if fragment.is_empty() { page_url_without_hash() } else { format!("#{fragment}") };
+            if f.call3(&h, &wasm_bindgen::JsValue::NULL, &"".into(), &url.into()).is_ok() {
+                return;
+            }
+        }
+    }
+    let _ = w.location().set_hash(fragment);
+}
+
+fn page_url_without_hash() -> String {
+    let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    href.split('#').next().unwrap_or("").to_string()
+}
+
+/// Marks the page as embedded (`<html class="embed">`): teach.css hides the header chrome.
+fn set_embed(on: bool) {
+    let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element());
+    if let Some(root) = root {
+        let _ = if on { root.class_list().add_1("embed") } else { root.class_list().remove_1("embed") };
+    }
+}
+
+fn embed_query() -> bool {
+    web_sys::window().and_then(|w| w.location().search().ok()).is_some_and(|s| share::embed_query(&s))
+}
+
+/// Follows `hashchange` events; the current fragment.
+#[hook]
+fn use_hash() -> UseStateHandle<String> {
+    let hash = use_state(current_hash);
+    {
+        let hash = hash.clone();
+        use_effect_with((), move |_| {
+            let listener = Closure::<dyn Fn()>::new(move || {
+                let now = current_hash();
+                let own = OWN_HASH.with(|o| o.borrow().as_deref() == Some(now.as_str()));
+                if !own && !is_anchor(&now) {
+                    hash.set(now);
+                }
+            });
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback("hashchange", listener.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
+    hash
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TeachProps {
+    pub on_action: Callback<Action>,
+}
+
+/// The teaching area above the lab: a lesson, a quiz, a menu, or a message about a link.
+/// Renders nothing when the fragment is empty.
+#[component]
+pub fn Teach(props: &TeachProps) -> Html {
+    let hash = use_hash();
+    let route = use_state(|| Route::Lab);
+    {
+        let route = route.clone();
+        let on_action = props.on_action.clone();
+        use_effect_with((*hash).clone(), move |hash| {
+            if is_anchor(hash) {
+                return;
+            }
+            let (r, scenario, embed) = route_of(hash);
+            set_embed(embed || embed_query());
+            if let Some(text) = scenario {
+                on_action.emit(Action::Import { text, source: "the shared link".into() });
+            }
+            route.set(r);
+        });
+    }
+    let close = Callback::from(|_: MouseEvent| set_hash("", false));
+    let view = match &*route {
+        Route::Lab => html! {},
+        Route::Lessons => html! { <lesson_view::LessonMenu on_close={close} /> },
+        Route::Quizzes => html! { <quiz_view::QuizMenu on_close={close} /> },
+        Route::Lesson(name) => html! {
+            <lesson_view::LessonView key={name.clone()} name={name.clone()} on_action={props.on_action.clone()} on_close={close} />
+        },
+        Route::Quiz { name, seed } => html! {
+            <quiz_view::QuizView key={format!("{name}/{seed:?}")} name={name.clone()} seed={*seed}
+                on_action={props.on_action.clone()} on_close={close} />
+        },
+        Route::Shared => {
+            let dismiss = {
+                let route = route.clone();
+                Callback::from(move |_: MouseEvent| route.set(Route::Lab))
+            };
+            html! {
+                <div class="teach-note" role="status">
+                    <p>{ "This lab was opened from a shared link: the panels below show its state. Anything you change now is yours." }</p>
+                    <button type="button" onclick={dismiss}>{ "Dismiss" }</button>
+                </div>
+            }
+        }
+        Route::Bad(why) => {
+            let dismiss = {
+                let route = route.clone();
+                Callback::from(move |_: MouseEvent| {
+                    set_hash("", true);
+                    route.set(Route::Lab);
+                })
+            };
+            html! {
+                <div class="teach-note teach-bad" role="alert">
+                    <p><strong>{ "This link could not be opened: " }</strong>{ why.clone() }{ "." }</p>
+                    <p>{ "The lab below works as usual." }</p>
+                    <button type="button" onclick={dismiss}>{ "Dismiss" }</button>
+                </div>
+            }
+        }
+    };
+    if *route == Route::Lab {
+        return view;
+    }
+    html! { <div class="wrap teach-area">{ view }</div> }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NavProps {
+    pub lab: LabHandle,
+}
+
+/// The header links (Lessons, Quizzes) and the Share link button.
+#[component]
+pub fn Nav(props: &NavProps) -> Html {
+    let shared = use_state(|| None::<(String, Option<String>)>);
+    let input = use_node_ref();
+    let on_share = {
+        let lab = props.lab.clone();
+        let shared = shared.clone();
+        let input = input.clone();
+        Callback::from(move |_: MouseEvent| {
+            let fragment = share::encode_state(&lab.session.borrow());
+            set_hash(&fragment, true);
+            let url = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+            shared.set(Some((url.clone(), None)));
+            let shared = shared.clone();
+            let input = input.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let note = match net::copy_text(&url).await {
+                    Ok(()) => "Link copied to the clipboard. Opening it shows this lab as it is now.".to_string(),
+                    Err(()) => {
+                        net::select_input(&input);
+                        "The browser did not let the page copy: the link is selected, press Ctrl+C (or ⌘C) to copy it.".to_string()
+                    }
+                };
+                shared.set(Some((url, Some(note))));
+            });
+        })
+    };
+    let out = shared.as_ref().map(|(url, note)| {
+        html! {
+            <div class="share-out">
+                <label class="share-label" for="share-url">{ "Link to this lab" }</label>
+                <input id="share-url" ref={input.clone()} type="text" readonly=true value={url.clone()} />
+                <p class="share-note" role="status">{ note.clone().unwrap_or_default() }</p>
+            </div>
+        }
+    });
+    html! {
+        <nav class="teach-nav" aria-label="Lessons, quizzes and sharing">
+            <ul>
+                <li><a href="#lessons">{ "Lessons" }</a></li>
+                <li><a href="#quizzes">{ "Quizzes" }</a></li>
+                <li><button type="button" class="share-button" onclick={on_share}>{ "Share link" }</button></li>
+            </ul>
+            { for out }
+        </nav>
+    }
+}
+
+/// Brings a panel of the lab into view (a lesson step's `focus`).
+pub fn show_panel(focus: &str) {
+    let id = match focus {
+        "table" => "table",
+        "stream" => "stream",
+        "flow" => "flow",
+        "invocations" => "triggers",
+        _ => "results",
+    };
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) {
+        el.scroll_into_view();
+    }
+}
+
+/// Human name of a lesson step's `focus` panel.
+pub fn panel_name(focus: &str) -> &'static str {
+    match focus {
+        "table" => "the Table panel",
+        "stream" => "the Stream panel",
+        "flow" => "the Flow diagram",
+        "invocations" => "the Triggers panel (invocation timeline)",
+        "notifications" => "the Results panel (notifications)",
+        "aggregates" => "the Results panel (aggregates)",
+        "failures" => "the Results panel (failures)",
+        "costs" => "the Results panel (costs)",
+        _ => "the lab",
+    }
+}

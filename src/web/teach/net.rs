@@ -1,0 +1,103 @@
+//! Browser plumbing for the teaching views: fetching a file of the site, the clipboard, the
+//! quiz seed kept in localStorage. Response methods are reached through `js_sys::Reflect`
+//! (no extra web-sys features).
+
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use yew::NodeRef;
+
+/// Largest file read (lessons and banks are far smaller).
+const MAX_TEXT: usize = 2 * 1024 * 1024;
+
+/// GETs `url` (relative to the page, so the site works under any sub-path) as text.
+pub async fn fetch_text(url: &str) -> Result<String, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|_| format!("{url} could not be loaded (the network request failed)"))?;
+    let get = |name: &str| Reflect::get(&response, &name.into()).unwrap_or(JsValue::UNDEFINED);
+    if get("ok").as_bool() != Some(true) {
+        let status = get("status").as_f64().unwrap_or(0.0);
+        return Err(if status == 404.0 {
+            format!("{url} does not exist on this site")
+        } else {
+            format!("{url} could not be loaded (HTTP status {status})")
+        });
+    }
+    let text_fn: Function = get("text").dyn_into().map_err(|_| "the browser cannot read the response")?;
+    let promise: Promise = text_fn
+        .call0(&response)
+        .ok()
+        .and_then(|p| p.dyn_into().ok())
+        .ok_or("the browser cannot read the response")?;
+    let text = JsFuture::from(promise).await.ok().and_then(|t| t.as_string()).ok_or_else(|| format!("{url} is not text"))?;
+    if text.len() > MAX_TEXT {
+        return Err(format!("{url} is larger than {MAX_TEXT} bytes"));
+    }
+    Ok(text)
+}
+
+/// Writes `text` to the clipboard; Err when the browser refuses (no permission, insecure
+/// page, no clipboard API).
+pub async fn copy_text(text: &str) -> Result<(), ()> {
+    let window = web_sys::window().ok_or(())?;
+    let navigator = window.navigator();
+    let clipboard = Reflect::get(&navigator, &"clipboard".into()).map_err(|_| ())?;
+    if clipboard.is_undefined() || clipboard.is_null() {
+        return Err(());
+    }
+    let clipboard: web_sys::Clipboard = clipboard.unchecked_into();
+    JsFuture::from(clipboard.write_text(text)).await.map(|_| ()).map_err(|_| ())
+}
+
+/// Selects the text of an `<input>` or `<textarea>` (the copy fallback) and focuses it.
+pub fn select_input(node: &NodeRef) {
+    if let Some(i) = node.cast::<web_sys::HtmlInputElement>() {
+        let _ = i.focus();
+        i.select();
+    } else if let Some(t) = node.cast::<web_sys::HtmlTextAreaElement>() {
+        let _ = t.focus();
+        t.select();
+    }
+}
+
+/// Moves keyboard focus to an element (a heading with tabindex=-1 after a step change).
+pub fn focus(node: &NodeRef) {
+    if let Some(el) = node.cast::<web_sys::HtmlElement>() {
+        let _ = el.focus();
+    }
+}
+
+const SEED_KEY: &str = "streamlab.quiz-seed";
+
+/// This learner's quiz seed: drawn once, then kept in localStorage so a reload (or another
+/// bank) gives the same questions.
+pub fn learner_seed() -> u64 {
+    let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+    if let Some(s) = storage.as_ref().and_then(|s| s.get_item(SEED_KEY).ok().flatten()) {
+        if let Ok(n) = s.trim().parse::<u64>() {
+            if n <= crate::share::MAX_SEED {
+                return n;
+            }
+        }
+    }
+    let seed = new_seed();
+    if let Some(s) = storage {
+        let _ = s.set_item(SEED_KEY, &seed.to_string());
+    }
+    seed
+}
+
+/// Draws a new seed (1 to 999999) and keeps it as this learner's seed.
+pub fn renew_seed() -> u64 {
+    let seed = new_seed();
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(SEED_KEY, &seed.to_string());
+    }
+    seed
+}
+
+fn new_seed() -> u64 {
+    1 + (js_sys::Math::random() * 999_999.0) as u64
+}

@@ -1,0 +1,434 @@
+//! The quiz menu (`#quizzes`, from quizzes/index.json) and a quiz (`#quiz=<id>[&seed=N]`):
+//! Practice (feedback after each answer) or Exam (results at the end), one question at a time,
+//! the learner's seed shown (kept in localStorage, or taken from the link), a score summary
+//! with `Quiz::summary_text` and a Copy summary button. Grading is `crate::quiz::Quiz`'s.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::lesson_view::{menu_list, use_file, Load, MenuProps};
+use super::net;
+use crate::quiz::{self, Bank, Feedback, Instance, Mode, Quiz};
+use crate::web::state::Action;
+
+#[component]
+pub fn QuizMenu(props: &MenuProps) -> Html {
+    let index = use_file("quizzes/index.json".to_string(), quiz::parse_index);
+    let body = match &*index {
+        Load::Loading => html! { <p class="hint">{ "Loading the quizzes…" }</p> },
+        Load::Failed(e) => html! { <p class="teach-error" role="alert">{ format!("The quiz list could not be loaded: {e}.") }</p> },
+        Load::Ready(list) => menu_list(list, "quiz"),
+    };
+    html! {
+        <section class="teach panel" aria-labelledby="quizzes-heading">
+            <div class="teach-head">
+                <h2 id="quizzes-heading">{ "Quizzes" }</h2>
+                <button type="button" onclick={props.on_close.clone()}>{ "Close" }</button>
+            </div>
+            <p class="hint">{ "Practice shows the answer after each question; Exam shows your results at the end." }</p>
+            { body }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct QuizProps {
+    pub name: String,
+    /// A seed from the link (`&seed=N`); otherwise this learner's own.
+    pub seed: Option<u64>,
+    pub on_action: Callback<Action>,
+    pub on_close: Callback<MouseEvent>,
+}
+
+#[component]
+pub fn QuizView(props: &QuizProps) -> Html {
+    let file = use_file(format!("quizzes/{}.json", props.name), quiz::parse);
+    let title = match &*file {
+        Load::Ready(b) => b.title.clone(),
+        _ => "Quiz".to_string(),
+    };
+    let body = match &*file {
+        Load::Loading => html! { <p class="hint">{ "Loading the quiz…" }</p> },
+        Load::Failed(e) => html! {
+            <div class="teach-error" role="alert">
+                <p>{ format!("The quiz could not be opened: {e}.") }</p>
+                <p><a href="#quizzes">{ "See the list of quizzes" }</a></p>
+            </div>
+        },
+        Load::Ready(b) => html! { <Run bank={b.clone()} seed={props.seed} on_action={props.on_action.clone()} /> },
+    };
+    html! {
+        <section class="teach panel" aria-labelledby="quiz-heading">
+            <div class="teach-head">
+                <h2 id="quiz-heading">{ title }</h2>
+                <button type="button" onclick={props.on_close.clone()}>{ "Close quiz" }</button>
+            </div>
+            { body }
+        </section>
+    }
+}
+
+#[derive(Properties)]
+struct RunProps {
+    bank: Rc<Bank>,
+    seed: Option<u64>,
+    on_action: Callback<Action>,
+}
+
+impl PartialEq for RunProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.bank, &other.bank) && self.seed == other.seed && self.on_action == other.on_action
+    }
+}
+
+/// The quiz being taken, shared by the component's callbacks.
+type QuizCell = Rc<std::cell::RefCell<Option<Quiz>>>;
+
+#[component]
+fn Run(props: &RunProps) -> Html {
+    let bank = props.bank.clone();
+    let link_seed = props.seed;
+    let seed = use_state(|| link_seed.unwrap_or_else(net::learner_seed));
+    let quiz: QuizCell = use_mut_ref(|| None);
+    let cur = use_state(|| 0usize);
+    let selected = use_state(Vec::<usize>::new);
+    let feedback = use_state(|| None::<Feedback>);
+    let message = use_state(|| None::<String>);
+    let refresh = use_force_update();
+    let heading = use_node_ref();
+    let moved = use_mut_ref(|| false);
+    {
+        let heading = heading.clone();
+        let moved = moved.clone();
+        let finished = quiz.borrow().as_ref().map(|q| q.is_finished());
+        use_effect_with((*cur, finished), move |_| {
+            if *moved.borrow() {
+                net::focus(&heading);
+            }
+        });
+    }
+
+    let started = quiz.borrow().is_some();
+    if !started {
+        let start = |mode: Mode| {
+            let quiz = quiz.clone();
+            let bank = bank.clone();
+            let seed = seed.clone();
+            let (cur, selected, feedback, refresh, moved) = (cur.clone(), selected.clone(), feedback.clone(), refresh.clone(), moved.clone());
+            Callback::from(move |_: MouseEvent| {
+                *quiz.borrow_mut() = Some(Quiz::start(&bank, mode, *seed));
+                *moved.borrow_mut() = true;
+                cur.set(0);
+                selected.set(Vec::new());
+                feedback.set(None);
+                refresh.force_update();
+            })
+        };
+        let renew = {
+            let seed = seed.clone();
+            Callback::from(move |_: MouseEvent| seed.set(net::renew_seed()))
+        };
+        let link = crate::share::quiz_fragment_with_seed(&bank.id, *seed).unwrap_or_default();
+        let n = bank.questions.len();
+        return html! {
+            <div class="quiz-start">
+                <p>{ bank.description.clone() }</p>
+                <p>{ format!("{n} question{}.", if n == 1 { "" } else { "s" }) }</p>
+                <p class="seed">
+                    { "Seed: " }<strong class="seed-value">{ seed.to_string() }</strong>
+                    { if link_seed.is_some() { " (from the link: everyone opening it gets the same questions)" } else { " (yours: a reload keeps the same questions)" } }
+                </p>
+                <p class="hint">{ "Your instructor can rebuild your questions from the bank and the seed. Link with this seed: " }
+                    <a href={format!("#{link}")}>{ format!("#{link}") }</a></p>
+                <div class="actions">
+                    <button type="button" class="primary" onclick={start(Mode::Practice)}>{ "Start practice" }</button>
+                    <button type="button" class="primary" onclick={start(Mode::Exam)}>{ "Start exam" }</button>
+                    <button type="button" onclick={renew}>{ "New seed" }</button>
+                </div>
+                <p class="hint">{ "Practice: the answer and its explanation after each question. Exam: change your answers freely, see the results at the end." }</p>
+            </div>
+        };
+    }
+
+    let guard = quiz.borrow();
+    let q = guard.as_ref().expect("started");
+    let total = q.questions().len();
+    let mode = q.mode;
+
+    if q.is_finished() || total == 0 {
+        drop(guard);
+        return html! { <Results quiz={quiz.clone()} heading={heading.clone()} on_again={{
+            let quiz = quiz.clone();
+            let refresh = refresh.clone();
+            Callback::from(move |_: MouseEvent| { *quiz.borrow_mut() = None; refresh.force_update(); })
+        }} /> };
+    }
+
+    let i = (*cur).min(total - 1);
+    let inst = &q.questions()[i];
+    let saved = q.answer_of(i).map(|a| a.to_vec());
+
+    let on_toggle = {
+        let selected = selected.clone();
+        let multi = inst.multi;
+        Callback::from(move |k: usize| {
+            let mut s = (*selected).clone();
+            if multi {
+                if let Some(p) = s.iter().position(|&x| x == k) {
+                    s.remove(p);
+                } else {
+                    s.push(k);
+                    s.sort_unstable();
+                }
+            } else {
+                s = vec![k];
+            }
+            selected.set(s);
+        })
+    };
+    let goto = |to: usize| {
+        let (cur, selected, feedback, moved, quiz, message) = (cur.clone(), selected.clone(), feedback.clone(), moved.clone(), quiz.clone(), message.clone());
+        Callback::from(move |_: MouseEvent| {
+            *moved.borrow_mut() = true;
+            let prior = quiz.borrow().as_ref().and_then(|q| q.answer_of(to).map(|a| a.to_vec()));
+            selected.set(prior.unwrap_or_default());
+            feedback.set(None);
+            message.set(None);
+            cur.set(to);
+        })
+    };
+    let on_answer = {
+        let (quiz, selected, feedback, message, refresh) = (quiz.clone(), selected.clone(), feedback.clone(), message.clone(), refresh.clone());
+        Callback::from(move |_: MouseEvent| {
+            let r = quiz.borrow_mut().as_mut().map(|q| q.answer(i, &selected));
+            match r {
+                Some(Ok(fb)) => {
+                    feedback.set(fb);
+                    message.set(if mode == Mode::Exam { Some("Answer saved. You can change it until you finish.".into()) } else { None });
+                }
+                Some(Err(e)) => message.set(Some(format!("{}{}", e[..1].to_uppercase(), &e[1..]))),
+                None => {}
+            }
+            refresh.force_update();
+        })
+    };
+    let on_finish = {
+        let (quiz, refresh, moved) = (quiz.clone(), refresh.clone(), moved.clone());
+        Callback::from(move |_: MouseEvent| {
+            *moved.borrow_mut() = true;
+            if let Some(q) = quiz.borrow_mut().as_mut() {
+                q.finish();
+            }
+            refresh.force_update();
+        })
+    };
+
+    // Practice: once answered, the feedback (kept in the quiz, so Back shows it again).
+    let shown_feedback: Option<Feedback> = match mode {
+        Mode::Practice => (*feedback).clone().or_else(|| saved.as_ref().map(|_| q.summary().results[i].feedback.clone())),
+        Mode::Exam => None,
+    };
+    let locked = shown_feedback.is_some();
+    let chosen: Vec<usize> = if locked { saved.clone().unwrap_or_default() } else { (*selected).clone() };
+    let can_answer = !locked && (inst.multi || !chosen.is_empty());
+    let answered = q.summary().answered;
+
+    let open_in_lab = inst.scenario.as_ref().map(|sc| {
+        let on_action = props.on_action.clone();
+        let text = sc.to_string();
+        let source = format!("quiz question {}", i + 1);
+        Callback::from(move |_: MouseEvent| on_action.emit(Action::Import { text: text.clone(), source: source.clone() }))
+    });
+
+    let body = question_view(inst, i, &chosen, shown_feedback.as_ref().map(|f| (f, false)), on_toggle, locked, open_in_lab);
+    let answer_label = match mode {
+        Mode::Practice => "Check answer",
+        Mode::Exam if saved.is_some() => "Save new answer",
+        Mode::Exam => "Save answer",
+    };
+    let last = i + 1 == total;
+    html! {
+        <div class="quiz">
+            <div class="quiz-bar">
+                <p class="progress">{ format!("{} mode · question {} of {total} · {answered} answered · seed {}", if mode == Mode::Practice { "Practice" } else { "Exam" }, i + 1, q.seed) }</p>
+            </div>
+            <h3 class="step-title" tabindex="-1" ref={heading.clone()}>{ format!("Question {} of {total}", i + 1) }</h3>
+            { body }
+            <p class="status quiz-message" role="status">{ (*message).clone().unwrap_or_default() }</p>
+            <div class="actions">
+                if i > 0 { <button type="button" onclick={goto(i - 1)}>{ "Previous" }</button> }
+                if !locked { <button type="button" class="primary" onclick={on_answer} disabled={!can_answer}>{ answer_label }</button> }
+                if !last { <button type="button" class={classes!(locked.then_some("primary"))} onclick={goto(i + 1)}>{ "Next question" }</button> }
+                if mode == Mode::Exam || last {
+                    <button type="button" class={classes!((last && (locked || mode == Mode::Exam)).then_some("primary"))} onclick={on_finish}>
+                        { if mode == Mode::Exam { format!("Finish exam ({answered} of {total} answered)") } else { "See my score".to_string() } }
+                    </button>
+                }
+            </div>
+        </div>
+    }
+}
+
+fn pretty(v: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default()
+}
+
+/// One-line JSON (records and values next to an option: short enough to read at a glance).
+fn compact(v: &serde_json::Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// One question: prompt, filter and scenario when it has them, options (radio buttons or
+/// checkboxes), and with `shown` feedback the marks, notes and explanation.
+fn question_view(
+    inst: &Instance,
+    i: usize,
+    chosen: &[usize],
+    // The feedback to show, and whether the question went unanswered.
+    shown: Option<(&Feedback, bool)>,
+    on_toggle: Callback<usize>,
+    locked: bool,
+    open_in_lab: Option<Callback<MouseEvent>>,
+) -> Html {
+    let feedback = shown.map(|(fb, _)| fb);
+    let unanswered = shown.is_some_and(|(_, u)| u);
+    let filter = inst.filter.as_ref().map(|f| html! {
+        <div class="q-data">
+            <p class="label">{ "The filter" }</p>
+            <pre class="json" tabindex="0" aria-label="The filter">{ compact(f) }</pre>
+        </div>
+    });
+    let scenario = inst.scenario.as_ref().map(|s| {
+        let steps = s.get("steps").and_then(|v| v.as_array()).map_or(0, |a| a.len());
+        html! {
+            <details class="q-scenario">
+                <summary>{ format!("The scenario ({steps} steps)") }</summary>
+                <pre class="json" tabindex="0" aria-label="The scenario">{ pretty(s) }</pre>
+                if let Some(open) = open_in_lab.clone() {
+                    <button type="button" onclick={open}>{ "Open this scenario in the lab" }</button>
+                }
+            </details>
+        }
+    });
+    let kind = if inst.multi { "checkbox" } else { "radio" };
+    let options = inst.options.iter().enumerate().map(|(k, o)| {
+        let picked = chosen.contains(&k);
+        let onchange = {
+            let on_toggle = on_toggle.clone();
+            Callback::from(move |_: Event| on_toggle.emit(k))
+        };
+        let (mark, class) = match feedback {
+            Some(fb) => {
+                let right = fb.correct_options.contains(&k);
+                let mark = match (right, picked) {
+                    (true, true) => " ✓ right, your choice",
+                    (true, false) => if inst.multi { " ✓ should be chosen" } else { " ✓ the answer" },
+                    (false, true) => " ✗ your choice",
+                    (false, false) => "",
+                };
+                (mark, if right { "is-right" } else if picked { "is-wrong" } else { "" })
+            }
+            None => ("", ""),
+        };
+        let note = feedback.and_then(|fb| fb.option_notes.get(k).cloned().flatten());
+        html! {
+            <li class={classes!("q-option", class)}>
+                <label class="option">
+                    <input type={kind} name={format!("q-{i}")} checked={picked} disabled={locked} {onchange} />
+                    <span>{ o.text.clone() }<span class="mark">{ mark }</span></span>
+                </label>
+                if let Some(d) = &o.detail {
+                    <pre class="json" tabindex="0" aria-label={format!("Option {}: {}", k + 1, o.text)}>{ compact(d) }</pre>
+                }
+                if let Some(note) = note { <p class="note">{ note }</p> }
+            </li>
+        }
+    });
+    let verdict = feedback.map(|fb| html! {
+        <div class={classes!("verdict", if fb.correct && !unanswered { "is-right" } else { "is-wrong" })}>
+            <p><strong>{ if unanswered { "Not answered." } else if fb.correct { "Right." } else { "Not quite." } }</strong>{ " " }{ fb.explanation.clone() }
+                if let Some(s) = &inst.spec { <span class="spec">{ format!(" ({s})") }</span> }</p>
+        </div>
+    });
+    html! {
+        <fieldset class="question">
+            <legend class="prompt">{ inst.prompt.clone() }</legend>
+            <div aria-live="polite">{ for verdict }</div>
+            { for filter }
+            { for scenario }
+            if inst.multi { <p class="hint">{ "Choose every one that applies (none is a valid answer)." }</p> }
+            <ul class="options">{ for options }</ul>
+        </fieldset>
+    }
+}
+
+#[derive(Properties)]
+struct ResultsProps {
+    quiz: QuizCell,
+    heading: NodeRef,
+    on_again: Callback<MouseEvent>,
+}
+
+impl PartialEq for ResultsProps {
+    fn eq(&self, _: &Self) -> bool {
+        false
+    }
+}
+
+#[component]
+fn Results(props: &ResultsProps) -> Html {
+    let text_ref = use_node_ref();
+    let copy_note = use_state(String::new);
+    let guard = props.quiz.borrow();
+    let Some(q) = guard.as_ref() else { return html! {} };
+    let s = q.summary();
+    let text = q.summary_text();
+    let pct = (s.correct * 100).checked_div(s.total).unwrap_or(0);
+    let on_copy = {
+        let text = text.clone();
+        let text_ref = text_ref.clone();
+        let copy_note = copy_note.clone();
+        Callback::from(move |_: MouseEvent| {
+            let (text, text_ref, copy_note) = (text.clone(), text_ref.clone(), copy_note.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match net::copy_text(&text).await {
+                    Ok(()) => copy_note.set("Summary copied to the clipboard.".into()),
+                    Err(()) => {
+                        net::select_input(&text_ref);
+                        copy_note.set("The browser did not let the page copy: the summary is selected, press Ctrl+C (or ⌘C).".into());
+                    }
+                }
+            });
+        })
+    };
+    let rows = q.questions().iter().zip(&s.results).enumerate().map(|(n, (inst, r))| {
+        let chosen = r.chosen.clone().unwrap_or_default();
+        let verdict = match &r.chosen {
+            None => "not answered",
+            Some(_) if r.feedback.correct => "right",
+            Some(_) => "wrong",
+        };
+        html! {
+            <li class={classes!("result", if r.feedback.correct && r.chosen.is_some() { "is-right" } else { "is-wrong" })}>
+                <p class="result-head"><strong>{ format!("{}. {}", n + 1, verdict) }</strong></p>
+                { question_view(inst, n + 1000, &chosen, Some((&r.feedback, r.chosen.is_none())), Callback::noop(), true, None) }
+            </li>
+        }
+    });
+    html! {
+        <div class="quiz-results">
+            <h3 class="step-title" tabindex="-1" ref={props.heading.clone()}>{ "Your results" }</h3>
+            <p class="score">{ format!("Score: {} of {} ({pct}%), {} answered · {} mode · seed {}", s.correct, s.total, s.answered, q.mode.as_str(), q.seed) }</p>
+            <label class="label" for="quiz-summary">{ "Summary for your instructor" }</label>
+            <textarea id="quiz-summary" class="summary-text" readonly=true rows="8" ref={text_ref} value={text} />
+            <div class="actions">
+                <button type="button" class="primary" onclick={on_copy}>{ "Copy summary" }</button>
+                <button type="button" onclick={props.on_again.clone()}>{ "Take it again" }</button>
+            </div>
+            <p class="status" role="status">{ (*copy_note).clone() }</p>
+            <h4>{ "Every question, with the answers explained" }</h4>
+            <ol class="results-list">{ for rows }</ol>
+        </div>
+    }
+}
