@@ -1,0 +1,152 @@
+// The site under a sub-path, as a course would host it: builds dist/ with
+// `trunk build --release --offline --public-url /course/streamlab/` into
+// target/subpath-site/course/streamlab/, serves target/subpath-site/ with the plain static
+// server (no server logic, nothing served at /), and checks the lab, a lesson and a quiz end
+// to end. The build reuses the release wasm `make test` has just compiled (only wasm-bindgen
+// and wasm-opt run again); set SUBPATH_SKIP_BUILD=1 to reuse an existing sub-path build.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { serve } from "./server.mjs";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const BASE = "/course/streamlab/";
+const SITE = ROOT + "target/subpath-site";
+const DIST = SITE + BASE.replace(/\/$/, "");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const FLAGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync", "--no-first-run",
+];
+
+let server, origin, browser;
+
+function build() {
+  return new Promise((ok, fail) => {
+    const cmd = `. scripts/env.sh && trunk build --release --offline --public-url ${BASE} --dist target/subpath-site${BASE}`;
+    const child = spawn("bash", ["-c", cmd], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let log = "";
+    child.stdout.on("data", (d) => (log += d));
+    child.stderr.on("data", (d) => (log += d));
+    child.on("error", fail);
+    child.on("close", (code) => (code === 0 ? ok() : fail(new Error(`sub-path build failed (${code}):\n${log.slice(-4000)}`))));
+  });
+}
+
+before(async () => {
+  if (!(process.env.SUBPATH_SKIP_BUILD && existsSync(DIST + "/index.html"))) {
+    await rm(SITE, { recursive: true, force: true });
+    await build();
+  }
+  assert.ok(existsSync(DIST + "/index.html"), "the sub-path build made no index.html");
+  ({ server, url: origin } = await serve(SITE));
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+}, { timeout: 20 * 60 * 1000 });
+
+after(async () => {
+  await browser?.close();
+  await new Promise((done) => (server ? server.close(done) : done()));
+});
+
+/** A fresh context on the site under BASE; every request must stay under BASE. */
+async function open(hash = "") {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const page = await context.newPage();
+  const problems = [];
+  const requests = [];
+  page.on("request", (r) => requests.push(r.url()));
+  page.on("console", (m) => {
+    if (m.type() !== "error" && m.type() !== "warning") return;
+    if (/integrity. attribute is currently ignored for preload/.test(m.text())) return;
+    problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(new URL(BASE, origin).href + hash);
+  await page.getByRole("button", { name: "Put item", exact: true }).waitFor({ timeout: 15000 });
+  return { context, page, problems, requests };
+}
+
+async function until(what, fn, timeout = 8000) {
+  const end = Date.now() + timeout;
+  while (!(await fn())) {
+    if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const button = (page, name) => page.getByRole("button", { name, exact: true });
+const records = (page) => page.getByRole("list", { name: "Stream records" }).getByRole("listitem");
+const teach = (page) => page.locator("section.teach");
+
+function underBase(requests) {
+  const outside = requests.filter((u) => u.startsWith(origin) && !new URL(u).pathname.startsWith(BASE));
+  assert.deepEqual(outside, [], "every request stays under the sub-path");
+}
+
+describe(`the site under ${BASE} (static server, no server logic)`, () => {
+  test("nothing is served at the site root; index.html points at the sub-path", async () => {
+    const root = await fetch(origin);
+    assert.equal(root.status, 404);
+    const html = await (await fetch(new URL(BASE, origin))).text();
+    assert.match(html, /src="\/course\/streamlab\/boot\.js"/);
+    assert.match(html, /href="\/course\/streamlab\/teach-[0-9a-f]+\.css"/);
+  });
+
+  test("the lab works", async () => {
+    const { context, page, problems, requests } = await open();
+    try {
+      await page.getByRole("textbox", { name: "Item" }).fill('{"voter": {"S": "ana"}}');
+      await button(page, "Put item").click();
+      await until("one record", async () => (await records(page).count()) === 1);
+      underBase(requests);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a lesson works: the menu, its steps and the lab state", async () => {
+    const { context, page, problems, requests } = await open();
+    try {
+      await page.getByRole("navigation").getByRole("link", { name: "Lessons" }).click();
+      await teach(page).getByRole("link", { name: "What a stream is" }).click();
+      await until("step 1", async () => /Step 1 of 5/.test(await teach(page).textContent()));
+      await button(page, "Next").click();
+      await page.getByRole("radio").first().check();
+      await button(page, "Reveal").click();
+      await button(page, "Next").click();
+      await until("step 3 and its record", async () =>
+        /Step 3 of 5/.test(await teach(page).textContent()) && (await records(page).count()) === 1);
+      assert.ok(requests.some((u) => u.endsWith(`${BASE}lessons/streams-basics.json`)), "the lesson came from the sub-path");
+      underBase(requests);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a quiz works: practice feedback, then the score", async () => {
+    const { context, page, problems, requests } = await open("#quiz=basics&seed=9");
+    try {
+      await button(page, "Start practice").click();
+      for (let i = 1; i <= 8; i++) {
+        await until(`question ${i}`, async () => new RegExp(`Question ${i} of 8`).test(await teach(page).textContent()));
+        await teach(page).getByRole("radio").first().check();
+        await button(page, "Check answer").click();
+        await until("feedback", async () => /Right\.|Not quite\./.test(await teach(page).textContent()));
+        await button(page, i < 8 ? "Next question" : "See my score").click();
+      }
+      await page.getByRole("heading", { name: "Your results" }).waitFor();
+      assert.match(await page.locator(".score").textContent(), /^Score: \d of 8 .* practice mode · seed 9$/);
+      underBase(requests);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
