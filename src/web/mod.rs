@@ -14,6 +14,7 @@ pub mod results;
 pub mod state;
 pub mod stream;
 pub mod table;
+pub mod teach;
 pub mod timebar;
 pub mod triggers;
 
@@ -64,9 +65,11 @@ pub fn App() -> Html {
                     <p class="intro">
                         { "Change an item, and follow its stream record into a Lambda trigger. Everything runs in your browser, on a simulated clock." }
                     </p>
+                    <teach::Nav lab={lab.clone()} />
                 </div>
             </header>
             { for restore_note }
+            <teach::Teach on_action={dispatch.clone()} />
             <timebar::TimeBar lab={lab.clone()} on_action={dispatch.clone()} />
             <main class="wrap">
                 <div class="grid">

@@ -130,6 +130,22 @@ describe(`the site under ${BASE} (static server, no server logic)`, () => {
     }
   });
 
+  test("an embedded lesson at index.html?embed=1#lesson=... (no header, no horizontal scroll at 390 px)", async () => {
+    const { context, page, problems, requests } = await open("index.html?embed=1#lesson=triggers");
+    try {
+      await page.setViewportSize({ width: 390, height: 800 });
+      await until("step 1", async () => /Step 1 of/.test(await teach(page).textContent()));
+      assert.ok(!(await page.locator(".masthead").isVisible()), "the header is hidden");
+      const [sw, cw] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      assert.ok(sw <= cw, `no horizontal scroll (${sw} > ${cw})`);
+      assert.ok(requests.some((u) => u.endsWith(`${BASE}lessons/triggers.json`)));
+      underBase(requests);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("a quiz works: practice feedback, then the score", async () => {
     const { context, page, problems, requests } = await open("#quiz=basics&seed=9");
     try {
