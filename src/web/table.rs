@@ -29,9 +29,8 @@ fn rows_from_json(text: &str) -> Result<Vec<Row>, String> {
     let Value::Object(m) = v else { return Err("The item must be a JSON object: fix it in JSON mode first.".into()) };
     Ok(m.into_iter()
         .map(|(name, av)| {
-            let (ty, value) = match &av {
-                Value::Object(o) if o.len() == 1 => {
-                    let (t, v) = o.iter().next().unwrap();
+            let (ty, value) = match (&av, av.as_object().and_then(|o| o.iter().next())) {
+                (Value::Object(o), Some((t, v))) if o.len() == 1 => {
                     let value = match (t.as_str(), v) {
                         ("S" | "N" | "B", Value::String(s)) => s.clone(),
                         ("BOOL", Value::Bool(b)) => b.to_string(),
@@ -40,7 +39,7 @@ fn rows_from_json(text: &str) -> Result<Vec<Row>, String> {
                     };
                     (t.clone(), value)
                 }
-                other => ("M".into(), other.to_string()),
+                _ => ("M".into(), av.to_string()),
             };
             Row { name, ty, value }
         })

@@ -152,7 +152,7 @@ fn Run(props: &RunProps) -> Html {
     }
 
     let guard = quiz.borrow();
-    let q = guard.as_ref().expect("started");
+    let Some(q) = guard.as_ref() else { return html! {} };
     let total = q.questions().len();
     let mode = q.mode;
 
