@@ -681,7 +681,7 @@ impl Engine {
             if vs.queue.is_empty() {
                 vs.queue.push_back(Batch::new());
             }
-            let batch = vs.queue.front_mut().expect("just ensured");
+            let Some(batch) = vs.queue.front_mut() else { return };
             let mut payload: usize = batch.records.iter().map(|r| r.to_json(&region, Some(&arn)).to_string().len()).sum();
             let window_of = |r: &Record| if cfg.tumbling_s > 0 { (r.created_ms / 1000) / u64::from(cfg.tumbling_s) } else { 0 };
             for rec in shard.records.range(shard.position_of(vs.scan_pos)..) {

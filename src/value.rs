@@ -82,7 +82,9 @@ impl AttributeValue {
                 "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes",
             ));
         }
-        let (tag, val) = set.pop().expect("one member");
+        let Some((tag, val)) = set.pop() else {
+            return Err(AwsError::validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"));
+        };
         let as_str = |v: &Value| -> Result<String> {
             v.as_str().map(str::to_string).ok_or_else(|| type_mismatch("a string"))
         };
