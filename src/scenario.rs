@@ -377,6 +377,18 @@ mod stream {
 
     struct CheckSteps;
 
+    /// The scalar cases of a checking visitor: never what the scenario format wants there.
+    macro_rules! scalars_are_not_it {
+        () => {
+            fn visit_bool<E>(self, _: bool) -> Result<bool, E> { Ok(false) }
+            fn visit_i64<E>(self, _: i64) -> Result<bool, E> { Ok(false) }
+            fn visit_u64<E>(self, _: u64) -> Result<bool, E> { Ok(false) }
+            fn visit_f64<E>(self, _: f64) -> Result<bool, E> { Ok(false) }
+            fn visit_str<E>(self, _: &str) -> Result<bool, E> { Ok(false) }
+            fn visit_unit<E>(self) -> Result<bool, E> { Ok(false) }
+        };
+    }
+
     impl<'de> DeserializeSeed<'de> for CheckSteps {
         type Value = bool;
         fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
@@ -400,12 +412,7 @@ mod stream {
             while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
             Ok(false)
         }
-        fn visit_bool<E>(self, _: bool) -> Result<bool, E> { Ok(false) }
-        fn visit_i64<E>(self, _: i64) -> Result<bool, E> { Ok(false) }
-        fn visit_u64<E>(self, _: u64) -> Result<bool, E> { Ok(false) }
-        fn visit_f64<E>(self, _: f64) -> Result<bool, E> { Ok(false) }
-        fn visit_str<E>(self, _: &str) -> Result<bool, E> { Ok(false) }
-        fn visit_unit<E>(self) -> Result<bool, E> { Ok(false) }
+        scalars_are_not_it!();
     }
 
     /// One step: an object with one member, a known action, whose value is an object.
@@ -437,12 +444,7 @@ mod stream {
             while s.next_element::<IgnoredAny>()?.is_some() {}
             Ok(false)
         }
-        fn visit_bool<E>(self, _: bool) -> Result<bool, E> { Ok(false) }
-        fn visit_i64<E>(self, _: i64) -> Result<bool, E> { Ok(false) }
-        fn visit_u64<E>(self, _: u64) -> Result<bool, E> { Ok(false) }
-        fn visit_f64<E>(self, _: f64) -> Result<bool, E> { Ok(false) }
-        fn visit_str<E>(self, _: &str) -> Result<bool, E> { Ok(false) }
-        fn visit_unit<E>(self) -> Result<bool, E> { Ok(false) }
+        scalars_are_not_it!();
     }
 
     struct IsObject;
@@ -467,12 +469,7 @@ mod stream {
             while s.next_element::<IgnoredAny>()?.is_some() {}
             Ok(false)
         }
-        fn visit_bool<E>(self, _: bool) -> Result<bool, E> { Ok(false) }
-        fn visit_i64<E>(self, _: i64) -> Result<bool, E> { Ok(false) }
-        fn visit_u64<E>(self, _: u64) -> Result<bool, E> { Ok(false) }
-        fn visit_f64<E>(self, _: f64) -> Result<bool, E> { Ok(false) }
-        fn visit_str<E>(self, _: &str) -> Result<bool, E> { Ok(false) }
-        fn visit_unit<E>(self) -> Result<bool, E> { Ok(false) }
+        scalars_are_not_it!();
     }
 
     /// Second pass: runs each step as it is read and writes its result entry.

@@ -2,35 +2,18 @@
 // Run by `make test` after `trunk build --release --offline`; by hand: `node --test tests/e2e/`.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile, mkdir } from "node:fs/promises";
-import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { serve } from "./server.mjs";
+import { ARTIFACTS, ROOT, start, stop } from "./harness.mjs";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const DIST = ROOT + "dist";
-const ARTIFACTS = fileURLToPath(new URL("./artifacts/", import.meta.url));
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const FLAGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--no-first-run",
-];
 
 let server, url, browser;
 
-before(async () => {
-  assert.ok(existsSync(DIST + "/index.html"), "dist/index.html is missing: run trunk build --release --offline");
-  await mkdir(ARTIFACTS, { recursive: true });
-  ({ server, url } = await serve(DIST));
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
-});
+before(async () => ({ server, url, browser } = await start(DIST)));
 
-after(async () => {
-  await browser?.close();
-  await new Promise((done) => (server ? server.close(done) : done()));
-});
+after(() => stop({ server, browser }));
 
 /** A page on the app with the wasm started; `problems` collects console errors and page errors. */
 async function openApp(options = {}) {

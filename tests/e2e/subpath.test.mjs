@@ -10,18 +10,11 @@ import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { serve } from "./server.mjs";
+import { ROOT, start, stop } from "./harness.mjs";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BASE = "/course/streamlab/";
 const SITE = ROOT + "target/subpath-site";
 const DIST = SITE + BASE.replace(/\/$/, "");
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const FLAGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--no-first-run",
-];
 
 let server, origin, browser;
 
@@ -42,15 +35,10 @@ before(async () => {
     await rm(SITE, { recursive: true, force: true });
     await build();
   }
-  assert.ok(existsSync(DIST + "/index.html"), "the sub-path build made no index.html");
-  ({ server, url: origin } = await serve(SITE));
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  ({ server, url: origin, browser } = await start(SITE, DIST + "/index.html"));
 }, { timeout: 20 * 60 * 1000 });
 
-after(async () => {
-  await browser?.close();
-  await new Promise((done) => (server ? server.close(done) : done()));
-});
+after(() => stop({ server, browser }));
 
 /** A fresh context on the site under BASE; every request must stay under BASE. */
 async function open(hash = "") {
