@@ -46,7 +46,8 @@ pub fn use_autosave(lab: &LabHandle) {
     let state = (*lab).clone();
     use_effect_with((lab.version, lab.playing), move |_| {
         let now = js_sys::Date::now();
-        let throttled = state.ticked && state.playing && now - last.borrow().get() < 1000.0;
+        // A running job (a burst, a long advance) saves once, when it is done.
+        let throttled = (state.ticked && state.playing && now - last.borrow().get() < 1000.0) || state.job.is_some();
         if !throttled && state.version > 0 {
             state.save();
             last.borrow().set(now);

@@ -98,7 +98,8 @@ impl Note {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Job {
     Advance { left_ms: u64, total_ms: u64, changes: lab::ClockChanges },
-    Burst { next: u32, end: u32, failed: u32 },
+    /// Generated votes `base + next .. base + end`, written 25 per BatchWriteItem.
+    Burst { next: u32, end: u32, failed: u32, base: u32 },
 }
 
 /// What the user can do.
@@ -295,24 +296,42 @@ impl Lab {
                         None
                     }
                 }
-                Job::Burst { next, end, mut failed } => {
-                    let i = next;
-                    let choice = ["tea", "coffee", "juice", "water", "streams"][(i as usize * 7 + i as usize / 5) % 5];
-                    let item = json!({"voter": {"S": format!("voter-{:05}", i % 2000)}, "choice": {"S": choice}});
-                    let key = self.key_name();
-                    let item = match key {
-                        Some(k) if k != "voter" => json!({k: {"S": format!("item-{:05}", i % 2000)}, "choice": {"S": choice}}),
-                        _ => item,
-                    };
-                    if self.session.borrow_mut().apply("PutItem", &json!({"TableName": self.table, "Item": item})).is_err() {
-                        failed += 1;
+                Job::Burst { mut next, end, mut failed, base } => {
+                    // One 25-item batch per step; the work loop stops after its time budget.
+                    let key = self.session.borrow().engine().table(&self.table).map(|t| (t.schema.hash.name.clone(), t.schema.hash.ty));
+                    {
+                        let chunk = (end - next).min(25);
+                        let puts: Vec<Value> = (next..next + chunk)
+                            .map(|i| {
+                                let choice = ["tea", "coffee", "juice", "water", "streams"][(i as usize * 7 + i as usize / 5) % 5];
+                                let id = base + i;
+                                let (name, key_value) = match &key {
+                                    Some((k, crate::table::KeyType::N)) => (k.clone(), json!({"N": id.to_string()})),
+                                    Some((k, _)) if k != "voter" => (k.clone(), json!({"S": format!("item-{id:06}")})),
+                                    _ => ("voter".to_string(), json!({"S": format!("voter-{id:06}")})),
+                                };
+                                let mut item = Map::new();
+                                item.insert(name, key_value);
+                                item.insert("choice".into(), json!({"S": choice}));
+                                json!({"PutRequest": {"Item": item}})
+                            })
+                            .collect();
+                        let r = self.session.borrow_mut().apply("BatchWriteItem", &json!({"RequestItems": {self.table.clone(): puts}}));
+                        if r.is_err() {
+                            failed += chunk;
+                        }
+                        next += chunk;
                     }
                     self.changed();
-                    if next + 1 < end {
-                        Some(Job::Burst { next: next + 1, end, failed })
+                    if next < end {
+                        Some(Job::Burst { next, end, failed, base })
                     } else {
                         let n = end - failed;
-                        self.write_note = Some(Note::Ok(format!("Wrote {n} generated votes, one PutItem each.")));
+                        self.write_note = Some(if failed == 0 {
+                            Note::Ok(format!("Wrote {n} generated votes, 25 per BatchWriteItem."))
+                        } else {
+                            Note::error("ValidationException", format!("Wrote {n} generated votes; {failed} could not be written: this table's key schema differs."))
+                        });
                         None
                     }
                 }
@@ -322,10 +341,6 @@ impl Lab {
                 break;
             }
         }
-    }
-
-    fn key_name(&self) -> Option<String> {
-        self.session.borrow().engine().table(&self.table).map(|t| t.schema.hash.name.clone())
     }
 
     /// What the running job has done so far, for a progress line.
@@ -414,7 +429,9 @@ impl Reducible for Lab {
                 }
             }
             Action::Burst(n) => {
-                lab.job = Some(Job::Burst { next: 0, end: n, failed: 0 });
+                // New voters each time, so every burst makes new records.
+                let base = lab.session.borrow().engine().table(&lab.table).map_or(0, |t| t.items.len() as u32);
+                lab.job = Some(Job::Burst { next: 0, end: n, failed: 0, base });
                 lab.work();
             }
             Action::Work => lab.work(),

@@ -212,6 +212,7 @@ pub fn TablePanel(props: &PanelProps) -> Html {
         Action::SelectTable(e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default())
     });
     let burst = props.on_action.reform(|_: MouseEvent| Action::Burst(1000));
+    let burst10k = props.on_action.reform(|_: MouseEvent| Action::Burst(10_000));
     let busy = lab.job.is_some();
     let ttl = use_state(|| "expires".to_string());
     let (ttl_attr, now_s) = {
@@ -331,7 +332,9 @@ pub fn TablePanel(props: &PanelProps) -> Html {
                 <button type="button" onclick={write(WriteOp::Update)}>{ "Update item" }</button>
                 <button type="button" onclick={write(WriteOp::Delete)}>{ "Delete item" }</button>
                 <button type="button" class="quiet" disabled={busy} onclick={burst}
-                    title="1,000 PutItem calls with generated voters, written in slices between frames">{ "Write 1,000 votes" }</button>
+                    title="1,000 new generated voters, 25 per BatchWriteItem, written in slices between frames">{ "Write 1,000 votes" }</button>
+                <button type="button" class="quiet" disabled={busy} onclick={burst10k}
+                    title="10,000 new generated voters, 25 per BatchWriteItem, written in slices between frames">{ "Write 10,000 votes" }</button>
             </div>
             <p class="status" id="item-status" role="status">{ status }</p>
             <div id="item-error" class="error-region" role="alert">{ error }</div>
