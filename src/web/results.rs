@@ -24,6 +24,9 @@ fn value_text(v: &Value) -> String {
     }
 }
 
+/// Groups shown per aggregate.
+const MAX_GROUPS: usize = 100;
+
 #[component]
 pub fn ResultsPanel(props: &PanelProps) -> Html {
     let s = props.lab.session.borrow();
@@ -33,10 +36,19 @@ pub fn ResultsPanel(props: &PanelProps) -> Html {
     let notes = &e.lambda().notifications;
 
     let tables = aggregates.as_object().into_iter().flat_map(|m| m.iter()).map(|(name, groups)| {
-        let rows: Vec<(String, Value)> = match groups {
+        let mut rows: Vec<(String, Value)> = match groups {
             Value::Object(g) => g.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             other => vec![("*".into(), other.clone())],
         };
+        // Keep the page light whatever the rule groups by: the largest groups only.
+        let hidden = rows.len().saturating_sub(MAX_GROUPS);
+        if hidden > 0 {
+            rows.sort_unstable_by(|a, b| {
+                let (x, y) = (number(&a.1).unwrap_or(0.0).abs(), number(&b.1).unwrap_or(0.0).abs());
+                y.partial_cmp(&x).unwrap_or(std::cmp::Ordering::Equal)
+            });
+            rows.truncate(MAX_GROUPS);
+        }
         let max = rows.iter().filter_map(|(_, v)| number(v)).fold(0.0f64, |a, b| a.max(b.abs()));
         html! {
             <table class="aggregate">
@@ -54,6 +66,9 @@ pub fn ResultsPanel(props: &PanelProps) -> Html {
                         }
                     }) }
                 </tbody>
+                if hidden > 0 {
+                    <tfoot><tr><td colspan="3">{ format!("and {hidden} smaller groups, not shown (Export has them all)") }</td></tr></tfoot>
+                }
             </table>
         }
     });
