@@ -331,6 +331,24 @@ describe("StreamLab app (release build)", () => {
     }
   });
 
+  test("bursts make new records each time, and an aggregate over a unique key shows only its largest groups", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      await deploy(page, "on INSERT, MODIFY, REMOVE\n  count votes by voter");
+      for (const n of [1000, 2000]) {
+        await button(page, "Write 1,000 votes").click();
+        await until(`${n} records`, async () => new RegExp(`^${n} records$`).test(await page.locator(".records-block .count").textContent()), 30000);
+      }
+      await advance(page, 60);
+      const aggregates = region(page, "Aggregates");
+      await until("the aggregate table", async () => (await aggregates.locator("tbody tr").count()) === 100, 15000);
+      assert.match(await aggregates.locator("tfoot").innerText(), /and 1900 smaller groups, not shown/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("a burst of 1,000 writes: the page stays usable and the record list stays windowed", async () => {
     const { context, page, problems } = await openApp();
     try {
