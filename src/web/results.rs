@@ -178,6 +178,8 @@ pub fn FilesPanel(props: &PanelProps) -> Html {
         props.on_action.reform(move |_: MouseEvent| Action::Import { text: (*pasted).clone(), source: "the pasted scenario".into() })
     };
     let reset = props.on_action.reform(|_: MouseEvent| Action::Reset);
+    let restore = props.on_action.reform(|_: MouseEvent| Action::RestorePrevious);
+    let previous = super::state::has_previous();
 
     html! {
         <section class="panel files" aria-labelledby="files-heading" id="files">
@@ -190,6 +192,9 @@ pub fn FilesPanel(props: &PanelProps) -> Html {
                     <input type="file" accept=".json,application/json" onchange={on_file} />
                 </label>
                 <button type="button" class="quiet" onclick={reset}>{ "Start over" }</button>
+                if previous {
+                    <button type="button" class="quiet" onclick={restore}>{ "Restore previous lab" }</button>
+                }
             </div>
             <label class="field">
                 <span>{ "Scenario JSON" }</span>

@@ -18,6 +18,9 @@ use crate::stream::{Record, ViewType};
 /// Where the session is saved, and where unreadable saved data is set aside.
 pub const STORAGE_KEY: &str = "streamlab.session";
 pub const SET_ASIDE_KEY: &str = "streamlab.session.set-aside";
+/// The lab before the last import, lesson, shared link or "Start over", so none of them can
+/// lose a learner's work.
+pub const PREVIOUS_KEY: &str = "streamlab.session.previous";
 
 /// The item the editor starts with.
 pub const EXAMPLE_ITEM: &str = r#"{
@@ -127,6 +130,8 @@ pub enum Action {
     /// UpdateTimeToLive on the current table with this attribute.
     EnableTtl(String),
     Reset,
+    /// Swap back to the lab kept under [`PREVIOUS_KEY`].
+    RestorePrevious,
     DismissRestoreNote,
 }
 
@@ -216,6 +221,18 @@ impl Lab {
     }
 
     /// Saves the session (after every change).
+    /// Keeps the current session under [`PREVIOUS_KEY`] before it is replaced; returns a
+    /// sentence for the note ("" when the lab held nothing but the starter table).
+    fn keep_as_previous(&self) -> &'static str {
+        if self.session.borrow().steps().len() <= 1 {
+            return "";
+        }
+        match local_storage().map(|st| st.set_item(PREVIOUS_KEY, &self.session.borrow().to_storage())) {
+            Some(Ok(())) => " Your previous lab was kept: Files › Restore previous lab brings it back.",
+            _ => "",
+        }
+    }
+
     pub fn save(&self) {
         if let Some(storage) = local_storage() {
             let _ = storage.set_item(STORAGE_KEY, &self.session.borrow().to_storage());
@@ -440,11 +457,15 @@ impl Reducible for Lab {
             Action::Import { text, source } => match Session::from_scenario_text(&text) {
                 Ok(session) => {
                     let steps = session.steps().len();
+                    let kept = lab.keep_as_previous();
                     let mut fresh = Lab::with_session(session);
                     fresh.rev = lab.rev;
                     fresh.version = lab.version + 1;
                     fresh.speed = lab.speed;
-                    fresh.files_note = Some(Note::Ok(format!("Imported {source}: {steps} step{} replayed.", if steps == 1 { "" } else { "s" })));
+                    fresh.files_note = Some(Note::Ok(format!(
+                        "Imported {source}: {steps} step{} replayed.{kept}",
+                        if steps == 1 { "" } else { "s" }
+                    )));
                     return Rc::new(fresh);
                 }
                 Err(why) => lab.files_note = Some(Note::error("Import failed", format!("{source} was not imported: {why}. Nothing was changed."))),
@@ -463,11 +484,28 @@ impl Reducible for Lab {
                 lab.changed();
             }
             Action::Reset => {
+                let kept = lab.keep_as_previous();
                 let mut fresh = Lab::default();
                 fresh.rev = lab.rev;
                 fresh.version = lab.version + 1;
-                fresh.files_note = Some(Note::Ok("Started a new lab.".into()));
+                fresh.files_note = Some(Note::Ok(format!("Started a new lab.{kept}")));
                 return Rc::new(fresh);
+            }
+            Action::RestorePrevious => {
+                let saved = local_storage().and_then(|st| st.get_item(PREVIOUS_KEY).ok().flatten());
+                match saved.map(|text| Session::from_storage(&text)) {
+                    Some(Ok(session)) => {
+                        let kept = lab.keep_as_previous();
+                        let mut fresh = Lab::with_session(session);
+                        fresh.rev = lab.rev;
+                        fresh.version = lab.version + 1;
+                        fresh.speed = lab.speed;
+                        fresh.files_note = Some(Note::Ok(format!("Restored the previous lab.{kept}")));
+                        return Rc::new(fresh);
+                    }
+                    Some(Err(why)) => lab.files_note = Some(Note::error("Restore failed", format!("The previous lab could not be read: {why}. Nothing was changed."))),
+                    None => lab.files_note = Some(Note::error("Restore failed", "There is no previous lab in this browser.")),
+                }
             }
             Action::DismissRestoreNote => lab.restore_note = None,
         }
@@ -566,6 +604,11 @@ pub fn duration(ms: u64) -> String {
 
 fn now() -> f64 {
     js_sys::Date::now()
+}
+
+/// Is there a lab kept from before the last import, link or "Start over"?
+pub fn has_previous() -> bool {
+    local_storage().and_then(|st| st.get_item(PREVIOUS_KEY).ok().flatten()).is_some()
 }
 
 fn local_storage() -> Option<web_sys::Storage> {

@@ -331,6 +331,31 @@ describe("StreamLab app (release build)", () => {
     }
   });
 
+  test("importing over a lab keeps the previous one, and Restore previous lab brings it back", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      await put(page, '{"voter": {"S": "kept-voter"}, "choice": {"S": "tea"}}');
+      await until("the put", async () => (await records(page).count()) === 1);
+      const other = JSON.stringify({ steps: [
+        { CreateTable: { TableName: "Other", KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+          AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST" } },
+      ] });
+      await page.getByLabel("Scenario JSON").fill(other);
+      await button(page, "Import pasted scenario").click();
+      await until("the import note", async () => /previous lab was kept/.test(await page.locator("#files").textContent()));
+      assert.doesNotMatch(await page.locator("#table").textContent(), /kept-voter/);
+      await button(page, "Restore previous lab").click();
+      await until("the restored lab", async () => /kept-voter/.test(await page.locator("#table").textContent()));
+      assert.equal(await records(page).count(), 1);
+      // After a reload the restored lab is still there (it was saved).
+      await page.reload();
+      await until("the reloaded lab", async () => /kept-voter/.test(await page.locator("#table").textContent()), 15000);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("bursts make new records each time, and an aggregate over a unique key shows only its largest groups", async () => {
     const { context, page, problems } = await openApp();
     try {
