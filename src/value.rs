@@ -215,6 +215,17 @@ impl AttributeValue {
         }
     }
 
+    /// DynamoDB's ordering for `<`, `<=`, `>`, `>=` and BETWEEN: numbers numerically, strings
+    /// and binaries bytewise; values of other or different types are not ordered.
+    pub fn ordering(&self, other: &AttributeValue) -> Option<std::cmp::Ordering> {
+        match (self, other) {
+            (AttributeValue::N(x), AttributeValue::N(y)) => Some(x.cmp(y)),
+            (AttributeValue::S(x), AttributeValue::S(y)) => Some(x.as_bytes().cmp(y.as_bytes())),
+            (AttributeValue::B(x), AttributeValue::B(y)) => Some(x.cmp(y)),
+            _ => None,
+        }
+    }
+
     pub fn as_number(&self) -> Option<&Number> {
         match self {
             AttributeValue::N(n) => Some(n),

@@ -33,15 +33,9 @@ pub fn get<'a>(item: &'a Item, path: &Path) -> Option<&'a AttributeValue> {
     Some(cur)
 }
 
-/// Ordering for `<`, `<=`, `>`, `>=`, BETWEEN: numbers numerically, strings and binaries
-/// bytewise; values of other or different types are not ordered.
+/// Ordering for `<`, `<=`, `>`, `>=`, BETWEEN (see [`AttributeValue::ordering`]).
 pub fn compare(a: &AttributeValue, b: &AttributeValue) -> Option<Ordering> {
-    match (a, b) {
-        (AttributeValue::N(x), AttributeValue::N(y)) => Some(x.cmp(y)),
-        (AttributeValue::S(x), AttributeValue::S(y)) => Some(x.as_bytes().cmp(y.as_bytes())),
-        (AttributeValue::B(x), AttributeValue::B(y)) => Some(x.cmp(y)),
-        _ => None,
-    }
+    a.ordering(b)
 }
 
 fn size(v: &AttributeValue) -> Option<usize> {
@@ -99,22 +93,11 @@ impl Condition {
     fn test(&self, item: &Item) -> bool {
         let val = |o| operand(o, item);
         match self {
-            Condition::Cmp(op, a, b) => {
-                let (x, y) = (val(a), val(b));
-                let equal = matches!((&x, &y), (Some(x), Some(y)) if x == y);
-                let ord = match (&x, &y) {
-                    (Some(x), Some(y)) => compare(x, y),
-                    _ => None,
-                };
-                match op {
-                    CmpOp::Eq => equal,
-                    CmpOp::Ne => !equal,
-                    CmpOp::Lt => ord == Some(Ordering::Less),
-                    CmpOp::Le => matches!(ord, Some(Ordering::Less | Ordering::Equal)),
-                    CmpOp::Gt => ord == Some(Ordering::Greater),
-                    CmpOp::Ge => matches!(ord, Some(Ordering::Greater | Ordering::Equal)),
-                }
-            }
+            Condition::Cmp(op, a, b) => match (val(a), val(b)) {
+                (Some(x), Some(y)) => op.holds(&x, &y),
+                // An absent operand is "not equal" to anything, and not ordered.
+                _ => *op == CmpOp::Ne,
+            },
             Condition::Between(x, lo, hi) => match (val(x), val(lo), val(hi)) {
                 (Some(x), Some(lo), Some(hi)) => {
                     matches!(compare(&x, &lo), Some(Ordering::Greater | Ordering::Equal))

@@ -111,6 +111,22 @@ pub enum CmpOp {
 }
 
 impl CmpOp {
+    /// Whether `a op b` holds for two present values: `=` and `<>` by deep equality (sets
+    /// unordered), the others by [`AttributeValue::ordering`] (never across types).
+    pub fn holds(self, a: &AttributeValue, b: &AttributeValue) -> bool {
+        let ord = || a.ordering(b);
+        match self {
+            CmpOp::Eq => a == b,
+            CmpOp::Ne => a != b,
+            CmpOp::Lt => ord().is_some_and(|o| o.is_lt()),
+            CmpOp::Le => ord().is_some_and(|o| o.is_le()),
+            CmpOp::Gt => ord().is_some_and(|o| o.is_gt()),
+            CmpOp::Ge => ord().is_some_and(|o| o.is_ge()),
+        }
+    }
+}
+
+impl CmpOp {
     pub fn symbol(self) -> &'static str {
         match self {
             CmpOp::Eq => "=",

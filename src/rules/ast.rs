@@ -68,15 +68,8 @@ impl Path {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum CmpOp {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-}
+/// Comparisons mean the same in rules as in DynamoDB expressions.
+pub(crate) use crate::expr::CmpOp;
 
 #[derive(Clone, Debug)]
 pub(crate) enum Expr {

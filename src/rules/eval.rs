@@ -57,21 +57,9 @@ fn eval(e: &Expr, s: &Scope) -> Option<AttributeValue> {
         Expr::And(all) => boolean(all.iter().all(|a| truthy(&eval(a, s)))),
         Expr::Or(all) => boolean(all.iter().any(|a| truthy(&eval(a, s)))),
         Expr::Cmp(op, a, b) => {
+            // Every comparison with an absent value is false, `!=` included.
             let (Some(a), Some(b)) = (eval(a, s), eval(b, s)) else { return boolean(false) };
-            let ord = match (&a, &b) {
-                (AttributeValue::N(x), AttributeValue::N(y)) => Some(x.cmp(y)),
-                (AttributeValue::S(x), AttributeValue::S(y)) => Some(x.cmp(y)),
-                (AttributeValue::B(x), AttributeValue::B(y)) => Some(x.cmp(y)),
-                _ => None,
-            };
-            boolean(match op {
-                CmpOp::Eq => a == b,
-                CmpOp::Ne => a != b,
-                CmpOp::Lt => ord.is_some_and(|o| o.is_lt()),
-                CmpOp::Le => ord.is_some_and(|o| o.is_le()),
-                CmpOp::Gt => ord.is_some_and(|o| o.is_gt()),
-                CmpOp::Ge => ord.is_some_and(|o| o.is_ge()),
-            })
+            boolean(op.holds(&a, &b))
         }
         Expr::BeginsWith(a, b) => boolean(match (eval(a, s), eval(b, s)) {
             (Some(AttributeValue::S(x)), Some(AttributeValue::S(y))) => x.starts_with(&y),
