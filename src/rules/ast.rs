@@ -167,44 +167,33 @@ impl Events {
     pub fn sees_old(&self) -> bool {
         self.modify || self.remove || self.ttl
     }
-    /// The handled events with a new image, for messages: "INSERT and MODIFY".
-    pub fn new_side_names(&self) -> String {
+    /// The handled events among those asked for, in order; REMOVE stands for TTL deletions too.
+    fn listed(&self, insert: bool, modify: bool, remove: bool) -> Vec<&'static str> {
         let mut v = Vec::new();
-        if self.insert {
+        if insert && self.insert {
             v.push("INSERT");
         }
-        if self.modify {
+        if modify && self.modify {
             v.push("MODIFY");
         }
-        v.join(" and ")
+        if remove && self.remove {
+            v.push("REMOVE");
+        } else if remove && self.ttl {
+            v.push("TTL deletions");
+        }
+        v
+    }
+    /// The handled events with a new image, for messages: "INSERT and MODIFY".
+    pub fn new_side_names(&self) -> String {
+        self.listed(true, true, false).join(" and ")
     }
     /// The handled events with an old image: "MODIFY and REMOVE".
     pub fn old_side_names(&self) -> String {
-        let mut v = Vec::new();
-        if self.modify {
-            v.push("MODIFY");
-        }
-        if self.remove {
-            v.push("REMOVE");
-        } else if self.ttl {
-            v.push("TTL deletions");
-        }
-        v.join(" and ")
+        self.listed(false, true, true).join(" and ")
     }
     /// All handled events: "INSERT, MODIFY and REMOVE".
     pub fn names(&self) -> String {
-        let mut v = Vec::new();
-        if self.insert {
-            v.push("INSERT");
-        }
-        if self.modify {
-            v.push("MODIFY");
-        }
-        if self.remove {
-            v.push("REMOVE");
-        } else if self.ttl {
-            v.push("TTL deletions");
-        }
+        let v = self.listed(true, true, true);
         match v.len() {
             0 => String::new(),
             1 => v[0].to_string(),
