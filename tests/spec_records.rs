@@ -83,33 +83,6 @@ fn seq_lt(a: &str, b: &str) -> bool {
     (a.len(), a) < (b.len(), b)
 }
 
-/// Compares two maps of AttributeValues, ignoring set member order (§1.5: "Attribute order
-/// inside maps is not significant"; §6.1: set "order not preserved").
-fn norm(v: &Value) -> Value {
-    match v {
-        Value::Object(m) => {
-            let mut out = serde_json::Map::new();
-            for (k, x) in m {
-                if (k == "SS" || k == "NS" || k == "BS") && x.is_array() {
-                    let mut a: Vec<String> = x.as_array().unwrap().iter().map(|e| e.to_string()).collect();
-                    a.sort();
-                    out.insert(k.clone(), json!(a));
-                } else {
-                    out.insert(k.clone(), norm(x));
-                }
-            }
-            Value::Object(out)
-        }
-        Value::Array(a) => Value::Array(a.iter().map(norm).collect()),
-        other => other.clone(),
-    }
-}
-
-#[track_caller]
-fn assert_av_eq(actual: &Value, expected: &Value, what: &str) {
-    assert_eq!(norm(actual), norm(expected), "{what}: actual {actual} expected {expected}");
-}
-
 // ---------------------------------------------------------------------------------------------
 // §1.5 — the 12 view-type × event cases
 // ---------------------------------------------------------------------------------------------

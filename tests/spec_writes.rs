@@ -53,32 +53,6 @@ fn scan_all(e: &mut Engine) -> Value {
     ok(e, "Scan", t(json!({})))["Items"].clone()
 }
 
-/// Sorted-set-insensitive normalisation for comparing AttributeValue maps.
-fn norm(v: &Value) -> Value {
-    match v {
-        Value::Object(m) => {
-            let mut out = serde_json::Map::new();
-            for (k, x) in m {
-                if (k == "SS" || k == "NS" || k == "BS") && x.is_array() {
-                    let mut a: Vec<String> = x.as_array().unwrap().iter().map(|e| e.to_string()).collect();
-                    a.sort();
-                    out.insert(k.clone(), json!(a));
-                } else {
-                    out.insert(k.clone(), norm(x));
-                }
-            }
-            Value::Object(out)
-        }
-        Value::Array(a) => Value::Array(a.iter().map(norm).collect()),
-        o => o.clone(),
-    }
-}
-
-#[track_caller]
-fn assert_av_eq(actual: &Value, expected: &Value, what: &str) {
-    assert_eq!(norm(actual), norm(expected), "{what}: actual {actual} expected {expected}");
-}
-
 /// Runs `setup` (must all succeed), then `step`; returns (step result, eventNames of the
 /// records the step added).
 fn run(setup: &[(&str, Value)], step: (&str, Value)) -> (Result<Value, AwsError>, Vec<String>, Engine) {

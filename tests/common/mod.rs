@@ -40,3 +40,34 @@ pub fn s(v: &str) -> Value {
 pub fn n(v: &str) -> Value {
     json!({ "N": v })
 }
+
+/// Normalises AttributeValue JSON for comparison: attribute order is not significant (§1.5),
+/// and neither is the order of set members (§6.1: "order not preserved").
+pub fn norm(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut out = serde_json::Map::new();
+            for (k, x) in m {
+                match (k.as_str(), x.as_array()) {
+                    ("SS" | "NS" | "BS", Some(members)) => {
+                        let mut a: Vec<String> = members.iter().map(|e| e.to_string()).collect();
+                        a.sort();
+                        out.insert(k.clone(), json!(a));
+                    }
+                    _ => {
+                        out.insert(k.clone(), norm(x));
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(norm).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Asserts two AttributeValue maps are equal up to attribute and set-member order.
+#[track_caller]
+pub fn assert_av_eq(actual: &Value, expected: &Value, what: &str) {
+    assert_eq!(norm(actual), norm(expected), "{what}: actual {actual} expected {expected}");
+}
