@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { ARTIFACTS, ROOT, start, stop } from "./harness.mjs";
+import { ARTIFACTS, ROOT, button, openPage, records, start, stop, until } from "./harness.mjs";
 
 const DIST = ROOT + "dist";
 
@@ -15,35 +15,11 @@ before(async () => ({ server, url, browser } = await start(DIST)));
 
 after(() => stop({ server, browser }));
 
-/** A page on the app with the wasm started; `problems` collects console errors and page errors. */
-async function openApp(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, ...options });
-  const page = await context.newPage();
-  const problems = [];
-  page.on("console", (m) => {
-    if (m.type() !== "error" && m.type() !== "warning") return;
-    // Trunk puts SRI hashes on its preload links; Chromium ignores them on `as="fetch"` preloads.
-    if (/integrity. attribute is currently ignored for preload/.test(m.text())) return;
-    problems.push(`console ${m.type()}: ${m.text()} ${m.location().url}`);
-  });
-  page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(url);
-  await page.getByRole("button", { name: "Put item" }).waitFor({ timeout: 15000 });
-  return { context, page, problems };
-}
+/** A page on the app with the wasm started; `problems` collects what must never happen. */
+const openApp = (options = {}) => openPage(browser, url, options);
 
-const records = (page) => page.getByRole("list", { name: "Stream records" }).getByRole("listitem");
 const item = (page) => page.getByRole("textbox", { name: "Item" });
 
-/** Wait until `fn()` returns true (Yew renders asynchronously). */
-async function until(what, fn, timeout = 5000) {
-  const end = Date.now() + timeout;
-  while (!(await fn())) {
-    if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function put(page, text) {
   await item(page).fill(text);
@@ -60,7 +36,6 @@ async function tabTo(page, test, max = 80) {
   assert.fail(`Tab never reached the element (${test})`);
 }
 
-const button = (page, name) => page.getByRole("button", { name, exact: true });
 const region = (page, name) => page.getByRole("region", { name, exact: true });
 
 async function advance(page, seconds) {

@@ -30,3 +30,38 @@ export async function stop({ server, browser } = {}) {
   await browser?.close();
   await new Promise((done) => (server ? server.close(done) : done()));
 }
+
+/** A fresh browser context on `href` with the wasm started (the "Put item" button is there).
+ *  `problems` collects console errors and warnings, HTTP errors, page errors and dialogs
+ *  (no alert() may ever run); `requests` every URL the page asked for. */
+export async function openPage(browser, href, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, ...options });
+  const page = await context.newPage();
+  const problems = [];
+  const requests = [];
+  page.on("request", (r) => requests.push(r.url()));
+  page.on("console", (m) => {
+    if (m.type() !== "error" && m.type() !== "warning") return;
+    // Trunk puts SRI hashes on its preload links; Chromium ignores them on `as="fetch"` preloads.
+    if (/integrity. attribute is currently ignored for preload/.test(m.text())) return;
+    problems.push(`console ${m.type()}: ${m.text()} ${m.location().url}`);
+  });
+  page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("dialog", async (d) => { problems.push(`dialog ${d.type()}: ${d.message()}`); await d.dismiss(); });
+  await page.goto(href);
+  await button(page, "Put item").waitFor({ timeout: 15000 });
+  return { context, page, problems, requests };
+}
+
+/** Waits until `fn()` returns true (Yew renders asynchronously). */
+export async function until(what, fn, timeout = 8000) {
+  const end = Date.now() + timeout;
+  while (!(await fn())) {
+    if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export const button = (page, name) => page.getByRole("button", { name, exact: true });
+export const records = (page) => page.getByRole("list", { name: "Stream records" }).getByRole("listitem");

@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { ROOT, start, stop } from "./harness.mjs";
+import { ROOT, button, openPage, records, start, stop, until } from "./harness.mjs";
 
 const BASE = "/course/streamlab/";
 const SITE = ROOT + "target/subpath-site";
@@ -41,34 +41,9 @@ before(async () => {
 after(() => stop({ server, browser }));
 
 /** A fresh context on the site under BASE; every request must stay under BASE. */
-async function open(hash = "") {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-  const page = await context.newPage();
-  const problems = [];
-  const requests = [];
-  page.on("request", (r) => requests.push(r.url()));
-  page.on("console", (m) => {
-    if (m.type() !== "error" && m.type() !== "warning") return;
-    if (/integrity. attribute is currently ignored for preload/.test(m.text())) return;
-    problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  await page.goto(new URL(BASE, origin).href + hash);
-  await page.getByRole("button", { name: "Put item", exact: true }).waitFor({ timeout: 15000 });
-  return { context, page, problems, requests };
-}
+const open = (hash = "") => openPage(browser, new URL(BASE, origin).href + hash);
 
-async function until(what, fn, timeout = 8000) {
-  const end = Date.now() + timeout;
-  while (!(await fn())) {
-    if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
-const button = (page, name) => page.getByRole("button", { name, exact: true });
-const records = (page) => page.getByRole("list", { name: "Stream records" }).getByRole("listitem");
 const teach = (page) => page.locator("section.teach");
 
 function underBase(requests) {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { ARTIFACTS, ROOT, start, stop } from "./harness.mjs";
+import { ARTIFACTS, ROOT, button, openPage, records, start, stop, until } from "./harness.mjs";
 
 // E2E_DIST: test another build than dist/ (by hand, e.g. while `trunk serve` rewrites dist/).
 const DIST = process.env.E2E_DIST || ROOT + "dist";
@@ -17,35 +17,10 @@ before(async () => ({ server, url, browser } = await start(DIST)));
 
 after(() => stop({ server, browser }));
 
-/** A fresh browser context on `path` (relative to the site) with the wasm started. `problems`
- *  collects console errors, page errors, HTTP errors and dialogs (alert() must never run). */
-async function open(path = "", options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, ...options });
-  const page = await context.newPage();
-  const problems = [];
-  page.on("console", (m) => {
-    if (m.type() !== "error" && m.type() !== "warning") return;
-    if (/integrity. attribute is currently ignored for preload/.test(m.text())) return;
-    problems.push(`console ${m.type()}: ${m.text()} ${m.location().url}`);
-  });
-  page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("dialog", async (d) => { problems.push(`dialog ${d.type()}: ${d.message()}`); await d.dismiss(); });
-  await page.goto(url + path);
-  await page.getByRole("button", { name: "Put item" }).waitFor({ timeout: 15000 });
-  return { context, page, problems };
-}
+/** A fresh browser context on `path` (relative to the site) with the wasm started. */
+const open = (path = "", options = {}) => openPage(browser, url + path, options);
 
-async function until(what, fn, timeout = 8000) {
-  const end = Date.now() + timeout;
-  while (!(await fn())) {
-    if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
-const button = (page, name) => page.getByRole("button", { name, exact: true });
-const records = (page) => page.getByRole("list", { name: "Stream records" }).getByRole("listitem");
 const teach = (page) => page.locator("section.teach");
 const text = async (loc) => (await loc.textContent()) ?? "";
 
