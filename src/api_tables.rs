@@ -2,7 +2,7 @@
 
 use crate::engine::{req, Engine};
 use crate::error::{AwsError, Result};
-use crate::stream::{StreamStatus, ViewType};
+use crate::stream::ViewType;
 use crate::table::{KeyAttr, KeySchema, KeyType, Table};
 use serde_json::{json, Map, Value};
 
@@ -321,8 +321,4 @@ impl Engine {
         })
     }
 
-    /// Is the table's stream enabled (for the UI).
-    pub fn stream_enabled(&self, table: &str) -> bool {
-        self.tables.get(table).and_then(|t| t.stream).is_some_and(|si| self.streams[si].status == StreamStatus::Enabled)
-    }
 }

@@ -132,13 +132,7 @@ impl Number {
         self.digits.is_empty()
     }
 
-    pub fn is_negative(&self) -> bool {
-        self.neg
-    }
 
-    pub fn significant_digits(&self) -> usize {
-        self.digits.len()
-    }
 
     pub fn to_f64(&self) -> f64 {
         self.to_string().parse().unwrap_or(0.0)
