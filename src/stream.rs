@@ -128,6 +128,25 @@ impl Record {
         r
     }
 
+    /// Why each absent image is absent: the event (nothing before an INSERT, nothing after a
+    /// REMOVE) or the view type. Empty when both images are there.
+    pub fn absent_images_explained(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.old_image.is_none() {
+            notes.push(match self.event_name {
+                EventName::Insert => "No old image: there was no item before an INSERT.".to_string(),
+                _ => format!("No old image: the view type {} does not carry old images.", self.view_type.as_str()),
+            });
+        }
+        if self.new_image.is_none() {
+            notes.push(match self.event_name {
+                EventName::Remove => "No new image: there is no item after a REMOVE.".to_string(),
+                _ => format!("No new image: the view type {} does not carry new images.", self.view_type.as_str()),
+            });
+        }
+        notes
+    }
+
     pub fn approximate_creation_secs(&self) -> u64 {
         self.created_ms / 1000
     }
@@ -281,4 +300,32 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::AttributeValue;
+
+    fn item(v: &str) -> Rc<Item> {
+        Rc::new(Item::from([("k".to_string(), AttributeValue::S(v.into()))]))
+    }
+
+    #[test]
+    fn absent_images_say_whether_the_event_or_the_view_type_is_why() {
+        let keys = (*item("a")).clone();
+        let rec = |old: Option<Rc<Item>>, new: Option<Rc<Item>>, view| Record::new(String::new(), 0, keys.clone(), old, new, view, 1, false);
+        // §1.3: an INSERT has no old image whatever the view type; OLD_IMAGE carries no new one.
+        let insert = rec(None, Some(item("a")), ViewType::OldImage);
+        assert_eq!(
+            insert.absent_images_explained(),
+            ["No old image: there was no item before an INSERT.", "No new image: the view type OLD_IMAGE does not carry new images."]
+        );
+        let remove = rec(Some(item("a")), None, ViewType::NewImage);
+        assert_eq!(
+            remove.absent_images_explained(),
+            ["No old image: the view type NEW_IMAGE does not carry old images.", "No new image: there is no item after a REMOVE."]
+        );
+        assert!(rec(Some(item("a")), Some(item("b")), ViewType::NewAndOldImages).absent_images_explained().is_empty());
+    }
 }

@@ -410,10 +410,11 @@ impl Reducible for Lab {
                 lab.changed();
             }
             Action::Advance(secs) => {
-                if !secs.is_finite() || secs <= 0.0 || secs > 366.0 * 86_400.0 {
+                let max_secs = crate::engine::MAX_ADVANCE_MS / 1000;
+                if !secs.is_finite() || secs <= 0.0 || secs > max_secs as f64 {
                     lab.clock_note = Some(Note::error(
                         "ValidationException",
-                        "Seconds must be a number greater than 0 and at most one year (31622400).",
+                        format!("Seconds must be a number greater than 0 and at most one year ({max_secs})."),
                     ));
                 } else {
                     let ms = (secs * 1000.0).round() as u64;

@@ -326,22 +326,7 @@ pub fn DetailDialog(props: &PanelProps) -> Html {
 fn record_body(r: &Rc<Record>, text: &str, region: &str) -> Html {
     let d = lab::diff(r.old_image.as_deref(), r.new_image.as_deref());
     let view = r.view_type;
-    let event = r.event_name.as_str();
-    let mut notes = Vec::new();
-    if r.old_image.is_none() {
-        notes.push(if event == "INSERT" {
-            "No old image: there was no item before an INSERT.".to_string()
-        } else {
-            format!("No old image: the view type {} does not carry old images.", view.as_str())
-        });
-    }
-    if r.new_image.is_none() {
-        notes.push(if event == "REMOVE" {
-            "No new image: there is no item after a REMOVE.".to_string()
-        } else {
-            format!("No new image: the view type {} does not carry new images.", view.as_str())
-        });
-    }
+    let notes = r.absent_images_explained();
     let missing = (!notes.is_empty()).then(|| format!("{} This record's view type, {}: {}", notes.join(" "), view.as_str(), view.describe()));
     let cell = |v: &Option<Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "—".into());
     html! {
