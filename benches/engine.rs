@@ -58,17 +58,7 @@ fn generate(writes: u64, path: &str) -> std::io::Result<()> {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     if let Some(i) = args.iter().position(|a| a == "--gen") {
-        // `--replay FILE`: the replay of `streamlab replay FILE`, output discarded (for profiling).
-    if let Some(i) = args.iter().position(|a| a == "--replay") {
-        let path = args.get(i + 1).expect("--replay FILE").clone();
-        let t = Instant::now();
-        let open = || std::fs::File::open(&path);
-        let mut sink = std::io::sink();
-        streamlab::scenario::replay_streaming(&open, &mut sink).expect("replay");
-        println!("replayed {path} in {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
-        return;
-    }
-    let n: u64 = args.get(i + 1).and_then(|s| s.parse().ok()).expect("--gen N FILE");
+        let n: u64 = args.get(i + 1).and_then(|s| s.parse().ok()).expect("--gen N FILE");
         let path = args.get(i + 2).expect("--gen N FILE");
         generate(n, path).expect("write the scenario");
         eprintln!("wrote {n} writes to {path}");

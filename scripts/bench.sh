@@ -33,8 +33,8 @@ replay() {
 }
 
 wasm() {
-    log "wasm: cargo test --release --target $WASM_TARGET --test wasm_bench (headless Chromium)"
-    cargo test --release --target "$WASM_TARGET" --test wasm_bench -- --nocapture 2>&1 |
+    log "wasm: cargo test --profile wasm-release --target $WASM_TARGET --test wasm_bench (headless Chromium)"
+    cargo test --profile wasm-release --target "$WASM_TARGET" --test wasm_bench -- --nocapture 2>&1 |
         grep -vE "^\s*(Compiling|Finished|Running)" | tee target/bench/wasm.log
 }
 
