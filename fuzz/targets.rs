@@ -125,8 +125,8 @@ pub fn assert_images_rebuild(e: &Engine) {
         }
         let mut rebuilt: BTreeMap<String, Value> = BTreeMap::new();
         for r in s.records_in_order() {
-            let k = item_to_json(&r.keys).to_string();
-            match &r.new_image {
+            let k = item_to_json(&r.keys()).to_string();
+            match &r.new_image() {
                 Some(n) => {
                     rebuilt.insert(k, item_to_json(n));
                 }

@@ -251,10 +251,10 @@ impl Engine {
         let mut bytes = 0;
         let mut next = it.position;
         for rec in shard.records.range(shard.position_of(it.position)..) {
-            if out.len() as i64 >= limit || (!out.is_empty() && bytes + rec.size_bytes > MAX_RECORDS_BYTES) {
+            if out.len() as i64 >= limit || (!out.is_empty() && bytes + rec.size_bytes() > MAX_RECORDS_BYTES) {
                 break;
             }
-            bytes += rec.size_bytes;
+            bytes += rec.size_bytes();
             out.push(rec.to_json(&self.cfg.region, None));
             next = rec.seq + 1;
         }

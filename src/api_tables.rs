@@ -187,6 +187,7 @@ impl Engine {
             provisioned,
             created_ms: self.now_ms(),
             items: Default::default(),
+            images: Default::default(),
             bytes: 0,
             stream: None,
             latest_stream: None,

@@ -3,7 +3,8 @@
 //! returns the JSON response or an AWS error; nothing in here reads the real clock or panics.
 
 use crate::error::{AwsError, Result};
-use crate::stream::{fnv1a, Record, Shard, Stream, StreamStatus, ViewType};
+use crate::image::Image;
+use crate::stream::{fnv1a, Change, Record, Shard, Stream, StreamStatus, ViewType};
 use crate::table::{KeyVal, PrimaryKey, Table};
 use crate::time;
 use crate::value::{AttributeValue, Item};
@@ -63,8 +64,10 @@ impl Rng {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-    pub fn hex32(&mut self) -> String {
-        format!("{:016x}{:016x}", self.next_u64(), self.next_u64())
+    /// 128 random bits: the high half drawn first (an eventID shows them as 32 hex digits).
+    pub fn next_u128(&mut self) -> u128 {
+        let hi = self.next_u64();
+        (u128::from(hi) << 64) | u128::from(self.next_u64())
     }
     /// A random UUID-shaped string (version 4 layout).
     pub fn uuid(&mut self) -> String {
@@ -348,7 +351,8 @@ impl Engine {
         }
         let new = new.map(Rc::new);
         let size = |i: Option<&Rc<Item>>| i.map_or(0, |i| crate::value::item_size(i));
-        t.bytes = (t.bytes + size(new.as_ref())).saturating_sub(size(old.as_ref()));
+        let (old_size, new_size) = (size(old.as_ref()), size(new.as_ref()));
+        t.bytes = (t.bytes + new_size).saturating_sub(old_size);
         match &new {
             Some(n) => {
                 t.items.insert(key.clone(), n.clone());
@@ -357,7 +361,22 @@ impl Engine {
                 t.items.remove(&key);
             }
         }
-        let keys = t.key_item(&key);
+        // The record's images: the old one is the image made when the old item was written
+        // (if the table had a stream then), the new one is made now and kept for the next change.
+        let old_image = t.images.remove(&key);
+        let change = t.stream.map(|_| {
+            let keys = t.key_item(&key);
+            let new_image = new.as_deref().map(Image::encode);
+            if let Some(img) = &new_image {
+                t.images.insert(key.clone(), img.clone());
+            }
+            Change {
+                sizes: [crate::value::item_size(&keys), old_size, new_size],
+                keys: Image::encode(&keys),
+                old: old.as_deref().map(|o| old_image.unwrap_or_else(|| Image::encode(o))),
+                new: new_image,
+            }
+        });
         let stream = t.stream;
         let ttl_attr = t.ttl_attribute.clone();
         if let (Some(attr), Some(n)) = (ttl_attr, &new) {
@@ -365,14 +384,14 @@ impl Engine {
                 self.ttl_queue.insert((due, table.to_string(), key.clone()));
             }
         }
-        if let Some(si) = stream {
-            self.append_record(si, &key.0, keys, old.clone(), new, ttl);
+        if let (Some(si), Some(change)) = (stream, change) {
+            self.append_record(si, &key.0, change, ttl);
         }
         old
     }
 
-    fn append_record(&mut self, si: usize, hash: &KeyVal, keys: Item, old: Option<Rc<Item>>, new: Option<Rc<Item>>, ttl: bool) {
-        let event_id = self.rng.hex32();
+    fn append_record(&mut self, si: usize, hash: &KeyVal, change: Change, ttl: bool) {
+        let event_id = self.rng.next_u128();
         self.next_seq += 100;
         let seq = self.next_seq;
         let now = self.now_ms;
@@ -384,7 +403,7 @@ impl Engine {
         let view = stream.view_type;
         let shard = &mut stream.shards[stream.open_slots[slot]];
         self.costs.change(now);
-        let mut rec = Record::new(event_id, now, keys, old, new, view, seq, ttl);
+        let mut rec = Record::new(event_id, now, change, view, seq, ttl);
         rec.chain = self.write_chain;
         shard.records.push_back(Rc::new(rec));
         self.lambda.wake_stream(si, now);

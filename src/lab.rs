@@ -384,7 +384,7 @@ mod tests {
         assert_eq!(views.len(), 4);
         assert!(views[0].1["dynamodb"].get("NewImage").is_none(), "KEYS_ONLY");
         assert!(views[3].1["dynamodb"].get("OldImage").is_some(), "NEW_AND_OLD_IMAGES");
-        let d = diff(modify.old_image.as_deref(), modify.new_image.as_deref());
+        let d = diff(modify.old_image().as_ref(), modify.new_image().as_ref());
         let kinds: Vec<(&str, &DiffKind)> = d.iter().map(|e| (e.name.as_str(), &e.kind)).collect();
         assert_eq!(kinds, vec![("choice", &DiffKind::Changed), ("n", &DiffKind::Added), ("voter", &DiffKind::Same)]);
     }

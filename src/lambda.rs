@@ -970,12 +970,13 @@ impl Engine {
         self.write_chain = chain;
         for rec in &batch.records {
             let seq = rec.seq.to_string();
+            let (keys, new_image, old_image) = (rec.keys(), rec.new_image(), rec.old_image());
             let view = RecordView {
                 event_name: rec.event_name.as_str(),
                 ttl: rec.ttl,
-                keys: &rec.keys,
-                new_image: rec.new_image.as_deref(),
-                old_image: rec.old_image.as_deref(),
+                keys: &keys,
+                new_image: new_image.as_ref(),
+                old_image: old_image.as_ref(),
                 sequence_number: &seq,
             };
             let result = {
@@ -1189,9 +1190,9 @@ fn vshard_of(rec: &Record, hash_key: &str, parallelization: u32) -> usize {
     if parallelization <= 1 {
         return 0;
     }
-    let bytes = match rec.keys.get(hash_key) {
-        Some(AttributeValue::S(s)) => s.as_bytes().to_vec(),
-        Some(AttributeValue::B(b)) => b.clone(),
+    let bytes = match rec.key_attr(hash_key) {
+        Some(AttributeValue::S(s)) => s.into_bytes(),
+        Some(AttributeValue::B(b)) => b,
         Some(other) => other.to_json().to_string().into_bytes(),
         None => Vec::new(),
     };

@@ -5,6 +5,7 @@ pub mod error;
 pub mod time;
 pub mod number;
 pub mod value;
+pub mod image;
 pub mod expr;
 pub mod table;
 pub mod stream;

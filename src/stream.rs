@@ -1,6 +1,7 @@
 //! DynamoDB Streams: streams, shards with lineage, records in the exact GetRecords shape.
 
-use crate::value::{item_size, item_to_json, Item};
+use crate::image::Image;
+use crate::value::{AttributeValue, Item};
 use serde_json::{json, Map, Value};
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -61,84 +62,120 @@ impl EventName {
     }
 }
 
-/// One stream record. Images are shared with the table's item versions (`Rc`), never copied,
-/// and only those the stream's view type carries are kept.
+/// The change a record describes: the key and the item before and after, as compact
+/// [`Image`]s, with their DynamoDB sizes in bytes.
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub keys: Image,
+    pub old: Option<Image>,
+    pub new: Option<Image>,
+    /// Item sizes (DynamoDB's measure) of the key, the old item and the new item.
+    pub sizes: [usize; 3],
+}
+
+/// One stream record. It keeps the item before and after the change whatever the view type
+/// (compact images, the new one shared with the record of the next change of that item), so
+/// the lab can show the same change under every view type; its JSON and its `*_image`
+/// accessors carry only what its view type carries.
 #[derive(Debug)]
 pub struct Record {
-    pub event_id: String,
+    /// The eventID's 128 random bits (shown as 32 hex digits).
+    pub event_id: u128,
     pub event_name: EventName,
     /// Exact simulated time of the write, in epoch milliseconds.
     pub created_ms: u64,
-    pub keys: Item,
-    pub new_image: Option<Rc<Item>>,
-    pub old_image: Option<Rc<Item>>,
+    pub change: Change,
     pub seq: u128,
-    pub size_bytes: usize,
     pub view_type: ViewType,
     /// A TTL deletion, made by the DynamoDB service.
     pub ttl: bool,
     /// How many trigger invocations led to this write (0 for a learner's own write); used to
     /// stop recursive trigger loops.
     pub chain: u32,
-    /// The item before and after the change whatever the view type (shared, not copied), so the
-    /// lab can show the same change under every view type. Never part of the record's JSON.
-    pub change_old: Option<Rc<Item>>,
-    pub change_new: Option<Rc<Item>>,
 }
 
 impl Record {
     /// Builds a record for a change; the caller has already decided the change is real.
-    pub fn new(
-        event_id: String,
-        created_ms: u64,
-        keys: Item,
-        old: Option<Rc<Item>>,
-        new: Option<Rc<Item>>,
-        view_type: ViewType,
-        seq: u128,
-        ttl: bool,
-    ) -> Record {
-        let event_name = match (&old, &new) {
+    pub fn new(event_id: u128, created_ms: u64, change: Change, view_type: ViewType, seq: u128, ttl: bool) -> Record {
+        let event_name = match (&change.old, &change.new) {
             (None, _) => EventName::Insert,
             (Some(_), Some(_)) => EventName::Modify,
             (Some(_), None) => EventName::Remove,
         };
-        let (change_old, change_new) = (old.clone(), new.clone());
-        let new_image = if view_type.has_new() { new } else { None };
-        let old_image = if view_type.has_old() { old } else { None };
-        let size_bytes = item_size(&keys)
-            + new_image.as_deref().map_or(0, item_size)
-            + old_image.as_deref().map_or(0, item_size);
-        Record { event_id, event_name, created_ms, keys, new_image, old_image, seq, size_bytes, view_type, ttl, chain: 0, change_old, change_new }
+        Record { event_id, event_name, created_ms, change, seq, view_type, ttl, chain: 0 }
     }
 
     /// The same change as a stream of another view type would have recorded it.
     pub fn as_view(&self, view: ViewType) -> Record {
-        let mut r = Record::new(
-            self.event_id.clone(),
-            self.created_ms,
-            self.keys.clone(),
-            self.change_old.clone(),
-            self.change_new.clone(),
-            view,
-            self.seq,
-            self.ttl,
-        );
+        let mut r = Record::new(self.event_id, self.created_ms, self.change.clone(), view, self.seq, self.ttl);
         r.chain = self.chain;
         r
+    }
+
+    /// The eventID: 32 lowercase hex digits.
+    pub fn event_id_text(&self) -> String {
+        format!("{:032x}", self.event_id)
+    }
+
+    /// The key attributes of the changed item.
+    pub fn keys(&self) -> Item {
+        self.change.keys.decode()
+    }
+
+    /// One key attribute, without decoding the others.
+    pub fn key_attr(&self, name: &str) -> Option<AttributeValue> {
+        self.change.keys.get(name)
+    }
+
+    fn new_carried(&self) -> Option<&Image> {
+        self.change.new.as_ref().filter(|_| self.view_type.has_new())
+    }
+
+    fn old_carried(&self) -> Option<&Image> {
+        self.change.old.as_ref().filter(|_| self.view_type.has_old())
+    }
+
+    /// Whether the record carries a NewImage / an OldImage (event and view type allowing).
+    pub fn has_new_image(&self) -> bool {
+        self.new_carried().is_some()
+    }
+    pub fn has_old_image(&self) -> bool {
+        self.old_carried().is_some()
+    }
+
+    /// The NewImage / OldImage the record carries, decoded.
+    pub fn new_image(&self) -> Option<Item> {
+        self.new_carried().map(Image::decode)
+    }
+    pub fn old_image(&self) -> Option<Item> {
+        self.old_carried().map(Image::decode)
+    }
+
+    /// The item after / before the change whatever the view type (for the lab's comparisons).
+    pub fn item_after(&self) -> Option<Item> {
+        self.change.new.as_ref().map(Image::decode)
+    }
+    pub fn item_before(&self) -> Option<Item> {
+        self.change.old.as_ref().map(Image::decode)
+    }
+
+    /// `SizeBytes`: the key plus the images the view type carries.
+    pub fn size_bytes(&self) -> usize {
+        let [keys, old, new] = self.change.sizes;
+        keys + if self.has_new_image() { new } else { 0 } + if self.has_old_image() { old } else { 0 }
     }
 
     /// Why each absent image is absent: the event (nothing before an INSERT, nothing after a
     /// REMOVE) or the view type. Empty when both images are there.
     pub fn absent_images_explained(&self) -> Vec<String> {
         let mut notes = Vec::new();
-        if self.old_image.is_none() {
+        if !self.has_old_image() {
             notes.push(match self.event_name {
                 EventName::Insert => "No old image: there was no item before an INSERT.".to_string(),
                 _ => format!("No old image: the view type {} does not carry old images.", self.view_type.as_str()),
             });
         }
-        if self.new_image.is_none() {
+        if !self.has_new_image() {
             notes.push(match self.event_name {
                 EventName::Remove => "No new image: there is no item after a REMOVE.".to_string(),
                 _ => format!("No new image: the view type {} does not carry new images.", self.view_type.as_str()),
@@ -160,18 +197,18 @@ impl Record {
             "ApproximateCreationDateTime".into(),
             if lambda_arn.is_some() { json!(secs as f64) } else { json!(secs) },
         );
-        d.insert("Keys".into(), item_to_json(&self.keys));
-        if let Some(n) = &self.new_image {
-            d.insert("NewImage".into(), item_to_json(n));
+        d.insert("Keys".into(), self.change.keys.to_json());
+        if let Some(n) = self.new_carried() {
+            d.insert("NewImage".into(), n.to_json());
         }
-        if let Some(o) = &self.old_image {
-            d.insert("OldImage".into(), item_to_json(o));
+        if let Some(o) = self.old_carried() {
+            d.insert("OldImage".into(), o.to_json());
         }
         d.insert("SequenceNumber".into(), json!(self.seq.to_string()));
-        d.insert("SizeBytes".into(), json!(self.size_bytes));
+        d.insert("SizeBytes".into(), json!(self.size_bytes()));
         d.insert("StreamViewType".into(), json!(self.view_type.as_str()));
         let mut r = Map::new();
-        r.insert("eventID".into(), json!(self.event_id));
+        r.insert("eventID".into(), json!(self.event_id_text()));
         r.insert("eventName".into(), json!(self.event_name.as_str()));
         r.insert("eventVersion".into(), json!("1.1"));
         r.insert("eventSource".into(), json!("aws:dynamodb"));
@@ -305,16 +342,16 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::AttributeValue;
 
-    fn item(v: &str) -> Rc<Item> {
-        Rc::new(Item::from([("k".to_string(), AttributeValue::S(v.into()))]))
+    fn item(v: &str) -> Image {
+        Image::encode(&Item::from([("k".to_string(), AttributeValue::S(v.into()))]))
     }
 
     #[test]
     fn absent_images_say_whether_the_event_or_the_view_type_is_why() {
-        let keys = (*item("a")).clone();
-        let rec = |old: Option<Rc<Item>>, new: Option<Rc<Item>>, view| Record::new(String::new(), 0, keys.clone(), old, new, view, 1, false);
+        let rec = |old: Option<Image>, new: Option<Image>, view| {
+            Record::new(0, 0, Change { keys: item("a"), old, new, sizes: [2, 2, 2] }, view, 1, false)
+        };
         // §1.3: an INSERT has no old image whatever the view type; OLD_IMAGE carries no new one.
         let insert = rec(None, Some(item("a")), ViewType::OldImage);
         assert_eq!(

@@ -161,7 +161,7 @@ proptest! {
         }
         e.call("AdvanceClock", &json!({"Seconds": 3600})).unwrap();
         // Every retained record (all of them: < 24 h) was delivered exactly once.
-        let written: Vec<(String, u128)> = e.streams()[0].records_in_order().map(|r| (format!("{:?}", r.keys), r.seq)).collect();
+        let written: Vec<(String, u128)> = e.streams()[0].records_in_order().map(|r| (format!("{:?}", r.keys()), r.seq)).collect();
         let mut delivered: Vec<(String, u128)> = Vec::new();
         for inv in &e.lambda().invocations {
             for r in inv.event["Records"].as_array().unwrap() {

@@ -93,9 +93,9 @@ pub fn Flow(props: &PanelProps) -> Html {
             html! {
                 <li>
                     <button type="button" {class} {onclick}
-                        title={format!("{event} {}: {label}. Open the record.", key_text(&t.record.keys))}>
+                        title={format!("{event} {}: {label}. Open the record.", key_text(&t.record.keys()))}>
                         <span class="token-event">{ event }</span>
-                        <span class="token-key">{ key_text(&t.record.keys) }</span>
+                        <span class="token-key">{ key_text(&t.record.keys()) }</span>
                         if let Some(short) = short { <span class="token-note" aria-hidden="true">{ short }</span> }
                         <span class="visually-hidden">{ format!(", {label}") }</span>
                     </button>

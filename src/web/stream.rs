@@ -112,7 +112,7 @@ fn compare_strip(record: &Rc<Record>, region: &str) -> Html {
     let views = lab::compare_views(record, region);
     html! {
         <div class="compare">
-            <h3>{ format!("The newest change ({} {}) under every view type", record.event_name.as_str(), key_text(&record.keys)) }</h3>
+            <h3>{ format!("The newest change ({} {}) under every view type", record.event_name.as_str(), key_text(&record.keys())) }</h3>
             <div class="compare-grid">
                 { for views.iter().map(|(v, json)| {
                     let d = &json["dynamodb"];
@@ -242,7 +242,7 @@ fn record_row(r: &Rc<Record>, index: usize, total: usize, on_action: &Callback<A
     let event = r.event_name.as_str();
     let record = r.clone();
     let onclick = on_action.reform(move |_: MouseEvent| Action::Open(Detail::Record(record.clone())));
-    let keys = serde_json::to_string(&crate::value::item_to_json(&r.keys)).unwrap_or_default();
+    let keys = serde_json::to_string(&crate::value::item_to_json(&r.keys())).unwrap_or_default();
     let image = |name: &str, has: bool| {
         html! { <span class={classes!("chip", if has { "chip-has" } else { "chip-none" })}>{ if has { format!("{name} ✓") } else { format!("no {name}") } }</span> }
     };
@@ -253,8 +253,8 @@ fn record_row(r: &Rc<Record>, index: usize, total: usize, on_action: &Callback<A
                 <code class="keys">{ keys }</code>
                 <span class="seq">{ "SequenceNumber " }<code>{ r.seq.to_string() }</code></span>
                 <span class="chips">
-                    { image("new image", r.new_image.is_some()) }
-                    { image("old image", r.old_image.is_some()) }
+                    { image("new image", r.has_new_image()) }
+                    { image("old image", r.has_old_image()) }
                     if r.ttl { <span class="chip chip-ttl">{ "TTL" }</span> }
                 </span>
             </button>
@@ -294,7 +294,7 @@ pub fn DetailDialog(props: &PanelProps) -> Html {
         Some(Detail::Record(r)) => {
             let json = r.to_json(&region, None);
             let text = serde_json::to_string_pretty(&json).unwrap_or_default();
-            let title = format!("{} {} · SequenceNumber {}", r.event_name.as_str(), key_text(&r.keys), r.seq);
+            let title = format!("{} {} · SequenceNumber {}", r.event_name.as_str(), key_text(&r.keys()), r.seq);
             (title, record_body(r, &text, &region), text, "Copy record JSON".to_string())
         }
     };
@@ -324,7 +324,7 @@ pub fn DetailDialog(props: &PanelProps) -> Html {
 }
 
 fn record_body(r: &Rc<Record>, text: &str, region: &str) -> Html {
-    let d = lab::diff(r.old_image.as_deref(), r.new_image.as_deref());
+    let d = lab::diff(r.old_image().as_ref(), r.new_image().as_ref());
     let view = r.view_type;
     let notes = r.absent_images_explained();
     let missing = (!notes.is_empty()).then(|| format!("{} This record's view type, {}: {}", notes.join(" "), view.as_str(), view.describe()));

@@ -1,0 +1,343 @@
+//! Compact, immutable item images for stream records.
+//!
+//! A stream keeps every record for 24 hours, and a record carries up to two whole items. Kept
+//! as `Item`s (a tree of maps, strings and boxed numbers: about 2 KB for a 10-attribute item)
+//! a million records would need gigabytes; an [`Image`] is the same item in one shared byte
+//! buffer (about 170 bytes for that item). Images are made once per write, shared between
+//! the record that creates a version and the record that later replaces it, and decoded only
+//! when something reads them (GetRecords, a Lambda batch, the lab's views).
+//!
+//! Layout: an item is `count` then `count` × (`name`, value), in the item's (sorted) order;
+//! lengths and counts are LEB128 varints; a value is a tag byte then its payload. Numbers are
+//! kept as their canonical text, binaries as raw bytes.
+
+use crate::number::Number;
+use crate::value::{b64_encode, AttributeValue, Item};
+use serde_json::{Map, Value};
+use std::fmt;
+use std::rc::Rc;
+
+const S: u8 = 0;
+const N: u8 = 1;
+const B: u8 = 2;
+const FALSE: u8 = 3;
+const TRUE: u8 = 4;
+const NULL: u8 = 5;
+const M: u8 = 6;
+const L: u8 = 7;
+const SS: u8 = 8;
+const NS: u8 = 9;
+const BS: u8 = 10;
+
+/// One item, encoded; cloning shares the bytes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Image(Rc<[u8]>);
+
+impl fmt::Debug for Image {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Image").field(&self.decode()).finish()
+    }
+}
+
+impl Image {
+    pub fn encode(item: &Item) -> Image {
+        let mut out = Vec::with_capacity(128);
+        put_item(&mut out, item);
+        Image(Rc::from(out))
+    }
+
+    /// Bytes held (for memory accounting).
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The item back. Images are only ever made by [`Image::encode`], so decoding cannot fail;
+    /// should the bytes be damaged anyway, what can be read is returned rather than a panic.
+    pub fn decode(&self) -> Item {
+        let mut r = Reader { b: &self.0, i: 0 };
+        r.item().unwrap_or_default()
+    }
+
+    /// The item in the AWS JSON encoding, as `item_to_json(&self.decode())` gives it.
+    pub fn to_json(&self) -> Value {
+        let mut r = Reader { b: &self.0, i: 0 };
+        r.item_json().map(Value::Object).unwrap_or_else(|| Value::Object(Map::new()))
+    }
+
+    /// One top-level attribute, decoded; `None` if the item has no such attribute.
+    pub fn get(&self, name: &str) -> Option<AttributeValue> {
+        let mut r = Reader { b: &self.0, i: 0 };
+        let n = r.varint()?;
+        for _ in 0..n {
+            let here = r.str()? == name;
+            if here {
+                return r.value();
+            }
+            r.skip_value()?;
+        }
+        None
+    }
+}
+
+fn put_varint(out: &mut Vec<u8>, mut n: usize) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
+    put_varint(out, b.len());
+    out.extend_from_slice(b);
+}
+
+fn put_item(out: &mut Vec<u8>, item: &Item) {
+    put_varint(out, item.len());
+    for (k, v) in item {
+        put_bytes(out, k.as_bytes());
+        put_value(out, v);
+    }
+}
+
+fn put_value(out: &mut Vec<u8>, v: &AttributeValue) {
+    match v {
+        AttributeValue::S(s) => {
+            out.push(S);
+            put_bytes(out, s.as_bytes());
+        }
+        AttributeValue::N(n) => {
+            out.push(N);
+            put_bytes(out, n.to_string().as_bytes());
+        }
+        AttributeValue::B(b) => {
+            out.push(B);
+            put_bytes(out, b);
+        }
+        AttributeValue::Bool(b) => out.push(if *b { TRUE } else { FALSE }),
+        AttributeValue::Null => out.push(NULL),
+        AttributeValue::M(m) => {
+            out.push(M);
+            put_item(out, m);
+        }
+        AttributeValue::L(l) => {
+            out.push(L);
+            put_varint(out, l.len());
+            l.iter().for_each(|v| put_value(out, v));
+        }
+        AttributeValue::SS(ss) => {
+            out.push(SS);
+            put_varint(out, ss.len());
+            ss.iter().for_each(|s| put_bytes(out, s.as_bytes()));
+        }
+        AttributeValue::NS(ns) => {
+            out.push(NS);
+            put_varint(out, ns.len());
+            ns.iter().for_each(|n| put_bytes(out, n.to_string().as_bytes()));
+        }
+        AttributeValue::BS(bs) => {
+            out.push(BS);
+            put_varint(out, bs.len());
+            bs.iter().for_each(|b| put_bytes(out, b));
+        }
+    }
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn byte(&mut self) -> Option<u8> {
+        let b = *self.b.get(self.i)?;
+        self.i += 1;
+        Some(b)
+    }
+
+    fn varint(&mut self) -> Option<usize> {
+        let mut n = 0usize;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            n |= usize::from(b & 0x7f).checked_shl(shift)?;
+            if b < 0x80 {
+                return Some(n);
+            }
+        }
+        None
+    }
+
+    fn bytes(&mut self) -> Option<&'a [u8]> {
+        let n = self.varint()?;
+        let end = self.i.checked_add(n)?;
+        let s = self.b.get(self.i..end)?;
+        self.i = end;
+        Some(s)
+    }
+
+    fn str(&mut self) -> Option<&'a str> {
+        std::str::from_utf8(self.bytes()?).ok()
+    }
+
+    fn number(&mut self) -> Option<Number> {
+        Number::parse(self.str()?).ok()
+    }
+
+    fn item(&mut self) -> Option<Item> {
+        let n = self.varint()?;
+        let mut item = Item::new();
+        for _ in 0..n {
+            let k = self.str()?.to_string();
+            let v = self.value()?;
+            item.insert(k, v);
+        }
+        Some(item)
+    }
+
+    fn list<T>(&mut self, mut each: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        let n = self.varint()?;
+        let mut out = Vec::with_capacity(n.min(self.b.len()));
+        for _ in 0..n {
+            out.push(each(self)?);
+        }
+        Some(out)
+    }
+
+    fn value(&mut self) -> Option<AttributeValue> {
+        Some(match self.byte()? {
+            S => AttributeValue::S(self.str()?.to_string()),
+            N => AttributeValue::N(self.number()?),
+            B => AttributeValue::B(self.bytes()?.to_vec()),
+            FALSE => AttributeValue::Bool(false),
+            TRUE => AttributeValue::Bool(true),
+            NULL => AttributeValue::Null,
+            M => AttributeValue::M(self.item()?),
+            L => AttributeValue::L(self.list(Self::value)?),
+            SS => AttributeValue::SS(self.list(|r| r.str().map(str::to_string))?),
+            NS => AttributeValue::NS(self.list(Self::number)?),
+            BS => AttributeValue::BS(self.list(|r| r.bytes().map(<[u8]>::to_vec))?),
+            _ => return None,
+        })
+    }
+
+    fn skip_value(&mut self) -> Option<()> {
+        match self.byte()? {
+            S | N | B => {
+                self.bytes()?;
+            }
+            FALSE | TRUE | NULL => {}
+            M => {
+                let n = self.varint()?;
+                for _ in 0..n {
+                    self.bytes()?;
+                    self.skip_value()?;
+                }
+            }
+            L => {
+                let n = self.varint()?;
+                for _ in 0..n {
+                    self.skip_value()?;
+                }
+            }
+            SS | NS | BS => {
+                let n = self.varint()?;
+                for _ in 0..n {
+                    self.bytes()?;
+                }
+            }
+            _ => return None,
+        }
+        Some(())
+    }
+
+    fn item_json(&mut self) -> Option<Map<String, Value>> {
+        let n = self.varint()?;
+        let mut m = Map::new();
+        for _ in 0..n {
+            let k = self.str()?.to_string();
+            let v = self.value_json()?;
+            m.insert(k, v);
+        }
+        Some(m)
+    }
+
+    fn value_json(&mut self) -> Option<Value> {
+        let string = |s: &str| Value::String(s.to_string());
+        let (tag, v) = match self.byte()? {
+            S => ("S", string(self.str()?)),
+            N => ("N", string(self.str()?)),
+            B => ("B", Value::String(b64_encode(self.bytes()?))),
+            FALSE => ("BOOL", Value::Bool(false)),
+            TRUE => ("BOOL", Value::Bool(true)),
+            NULL => ("NULL", Value::Bool(true)),
+            M => ("M", Value::Object(self.item_json()?)),
+            L => ("L", Value::Array(self.list(Self::value_json)?)),
+            SS => ("SS", Value::Array(self.list(|r| r.str().map(string))?)),
+            NS => ("NS", Value::Array(self.list(|r| r.str().map(string))?)),
+            BS => ("BS", Value::Array(self.list(|r| r.bytes().map(|b| Value::String(b64_encode(b))))?)),
+            _ => return None,
+        };
+        let mut m = Map::with_capacity(1);
+        m.insert(tag.to_string(), v);
+        Some(Value::Object(m))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::{item_from_json, item_to_json};
+    use serde_json::json;
+
+    fn every_type() -> Item {
+        item_from_json(&json!({
+            "pk": {"S": "user#1 \"quoted\" é"}, "n": {"N": "-12.50"}, "big": {"N": "1E+30"},
+            "b": {"B": "AAEC"}, "t": {"BOOL": true}, "f": {"BOOL": false}, "z": {"NULL": true},
+            "m": {"M": {"inner": {"L": [{"N": "1"}, {"S": ""}, {"M": {}}]}, "e": {"L": []}}},
+            "ss": {"SS": ["b", "a"]}, "ns": {"NS": ["10", "9.5"]}, "bs": {"BS": ["AA==", "AQ=="]},
+            "long": {"S": "x".repeat(300)}
+        }))
+        .expect("valid item")
+    }
+
+    #[test]
+    fn an_image_decodes_to_the_same_item_and_the_same_json() {
+        for item in [every_type(), Item::new()] {
+            let image = Image::encode(&item);
+            assert_eq!(image.decode(), item);
+            assert_eq!(image.to_json(), item_to_json(&item));
+            assert_eq!(serde_json::to_string(&image.to_json()).ok(), serde_json::to_string(&item_to_json(&item)).ok());
+        }
+    }
+
+    #[test]
+    fn one_attribute_is_read_without_decoding_the_rest() {
+        let image = Image::encode(&every_type());
+        assert_eq!(image.get("pk"), Some(AttributeValue::S("user#1 \"quoted\" é".into())));
+        assert_eq!(image.get("ss"), every_type().get("ss").cloned());
+        assert_eq!(image.get("absent"), None);
+    }
+
+    #[test]
+    fn an_image_is_much_smaller_than_its_json() {
+        let mut item = every_type();
+        item.remove("long");
+        let image = Image::encode(&item);
+        let text = serde_json::to_string(&item_to_json(&item)).unwrap_or_default();
+        assert!(image.len() * 2 < text.len(), "{} bytes against {} of JSON", image.len(), text.len());
+    }
+
+    #[test]
+    fn damaged_bytes_never_panic() {
+        let bytes = Image::encode(&every_type()).0.to_vec();
+        for cut in 0..bytes.len() {
+            let damaged = Image(Rc::from(&bytes[..cut]));
+            let _ = (damaged.decode(), damaged.to_json(), damaged.get("m"));
+        }
+        let _ = Image(Rc::from(vec![0xff; 12])).decode();
+    }
+}
