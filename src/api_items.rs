@@ -143,7 +143,7 @@ impl Engine {
     }
 
     /// Checks the condition against the current item and computes the new one.
-    fn evaluate(&self, p: &Prepared) -> Result<Evaluated> {
+    fn evaluate(&self, p: &mut Prepared) -> Result<Evaluated> {
         let t = self.live_table(&p.table)?;
         let old = t.items.get(&p.key).cloned();
         if let Some(c) = &p.condition {
@@ -155,8 +155,9 @@ impl Engine {
                 return Err(e);
             }
         }
-        let new = match &p.kind {
-            Kind::Put(item) => Some(item.clone()),
+        let new = match &mut p.kind {
+            // The request's item moves into the table (a prepared write is evaluated once).
+            Kind::Put(item) => Some(std::mem::take(item)),
             Kind::Delete => None,
             Kind::Check => old.as_deref().cloned(),
             Kind::Update(u) => {
@@ -182,8 +183,8 @@ impl Engine {
 
     pub(crate) fn put_item(&mut self, r: &Value) -> Result<Value> {
         let rv = return_values(r, &["NONE", "ALL_OLD"], "ReturnValues can only be ALL_OLD or NONE")?;
-        let p = self.prepare_put(r)?;
-        let e = self.evaluate(&p)?;
+        let mut p = self.prepare_put(r)?;
+        let e = self.evaluate(&mut p)?;
         let out = if rv == "ALL_OLD" { attributes(e.old.as_deref()) } else { json!({}) };
         self.apply(p, e);
         Ok(out)
@@ -191,8 +192,8 @@ impl Engine {
 
     pub(crate) fn delete_item(&mut self, r: &Value) -> Result<Value> {
         let rv = return_values(r, &["NONE", "ALL_OLD"], "ReturnValues can only be ALL_OLD or NONE")?;
-        let p = self.prepare_delete(r)?;
-        let e = self.evaluate(&p)?;
+        let mut p = self.prepare_delete(r)?;
+        let e = self.evaluate(&mut p)?;
         let out = if rv == "ALL_OLD" { attributes(e.old.as_deref()) } else { json!({}) };
         self.apply(p, e);
         Ok(out)
@@ -204,8 +205,8 @@ impl Engine {
             &["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"],
             "Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]",
         )?;
-        let p = self.prepare_update(r)?;
-        let e = self.evaluate(&p)?;
+        let mut p = self.prepare_update(r)?;
+        let e = self.evaluate(&mut p)?;
         let targets = match &p.kind {
             Kind::Update(Some(u)) => u.target_paths(),
             _ => Vec::new(),
@@ -266,8 +267,8 @@ impl Engine {
                 prepared.push(p);
             }
         }
-        for p in prepared {
-            let e = self.evaluate(&p)?;
+        for mut p in prepared {
+            let e = self.evaluate(&mut p)?;
             self.apply(p, e);
         }
         Ok(json!({"UnprocessedItems": {}}))
@@ -301,7 +302,7 @@ impl Engine {
             }
             prepared.push(p);
         }
-        let results: Vec<Result<Evaluated>> = prepared.iter().map(|p| self.evaluate(p)).collect();
+        let results: Vec<Result<Evaluated>> = prepared.iter_mut().map(|p| self.evaluate(p)).collect();
         if results.iter().any(|r| r.is_err()) {
             let reasons: Vec<Value> = results
                 .iter()

@@ -39,6 +39,14 @@ pub fn b64_decode(s: &str) -> Result<Vec<u8>> {
         .map_err(|_| AwsError::serialization(format!("Base64 encoded length is expected a multiple of 4 bytes but found: {}", s.len())))
 }
 
+fn str_of(v: &Value) -> Result<&str> {
+    v.as_str().ok_or_else(|| type_mismatch("a string"))
+}
+
+fn list_of(v: &Value) -> Result<&Vec<Value>> {
+    v.as_array().ok_or_else(|| type_mismatch("a list"))
+}
+
 fn type_mismatch(expected: &str) -> AwsError {
     AwsError::serialization(format!("Unexpected value type in payload: expected {expected}"))
 }
@@ -71,30 +79,22 @@ impl AttributeValue {
         }
         let obj = v.as_object().ok_or_else(|| type_mismatch("an AttributeValue object"))?;
         // Members set to null are treated as absent, as the AWS JSON protocol does.
-        let mut set: Vec<(&String, &Value)> = obj.iter().filter(|(_, v)| !v.is_null()).collect();
-        if set.is_empty() {
+        let mut set = obj.iter().filter(|(_, v)| !v.is_null());
+        let Some((tag, val)) = set.next() else {
             return Err(AwsError::validation(
                 "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes",
             ));
-        }
-        if set.len() > 1 {
+        };
+        if set.next().is_some() {
             return Err(AwsError::validation(
                 "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes",
             ));
         }
-        let Some((tag, val)) = set.pop() else {
-            return Err(AwsError::validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"));
-        };
-        let as_str = |v: &Value| -> Result<String> {
-            v.as_str().map(str::to_string).ok_or_else(|| type_mismatch("a string"))
-        };
-        let as_list = |v: &Value| -> Result<Vec<Value>> {
-            v.as_array().cloned().ok_or_else(|| type_mismatch("a list"))
-        };
+        let as_str = |v: &Value| -> Result<String> { Ok(str_of(v)?.to_string()) };
         Ok(match tag.as_str() {
             "S" => AttributeValue::S(as_str(val)?),
-            "N" => AttributeValue::N(Number::parse(&as_str(val)?)?),
-            "B" => AttributeValue::B(b64_decode(&as_str(val)?)?),
+            "N" => AttributeValue::N(Number::parse(str_of(val)?)?),
+            "B" => AttributeValue::B(b64_decode(str_of(val)?)?),
             "BOOL" => AttributeValue::Bool(val.as_bool().ok_or_else(|| type_mismatch("a boolean"))?),
             "NULL" => {
                 if val.as_bool() != Some(true) {
@@ -113,31 +113,31 @@ impl AttributeValue {
                 AttributeValue::M(item)
             }
             "L" => {
-                let list = as_list(val)?;
+                let list = list_of(val)?;
                 let mut out = Vec::with_capacity(list.len());
-                for v in &list {
+                for v in list {
                     out.push(Self::parse_at(v, depth + 1)?);
                 }
                 AttributeValue::L(out)
             }
             "SS" => {
-                let raw: Vec<String> = as_list(val)?.iter().map(as_str).collect::<Result<_>>()?;
+                let raw: Vec<String> = list_of(val)?.iter().map(as_str).collect::<Result<_>>()?;
                 if raw.is_empty() {
                     return Err(AwsError::invalid_values("An string set  may not be empty"));
                 }
-                let mut sorted = raw.clone();
+                let mut sorted = raw;
                 sorted.sort();
-                sorted.dedup();
-                if sorted.len() != raw.len() {
+                if sorted.windows(2).any(|w| w[0] == w[1]) {
+                    let given: Vec<&str> = list_of(val)?.iter().filter_map(Value::as_str).collect();
                     return Err(AwsError::invalid_values(format!(
                         "Input collection [{}] contains duplicates.",
-                        raw.join(", ")
+                        given.join(", ")
                     )));
                 }
                 AttributeValue::SS(sorted)
             }
             "NS" => {
-                let raw: Vec<String> = as_list(val)?.iter().map(as_str).collect::<Result<_>>()?;
+                let raw: Vec<&str> = list_of(val)?.iter().map(str_of).collect::<Result<_>>()?;
                 if raw.is_empty() {
                     return Err(AwsError::invalid_values("An number set  may not be empty"));
                 }
@@ -151,7 +151,7 @@ impl AttributeValue {
                 AttributeValue::NS(nums)
             }
             "BS" => {
-                let raw: Vec<String> = as_list(val)?.iter().map(as_str).collect::<Result<_>>()?;
+                let raw: Vec<&str> = list_of(val)?.iter().map(str_of).collect::<Result<_>>()?;
                 if raw.is_empty() {
                     return Err(AwsError::invalid_values("Binary sets should not be empty"));
                 }
