@@ -13,7 +13,6 @@
 
 use crate::number::Number;
 use crate::value::{b64_encode, AttributeValue, Item};
-use serde_json::{Map, Value};
 use std::fmt;
 use std::rc::Rc;
 
@@ -62,10 +61,13 @@ impl Image {
         r.item().unwrap_or_default()
     }
 
-    /// The item in the AWS JSON encoding, as `item_to_json(&self.decode())` gives it.
-    pub fn to_json(&self) -> Value {
+    /// Writes the item in the AWS JSON encoding, exactly as `serde_json` writes
+    /// `item_to_json(&self.decode())`, without building it.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
         let mut r = Reader { b: &self.0, i: 0 };
-        r.item_json().map(Value::Object).unwrap_or_else(|| Value::Object(Map::new()))
+        if r.item_json(out).is_none() {
+            out.extend_from_slice(b"{}");
+        }
     }
 
     /// One top-level attribute, decoded; `None` if the item has no such attribute.
@@ -254,44 +256,84 @@ impl<'a> Reader<'a> {
         Some(())
     }
 
-    fn item_json(&mut self) -> Option<Map<String, Value>> {
+    fn item_json(&mut self, out: &mut Vec<u8>) -> Option<()> {
         let n = self.varint()?;
-        let mut m = Map::new();
-        for _ in 0..n {
-            let k = self.str()?.to_string();
-            let v = self.value_json()?;
-            m.insert(k, v);
+        out.push(b'{');
+        for i in 0..n {
+            if i > 0 {
+                out.push(b',');
+            }
+            json_str(out, self.str()?);
+            out.push(b':');
+            self.value_json(out)?;
         }
-        Some(m)
+        out.push(b'}');
+        Some(())
     }
 
-    fn value_json(&mut self) -> Option<Value> {
-        let string = |s: &str| Value::String(s.to_string());
-        let (tag, v) = match self.byte()? {
-            S => ("S", string(self.str()?)),
-            N => ("N", string(self.str()?)),
-            B => ("B", Value::String(b64_encode(self.bytes()?))),
-            FALSE => ("BOOL", Value::Bool(false)),
-            TRUE => ("BOOL", Value::Bool(true)),
-            NULL => ("NULL", Value::Bool(true)),
-            M => ("M", Value::Object(self.item_json()?)),
-            L => ("L", Value::Array(self.list(Self::value_json)?)),
-            SS => ("SS", Value::Array(self.list(|r| r.str().map(string))?)),
-            NS => ("NS", Value::Array(self.list(|r| r.str().map(string))?)),
-            BS => ("BS", Value::Array(self.list(|r| r.bytes().map(|b| Value::String(b64_encode(b))))?)),
+    fn list_json(&mut self, out: &mut Vec<u8>, mut each: impl FnMut(&mut Self, &mut Vec<u8>) -> Option<()>) -> Option<()> {
+        let n = self.varint()?;
+        out.push(b'[');
+        for i in 0..n {
+            if i > 0 {
+                out.push(b',');
+            }
+            each(self, out)?;
+        }
+        out.push(b']');
+        Some(())
+    }
+
+    fn value_json(&mut self, out: &mut Vec<u8>) -> Option<()> {
+        let tag = self.byte()?;
+        let name: &[u8] = match tag {
+            S => b"S",
+            N => b"N",
+            B => b"B",
+            FALSE | TRUE => b"BOOL",
+            NULL => b"NULL",
+            M => b"M",
+            L => b"L",
+            SS => b"SS",
+            NS => b"NS",
+            BS => b"BS",
             _ => return None,
         };
-        let mut m = Map::with_capacity(1);
-        m.insert(tag.to_string(), v);
-        Some(Value::Object(m))
+        out.extend_from_slice(b"{\"");
+        out.extend_from_slice(name);
+        out.extend_from_slice(b"\":");
+        match tag {
+            S | N => json_str(out, self.str()?),
+            B => json_str(out, &b64_encode(self.bytes()?)),
+            FALSE => out.extend_from_slice(b"false"),
+            TRUE | NULL => out.extend_from_slice(b"true"),
+            M => self.item_json(out)?,
+            L => self.list_json(out, |r, out| r.value_json(out))?,
+            SS | NS => self.list_json(out, |r, out| Some(json_str(out, r.str()?)))?,
+            _ => self.list_json(out, |r, out| Some(json_str(out, &b64_encode(r.bytes()?))))?,
+        }
+        out.push(b'}');
+        Some(())
     }
+}
+
+/// A JSON string literal, escaped as `serde_json` escapes it.
+pub fn json_str(out: &mut Vec<u8>, s: &str) {
+    // Writing into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::value::{item_from_json, item_to_json};
-    use serde_json::json;
+    use serde_json::{json, Value};
+
+    fn json_of(image: &Image) -> Value {
+        let mut out = Vec::new();
+        image.write_json(&mut out);
+        serde_json::from_slice(&out).unwrap_or(Value::Null)
+    }
 
     fn every_type() -> Item {
         item_from_json(&json!({
@@ -309,8 +351,10 @@ mod tests {
         for item in [every_type(), Item::new()] {
             let image = Image::encode(&item);
             assert_eq!(image.decode(), item);
-            assert_eq!(image.to_json(), item_to_json(&item));
-            assert_eq!(serde_json::to_string(&image.to_json()).ok(), serde_json::to_string(&item_to_json(&item)).ok());
+            assert_eq!(json_of(&image), item_to_json(&item));
+            let mut text = Vec::new();
+            image.write_json(&mut text);
+            assert_eq!(String::from_utf8(text).ok(), serde_json::to_string(&item_to_json(&item)).ok(), "byte for byte");
         }
     }
 
@@ -336,7 +380,7 @@ mod tests {
         let bytes = Image::encode(&every_type()).0.to_vec();
         for cut in 0..bytes.len() {
             let damaged = Image(Rc::from(&bytes[..cut]));
-            let _ = (damaged.decode(), damaged.to_json(), damaged.get("m"));
+            let _ = (damaged.decode(), json_of(&damaged), damaged.get("m"));
         }
         let _ = Image(Rc::from(vec![0xff; 12])).decode();
     }

@@ -202,19 +202,19 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
-/// Writes `value` pretty-printed, every line after the first indented by `indent` spaces.
-pub(crate) fn write_indented(out: &mut dyn Write, value: &Value, indent: usize) -> io::Result<()> {
-    let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
-    write_indented_text(out, &text, indent)
+/// Writes `value` as compact JSON on one line (the output puts one result, record,
+/// invocation, ... per line: readable, diffable, and small for long scenarios).
+pub(crate) fn write_line(out: &mut dyn Write, value: &Value) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value).map_err(io::Error::other)
 }
 
-/// Writes `"key": [ elems ]` inside the top-level object.
+/// Writes `"key": [ elems ]` inside the top-level object, one element per line.
 fn write_array<I: Iterator<Item = Value>>(out: &mut dyn Write, key: &str, elems: I, last: bool) -> io::Result<()> {
     write!(out, "  \"{key}\": [")?;
     let mut first = true;
     for e in elems {
         out.write_all(if first { b"\n    " } else { b",\n    " })?;
-        write_indented(out, &e, 4)?;
+        write_line(out, &e)?;
         first = false;
     }
     if !first {
@@ -248,50 +248,40 @@ pub fn run(s: &Scenario, out: &mut dyn Write) -> io::Result<Engine> {
 fn write_tail(engine: Engine, out: &mut dyn Write) -> io::Result<Engine> {
     let region = engine.cfg.region.clone();
     write!(out, "  \"streams\": [")?;
+    let mut line = Vec::with_capacity(4096);
     for (i, st) in engine.streams().iter().enumerate() {
         out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
-        // The stream's members as `Stream::to_output_json` gives them, without building every
-        // record's JSON first: the records are written one by one below.
+        // The stream's members as `Stream::to_output_json` gives them, its records written one
+        // per line straight from their images.
         let head = json!({
             "TableName": st.table_name,
             "StreamArn": st.arn,
             "StreamLabel": st.label,
             "StreamViewType": st.view_type.as_str(),
         });
-        let head_text = serde_json::to_string_pretty(&head).map_err(io::Error::other)?;
-        let head_text = head_text.trim_end_matches('}').trim_end();
-        write_indented_text(out, head_text, 4)?;
-        out.write_all(b",\n      \"Records\": [")?;
+        let head_text = serde_json::to_string(&head).map_err(io::Error::other)?;
+        out.write_all(head_text.trim_end_matches('}').as_bytes())?;
+        out.write_all(b",\"Records\":[")?;
         let mut first = true;
         for r in st.records_in_order() {
-            out.write_all(if first { b"\n        " } else { b",\n        " })?;
-            write_indented(out, &r.to_json(&region, None), 8)?;
+            line.clear();
+            line.extend_from_slice(if first { b"\n      " } else { b",\n      " });
+            r.write_json(&region, None, &mut line);
+            out.write_all(&line)?;
             first = false;
         }
-        out.write_all(if first { b"]\n    }" } else { b"\n      ]\n    }" })?;
+        out.write_all(if first { b"]}" } else { b"\n    ]}" })?;
     }
     writeln!(out, "{}],", if engine.streams().is_empty() { "" } else { "\n  " })?;
     write_array(out, "invocations", engine.invocations_output().into_iter(), false)?;
     write_array(out, "notifications", engine.notifications_output().into_iter(), false)?;
     write!(out, "  \"aggregates\": ")?;
-    write_indented(out, &engine.aggregates_output(), 2)?;
+    write_line(out, &engine.aggregates_output())?;
     writeln!(out, ",")?;
     write_array(out, "failures", engine.failures_output().into_iter(), true)?;
     out.write_all(b"}\n")?;
     out.flush()?;
     Ok(engine)
-}
-
-fn write_indented_text(out: &mut dyn Write, text: &str, indent: usize) -> io::Result<()> {
-    let pad = " ".repeat(indent);
-    for (i, line) in text.lines().enumerate() {
-        if i > 0 {
-            writeln!(out)?;
-            out.write_all(pad.as_bytes())?;
-        }
-        out.write_all(line.as_bytes())?;
-    }
-    Ok(())
 }
 
 /// Why `replay_streaming` stopped.
@@ -342,7 +332,7 @@ pub fn replay_streaming<R: io::Read>(open: &dyn Fn() -> io::Result<R>, out: &mut
 
 /// Serde visitors of `replay_streaming`.
 mod stream {
-    use super::{step_result, write_indented, ACTIONS};
+    use super::{step_result, write_line, ACTIONS};
     use crate::engine::Engine;
     use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
     use serde_json::{Map, Value};
@@ -486,7 +476,7 @@ mod stream {
             let entry = step_result(self.next, action, &r);
             let sep: &[u8] = if self.next == 0 { b"\n    " } else { b",\n    " };
             self.next += 1;
-            let written = self.out.write_all(sep).and_then(|_| write_indented(self.out, &entry, 4));
+            let written = self.out.write_all(sep).and_then(|_| write_line(self.out, &entry));
             written.map_err(|e| {
                 self.error = Some(e);
                 E::custom("output error")

@@ -1,9 +1,10 @@
 //! DynamoDB Streams: streams, shards with lineage, records in the exact GetRecords shape.
 
-use crate::image::Image;
+use crate::image::{json_str, Image};
 use crate::value::{AttributeValue, Item};
 use serde_json::{json, Map, Value};
 use std::collections::VecDeque;
+use std::io::Write;
 use std::rc::Rc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -191,36 +192,45 @@ impl Record {
     /// The record as GetRecords returns it (`lambda_arn` = None), or as Lambda delivers it
     /// (`eventSourceARN` added and `ApproximateCreationDateTime` a float).
     pub fn to_json(&self, region: &str, lambda_arn: Option<&str>) -> Value {
-        let mut d = Map::new();
+        let mut out = Vec::with_capacity(512);
+        self.write_json(region, lambda_arn, &mut out);
+        serde_json::from_slice(&out).unwrap_or(Value::Null)
+    }
+
+    /// Writes [`Record::to_json`] as compact JSON text, straight from the images (the one
+    /// definition of a record's shape; `to_json` reads it back).
+    pub fn write_json(&self, region: &str, lambda_arn: Option<&str>, out: &mut Vec<u8>) {
         let secs = self.approximate_creation_secs();
-        d.insert(
-            "ApproximateCreationDateTime".into(),
-            if lambda_arn.is_some() { json!(secs as f64) } else { json!(secs) },
-        );
-        d.insert("Keys".into(), self.change.keys.to_json());
+        let _ = write!(out, "{{\"eventID\":\"{:032x}\",\"eventName\":\"{}\"", self.event_id, self.event_name.as_str());
+        out.extend_from_slice(b",\"eventVersion\":\"1.1\",\"eventSource\":\"aws:dynamodb\",\"awsRegion\":");
+        json_str(out, region);
+        if self.ttl {
+            out.extend_from_slice(b",\"userIdentity\":{\"type\":\"Service\",\"principalId\":\"dynamodb.amazonaws.com\"}");
+        }
+        out.extend_from_slice(b",\"dynamodb\":{\"ApproximateCreationDateTime\":");
+        let _ = if lambda_arn.is_some() { serde_json::to_writer(&mut *out, &(secs as f64)) } else { serde_json::to_writer(&mut *out, &secs) };
+        out.extend_from_slice(b",\"Keys\":");
+        self.change.keys.write_json(out);
         if let Some(n) = self.new_carried() {
-            d.insert("NewImage".into(), n.to_json());
+            out.extend_from_slice(b",\"NewImage\":");
+            n.write_json(out);
         }
         if let Some(o) = self.old_carried() {
-            d.insert("OldImage".into(), o.to_json());
+            out.extend_from_slice(b",\"OldImage\":");
+            o.write_json(out);
         }
-        d.insert("SequenceNumber".into(), json!(self.seq.to_string()));
-        d.insert("SizeBytes".into(), json!(self.size_bytes()));
-        d.insert("StreamViewType".into(), json!(self.view_type.as_str()));
-        let mut r = Map::new();
-        r.insert("eventID".into(), json!(self.event_id_text()));
-        r.insert("eventName".into(), json!(self.event_name.as_str()));
-        r.insert("eventVersion".into(), json!("1.1"));
-        r.insert("eventSource".into(), json!("aws:dynamodb"));
-        r.insert("awsRegion".into(), json!(region));
-        if self.ttl {
-            r.insert("userIdentity".into(), json!({"type": "Service", "principalId": "dynamodb.amazonaws.com"}));
-        }
-        r.insert("dynamodb".into(), Value::Object(d));
+        let _ = write!(
+            out,
+            ",\"SequenceNumber\":\"{}\",\"SizeBytes\":{},\"StreamViewType\":\"{}\"}}",
+            self.seq,
+            self.size_bytes(),
+            self.view_type.as_str()
+        );
         if let Some(arn) = lambda_arn {
-            r.insert("eventSourceARN".into(), json!(arn));
+            out.extend_from_slice(b",\"eventSourceARN\":");
+            json_str(out, arn);
         }
-        Value::Object(r)
+        out.push(b'}');
     }
 }
 
@@ -364,5 +374,28 @@ mod tests {
             ["No old image: the view type NEW_IMAGE does not carry old images.", "No new image: there is no item after a REMOVE."]
         );
         assert!(rec(Some(item("a")), Some(item("b")), ViewType::NewAndOldImages).absent_images_explained().is_empty());
+    }
+
+    #[test]
+    fn record_text_has_the_spec_shape_in_order() {
+        // §1.1–§1.3: eventID, eventName, eventVersion, eventSource, awsRegion, userIdentity (TTL
+        // deletes only), dynamodb {ApproximateCreationDateTime, Keys, NewImage, OldImage,
+        // SequenceNumber, SizeBytes, StreamViewType}; Lambda adds eventSourceARN and a float time.
+        let change = Change { keys: item("a"), old: Some(item("b")), new: None, sizes: [2, 2, 0] };
+        let mut rec = Record::new(0xe2fd9c34eff2d779b297b26f5fef4206, 1_767_225_600_250, change, ViewType::NewAndOldImages, 300000000000000499659, true);
+        rec.chain = 0;
+        let old = r#"{"k":{"S":"b"}}"#;
+        let keys = r#"{"k":{"S":"a"}}"#;
+        let expected = format!(
+            "{{\"eventID\":\"e2fd9c34eff2d779b297b26f5fef4206\",\"eventName\":\"REMOVE\",\"eventVersion\":\"1.1\",\"eventSource\":\"aws:dynamodb\",\"awsRegion\":\"eu-west-3\",\"userIdentity\":{{\"type\":\"Service\",\"principalId\":\"dynamodb.amazonaws.com\"}},\"dynamodb\":{{\"ApproximateCreationDateTime\":1767225600,\"Keys\":{keys},\"OldImage\":{old},\"SequenceNumber\":\"300000000000000499659\",\"SizeBytes\":4,\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"}}}}"
+        );
+        let mut text = Vec::new();
+        rec.write_json("eu-west-3", None, &mut text);
+        assert_eq!(String::from_utf8(text).ok(), Some(expected.clone()));
+        assert_eq!(serde_json::to_string(&rec.to_json("eu-west-3", None)).ok(), Some(expected));
+        let lambda = rec.to_json("eu-west-3", Some("arn:s"));
+        assert_eq!(lambda["dynamodb"]["ApproximateCreationDateTime"].as_f64(), Some(1_767_225_600.0));
+        assert!(lambda["dynamodb"]["ApproximateCreationDateTime"].is_f64(), "a float in Lambda events");
+        assert_eq!(lambda["eventSourceARN"], "arn:s");
     }
 }
