@@ -33,7 +33,14 @@ pub struct EngineConfig {
     pub shard_rollover_ms: u64,
     /// How long after its expiry time the TTL sweeper deletes an item.
     pub ttl_delay_ms: u64,
+    /// How many Lambda invocations, notifications and on-failure records are kept (the
+    /// newest; the dropped ones are counted in `Lambda::dropped`). `None` keeps all, as
+    /// `streamlab replay` must (its output lists every one); the lab keeps the default.
+    pub history_limit: Option<usize>,
 }
+
+/// The default `EngineConfig::history_limit`.
+pub const HISTORY_LIMIT: usize = 10_000;
 
 impl Default for EngineConfig {
     fn default() -> Self {
@@ -45,6 +52,7 @@ impl Default for EngineConfig {
             shards_per_stream: 1,
             shard_rollover_ms: 4 * 3600 * 1000,
             ttl_delay_ms: 10 * 60 * 1000,
+            history_limit: Some(HISTORY_LIMIT),
         }
     }
 }

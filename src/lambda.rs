@@ -209,10 +209,36 @@ pub struct Notification {
 pub struct Lambda {
     pub functions: BTreeMap<String, Function>,
     pub mappings: Vec<Mapping>,
+    /// Invocations, notifications and on-failure records, oldest first: all of them, or the
+    /// newest `EngineConfig::history_limit` (the older ones counted in `dropped`).
     pub invocations: Vec<Invocation>,
     pub notifications: Vec<Notification>,
     pub failures: Vec<Value>,
     pub log: Vec<LogEntry>,
+    pub dropped: Dropped,
+}
+
+/// How many of the oldest entries were let go to keep memory bounded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Dropped {
+    pub invocations: u64,
+    pub notifications: u64,
+    pub failures: u64,
+    pub log: u64,
+}
+
+/// Appends `item`; with a `limit`, first lets the oldest tenth go once the list is full
+/// (amortised: a list is shifted once per `limit / 10` appends), counting them in `dropped`.
+fn keep<T>(list: &mut Vec<T>, item: T, limit: Option<usize>, dropped: &mut u64) {
+    if let Some(limit) = limit {
+        let limit = limit.max(1);
+        if list.len() >= limit {
+            let n = (limit / 10).max(1).min(list.len());
+            list.drain(..n);
+            *dropped += n as u64;
+        }
+    }
+    list.push(item);
 }
 
 impl Lambda {
@@ -902,7 +928,8 @@ impl Engine {
         if let Some(d) = dest {
             let mut rec = record;
             rec["destination"] = json!(d);
-            self.lambda.failures.push(rec);
+            let limit = self.cfg.history_limit;
+            keep(&mut self.lambda.failures, rec, limit, &mut self.lambda.dropped.failures);
         }
         self.log(now, &uuid, &shard, LogKind::Discarded, seqs, msg);
         self.after_batch(m, c, v);
@@ -1005,15 +1032,9 @@ impl Engine {
         }
         self.write_chain = saved_chain;
         self.costs.invocation(now, batch.attempts == 0, &batch.records);
-        self.lambda.invocations.push(Invocation {
-            function: name,
-            uuid,
-            shard_id,
-            time_ms: now,
-            attempt: batch.attempts + 1,
-            event,
-            outcome: outcome.clone(),
-        });
+        let invocation = Invocation { function: name, uuid, shard_id, time_ms: now, attempt: batch.attempts + 1, event, outcome: outcome.clone() };
+        let limit = self.cfg.history_limit;
+        keep(&mut self.lambda.invocations, invocation, limit, &mut self.lambda.dropped.invocations);
         outcome
     }
 
@@ -1024,7 +1045,8 @@ impl Engine {
             let r = match e {
                 Effect::Notify { channel, message } => {
                     let n = Notification { time_ms: self.now_ms(), channel, message, function: function.to_string() };
-                    self.lambda.notifications.push(n);
+                    let limit = self.cfg.history_limit;
+                    keep(&mut self.lambda.notifications, n, limit, &mut self.lambda.dropped.notifications);
                     Ok(Value::Null)
                 }
                 Effect::Put { table, item } => self.call("PutItem", &json!({"TableName": table, "Item": item_to_json(&item)})),
@@ -1084,10 +1106,8 @@ impl Engine {
                 m.outcomes.pop_first();
             }
         }
-        if self.lambda.log.len() >= MAX_LOG {
-            self.lambda.log.drain(..MAX_LOG / 10);
-        }
-        self.lambda.log.push(LogEntry { time_ms: now, uuid: uuid.into(), shard_id: shard.into(), kind, sequence_numbers: seqs, message });
+        let entry = LogEntry { time_ms: now, uuid: uuid.into(), shard_id: shard.into(), kind, sequence_numbers: seqs, message };
+        keep(&mut self.lambda.log, entry, Some(MAX_LOG), &mut self.lambda.dropped.log);
     }
 
     // ---- outputs ------------------------------------------------------------------------------

@@ -233,7 +233,7 @@ pub fn step_result(i: usize, action: &str, r: &crate::error::Result<Value>) -> V
 
 /// Replays a scenario, writing the output JSON to `out` as it goes.
 pub fn run(s: &Scenario, out: &mut dyn Write) -> io::Result<Engine> {
-    let mut engine = Engine::new(s.config.clone());
+    let mut engine = Engine::new(EngineConfig { history_limit: None, ..s.config.clone() });
     out.write_all(b"{\n")?;
     let results = s.steps.iter().enumerate().map(|(i, step)| {
         let r = engine.call(&step.action, &step.body);
@@ -316,7 +316,8 @@ pub fn replay_streaming<R: io::Read>(open: &dyn Fn() -> io::Result<R>, out: &mut
         let s = parse(&text).map_err(ReplayError::Invalid)?;
         return run(&s, out).map_err(ReplayError::Write);
     };
-    let mut runner = stream::Runner { engine: Engine::new(config), out, next: 0, error: None };
+    let engine = Engine::new(EngineConfig { history_limit: None, ..config });
+    let mut runner = stream::Runner { engine, out, next: 0, error: None };
     runner.out.write_all(b"{\n  \"results\": [").map_err(ReplayError::Write)?;
     let mut de = serde_json::Deserializer::from_reader(io::BufReader::with_capacity(1 << 20, open().map_err(ReplayError::Read)?));
     if let Err(e) = serde::Deserializer::deserialize_map(&mut de, &mut runner) {

@@ -34,6 +34,7 @@ pub fn ResultsPanel(props: &PanelProps) -> Html {
     let aggregates = e.aggregates_output();
     let costs = e.costs().to_json();
     let notes = &e.lambda().notifications;
+    let dropped = e.lambda().dropped.notifications;
 
     let tables = aggregates.as_object().into_iter().flat_map(|m| m.iter()).map(|(name, groups)| {
         let mut rows: Vec<(String, Value)> = match groups {
@@ -105,7 +106,10 @@ pub fn ResultsPanel(props: &PanelProps) -> Html {
                 }
             </section>
             <section class="sub" aria-label="Notifications">
-                <h3>{ format!("Notifications ({})", notes.len()) }</h3>
+                <h3>{ format!("Notifications ({})", notes.len() as u64 + dropped) }</h3>
+                if dropped > 0 {
+                    <p class="hint">{ format!("The {dropped} oldest are not kept: the lab keeps the newest {}.", crate::engine::HISTORY_LIMIT) }</p>
+                }
                 if notes.is_empty() {
                     <p class="empty">{ "None yet. A rule's notify action posts here." }</p>
                 } else {

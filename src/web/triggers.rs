@@ -370,7 +370,8 @@ pub fn Timeline(props: &PanelProps) -> Html {
             </li>
         }
     });
-    let n_fail = l.failures.len();
+    let n_fail = l.failures.len() as u64 + l.dropped.failures;
+    let dropped_fail = l.dropped.failures;
 
     html! {
         <>
@@ -381,6 +382,9 @@ pub fn Timeline(props: &PanelProps) -> Html {
                 <ol class="timeline" aria-labelledby="timeline-heading">{ for entries }</ol>
             }
             <h3 id="dlq-heading">{ format!("On-failure queue ({n_fail})") }</h3>
+            if dropped_fail > 0 {
+                <p class="hint">{ format!("The {dropped_fail} oldest are not kept: the lab keeps the newest {}.", crate::engine::HISTORY_LIMIT) }</p>
+            }
             if n_fail == 0 {
                 <p class="empty">{ "Empty. Records land here when retries or their age run out and an OnFailure destination is set." }</p>
             } else {
