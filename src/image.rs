@@ -98,6 +98,23 @@ fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
     out.extend_from_slice(b);
 }
 
+/// A number's canonical text, written in place (no temporary string).
+fn put_number(out: &mut Vec<u8>, n: &Number) {
+    use std::io::Write;
+    let at = out.len();
+    out.push(0);
+    let _ = write!(out, "{n}");
+    let len = out.len() - at - 1;
+    if len < 0x80 {
+        out[at] = len as u8;
+    } else {
+        // Longer than any canonical number (38 digits and an exponent), but stay correct.
+        let text = out.split_off(at + 1);
+        out.truncate(at);
+        put_bytes(out, &text);
+    }
+}
+
 fn put_item(out: &mut Vec<u8>, item: &Item) {
     put_varint(out, item.len());
     for (k, v) in item {
@@ -114,7 +131,7 @@ fn put_value(out: &mut Vec<u8>, v: &AttributeValue) {
         }
         AttributeValue::N(n) => {
             out.push(N);
-            put_bytes(out, n.to_string().as_bytes());
+            put_number(out, n);
         }
         AttributeValue::B(b) => {
             out.push(B);
@@ -139,7 +156,7 @@ fn put_value(out: &mut Vec<u8>, v: &AttributeValue) {
         AttributeValue::NS(ns) => {
             out.push(NS);
             put_varint(out, ns.len());
-            ns.iter().for_each(|n| put_bytes(out, n.to_string().as_bytes()));
+            ns.iter().for_each(|n| put_number(out, n));
         }
         AttributeValue::BS(bs) => {
             out.push(BS);
