@@ -13,7 +13,6 @@ pub mod engine;
 pub mod lambda;
 pub mod costs;
 pub mod scenario;
-pub mod scan;
 pub mod session;
 pub mod lab;
 pub mod filter;

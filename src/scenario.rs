@@ -300,15 +300,7 @@ pub enum ReplayError {
 /// file, keeping nothing but its small top-level members; a second pass parses each step,
 /// runs it, writes its result and drops it. Any problem found by the first pass is reported by
 /// `parse` itself (the file is then read whole), so the messages cannot drift apart.
-///
-/// Both passes split the text with [`crate::scan`] and parse each step from its bytes; natively
-/// the second pass parses steps on a second thread while this one runs them. Should the
-/// splitter find the text irregular, the serde-driven passes (`stream`) take over.
-pub fn replay_streaming<R: io::Read + Send>(open: &dyn Fn() -> io::Result<R>, out: &mut dyn Write) -> Result<Engine, ReplayError> {
-    if let Some(config) = fast::check(open().map_err(ReplayError::Read)?).map_err(ReplayError::Read)? {
-        let engine = Engine::new(EngineConfig { history_limit: None, ..config });
-        return fast::run(engine, open().map_err(ReplayError::Read)?, out);
-    }
+pub fn replay_streaming<R: io::Read>(open: &dyn Fn() -> io::Result<R>, out: &mut dyn Write) -> Result<Engine, ReplayError> {
     let checked = {
         let mut de = serde_json::Deserializer::from_reader(io::BufReader::with_capacity(1 << 20, open().map_err(ReplayError::Read)?));
         serde::Deserializer::deserialize_map(&mut de, stream::Check).and_then(|r| de.end().map(|_| r))
@@ -331,136 +323,12 @@ pub fn replay_streaming<R: io::Read + Send>(open: &dyn Fn() -> io::Result<R>, ou
     if let Err(e) = serde::Deserializer::deserialize_map(&mut de, &mut runner) {
         return Err(match runner.error.take() {
             Some(w) => ReplayError::Write(w),
-            None => changed(e),
+            None => ReplayError::Read(io::Error::other(format!("the file changed while it was replayed: {e}"))),
         });
     }
     let stream::Runner { engine, out, next, .. } = runner;
-    finish(engine, out, next)
-}
-
-fn changed(e: impl std::fmt::Display) -> ReplayError {
-    ReplayError::Read(io::Error::other(format!("the file changed while it was replayed: {e}")))
-}
-
-/// Closes `results` after `next` entries and writes everything after it.
-fn finish(engine: Engine, out: &mut dyn Write, next: usize) -> Result<Engine, ReplayError> {
     out.write_all(if next > 0 { b"\n  ],\n" } else { b"],\n" }).map_err(ReplayError::Write)?;
     write_tail(engine, out).map_err(ReplayError::Write)
-}
-
-/// The passes of `replay_streaming` over the pieces [`crate::scan`] splits out.
-mod fast {
-    use super::{changed, finish, header, step_result, stream::CheckStep, write_line, ReplayError};
-    use crate::engine::{Engine, EngineConfig};
-    use crate::scan::{scan, Piece, ScanError};
-    use serde::de::DeserializeSeed;
-    use serde_json::{Map, Value};
-    use std::io::{self, Read, Write};
-
-    /// `Some(config)` when the text is a valid scenario as far as its shape goes (what
-    /// `stream::Check` accepts) and its header is valid; `None` when the full parser must look.
-    pub fn check<R: Read>(r: R) -> io::Result<Option<EngineConfig>> {
-        let mut members = Map::new();
-        let result = scan(r, &mut |piece| {
-            match piece {
-                Piece::Member { key, value } => {
-                    let key: String = serde_json::from_slice(key).map_err(|_| ScanError::Irregular)?;
-                    let value: Value = serde_json::from_slice(value).map_err(|_| ScanError::Irregular)?;
-                    // An escaped "steps" or a repeated member: the full parser decides.
-                    if key == "steps" || members.insert(key, value).is_some() {
-                        return Err(ScanError::Irregular);
-                    }
-                }
-                Piece::Step(step) => {
-                    let mut de = serde_json::Deserializer::from_slice(step);
-                    let ok = CheckStep.deserialize(&mut de).unwrap_or(false) && de.end().is_ok();
-                    if !ok {
-                        return Err(ScanError::Irregular);
-                    }
-                }
-            }
-            Ok(())
-        });
-        match result {
-            Ok(1) => Ok(header(&members).ok().map(|(_, config)| config)),
-            Ok(_) | Err(ScanError::Irregular) | Err(ScanError::Stopped) => Ok(None),
-            Err(ScanError::Io(e)) => Err(e),
-        }
-    }
-
-    /// One parsed step, or why the text could not be read again as it was checked.
-    type Parsed = Result<(String, Value), String>;
-
-    fn parse_step(step: &[u8]) -> Parsed {
-        let m: Map<String, Value> = serde_json::from_slice(step).map_err(|e| e.to_string())?;
-        m.into_iter().next().ok_or_else(|| "a step without an action".to_string())
-    }
-
-    /// Reads the steps from `r`, handing them to `each` in batches.
-    fn read_steps<R: Read>(r: R, each: &mut dyn FnMut(Vec<Parsed>) -> bool) {
-        const BATCH: usize = 256;
-        let mut batch = Vec::with_capacity(BATCH);
-        let result = scan(r, &mut |piece| {
-            if let Piece::Step(step) = piece {
-                batch.push(parse_step(step));
-                if batch.len() == BATCH && !each(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))) {
-                    return Err(ScanError::Stopped);
-                }
-            }
-            Ok(())
-        });
-        match result {
-            Ok(_) => {}
-            Err(ScanError::Stopped) => return,
-            Err(e) => batch.push(Err(format!("{e:?}"))),
-        }
-        if !batch.is_empty() {
-            each(batch);
-        }
-    }
-
-    /// Runs the steps of a checked text, writing each result as it goes.
-    pub fn run<R: Read + Send>(mut engine: Engine, r: R, out: &mut dyn Write) -> Result<Engine, ReplayError> {
-        out.write_all(b"{\n  \"results\": [").map_err(ReplayError::Write)?;
-        let mut next = 0usize;
-        let mut failed: Option<ReplayError> = None;
-        let mut run_batch = |batch: Vec<Parsed>| -> bool {
-            for parsed in batch {
-                let (action, body) = match parsed {
-                    Ok(step) => step,
-                    Err(e) => {
-                        failed = Some(changed(e));
-                        return false;
-                    }
-                };
-                let result = engine.call(&action, &body);
-                let sep: &[u8] = if next == 0 { b"\n    " } else { b",\n    " };
-                next += 1;
-                if let Err(e) = out.write_all(sep).and_then(|_| write_line(out, &step_result(next - 1, &action, &result))) {
-                    failed = Some(ReplayError::Write(e));
-                    return false;
-                }
-            }
-            true
-        };
-        #[cfg(not(target_arch = "wasm32"))]
-        std::thread::scope(|scope| {
-            // The reader parses ahead on its own thread; the engine stays on this one.
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(16);
-            scope.spawn(move || read_steps(r, &mut |batch| tx.send(batch).is_ok()));
-            for batch in rx {
-                if !run_batch(batch) {
-                    break; // dropping `rx` stops the reader
-                }
-            }
-        });
-        #[cfg(target_arch = "wasm32")]
-        read_steps(r, &mut run_batch);
-        if let Some(e) = failed {
-            return Err(e);
-        }
-        finish(engine, out, next)
-    }
 }
 
 /// Serde visitors of `replay_streaming`.
@@ -539,7 +407,7 @@ mod stream {
     }
 
     /// One step: an object with one member, a known action, whose value is an object.
-    pub struct CheckStep;
+    struct CheckStep;
 
     impl<'de> DeserializeSeed<'de> for CheckStep {
         type Value = bool;
