@@ -163,7 +163,7 @@ impl Engine {
             Kind::Update(u) => {
                 let base = old.as_deref().cloned().unwrap_or_else(|| t.key_item(&p.key));
                 let new = match u {
-                    Some(u) => u.apply(&base)?,
+                    Some(u) => u.apply(base)?,
                     None => base,
                 };
                 if item_size(&new) > MAX_ITEM_SIZE {

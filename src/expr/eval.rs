@@ -283,15 +283,16 @@ impl Update {
     /// Applies the update to `item` (the current item, or just the key attributes for a new
     /// item) and returns the new item. All SET right-hand sides are evaluated against the item
     /// before the update; REMOVEs of list elements use the original indexes.
-    pub fn apply(&self, item: &Item) -> Result<Item> {
+    pub fn apply(&self, item: Item) -> Result<Item> {
+        // Every SET value is computed from the item as it was, before any action changes it.
         let mut set_values = Vec::new();
         for a in &self.actions {
             if let Action::Set(_, op) = a {
-                set_values.push(update_operand(op, item)?);
+                set_values.push(update_operand(op, &item)?);
             }
         }
         let mut set_values = set_values.into_iter();
-        let mut out = item.clone();
+        let mut out = item;
         let mut removes: Vec<&Path> = Vec::new();
         for a in &self.actions {
             match a {

@@ -43,7 +43,7 @@ fn check(expr: &str, values: Value, it: &Item) -> bool {
 }
 
 fn apply(expr: &str, values: Value, it: Value) -> Result<Item> {
-    compile_update(expr, Value::Null, used_only(expr, values)).unwrap().apply(&item(it))
+    compile_update(expr, Value::Null, used_only(expr, values)).unwrap().apply(item(it))
 }
 
 fn msg<T: std::fmt::Debug>(r: Result<T>) -> String {
@@ -522,8 +522,8 @@ fn run_everything(expr: &str) {
                 let _ = c.eval(None);
             }
             if let Some(u) = &e.update {
-                let _ = u.apply(&it);
-                let _ = u.apply(&Item::new());
+                let _ = u.apply(it.clone());
+                let _ = u.apply(Item::new());
                 let _ = (u.top_level_targets(), u.target_paths());
             }
             if let Some(p) = &e.projection {
