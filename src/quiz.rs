@@ -508,7 +508,7 @@ pub fn instantiate(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
             k => k,
         };
     }
-    inst.correct.sort_unstable();
+    sort_indexes(&mut inst.correct);
     Ok(inst)
 }
 
@@ -851,7 +851,7 @@ impl Quiz {
             return Err(format!("question {} has no option {}", i + 1, bad + 1));
         }
         let mut c = choice.to_vec();
-        c.sort_unstable();
+        sort_indexes(&mut c);
         c.dedup();
         if !q.multi && c.len() != 1 {
             return Err(format!("question {} takes exactly one option", i + 1));
@@ -920,9 +920,15 @@ impl Quiz {
     }
 }
 
+/// Sorts option or record indexes in increasing order (one small sort for every list of
+/// indexes of the app; see [`crate::lab::heapsort_by`]).
+pub fn sort_indexes(v: &mut [usize]) {
+    crate::lab::heapsort_by(v, |a, b| a < b);
+}
+
 fn feedback(q: &Instance, chosen: &[usize]) -> Feedback {
     let mut c = chosen.to_vec();
-    c.sort_unstable();
+    sort_indexes(&mut c);
     Feedback {
         correct: c == q.correct,
         correct_options: q.correct.clone(),

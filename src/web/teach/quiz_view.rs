@@ -179,7 +179,7 @@ fn Run(props: &RunProps) -> Html {
                     s.remove(p);
                 } else {
                     s.push(k);
-                    s.sort_unstable();
+                    crate::quiz::sort_indexes(&mut s);
                 }
             } else {
                 s = vec![k];
