@@ -119,7 +119,9 @@ impl Engine {
         };
         let s = &self.streams[si];
         let mut shards: Vec<_> = s.shards.iter().filter(|sh| parent_filter.is_none_or(|p| sh.parent.as_deref() == Some(p))).collect();
-        shards.sort_by(|a, b| a.id.cmp(&b.id));
+        // Stable, as `sort_by` was: two shards with one id (a collision of their random part)
+        // keep the stream's order, which is the order of their addresses in `s.shards`.
+        crate::sort::heapsort_by(&mut shards, |a, b| (&a.id, std::ptr::from_ref(*a)) < (&b.id, std::ptr::from_ref(*b)));
         if let Some(start) = start {
             // An ExclusiveStartShardId that is not a shard of the stream gives an empty page (§3.2).
             match shards.iter().position(|sh| sh.id == start) {

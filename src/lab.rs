@@ -188,36 +188,6 @@ pub struct Token {
     pub stages: Vec<(String, Stage)>,
 }
 
-/// Sorts `v` so that no element is `less` than the one before it (a heapsort: O(n log n), no
-/// allocation, not stable). It is here for the size of the web app: each type `core`'s
-/// `sort_unstable` is used with costs about 4 KB of wasm, this about 300 bytes. Use it only
-/// where equal elements cannot be told apart (plain numbers, unique keys): then every sort
-/// gives the same result.
-pub fn heapsort_by<T>(v: &mut [T], mut less: impl FnMut(&T, &T) -> bool) {
-    let n = v.len();
-    let mut sift = |v: &mut [T], mut root: usize, end: usize| loop {
-        let mut child = 2 * root + 1;
-        if child >= end {
-            break;
-        }
-        if child + 1 < end && less(&v[child], &v[child + 1]) {
-            child += 1;
-        }
-        if !less(&v[root], &v[child]) {
-            break;
-        }
-        v.swap(root, child);
-        root = child;
-    };
-    for i in (0..n / 2).rev() {
-        sift(v, i, n);
-    }
-    for end in (1..n).rev() {
-        v.swap(0, end);
-        sift(v, 0, end);
-    }
-}
-
 /// The newest `limit` records of every enabled stream, with where each one is.
 pub fn tokens(s: &Session, limit: usize) -> Vec<Token> {
     let e = s.engine();
@@ -241,7 +211,7 @@ pub fn tokens(s: &Session, limit: usize) -> Vec<Token> {
         }
     }
     // Sequence numbers are unique, so an unstable sort gives the same order: newest first.
-    heapsort_by(&mut out, |a, b| (a.record.created_ms, a.record.seq) > (b.record.created_ms, b.record.seq));
+    crate::sort::heapsort_by(&mut out, |a, b| (a.record.created_ms, a.record.seq) > (b.record.created_ms, b.record.seq));
     out.truncate(limit);
     out
 }
@@ -341,29 +311,6 @@ fn plural(n: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn heapsort_sorts_like_std() {
-        // A small deterministic generator: many lengths, many duplicates.
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        for n in 0..200 {
-            let mut v: Vec<u64> = (0..n)
-                .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    x % (n as u64 / 2 + 1)
-                })
-                .collect();
-            let mut want = v.clone();
-            want.sort_unstable();
-            heapsort_by(&mut v, |a, b| a < b);
-            assert_eq!(v, want);
-            heapsort_by(&mut v, |a, b| a > b);
-            want.reverse();
-            assert_eq!(v, want);
-        }
-    }
 
     fn put(s: &mut Session, voter: &str, choice: &str) {
         s.apply("PutItem", &json!({"TableName": "Votes", "Item": {"voter": {"S": voter}, "choice": {"S": choice}}})).unwrap();

@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod time;
+pub mod sort;
 pub mod number;
 pub mod value;
 pub mod image;

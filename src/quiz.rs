@@ -921,9 +921,9 @@ impl Quiz {
 }
 
 /// Sorts option or record indexes in increasing order (one small sort for every list of
-/// indexes of the app; see [`crate::lab::heapsort_by`]).
+/// indexes of the app; see [`crate::sort::heapsort_by`]).
 pub fn sort_indexes(v: &mut [usize]) {
-    crate::lab::heapsort_by(v, |a, b| a < b);
+    crate::sort::heapsort_by(v, |a, b| a < b);
 }
 
 fn feedback(q: &Instance, chosen: &[usize]) -> Feedback {

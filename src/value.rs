@@ -126,7 +126,7 @@ impl AttributeValue {
                     return Err(AwsError::invalid_values("An string set  may not be empty"));
                 }
                 let mut sorted = raw;
-                sorted.sort();
+                crate::sort::sort(&mut sorted);
                 if sorted.windows(2).any(|w| w[0] == w[1]) {
                     let given: Vec<&str> = list_of(val)?.iter().filter_map(Value::as_str).collect();
                     return Err(AwsError::invalid_values(format!(
@@ -142,7 +142,7 @@ impl AttributeValue {
                     return Err(AwsError::invalid_values("An number set  may not be empty"));
                 }
                 let mut nums: Vec<Number> = raw.iter().map(|s| Number::parse(s)).collect::<Result<_>>()?;
-                nums.sort();
+                crate::sort::sort(&mut nums);
                 let before = nums.len();
                 nums.dedup();
                 if nums.len() != before {
@@ -156,7 +156,7 @@ impl AttributeValue {
                     return Err(AwsError::invalid_values("Binary sets should not be empty"));
                 }
                 let mut bins: Vec<Vec<u8>> = raw.iter().map(|s| b64_decode(s)).collect::<Result<_>>()?;
-                bins.sort();
+                crate::sort::sort(&mut bins);
                 let before = bins.len();
                 bins.dedup();
                 if bins.len() != before {

@@ -245,7 +245,7 @@ fn slot<'a>(item: &'a mut Item, path: &'a Path) -> Option<Slot<'a>> {
 
 fn sorted_union<T: Ord + Clone>(a: &[T], b: &[T]) -> Vec<T> {
     let mut out: Vec<T> = a.iter().chain(b).cloned().collect();
-    out.sort();
+    crate::sort::sort(&mut out);
     out.dedup();
     out
 }
@@ -317,7 +317,8 @@ impl Update {
             }
         }
         // Highest list indexes first, so removing one element does not shift the others.
-        removes.sort_by(|a, b| b.cmp(a));
+        // (Equal paths are equal values: an unstable sort gives the same order.)
+        crate::sort::heapsort_by(&mut removes, |a, b| a > b);
         for p in removes {
             match slot(&mut out, p) {
                 Some(s) => s.remove(),

@@ -142,7 +142,7 @@ pub(crate) fn warnings(p: &Program, view: ViewType) -> Vec<Diagnostic> {
             }
         }
     }
-    out.sort_by_key(|d| (d.line, d.column));
+    crate::sort::stable_sort_by_key(&mut out, |d| (d.line, d.column));
     out.dedup();
     out
 }
@@ -152,7 +152,7 @@ fn aggregate_warning(out: &mut Vec<Diagnostic>, view: ViewType, ev: Events, name
         // A plain `count n` needs only the event name: it is right under every view type.
         return;
     }
-    side.sort_by_key(|p| (p.pos.line, p.pos.col));
+    crate::sort::stable_sort_by_key(&mut side, |p| (p.pos.line, p.pos.col));
     let pos = side[0].pos;
     let mut attrs: Vec<String> = Vec::new();
     for p in &side {
