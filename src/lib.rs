@@ -4,6 +4,7 @@
 pub mod error;
 pub mod time;
 pub mod sort;
+pub mod float;
 pub mod number;
 pub mod value;
 pub mod image;

@@ -120,12 +120,18 @@ impl Number {
         Number::parse(&v.to_string()).unwrap_or_else(|_| Number::zero())
     }
 
-    /// The nearest DynamoDB number to a float (rounded to 15 significant digits), if finite.
+    /// The nearest DynamoDB number to a float (rounded to 15 significant digits, ties to even,
+    /// as `format!("{v:.14e}")` writes it), if finite and in range.
     pub fn from_f64(v: f64) -> Option<Number> {
         if !v.is_finite() {
             return None;
         }
-        Number::parse(&format!("{v:.14e}")).ok()
+        if v == 0.0 {
+            return Some(Number::zero());
+        }
+        let (q, k) = crate::float::round15(v.abs());
+        let digits = q.to_string().bytes().map(|b| b - b'0').collect();
+        Number::from_parts(v < 0.0, digits, 15 + k).ok()
     }
 
     pub fn is_zero(&self) -> bool {
@@ -134,8 +140,10 @@ impl Number {
 
 
 
+    /// The nearest float (ties to even), as `str::parse::<f64>` gives it.
     pub fn to_f64(&self) -> f64 {
-        self.to_string().parse().unwrap_or(0.0)
+        let v = crate::float::decimal_to_f64(&self.digits, i64::from(self.exp) - self.digits.len() as i64);
+        if self.neg { -v } else { v }
     }
 
     /// The value as an integer, if it is one and fits.
@@ -379,6 +387,59 @@ mod tests {
     fn sizes_follow_the_dynamodb_rule() {
         for (s, size) in [("42", 2), ("101", 3), ("25.5", 3), ("1.2", 3), ("-7", 3), ("1000", 2), ("0", 1)] {
             assert_eq!(n(s).size_bytes(), size, "{s}");
+        }
+    }
+
+    /// The std-based conversions these replace (src/float.rs): the new ones must give the
+    /// same results for every number.
+    fn old_to_f64(x: &Number) -> f64 {
+        x.to_string().parse().unwrap_or(0.0)
+    }
+    fn old_from_f64(v: f64) -> Option<Number> {
+        if !v.is_finite() {
+            return None;
+        }
+        Number::parse(&format!("{v:.14e}")).ok()
+    }
+
+    #[test]
+    fn float_conversions_match_the_std_based_ones() {
+        let mut x: u64 = 0x853c_49e6_748f_ea9b;
+        let mut next = move |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        let mut cases: Vec<Number> = [
+            "0", "1", "-1", "0.1", "0.5", "1E-130", "-1E-130", "9.9999999999999999999999999999999999999E+125",
+            "-9.9999999999999999999999999999999999999E+125", "1E125", "1.7976931348623157", "9007199254740993",
+            "9007199254740992.5", "12345678901234567890123456789012345678", "0.30000000000000004", "1700000000",
+            "1E22", "1E23", "123456789012345E22", "1234567890123456E-22", "99999999999999999999999999999999999999",
+        ]
+        .iter()
+        .map(|s| n(s))
+        .collect();
+        for _ in 0..100_000 {
+            let len = 1 + next(38) as usize;
+            let digits: String = (0..len).map(|_| char::from(b'1' + next(9) as u8)).collect();
+            let e = next(256) as i64 - 130 - len as i64;
+            let sign = if next(2) == 0 { "-" } else { "" };
+            if let Ok(v) = Number::parse(&format!("{sign}{digits}E{e}")) {
+                cases.push(v);
+            }
+        }
+        for c in &cases {
+            let v = c.to_f64();
+            assert_eq!(v.to_bits(), old_to_f64(c).to_bits(), "{c}");
+            assert_eq!(Number::from_f64(v), old_from_f64(v), "{c}");
+            // Averages as the rule language computes them.
+            for d in [3.0, 7.0, 1e6 + 1.0] {
+                assert_eq!(Number::from_f64(v / d), old_from_f64(v / d), "{c} / {d}");
+            }
+        }
+        for v in [0.0, -0.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, f64::MAX, 5e-324, 1e-131, 9.999999999999999e125] {
+            assert_eq!(Number::from_f64(v), old_from_f64(v), "{v}");
         }
     }
 }

@@ -14,7 +14,7 @@ use super::{dom, note_view, PanelProps};
 const FEED: usize = 100;
 
 fn number(v: &Value) -> Option<f64> {
-    v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+    v.as_f64().or_else(|| v.as_str().and_then(crate::float::parse_f64))
 }
 
 fn value_text(v: &Value) -> String {

@@ -37,7 +37,7 @@ pub fn TimeBar(props: &PanelProps) -> Html {
         let text = (*seconds).clone();
         props.on_action.reform(move |e: SubmitEvent| {
             e.prevent_default();
-            Action::Advance(text.trim().parse().unwrap_or(f64::NAN))
+            Action::Advance(crate::float::parse_f64(text.trim()).unwrap_or(f64::NAN))
         })
     };
     let quick = QUICK.iter().map(|(s, label)| {
