@@ -160,8 +160,10 @@ pub struct DiffEntry {
 pub fn diff(old: Option<&Item>, new: Option<&Item>) -> Vec<DiffEntry> {
     let empty = Item::new();
     let (o, n) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
-    // A BTreeSet sorts and dedups without another sort instantiation in the wasm.
-    let names: std::collections::BTreeSet<&String> = o.keys().chain(n.keys()).collect();
+    // A BTreeSet sorts and dedups; filled by `extend` (one insert each), since `collect` would
+    // instantiate core's stable sort in the wasm.
+    let mut names = std::collections::BTreeSet::new();
+    names.extend(o.keys().chain(n.keys()));
     names
         .into_iter()
         .map(|name| {

@@ -361,10 +361,10 @@ fn project_value(v: &AttributeValue, rests: &[&[PathElem]]) -> Option<AttributeV
                     groups.entry(a.as_str()).or_default().push(rest);
                 }
             }
-            let out: Item = groups
-                .into_iter()
-                .filter_map(|(k, rs)| Some((k.to_string(), project_value(m.get(k)?, &rs)?)))
-                .collect();
+            // Inserted one by one (the keys come sorted and unique): `collect` into a map
+            // would instantiate core's stable sort for it.
+            let mut out = Item::new();
+            out.extend(groups.into_iter().filter_map(|(k, rs)| Some((k.to_string(), project_value(m.get(k)?, &rs)?))));
             (!out.is_empty()).then_some(AttributeValue::M(out))
         }
         AttributeValue::L(l) => {

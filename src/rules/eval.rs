@@ -112,8 +112,12 @@ fn fill(t: &Template, s: &Scope) -> String {
 }
 
 /// Attributes whose value is absent are left out, never invented.
+/// (`extend` inserts one by one, as `collect` would have built it: a repeated name keeps its
+/// last value; it saves core's stable sort, which `collect` into a map instantiates.)
 fn build(fields: &[(String, Expr)], s: &Scope) -> Item {
-    fields.iter().filter_map(|(k, e)| eval(e, s).map(|v| (k.clone(), v))).collect()
+    let mut item = Item::new();
+    item.extend(fields.iter().filter_map(|(k, e)| eval(e, s).map(|v| (k.clone(), v))));
+    item
 }
 
 fn pairs(fields: &[(String, Expr)], s: &Scope) -> Vec<(String, AttributeValue)> {
