@@ -18,8 +18,10 @@ pub async fn fetch_text(url: &str) -> Result<String, String> {
         .map_err(|_| format!("{url} could not be loaded (the network request failed)"))?;
     let get = |name: &str| Reflect::get(&response, &name.into()).unwrap_or(JsValue::UNDEFINED);
     if get("ok").as_bool() != Some(true) {
-        let status = get("status").as_f64().unwrap_or(0.0);
-        return Err(if status == 404.0 {
+        // Response.status is an integer (an unsigned short), so this prints as the float did;
+        // writing a float would bring core's float formatting into the wasm for this one line.
+        let status = get("status").as_f64().unwrap_or(0.0) as u32;
+        return Err(if status == 404 {
             format!("{url} does not exist on this site")
         } else {
             format!("{url} could not be loaded (HTTP status {status})")
