@@ -23,11 +23,30 @@ pub struct Session {
     config: EngineConfig,
     steps: Vec<Step>,
     engine: Engine,
+    /// Bytes of the steps as the scenario file writes them (kept up to date on every step).
+    steps_bytes: usize,
+}
+
+/// Bytes of one step as `{"Action": body}` in compact JSON, counted without building the text.
+fn step_bytes(step: &Step) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0 += b.len();
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut n = Count(step.action.len() + 6);
+    let _ = serde_json::to_writer(&mut n, &step.body);
+    n.0
 }
 
 impl Session {
     pub fn new(config: EngineConfig) -> Session {
-        Session { description: None, engine: Engine::new(config.clone()), config, steps: Vec::new() }
+        Session { description: None, engine: Engine::new(config.clone()), config, steps: Vec::new(), steps_bytes: 0 }
     }
 
     /// Replays a scenario into a new session. Failing steps are dropped (they changed nothing).
@@ -86,16 +105,30 @@ impl Session {
                 let b = body["Seconds"].as_f64().unwrap_or(0.0);
                 last.body = json!({"Seconds": round_ms(a + b)});
             }
-            _ => self.steps.push(Step { action: action.to_string(), body: body.clone() }),
+            _ => {
+                let step = Step { action: action.to_string(), body: body.clone() };
+                self.steps_bytes += step_bytes(&step);
+                self.steps.push(step);
+            }
         }
         Ok(r)
     }
 
+    /// About how many bytes the session's scenario file (and its saved form) takes.
+    pub fn size_bytes(&self) -> usize {
+        self.steps_bytes + 200
+    }
+
+    /// Whether the browser can keep this session: its saved form must be one the lab can read
+    /// back (at most `MAX_INPUT_BYTES`); a bigger lab is kept by exporting it.
+    pub fn fits_storage(&self) -> bool {
+        self.size_bytes() <= MAX_INPUT_BYTES
+    }
+
     /// Undoes the last step by replaying every step before it. False when there is none.
     pub fn step_back(&mut self) -> bool {
-        if self.steps.pop().is_none() {
-            return false;
-        }
+        let Some(last) = self.steps.pop() else { return false };
+        self.steps_bytes = self.steps_bytes.saturating_sub(step_bytes(&last));
         let mut engine = Engine::new(self.config.clone());
         for s in &self.steps {
             let _ = engine.call(&s.action, &s.body);
@@ -223,5 +256,28 @@ mod tests {
     fn oversized_input_is_refused_with_a_message() {
         let big = " ".repeat(MAX_INPUT_BYTES + 1);
         assert!(Session::from_scenario_text(&big).err().unwrap_or_default().contains("at most"));
+    }
+
+    #[test]
+    fn the_size_is_that_of_the_scenario_file_and_bounds_what_the_browser_keeps() {
+        let mut s = Session::new(EngineConfig::default());
+        s.apply("CreateTable", &table()).expect("table");
+        for i in 0..50 {
+            s.apply("PutItem", &put(&format!("voter-{i}"))).expect("put");
+        }
+        let file = s.to_scenario_json()["steps"].to_string().len();
+        let size = s.size_bytes();
+        assert!(size >= file && size <= file + 300, "{size} against {file}");
+        assert!(s.fits_storage());
+        s.step_back();
+        assert!(s.size_bytes() < size);
+        // A lab whose saved form could not be read back (over 2 MB) does not fit.
+        let big = "x".repeat(100_000);
+        while s.fits_storage() {
+            s.apply("PutItem", &json!({"TableName": "Votes", "Item": {"voter": {"S": format!("v{}", s.steps().len())}, "note": {"S": big}}})).expect("put");
+        }
+        let text = s.to_storage();
+        assert!(text.len() > MAX_INPUT_BYTES, "{} bytes", text.len());
+        assert!(Session::from_storage(&text).is_err(), "the lab could not read it back");
     }
 }

@@ -184,11 +184,19 @@ pub fn FilesPanel(props: &PanelProps) -> Html {
     let reset = props.on_action.reform(|_: MouseEvent| Action::Reset);
     let restore = props.on_action.reform(|_: MouseEvent| Action::RestorePrevious);
     let previous = super::state::has_previous();
+    let fits = props.lab.session.borrow().fits_storage();
 
     html! {
         <section class="panel files" aria-labelledby="files-heading" id="files">
             <h2 id="files-heading">{ "Files" }</h2>
-            <p class="hint">{ "Your session is saved in this browser after every change. Export it as a scenario file to keep it or share it." }</p>
+            if fits {
+                <p class="hint">{ "Your session is saved in this browser after every change. Export it as a scenario file to keep it or share it." }</p>
+            } else {
+                <p class="hint warn-text" role="status">{ format!(
+                    "This lab is now over {} MB, more than this browser keeps: it is no longer saved here (a reload brings back the lab as it was last saved). Export it as a scenario file to keep it.",
+                    crate::session::MAX_INPUT_BYTES / (1024 * 1024)
+                ) }</p>
+            }
             <div class="actions">
                 <button type="button" onclick={export}>{ "Export scenario" }</button>
                 <label class="file-button">

@@ -227,13 +227,21 @@ impl Lab {
         if self.session.borrow().steps().len() <= 1 {
             return "";
         }
+        if !self.session.borrow().fits_storage() {
+            return " Your previous lab was over 2 MB, too big to keep in this browser.";
+        }
         match local_storage().map(|st| st.set_item(PREVIOUS_KEY, &self.session.borrow().to_storage())) {
             Some(Ok(())) => " Your previous lab was kept: Files › Restore previous lab brings it back.",
             _ => "",
         }
     }
 
+    /// Saves the session in the browser, unless it is too big to be read back (the Files
+    /// panel then says so: such a lab is kept by exporting it).
     pub fn save(&self) {
+        if !self.session.borrow().fits_storage() {
+            return;
+        }
         if let Some(storage) = local_storage() {
             let _ = storage.set_item(STORAGE_KEY, &self.session.borrow().to_storage());
         }

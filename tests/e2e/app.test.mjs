@@ -349,6 +349,28 @@ describe("StreamLab app (release build)", () => {
     }
   });
 
+  test("a lab over 2 MB is no longer saved in the browser, and the Files panel says so", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      const files = page.locator("#files");
+      assert.match(await files.textContent(), /saved in this browser after every change/);
+      for (const n of [10000, 20000, 30000]) {
+        await button(page, "Write 10,000 votes").click();
+        await until(`${n} records`, async () => new RegExp(`^${n} records$`).test(await page.locator(".records-block .count").textContent()), 60000);
+      }
+      await until("the note", async () => /over 2 MB, more than this browser keeps: it is no longer saved here/.test(await files.textContent()));
+      // A reload brings back the lab as it was last saved (under 2 MB), with no error.
+      await page.reload();
+      await until("the restored lab", async () => /^\d+ records$/.test(await page.locator(".records-block .count").textContent()), 30000);
+      const restored = Number((await page.locator(".records-block .count").textContent()).split(" ")[0]);
+      assert.ok(restored >= 10000 && restored < 30000, `${restored} records after the reload`);
+      assert.doesNotMatch(await page.locator("body").textContent(), /could not be restored/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("a burst of 1,000 writes: the page stays usable and the record list stays windowed", async () => {
     const { context, page, problems } = await openApp();
     try {
