@@ -72,6 +72,14 @@ impl Rng {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            0
+        } else {
+            self.next_u64() % n
+        }
+    }
     /// 128 random bits: the high half drawn first (an eventID shows them as 32 hex digits).
     pub fn next_u128(&mut self) -> u128 {
         let hi = self.next_u64();

@@ -253,18 +253,7 @@ pub fn round15(v: f64) -> (u64, i64) {
 mod tests {
     use super::*;
 
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-    }
+    use crate::engine::Rng;
 
     fn same(a: Option<f64>, b: Option<f64>) -> bool {
         a.map(f64::to_bits) == b.map(f64::to_bits)
@@ -314,7 +303,7 @@ mod tests {
 
     #[test]
     fn parse_matches_std_on_random_decimals() {
-        let mut r = Rng(0x2545_f491_4f6c_dd1d);
+        let mut r = Rng::new(0x2545_f491_4f6c_dd1d);
         for _ in 0..200_000 {
             let long = r.below(4) == 0;
             let n = 1 + r.below(if long { 60 } else { 20 }) as usize;
@@ -332,7 +321,7 @@ mod tests {
         }
         // Halfway points between neighbouring floats, and one digit either side of them.
         for _ in 0..20_000 {
-            let v = f64::from_bits(r.next() >> 1);
+            let v = f64::from_bits(r.next_u64() >> 1);
             if !v.is_finite() {
                 continue;
             }
@@ -419,9 +408,9 @@ mod tests {
         ] {
             check_round15(v);
         }
-        let mut r = Rng(0xdead_beef_cafe_f00d);
+        let mut r = Rng::new(0xdead_beef_cafe_f00d);
         for _ in 0..100_000 {
-            let v = f64::from_bits(r.next() >> 1);
+            let v = f64::from_bits(r.next_u64() >> 1);
             if v.is_finite() && v > 0.0 {
                 check_round15(v);
             }

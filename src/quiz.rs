@@ -10,6 +10,7 @@
 //! mode), `finish()` grades everything, and `summary_text()` is a plain-text report a learner
 //! can copy for the instructor. Nothing here panics, whatever the bank or the answers.
 
+use crate::engine::Rng;
 use crate::filter::FilterCriteria;
 use crate::lesson::fields::*;
 use crate::stream::ViewType;
@@ -209,27 +210,9 @@ pub fn parse_index(text: &str) -> Result<Vec<crate::lesson::IndexEntry>, String>
 
 // ---- drawing parameters -----------------------------------------------------------------------
 
-/// splitmix64, seeded from the quiz seed and the question id.
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64, id: &str) -> Rng {
-        Rng(seed ^ crate::stream::fnv1a(id.as_bytes()).rotate_left(17))
-    }
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        if n == 0 {
-            0
-        } else {
-            self.next() % n
-        }
-    }
+/// The engine's generator (splitmix64), seeded from the quiz seed and the question id.
+fn question_rng(seed: u64, id: &str) -> Rng {
+    Rng::new(seed ^ crate::stream::fnv1a(id.as_bytes()).rotate_left(17))
 }
 
 fn draw(params: &[(String, Value)], rng: &mut Rng) -> Vec<(String, Value)> {
@@ -333,7 +316,7 @@ fn substitute_str(s: &str, params: &[(String, Value)], path: &str) -> Result<Str
 
 /// Draws the parameters of `def` from `seed` and builds the question. Deterministic.
 pub fn instantiate(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
-    let mut rng = Rng::new(seed, &def.id);
+    let mut rng = question_rng(seed, &def.id);
     let params = draw(&def.params, &mut rng);
     let mut body = Map::new();
     for (k, v) in &def.raw {

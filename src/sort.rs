@@ -49,23 +49,14 @@ pub fn stable_sort_by_key<T, K: Ord>(v: &mut Vec<T>, key: impl Fn(&T) -> K) {
 mod tests {
     use super::*;
 
-    /// A small deterministic generator.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-    }
+    use crate::engine::Rng;
 
     #[test]
     fn heapsort_sorts_like_std() {
         // Many lengths, many duplicates.
-        let mut r = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut r = Rng::new(0x9e37_79b9_7f4a_7c15);
         for n in 0..200 {
-            let mut v: Vec<u64> = (0..n).map(|_| r.next() % (n as u64 / 2 + 1)).collect();
+            let mut v: Vec<u64> = (0..n).map(|_| r.next_u64() % (n as u64 / 2 + 1)).collect();
             let mut want = v.clone();
             want.sort_unstable();
             heapsort_by(&mut v, |a, b| a < b);
@@ -79,13 +70,13 @@ mod tests {
     #[test]
     fn sort_gives_std_order_for_strings_bytes_and_numbers() {
         use crate::number::Number;
-        let mut r = Rng(12345);
+        let mut r = Rng::new(12345);
         for n in [0, 1, 2, 3, 10, 100, 1000] {
             let strings: Vec<String> =
-                (0..n).map(|_| ["", "a", "A", "é", "ab", "b", "z\u{10348}", "aa"][(r.next() % 8) as usize].repeat((r.next() % 3) as usize)).collect();
-            let bytes: Vec<Vec<u8>> = (0..n).map(|_| (0..r.next() % 4).map(|_| (r.next() % 4) as u8 * 85).collect()).collect();
+                (0..n).map(|_| ["", "a", "A", "é", "ab", "b", "z\u{10348}", "aa"][(r.next_u64() % 8) as usize].repeat((r.next_u64() % 3) as usize)).collect();
+            let bytes: Vec<Vec<u8>> = (0..n).map(|_| (0..r.next_u64() % 4).map(|_| (r.next_u64() % 4) as u8 * 85).collect()).collect();
             let numbers: Vec<Number> = (0..n)
-                .map(|_| Number::parse(&format!("{}{}e{}", if r.next() % 2 == 0 { "-" } else { "" }, r.next() % 1000, r.next() % 7)).unwrap())
+                .map(|_| Number::parse(&format!("{}{}e{}", if r.next_u64() % 2 == 0 { "-" } else { "" }, r.next_u64() % 1000, r.next_u64() % 7)).unwrap())
                 .collect();
             let (mut a, mut b, mut c) = (strings.clone(), bytes.clone(), numbers.clone());
             let (mut sa, mut sb, mut sc) = (strings, bytes, numbers);
@@ -108,9 +99,9 @@ mod tests {
 
     #[test]
     fn stable_sort_keeps_the_order_of_equal_keys_like_std() {
-        let mut r = Rng(777);
+        let mut r = Rng::new(777);
         for n in 0..300 {
-            let v: Vec<(u64, u64)> = (0..n).map(|i| (r.next() % (n as u64 / 3 + 1), i as u64)).collect();
+            let v: Vec<(u64, u64)> = (0..n).map(|i| (r.next_u64() % (n as u64 / 3 + 1), i as u64)).collect();
             let mut want = v.clone();
             want.sort_by_key(|p| p.0);
             let mut got = v;
