@@ -10,6 +10,10 @@
 mod workloads;
 
 use std::io::{BufWriter, Write};
+
+/// The allocator `streamlab replay` uses (src/main.rs), so the figures are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Instant;
 
 /// Writes a scenario of `writes` stream-producing writes: a table with a NEW_AND_OLD_IMAGES

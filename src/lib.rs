@@ -31,9 +31,3 @@ mod api_tables;
 mod api_streams;
 mod api_items;
 
-/// Native builds (the `streamlab replay` command, tests and benchmarks) allocate with mimalloc:
-/// the engine makes many small allocations, and glibc's malloc spent about a third of a write
-/// in `free` and consolidation. wasm32 keeps Rust's default allocator.
-#[cfg(not(target_arch = "wasm32"))]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
