@@ -3,6 +3,7 @@
 //! serve every kind; placeholders (`#name`, `:value`) are resolved while parsing, and every
 //! error is a `ValidationException` worded as DynamoDB words it.
 
+mod cache;
 mod eval;
 mod lexer;
 mod parser;
@@ -281,7 +282,17 @@ pub fn compile(src: &Sources) -> Result<Expressions> {
     if values.is_some() && !any_expression {
         return Err(AwsError::validation("ExpressionAttributeValues can only be specified when using expressions"));
     }
-    let mut ctx = Ctx::new(names.as_ref(), values.as_ref());
+    if let Some(hit) = cache::get(src, names.as_ref(), values.as_ref()) {
+        return Ok(hit);
+    }
+    let out = compile_fresh(src, names.as_ref(), values.as_ref())?;
+    cache::put(src, names.as_ref(), values.as_ref(), &out);
+    Ok(out)
+}
+
+/// `compile` without the cache (the texts parsed now).
+fn compile_fresh(src: &Sources, names: Option<&BTreeMap<String, String>>, values: Option<&Item>) -> Result<Expressions> {
+    let mut ctx = Ctx::new(names, values);
     let mut out = Expressions::default();
     if let Some(s) = src.update {
         out.update = Some(ctx.update(s)?);
@@ -298,10 +309,10 @@ pub fn compile(src: &Sources) -> Result<Expressions> {
     if let Some(s) = src.projection {
         out.projection = Some(ctx.projection(s)?);
     }
-    if let Some(n) = &names {
+    if let Some(n) = names {
         unused("ExpressionAttributeNames", n.keys().cloned(), &ctx.used_names)?;
     }
-    if let Some(v) = &values {
+    if let Some(v) = values {
         unused("ExpressionAttributeValues", v.keys().cloned(), &ctx.used_values)?;
     }
     Ok(out)

@@ -1,0 +1,247 @@
+//! A cache of compiled expressions, so a request that repeats the expressions of an earlier
+//! one (the usual case: an application sends the same UpdateExpression with new values) is
+//! not parsed again.
+//!
+//! Placeholders are resolved while parsing, so a compiled expression holds the request's
+//! values. An entry is therefore a *template*: the expressions compiled with the values of the
+//! request that filled it, and those values. A later request hits the entry when its
+//! expression texts and names are the same and its values have the same placeholders and
+//! types; its own values then replace the template's, found by equality (every value in a
+//! compiled expression comes from a placeholder, and an entry is only made when the
+//! template's values are pairwise different, so the match is exact).
+//!
+//! What is cached gives the same result as compiling: only successful compiles are cached;
+//! validation that depends on a value's type is the same for every hit (types are part of
+//! the match); expressions whose validation looks at a value's content (`attribute_type`,
+//! `BETWEEN` bounds) and key conditions are never cached.
+
+use super::{Action, Condition, Expressions, KeyOp, Operand, Sources};
+use crate::value::{AttributeValue, Item};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
+
+/// Entries kept at most (the cache is emptied when full).
+const CAPACITY: usize = 64;
+
+struct Entry {
+    texts: [Option<String>; 4],
+    names: Option<BTreeMap<String, String>>,
+    /// Placeholder, its type, and the value the template holds for it.
+    values: Vec<(String, &'static str, AttributeValue)>,
+    template: Expressions,
+}
+
+thread_local! {
+    static CACHE: RefCell<HashMap<u64, Rc<Entry>>> = RefCell::new(HashMap::new());
+}
+
+fn texts<'a>(src: &Sources<'a>) -> [Option<&'a str>; 4] {
+    [src.update, src.condition, src.filter, src.projection]
+}
+
+fn key(src: &Sources, names: Option<&BTreeMap<String, String>>, values: Option<&Item>) -> u64 {
+    // FNV-1a through `Hash`: deterministic, and cheap for these short strings.
+    struct Fnv(u64);
+    impl Hasher for Fnv {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            for b in bytes {
+                self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+    }
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    texts(src).hash(&mut h);
+    names.hash(&mut h);
+    for (k, v) in values.into_iter().flatten() {
+        (k, v.type_name()).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Whether expressions like these may be cached at all.
+fn cacheable(src: &Sources) -> bool {
+    let content_checked = |s: &str| {
+        let s = s.to_ascii_lowercase();
+        s.contains("attribute_type") || s.contains("between")
+    };
+    src.key_condition.is_none() && !texts(src).into_iter().flatten().any(content_checked)
+}
+
+/// Calls `f` on every value held by the expressions, in a fixed order; stops at the first
+/// `false` and returns it.
+fn each_value(e: &mut Expressions, f: &mut dyn FnMut(&mut AttributeValue) -> bool) -> bool {
+    fn operand(o: &mut Operand, f: &mut dyn FnMut(&mut AttributeValue) -> bool) -> bool {
+        match o {
+            Operand::Path(_) => true,
+            Operand::Value(v) => f(v),
+            Operand::Call(_, args) => args.iter_mut().all(|a| operand(a, f)),
+            Operand::Arith(a, _, b) => operand(a, f) && operand(b, f),
+        }
+    }
+    fn condition(c: &mut Condition, f: &mut dyn FnMut(&mut AttributeValue) -> bool) -> bool {
+        match c {
+            Condition::Cmp(_, a, b) => operand(a, f) && operand(b, f),
+            Condition::Between(a, b, d) => operand(a, f) && operand(b, f) && operand(d, f),
+            Condition::In(a, list) => operand(a, f) && list.iter_mut().all(|o| operand(o, f)),
+            Condition::Func(_, args) => args.iter_mut().all(|o| operand(o, f)),
+            Condition::And(a, b) | Condition::Or(a, b) => condition(a, f) && condition(b, f),
+            Condition::Not(a) => condition(a, f),
+        }
+    }
+    let update_ok = e.update.as_mut().is_none_or(|u| {
+        u.actions.iter_mut().all(|a| match a {
+            Action::Set(_, o) => operand(o, f),
+            Action::Remove(_) => true,
+            Action::Add(_, v) | Action::Delete(_, v) => f(v),
+        })
+    });
+    let keys_ok = e.key_condition.as_mut().is_none_or(|k| {
+        k.parts.iter_mut().all(|(_, op)| match op {
+            KeyOp::Eq(v) | KeyOp::Lt(v) | KeyOp::Le(v) | KeyOp::Gt(v) | KeyOp::Ge(v) | KeyOp::BeginsWith(v) => f(v),
+            KeyOp::Between(a, b) => f(a) && f(b),
+        })
+    });
+    update_ok
+        && keys_ok
+        && e.condition.as_mut().is_none_or(|c| condition(c, f))
+        && e.filter.as_mut().is_none_or(|c| condition(c, f))
+}
+
+/// The compiled expressions of an earlier request with the same texts, names and value types,
+/// holding this request's values.
+pub(super) fn get(src: &Sources, names: Option<&BTreeMap<String, String>>, values: Option<&Item>) -> Option<Expressions> {
+    if !cacheable(src) {
+        return None;
+    }
+    let entry = CACHE.with(|c| c.borrow().get(&key(src, names, values)).cloned())?;
+    let same_texts = entry.texts.iter().map(Option::as_deref).eq(texts(src));
+    let given: Vec<(&String, &AttributeValue)> = values.into_iter().flatten().collect();
+    let same_values = entry.values.len() == given.len()
+        && entry.values.iter().zip(&given).all(|((p, t, _), (q, v))| p == *q && *t == v.type_name());
+    if !same_texts || entry.names.as_ref() != names || !same_values {
+        return None;
+    }
+    let mut out = entry.template.clone();
+    let replaced = each_value(&mut out, &mut |v| match entry.values.iter().position(|(_, _, t)| t == v) {
+        Some(i) => {
+            *v = given[i].1.clone();
+            true
+        }
+        None => false,
+    });
+    #[cfg(test)]
+    if replaced {
+        HITS.with(|h| h.set(h.get() + 1));
+    }
+    replaced.then_some(out)
+}
+
+/// Keeps a successful compile as a template, when it can serve as one.
+pub(super) fn put(src: &Sources, names: Option<&BTreeMap<String, String>>, values: Option<&Item>, compiled: &Expressions) {
+    if !cacheable(src) {
+        return;
+    }
+    let k = key(src, names, values);
+    let values: Vec<(String, &'static str, AttributeValue)> =
+        values.into_iter().flatten().map(|(k, v)| (k.clone(), v.type_name(), v.clone())).collect();
+    let distinct = values.iter().enumerate().all(|(i, a)| values[i + 1..].iter().all(|b| a.2 != b.2));
+    let mut template = compiled.clone();
+    if !distinct || !each_value(&mut template, &mut |v| values.iter().any(|(_, _, t)| t == v)) {
+        return;
+    }
+    let entry = Entry { texts: texts(src).map(|t| t.map(str::to_string)), names: names.cloned(), values, template };
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CAPACITY {
+            c.clear();
+        }
+        c.insert(k, Rc::new(entry));
+    });
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Hits so far (tests check that they exercise the cache).
+    pub(super) static HITS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{compile, compile_fresh, parse_names, parse_values, Sources};
+    use super::HITS;
+    use crate::engine::Rng;
+    use serde_json::{json, Value};
+
+    fn value(r: &mut Rng, ty: &str) -> Value {
+        let n = r.below(5);
+        match ty {
+            "S" => json!({"S": format!("s{}", r.below(4))}),
+            "N" => json!({"N": format!("{}", r.below(7) as i64 - 3)}),
+            "B" => {
+                let b = ["AA==", "AQ==", "Ag=="][r.below(3) as usize];
+                json!({ "B": b })
+            }
+            "BOOL" => json!({"BOOL": r.below(2) == 0}),
+            "NULL" => json!({"NULL": true}),
+            "L" => json!({"L": (0..n).map(|i| json!({"N": i.to_string()})).collect::<Vec<_>>()}),
+            "M" => json!({"M": {"k": {"S": format!("m{n}")}}}),
+            "SS" => json!({"SS": (0..=n).map(|i| format!("e{i}")).collect::<Vec<_>>()}),
+            _ => json!({"NS": (0..=n).map(|i| i.to_string()).collect::<Vec<_>>()}),
+        }
+    }
+
+    /// For many expression shapes and random values (the types drawn from two per placeholder,
+    /// so that types repeat and the cache is hit, and some combinations are errors), compiling
+    /// through the cache gives exactly what compiling afresh gives.
+    #[test]
+    fn a_cached_compile_is_the_compile() {
+        // (update, condition, filter, projection, names, placeholders and their two types)
+        type Case = (Option<&'static str>, Option<&'static str>, Option<&'static str>, Option<&'static str>, Value, &'static [(&'static str, [&'static str; 2])]);
+        let cases: Vec<Case> = vec![
+            (Some("SET qty = qty + :d, #s = :s, version = :v ADD tags :t"), Some("attribute_exists(pk)"), None, None, json!({"#s": "status"}),
+                &[(":d", ["N", "S"]), (":s", ["S", "N"]), (":v", ["N", "N"]), (":t", ["SS", "NS"])]),
+            (Some("SET a = if_not_exists(a, :z), l = list_append(l, :l) REMOVE r[1], q DELETE s :s"), Some("size(a) < :n AND NOT contains(l, :c)"), None, None, Value::Null,
+                &[(":z", ["N", "M"]), (":l", ["L", "S"]), (":s", ["SS", "NS"]), (":n", ["N", "S"]), (":c", ["N", "S"])]),
+            (None, Some("#a IN (:x, :y, :z) OR begins_with(#b, :p) OR (:x = :y AND attribute_not_exists(#b))"), None, None, json!({"#a": "a", "#b": "b"}),
+                &[(":x", ["S", "N"]), (":y", ["S", "BOOL"]), (":z", ["NULL", "B"]), (":p", ["S", "B"])]),
+            (None, None, Some("c > :c AND d <> :d"), Some("c, d, #e.f[2]"), json!({"#e": "e"}),
+                &[(":c", ["N", "S"]), (":d", ["M", "L"])]),
+            (Some("SET a = :a - :b, b = :b"), None, None, None, Value::Null, &[(":a", ["N", "S"]), (":b", ["N", "SS"])]),
+            (Some("ADD n :n SET m.k = :m"), Some("m.k <> :m"), None, None, Value::Null, &[(":n", ["N", "NS"]), (":m", ["S", "M"])]),
+        ];
+        let mut r = Rng::new(11);
+        let hits_before = HITS.with(|h| h.get());
+        for (update, condition, filter, projection, names, placeholders) in &cases {
+            for _ in 0..60 {
+                let mut values = serde_json::Map::new();
+                for (p, types) in placeholders.iter() {
+                    let ty = types[r.below(2) as usize];
+                    values.insert(p.to_string(), value(&mut r, ty));
+                }
+                let values = Value::Object(values);
+                let src = Sources {
+                    update: *update,
+                    condition: *condition,
+                    key_condition: None,
+                    filter: *filter,
+                    projection: *projection,
+                    names: Some(names).filter(|n| !n.is_null()),
+                    values: Some(&values),
+                };
+                let cached = compile(&src);
+                let fresh = match (parse_names(src.names), parse_values(src.values)) {
+                    (Ok(n), Ok(v)) => compile_fresh(&src, n.as_ref(), v.as_ref()),
+                    (Err(e), _) | (_, Err(e)) => Err(e),
+                };
+                assert_eq!(format!("{cached:?}"), format!("{fresh:?}"), "{src:?}");
+            }
+        }
+        let hits = HITS.with(|h| h.get()) - hits_before;
+        assert!(hits > 100, "the cache was hit {hits} times");
+    }
+}
