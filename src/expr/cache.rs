@@ -65,10 +65,8 @@ fn key(src: &Sources, names: Option<&BTreeMap<String, String>>, values: Option<&
 
 /// Whether expressions like these may be cached at all.
 fn cacheable(src: &Sources) -> bool {
-    let content_checked = |s: &str| {
-        let s = s.to_ascii_lowercase();
-        s.contains("attribute_type") || s.contains("between")
-    };
+    let mentions = |s: &str, word: &str| s.as_bytes().windows(word.len()).any(|w| w.eq_ignore_ascii_case(word.as_bytes()));
+    let content_checked = |s: &str| mentions(s, "attribute_type") || mentions(s, "between");
     src.key_condition.is_none() && !texts(src).into_iter().flatten().any(content_checked)
 }
 
@@ -243,5 +241,22 @@ mod tests {
         }
         let hits = HITS.with(|h| h.get()) - hits_before;
         assert!(hits > 100, "the cache was hit {hits} times");
+    }
+
+    /// Validation that reads a value's content (not only its type) is redone for every request.
+    #[test]
+    fn content_checked_expressions_are_compiled_every_time() {
+        let run = |cond: &str, values: Value| {
+            let src = Sources { condition: Some(cond), values: Some(&values), ..Default::default() };
+            compile(&src).map(|_| ()).map_err(|e| e.message)
+        };
+        for _ in 0..2 {
+            assert!(run("attribute_type(a, :t)", json!({":t": {"S": "N"}})).is_ok());
+            let bad = run("attribute_type(a, :t)", json!({":t": {"S": "X"}}));
+            assert!(bad.as_ref().is_err_and(|m| m.contains("Invalid attribute type name found; type: X")), "{bad:?}");
+            assert!(run("a BETWEEN :lo AND :hi", json!({":lo": {"N": "1"}, ":hi": {"N": "2"}})).is_ok());
+            let bad = run("a between :lo AND :hi", json!({":lo": {"N": "3"}, ":hi": {"N": "2"}}));
+            assert!(bad.as_ref().is_err_and(|m| m.contains("requires upper bound to be greater")), "{bad:?}");
+        }
     }
 }
