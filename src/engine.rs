@@ -596,16 +596,15 @@ pub(crate) mod req {
     /// A table name: 3 to 255 characters of `[a-zA-Z0-9_.-]`.
     pub fn table_name<'a>(req: &'a Value, name: &str) -> Result<&'a str> {
         let t = required_string(req, name)?;
-        let field = camel(name);
-        if t.len() < 3 {
-            return Err(constraint(t, &field, "Member must have length greater than or equal to 3"));
-        }
-        if t.len() > 255 {
-            return Err(constraint(t, &field, "Member must have length less than or equal to 255"));
-        }
-        if !t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-') {
-            return Err(constraint(t, &field, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"));
-        }
-        Ok(t)
+        let problem = if t.len() < 3 {
+            "Member must have length greater than or equal to 3"
+        } else if t.len() > 255 {
+            "Member must have length less than or equal to 255"
+        } else if !t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-') {
+            "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
+        } else {
+            return Ok(t);
+        };
+        Err(constraint(t, &camel(name), problem))
     }
 }
