@@ -121,7 +121,7 @@ impl Engine {
         let (mut p, mut ex) = self.prepare_keyed(r, &["ConditionExpression", "UpdateExpression"])?;
         let t = self.live_table(&p.table)?;
         if let Some(u) = &ex.update {
-            if let Some(k) = u.top_level_targets().into_iter().find(|a| t.schema.is_key(a)) {
+            if let Some(k) = u.target_tops().find(|a| t.schema.is_key(a)) {
                 return Err(AwsError::invalid_values(format!("Cannot update attribute {k}. This attribute is part of the key")));
             }
         }
@@ -207,15 +207,16 @@ impl Engine {
         )?;
         let mut p = self.prepare_update(r)?;
         let e = self.evaluate(&mut p)?;
-        let targets = match &p.kind {
+        // The paths the update wrote, for UPDATED_OLD / UPDATED_NEW only.
+        let targets = || match &p.kind {
             Kind::Update(Some(u)) => u.target_paths(),
             _ => Vec::new(),
         };
         let out = match rv {
             "ALL_OLD" => attributes(e.old.as_deref()),
             "ALL_NEW" => attributes(e.new.as_ref()),
-            "UPDATED_OLD" => attributes(e.old.as_deref().map(|o| expr::project(o, &targets)).as_ref()),
-            "UPDATED_NEW" => attributes(e.new.as_ref().map(|n| expr::project(n, &targets)).as_ref()),
+            "UPDATED_OLD" => attributes(e.old.as_deref().map(|o| expr::project(o, &targets())).as_ref()),
+            "UPDATED_NEW" => attributes(e.new.as_ref().map(|n| expr::project(n, &targets())).as_ref()),
             _ => json!({}),
         };
         self.apply(p, e);

@@ -169,15 +169,11 @@ pub struct Update {
 }
 
 impl Update {
-    /// Top-level attribute names this update writes or removes (deduplicated, in order).
-    pub fn top_level_targets(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for p in self.target_paths() {
-            if !out.iter().any(|t| t == p.top()) {
-                out.push(p.top().to_string());
-            }
-        }
-        out
+    /// The top-level attribute name of each action, in order (repeats included).
+    pub fn target_tops(&self) -> impl Iterator<Item = &str> {
+        self.actions.iter().map(|a| match a {
+            Action::Set(p, _) | Action::Remove(p) | Action::Add(p, _) | Action::Delete(p, _) => p.top(),
+        })
     }
 
     /// Paths written or removed, for ReturnValues UPDATED_OLD / UPDATED_NEW.
