@@ -45,15 +45,6 @@ impl Image {
         Image(Rc::from(out))
     }
 
-    /// Bytes held (for memory accounting).
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// The item back. Images are only ever made by [`Image::encode`], so decoding cannot fail;
     /// should the bytes be damaged anyway, what can be read is returned rather than a panic.
     pub fn decode(&self) -> Item {
@@ -389,7 +380,7 @@ mod tests {
         item.remove("long");
         let image = Image::encode(&item);
         let text = serde_json::to_string(&item_to_json(&item)).unwrap_or_default();
-        assert!(image.len() * 2 < text.len(), "{} bytes against {} of JSON", image.len(), text.len());
+        assert!(image.0.len() * 2 < text.len(), "{} bytes against {} of JSON", image.0.len(), text.len());
     }
 
     #[test]

@@ -113,11 +113,6 @@ impl Record {
         r
     }
 
-    /// The eventID: 32 lowercase hex digits.
-    pub fn event_id_text(&self) -> String {
-        format!("{:032x}", self.event_id)
-    }
-
     /// The key attributes of the changed item.
     pub fn keys(&self) -> Item {
         self.change.keys.decode()
@@ -152,13 +147,6 @@ impl Record {
         self.old_carried().map(Image::decode)
     }
 
-    /// The item after / before the change whatever the view type (for the lab's comparisons).
-    pub fn item_after(&self) -> Option<Item> {
-        self.change.new.as_ref().map(Image::decode)
-    }
-    pub fn item_before(&self) -> Option<Item> {
-        self.change.old.as_ref().map(Image::decode)
-    }
 
     /// `SizeBytes`: the key plus the images the view type carries.
     pub fn size_bytes(&self) -> usize {
