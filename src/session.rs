@@ -88,6 +88,12 @@ impl Session {
 
     /// Runs one action; on success it becomes the session's next step.
     pub fn apply(&mut self, action: &str, body: &Value) -> Result<Value> {
+        self.apply_owned(action, body.clone())
+    }
+
+    /// [`Session::apply`] for a request the caller no longer needs: it is kept as the step
+    /// without a copy.
+    pub fn apply_owned(&mut self, action: &str, body: Value) -> Result<Value> {
         if !scenario::ACTIONS.contains(&action) {
             return Err(AwsError::new("UnknownOperationException", format!("Unknown action: {action}")));
         }
@@ -96,7 +102,7 @@ impl Session {
                 "This session already has {MAX_STEPS} steps; export it, or start a new one"
             )));
         }
-        let r = self.engine.call(action, body)?;
+        let r = self.engine.call(action, &body)?;
         // Consecutive clock advances merge into one step, so playing the clock keeps the
         // scenario short.
         match (action, self.steps.last_mut()) {
@@ -106,7 +112,7 @@ impl Session {
                 last.body = json!({"Seconds": round_ms(a + b)});
             }
             _ => {
-                let step = Step { action: action.to_string(), body: body.clone() };
+                let step = Step { action: action.to_string(), body };
                 self.steps_bytes += step_bytes(&step);
                 self.steps.push(step);
             }

@@ -1,9 +1,10 @@
 //! Custom hooks: the playing clock (a gloo-timers `Interval`), work in slices between frames
-//! (a zero-delay `Timeout` per slice), and autosave after every change.
+//! (one slice per animation frame), and autosave after every change.
 
 use std::cell::Cell;
 
-use gloo_timers::callback::{Interval, Timeout};
+use gloo_timers::callback::Interval;
+use wasm_bindgen::{closure::Closure, JsCast};
 use yew::prelude::*;
 
 use super::state::Action;
@@ -26,16 +27,45 @@ pub fn use_clock(lab: &LabHandle, on_action: Callback<Action>) {
     });
 }
 
-/// While a job (a long clock advance, a burst of writes) is queued, run its next slice after
-/// the page has had a chance to draw.
+/// While a job (a long clock advance, a burst of writes) is queued, run its next slice at the
+/// start of the next animation frame: one slice per frame, so the browser has the rest of the
+/// frame to lay out and paint what the slice changed (a zero-delay timeout could run several
+/// slices in one frame and drop it).
 #[hook]
 pub fn use_work(lab: &LabHandle, on_action: Callback<Action>) {
     let pending = lab.job.is_some();
     let rev = lab.rev;
     use_effect_with((pending, rev), move |_| {
-        let timeout = pending.then(|| Timeout::new(0, move || on_action.emit(Action::Work)));
-        move || drop(timeout)
+        let frame = pending.then(|| AnimationFrame::request(move || on_action.emit(Action::Work))).flatten();
+        move || drop(frame)
     });
+}
+
+/// A requested animation frame, cancelled when dropped.
+struct AnimationFrame {
+    id: i32,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl AnimationFrame {
+    fn request(f: impl FnOnce() + 'static) -> Option<AnimationFrame> {
+        let mut f = Some(f);
+        let callback = Closure::<dyn FnMut()>::new(move || {
+            if let Some(f) = f.take() {
+                f()
+            }
+        });
+        let id = web_sys::window()?.request_animation_frame(callback.as_ref().unchecked_ref()).ok()?;
+        Some(AnimationFrame { id, _callback: callback })
+    }
+}
+
+impl Drop for AnimationFrame {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            let _ = w.cancel_animation_frame(self.id);
+        }
+    }
 }
 
 /// Save the session after every change. Ticks of the playing clock are saved at most once a

@@ -31,8 +31,12 @@ pub const EXAMPLE_ITEM: &str = r#"{
 /// Largest slice of simulated time one step of a long advance takes (so TTL deletions are
 /// counted before a 24-hour trim hides them, and the page can draw between slices).
 const SLICE_MS: u64 = 3_600_000;
-/// Real time one slice of queued work may take before the page gets a frame.
-const BUDGET_MS: f64 = 12.0;
+/// Real time one slice of queued work may take: it starts at the first and adapts between the
+/// other two, so that a slice, the render it causes and the browser's layout and paint fit in
+/// one frame on this machine (slices run one per animation frame, `hooks::use_work`).
+const BUDGET_MS: (f64, f64, f64) = (3.0, 0.5, 12.0);
+/// One frame at 60 Hz.
+const FRAME_MS: f64 = 1000.0 / 60.0;
 
 /// A write from the item editor. Texts are what the learner typed.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -157,6 +161,8 @@ pub struct Lab {
     pub job: Option<Job>,
     /// True when the last change was a clock tick (autosave throttles those).
     pub ticked: bool,
+    /// The time budget of a slice of the running job, and when the last slice started.
+    pub budget: (f64, f64),
 }
 
 impl PartialEq for Lab {
@@ -190,6 +196,7 @@ impl Lab {
             speed: 10.0,
             job: None,
             ticked: false,
+            budget: (BUDGET_MS.0, f64::NEG_INFINITY),
         }
     }
 
@@ -296,6 +303,18 @@ impl Lab {
 
     fn work(&mut self) {
         let start = now();
+        // A slice comes one frame after the last one, unless the last slice and its render
+        // took too long and the frame was dropped: then take less time; otherwise a bit more.
+        let (budget, last) = self.budget;
+        let gap = start - last;
+        let budget = if gap > 1.5 * FRAME_MS && gap < 10.0 * FRAME_MS {
+            (budget * 0.5).max(BUDGET_MS.1)
+        } else if gap <= 1.5 * FRAME_MS {
+            (budget + 0.2).min(BUDGET_MS.2)
+        } else {
+            budget
+        };
+        self.budget = (budget, start);
         while let Some(job) = self.job.take() {
             let job = match job {
                 Job::Advance { left_ms, total_ms, mut changes } => {
@@ -341,7 +360,7 @@ impl Lab {
                                 json!({"PutRequest": {"Item": item}})
                             })
                             .collect();
-                        let r = self.session.borrow_mut().apply("BatchWriteItem", &json!({"RequestItems": {self.table.clone(): puts}}));
+                        let r = self.session.borrow_mut().apply_owned("BatchWriteItem", json!({"RequestItems": {self.table.clone(): puts}}));
                         if r.is_err() {
                             failed += chunk;
                         }
@@ -362,7 +381,7 @@ impl Lab {
                 }
             };
             self.job = job;
-            if now() - start > BUDGET_MS {
+            if now() - start > budget {
                 break;
             }
         }

@@ -203,13 +203,20 @@ pub fn RecordList(props: &RecordListProps) -> Html {
     let rows: Vec<Html> = {
         let s = props.lab.session.borrow();
         match props.stream.map(|i| &s.engine().streams()[i]) {
-            Some(st) => st
-                .records_in_order()
-                .enumerate()
-                .skip(first_row as usize)
-                .take((last_row - first_row) as usize)
-                .map(|(i, r)| record_row(r, i, count as usize, &props.on_action))
-                .collect(),
+            Some(st) => {
+                // Whole shards before the window are stepped over by their lengths, so drawing
+                // the newest rows of 100,000 does not walk them all.
+                let mut skip = first_row as usize;
+                let mut shards = st.lineage_order().into_iter().map(|i| &st.shards[i].records).peekable();
+                while let Some(r) = shards.next_if(|r| skip >= r.len()) {
+                    skip -= r.len();
+                }
+                let mut rows = Vec::new();
+                for (i, r) in shards.flat_map(|r| r.iter()).skip(skip).take((last_row - first_row) as usize).enumerate() {
+                    rows.push(record_row(r, first_row as usize + i, count as usize, &props.on_action));
+                }
+                rows
+            }
             None => Vec::new(),
         }
     };
