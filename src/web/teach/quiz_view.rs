@@ -207,7 +207,7 @@ fn Run(props: &RunProps) -> Html {
                     feedback.set(fb);
                     message.set(if mode == Mode::Exam { Some("Answer saved. You can change it until you finish.".into()) } else { None });
                 }
-                Some(Err(e)) => message.set(Some(format!("{}{}", e[..1].to_uppercase(), &e[1..]))),
+                Some(Err(e)) => message.set(Some(capitalised(e))),
                 None => {}
             }
             refresh.force_update();
@@ -431,4 +431,14 @@ fn Results(props: &ResultsProps) -> Html {
             <ol class="results-list">{ for rows }</ol>
         </div>
     }
+}
+
+/// The message with its first letter capitalised. `Quiz::answer`'s messages start with an
+/// ASCII letter; ASCII-only on purpose: Unicode case mapping would put core's uppercase
+/// tables (about 12 KB) into the wasm for this one call.
+fn capitalised(mut e: String) -> String {
+    if let Some(first) = e.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    e
 }
