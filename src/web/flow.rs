@@ -49,8 +49,9 @@ pub fn key_text(keys: &crate::value::Item) -> String {
         .join(" / ")
 }
 
-#[component]
-pub fn Flow(props: &PanelProps) -> Html {
+/// A plain function, not a component: it has no hooks, and the root re-renders it with every
+/// change anyway (a component would only add its own lifecycle code to the wasm).
+pub fn flow(props: &PanelProps) -> Html {
     let lab = &props.lab;
     let (tokens, function, items) = {
         let s = lab.session.borrow();

@@ -44,6 +44,7 @@ pub fn App() -> Html {
     };
 
     hooks::use_autosave(&lab);
+    let panel = PanelProps { lab: lab.clone(), on_action: dispatch.clone() };
     hooks::use_clock(&lab, dispatch.clone());
     hooks::use_work(&lab, dispatch.clone());
 
@@ -74,12 +75,12 @@ pub fn App() -> Html {
             <main class="wrap">
                 <div class="grid">
                     <table::TablePanel key={lab.session_key()} lab={lab.clone()} on_action={dispatch.clone()} />
-                    <stream::StreamPanel lab={lab.clone()} on_action={dispatch.clone()} />
+                    { stream::stream_panel(&panel) }
                 </div>
-                <flow::Flow lab={lab.clone()} on_action={dispatch.clone()} />
+                { flow::flow(&panel) }
                 <div class="grid">
                     <triggers::TriggersPanel key={lab.session_key()} lab={lab.clone()} on_action={dispatch.clone()} />
-                    <results::ResultsPanel lab={lab.clone()} on_action={dispatch.clone()} />
+                    { results::results_panel(&panel) }
                 </div>
                 <results::FilesPanel lab={lab.clone()} on_action={dispatch.clone()} />
             </main>

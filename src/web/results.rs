@@ -27,8 +27,9 @@ fn value_text(v: &Value) -> String {
 /// Groups shown per aggregate.
 const MAX_GROUPS: usize = 100;
 
-#[component]
-pub fn ResultsPanel(props: &PanelProps) -> Html {
+/// A plain function, not a component: it has no hooks, and the root re-renders it with every
+/// change anyway (a component would only add its own lifecycle code to the wasm).
+pub fn results_panel(props: &PanelProps) -> Html {
     let s = props.lab.session.borrow();
     let e = s.engine();
     let aggregates = e.aggregates_output();
@@ -142,7 +143,7 @@ pub fn FilesPanel(props: &PanelProps) -> Html {
         let lab = props.lab.clone();
         let on_action = props.on_action.clone();
         Callback::from(move |_: MouseEvent| {
-            let text = serde_json::to_string_pretty(&lab.session.borrow().to_scenario_json()).unwrap_or_default();
+            let text = format!("{:#}", lab.session.borrow().to_scenario_json());
             let note = match dom::download("streamlab-scenario.json", &text, "application/json") {
                 Ok(()) => Note::Ok("Exported streamlab-scenario.json: replay it with `streamlab replay`, or import it here.".into()),
                 Err(e) => Note::Error { kind: "Export failed".into(), message: e },

@@ -34,8 +34,9 @@ fn stream_len(st: &Stream) -> usize {
     st.shards.iter().map(|s| s.records.len()).sum()
 }
 
-#[component]
-pub fn StreamPanel(props: &PanelProps) -> Html {
+/// A plain function, not a component: it has no hooks, and the root re-renders it with every
+/// change anyway (a component would only add its own lifecycle code to the wasm).
+pub fn stream_panel(props: &PanelProps) -> Html {
     let lab = &props.lab;
     let si = shown_stream(lab);
     let view = lab.view_type();
@@ -295,12 +296,12 @@ pub fn DetailDialog(props: &PanelProps) -> Html {
     let (title, body, copy_text, copy_label) = match &detail {
         None => (String::new(), html! {}, String::new(), String::new()),
         Some(Detail::Json { title, value, copy_label }) => {
-            let text = serde_json::to_string_pretty(value.as_ref()).unwrap_or_default();
+            let text = format!("{value:#}");
             (title.clone(), html! { <pre class="json" tabindex="0">{ text.clone() }</pre> }, text, copy_label.clone())
         }
         Some(Detail::Record(r)) => {
             let json = r.to_json(&region, None);
-            let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+            let text = format!("{json:#}");
             let title = format!("{} {} · SequenceNumber {}", r.event_name.as_str(), key_text(&r.keys()), r.seq);
             (title, record_body(r, &text, &region), text, "Copy record JSON".to_string())
         }
@@ -370,7 +371,7 @@ fn record_body(r: &Rc<Record>, text: &str, region: &str) -> Html {
                 { for lab::compare_views(r, region).iter().map(|(v, json)| html! {
                     <div class="compare-card">
                         <h4>{ v.as_str() }</h4>
-                        <pre class="json small" tabindex="0">{ serde_json::to_string_pretty(&json["dynamodb"]).unwrap_or_default() }</pre>
+                        <pre class="json small" tabindex="0">{ format!("{:#}", json["dynamodb"]) }</pre>
                     </div>
                 }) }
             </div>

@@ -57,7 +57,7 @@ fn rows_to_json(rows: &[Row]) -> String {
         };
         m.insert(r.name.clone(), json!({ r.ty.clone(): v }));
     }
-    serde_json::to_string_pretty(&Value::Object(m)).unwrap_or_default()
+    format!("{:#}", Value::Object(m))
 }
 
 fn cell_text(v: &Value) -> String {
@@ -237,7 +237,7 @@ pub fn TablePanel(props: &PanelProps) -> Html {
     };
 
     let grid_rows = items.iter().map(|item| {
-        let text = serde_json::to_string_pretty(item).unwrap_or_default();
+        let text = format!("{item:#}");
         let edit = {
             let form = form.clone();
             let (rows, form_mode) = (rows.clone(), form_mode.clone());

@@ -280,7 +280,7 @@ pub fn TriggersPanel(props: &PanelProps) -> Html {
                 <button type="button" class="primary" onclick={deploy}>{ "Deploy" }</button>
             </div>
             <div role="status">{ note_view(&lab.deploy_note) }</div>
-            <Timeline lab={lab.clone()} on_action={props.on_action.clone()} />
+            { timeline(props) }
         </section>
     }
 }
@@ -291,8 +291,9 @@ pub fn clock(ms: u64) -> String {
 }
 
 /// Invocations and what happened to records, newest first; then the on-failure queue.
-#[component]
-pub fn Timeline(props: &PanelProps) -> Html {
+/// A plain function, not a component: it has no hooks, and its panel re-renders it with every
+/// change anyway (a component would only add its own lifecycle code to the wasm).
+pub fn timeline(props: &PanelProps) -> Html {
     let s = props.lab.session.borrow();
     let e = s.engine();
     let l = e.lambda();

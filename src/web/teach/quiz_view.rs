@@ -271,7 +271,7 @@ fn Run(props: &RunProps) -> Html {
 }
 
 fn pretty(v: &serde_json::Value) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_default()
+    format!("{v:#}")
 }
 
 /// One-line JSON (records and values next to an option: short enough to read at a glance).
