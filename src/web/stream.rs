@@ -167,10 +167,11 @@ pub fn RecordList(props: &RecordListProps) -> Html {
     let viewport = use_node_ref();
     let sizer = use_node_ref();
     let list = use_node_ref();
-    let top = use_state(|| 0u32);
+    // usize rather than u32: the other views keep usize states, so no new state type (size).
+    let top = use_state(|| 0usize);
     let follow = use_mut_ref(|| true);
     let count = props.count as u32;
-    let first_row = (*top / ROW_PX).saturating_sub(OVERSCAN);
+    let first_row = (*top as u32 / ROW_PX).saturating_sub(OVERSCAN);
     let last_row = (first_row + VISIBLE + 2 * OVERSCAN).min(count);
     let first_row = first_row.min(last_row);
 
@@ -196,7 +197,7 @@ pub fn RecordList(props: &RecordListProps) -> Html {
             if let Some(v) = e.target_dyn_into::<HtmlElement>() {
                 let t = v.scroll_top().max(0) as u32;
                 *follow.borrow_mut() = v.scroll_top() + v.client_height() >= v.scroll_height() - (ROW_PX as i32) / 2;
-                top.set(t);
+                top.set(t as usize);
             }
         })
     };
