@@ -45,6 +45,8 @@ pub fn App() -> Html {
 
     hooks::use_autosave(&lab);
     let panel = PanelProps { lab: lab.clone(), on_action: dispatch.clone() };
+    let share = teach::use_share();
+    let dialog = stream::use_detail_dialog(&lab);
     hooks::use_clock(&lab, dispatch.clone());
     hooks::use_work(&lab, dispatch.clone());
 
@@ -66,7 +68,7 @@ pub fn App() -> Html {
                     <p class="intro">
                         { "Change an item, and follow its stream record into a Lambda trigger. Everything runs in your browser, on a simulated clock." }
                     </p>
-                    <teach::Nav lab={lab.clone()} />
+                    { teach::nav(&lab, &share) }
                 </div>
             </header>
             { for restore_note }
@@ -84,7 +86,7 @@ pub fn App() -> Html {
                 </div>
                 <results::FilesPanel lab={lab.clone()} on_action={dispatch.clone()} />
             </main>
-            <stream::DetailDialog lab={lab.clone()} on_action={dispatch} />
+            { stream::detail_dialog(&panel, dialog) }
         </>
     }
 }

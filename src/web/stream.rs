@@ -271,17 +271,16 @@ fn record_row(r: &Rc<Record>, index: usize, total: usize, on_action: &Callback<A
     }
 }
 
-/// The detail dialog: a record (exact JSON, old-to-new difference, every view type) or any
-/// JSON (a Lambda event, an on-failure record), with a copy button.
-#[component]
-pub fn DetailDialog(props: &PanelProps) -> Html {
+/// The detail dialog's element, opened (as a modal) and closed as `lab.detail` says. A hook of
+/// the root: the dialog is a plain function, not a component of its own (size of the wasm).
+#[hook]
+pub fn use_detail_dialog(lab: &super::LabHandle) -> NodeRef {
     let dialog = use_node_ref();
-    let detail = props.lab.detail.clone();
-    let region = props.lab.session.borrow().engine().cfg.region.clone();
     {
         let dialog = dialog.clone();
+        let detail = lab.detail.clone();
         let open = detail.is_some();
-        use_effect_with((open, detail.clone()), move |_| {
+        use_effect_with((open, detail), move |_| {
             if let Some(d) = dialog.cast::<HtmlDialogElement>() {
                 if open && !d.open() {
                     let _ = d.show_modal();
@@ -291,6 +290,15 @@ pub fn DetailDialog(props: &PanelProps) -> Html {
             }
         });
     }
+    dialog
+}
+
+/// The detail dialog: a record (exact JSON, old-to-new difference, every view type) or any
+/// JSON (a Lambda event, an on-failure record), with a copy button. `dialog`: from
+/// [`use_detail_dialog`].
+pub fn detail_dialog(props: &PanelProps, dialog: NodeRef) -> Html {
+    let detail = props.lab.detail.clone();
+    let region = props.lab.session.borrow().engine().cfg.region.clone();
     let on_close = props.on_action.reform(|_: Event| Action::CloseDetail);
     let close = props.on_action.reform(|_: MouseEvent| Action::CloseDetail);
 

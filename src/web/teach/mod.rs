@@ -220,18 +220,20 @@ pub fn Teach(props: &TeachProps) -> Html {
     html! { <div class="wrap teach-area">{ view }</div> }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct NavProps {
-    pub lab: LabHandle,
+/// What [`nav`] keeps between renders: the link last shared and its note, and the link's
+/// input. A hook of the root: the header is a plain function, not a component of its own
+/// (size of the wasm).
+pub type ShareState = (UseStateHandle<Option<(String, Option<String>)>>, NodeRef);
+
+#[hook]
+pub fn use_share() -> ShareState {
+    (use_state(|| None::<(String, Option<String>)>), use_node_ref())
 }
 
 /// The header links (Lessons, Quizzes) and the Share link button.
-#[component]
-pub fn Nav(props: &NavProps) -> Html {
-    let shared = use_state(|| None::<(String, Option<String>)>);
-    let input = use_node_ref();
+pub fn nav(lab: &LabHandle, (shared, input): &ShareState) -> Html {
     let on_share = {
-        let lab = props.lab.clone();
+        let lab = lab.clone();
         let shared = shared.clone();
         let input = input.clone();
         Callback::from(move |_: MouseEvent| {
