@@ -43,6 +43,8 @@ pub fn App() -> Html {
         Callback::from(move |action: Action| lab.dispatch(action))
     };
 
+    // The teaching area's route: called first, so its effects run before the root's own.
+    let route = teach::use_route(dispatch.clone());
     hooks::use_autosave(&lab);
     let panel = PanelProps { lab: lab.clone(), on_action: dispatch.clone() };
     let share = teach::use_share();
@@ -72,7 +74,7 @@ pub fn App() -> Html {
                 </div>
             </header>
             { for restore_note }
-            <teach::Teach on_action={dispatch.clone()} />
+            { teach::teach(&route, &dispatch) }
             <timebar::TimeBar lab={lab.clone()} on_action={dispatch.clone()} />
             <main class="wrap">
                 <div class="grid">

@@ -147,20 +147,15 @@ fn use_hash() -> UseStateHandle<String> {
     hash
 }
 
-#[derive(Properties, PartialEq)]
-pub struct TeachProps {
-    pub on_action: Callback<Action>,
-}
-
-/// The teaching area above the lab: a lesson, a quiz, a menu, or a message about a link.
-/// Renders nothing when the fragment is empty.
-#[component]
-pub fn Teach(props: &TeachProps) -> Html {
+/// What the fragment asks for, following `hashchange` (and loading an `#s=` link's lab through
+/// `on_action`). A hook of the root: [`teach`] is a plain function, not a component of its own
+/// (size of the wasm).
+#[hook]
+pub fn use_route(on_action: Callback<Action>) -> UseStateHandle<Route> {
     let hash = use_hash();
     let route = use_state(|| Route::Lab);
     {
         let route = route.clone();
-        let on_action = props.on_action.clone();
         use_effect_with((*hash).clone(), move |hash| {
             if is_anchor(hash) {
                 return;
@@ -173,17 +168,24 @@ pub fn Teach(props: &TeachProps) -> Html {
             route.set(r);
         });
     }
+    route
+}
+
+/// The teaching area above the lab: a lesson, a quiz, a menu, or a message about a link.
+/// Renders nothing when the fragment is empty. `route`: from [`use_route`].
+pub fn teach(route: &UseStateHandle<Route>, on_action: &Callback<Action>) -> Html {
     let close = Callback::from(|_: MouseEvent| set_hash("", false));
-    let view = match &*route {
+    let current: &Route = route;
+    let view = match current {
         Route::Lab => html! {},
         Route::Lessons => html! { <lesson_view::LessonMenu on_close={close} /> },
         Route::Quizzes => html! { <quiz_view::QuizMenu on_close={close} /> },
         Route::Lesson(name) => html! {
-            <lesson_view::LessonView key={name.clone()} name={name.clone()} on_action={props.on_action.clone()} on_close={close} />
+            <lesson_view::LessonView key={name.clone()} name={name.clone()} on_action={on_action.clone()} on_close={close} />
         },
         Route::Quiz { name, seed } => html! {
             <quiz_view::QuizView key={format!("{name}/{seed:?}")} name={name.clone()} seed={*seed}
-                on_action={props.on_action.clone()} on_close={close} />
+                on_action={on_action.clone()} on_close={close} />
         },
         Route::Shared => {
             let dismiss = {
@@ -214,7 +216,7 @@ pub fn Teach(props: &TeachProps) -> Html {
             }
         }
     };
-    if *route == Route::Lab {
+    if *current == Route::Lab {
         return view;
     }
     html! { <div class="wrap teach-area">{ view }</div> }
