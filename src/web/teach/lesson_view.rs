@@ -1,4 +1,4 @@
-//! The lesson menu (`#lessons`, from lessons/index.json) and a guided lesson (`#lesson=<id>`):
+//! The lesson and quiz menus (`#lessons`, `#quizzes`: lessons/index.json, quizzes/index.json) and a guided lesson (`#lesson=<id>`):
 //! "Step N of M", Back and Next, each step's text and what to watch for, the optional
 //! predict-then-reveal question, and the playground at the end. The lab panels below show the
 //! lesson's scenario replayed up to the step (`Lesson::session_at`), loaded through
@@ -47,23 +47,33 @@ pub fn use_file<T: 'static>(url: String, parse: fn(&str) -> Result<T, String>) -
 #[derive(Properties, PartialEq)]
 pub struct MenuProps {
     pub on_close: Callback<MouseEvent>,
+    /// The quiz menu (`#quizzes`) rather than the lesson menu (`#lessons`). One component for
+    /// both (size of the wasm); give each its own `key` so that switching remounts it.
+    #[prop_or_default]
+    pub quizzes: bool,
 }
 
+/// The lesson menu (lessons/index.json) or the quiz menu (quizzes/index.json).
 #[component]
-pub fn LessonMenu(props: &MenuProps) -> Html {
-    let index = use_file("lessons/index.json".to_string(), lesson::parse_index);
+pub fn Menu(props: &MenuProps) -> Html {
+    let (url, parse, what, key, hint): (&str, fn(&str) -> Result<Vec<IndexEntry>, String>, _, _, _) = if props.quizzes {
+        ("quizzes/index.json", crate::quiz::parse_index, "quiz", "quizzes", "Practice shows the answer after each question; Exam shows your results at the end.")
+    } else {
+        ("lessons/index.json", lesson::parse_index, "lesson", "lessons", "Each lesson runs a scenario in the lab step by step. Opening one replaces what is in the lab (export it under Files first to keep it).")
+    };
+    let index = use_file(url.to_string(), parse);
     let body = match &*index {
-        Load::Loading => html! { <p class="hint">{ "Loading the lessons…" }</p> },
-        Load::Failed(e) => html! { <p class="teach-error" role="alert">{ format!("The lesson list could not be loaded: {e}.") }</p> },
-        Load::Ready(list) => menu_list(list, "lesson"),
+        Load::Loading => html! { <p class="hint">{ format!("Loading the {key}…") }</p> },
+        Load::Failed(e) => html! { <p class="teach-error" role="alert">{ format!("The {what} list could not be loaded: {e}.") }</p> },
+        Load::Ready(list) => menu_list(list, what),
     };
     html! {
-        <section class="teach panel" aria-labelledby="lessons-heading">
+        <section class="teach panel" aria-labelledby={format!("{key}-heading")}>
             <div class="teach-head">
-                <h2 id="lessons-heading">{ "Lessons" }</h2>
+                <h2 id={format!("{key}-heading")}>{ if props.quizzes { "Quizzes" } else { "Lessons" } }</h2>
                 <button type="button" onclick={props.on_close.clone()}>{ "Close" }</button>
             </div>
-            <p class="hint">{ "Each lesson runs a scenario in the lab step by step. Opening one replaces what is in the lab (export it under Files first to keep it)." }</p>
+            <p class="hint">{ hint }</p>
             { body }
         </section>
     }

@@ -178,8 +178,8 @@ pub fn teach(route: &UseStateHandle<Route>, on_action: &Callback<Action>) -> Htm
     let current: &Route = route;
     let view = match current {
         Route::Lab => html! {},
-        Route::Lessons => html! { <lesson_view::LessonMenu on_close={close} /> },
-        Route::Quizzes => html! { <quiz_view::QuizMenu on_close={close} /> },
+        Route::Lessons => html! { <lesson_view::Menu key="lessons" on_close={close} /> },
+        Route::Quizzes => html! { <lesson_view::Menu key="quizzes" quizzes=true on_close={close} /> },
         Route::Lesson(name) => html! {
             <lesson_view::LessonView key={name.clone()} name={name.clone()} on_action={on_action.clone()} on_close={close} />
         },

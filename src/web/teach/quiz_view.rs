@@ -1,4 +1,4 @@
-//! The quiz menu (`#quizzes`, from quizzes/index.json) and a quiz (`#quiz=<id>[&seed=N]`):
+//! A quiz (`#quiz=<id>[&seed=N]`; the quiz menu, `#quizzes`, is `lesson_view::Menu`):
 //! Practice (feedback after each answer) or Exam (results at the end), one question at a time,
 //! the learner's seed shown (kept in localStorage, or taken from the link), a score summary
 //! with `Quiz::summary_text` and a Copy summary button. Grading is `crate::quiz::Quiz`'s.
@@ -7,30 +7,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::lesson_view::{menu_list, use_file, Load, MenuProps};
+use super::lesson_view::{use_file, Load};
 use super::net;
 use crate::quiz::{self, Bank, Feedback, Instance, Mode, Quiz};
 use crate::web::state::Action;
-
-#[component]
-pub fn QuizMenu(props: &MenuProps) -> Html {
-    let index = use_file("quizzes/index.json".to_string(), quiz::parse_index);
-    let body = match &*index {
-        Load::Loading => html! { <p class="hint">{ "Loading the quizzes…" }</p> },
-        Load::Failed(e) => html! { <p class="teach-error" role="alert">{ format!("The quiz list could not be loaded: {e}.") }</p> },
-        Load::Ready(list) => menu_list(list, "quiz"),
-    };
-    html! {
-        <section class="teach panel" aria-labelledby="quizzes-heading">
-            <div class="teach-head">
-                <h2 id="quizzes-heading">{ "Quizzes" }</h2>
-                <button type="button" onclick={props.on_close.clone()}>{ "Close" }</button>
-            </div>
-            <p class="hint">{ "Practice shows the answer after each question; Exam shows your results at the end." }</p>
-            { body }
-        </section>
-    }
-}
 
 #[derive(Properties, PartialEq)]
 pub struct QuizProps {
