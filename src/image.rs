@@ -91,19 +91,8 @@ fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
 
 /// A number's canonical text, written in place (no temporary string).
 fn put_number(out: &mut Vec<u8>, n: &Number) {
-    use std::io::Write;
-    let at = out.len();
-    out.push(0);
-    let _ = write!(out, "{n}");
-    let len = out.len() - at - 1;
-    if len < 0x80 {
-        out[at] = len as u8;
-    } else {
-        // Longer than any canonical number (38 digits and an exponent), but stay correct.
-        let text = out.split_off(at + 1);
-        out.truncate(at);
-        put_bytes(out, &text);
-    }
+    put_varint(out, n.text_len());
+    n.push_text(out);
 }
 
 fn put_item(out: &mut Vec<u8>, item: &Item) {

@@ -289,32 +289,55 @@ impl PartialOrd for Number {
     }
 }
 
+impl Number {
+    /// Length in bytes of the canonical text ([`Number::push_text`]).
+    pub fn text_len(&self) -> usize {
+        let n = self.digits.len();
+        let body = if self.is_zero() {
+            1
+        } else if self.exp <= 0 {
+            2 + (-self.exp) as usize + n
+        } else if self.exp as usize >= n {
+            self.exp as usize
+        } else {
+            n + 1
+        };
+        body + usize::from(self.neg)
+    }
+
+    /// Appends the canonical plain-decimal text (what `Display` writes) to `out`.
+    pub fn push_text(&self, out: &mut Vec<u8>) {
+        if self.is_zero() {
+            out.push(b'0');
+            return;
+        }
+        if self.neg {
+            out.push(b'-');
+        }
+        let n = self.digits.len() as i32;
+        let text = |d: &[u8], out: &mut Vec<u8>| out.extend(d.iter().map(|d| b'0' + d));
+        if self.exp <= 0 {
+            out.extend_from_slice(b"0.");
+            out.extend(std::iter::repeat_n(b'0', (-self.exp) as usize));
+            text(&self.digits, out);
+        } else if self.exp >= n {
+            text(&self.digits, out);
+            out.extend(std::iter::repeat_n(b'0', (self.exp - n) as usize));
+        } else {
+            let (int, frac) = self.digits.split_at(self.exp as usize);
+            text(int, out);
+            out.push(b'.');
+            text(frac, out);
+        }
+    }
+}
+
 impl fmt::Display for Number {
     /// Canonical plain-decimal form, as DynamoDB returns numbers.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_zero() {
-            return f.write_str("0");
-        }
-        let mut s = String::with_capacity(self.digits.len() + 4);
-        if self.neg {
-            s.push('-');
-        }
-        let n = self.digits.len() as i32;
-        let digit = |d: &u8| char::from(b'0' + d);
-        if self.exp <= 0 {
-            s.push_str("0.");
-            s.extend(std::iter::repeat_n('0', (-self.exp) as usize));
-            s.extend(self.digits.iter().map(digit));
-        } else if self.exp >= n {
-            s.extend(self.digits.iter().map(digit));
-            s.extend(std::iter::repeat_n('0', (self.exp - n) as usize));
-        } else {
-            let (int, frac) = self.digits.split_at(self.exp as usize);
-            s.extend(int.iter().map(digit));
-            s.push('.');
-            s.extend(frac.iter().map(digit));
-        }
-        f.write_str(&s)
+        let mut s = Vec::with_capacity(self.text_len());
+        self.push_text(&mut s);
+        f.write_str(std::str::from_utf8(&s).unwrap_or_default())
     }
 }
 
@@ -430,6 +453,7 @@ mod tests {
             }
         }
         for c in &cases {
+            assert_eq!(c.text_len(), c.to_string().len(), "{c}");
             let v = c.to_f64();
             assert_eq!(v.to_bits(), old_to_f64(c).to_bits(), "{c}");
             assert_eq!(Number::from_f64(v), old_from_f64(v), "{c}");
