@@ -3,12 +3,17 @@
 //! not parsed again.
 //!
 //! Placeholders are resolved while parsing, so a compiled expression holds the request's
-//! values. An entry is therefore a *template*: the expressions compiled with the values of the
-//! request that filled it, and those values. A later request hits the entry when its
-//! expression texts and names are the same and its values have the same placeholders and
-//! types; its own values then replace the template's, found by equality (every value in a
-//! compiled expression comes from a placeholder, and an entry is only made when the
-//! template's values are pairwise different, so the match is exact).
+//! values. An entry is therefore a *template*: the expressions compiled for the request that
+//! filled it, each value replaced by a hole, with the placeholder that fills each hole. A
+//! later request hits the entry when its expression texts and `ExpressionAttributeNames`
+//! are the same and its `ExpressionAttributeValues` have the same placeholders (in the same
+//! order) and types; its own values then fill the holes. The holes are found when the entry
+//! is made, by equality with the request's values: an entry is only made when those are
+//! pairwise different, so the match is exact.
+//!
+//! A hit is checked on the request's JSON as given, before the names and values are parsed
+//! for compiling: it needs the same names and placeholders as a successful compile, and
+//! values that parse (anything else is compiled afresh, which gives the error).
 //!
 //! What is cached gives the same result as compiling: only successful compiles are cached;
 //! validation that depends on a value's type is the same for every hit (types are part of
@@ -17,8 +22,9 @@
 
 use super::{Action, Condition, Expressions, KeyOp, Operand, Sources};
 use crate::value::{AttributeValue, Item};
+use serde_json::Value;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
@@ -27,9 +33,14 @@ const CAPACITY: usize = 64;
 
 struct Entry {
     texts: [Option<String>; 4],
-    names: Option<BTreeMap<String, String>>,
-    /// Placeholder, its type, and the value the template holds for it.
-    values: Vec<(String, &'static str, AttributeValue)>,
+    /// `ExpressionAttributeNames` in the order given.
+    names: Option<Vec<(String, String)>>,
+    /// `ExpressionAttributeValues`' placeholders and types, in the order given.
+    values: Option<Vec<(String, &'static str)>>,
+    /// For each hole of the template (in [`each_value`] order), the index in `values` of the
+    /// value that fills it.
+    holes: Vec<usize>,
+    /// The compiled expressions, every value a hole (`NULL`).
     template: Expressions,
 }
 
@@ -41,7 +52,16 @@ fn texts<'a>(src: &Sources<'a>) -> [Option<&'a str>; 4] {
     [src.update, src.condition, src.filter, src.projection]
 }
 
-fn key(src: &Sources, names: Option<&BTreeMap<String, String>>, values: Option<&Item>) -> u64 {
+fn members<'a>(v: Option<&'a Value>) -> impl Iterator<Item = (&'a String, &'a Value)> {
+    v.and_then(Value::as_object).into_iter().flatten()
+}
+
+/// The type member of an AttributeValue as given (its first member that is set).
+fn type_tag(v: &Value) -> Option<&str> {
+    v.as_object()?.iter().find(|(_, v)| !v.is_null()).map(|(k, _)| k.as_str())
+}
+
+fn key(src: &Sources) -> u64 {
     // FNV-1a through `Hash`: deterministic, and cheap for these short strings.
     struct Fnv(u64);
     impl Hasher for Fnv {
@@ -56,9 +76,11 @@ fn key(src: &Sources, names: Option<&BTreeMap<String, String>>, values: Option<&
     }
     let mut h = Fnv(0xcbf2_9ce4_8422_2325);
     texts(src).hash(&mut h);
-    names.hash(&mut h);
-    for (k, v) in values.into_iter().flatten() {
-        (k, v.type_name()).hash(&mut h);
+    for (k, v) in members(src.names) {
+        (k, v.as_str()).hash(&mut h);
+    }
+    for (k, v) in members(src.values) {
+        (k, type_tag(v)).hash(&mut h);
     }
     h.finish()
 }
@@ -110,49 +132,92 @@ fn each_value(e: &mut Expressions, f: &mut dyn FnMut(&mut AttributeValue) -> boo
         && e.filter.as_mut().is_none_or(|c| condition(c, f))
 }
 
-/// The compiled expressions of an earlier request with the same texts, names and value types,
-/// holding this request's values.
-pub(super) fn get(src: &Sources, names: Option<&BTreeMap<String, String>>, values: Option<&Item>) -> Option<Expressions> {
-    if !cacheable(src) {
+/// The compiled expressions of an earlier request with the same texts, names, placeholders
+/// and value types, holding this request's values.
+pub(super) fn get(src: &Sources) -> Option<Expressions> {
+    // Only cacheable texts are ever stored, so equal texts need no check of their own.
+    if src.key_condition.is_some() {
         return None;
     }
-    let entry = CACHE.with(|c| c.borrow().get(&key(src, names, values)).cloned())?;
-    let same_texts = entry.texts.iter().map(Option::as_deref).eq(texts(src));
-    let given: Vec<(&String, &AttributeValue)> = values.into_iter().flatten().collect();
-    let same_values = entry.values.len() == given.len()
-        && entry.values.iter().zip(&given).all(|((p, t, _), (q, v))| p == *q && *t == v.type_name());
-    if !same_texts || entry.names.as_ref() != names || !same_values {
+    let entry = CACHE.with(|c| c.borrow().get(&key(src)).cloned())?;
+    if !entry.texts.iter().map(Option::as_deref).eq(texts(src)) {
         return None;
     }
+    let same_names = match (src.names, &entry.names) {
+        (None, None) => true,
+        (Some(Value::Object(m)), Some(e)) => {
+            m.len() == e.len() && m.iter().zip(e).all(|((k, v), (ek, ev))| k == ek && v.as_str() == Some(ev.as_str()))
+        }
+        _ => false,
+    };
+    if !same_names {
+        return None;
+    }
+    let given: Vec<AttributeValue> = match (src.values, &entry.values) {
+        (None, None) => Vec::new(),
+        (Some(Value::Object(m)), Some(e)) if m.len() == e.len() => {
+            let mut out = Vec::with_capacity(m.len());
+            for ((k, v), (ek, et)) in m.iter().zip(e) {
+                if k != ek {
+                    return None;
+                }
+                let v = AttributeValue::from_json(v).ok()?;
+                if v.type_name() != *et {
+                    return None;
+                }
+                out.push(v);
+            }
+            out
+        }
+        _ => return None,
+    };
     let mut out = entry.template.clone();
-    let replaced = each_value(&mut out, &mut |v| match entry.values.iter().position(|(_, _, t)| t == v) {
-        Some(i) => {
-            *v = given[i].1.clone();
+    let mut holes = entry.holes.iter();
+    let filled = each_value(&mut out, &mut |v| match holes.next().and_then(|i| given.get(*i)) {
+        Some(g) => {
+            *v = g.clone();
             true
         }
         None => false,
     });
     #[cfg(test)]
-    if replaced {
+    if filled {
         HITS.with(|h| h.set(h.get() + 1));
     }
-    replaced.then_some(out)
+    filled.then_some(out)
 }
 
-/// Keeps a successful compile as a template, when it can serve as one.
-pub(super) fn put(src: &Sources, names: Option<&BTreeMap<String, String>>, values: Option<&Item>, compiled: &Expressions) {
+/// Keeps a successful compile as a template, when it can serve as one. `values` are the
+/// request's `ExpressionAttributeValues`, parsed.
+pub(super) fn put(src: &Sources, values: Option<&Item>, compiled: &Expressions) {
     if !cacheable(src) {
         return;
     }
-    let k = key(src, names, values);
-    let values: Vec<(String, &'static str, AttributeValue)> =
-        values.into_iter().flatten().map(|(k, v)| (k.clone(), v.type_name(), v.clone())).collect();
-    let distinct = values.iter().enumerate().all(|(i, a)| values[i + 1..].iter().all(|b| a.2 != b.2));
-    let mut template = compiled.clone();
-    if !distinct || !each_value(&mut template, &mut |v| values.iter().any(|(_, _, t)| t == v)) {
+    let given: Vec<(&String, &AttributeValue)> =
+        members(src.values).filter_map(|(k, _)| Some((k, values?.get(k)?))).collect();
+    if given.len() != members(src.values).count() {
         return;
     }
-    let entry = Entry { texts: texts(src).map(|t| t.map(str::to_string)), names: names.cloned(), values, template };
+    let distinct = given.iter().enumerate().all(|(i, a)| given[i + 1..].iter().all(|b| a.1 != b.1));
+    let mut template = compiled.clone();
+    let mut holes = Vec::new();
+    let all_found = each_value(&mut template, &mut |v| match given.iter().position(|(_, g)| *g == v) {
+        Some(i) => {
+            holes.push(i);
+            *v = AttributeValue::Null;
+            true
+        }
+        None => false,
+    });
+    if !distinct || !all_found {
+        return;
+    }
+    let names = src.names.map(|_| {
+        members(src.names).map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect()
+    });
+    let values = src.values.map(|_| given.iter().map(|(k, v)| ((*k).clone(), v.type_name())).collect());
+    let entry = Entry { texts: texts(src).map(|t| t.map(str::to_string)), names, values, holes, template };
+    let k = key(src);
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= CAPACITY {

@@ -268,6 +268,9 @@ fn unused(what: &str, keys: impl Iterator<Item = String>, used: &BTreeSet<String
 /// (syntax, reserved words, functions and operand types, undefined and unused placeholders
 /// across all the request's expressions, empty maps, overlapping paths).
 pub fn compile(src: &Sources) -> Result<Expressions> {
+    if let Some(hit) = cache::get(src) {
+        return Ok(hit);
+    }
     let names = parse_names(src.names)?;
     let values = parse_values(src.values)?;
     let exprs = [src.update, src.condition, src.key_condition, src.filter, src.projection];
@@ -278,11 +281,8 @@ pub fn compile(src: &Sources) -> Result<Expressions> {
     if values.is_some() && !any_expression {
         return Err(AwsError::validation("ExpressionAttributeValues can only be specified when using expressions"));
     }
-    if let Some(hit) = cache::get(src, names.as_ref(), values.as_ref()) {
-        return Ok(hit);
-    }
     let out = compile_fresh(src, names.as_ref(), values.as_ref())?;
-    cache::put(src, names.as_ref(), values.as_ref(), &out);
+    cache::put(src, values.as_ref(), &out);
     Ok(out)
 }
 
