@@ -38,8 +38,8 @@ struct Entry {
     /// `ExpressionAttributeValues`' placeholders and types, in the order given.
     values: Option<Vec<(String, &'static str)>>,
     /// For each hole of the template (in [`each_value`] order), the index in `values` of the
-    /// value that fills it.
-    holes: Vec<usize>,
+    /// value that fills it, and whether it is that value's last hole (it is moved there).
+    holes: Vec<(usize, bool)>,
     /// The compiled expressions, every value a hole (`NULL`).
     template: Expressions,
 }
@@ -153,7 +153,7 @@ pub(super) fn get(src: &Sources) -> Option<Expressions> {
     if !same_names {
         return None;
     }
-    let given: Vec<AttributeValue> = match (src.values, &entry.values) {
+    let mut given: Vec<AttributeValue> = match (src.values, &entry.values) {
         (None, None) => Vec::new(),
         (Some(Value::Object(m)), Some(e)) if m.len() == e.len() => {
             let mut out = Vec::with_capacity(m.len());
@@ -173,9 +173,9 @@ pub(super) fn get(src: &Sources) -> Option<Expressions> {
     };
     let mut out = entry.template.clone();
     let mut holes = entry.holes.iter();
-    let filled = each_value(&mut out, &mut |v| match holes.next().and_then(|i| given.get(*i)) {
-        Some(g) => {
-            *v = g.clone();
+    let filled = each_value(&mut out, &mut |v| match holes.next().and_then(|&(i, last)| Some((given.get_mut(i)?, last))) {
+        Some((g, last)) => {
+            *v = if last { std::mem::replace(g, AttributeValue::Null) } else { g.clone() };
             true
         }
         None => false,
@@ -212,6 +212,7 @@ pub(super) fn put(src: &Sources, values: Option<&Item>, compiled: &Expressions) 
     if !distinct || !all_found {
         return;
     }
+    let holes = (0..holes.len()).map(|h| (holes[h], !holes[h + 1..].contains(&holes[h]))).collect();
     let names = src.names.map(|_| {
         members(src.names).map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect()
     });

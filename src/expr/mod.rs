@@ -268,12 +268,15 @@ fn unused(what: &str, keys: impl Iterator<Item = String>, used: &BTreeSet<String
 /// (syntax, reserved words, functions and operand types, undefined and unused placeholders
 /// across all the request's expressions, empty maps, overlapping paths).
 pub fn compile(src: &Sources) -> Result<Expressions> {
+    let exprs = [src.update, src.condition, src.key_condition, src.filter, src.projection];
+    if exprs.iter().all(Option::is_none) && src.names.is_none() && src.values.is_none() {
+        return Ok(Expressions::default());
+    }
     if let Some(hit) = cache::get(src) {
         return Ok(hit);
     }
     let names = parse_names(src.names)?;
     let values = parse_values(src.values)?;
-    let exprs = [src.update, src.condition, src.key_condition, src.filter, src.projection];
     let any_expression = exprs.iter().any(Option::is_some);
     if names.is_some() && !any_expression {
         return Err(AwsError::validation("ExpressionAttributeNames can only be specified when using expressions"));
