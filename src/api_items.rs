@@ -15,7 +15,8 @@ use std::rc::Rc;
 const MAX_READ_BYTES: usize = 1 << 20;
 
 enum Kind {
-    Put(Item),
+    /// The item and its size.
+    Put(Item, usize),
     Update(Option<Update>),
     Delete,
     Check,
@@ -34,7 +35,8 @@ struct Prepared {
 /// The outcome of evaluating a prepared write: the item before and after.
 struct Evaluated {
     old: Option<Rc<Item>>,
-    new: Option<Item>,
+    /// The new item and its size.
+    new: Option<(Item, usize)>,
 }
 
 fn compile(r: &Value, fields: &[&str]) -> Result<Expressions> {
@@ -101,10 +103,11 @@ impl Engine {
         let ex = compile(r, &["ConditionExpression"])?;
         let t = self.live_table(name)?;
         let key = t.key_of_item(&item)?;
-        if item_size(&item) > MAX_ITEM_SIZE {
+        let size = item_size(&item);
+        if size > MAX_ITEM_SIZE {
             return Err(AwsError::validation("Item size has exceeded the maximum allowed size"));
         }
-        Ok(Prepared { table: name.into(), key, kind: Kind::Put(item), condition: ex.condition, old_on_failure: old_on_failure(r)? })
+        Ok(Prepared { table: name.into(), key, kind: Kind::Put(item, size), condition: ex.condition, old_on_failure: old_on_failure(r)? })
     }
 
     fn prepare_keyed(&self, r: &Value, fields: &[&str]) -> Result<(Prepared, Expressions)> {
@@ -157,19 +160,21 @@ impl Engine {
         }
         let new = match &mut p.kind {
             // The request's item moves into the table (a prepared write is evaluated once).
-            Kind::Put(item) => Some(std::mem::take(item)),
+            Kind::Put(item, size) => Some((std::mem::take(item), *size)),
             Kind::Delete => None,
-            Kind::Check => old.as_deref().cloned(),
+            // Not committed: the item and its size are not needed.
+            Kind::Check => None,
             Kind::Update(u) => {
                 let base = old.as_deref().cloned().unwrap_or_else(|| t.key_item(&p.key));
                 let new = match u {
                     Some(u) => u.apply(base)?,
                     None => base,
                 };
-                if item_size(&new) > MAX_ITEM_SIZE {
+                let size = item_size(&new);
+                if size > MAX_ITEM_SIZE {
                     return Err(AwsError::validation("Item size to update has exceeded the maximum allowed size"));
                 }
-                Some(new)
+                Some((new, size))
             }
         };
         Ok(Evaluated { old, new })
@@ -177,7 +182,7 @@ impl Engine {
 
     fn apply(&mut self, p: Prepared, e: Evaluated) {
         if !matches!(p.kind, Kind::Check) {
-            self.commit(&p.table, p.key, e.new, false);
+            self.commit(&p.table, p.key, e.old, e.new, false);
         }
     }
 
@@ -214,9 +219,9 @@ impl Engine {
         };
         let out = match rv {
             "ALL_OLD" => attributes(e.old.as_deref()),
-            "ALL_NEW" => attributes(e.new.as_ref()),
+            "ALL_NEW" => attributes(e.new.as_ref().map(|(n, _)| n)),
             "UPDATED_OLD" => attributes(e.old.as_deref().map(|o| expr::project(o, &targets())).as_ref()),
-            "UPDATED_NEW" => attributes(e.new.as_ref().map(|n| expr::project(n, &targets())).as_ref()),
+            "UPDATED_NEW" => attributes(e.new.as_ref().map(|(n, _)| expr::project(n, &targets())).as_ref()),
             _ => json!({}),
         };
         self.apply(p, e);

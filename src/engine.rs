@@ -287,7 +287,8 @@ impl Engine {
             let Some(item) = t.items.get(&key) else { continue };
             let due = t.ttl_attribute.as_deref().and_then(|a| self.ttl_due(item, a));
             if due.is_some_and(|d| d <= self.now_ms) {
-                self.commit(&table, key, None, true);
+                let old = Some(item.clone());
+                self.commit(&table, key, old, None, true);
             }
         }
     }
@@ -352,22 +353,22 @@ impl Engine {
 
     // ---- writes and records ---------------------------------------------------------------
 
-    /// Stores `new` (None deletes) under `key` and appends a stream record if the item really
-    /// changed. Returns the previous item. The caller has validated everything.
-    pub(crate) fn commit(&mut self, table: &str, key: PrimaryKey, new: Option<Item>, ttl: bool) -> Option<Rc<Item>> {
-        let Some(t) = self.tables.get_mut(table) else { return None };
-        let old = t.items.get(&key).cloned();
+    /// Stores `new` (None deletes; with its size) under `key`, in place of `old` (the item
+    /// stored there now), and appends a stream record if the item really changed. The caller
+    /// has validated everything.
+    pub(crate) fn commit(&mut self, table: &str, key: PrimaryKey, old: Option<Rc<Item>>, new: Option<(Item, usize)>, ttl: bool) {
+        let Some(t) = self.tables.get_mut(table) else { return };
         let changed = match (&old, &new) {
             (None, None) => false,
-            (Some(o), Some(n)) => **o != *n,
+            (Some(o), Some((n, _))) => **o != *n,
             _ => true,
         };
         if !changed {
-            return old;
+            return;
         }
-        let new = new.map(Rc::new);
-        let size = |i: Option<&Rc<Item>>| i.map_or(0, |i| crate::value::item_size(i));
-        let (old_size, new_size) = (size(old.as_ref()), size(new.as_ref()));
+        let new_size = new.as_ref().map_or(0, |(_, size)| *size);
+        let new = new.map(|(n, _)| Rc::new(n));
+        let old_size = old.as_deref().map_or(0, crate::value::item_size);
         t.bytes = (t.bytes + new_size).saturating_sub(old_size);
         match &new {
             Some(n) => {
@@ -379,16 +380,16 @@ impl Engine {
         }
         // The record's images: the old one is the image made when the old item was written
         // (if the table had a stream then), the new one is made now and kept for the next change.
-        let old_image = t.images.remove(&key);
+        let new_image = new.as_deref().filter(|_| t.stream.is_some()).map(Image::encode);
+        let old_image = match &new_image {
+            Some(img) => t.images.insert(key.clone(), img.clone()),
+            None => t.images.remove(&key),
+        };
         let change = t.stream.map(|_| {
-            let keys = t.key_item(&key);
-            let new_image = new.as_deref().map(Image::encode);
-            if let Some(img) = &new_image {
-                t.images.insert(key.clone(), img.clone());
-            }
+            let (keys, keys_size) = t.key_image(&key);
             Change {
-                sizes: [crate::value::item_size(&keys), old_size, new_size],
-                keys: Image::encode(&keys),
+                sizes: [keys_size, old_size, new_size],
+                keys,
                 old: old.as_deref().map(|o| old_image.unwrap_or_else(|| Image::encode(o))),
                 new: new_image,
             }
@@ -403,7 +404,6 @@ impl Engine {
         if let (Some(si), Some(change)) = (stream, change) {
             self.append_record(si, &key.0, change, ttl);
         }
-        old
     }
 
     fn append_record(&mut self, si: usize, hash: &KeyVal, change: Change, ttl: bool) {

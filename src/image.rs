@@ -12,7 +12,9 @@
 //! kept as their canonical text, binaries as raw bytes.
 
 use crate::number::Number;
+use crate::table::KeyVal;
 use crate::value::{b64_encode, AttributeValue, Item};
+use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
@@ -40,9 +42,31 @@ impl fmt::Debug for Image {
 
 impl Image {
     pub fn encode(item: &Item) -> Image {
-        let mut out = Vec::with_capacity(128);
-        put_item(&mut out, item);
-        Image(Rc::from(out))
+        build(|out| put_item(out, item))
+    }
+
+    /// The image of a key item, from its attributes in name order.
+    pub(crate) fn encode_key(parts: &[(&str, &KeyVal)]) -> Image {
+        build(|out| {
+            put_varint(out, parts.len());
+            for (name, v) in parts {
+                put_bytes(out, name.as_bytes());
+                match v {
+                    KeyVal::S(s) => {
+                        out.push(S);
+                        put_bytes(out, s.as_bytes());
+                    }
+                    KeyVal::N(n) => {
+                        out.push(N);
+                        put_number(out, n);
+                    }
+                    KeyVal::B(b) => {
+                        out.push(B);
+                        put_bytes(out, b);
+                    }
+                }
+            }
+        })
     }
 
     /// The item back. Images are only ever made by [`Image::encode`], so decoding cannot fail;
@@ -74,6 +98,26 @@ impl Image {
         }
         None
     }
+}
+
+thread_local! {
+    /// Where images are encoded before being copied into their shared buffer.
+    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+fn build(fill: impl FnOnce(&mut Vec<u8>)) -> Image {
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut out) => {
+            out.clear();
+            fill(&mut out);
+            Image(Rc::from(&out[..]))
+        }
+        Err(_) => {
+            let mut out = Vec::new();
+            fill(&mut out);
+            Image(Rc::from(out))
+        }
+    })
 }
 
 fn put_varint(out: &mut Vec<u8>, mut n: usize) {

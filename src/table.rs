@@ -161,6 +161,31 @@ impl Table {
         m
     }
 
+    /// The stream image of [`Table::key_item`] and its size, made without building the item.
+    pub(crate) fn key_image(&self, key: &PrimaryKey) -> (crate::image::Image, usize) {
+        let hash = (self.schema.hash.name.as_str(), &key.0);
+        let range = self.schema.range.as_ref().zip(key.1.as_ref()).map(|(r, v)| (r.name.as_str(), v));
+        let pair;
+        let parts: &[(&str, &KeyVal)] = match range {
+            None => std::slice::from_ref(&hash),
+            Some(r) if r.0 > hash.0 => {
+                pair = [hash, r];
+                &pair
+            }
+            Some(r) if r.0 < hash.0 => {
+                pair = [r, hash];
+                &pair
+            }
+            // One name for both (never accepted by CreateTable): the item has one attribute.
+            Some(_) => {
+                let keys = self.key_item(key);
+                return (crate::image::Image::encode(&keys), crate::value::item_size(&keys));
+            }
+        };
+        let size = parts.iter().map(|(name, v)| name.len() + key_len(v)).sum();
+        (crate::image::Image::encode_key(parts), size)
+    }
+
     pub fn size_bytes(&self) -> usize {
         self.bytes
     }
