@@ -209,6 +209,24 @@ impl Number {
         let low_a = self.exp - self.digits.len() as i32;
         let low_b = other.exp - other.digits.len() as i32;
         let low = low_a.min(low_b);
+        // Up to 18 digits each (the usual counters and prices), in machine integers.
+        let (len_a, len_b) = (self.digits.len() as i32 + low_a - low, other.digits.len() as i32 + low_b - low);
+        if len_a <= 18 && len_b <= 18 {
+            let int = |n: &Number, l: i32| {
+                let m = n.digits.iter().fold(0i64, |a, d| a * 10 + i64::from(*d)) * 10i64.pow((l - low) as u32);
+                if n.neg { -m } else { m }
+            };
+            let sum = int(self, low_a) + int(other, low_b);
+            let mut buf = [0u8; 20];
+            let mut at = buf.len();
+            let mut m = sum.unsigned_abs();
+            while m > 0 {
+                at -= 1;
+                buf[at] = (m % 10) as u8;
+                m /= 10;
+            }
+            return Number::from_parts(sum < 0, &buf[at..], (buf.len() - at) as i64 + i64::from(low));
+        }
         let scaled = |n: &Number, l: i32| -> Vec<u8> {
             let mut v = n.digits.to_vec();
             v.extend(std::iter::repeat_n(0u8, (l - low) as usize));
@@ -464,6 +482,57 @@ mod tests {
         assert_eq!(n("2.5").add(&n("-2.5")).unwrap().to_string(), "0");
         assert_eq!(n("99").add(&n("1")).unwrap().to_string(), "100");
         assert!(n("1E125").add(&n("1")).is_err(), "more than 38 digits");
+    }
+
+    #[test]
+    fn small_sums_match_the_digit_by_digit_ones() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        let mut random = |len: u64| {
+            let digits: String = (0..1 + next(len)).map(|_| char::from(b'0' + next(10) as u8)).collect();
+            let sign = if next(2) == 0 { "-" } else { "" };
+            n(&format!("{sign}{digits}E{}", next(40) as i64 - 20))
+        };
+        for _ in 0..20_000 {
+            let (a, b) = (random(19), random(19));
+            let want = slow_add(&a, &b);
+            assert_eq!(format!("{:?}", a.add(&b)), format!("{want:?}"), "{a} + {b}");
+        }
+    }
+
+    /// `Number::add` without its machine-integer path.
+    fn slow_add(x: &Number, y: &Number) -> Result<Number> {
+        if x.is_zero() {
+            return Ok(y.clone());
+        }
+        if y.is_zero() {
+            return Ok(x.clone());
+        }
+        let low_a = x.exp - x.digits.len() as i32;
+        let low_b = y.exp - y.digits.len() as i32;
+        let low = low_a.min(low_b);
+        let scaled = |n: &Number, l: i32| -> Vec<u8> {
+            let mut v = n.digits.to_vec();
+            v.extend(std::iter::repeat_n(0u8, (l - low) as usize));
+            v
+        };
+        let (a, b) = (scaled(x, low_a), scaled(y, low_b));
+        let (neg, mag) = if x.neg == y.neg {
+            (x.neg, add_mag(&a, &b))
+        } else {
+            match cmp_mag(&a, &b) {
+                Ordering::Equal => return Ok(Number::zero()),
+                Ordering::Greater => (x.neg, sub_mag(&a, &b)),
+                Ordering::Less => (y.neg, sub_mag(&b, &a)),
+            }
+        };
+        let len = mag.len() as i64;
+        Number::from_parts(neg, &mag, len + i64::from(low))
     }
 
     #[test]

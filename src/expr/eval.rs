@@ -194,9 +194,13 @@ impl Slot<'_> {
     /// Stores a value; a list position past the end appends.
     fn put(self, v: AttributeValue) {
         match self {
-            Slot::Key(m, k) => {
-                m.insert(k.to_string(), v);
-            }
+            // An attribute that is there keeps its name (no new string for it).
+            Slot::Key(m, k) => match m.get_mut(k) {
+                Some(e) => *e = v,
+                None => {
+                    m.insert(k.to_string(), v);
+                }
+            },
             Slot::Idx(l, i) => match l.get_mut(i) {
                 Some(e) => *e = v,
                 None => l.push(v),
