@@ -55,7 +55,7 @@ pub enum PathElem {
 
 /// A document path; the first element is always an `Attr`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Path(pub Vec<PathElem>);
+pub struct Path(pub std::rc::Rc<[PathElem]>);
 
 impl Path {
     /// The top-level attribute name.

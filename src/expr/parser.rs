@@ -333,7 +333,7 @@ impl<'p, 'a> Parser<'p, 'a> {
                 self.expect_punct("]")?;
                 elems.push(PathElem::Index(index));
             } else {
-                return Ok(Path(elems));
+                return Ok(Path(elems.into()));
             }
         }
     }
@@ -343,7 +343,7 @@ impl<'p, 'a> Parser<'p, 'a> {
         for i in 0..self.targets.len() {
             let Some(other) = self.targets.get(i).cloned() else { break };
             let mut diverged = false;
-            for (a, b) in other.0.iter().zip(&path.0) {
+            for (a, b) in other.0.iter().zip(path.0.iter()) {
                 match (a, b) {
                     (PathElem::Attr(x), PathElem::Attr(y)) if x == y => continue,
                     (PathElem::Index(x), PathElem::Index(y)) if x == y => continue,
@@ -788,7 +788,7 @@ fn key_condition(cond: Condition) -> Result<KeyCondition> {
         }
     }
     let key_name = |p: &Path| -> Result<String> {
-        match p.0.as_slice() {
+        match &p.0[..] {
             [PathElem::Attr(a)] => Ok(a.clone()),
             _ => Err(AwsError::validation("KeyConditionExpressions cannot have conditions on nested attributes")),
         }

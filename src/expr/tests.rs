@@ -254,7 +254,7 @@ fn reserved_words_and_name_placeholders() {
     assert!(c.eval(Some(&item(json!({"status": {"S": "x"}, "a.b": {"S": "x"}})))).unwrap());
     assert!(!c.eval(Some(&item(json!({"status": {"S": "x"}, "a": {"M": {"b": {"S": "x"}}}})))).unwrap());
     let u = compile_update("SET #a.#b = :v", json!({"#a": "map", "#b": "x.y"}), json!({":v": {"N": "1"}})).unwrap();
-    assert_eq!(u.target_paths(), vec![Path(vec![PathElem::Attr("map".into()), PathElem::Attr("x.y".into())])]);
+    assert_eq!(u.target_paths(), vec![Path(vec![PathElem::Attr("map".into()), PathElem::Attr("x.y".into())].into())]);
 }
 
 #[test]
@@ -433,7 +433,7 @@ fn targets() {
     let u = compile_update("SET a.b = :v, c = :v REMOVE a.d, l[2] ADD n :v", Value::Null, json!({":v": {"N": "1"}})).unwrap();
     assert_eq!(u.target_tops().collect::<Vec<_>>(), vec!["a", "c", "a", "l", "n"]);
     assert_eq!(u.target_paths().len(), 5);
-    assert_eq!(u.target_paths()[3], Path(vec![PathElem::Attr("l".into()), PathElem::Index(2)]));
+    assert_eq!(u.target_paths()[3], Path(vec![PathElem::Attr("l".into()), PathElem::Index(2)].into()));
 }
 
 // ---------- key conditions and projections ----------
