@@ -25,7 +25,6 @@ use crate::value::{AttributeValue, Item};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
 /// Entries kept at most (the cache is emptied when full).
@@ -61,31 +60,32 @@ fn type_tag(v: &Value) -> Option<&str> {
     v.as_object()?.iter().find(|(_, v)| !v.is_null()).map(|(k, _)| k.as_str())
 }
 
+/// The entry's key: a hash (FNV-like, eight bytes at a step: deterministic, and cheap for
+/// these short strings; a collision only costs a miss, as an entry is compared in full).
 fn key(src: &Sources) -> u64 {
-    // FNV-1a through `Hash`, eight bytes at a step: deterministic, and cheap for these
-    // short strings (a collision only costs a miss: an entry is compared in full).
-    struct Fnv(u64);
-    impl Hasher for Fnv {
-        fn finish(&self) -> u64 {
-            self.0
-        }
-        fn write(&mut self, bytes: &[u8]) {
-            for chunk in bytes.chunks(8) {
-                let mut word = [0u8; 8];
-                word[..chunk.len()].copy_from_slice(chunk);
-                self.0 = (self.0 ^ u64::from_le_bytes(word)).wrapping_mul(0x0100_0000_01b3).rotate_left(29);
-            }
-        }
+    fn step(h: u64, word: u64) -> u64 {
+        (h ^ word).wrapping_mul(0x0100_0000_01b3).rotate_left(29)
     }
-    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
-    texts(src).hash(&mut h);
+    fn text(mut h: u64, s: Option<&str>) -> u64 {
+        let Some(s) = s else { return step(h, u64::MAX) };
+        let mut chunks = s.as_bytes().chunks_exact(8);
+        for c in &mut chunks {
+            h = step(h, u64::from_le_bytes(c.try_into().unwrap_or_default()));
+        }
+        let last = chunks.remainder().iter().rev().fold(0u64, |w, b| (w << 8) | u64::from(*b));
+        step(h, last ^ ((s.len() as u64) << 56))
+    }
+    let mut h = 0xcbf2_9ce4_8422_2325;
+    for t in texts(src) {
+        h = text(h, t);
+    }
     for (k, v) in members(src.names) {
-        (k, v.as_str()).hash(&mut h);
+        h = text(text(h, Some(k)), v.as_str());
     }
     for (k, v) in members(src.values) {
-        (k, type_tag(v)).hash(&mut h);
+        h = text(text(h, Some(k)), type_tag(v));
     }
-    h.finish()
+    h
 }
 
 /// Whether expressions like these may be cached at all.
