@@ -368,8 +368,6 @@ impl Engine {
         }
         let new_size = new.as_ref().map_or(0, |(_, size)| *size);
         let new = new.map(|(n, _)| Rc::new(n));
-        let old_size = old.as_deref().map_or(0, crate::value::item_size);
-        t.bytes = (t.bytes + new_size).saturating_sub(old_size);
         match &new {
             Some(n) => {
                 t.items.insert(key.clone(), n.clone());
@@ -382,15 +380,21 @@ impl Engine {
         // (if the table had a stream then), the new one is made now and kept for the next change.
         let new_image = new.as_deref().filter(|_| t.stream.is_some()).map(Image::encode);
         let old_image = match &new_image {
-            Some(img) => t.images.insert(key.clone(), img.clone()),
+            Some(img) => t.images.insert(key.clone(), (img.clone(), new_size)),
             None => t.images.remove(&key),
         };
+        let old_size = match (&old, &old_image) {
+            (Some(_), Some((_, size))) => *size,
+            (Some(o), None) => crate::value::item_size(o),
+            (None, _) => 0,
+        };
+        t.bytes = (t.bytes + new_size).saturating_sub(old_size);
         let change = t.stream.map(|_| {
             let (keys, keys_size) = t.key_image(&key);
             Change {
                 sizes: [keys_size, old_size, new_size],
                 keys,
-                old: old.as_deref().map(|o| old_image.unwrap_or_else(|| Image::encode(o))),
+                old: old.as_deref().map(|o| old_image.map_or_else(|| Image::encode(o), |(img, _)| img)),
                 new: new_image,
             }
         });

@@ -111,8 +111,9 @@ pub struct Table {
     pub items: BTreeMap<PrimaryKey, Rc<Item>>,
     /// The stream image of each item written while the table had a stream, so the record of
     /// the item's next change shares it as its OldImage instead of encoding the item again.
-    /// An entry exists only while it matches the item in `items` (see `Engine::commit`).
-    pub(crate) images: BTreeMap<PrimaryKey, crate::image::Image>,
+    /// An entry exists only while it matches the item in `items` (see `Engine::commit`); it
+    /// also keeps that item's size.
+    pub(crate) images: BTreeMap<PrimaryKey, (crate::image::Image, usize)>,
     /// Total size of the items, kept up to date on every write.
     pub bytes: usize,
     /// Index into the engine's streams of the enabled stream, if any.

@@ -188,6 +188,12 @@ fn check(ops: &[Op], shards: usize) -> Result<(), TestCaseError> {
         }
     }
     prop_assert_eq!(rebuilt, scan(&mut e));
+    // The table's size, kept up to date on every write, is the sum of its items' sizes.
+    let sizes: usize = scan(&mut e)
+        .values()
+        .map(|i| streamlab::value::item_from_json(i).map_or(usize::MAX, |i| streamlab::value::item_size(&i)))
+        .sum();
+    prop_assert_eq!(e.table("Tbl").map(|t| t.size_bytes()), Some(sizes));
     // Sequence numbers strictly increase within each shard (compared as integers), and the
     // Streams API gives the same records as the output.
     let shards_read = read_all(&mut e);
