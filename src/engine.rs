@@ -368,10 +368,14 @@ impl Engine {
         }
         let new_size = new.as_ref().map_or(0, |(_, size)| *size);
         let new = new.map(|(n, _)| Rc::new(n));
+        // The key is copied only for a new entry (`old` is the item stored under it now).
         match &new {
-            Some(n) => {
-                t.items.insert(key.clone(), n.clone());
-            }
+            Some(n) => match old.as_ref().and_then(|_| t.items.get_mut(&key)) {
+                Some(slot) => *slot = n.clone(),
+                None => {
+                    t.items.insert(key.clone(), n.clone());
+                }
+            },
             None => {
                 t.items.remove(&key);
             }
@@ -380,7 +384,10 @@ impl Engine {
         // (if the table had a stream then), the new one is made now and kept for the next change.
         let new_image = new.as_deref().filter(|_| t.stream.is_some()).map(Image::encode);
         let old_image = match &new_image {
-            Some(img) => t.images.insert(key.clone(), (img.clone(), new_size)),
+            Some(img) => match old.as_ref().and_then(|_| t.images.get_mut(&key)) {
+                Some(slot) => Some(std::mem::replace(slot, (img.clone(), new_size))),
+                None => t.images.insert(key.clone(), (img.clone(), new_size)),
+            },
             None => t.images.remove(&key),
         };
         let old_size = match (&old, &old_image) {

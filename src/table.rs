@@ -84,11 +84,11 @@ impl KeyVal {
         }
     }
     /// Bytes of the key value as hashed for shard routing.
-    pub fn hash_bytes(&self) -> Vec<u8> {
+    pub fn hash_bytes(&self) -> std::borrow::Cow<'_, [u8]> {
         match self {
-            KeyVal::S(s) => s.as_bytes().to_vec(),
-            KeyVal::N(n) => n.to_string().into_bytes(),
-            KeyVal::B(b) => b.clone(),
+            KeyVal::S(s) => s.as_bytes().into(),
+            KeyVal::N(n) => n.to_string().into_bytes().into(),
+            KeyVal::B(b) => b.as_slice().into(),
         }
     }
 }
