@@ -98,7 +98,11 @@ impl Engine {
     }
 
     fn prepare_put(&self, r: &Value) -> Result<Prepared> {
-        let name = req::table_name(r, "TableName")?;
+        self.prepare_put_in(req::table_name(r, "TableName")?, r)
+    }
+
+    /// A put into the table `name` (checked), its other members read from `r`.
+    fn prepare_put_in(&self, name: &str, r: &Value) -> Result<Prepared> {
         let item = item_from_json(req::object(r, "Item")?.ok_or_else(|| req::missing("item"))?)?;
         let ex = compile(r, &["ConditionExpression"])?;
         let t = self.live_table(name)?;
@@ -111,7 +115,10 @@ impl Engine {
     }
 
     fn prepare_keyed(&self, r: &Value, fields: &[&str]) -> Result<(Prepared, Expressions)> {
-        let name = req::table_name(r, "TableName")?;
+        self.prepare_keyed_in(req::table_name(r, "TableName")?, r, fields)
+    }
+
+    fn prepare_keyed_in(&self, name: &str, r: &Value, fields: &[&str]) -> Result<(Prepared, Expressions)> {
         let key_item = key_member(r)?;
         let mut ex = compile(r, fields)?;
         let t = self.live_table(name)?;
@@ -133,7 +140,11 @@ impl Engine {
     }
 
     fn prepare_delete(&self, r: &Value) -> Result<Prepared> {
-        let (mut p, _) = self.prepare_keyed(r, &["ConditionExpression"])?;
+        self.prepare_delete_in(req::table_name(r, "TableName")?, r)
+    }
+
+    fn prepare_delete_in(&self, name: &str, r: &Value) -> Result<Prepared> {
+        let (mut p, _) = self.prepare_keyed_in(name, r, &["ConditionExpression"])?;
         p.kind = Kind::Delete;
         Ok(p)
     }
@@ -242,7 +253,8 @@ impl Engine {
 
     pub(crate) fn batch_write_item(&mut self, r: &Value) -> Result<Value> {
         let items = req::object(r, "RequestItems")?.ok_or_else(|| req::missing("requestItems"))?;
-        let map = items.as_object().cloned().unwrap_or_default();
+        let empty = serde_json::Map::new();
+        let map = items.as_object().unwrap_or(&empty);
         let total: usize = map.values().map(|v| v.as_array().map_or(0, Vec::len)).sum();
         if total == 0 || total > 25 {
             return Err(req::constraint(
@@ -252,19 +264,16 @@ impl Engine {
             ));
         }
         let mut prepared: Vec<Prepared> = Vec::new();
-        for (table, reqs) in &map {
+        for (table, reqs) in map {
             let reqs = reqs.as_array().ok_or_else(|| AwsError::serialization("Expected a list of write requests"))?;
             for w in reqs {
                 let put = req::object(w, "PutRequest")?;
                 let del = req::object(w, "DeleteRequest")?;
-                let body = |inner: &Value| -> Value {
-                    let mut m = inner.as_object().cloned().unwrap_or_default();
-                    m.insert("TableName".into(), json!(table));
-                    Value::Object(m)
-                };
+                // Each request is read in place, with the map's key as its table (no copy of
+                // the request with a TableName member added).
                 let p = match (put, del) {
-                    (Some(p), None) => self.prepare_put(&body(p))?,
-                    (None, Some(d)) => self.prepare_delete(&body(d))?,
+                    (Some(p), None) => self.prepare_put_in(req::valid_table_name(table, "TableName")?, p)?,
+                    (None, Some(d)) => self.prepare_delete_in(req::valid_table_name(table, "TableName")?, d)?,
                     _ => return Err(AwsError::validation("Supplied WriteRequest must contain exactly one of PutRequest or DeleteRequest")),
                 };
                 if prepared.iter().any(|q| q.table == p.table && q.key == p.key) {

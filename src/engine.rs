@@ -610,7 +610,11 @@ pub(crate) mod req {
 
     /// A table name: 3 to 255 characters of `[a-zA-Z0-9_.-]`.
     pub fn table_name<'a>(req: &'a Value, name: &str) -> Result<&'a str> {
-        let t = required_string(req, name)?;
+        valid_table_name(required_string(req, name)?, name)
+    }
+
+    /// A table name, checked as the member `name` of a request.
+    pub fn valid_table_name<'a>(t: &'a str, name: &str) -> Result<&'a str> {
         let problem = if t.len() < 3 {
             "Member must have length greater than or equal to 3"
         } else if t.len() > 255 {
