@@ -301,14 +301,14 @@ pub enum ReplayError {
 /// runs it, writes its result and drops it. Any problem found by the first pass is reported by
 /// `parse` itself (the file is then read whole), so the messages cannot drift apart.
 pub fn replay_streaming<R: io::Read>(open: &dyn Fn() -> io::Result<R>, out: &mut dyn Write) -> Result<Engine, ReplayError> {
-    let checked = {
-        let mut de = serde_json::Deserializer::from_reader(io::BufReader::with_capacity(1 << 20, open().map_err(ReplayError::Read)?));
-        serde::Deserializer::deserialize_map(&mut de, stream::Check).and_then(|r| de.end().map(|_| r))
-    };
-    let header = match checked {
-        Ok(Some(members)) => header(&members).ok(),
-        _ => None,
-    };
+    let mut members = Map::new();
+    // The steps' shape is checked by `walk` itself.
+    let checked = stream::walk(open().map_err(ReplayError::Read)?, &mut |key, v| match key {
+        None => true,
+        Some(k) => serde_json::from_slice(v).is_ok_and(|v| members.insert(k, v).is_none()),
+    })
+    .map_err(ReplayError::Read)?;
+    let header = if checked == Some(1) { header(&members).ok() } else { None };
     let Some((_, config)) = header else {
         // Invalid: let `parse` find and word the problem (or, should it accept the file, run it).
         let mut text = String::new();
@@ -316,231 +316,314 @@ pub fn replay_streaming<R: io::Read>(open: &dyn Fn() -> io::Result<R>, out: &mut
         let s = parse(&text).map_err(ReplayError::Invalid)?;
         return run(&s, out).map_err(ReplayError::Write);
     };
-    let engine = Engine::new(EngineConfig { history_limit: None, ..config });
-    let mut runner = stream::Runner { engine, out, next: 0, error: None };
-    runner.out.write_all(b"{\n  \"results\": [").map_err(ReplayError::Write)?;
-    let mut de = serde_json::Deserializer::from_reader(io::BufReader::with_capacity(1 << 20, open().map_err(ReplayError::Read)?));
-    if let Err(e) = serde::Deserializer::deserialize_map(&mut de, &mut runner) {
-        return Err(match runner.error.take() {
-            Some(w) => ReplayError::Write(w),
-            None => ReplayError::Read(io::Error::other(format!("the file changed while it was replayed: {e}"))),
-        });
+    let mut engine = Engine::new(EngineConfig { history_limit: None, ..config });
+    out.write_all(b"{\n  \"results\": [").map_err(ReplayError::Write)?;
+    let (mut next, mut error) = (0, None);
+    let walked = stream::walk(open().map_err(ReplayError::Read)?, &mut |key, v| {
+        if key.is_some() {
+            return true; // read by the first pass
+        }
+        let Some(stream::Step(action, body)) = std::str::from_utf8(v).ok().and_then(|v| serde_json::from_str(v).ok()) else { return false };
+        let entry = step_result(next, &action, &engine.call(&action, &body));
+        let sep: &[u8] = if next == 0 { b"\n    " } else { b",\n    " };
+        next += 1;
+        error = out.write_all(sep).and_then(|_| write_line(out, &entry)).err();
+        error.is_none()
+    });
+    if let Some(e) = error {
+        return Err(ReplayError::Write(e));
     }
-    let stream::Runner { engine, out, next, .. } = runner;
+    if walked.map_err(ReplayError::Read)? != Some(1) {
+        return Err(ReplayError::Read(io::Error::other("the file changed while it was replayed")));
+    }
     out.write_all(if next > 0 { b"\n  ],\n" } else { b"],\n" }).map_err(ReplayError::Write)?;
     write_tail(engine, out).map_err(ReplayError::Write)
 }
 
-/// Serde visitors of `replay_streaming`.
+/// The two passes of `replay_streaming`: the file is read in large blocks and cut into the
+/// JSON texts of its top-level members and of its steps by a small checker that accepts
+/// exactly the JSON serde_json accepts (handing it the rare forms), so that serde_json
+/// parses each text from a slice, much faster than from a reader.
 mod stream {
-    use super::{step_result, write_line, ACTIONS};
-    use crate::engine::Engine;
-    use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-    use serde_json::{Map, Value};
+    use super::ACTIONS;
+    use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+    use serde_json::Value;
     use std::fmt;
-    use std::io::{self, Write};
+    use std::io::{self, Read};
 
-    /// First pass: `Some(top-level members but steps)` when the file is a valid scenario as far
-    /// as its shape goes (exactly one `steps` list of one-key objects naming known actions with
-    /// object bodies, no repeated member); `None` when `parse` must look at it.
-    pub struct Check;
+    /// serde_json's nesting limit: a file nesting deeper is not JSON to it.
+    const MAX_DEPTH: usize = 127;
 
-    impl<'de> Visitor<'de> for Check {
-        type Value = Option<Map<String, Value>>;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a scenario object")
+    /// A file read in blocks: `buf[pos..len]` is read and not yet consumed.
+    struct Blocks<R> {
+        src: R,
+        buf: Vec<u8>,
+        pos: usize,
+        len: usize,
+        eof: bool,
+    }
+
+    impl<R: Read> Blocks<R> {
+        /// Reads more, keeping the unconsumed bytes (the buffer grows when they fill it).
+        fn fill(&mut self) -> io::Result<()> {
+            self.buf.copy_within(self.pos..self.len, 0);
+            self.len -= self.pos;
+            self.pos = 0;
+            if self.len == self.buf.len() {
+                self.buf.resize(self.buf.len() * 2, 0);
+            }
+            loop {
+                match self.src.read(&mut self.buf[self.len..]) {
+                    Ok(n) => {
+                        self.len += n;
+                        self.eof = n == 0;
+                        return Ok(());
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
         }
-        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
-            let mut members = Map::new();
-            let (mut steps, mut ok) = (0, true);
-            while let Some(k) = m.next_key::<String>()? {
-                if k == "steps" {
+
+        /// The next byte that is not JSON whitespace, not consumed; `None` at the end.
+        fn peek(&mut self) -> io::Result<Option<u8>> {
+            loop {
+                if let Some(i) = ws(&self.buf[..self.len], self.pos) {
+                    self.pos = i;
+                    return Ok(Some(self.buf[i]));
+                }
+                self.pos = self.len;
+                if self.eof {
+                    return Ok(None);
+                }
+                self.fill()?;
+            }
+        }
+
+        /// Consumes `c` if it comes next (after whitespace).
+        fn eat(&mut self, c: u8) -> io::Result<bool> {
+            let next = self.peek()? == Some(c);
+            self.pos += usize::from(next);
+            Ok(next)
+        }
+
+        /// The next text that `end` (given the bytes read and where the text starts) finds
+        /// complete, reading on as needed; `None` when it finds none before the file ends.
+        fn next(&mut self, end: impl Fn(&[u8], usize) -> Option<usize>) -> io::Result<Option<&[u8]>> {
+            self.peek()?;
+            loop {
+                match end(&self.buf[..self.len], self.pos) {
+                    // A text that ends where the bytes read end (a number) may go on.
+                    Some(e) if e < self.len || self.eof => {
+                        let start = std::mem::replace(&mut self.pos, e);
+                        return Ok(Some(&self.buf[start..e]));
+                    }
+                    _ if self.eof => return Ok(None),
+                    _ => self.fill()?,
+                }
+            }
+        }
+    }
+
+    /// Walks a scenario file's top-level object, handing `f` each member's key and value
+    /// text, or (key `None`) each step's text, a JSON object with one member, a known action,
+    /// whose value is an object. Returns how many `steps` lists there were; `None` if the
+    /// file is not JSON of that shape or `f` returned false.
+    pub fn walk<R: Read>(src: R, f: &mut dyn FnMut(Option<String>, &[u8]) -> bool) -> io::Result<Option<usize>> {
+        let mut r = Blocks { src, buf: vec![0; 1 << 20], pos: 0, len: 0, eof: false };
+        let mut steps = 0;
+        if !r.eat(b'{')? {
+            return Ok(None);
+        }
+        if !r.eat(b'}')? {
+            loop {
+                let Some(Ok(key)) = r.next(string)?.map(serde_json::from_slice::<String>) else { return Ok(None) };
+                if !r.eat(b':')? {
+                    return Ok(None);
+                }
+                if key == "steps" {
                     steps += 1;
-                    ok &= m.next_value_seed(CheckSteps)?;
+                    if !r.eat(b'[')? {
+                        return Ok(None);
+                    }
+                    if !r.eat(b']')? {
+                        loop {
+                            match r.next(step)? {
+                                Some(v) if f(None, v) => {}
+                                _ => return Ok(None),
+                            }
+                            if r.eat(b']')? {
+                                break;
+                            }
+                            if !r.eat(b',')? {
+                                return Ok(None);
+                            }
+                        }
+                    }
                 } else {
-                    let v: Value = m.next_value()?;
-                    ok &= members.insert(k, v).is_none();
+                    match r.next(|t, i| value(t, i, 1))? {
+                        Some(v) if f(Some(key), v) => {}
+                        _ => return Ok(None),
+                    }
+                }
+                if r.eat(b'}')? {
+                    break;
+                }
+                if !r.eat(b',')? {
+                    return Ok(None);
                 }
             }
-            Ok((ok && steps == 1).then_some(members))
         }
+        Ok(r.peek()?.is_none().then_some(steps))
     }
 
-    struct CheckSteps;
-
-    /// The scalar cases of a checking visitor: never what the scenario format wants there.
-    macro_rules! scalars_are_not_it {
-        () => {
-            fn visit_bool<E>(self, _: bool) -> Result<bool, E> { Ok(false) }
-            fn visit_i64<E>(self, _: i64) -> Result<bool, E> { Ok(false) }
-            fn visit_u64<E>(self, _: u64) -> Result<bool, E> { Ok(false) }
-            fn visit_f64<E>(self, _: f64) -> Result<bool, E> { Ok(false) }
-            fn visit_str<E>(self, _: &str) -> Result<bool, E> { Ok(false) }
-            fn visit_unit<E>(self) -> Result<bool, E> { Ok(false) }
+    /// The end of the step at `t[i]`: a JSON object with one member, a known action, whose
+    /// value is an object.
+    fn step(t: &[u8], i: usize) -> Option<usize> {
+        let k = after(t, i, b'{')?;
+        let i = string(t, k)?;
+        let name = &t[k + 1..i - 1];
+        let known = if name.contains(&b'\\') {
+            serde_json::from_slice::<String>(&t[k..i]).is_ok_and(|a| ACTIONS.contains(&a.as_str()))
+        } else {
+            ACTIONS.iter().any(|a| a.as_bytes() == name)
         };
+        let body = after(t, ws(t, i)?, b':').filter(|&b| known && t[b] == b'{')?;
+        let end = ws(t, value(t, body, 3)?)?;
+        (t[end] == b'}').then_some(end + 1)
     }
 
-    impl<'de> DeserializeSeed<'de> for CheckSteps {
-        type Value = bool;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-            d.deserialize_any(self)
+    /// The index of the first byte at or after `i` that is not JSON whitespace (`None` at the end).
+    fn ws(t: &[u8], mut i: usize) -> Option<usize> {
+        while matches!(t.get(i)?, b' ' | b'\n' | b'\t' | b'\r') {
+            i += 1;
+        }
+        Some(i)
+    }
+
+    /// The index of the first byte after `t[i]`, which must be `c`, that is not whitespace.
+    fn after(t: &[u8], i: usize, c: u8) -> Option<usize> {
+        if *t.get(i)? == c {
+            ws(t, i + 1)
+        } else {
+            None
         }
     }
 
-    impl<'de> Visitor<'de> for CheckSteps {
-        type Value = bool;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a list of steps")
+    /// The end of the JSON value at `t[i]`, inside `depth` lists and objects, if serde_json
+    /// would parse it into a `Value`. Rare forms (escaped surrogates, exponents, very long
+    /// numbers) are handed to serde_json itself.
+    fn value(t: &[u8], i: usize, depth: usize) -> Option<usize> {
+        let close = match t.get(i)? {
+            b'"' => return string(t, i),
+            b'{' => b'}',
+            b'[' => b']',
+            b't' => return t[i..].starts_with(b"true").then_some(i + 4),
+            b'f' => return t[i..].starts_with(b"false").then_some(i + 5),
+            b'n' => return t[i..].starts_with(b"null").then_some(i + 4),
+            _ => return number(t, i),
+        };
+        if depth >= MAX_DEPTH {
+            return None;
         }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<bool, A::Error> {
-            let mut ok = true;
-            while let Some(step_ok) = s.next_element_seed(CheckStep)? {
-                ok &= step_ok;
+        let mut i = ws(t, i + 1)?;
+        if t[i] == close {
+            return Some(i + 1);
+        }
+        loop {
+            if close == b'}' {
+                i = after(t, ws(t, string(t, i)?)?, b':')?;
             }
-            Ok(ok)
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<bool, A::Error> {
-            while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-            Ok(false)
-        }
-        scalars_are_not_it!();
-    }
-
-    /// One step: an object with one member, a known action, whose value is an object.
-    struct CheckStep;
-
-    impl<'de> DeserializeSeed<'de> for CheckStep {
-        type Value = bool;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-            d.deserialize_any(self)
-        }
-    }
-
-    impl<'de> Visitor<'de> for CheckStep {
-        type Value = bool;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a step")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<bool, A::Error> {
-            let mut n = 0;
-            let mut ok = true;
-            while let Some(k) = m.next_key::<String>()? {
-                n += 1;
-                ok &= ACTIONS.contains(&k.as_str());
-                ok &= m.next_value_seed(IsObject)?;
+            i = ws(t, value(t, i, depth + 1)?)?;
+            match t[i] {
+                b',' => i = ws(t, i + 1)?,
+                c if c == close => return Some(i + 1),
+                _ => return None,
             }
-            Ok(ok && n == 1)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<bool, A::Error> {
-            while s.next_element::<IgnoredAny>()?.is_some() {}
-            Ok(false)
-        }
-        scalars_are_not_it!();
-    }
-
-    struct IsObject;
-
-    impl<'de> DeserializeSeed<'de> for IsObject {
-        type Value = bool;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-            d.deserialize_any(self)
         }
     }
 
-    impl<'de> Visitor<'de> for IsObject {
-        type Value = bool;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("an object")
+    /// The end of the JSON string at `t[i]` (after its closing quote), if it is valid.
+    fn string(t: &[u8], i: usize) -> Option<usize> {
+        if t.get(i) != Some(&b'"') {
+            return None;
         }
-        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<bool, A::Error> {
-            while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-            Ok(true)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<bool, A::Error> {
-            while s.next_element::<IgnoredAny>()?.is_some() {}
-            Ok(false)
-        }
-        scalars_are_not_it!();
-    }
-
-    /// Second pass: runs each step as it is read and writes its result entry.
-    pub struct Runner<'o> {
-        pub engine: Engine,
-        pub out: &'o mut dyn Write,
-        pub next: usize,
-        pub error: Option<io::Error>,
-    }
-
-    impl Runner<'_> {
-        fn step<E: de::Error>(&mut self, action: &str, body: &Value) -> Result<(), E> {
-            let r = self.engine.call(action, body);
-            let entry = step_result(self.next, action, &r);
-            let sep: &[u8] = if self.next == 0 { b"\n    " } else { b",\n    " };
-            self.next += 1;
-            let written = self.out.write_all(sep).and_then(|_| write_line(self.out, &entry));
-            written.map_err(|e| {
-                self.error = Some(e);
-                E::custom("output error")
-            })
-        }
-    }
-
-    impl<'de> Visitor<'de> for &mut Runner<'_> {
-        type Value = ();
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a scenario object")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
-            while let Some(k) = m.next_key::<String>()? {
-                if k == "steps" {
-                    m.next_value_seed(RunSteps(&mut *self))?;
-                } else {
-                    m.next_value::<IgnoredAny>()?;
+        let (mut j, mut ascii, mut surrogate) = (i + 1, true, false);
+        loop {
+            // Plain characters: printable ASCII but the quote and the backslash.
+            j += t.get(j..)?.iter().position(|&c| c < 0x20 || c >= 0x80 || c == b'"' || c == b'\\')?;
+            let c = t[j];
+            j += 1;
+            match c {
+                b'"' => break,
+                b'\\' => {
+                    match *t.get(j)? {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                        b'u' => {
+                            let hex = t.get(j + 1..j + 5).filter(|h| h.iter().all(u8::is_ascii_hexdigit))?;
+                            surrogate |= hex[0].eq_ignore_ascii_case(&b'd') && !matches!(hex[1], b'0'..=b'7');
+                            j += 4;
+                        }
+                        _ => return None,
+                    }
+                    j += 1;
                 }
+                0..=0x1f => return None,
+                _ => ascii = false,
             }
-            Ok(())
+        }
+        let ok = if surrogate { serde_json::from_slice::<String>(&t[i..j]).is_ok() } else { ascii || std::str::from_utf8(&t[i..j]).is_ok() };
+        ok.then_some(j)
+    }
+
+    /// The end of the JSON number at `t[i]`, if serde_json takes it (not out of range).
+    fn number(t: &[u8], i: usize) -> Option<usize> {
+        let digits = |mut j: usize| {
+            while t.get(j).is_some_and(u8::is_ascii_digit) {
+                j += 1;
+            }
+            j
+        };
+        let mut j = i + usize::from(t[i] == b'-');
+        j = match t.get(j)? {
+            b'0' => j + 1,
+            b'1'..=b'9' => digits(j + 1),
+            _ => return None,
+        };
+        if t.get(j) == Some(&b'.') {
+            j = Some(digits(j + 1)).filter(|&e| e > j + 1)?;
+        }
+        let exponent = matches!(t.get(j), Some(b'e' | b'E'));
+        if exponent {
+            j += 1 + usize::from(matches!(t.get(j + 1), Some(b'+' | b'-')));
+            j = Some(digits(j)).filter(|&e| e > j)?;
+        }
+        // Whether a number with an exponent or very many digits is in range is serde_json's call.
+        (!exponent && j - i < 300 || serde_json::from_slice::<Value>(&t[i..j]).is_ok()).then_some(j)
+    }
+
+    /// A step's action and body.
+    pub struct Step(pub String, pub Value);
+
+    impl<'de> de::Deserialize<'de> for Step {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Step, D::Error> {
+            d.deserialize_map(StepVisitor)
         }
     }
 
-    struct RunSteps<'r, 'o>(&'r mut Runner<'o>);
+    struct StepVisitor;
 
-    impl<'de> DeserializeSeed<'de> for RunSteps<'_, '_> {
-        type Value = ();
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-            d.deserialize_seq(self)
-        }
-    }
-
-    impl<'de> Visitor<'de> for RunSteps<'_, '_> {
-        type Value = ();
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a list of steps")
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
-            while s.next_element_seed(RunStep(&mut *self.0))?.is_some() {}
-            Ok(())
-        }
-    }
-
-    struct RunStep<'r, 'o>(&'r mut Runner<'o>);
-
-    impl<'de> DeserializeSeed<'de> for RunStep<'_, '_> {
-        type Value = ();
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-            d.deserialize_map(self)
-        }
-    }
-
-    impl<'de> Visitor<'de> for RunStep<'_, '_> {
-        type Value = ();
+    impl<'de> Visitor<'de> for StepVisitor {
+        type Value = Step;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("a step")
         }
-        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
-            while let Some((action, body)) = m.next_entry::<String, Value>()? {
-                self.0.step::<A::Error>(&action, &body)?;
+        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Step, A::Error> {
+            let (action, body) = m.next_entry()?.ok_or_else(|| de::Error::custom("empty step"))?;
+            match m.next_key::<IgnoredAny>()? {
+                None => Ok(Step(action, body)),
+                Some(_) => Err(de::Error::custom("two keys")),
             }
-            Ok(())
         }
     }
 }
