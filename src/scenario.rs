@@ -231,6 +231,25 @@ pub fn step_result(i: usize, action: &str, r: &crate::error::Result<Value>) -> V
     }
 }
 
+/// Writes the result entry of one step, as `write_line` writes `step_result`.
+fn write_result(line: &mut Vec<u8>, i: usize, action: &str, r: &crate::error::Result<Value>) {
+    line.extend_from_slice(b"{\"step\":");
+    let _ = serde_json::to_writer(&mut *line, &i);
+    line.extend_from_slice(b",\"action\":");
+    let _ = serde_json::to_writer(&mut *line, action);
+    let _ = match r {
+        Ok(resp) => {
+            line.extend_from_slice(b",\"ok\":true,\"response\":");
+            serde_json::to_writer(&mut *line, resp)
+        }
+        Err(e) => {
+            line.extend_from_slice(b",\"ok\":false,\"error\":");
+            serde_json::to_writer(&mut *line, &e.to_json())
+        }
+    };
+    line.push(b'}');
+}
+
 /// Replays a scenario, writing the output JSON to `out` as it goes.
 pub fn run(s: &Scenario, out: &mut dyn Write) -> io::Result<Engine> {
     let mut engine = Engine::new(EngineConfig { history_limit: None, ..s.config.clone() });
@@ -318,16 +337,17 @@ pub fn replay_streaming<R: io::Read>(open: &dyn Fn() -> io::Result<R>, out: &mut
     };
     let mut engine = Engine::new(EngineConfig { history_limit: None, ..config });
     out.write_all(b"{\n  \"results\": [").map_err(ReplayError::Write)?;
-    let (mut next, mut error) = (0, None);
+    let (mut next, mut error, mut line) = (0, None, Vec::with_capacity(256));
     let walked = stream::walk(open().map_err(ReplayError::Read)?, &mut |key, v| {
         if key.is_some() {
             return true; // read by the first pass
         }
         let Some(stream::Step(action, body)) = std::str::from_utf8(v).ok().and_then(|v| serde_json::from_str(v).ok()) else { return false };
-        let entry = step_result(next, &action, &engine.call(&action, &body));
-        let sep: &[u8] = if next == 0 { b"\n    " } else { b",\n    " };
+        line.clear();
+        line.extend_from_slice(if next == 0 { b"\n    " } else { b",\n    " });
+        write_result(&mut line, next, &action, &engine.call(&action, &body));
         next += 1;
-        error = out.write_all(sep).and_then(|_| write_line(out, &entry)).err();
+        error = out.write_all(&line).err();
         error.is_none()
     });
     if let Some(e) = error {
