@@ -4,7 +4,6 @@ use crate::image::{json_str, Image};
 use crate::value::{AttributeValue, Item};
 use serde_json::{json, Map, Value};
 use std::collections::VecDeque;
-use std::io::Write;
 use std::rc::Rc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -189,7 +188,13 @@ impl Record {
     /// definition of a record's shape; `to_json` reads it back).
     pub fn write_json(&self, region: &str, lambda_arn: Option<&str>, out: &mut Vec<u8>) {
         let secs = self.approximate_creation_secs();
-        let _ = write!(out, "{{\"eventID\":\"{:032x}\",\"eventName\":\"{}\"", self.event_id, self.event_name.as_str());
+        // Numbers written by hand and by serde_json's itoa, not `write!` (most of the cost of
+        // the record's fixed members).
+        out.extend_from_slice(b"{\"eventID\":\"");
+        out.extend((0..32).rev().map(|k| b"0123456789abcdef"[(self.event_id >> (4 * k)) as usize & 15]));
+        out.extend_from_slice(b"\",\"eventName\":\"");
+        out.extend_from_slice(self.event_name.as_str().as_bytes());
+        out.push(b'"');
         out.extend_from_slice(b",\"eventVersion\":\"1.1\",\"eventSource\":\"aws:dynamodb\",\"awsRegion\":");
         json_str(out, region);
         if self.ttl {
@@ -207,13 +212,13 @@ impl Record {
             out.extend_from_slice(b",\"OldImage\":");
             o.write_json(out);
         }
-        let _ = write!(
-            out,
-            ",\"SequenceNumber\":\"{}\",\"SizeBytes\":{},\"StreamViewType\":\"{}\"}}",
-            self.seq,
-            self.size_bytes(),
-            self.view_type.as_str()
-        );
+        out.extend_from_slice(b",\"SequenceNumber\":\"");
+        let _ = serde_json::to_writer(&mut *out, &self.seq);
+        out.extend_from_slice(b"\",\"SizeBytes\":");
+        let _ = serde_json::to_writer(&mut *out, &self.size_bytes());
+        out.extend_from_slice(b",\"StreamViewType\":\"");
+        out.extend_from_slice(self.view_type.as_str().as_bytes());
+        out.extend_from_slice(b"\"}");
         if let Some(arn) = lambda_arn {
             out.extend_from_slice(b",\"eventSourceARN\":");
             json_str(out, arn);
