@@ -321,8 +321,7 @@ pub enum ReplayError {
 /// `parse` itself (the file is then read whole), so the messages cannot drift apart.
 pub fn replay_streaming<R: io::Read>(open: &dyn Fn() -> io::Result<R>, out: &mut dyn Write) -> Result<Engine, ReplayError> {
     let mut members = Map::new();
-    // The steps' shape is checked by `walk` itself.
-    let checked = stream::walk(open().map_err(ReplayError::Read)?, &mut |key, v| match key {
+    let checked = stream::walk(open().map_err(ReplayError::Read)?, &mut |t, i| Some((stream::step(t, i)?, ())), &mut |key, v, _| match key {
         None => true,
         Some(k) => serde_json::from_slice(v).is_ok_and(|v| members.insert(k, v).is_none()),
     })
@@ -338,11 +337,9 @@ pub fn replay_streaming<R: io::Read>(open: &dyn Fn() -> io::Result<R>, out: &mut
     let mut engine = Engine::new(EngineConfig { history_limit: None, ..config });
     out.write_all(b"{\n  \"results\": [").map_err(ReplayError::Write)?;
     let (mut next, mut error, mut line) = (0, None, Vec::with_capacity(256));
-    let walked = stream::walk(open().map_err(ReplayError::Read)?, &mut |key, v| {
-        if key.is_some() {
-            return true; // read by the first pass
-        }
-        let Some(stream::Step(action, body)) = std::str::from_utf8(v).ok().and_then(|v| serde_json::from_str(v).ok()) else { return false };
+    let mut window = 1024;
+    let walked = stream::walk(open().map_err(ReplayError::Read)?, &mut |t, i| stream::parse_step(t, i, &mut window), &mut |_, _, step| {
+        let Some(stream::Step(action, body)) = step else { return true }; // a member: read by the first pass
         line.clear();
         line.extend_from_slice(if next == 0 { b"\n    " } else { b",\n    " });
         write_result(&mut line, next, &action, &engine.call(&action, &body));
@@ -427,16 +424,17 @@ mod stream {
             Ok(next)
         }
 
-        /// The next text that `end` (given the bytes read and where the text starts) finds
-        /// complete, reading on as needed; `None` when it finds none before the file ends.
-        fn next(&mut self, end: impl Fn(&[u8], usize) -> Option<usize>) -> io::Result<Option<&[u8]>> {
+        /// The next text that `read` (given the bytes read and where the text starts) finds
+        /// complete, and what it makes of it, reading on as needed; `None` when it finds none
+        /// before the file ends.
+        fn next<T>(&mut self, mut read: impl FnMut(&[u8], usize) -> Option<(usize, T)>) -> io::Result<Option<(&[u8], T)>> {
             self.peek()?;
             loop {
-                match end(&self.buf[..self.len], self.pos) {
+                match read(&self.buf[..self.len], self.pos) {
                     // A text that ends where the bytes read end (a number) may go on.
-                    Some(e) if e < self.len || self.eof => {
+                    Some((e, v)) if e < self.len || self.eof => {
                         let start = std::mem::replace(&mut self.pos, e);
-                        return Ok(Some(&self.buf[start..e]));
+                        return Ok(Some((&self.buf[start..e], v)));
                     }
                     _ if self.eof => return Ok(None),
                     _ => self.fill()?,
@@ -446,10 +444,14 @@ mod stream {
     }
 
     /// Walks a scenario file's top-level object, handing `f` each member's key and value
-    /// text, or (key `None`) each step's text, a JSON object with one member, a known action,
-    /// whose value is an object. Returns how many `steps` lists there were; `None` if the
-    /// file is not JSON of that shape or `f` returned false.
-    pub fn walk<R: Read>(src: R, f: &mut dyn FnMut(Option<String>, &[u8]) -> bool) -> io::Result<Option<usize>> {
+    /// text, or (key `None`) each step's text and what `step` (given the bytes read and where
+    /// the step starts) makes of it. Returns how many `steps` lists there were; `None` if the
+    /// file is not JSON of that shape, or `step` found no step, or `f` returned false.
+    pub fn walk<R: Read, S>(
+        src: R,
+        step: &mut dyn FnMut(&[u8], usize) -> Option<(usize, S)>,
+        f: &mut dyn FnMut(Option<String>, &[u8], Option<S>) -> bool,
+    ) -> io::Result<Option<usize>> {
         let mut r = Blocks { src, buf: vec![0; 1 << 20], pos: 0, len: 0, eof: false };
         let mut steps = 0;
         if !r.eat(b'{')? {
@@ -457,7 +459,9 @@ mod stream {
         }
         if !r.eat(b'}')? {
             loop {
-                let Some(Ok(key)) = r.next(string)?.map(serde_json::from_slice::<String>) else { return Ok(None) };
+                let Some(Ok(key)) = r.next(|t, i| Some((string(t, i)?, ())))?.map(|(k, _)| serde_json::from_slice::<String>(k)) else {
+                    return Ok(None);
+                };
                 if !r.eat(b':')? {
                     return Ok(None);
                 }
@@ -468,9 +472,9 @@ mod stream {
                     }
                     if !r.eat(b']')? {
                         loop {
-                            match r.next(step)? {
-                                Some(v) if f(None, v) => {}
-                                _ => return Ok(None),
+                            let Some((v, s)) = r.next(&mut *step)? else { return Ok(None) };
+                            if !f(None, v, Some(s)) {
+                                return Ok(None);
                             }
                             if r.eat(b']')? {
                                 break;
@@ -481,9 +485,9 @@ mod stream {
                         }
                     }
                 } else {
-                    match r.next(|t, i| value(t, i, 1))? {
-                        Some(v) if f(Some(key), v) => {}
-                        _ => return Ok(None),
+                    let Some((v, _)) = r.next(|t, i| Some((value(t, i, 1)?, ())))? else { return Ok(None) };
+                    if !f(Some(key), v, None) {
+                        return Ok(None);
                     }
                 }
                 if r.eat(b'}')? {
@@ -497,9 +501,25 @@ mod stream {
         Ok(r.peek()?.is_none().then_some(steps))
     }
 
+    /// The step at `t[i]`, in a file `walk` has checked, parsed by serde_json from a window
+    /// of the bytes read that grows until it holds the step (`window` is kept for the next):
+    /// its end and the step.
+    pub fn parse_step(t: &[u8], i: usize, window: &mut usize) -> Option<(usize, Step)> {
+        loop {
+            let w = &t[i..t.len().min(i + *window)];
+            let text = std::str::from_utf8(w).or_else(|e| std::str::from_utf8(&w[..e.valid_up_to()])).ok()?;
+            let mut de = serde_json::Deserializer::from_str(text).into_iter::<Step>();
+            match de.next()? {
+                Ok(s) => return Some((i + de.byte_offset(), s)),
+                Err(e) if e.is_eof() && w.len() < t.len() - i => *window *= 2,
+                Err(_) => return None,
+            }
+        }
+    }
+
     /// The end of the step at `t[i]`: a JSON object with one member, a known action, whose
     /// value is an object.
-    fn step(t: &[u8], i: usize) -> Option<usize> {
+    pub fn step(t: &[u8], i: usize) -> Option<usize> {
         let k = after(t, i, b'{')?;
         let i = string(t, k)?;
         let name = &t[k + 1..i - 1];
