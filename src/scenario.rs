@@ -337,8 +337,8 @@ pub fn replay_streaming<R: io::Read>(open: &dyn Fn() -> io::Result<R>, out: &mut
     let mut engine = Engine::new(EngineConfig { history_limit: None, ..config });
     out.write_all(b"{\n  \"results\": [").map_err(ReplayError::Write)?;
     let (mut next, mut error, mut line) = (0, None, Vec::with_capacity(256));
-    let mut window = 1024;
-    let walked = stream::walk(open().map_err(ReplayError::Read)?, &mut |t, i| stream::parse_step(t, i, &mut window), &mut |_, _, step| {
+    let (mut window, mut scratch) = (1024, stream::Scratch::default());
+    let walked = stream::walk(open().map_err(ReplayError::Read)?, &mut |t, i| stream::parse_step(t, i, &mut window, &mut scratch), &mut |_, _, step| {
         let Some(stream::Step(action, body)) = step else { return true }; // a member: read by the first pass
         line.clear();
         line.extend_from_slice(if next == 0 { b"\n    " } else { b",\n    " });
@@ -357,16 +357,26 @@ pub fn replay_streaming<R: io::Read>(open: &dyn Fn() -> io::Result<R>, out: &mut
     write_tail(engine, out).map_err(ReplayError::Write)
 }
 
-/// The two passes of `replay_streaming`: the file is read in large blocks and cut into the
-/// JSON texts of its top-level members and of its steps by a small checker that accepts
-/// exactly the JSON serde_json accepts (handing it the rare forms), so that serde_json
-/// parses each text from a slice, much faster than from a reader.
+/// The two passes of `replay_streaming`, over the file read in 1 MiB blocks. The first checks
+/// it with a small checker that accepts exactly the JSON serde_json's `Value` accepts (handing
+/// serde_json the rare forms: exponents, very long numbers, escaped surrogates) and hands out
+/// the top-level members' texts; the second builds each step's `Value` straight from its text,
+/// exactly as serde_json would (numbers, member order, repeated members).
 mod stream {
     use super::ACTIONS;
-    use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
     use serde_json::Value;
-    use std::fmt;
     use std::io::{self, Read};
+
+    /// The bytes a JSON string holds as they are: printable ASCII but the quote and the backslash.
+    const PLAIN: [bool; 256] = {
+        let mut plain = [false; 256];
+        let mut c = 0x20;
+        while c < 0x80 {
+            plain[c] = c != b'"' as usize && c != b'\\' as usize;
+            c += 1;
+        }
+        plain
+    };
 
     /// serde_json's nesting limit: a file nesting deeper is not JSON to it.
     const MAX_DEPTH: usize = 127;
@@ -501,19 +511,99 @@ mod stream {
         Ok(r.peek()?.is_none().then_some(steps))
     }
 
-    /// The step at `t[i]`, in a file `walk` has checked, parsed by serde_json from a window
-    /// of the bytes read that grows until it holds the step (`window` is kept for the next):
-    /// its end and the step.
-    pub fn parse_step(t: &[u8], i: usize, window: &mut usize) -> Option<(usize, Step)> {
+    /// The step at `t[i]`, in a file `walk` has checked, read from a window of the bytes
+    /// read that grows until it holds the step (`window` is kept for the next): its end and
+    /// the step. `None` if the file has changed since it was checked.
+    pub fn parse_step(t: &[u8], i: usize, window: &mut usize, scratch: &mut Scratch) -> Option<(usize, Step)> {
         loop {
             let w = &t[i..t.len().min(i + *window)];
             let text = std::str::from_utf8(w).or_else(|e| std::str::from_utf8(&w[..e.valid_up_to()])).ok()?;
-            let mut de = serde_json::Deserializer::from_str(text).into_iter::<Step>();
-            match de.next()? {
-                Ok(s) => return Some((i + de.byte_offset(), s)),
-                Err(e) if e.is_eof() && w.len() < t.len() - i => *window *= 2,
-                Err(_) => return None,
+            scratch.members.clear();
+            scratch.elems.clear();
+            match build_step(text, scratch) {
+                Some((end, step)) => return Some((i + end, step)),
+                None if w.len() < t.len() - i => *window *= 2,
+                None => return None,
             }
+        }
+    }
+
+    /// A step's action and body.
+    pub struct Step(pub String, pub Value);
+
+    /// The members and elements of the objects and lists `build` is reading, reused.
+    #[derive(Default)]
+    pub struct Scratch {
+        members: Vec<(String, Value)>,
+        elems: Vec<Value>,
+    }
+
+    fn build_step(s: &str, scratch: &mut Scratch) -> Option<(usize, Step)> {
+        let t = s.as_bytes();
+        let k = after(t, 0, b'{')?;
+        let e = string(t, k)?;
+        let action = chars(s, k, e)?;
+        let (e, body) = build(s, after(t, ws(t, e)?, b':')?, 3, scratch)?;
+        let end = ws(t, e)?;
+        (t[end] == b'}').then_some((end + 1, Step(action, body)))
+    }
+
+    /// The value at `s[i..]`, checked as `value` checks it and built as serde_json builds a
+    /// `Value`: its end and the value.
+    fn build(s: &str, i: usize, depth: usize, scratch: &mut Scratch) -> Option<(usize, Value)> {
+        let t = s.as_bytes();
+        let close = match t.get(i)? {
+            b'"' => return string(t, i).and_then(|e| Some((e, Value::String(chars(s, i, e)?)))),
+            b'{' => b'}',
+            b'[' => b']',
+            b't' | b'f' | b'n' => return Some((value(t, i, depth)?, if t[i] == b'n' { Value::Null } else { Value::Bool(t[i] == b't') })),
+            _ => return number(t, i).and_then(|e| Some((e, number_value(&s[i..e])?))),
+        };
+        if depth >= MAX_DEPTH {
+            return None;
+        }
+        let (m0, e0) = (scratch.members.len(), scratch.elems.len());
+        let mut i = ws(t, i + 1)?;
+        if t[i] != close {
+            loop {
+                if close == b'}' {
+                    let e = string(t, i)?;
+                    let key = chars(s, i, e)?;
+                    let (e, v) = build(s, after(t, ws(t, e)?, b':')?, depth + 1, scratch)?;
+                    scratch.members.push((key, v));
+                    i = ws(t, e)?;
+                } else {
+                    let (e, v) = build(s, i, depth + 1, scratch)?;
+                    scratch.elems.push(v);
+                    i = ws(t, e)?;
+                }
+                match t[i] {
+                    b',' => i = ws(t, i + 1)?,
+                    c if c == close => break,
+                    _ => return None,
+                }
+            }
+        }
+        let v = if close == b'}' { Value::Object(scratch.members.drain(m0..).collect()) } else { Value::Array(scratch.elems.drain(e0..).collect()) };
+        Some((i + 1, v))
+    }
+
+    /// The characters of the (checked) JSON string `s[i..e]`.
+    fn chars(s: &str, i: usize, e: usize) -> Option<String> {
+        let raw = &s[i + 1..e - 1];
+        if raw.bytes().any(|c| c == b'\\') {
+            serde_json::from_str(&s[i..e]).ok()
+        } else {
+            Some(raw.to_owned())
+        }
+    }
+
+    /// The (checked) JSON number `n`, as serde_json reads it.
+    fn number_value(n: &str) -> Option<Value> {
+        if n.len() < 20 && n.bytes().all(|d| d.is_ascii_digit()) {
+            Some(Value::from(n.bytes().fold(0u64, |a, d| a * 10 + u64::from(d - b'0'))))
+        } else {
+            serde_json::from_str(n).ok()
         }
     }
 
@@ -590,8 +680,9 @@ mod stream {
         }
         let (mut j, mut ascii, mut surrogate) = (i + 1, true, false);
         loop {
-            // Plain characters: printable ASCII but the quote and the backslash.
-            j += t.get(j..)?.iter().position(|&c| c < 0x20 || c >= 0x80 || c == b'"' || c == b'\\')?;
+            while PLAIN[usize::from(*t.get(j)?)] {
+                j += 1;
+            }
             let c = t[j];
             j += 1;
             match c {
@@ -640,31 +731,6 @@ mod stream {
         }
         // Whether a number with an exponent or very many digits is in range is serde_json's call.
         (!exponent && j - i < 300 || serde_json::from_slice::<Value>(&t[i..j]).is_ok()).then_some(j)
-    }
-
-    /// A step's action and body.
-    pub struct Step(pub String, pub Value);
-
-    impl<'de> de::Deserialize<'de> for Step {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Step, D::Error> {
-            d.deserialize_map(StepVisitor)
-        }
-    }
-
-    struct StepVisitor;
-
-    impl<'de> Visitor<'de> for StepVisitor {
-        type Value = Step;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a step")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Step, A::Error> {
-            let (action, body) = m.next_entry()?.ok_or_else(|| de::Error::custom("empty step"))?;
-            match m.next_key::<IgnoredAny>()? {
-                None => Ok(Step(action, body)),
-                Some(_) => Err(de::Error::custom("two keys")),
-            }
-        }
     }
 }
 

@@ -213,6 +213,29 @@ fn streaming_replay_matches_parse_and_run_on_files() {
     ] {
         targets::scenario_text(bad.as_bytes());
     }
+    // What serde_json's `Value` takes or refuses, which the streaming replay's own checker must
+    // match: numbers, escapes, surrogates, control characters, nesting at serde_json's limit.
+    for text in [
+        r#"{"steps": [{"AdvanceClock": {"Seconds": 1, "x": [-0, 1.5e3, 1E-2, 12345678901234567890123, 0.1, -7, true, null]}}]}"#,
+        r#"{"steps": [{"AdvanceClock": {"Seconds": 1e400}}]}"#,
+        r#"{"steps": [{"AdvanceClock": {"x": "\ud83d\ude00 \u00e9 \" \\ \/ \b\f\n\r\t é"}}]}"#,
+        r#"{"steps": [{"AdvanceClock": {"x": "\ud800"}}]}"#,
+        r#"{"steps": [{"AdvanceClock": {"x": "\udc00\ud800"}}]}"#,
+        r#"{"steps": [{"AdvanceClock": {"x": "\x"}}]}"#,
+        r#"{"st\u0065ps": [{"Advance\u0043lock": {"Seconds": 1}}], "seed": 12}"#,
+        r#"{"steps": [{"AdvanceClock": {"x": 01}}]}"#,
+        r#"{"steps": [{"AdvanceClock": {"x": 1.}}]}"#,
+        r#"{"steps": [{"AdvanceClock": {"x": [1,]}}]}"#,
+        r#"{"steps": [{"AdvanceClock": {"x": tru}}]}"#,
+        "{\"steps\": [{\"AdvanceClock\": {\"x\": \"\u{1}\"}}]}",
+        "{\"steps\": [{\"AdvanceClock\": {}}]}\u{c}",
+    ] {
+        targets::scenario_text(text.as_bytes());
+    }
+    for depth in [123, 124, 200] {
+        let text = format!("{{\"steps\": [{{\"AdvanceClock\": {{\"x\": {}{}}}}}]}}", "[".repeat(depth), "]".repeat(depth));
+        targets::scenario_text(text.as_bytes());
+    }
 }
 
 /// An oversized paste is refused with a message, not parsed.
