@@ -319,7 +319,7 @@ pub enum ReplayError {
 /// file, keeping nothing but its small top-level members; a second pass parses each step,
 /// runs it, writes its result and drops it. Any problem found by the first pass is reported by
 /// `parse` itself (the file is then read whole), so the messages cannot drift apart.
-pub fn replay_streaming<R: io::Read>(open: &dyn Fn() -> io::Result<R>, out: &mut dyn Write) -> Result<Engine, ReplayError> {
+pub fn replay_streaming<R: io::Read + Send>(open: &dyn Fn() -> io::Result<R>, out: &mut dyn Write) -> Result<Engine, ReplayError> {
     let mut members = Map::new();
     let checked = stream::walk(open().map_err(ReplayError::Read)?, &mut |t, i| Some((stream::step(t, i)?, ())), &mut |key, v, _| match key {
         None => true,
@@ -336,20 +336,44 @@ pub fn replay_streaming<R: io::Read>(open: &dyn Fn() -> io::Result<R>, out: &mut
     };
     let mut engine = Engine::new(EngineConfig { history_limit: None, ..config });
     out.write_all(b"{\n  \"results\": [").map_err(ReplayError::Write)?;
-    let (mut next, mut error, mut line) = (0, None, Vec::with_capacity(256));
-    let (mut window, mut scratch) = (1024, stream::Scratch::default());
-    let walked = stream::walk(open().map_err(ReplayError::Read)?, &mut |t, i| stream::parse_step(t, i, &mut window, &mut scratch), &mut |_, _, step| {
-        let Some(stream::Step(action, body)) = step else { return true }; // a member: read by the first pass
-        line.clear();
-        line.extend_from_slice(if next == 0 { b"\n    " } else { b",\n    " });
-        write_result(&mut line, next, &action, &engine.call(&action, &body));
-        next += 1;
-        error = out.write_all(&line).err();
-        error.is_none()
+    let (mut next, mut line) = (0, Vec::with_capacity(256));
+    let src = open().map_err(ReplayError::Read)?;
+    // The steps are read on a second thread, in batches, while this one runs them.
+    let (walked, written) = std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<stream::Step>>(8);
+        // Run batches come back to be freed where they were allocated (cheaper for mimalloc).
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<Vec<stream::Step>>();
+        let reader = scope.spawn(move || {
+            let (mut window, mut scratch, mut batch) = (1024, stream::Scratch::default(), Vec::with_capacity(64));
+            let walked = stream::walk(src, &mut |t, i| stream::parse_step(t, i, &mut window, &mut scratch), &mut |_, _, step| {
+                // (no step: a member, read by the first pass)
+                batch.extend(step);
+                if batch.len() < 64 {
+                    return true;
+                }
+                let mut done = done_rx.try_iter().last().unwrap_or_default();
+                done.clear();
+                tx.send(std::mem::replace(&mut batch, done)).is_ok()
+            });
+            let _ = tx.send(batch);
+            walked
+        });
+        let written = (|| {
+            for batch in rx {
+                for stream::Step(action, body) in &batch {
+                    line.clear();
+                    line.extend_from_slice(if next == 0 { b"\n    " } else { b",\n    " });
+                    write_result(&mut line, next, action, &engine.call(action, body));
+                    next += 1;
+                    out.write_all(&line)?;
+                }
+                let _ = done_tx.send(batch);
+            }
+            Ok(())
+        })();
+        (reader.join().unwrap_or(Ok(None)), written)
     });
-    if let Some(e) = error {
-        return Err(ReplayError::Write(e));
-    }
+    written.map_err(ReplayError::Write)?;
     if walked.map_err(ReplayError::Read)? != Some(1) {
         return Err(ReplayError::Read(io::Error::other("the file changed while it was replayed")));
     }
