@@ -63,7 +63,9 @@ fn replay_file(file: &str) -> i32 {
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let open = || std::fs::File::open(file);
-    match crate::scenario::replay_streaming(&open, &mut out).and_then(|_| out.flush().map_err(ReplayError::Write)) {
+    // The engine is not dropped: the process ends next, and freeing a long replay's records
+    // one by one takes a noticeable time.
+    match crate::scenario::replay_streaming(&open, &mut out).map(std::mem::forget).and_then(|_| out.flush().map_err(ReplayError::Write)) {
         Ok(()) => 0,
         Err(ReplayError::Invalid(e)) => {
             eprintln!("streamlab: {file}: {e}");
