@@ -360,8 +360,17 @@ impl<'a> Reader<'a> {
 
 /// A JSON string literal, escaped as `serde_json` escapes it.
 pub fn json_str(out: &mut Vec<u8>, s: &str) {
-    // Writing into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
+    // serde_json escapes only '"', '\\' and control characters; a string without them (keys,
+    // numbers, most texts) is copied as it is.
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        // Writing into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, s);
+    }
 }
 
 #[cfg(test)]
@@ -385,6 +394,20 @@ mod tests {
             "long": {"S": "x".repeat(300)}
         }))
         .expect("valid item")
+    }
+
+    #[test]
+    fn strings_are_written_as_serde_json_writes_them() {
+        let mut all: Vec<String> = ["", "plain", "a\"b", "back\\slash", "tab\there", "nul\u{0}", "del\u{7f}", "é ü 😀", "\u{1f}", " "]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        all.extend((0u8..128).map(|b| format!("x{}y", b as char)));
+        for s in &all {
+            let mut out = Vec::new();
+            json_str(&mut out, s);
+            assert_eq!(String::from_utf8(out).ok(), serde_json::to_string(s).ok(), "{s:?}");
+        }
     }
 
     #[test]
