@@ -49,7 +49,7 @@ console.log(`${"total".padEnd(14)} ${kb(all.raw).padStart(12)} ${kb(all.gz).padS
 // p50/p95/max of a list of milliseconds.
 function stats(xs) {
   const s = [...xs].sort((a, b) => a - b);
-  const pct = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
+  const pct = (p) => s[Math.max(0, Math.ceil(p * s.length) - 1)] ?? NaN; // nearest rank
   const r = { n: s.length, p50: pct(0.5), p95: pct(0.95), max: s[s.length - 1] ?? NaN };
   r.text = `${r.n} frames, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms`;
   return r;
@@ -72,6 +72,7 @@ function frameWork(events) {
   for (const e of events) if (e.name === "PipelineReporter" && e.ph === "b" && e.pid === main.pid) {
     const s = e.args?.frame_reporter?.state; states[s] = (states[s] || 0) + 1;
   }
+  if (process.env.FRAMES) console.log("  work per frame, in order:", busy.map((b) => b.toFixed(1)).join(" "));
   return { busy: stats(busy), presented: states.STATE_PRESENTED_ALL || 0, partial: states.STATE_PRESENTED_PARTIAL || 0, dropped: states.STATE_DROPPED || 0 };
 }
 
@@ -104,9 +105,8 @@ try {
   // burst, the frame time: the renderer main thread's busy time (its tasks: the slice, Yew's
   // render, style, layout, paint) in each frame interval, with Chrome's own count of frames
   // presented and dropped. First from an empty stream, then with RETAIN records retained.
-  const burst = async (traced) => {
+  const once = async () => {
     const start = await count();
-    if (traced) await browser.startTracing(page, { categories: ["disabled-by-default-devtools.timeline", "disabled-by-default-devtools.timeline.frame", "cc", "benchmark"] });
     // Clicked and watched inside the page (a MutationObserver reading the count's text), so
     // the measurement adds no polling of its own to the frames it measures.
     const r = await page.evaluate(({ start, limit }) => new Promise((resolve) => {
@@ -125,17 +125,26 @@ try {
       const timer = setTimeout(finish, limit);
       [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === "Write 10,000 votes").click();
     }), { start, limit: 120000 });
-    const work = traced ? frameWork(JSON.parse((await browser.stopTracing()).toString()).traceEvents) : null;
-    return { start, n: r.n, ms: Math.round(r.ms), done: r.n >= start + 10000, raf: stats(r.frames), work };
+    return { start, n: r.n, ms: Math.round(r.ms), done: r.n >= start + 10000, frames: r.frames };
+  };
+  // `times` bursts one after the other, traced: each burst's time, and the frames of them all.
+  const bursts = async (times) => {
+    await browser.startTracing(page, { categories: ["disabled-by-default-devtools.timeline", "disabled-by-default-devtools.timeline.frame", "cc", "benchmark"] });
+    const runs = [];
+    for (let i = 0; i < times; i++) runs.push(await once());
+    const work = frameWork(JSON.parse((await browser.stopTracing()).toString()).traceEvents);
+    return { runs, raf: stats(runs.flatMap((r) => r.frames)), work };
   };
   const show = (b, what) => {
-    console.log(`${what}: ${b.done ? b.ms + " ms from the click until the count shows " + b.n : "not done after 120 s (" + b.n + " shown)"}`);
+    console.log(`${what}: ` + b.runs.map((r) => r.done ? `${r.ms} ms` : `not done after 120 s (${r.n} shown)`).join(", ") +
+      ` from the click until the count shows 10,000 more (${b.runs.at(-1).n} in all)`);
     console.log(`  requestAnimationFrame intervals: ${b.raf.text}`);
-    if (b.work) console.log(`  main-thread work per frame: ${b.work.busy.text}; frames presented ${b.work.presented}, partially ${b.work.partial}, dropped ${b.work.dropped}`);
+    console.log(`  main-thread work per frame: ${b.work.busy.text}; frames presented ${b.work.presented}, partially ${b.work.partial}, dropped ${b.work.dropped}`);
   };
-  show(await burst(true), "burst of 10,000 writes, 0 retained before");
-  while ((await count()) < RETAIN) await burst(false);
-  show(await burst(true), `burst of 10,000 more writes with ${await count() - 10000} retained (records streaming in)`);
+  show(await bursts(1), "burst of 10,000 writes, 0 retained before");
+  while ((await count()) < RETAIN) await once();
+  const retained = await count();
+  show(await bursts(3), `3 bursts of 10,000 writes from ${retained} retained (records streaming in)`);
   // Scrolling the windowed list to its end and back with everything retained.
   const list = page.getByRole("list", { name: "Stream records" });
   const scroller = list.locator("xpath=ancestor-or-self::*[contains(@class,'scroll') or contains(@class,'window')][1]");
