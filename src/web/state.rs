@@ -477,7 +477,8 @@ impl Reducible for Lab {
                 // New voters each time, so every burst makes new records.
                 let base = lab.session.borrow().engine().table(&lab.table).map_or(0, |t| t.items.len() as u32);
                 lab.job = Some(Job::Burst { next: 0, end: n, failed: 0, base });
-                lab.work();
+                // The first slice runs at the next animation frame, like the others
+                // (`hooks::use_work`): the click's own frame only draws the busy state.
             }
             Action::Work => lab.work(),
             Action::Open(d) => lab.detail = Some(d),

@@ -167,11 +167,15 @@ pub fn RecordList(props: &RecordListProps) -> Html {
     let viewport = use_node_ref();
     let sizer = use_node_ref();
     let list = use_node_ref();
-    // usize rather than u32: the other views keep usize states, so no new state type (size).
-    let top = use_state(|| 0usize);
+    // The first row in view, by the last scroll event (usize: the other views keep usize
+    // states, so no new state type in the wasm). Only a change of row re-renders the list.
+    let top = use_state_eq(|| 0usize);
     let follow = use_mut_ref(|| true);
     let count = props.count as u32;
-    let first_row = (*top as u32 / ROW_PX).saturating_sub(OVERSCAN);
+    // While following the newest record, the rows in view are the last ones: known from the
+    // count alone, so the scroll event that setting scrollTop fires changes nothing.
+    let top_row = if *follow.borrow() { count.saturating_sub(VISIBLE) } else { *top as u32 };
+    let first_row = top_row.saturating_sub(OVERSCAN);
     let last_row = (first_row + VISIBLE + 2 * OVERSCAN).min(count);
     let first_row = first_row.min(last_row);
 
@@ -196,8 +200,13 @@ pub fn RecordList(props: &RecordListProps) -> Html {
         Callback::from(move |e: Event| {
             if let Some(v) = e.target_dyn_into::<HtmlElement>() {
                 let t = v.scroll_top().max(0) as u32;
-                *follow.borrow_mut() = v.scroll_top() + v.client_height() >= v.scroll_height() - (ROW_PX as i32) / 2;
-                top.set(t as usize);
+                let was = *follow.borrow();
+                let now = v.scroll_top() + v.client_height() >= v.scroll_height() - (ROW_PX as i32) / 2;
+                *follow.borrow_mut() = now;
+                // Still following: the rows drawn are the last ones already.
+                if !(was && now) {
+                    top.set((t / ROW_PX) as usize);
+                }
             }
         })
     };
