@@ -34,7 +34,7 @@ const SLICE_MS: u64 = 3_600_000;
 /// Real time one slice of queued work may take: it starts at the first and adapts between the
 /// other two, so that a slice, the render it causes and the browser's layout and paint fit in
 /// one frame on this machine (slices run one per animation frame, `hooks::use_work`).
-const BUDGET_MS: (f64, f64, f64) = (3.0, 0.5, 6.0);
+const BUDGET_MS: (f64, f64, f64) = (3.0, 0.5, 4.5);
 /// One frame at 60 Hz.
 const FRAME_MS: f64 = 1000.0 / 60.0;
 
