@@ -2,13 +2,15 @@
 //! rows) with Put item, Update item (update and condition expressions, names and values) and
 //! Delete item. A refused write shows the AWS-style error inline and changes nothing.
 
+use std::rc::Rc;
+
 use serde_json::{json, Map, Value};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent};
 use yew::prelude::*;
 
 use super::state::{Action, Note, WriteForm, WriteOp, EXAMPLE_ITEM};
 use super::PanelProps;
-use crate::value::item_to_json;
+use crate::value::{item_to_json, Item};
 
 /// Items the grid shows at most.
 const ROWS: usize = 50;
@@ -89,20 +91,12 @@ pub fn TablePanel(props: &PanelProps) -> Html {
             Some(t) => {
                 let mut keys = vec![t.schema.hash.name.clone()];
                 keys.extend(t.schema.range.as_ref().map(|r| r.name.clone()));
-                let items: Vec<Value> = t.items.values().take(ROWS).map(|i| item_to_json(i)).collect();
+                let items: Vec<Rc<Item>> = t.items.values().take(ROWS).cloned().collect();
                 (keys, items, t.items.len(), tables)
             }
             None => (Vec::new(), Vec::new(), 0, tables),
         }
     };
-    let mut columns = key_names.clone();
-    for item in &items {
-        for k in item.as_object().into_iter().flat_map(|o| o.keys()) {
-            if columns.len() < COLUMNS && !columns.contains(k) {
-                columns.push(k.clone());
-            }
-        }
-    }
 
     let set_field = |f: fn(&mut WriteForm, String)| {
         let form = form.clone();
@@ -236,29 +230,14 @@ pub fn TablePanel(props: &PanelProps) -> Html {
         })
     };
 
-    let grid_rows = items.iter().map(|item| {
-        let text = format!("{item:#}");
-        let edit = {
-            let form = form.clone();
-            let (rows, form_mode) = (rows.clone(), form_mode.clone());
-            Callback::from(move |_: MouseEvent| {
-                let mut f = (*form).clone();
-                f.item = text.clone();
-                if *form_mode {
-                    rows.set(rows_from_json(&text).unwrap_or_default());
-                }
-                form.set(f);
-            })
-        };
-        let key = key_names.iter().map(|k| cell_text(&item[k])).collect::<Vec<_>>().join(" / ");
-        html! {
-            <tr>
-                { for columns.iter().map(|c| html! {
-                    <td>{ item.get(c).map(cell_text).unwrap_or_default() }</td>
-                }) }
-                <td><button type="button" class="small" onclick={edit} aria-label={format!("Edit {key}")}>{ "Edit" }</button></td>
-            </tr>
+    // "Edit" on a row of the grid: the row's item into the editor.
+    let on_edit = use_callback((form.clone(), rows.clone(), form_mode.clone()), |text: String, (form, rows, form_mode)| {
+        let mut f = (**form).clone();
+        if **form_mode {
+            rows.set(rows_from_json(&text).unwrap_or_default());
         }
+        f.item = text;
+        form.set(f);
     });
 
     html! {
@@ -277,14 +256,7 @@ pub fn TablePanel(props: &PanelProps) -> Html {
                 }
             </div>
             <div class="item-grid" role="region" aria-label="Items" tabindex="0">
-                <table>
-                    <caption class="visually-hidden">{ format!("Items of {}", lab.table) }</caption>
-                    <thead><tr>
-                        { for columns.iter().map(|c| html! { <th scope="col">{ c }</th> }) }
-                        <th scope="col"><span class="visually-hidden">{ "Edit" }</span></th>
-                    </tr></thead>
-                    <tbody>{ for grid_rows }</tbody>
-                </table>
+                <ItemGrid table={lab.table.clone()} {items} key_names={key_names.clone()} {on_edit} />
                 if total == 0 { <p class="empty">{ "No items yet. Put one with the editor below." }</p> }
                 if total > ROWS { <p class="more">{ format!("Showing the first {ROWS} of {total} items.") }</p> }
             </div>
@@ -377,5 +349,52 @@ pub fn TablePanel(props: &PanelProps) -> Html {
                 }
             </details>
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ItemGridProps {
+    table: String,
+    /// The items shown (compared by value: the grid re-renders only when one of them, or
+    /// which ones are shown, changes; not on every write elsewhere in the table).
+    items: Vec<Rc<Item>>,
+    key_names: Vec<String>,
+    on_edit: Callback<String>,
+}
+
+/// The grid of items: key columns first, then other attributes (at most COLUMNS).
+#[component]
+fn ItemGrid(props: &ItemGridProps) -> Html {
+    let items: Vec<Value> = props.items.iter().map(|i| item_to_json(i)).collect();
+    let mut columns = props.key_names.clone();
+    for item in &items {
+        for k in item.as_object().into_iter().flat_map(|o| o.keys()) {
+            if columns.len() < COLUMNS && !columns.contains(k) {
+                columns.push(k.clone());
+            }
+        }
+    }
+    let grid_rows = items.iter().map(|item| {
+        let text = format!("{item:#}");
+        let onclick = props.on_edit.reform(move |_: MouseEvent| text.clone());
+        let key = props.key_names.iter().map(|k| cell_text(&item[k])).collect::<Vec<_>>().join(" / ");
+        html! {
+            <tr>
+                { for columns.iter().map(|c| html! {
+                    <td>{ item.get(c).map(cell_text).unwrap_or_default() }</td>
+                }) }
+                <td><button type="button" class="small" {onclick} aria-label={format!("Edit {key}")}>{ "Edit" }</button></td>
+            </tr>
+        }
+    });
+    html! {
+        <table>
+            <caption class="visually-hidden">{ format!("Items of {}", props.table) }</caption>
+            <thead><tr>
+                { for columns.iter().map(|c| html! { <th scope="col">{ c }</th> }) }
+                <th scope="col"><span class="visually-hidden">{ "Edit" }</span></th>
+            </tr></thead>
+            <tbody>{ for grid_rows }</tbody>
+        </table>
     }
 }

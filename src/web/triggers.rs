@@ -130,10 +130,12 @@ pub fn TriggersPanel(props: &PanelProps) -> Html {
     });
     let mapping = use_state(|| MappingForm::from_session(lab));
     let view = lab.view_type();
-    let check = {
+    // The check depends only on the rules and the view type (`lab::check_rules`): parsed again
+    // when one of them changes, not on every write.
+    let check = use_memo(((*code).clone(), view), |_| {
         let s = lab.session.borrow();
         lab::check_rules(&s, &lab.table, &code)
-    };
+    });
     let has_mapping = lab.session.borrow().engine().lambda().mappings.iter().any(|m| m.function == lab::DEFAULT_FUNCTION);
 
     let on_code = {
@@ -224,7 +226,7 @@ pub fn TriggersPanel(props: &PanelProps) -> Html {
         html! { <button type="button" class="small" onclick={Callback::from(move |_: MouseEvent| code.set(text.clone()))}>{ *name }</button> }
     });
 
-    let (diagnostics, ok_line) = match &check {
+    let (diagnostics, ok_line) = match &*check {
         Err(e) => (html! { <pre class="diagnostic error-text">{ e.clone() }</pre> }, None),
         Ok(w) if w.is_empty() => (html! {}, Some(format!("No problems under {}.", view.map(|v| v.as_str()).unwrap_or("this stream")))),
         Ok(w) => (html! { <>{ for w.iter().map(|w| html! { <pre class="diagnostic warning-text">{ format!("Warning: {w}") }</pre> }) }</> }, None),
