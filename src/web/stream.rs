@@ -167,9 +167,9 @@ pub fn RecordList(props: &RecordListProps) -> Html {
     let viewport = use_node_ref();
     let sizer = use_node_ref();
     let list = use_node_ref();
-    // The first row in view, by the last scroll event (usize: the other views keep usize
-    // states, so no new state type in the wasm). Only a change of row re-renders the list.
-    let top = use_state_eq(|| 0usize);
+    // The first row in view, by the last scroll event that was not following the newest
+    // record (usize: the other views keep usize states, so no new state type in the wasm).
+    let top = use_state(|| 0usize);
     let follow = use_mut_ref(|| true);
     let count = props.count as u32;
     // While following the newest record, the rows in view are the last ones: known from the
@@ -203,7 +203,8 @@ pub fn RecordList(props: &RecordListProps) -> Html {
                 let was = *follow.borrow();
                 let now = v.scroll_top() + v.client_height() >= v.scroll_height() - (ROW_PX as i32) / 2;
                 *follow.borrow_mut() = now;
-                // Still following: the rows drawn are the last ones already.
+                // Still following: the rows drawn are the last ones already. Otherwise (scrolled
+                // by the reader, or leaving or coming back to the bottom) draw what is in view.
                 if !(was && now) {
                     top.set((t / ROW_PX) as usize);
                 }
