@@ -203,6 +203,11 @@ impl<'a> Reader<'a> {
     }
 
     fn varint(&mut self) -> Option<usize> {
+        // Most lengths and counts are one byte.
+        if let Some(&b) = self.b.get(self.i).filter(|b| **b < 0x80) {
+            self.i += 1;
+            return Some(b.into());
+        }
         let mut n = 0usize;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
@@ -297,6 +302,11 @@ impl<'a> Reader<'a> {
         Some(())
     }
 
+    /// A string's bytes as a JSON literal (see [`json_bytes`]).
+    fn str_json(&mut self, out: &mut Vec<u8>) -> Option<()> {
+        json_bytes(out, self.bytes()?)
+    }
+
     fn item_json(&mut self, out: &mut Vec<u8>) -> Option<()> {
         let n = self.varint()?;
         out.push(b'{');
@@ -304,7 +314,7 @@ impl<'a> Reader<'a> {
             if i > 0 {
                 out.push(b',');
             }
-            json_str(out, self.str()?);
+            self.str_json(out)?;
             out.push(b':');
             self.value_json(out)?;
         }
@@ -326,36 +336,73 @@ impl<'a> Reader<'a> {
     }
 
     fn value_json(&mut self, out: &mut Vec<u8>) -> Option<()> {
-        let tag = self.byte()?;
-        let name: &[u8] = match tag {
-            S => b"S",
-            N => b"N",
-            B => b"B",
-            FALSE | TRUE => b"BOOL",
-            NULL => b"NULL",
-            M => b"M",
-            L => b"L",
-            SS => b"SS",
-            NS => b"NS",
-            BS => b"BS",
+        // Each type's opening `{"T":` is written as one slice.
+        match self.byte()? {
+            S => {
+                out.extend_from_slice(b"{\"S\":");
+                self.str_json(out)?
+            }
+            N => {
+                out.extend_from_slice(b"{\"N\":");
+                self.str_json(out)?
+            }
+            B => {
+                out.extend_from_slice(b"{\"B\":");
+                json_str(out, &b64_encode(self.bytes()?))
+            }
+            FALSE => out.extend_from_slice(b"{\"BOOL\":false"),
+            TRUE => out.extend_from_slice(b"{\"BOOL\":true"),
+            NULL => out.extend_from_slice(b"{\"NULL\":true"),
+            M => {
+                out.extend_from_slice(b"{\"M\":");
+                self.item_json(out)?
+            }
+            L => {
+                out.extend_from_slice(b"{\"L\":");
+                self.list_json(out, |r, out| r.value_json(out))?
+            }
+            SS => {
+                out.extend_from_slice(b"{\"SS\":");
+                self.list_json(out, Self::str_json)?
+            }
+            NS => {
+                out.extend_from_slice(b"{\"NS\":");
+                self.list_json(out, Self::str_json)?
+            }
+            BS => {
+                out.extend_from_slice(b"{\"BS\":");
+                self.list_json(out, |r, out| Some(json_str(out, &b64_encode(r.bytes()?))))?
+            }
             _ => return None,
-        };
-        out.extend_from_slice(b"{\"");
-        out.extend_from_slice(name);
-        out.extend_from_slice(b"\":");
-        match tag {
-            S | N => json_str(out, self.str()?),
-            B => json_str(out, &b64_encode(self.bytes()?)),
-            FALSE => out.extend_from_slice(b"false"),
-            TRUE | NULL => out.extend_from_slice(b"true"),
-            M => self.item_json(out)?,
-            L => self.list_json(out, |r, out| r.value_json(out))?,
-            SS | NS => self.list_json(out, |r, out| Some(json_str(out, r.str()?)))?,
-            _ => self.list_json(out, |r, out| Some(json_str(out, &b64_encode(r.bytes()?))))?,
         }
         out.push(b'}');
         Some(())
     }
+}
+
+/// The bytes a JSON string holds as they are: printable ASCII but the quote and the backslash.
+const PLAIN: [bool; 256] = {
+    let mut plain = [false; 256];
+    let mut c = 0x20;
+    while c < 0x80 {
+        plain[c] = c != b'"' as usize && c != b'\\' as usize;
+        c += 1;
+    }
+    plain
+};
+
+/// A JSON string literal of UTF-8 bytes, escaped as `serde_json` escapes it; `None` if they are
+/// not UTF-8.
+fn json_bytes(out: &mut Vec<u8>, s: &[u8]) -> Option<()> {
+    if s.iter().all(|&b| PLAIN[b as usize]) {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s);
+        out.push(b'"');
+    } else {
+        json_str(out, std::str::from_utf8(s).ok()?);
+    }
+    Some(())
 }
 
 /// A JSON string literal, escaped as `serde_json` escapes it.
