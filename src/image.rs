@@ -381,7 +381,7 @@ impl<'a> Reader<'a> {
 }
 
 /// The bytes a JSON string holds as they are: printable ASCII but the quote and the backslash.
-const PLAIN: [bool; 256] = {
+pub(crate) const PLAIN: [bool; 256] = {
     let mut plain = [false; 256];
     let mut c = 0x20;
     while c < 0x80 {

@@ -391,16 +391,7 @@ mod stream {
     use serde_json::Value;
     use std::io::{self, Read};
 
-    /// The bytes a JSON string holds as they are: printable ASCII but the quote and the backslash.
-    const PLAIN: [bool; 256] = {
-        let mut plain = [false; 256];
-        let mut c = 0x20;
-        while c < 0x80 {
-            plain[c] = c != b'"' as usize && c != b'\\' as usize;
-            c += 1;
-        }
-        plain
-    };
+    use crate::image::PLAIN;
 
     /// serde_json's nesting limit: a file nesting deeper is not JSON to it.
     const MAX_DEPTH: usize = 127;
