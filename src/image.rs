@@ -52,18 +52,9 @@ impl Image {
             for (name, v) in parts {
                 put_bytes(out, name.as_bytes());
                 match v {
-                    KeyVal::S(s) => {
-                        out.push(S);
-                        put_bytes(out, s.as_bytes());
-                    }
-                    KeyVal::N(n) => {
-                        out.push(N);
-                        put_number(out, n);
-                    }
-                    KeyVal::B(b) => {
-                        out.push(B);
-                        put_bytes(out, b);
-                    }
+                    KeyVal::S(s) => put_tagged(out, S, s.as_bytes()),
+                    KeyVal::N(n) => put_n(out, n),
+                    KeyVal::B(b) => put_tagged(out, B, b),
                 }
             }
         })
@@ -147,20 +138,23 @@ fn put_item(out: &mut Vec<u8>, item: &Item) {
     }
 }
 
+/// A string or binary scalar: its type tag, then its bytes.
+fn put_tagged(out: &mut Vec<u8>, tag: u8, b: &[u8]) {
+    out.push(tag);
+    put_bytes(out, b);
+}
+
+/// A number scalar: its tag, then its canonical text.
+fn put_n(out: &mut Vec<u8>, n: &Number) {
+    out.push(N);
+    put_number(out, n);
+}
+
 fn put_value(out: &mut Vec<u8>, v: &AttributeValue) {
     match v {
-        AttributeValue::S(s) => {
-            out.push(S);
-            put_bytes(out, s.as_bytes());
-        }
-        AttributeValue::N(n) => {
-            out.push(N);
-            put_number(out, n);
-        }
-        AttributeValue::B(b) => {
-            out.push(B);
-            put_bytes(out, b);
-        }
+        AttributeValue::S(s) => put_tagged(out, S, s.as_bytes()),
+        AttributeValue::N(n) => put_n(out, n),
+        AttributeValue::B(b) => put_tagged(out, B, b),
         AttributeValue::Bool(b) => out.push(if *b { TRUE } else { FALSE }),
         AttributeValue::Null => out.push(NULL),
         AttributeValue::M(m) => {
