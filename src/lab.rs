@@ -162,19 +162,20 @@ pub fn diff(old: Option<&Item>, new: Option<&Item>) -> Vec<DiffEntry> {
     let (o, n) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
     // A BTreeSet sorts and dedups; filled by `extend` (one insert each), since `collect` would
     // instantiate core's stable sort in the wasm.
+    // Owned names: the engine's parser already has the code of a set of `String`.
     let mut names = std::collections::BTreeSet::new();
-    names.extend(o.keys().chain(n.keys()));
+    names.extend(o.keys().chain(n.keys()).cloned());
     names
         .into_iter()
-        .map(|name| {
-            let (a, b): (Option<&AttributeValue>, Option<&AttributeValue>) = (o.get(name), n.get(name));
+        .map(|name: String| {
+            let (a, b): (Option<&AttributeValue>, Option<&AttributeValue>) = (o.get(&name), n.get(&name));
             let kind = match (a, b) {
                 (None, Some(_)) => DiffKind::Added,
                 (Some(_), None) => DiffKind::Removed,
                 (Some(x), Some(y)) if x != y => DiffKind::Changed,
                 _ => DiffKind::Same,
             };
-            DiffEntry { name: name.clone(), kind, old: a.map(|v| v.to_json()), new: b.map(|v| v.to_json()) }
+            DiffEntry { name, kind, old: a.map(|v| v.to_json()), new: b.map(|v| v.to_json()) }
         })
         .collect()
 }
