@@ -338,19 +338,31 @@ impl Update {
 /// keep the structure: `a.b` gives `{a: {M: {b: ..}}}`, `l[1]` gives `{l: {L: [element 1]}}`
 /// (several indexes of one list keep their order). Paths that do not resolve are left out.
 pub fn project(item: &Item, paths: &[Path]) -> Item {
-    let mut groups: BTreeMap<&str, Vec<&[PathElem]>> = BTreeMap::new();
-    for p in paths {
-        if let Some((PathElem::Attr(a), rest)) = p.0.split_first() {
-            groups.entry(a.as_str()).or_default().push(rest);
-        }
-    }
     let mut out = Item::new();
-    for (name, rests) in groups {
-        if let Some(v) = item.get(name).and_then(|v| project_value(v, &rests)) {
-            out.insert(name.to_string(), v);
+    for (first, rests) in group(paths.iter().map(|p| &*p.0), true) {
+        if let PathElem::Attr(name) = first {
+            if let Some(v) = item.get(name).and_then(|v| project_value(v, &rests)) {
+                out.insert(name.clone(), v);
+            }
         }
     }
     out
+}
+
+/// The paths whose first step is an attribute name (`names`) or else a list index, grouped by
+/// that step in its order, each with the rest of its steps. One map type serves names and
+/// indexes (the order of `PathElem` is the order of the names, or of the indexes), for the
+/// size of the wasm.
+fn group<'a>(paths: impl Iterator<Item = &'a [PathElem]>, names: bool) -> BTreeMap<&'a PathElem, Vec<&'a [PathElem]>> {
+    let mut groups: BTreeMap<&PathElem, Vec<&[PathElem]>> = BTreeMap::new();
+    for p in paths {
+        if let Some((first, rest)) = p.split_first() {
+            if matches!(first, PathElem::Attr(_)) == names {
+                groups.entry(first).or_default().push(rest);
+            }
+        }
+    }
+    groups
 }
 
 fn project_value(v: &AttributeValue, rests: &[&[PathElem]]) -> Option<AttributeValue> {
@@ -359,27 +371,23 @@ fn project_value(v: &AttributeValue, rests: &[&[PathElem]]) -> Option<AttributeV
     }
     match v {
         AttributeValue::M(m) => {
-            let mut groups: BTreeMap<&str, Vec<&[PathElem]>> = BTreeMap::new();
-            for r in rests {
-                if let Some((PathElem::Attr(a), rest)) = r.split_first() {
-                    groups.entry(a.as_str()).or_default().push(rest);
-                }
-            }
             // Inserted one by one (the keys come sorted and unique): `collect` into a map
             // would instantiate core's stable sort for it.
             let mut out = Item::new();
-            out.extend(groups.into_iter().filter_map(|(k, rs)| Some((k.to_string(), project_value(m.get(k)?, &rs)?))));
+            out.extend(group(rests.iter().copied(), true).into_iter().filter_map(|(first, rs)| match first {
+                PathElem::Attr(k) => Some((k.clone(), project_value(m.get(k)?, &rs)?)),
+                PathElem::Index(_) => None,
+            }));
             (!out.is_empty()).then_some(AttributeValue::M(out))
         }
         AttributeValue::L(l) => {
-            let mut groups: BTreeMap<usize, Vec<&[PathElem]>> = BTreeMap::new();
-            for r in rests {
-                if let Some((PathElem::Index(i), rest)) = r.split_first() {
-                    groups.entry(*i).or_default().push(rest);
-                }
-            }
-            let out: Vec<AttributeValue> =
-                groups.into_iter().filter_map(|(i, rs)| project_value(l.get(i)?, &rs)).collect();
+            let out: Vec<AttributeValue> = group(rests.iter().copied(), false)
+                .into_iter()
+                .filter_map(|(first, rs)| match first {
+                    PathElem::Index(i) => project_value(l.get(*i)?, &rs),
+                    PathElem::Attr(_) => None,
+                })
+                .collect();
             (!out.is_empty()).then_some(AttributeValue::L(out))
         }
         _ => None,
