@@ -84,7 +84,8 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|s| s.parse().ok())
         .unwrap_or(200_000);
-    // `--only writes|mixed|mapping`: one workload (for profiling under callgrind or perf).
+    // `--only writes|mixed|mapping`: one workload (for profiling under callgrind or perf);
+    // `--only put-new|put-replace|update|delete`: one kind of write, after an untimed setup.
     let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).map(String::as_str);
     let start = Instant::now();
     let now = move || start.elapsed().as_secs_f64() * 1000.0;
@@ -98,6 +99,9 @@ fn main() {
     }
     if only.is_none_or(|o| o == "mapping") {
         figures.extend(workloads::mapping(n, &now));
+    }
+    if let Some(f) = only.and_then(|o| workloads::single(n, &now, o)) {
+        figures.push(f);
     }
     for f in &figures {
         println!("{}", f.line());

@@ -99,6 +99,7 @@ pub fn records(e: &Engine) -> usize {
 const CHUNK: u64 = 5_000;
 
 /// Runs `action` on the requests `make(i)` for `i` in `0..n`, timing only the engine calls.
+#[inline(never)] // one symbol per workload in profiles (callgrind, perf)
 fn timed(e: &mut Engine, n: u64, now: &dyn Fn() -> f64, mut make: impl FnMut(u64) -> (&'static str, Value)) -> f64 {
     let mut ms = 0.0;
     let mut i = 0;
@@ -138,6 +139,30 @@ pub fn writes(n: u64, now: &dyn Fn() -> f64) -> Vec<Figure> {
     out.push(Figure { name: "DeleteItem", ops: n, ms, unit: "writes" });
     assert_eq!(records(&e), 4 * n as usize, "every write makes one stream record");
     out
+}
+
+/// One workload of [`writes`] alone, after an untimed setup: `put-new`, `put-replace`,
+/// `update` or `delete` (for profiling one kind of write: only `timed` runs the workload).
+#[allow(dead_code)] // benches/engine.rs only, not tests/wasm_bench.rs
+pub fn single(n: u64, now: &dyn Fn() -> f64, which: &str) -> Option<Figure> {
+    let mut e = bench_engine();
+    if which != "put-new" {
+        for i in 0..n {
+            ok(&mut e, "PutItem", &put_request(i, 0));
+        }
+    }
+    let (name, ms) = match which {
+        "put-new" | "put-replace" => {
+            let version = u64::from(which == "put-replace");
+            ("PutItem", timed(&mut e, n, now, |i| ("PutItem", put_request(i, version))))
+        }
+        "update" => ("UpdateItem", timed(&mut e, n, now, |i| ("UpdateItem", update_request(i, i)))),
+        "delete" => ("DeleteItem", timed(&mut e, n, now, |i| ("DeleteItem", delete_request(i)))),
+        _ => return None,
+    };
+    let expected = if which == "put-new" { n } else { 2 * n };
+    assert_eq!(records(&e), expected as usize, "every write makes one stream record");
+    Some(Figure { name, ops: n, ms, unit: "writes" })
 }
 
 /// Put, update and delete of each of `n` items in turn, on one engine: the mix quoted as

@@ -6,11 +6,37 @@ use std::cmp::Ordering;
 use std::fmt;
 
 /// value = sign × 0.d₁d₂…dₙ × 10^exp, with d₁ ≠ 0 and dₙ ≠ 0; zero has no digits.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+///
+/// The digits are kept inline, two to a byte (`len` of them, the first in the high half of
+/// `packed[0]`; the unused halves are zero, so equal numbers have equal fields): a number
+/// needs no allocation of its own, and is no bigger than the boxed digits were.
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Number {
     neg: bool,
-    digits: Box<[u8]>,
-    exp: i32,
+    len: u8,
+    /// Between `MIN_EXP` and `MAX_EXP`.
+    exp: i16,
+    packed: [u8; MAX_DIGITS / 2],
+}
+
+/// A number's digits, one per byte (read as a slice).
+struct Digits {
+    len: u8,
+    buf: [u8; MAX_DIGITS],
+}
+
+impl std::ops::Deref for Digits {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.buf.get(..usize::from(self.len)).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for Number {
+    /// As `#[derive(Debug)]` wrote the boxed form: `Number { neg, digits: [..], exp }`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Number").field("neg", &self.neg).field("digits", &&*self.digits()).field("exp", &self.exp).finish()
+    }
 }
 
 const MAX_DIGITS: usize = 38;
@@ -31,7 +57,7 @@ fn too_many_digits() -> AwsError {
 
 impl Number {
     pub fn zero() -> Number {
-        Number { neg: false, digits: Box::new([]), exp: 0 }
+        Number { neg: false, len: 0, exp: 0, packed: [0; MAX_DIGITS / 2] }
     }
 
     /// Parses the AWS wire form (`"-12.5"`, `"1E3"`, `"0025.50"`), validating digits and range.
@@ -129,7 +155,26 @@ impl Number {
                 "Number underflow. Attempting to store a number with magnitude smaller than supported range",
             ));
         }
-        Ok(Number { neg, digits: Box::from(digits), exp: exp as i32 })
+        let mut packed = [0u8; MAX_DIGITS / 2];
+        for (byte, pair) in packed.iter_mut().zip(digits.chunks(2)) {
+            *byte = pair.iter().zip([4, 0]).fold(0, |b, (d, shift)| b | (d << shift));
+        }
+        Ok(Number { neg, len: digits.len() as u8, exp: exp as i16, packed })
+    }
+
+    /// The digits, unpacked.
+    fn digits(&self) -> Digits {
+        let mut buf = [0u8; MAX_DIGITS];
+        for (pair, byte) in buf.chunks_exact_mut(2).zip(&self.packed) {
+            pair[0] = byte >> 4;
+            pair[1] = byte & 0x0f;
+        }
+        Digits { len: self.len, buf }
+    }
+
+    /// The power of ten (see the type).
+    fn exp(&self) -> i32 {
+        i32::from(self.exp)
     }
 
     pub fn from_i64(v: i64) -> Number {
@@ -152,14 +197,14 @@ impl Number {
     }
 
     pub fn is_zero(&self) -> bool {
-        self.digits.is_empty()
+        self.len == 0
     }
 
 
 
     /// The nearest float (ties to even), as `str::parse::<f64>` gives it.
     pub fn to_f64(&self) -> f64 {
-        let v = crate::float::decimal_to_f64(&self.digits, i64::from(self.exp) - self.digits.len() as i64);
+        let v = crate::float::decimal_to_f64(&self.digits(), i64::from(self.exp()) - usize::from(self.len) as i64);
         if self.neg { -v } else { v }
     }
 
@@ -168,7 +213,7 @@ impl Number {
         if self.is_zero() {
             return Some(0);
         }
-        if self.exp < self.digits.len() as i32 || self.exp > 19 {
+        if self.exp() < usize::from(self.len) as i32 || self.exp() > 19 {
             return None;
         }
         self.to_string().parse().ok()
@@ -179,8 +224,8 @@ impl Number {
         if self.is_zero() {
             return 1;
         }
-        let n = self.digits.len();
-        let power = self.exp - 1; // power of ten of the first digit
+        let n = usize::from(self.len);
+        let power = self.exp() - 1; // power of ten of the first digit
         let mut size = 1 + n.div_ceil(2);
         if n % 2 == 0 && power.rem_euclid(2) == 0 {
             size += 1;
@@ -206,14 +251,14 @@ impl Number {
             return Ok(self.clone());
         }
         // Both as integers scaled by 10^low.
-        let low_a = self.exp - self.digits.len() as i32;
-        let low_b = other.exp - other.digits.len() as i32;
+        let low_a = self.exp() - usize::from(self.len) as i32;
+        let low_b = other.exp() - usize::from(other.len) as i32;
         let low = low_a.min(low_b);
         // Up to 18 digits each (the usual counters and prices), in machine integers.
-        let (len_a, len_b) = (self.digits.len() as i32 + low_a - low, other.digits.len() as i32 + low_b - low);
+        let (len_a, len_b) = (usize::from(self.len) as i32 + low_a - low, usize::from(other.len) as i32 + low_b - low);
         if len_a <= 18 && len_b <= 18 {
             let int = |n: &Number, l: i32| {
-                let m = n.digits.iter().fold(0i64, |a, d| a * 10 + i64::from(*d)) * 10i64.pow((l - low) as u32);
+                let m = n.digits().iter().fold(0i64, |a, d| a * 10 + i64::from(*d)) * 10i64.pow((l - low) as u32);
                 if n.neg { -m } else { m }
             };
             let sum = int(self, low_a) + int(other, low_b);
@@ -228,7 +273,7 @@ impl Number {
             return Number::from_parts(sum < 0, &buf[at..], (buf.len() - at) as i64 + i64::from(low));
         }
         let scaled = |n: &Number, l: i32| -> Vec<u8> {
-            let mut v = n.digits.to_vec();
+            let mut v = n.digits().to_vec();
             v.extend(std::iter::repeat_n(0u8, (l - low) as usize));
             v
         };
@@ -258,7 +303,9 @@ impl Number {
             (false, true) => return Ordering::Greater,
             _ => {}
         }
-        self.exp.cmp(&other.exp).then_with(|| self.digits.cmp(&other.digits))
+        // The packed digits compare as the digit sequences do (the unused halves are zero, and
+        // a last digit is never zero).
+        self.exp.cmp(&other.exp).then_with(|| self.packed.cmp(&other.packed))
     }
 }
 
@@ -327,13 +374,13 @@ impl PartialOrd for Number {
 impl Number {
     /// Length in bytes of the canonical text ([`Number::push_text`]).
     pub fn text_len(&self) -> usize {
-        let n = self.digits.len();
+        let n = usize::from(self.len);
         let body = if self.is_zero() {
             1
-        } else if self.exp <= 0 {
-            2 + (-self.exp) as usize + n
-        } else if self.exp as usize >= n {
-            self.exp as usize
+        } else if self.exp() <= 0 {
+            2 + (-self.exp()) as usize + n
+        } else if self.exp() as usize >= n {
+            self.exp() as usize
         } else {
             n + 1
         };
@@ -349,17 +396,18 @@ impl Number {
         if self.neg {
             out.push(b'-');
         }
-        let n = self.digits.len() as i32;
+        let n = usize::from(self.len) as i32;
         let text = |d: &[u8], out: &mut Vec<u8>| out.extend(d.iter().map(|d| b'0' + d));
-        if self.exp <= 0 {
+        if self.exp() <= 0 {
             out.extend_from_slice(b"0.");
-            out.extend(std::iter::repeat_n(b'0', (-self.exp) as usize));
-            text(&self.digits, out);
-        } else if self.exp >= n {
-            text(&self.digits, out);
-            out.extend(std::iter::repeat_n(b'0', (self.exp - n) as usize));
+            out.extend(std::iter::repeat_n(b'0', (-self.exp()) as usize));
+            text(&self.digits(), out);
+        } else if self.exp() >= n {
+            text(&self.digits(), out);
+            out.extend(std::iter::repeat_n(b'0', (self.exp() - n) as usize));
         } else {
-            let (int, frac) = self.digits.split_at(self.exp as usize);
+            let digits = self.digits();
+            let (int, frac) = digits.split_at(self.exp() as usize);
             text(int, out);
             out.push(b'.');
             text(frac, out);
@@ -382,6 +430,17 @@ mod tests {
 
     fn n(s: &str) -> Number {
         Number::parse(s).unwrap()
+    }
+
+    #[test]
+    fn digits_are_kept_inline_in_as_little_room_as_the_boxed_ones_took() {
+        assert!(std::mem::size_of::<Number>() <= 24);
+        assert!(std::mem::size_of::<crate::value::AttributeValue>() <= 32);
+        let max = "9.9999999999999999999999999999999999999E+125";
+        assert_eq!(n(max).to_string(), format!("99999999999999999999999999999999999999{}", "0".repeat(88)));
+        assert_eq!(n("-1234567890123456789012345678901234567.8").to_string(), "-1234567890123456789012345678901234567.8");
+        assert!(n("12345678901234567890123456789012345678") > n("12345678901234567890123456789012345677"));
+        assert!(n("0.12") < n("0.123") && n("0.123") < n("0.13"));
     }
 
     #[test]
@@ -513,11 +572,11 @@ mod tests {
         if y.is_zero() {
             return Ok(x.clone());
         }
-        let low_a = x.exp - x.digits.len() as i32;
-        let low_b = y.exp - y.digits.len() as i32;
+        let low_a = x.exp() - usize::from(x.len) as i32;
+        let low_b = y.exp() - usize::from(y.len) as i32;
         let low = low_a.min(low_b);
         let scaled = |n: &Number, l: i32| -> Vec<u8> {
-            let mut v = n.digits.to_vec();
+            let mut v = n.digits().to_vec();
             v.extend(std::iter::repeat_n(0u8, (l - low) as usize));
             v
         };
