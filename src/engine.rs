@@ -5,7 +5,7 @@
 use crate::error::{AwsError, Result};
 use crate::image::Image;
 use crate::stream::{fnv1a, Change, Record, Shard, Stream, StreamStatus, ViewType};
-use crate::table::{KeyVal, PrimaryKey, Table};
+use crate::table::{KeyVal, Kept, PrimaryKey, Table};
 use crate::time;
 use crate::value::{AttributeValue, Item};
 use serde_json::{json, Value};
@@ -383,25 +383,38 @@ impl Engine {
         // The record's images: the old one is the image made when the old item was written
         // (if the table had a stream then), the new one is made now and kept for the next change.
         let new_image = new.as_deref().filter(|_| t.stream.is_some()).map(Image::encode);
-        let old_image = match &new_image {
-            Some(img) => match old.as_ref().and_then(|_| t.images.get_mut(&key)) {
-                Some(slot) => Some(std::mem::replace(slot, (img.clone(), new_size))),
-                None => t.images.insert(key.clone(), (img.clone(), new_size)),
-            },
-            None => t.images.remove(&key),
+        let (old_kept, keys) = match &new_image {
+            Some(img) => {
+                let keep = |keys: &(Image, usize)| Kept { image: img.clone(), size: new_size, keys: keys.clone() };
+                match old.as_ref().and_then(|_| t.images.get_mut(&key)) {
+                    Some(slot) => {
+                        let keys = slot.keys.clone();
+                        (Some(std::mem::replace(slot, keep(&keys))), Some(keys))
+                    }
+                    None => {
+                        let keys = t.key_image(&key);
+                        (t.images.insert(key.clone(), keep(&keys)), Some(keys))
+                    }
+                }
+            }
+            None => {
+                let kept = t.images.remove(&key);
+                let keys = kept.as_ref().map(|k| k.keys.clone());
+                (kept, keys)
+            }
         };
-        let old_size = match (&old, &old_image) {
-            (Some(_), Some((_, size))) => *size,
+        let old_size = match (&old, &old_kept) {
+            (Some(_), Some(kept)) => kept.size,
             (Some(o), None) => crate::value::item_size(o),
             (None, _) => 0,
         };
         t.bytes = (t.bytes + new_size).saturating_sub(old_size);
         let change = t.stream.map(|_| {
-            let (keys, keys_size) = t.key_image(&key);
+            let (keys, keys_size) = keys.unwrap_or_else(|| t.key_image(&key));
             Change {
                 sizes: [keys_size, old_size, new_size],
                 keys,
-                old: old.as_deref().map(|o| old_image.map_or_else(|| Image::encode(o), |(img, _)| img)),
+                old: old.as_deref().map(|o| old_kept.map_or_else(|| Image::encode(o), |k| k.image)),
                 new: new_image,
             }
         });

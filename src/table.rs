@@ -4,7 +4,7 @@ use crate::error::{AwsError, Result};
 use crate::number::Number;
 use crate::value::{AttributeValue, Item};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 /// A key attribute's scalar type.
@@ -112,8 +112,10 @@ pub struct Table {
     /// The stream image of each item written while the table had a stream, so the record of
     /// the item's next change shares it as its OldImage instead of encoding the item again.
     /// An entry exists only while it matches the item in `items` (see `Engine::commit`); it
-    /// also keeps that item's size.
-    pub(crate) images: BTreeMap<PrimaryKey, (crate::image::Image, usize)>,
+    /// also keeps that item's size, and the image of its key ([`Table::key_image`]), which
+    /// every record of the key shares. Only ever looked up by key (never iterated, so its
+    /// order cannot show): a hash map, which finds a key with one comparison instead of a dozen.
+    pub(crate) images: HashMap<PrimaryKey, Kept>,
     /// Total size of the items, kept up to date on every write.
     pub bytes: usize,
     /// Index into the engine's streams of the enabled stream, if any.
@@ -123,6 +125,13 @@ pub struct Table {
     pub ttl_attribute: Option<String>,
     /// Secondary index definitions as given, echoed by DescribeTable.
     pub indexes: serde_json::Map<String, Value>,
+}
+
+/// What a table keeps of an item for its stream records (see `Table::images`).
+pub(crate) struct Kept {
+    pub image: crate::image::Image,
+    pub size: usize,
+    pub keys: (crate::image::Image, usize),
 }
 
 impl Table {
