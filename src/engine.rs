@@ -358,9 +358,21 @@ impl Engine {
     /// has validated everything.
     pub(crate) fn commit(&mut self, table: &str, key: PrimaryKey, old: Option<Rc<Item>>, new: Option<(Item, usize)>, ttl: bool) {
         let Some(t) = self.tables.get_mut(table) else { return };
+        // With a stream, the new item's image is made first (a change needs it), and the
+        // entry kept for the old item is found once.
+        let new_image = new.as_ref().filter(|_| t.stream.is_some()).map(|(n, _)| Image::encode(n));
+        let slot = match (&old, &new_image) {
+            (Some(_), Some(_)) => t.images.get_mut(&key),
+            _ => None,
+        };
         let changed = match (&old, &new) {
             (None, None) => false,
-            (Some(o), Some((n, _))) => **o != *n,
+            (Some(o), Some((n, _))) => match (&new_image, &slot) {
+                // Images are canonical (names, set members and number texts in one order):
+                // two are equal exactly when their items are, and bytes compare faster.
+                (Some(img), Some(kept)) => *img != kept.image,
+                _ => **o != *n,
+            },
             _ => true,
         };
         if !changed {
@@ -381,12 +393,11 @@ impl Engine {
             }
         }
         // The record's images: the old one is the image made when the old item was written
-        // (if the table had a stream then), the new one is made now and kept for the next change.
-        let new_image = new.as_deref().filter(|_| t.stream.is_some()).map(Image::encode);
+        // (if the table had a stream then), the new one is kept for the next change.
         let (old_kept, keys) = match &new_image {
             Some(img) => {
                 let keep = |keys: &(Image, usize)| Kept { image: img.clone(), size: new_size, keys: keys.clone() };
-                match old.as_ref().and_then(|_| t.images.get_mut(&key)) {
+                match slot {
                     Some(slot) => {
                         let keys = slot.keys.clone();
                         (Some(std::mem::replace(slot, keep(&keys))), Some(keys))
