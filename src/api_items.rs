@@ -85,6 +85,20 @@ fn key_member(r: &Value) -> Result<Item> {
     item_from_json(req::object(r, "Key")?.ok_or_else(|| req::missing("key"))?)
 }
 
+/// The write's condition, against the item stored now.
+fn check_condition(p: &Prepared, old: Option<&Item>) -> Result<()> {
+    match &p.condition {
+        Some(c) if !c.eval(old)? => {
+            let e = AwsError::condition_failed();
+            Err(match (p.old_on_failure, old) {
+                (true, Some(o)) => e.with("Item", item_to_json(o)),
+                _ => e,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
 fn attributes(item: Option<&Item>) -> Value {
     match item {
         Some(i) if !i.is_empty() => json!({"Attributes": item_to_json(i)}),
@@ -160,15 +174,7 @@ impl Engine {
     fn evaluate(&self, p: &mut Prepared) -> Result<Evaluated> {
         let t = self.live_table(&p.table)?;
         let old = t.items.get(&p.key).cloned();
-        if let Some(c) = &p.condition {
-            if !c.eval(old.as_deref())? {
-                let mut e = AwsError::condition_failed();
-                if let (true, Some(o)) = (p.old_on_failure, &old) {
-                    e = e.with("Item", item_to_json(o));
-                }
-                return Err(e);
-            }
-        }
+        check_condition(p, old.as_deref())?;
         let new = match &mut p.kind {
             // The request's item moves into the table (a prepared write is evaluated once).
             Kind::Put(item, size) => Some((std::mem::take(item), *size)),
@@ -193,7 +199,7 @@ impl Engine {
 
     fn apply(&mut self, p: Prepared, e: Evaluated) {
         if !matches!(p.kind, Kind::Check) {
-            self.commit(&p.table, p.key, e.old, e.new, false);
+            self.commit(&p.table, p.key, e.old, e.new.map(|(n, size)| (Rc::new(n), size)), false);
         }
     }
 
@@ -222,6 +228,9 @@ impl Engine {
             "Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]",
         )?;
         let mut p = self.prepare_update(r)?;
+        if let Some(out) = self.update_in_place(&p, rv)? {
+            return Ok(out);
+        }
         let e = self.evaluate(&mut p)?;
         // The paths the update wrote, for UPDATED_OLD / UPDATED_NEW only.
         let targets = || match &p.kind {
@@ -237,6 +246,36 @@ impl Engine {
         };
         self.apply(p, e);
         Ok(out)
+    }
+
+    /// UpdateItem of an item whose stream image the table kept (see `Table::images`), when
+    /// the response needs nothing of the old item: the update is applied to the stored item
+    /// itself, not to a copy that then replaces it, and taken back if it fails; the kept
+    /// image is the record's OldImage. `None` (nothing done) when that does not apply.
+    fn update_in_place(&mut self, p: &Prepared, rv: &str) -> Result<Option<Value>> {
+        let (Kind::Update(Some(u)), "NONE" | "ALL_NEW" | "UPDATED_NEW") = (&p.kind, rv) else { return Ok(None) };
+        let t = self.tables.get_mut(&p.table).ok_or_else(|| AwsError::not_found("Requested resource not found"))?;
+        if t.stream.is_none() || !t.images.contains_key(&p.key) {
+            return Ok(None);
+        }
+        let Some(slot) = t.items.get_mut(&p.key) else { return Ok(None) };
+        check_condition(p, Some(slot))?;
+        // Copied first only if something else shares it (a view of the table).
+        let item = Rc::make_mut(slot);
+        let undo = u.apply_in_place(item)?;
+        let size = item_size(item);
+        if size > MAX_ITEM_SIZE {
+            undo.undo(item);
+            return Err(AwsError::validation("Item size to update has exceeded the maximum allowed size"));
+        }
+        let out = match rv {
+            "ALL_NEW" => attributes(Some(item)),
+            "UPDATED_NEW" => attributes(Some(&expr::project(item, &u.target_paths()))),
+            _ => json!({}),
+        };
+        let new = slot.clone();
+        self.commit(&p.table, p.key.clone(), Some(new.clone()), Some((new, size)), false);
+        Ok(Some(out))
     }
 
     pub(crate) fn get_item(&mut self, r: &Value) -> Result<Value> {

@@ -355,9 +355,11 @@ impl Engine {
 
     /// Stores `new` (None deletes; with its size) under `key`, in place of `old` (the item
     /// stored there now), and appends a stream record if the item really changed. The caller
-    /// has validated everything.
-    pub(crate) fn commit(&mut self, table: &str, key: PrimaryKey, old: Option<Rc<Item>>, new: Option<(Item, usize)>, ttl: bool) {
+    /// has validated everything. `new` may be `old` itself, already changed where it is
+    /// stored (an update in place): then `old` is only known by the image the table kept.
+    pub(crate) fn commit(&mut self, table: &str, key: PrimaryKey, old: Option<Rc<Item>>, new: Option<(Rc<Item>, usize)>, ttl: bool) {
         let Some(t) = self.tables.get_mut(table) else { return };
+        let in_place = old.as_ref().zip(new.as_ref()).is_some_and(|(o, (n, _))| Rc::ptr_eq(o, n));
         // With a stream, the new item's image is made first (a change needs it), and the
         // entry kept for the old item is found once.
         let new_image = new.as_ref().filter(|_| t.stream.is_some()).map(|(n, _)| Image::encode(n));
@@ -371,7 +373,8 @@ impl Engine {
                 // Images are canonical (names, set members and number texts in one order):
                 // two are equal exactly when their items are, and bytes compare faster.
                 (Some(img), Some(kept)) => *img != kept.image,
-                _ => **o != *n,
+                // (Never so for an update in place, which needs the kept image.)
+                _ => in_place || **o != **n,
             },
             _ => true,
         };
@@ -379,18 +382,19 @@ impl Engine {
             return;
         }
         let new_size = new.as_ref().map_or(0, |(_, size)| *size);
-        let new = new.map(|(n, _)| Rc::new(n));
+        let new = new.map(|(n, _)| n);
         // The key is copied only for a new entry (`old` is the item stored under it now).
-        match &new {
+        match new.as_ref().filter(|_| !in_place) {
             Some(n) => match old.as_ref().and_then(|_| t.items.get_mut(&key)) {
                 Some(slot) => *slot = n.clone(),
                 None => {
                     t.items.insert(key.clone(), n.clone());
                 }
             },
-            None => {
+            None if new.is_none() => {
                 t.items.remove(&key);
             }
+            None => {}
         }
         // The record's images: the old one is the image made when the old item was written
         // (if the table had a stream then), the new one is kept for the next change.

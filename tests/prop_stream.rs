@@ -42,7 +42,7 @@ fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         4 => (k.clone(), any::<i8>(), proptest::option::of(0u8..3), any::<bool>())
             .prop_map(|((pk, sk), a, tag, guard)| Op::Put { pk, sk, a: a % 3, tag, guard }),
-        4 => (k.clone(), 0u8..6, any::<i8>()).prop_map(|((pk, sk), expr, v)| Op::Update { pk, sk, expr, v: v % 3 }),
+        4 => (k.clone(), 0u8..7, any::<i8>()).prop_map(|((pk, sk), expr, v)| Op::Update { pk, sk, expr, v: v % 3 }),
         2 => (k.clone(), any::<bool>()).prop_map(|((pk, sk), guard)| Op::Delete { pk, sk, guard }),
         1 => proptest::collection::vec((0u8..3, 0u8..3, proptest::option::of(any::<i8>())), 1..5).prop_map(Op::Batch),
         1 => (proptest::collection::vec((0u8..3, 0u8..3, any::<i8>()), 1..4), any::<bool>()).prop_map(|(v, c)| Op::Transact(v, c)),
@@ -75,7 +75,9 @@ fn request(op: &Op) -> (&'static str, Value) {
                 2 => ("REMOVE a, tags", json!(null)),
                 3 => ("ADD tags :t", json!({":t": {"SS": [format!("t{}", v.rem_euclid(3))]}})),
                 4 => ("DELETE tags :t", json!({":t": {"SS": [format!("t{}", v.rem_euclid(3))]}})),
-                _ => ("SET a = a + :v", json!({":v": {"N": v.to_string()}})), // fails when a is missing
+                5 => ("SET a = a + :v", json!({":v": {"N": v.to_string()}})), // fails when a is missing
+                // Fails after `a` was set when tags is a set (an update taken back).
+                _ => ("SET a = :v ADD tags :v", json!({":v": {"N": v.to_string()}})),
             };
             let mut r = json!({"TableName": "Tbl", "Key": key(*pk, *sk), "UpdateExpression": ue});
             if !vals.is_null() {

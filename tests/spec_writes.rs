@@ -600,6 +600,34 @@ fn item_size_limit_400kb() {
     ok(&mut e, "UpdateItem", t(json!({"Key": key("C"), "UpdateExpression": "SET e = :v", "ExpressionAttributeValues": {":v": s("012345678")}})));
 }
 
+/// An UpdateItem changes the stored item where it is: a copy of the item held elsewhere (as
+/// the lab's item grid holds one) keeps the version it had, and an update that fails after
+/// some of its actions ran leaves the item, and the stream, as they were.
+#[test]
+fn an_update_keeps_held_versions_and_a_failed_one_changes_nothing() {
+    let mut e = orders();
+    ok(&mut e, "PutItem", t(json!({"Item": {"pk": s("A"), "sk": s("S"), "n": {"N": "1"}, "tags": {"SS": ["x"]}}})));
+    let held = e.table("Orders").unwrap().items.values().next().cloned().unwrap();
+    let out = ok(
+        &mut e,
+        "UpdateItem",
+        t(json!({"Key": key("A"), "UpdateExpression": "SET n = n + :one, m = :one", "ExpressionAttributeValues": {":one": {"N": "1"}},
+                 "ReturnValues": "UPDATED_NEW"})),
+    );
+    assert_eq!(out, json!({"Attributes": {"n": {"N": "2"}, "m": {"N": "1"}}}));
+    assert_eq!(streamlab::value::item_to_json(&held), json!({"pk": s("A"), "sk": s("S"), "n": {"N": "1"}, "tags": {"SS": ["x"]}}));
+    let before = (scan_all(&mut e), e.streams_output());
+    assert_eq!(records(&e).len(), 2);
+    // `tags` is a string set: adding a number to it fails after n and m were set.
+    let er = err(
+        &mut e,
+        "UpdateItem",
+        t(json!({"Key": key("A"), "UpdateExpression": "SET n = :one REMOVE m ADD tags :one", "ExpressionAttributeValues": {":one": {"N": "1"}}})),
+    );
+    assert_eq!(er.message, "An operand in the update expression has an incorrect data type");
+    assert_eq!((scan_all(&mut e), e.streams_output()), before);
+}
+
 // ---------------------------------------------------------------------------------------------
 // §6.4 UpdateExpression semantics
 // ---------------------------------------------------------------------------------------------

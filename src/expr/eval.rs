@@ -191,32 +191,79 @@ impl Slot<'_> {
         }
     }
 
-    /// Stores a value; a list position past the end appends.
-    fn put(self, v: AttributeValue) {
+    /// Stores a value; a list position past the end appends. Returns the value replaced.
+    fn put(self, v: AttributeValue) -> Option<AttributeValue> {
         match self {
             // An attribute that is there keeps its name (no new string for it).
             Slot::Key(m, k) => match m.get_mut(k) {
-                Some(e) => *e = v,
+                Some(e) => Some(std::mem::replace(e, v)),
                 None => {
                     m.insert(k.to_string(), v);
+                    None
                 }
             },
             Slot::Idx(l, i) => match l.get_mut(i) {
-                Some(e) => *e = v,
-                None => l.push(v),
+                Some(e) => Some(std::mem::replace(e, v)),
+                None => {
+                    l.push(v);
+                    None
+                }
             },
         }
     }
 
-    fn remove(self) {
+    fn remove(self) -> Option<AttributeValue> {
+        match self {
+            Slot::Key(m, k) => m.remove(k),
+            Slot::Idx(l, i) => (i < l.len()).then(|| l.remove(i)),
+        }
+    }
+
+    /// Takes back a `put` that added a value (rather than replacing one).
+    fn unput(self) {
         match self {
             Slot::Key(m, k) => {
                 m.remove(k);
             }
-            Slot::Idx(l, i) => {
-                if i < l.len() {
-                    l.remove(i);
+            Slot::Idx(l, _) => {
+                l.pop();
+            }
+        }
+    }
+
+    /// Takes back a `remove`.
+    fn unremove(self, v: AttributeValue) {
+        match self {
+            Slot::Key(m, k) => {
+                m.insert(k.to_string(), v);
+            }
+            Slot::Idx(l, i) => l.insert(i.min(l.len()), v),
+        }
+    }
+}
+
+/// The changes an update made to an item in place ([`Update::apply_in_place`]), each with
+/// what it replaced or removed, so that they can be taken back.
+pub struct Undo<'a>(Vec<(&'a Path, Undone)>);
+
+enum Undone {
+    /// A value was stored: the one it replaced, if any.
+    Put(Option<AttributeValue>),
+    Removed(AttributeValue),
+}
+
+impl Undo<'_> {
+    /// Takes back every change, the last first, leaving the item as it was before.
+    pub fn undo(self, item: &mut Item) {
+        for (p, change) in self.0.into_iter().rev() {
+            // Each slot is found again in the state just after its change, so it exists.
+            let Some(s) = slot(item, p) else { continue };
+            match change {
+                Undone::Put(Some(v)) => {
+                    s.put(v);
                 }
+                Undone::Put(None) => s.unput(),
+                Undone::Removed(v) => s.unremove(v),
             }
         }
     }
@@ -288,34 +335,60 @@ impl Update {
     /// item) and returns the new item. All SET right-hand sides are evaluated against the item
     /// before the update; REMOVEs of list elements use the original indexes.
     pub fn apply(&self, item: Item) -> Result<Item> {
-        // Every SET value is computed from the item as it was, before any action changes it.
+        let set_values = self.set_values(&item)?;
+        let mut out = item;
+        self.run(set_values, &mut out, &mut Vec::new())?;
+        Ok(out)
+    }
+
+    /// Applies the update to `item` where it is, as [`Update::apply`] would; on an error the
+    /// item is left as it was. The returned [`Undo`] takes the update back.
+    pub fn apply_in_place(&self, item: &mut Item) -> Result<Undo<'_>> {
+        let set_values = self.set_values(item)?;
+        let mut undo = Undo(Vec::new());
+        match self.run(set_values, item, &mut undo.0) {
+            Ok(()) => Ok(undo),
+            Err(e) => {
+                undo.undo(item);
+                Err(e)
+            }
+        }
+    }
+
+    /// Every SET value, computed from the item as it is before any action changes it.
+    fn set_values(&self, item: &Item) -> Result<Vec<AttributeValue>> {
         let mut set_values = Vec::new();
         for a in &self.actions {
             if let Action::Set(_, op) = a {
-                set_values.push(update_operand(op, &item)?);
+                set_values.push(update_operand(op, item)?);
             }
         }
+        Ok(set_values)
+    }
+
+    /// Runs the actions on `out` with the SET values computed beforehand, noting each change.
+    fn run<'a>(&'a self, set_values: Vec<AttributeValue>, out: &mut Item, done: &mut Vec<(&'a Path, Undone)>) -> Result<()> {
         let mut set_values = set_values.into_iter();
-        let mut out = item;
         let mut removes: Vec<&Path> = Vec::new();
         for a in &self.actions {
             match a {
                 Action::Set(p, _) => {
                     let v = set_values.next().ok_or_else(bad_operand_type)?;
-                    slot(&mut out, p).ok_or_else(invalid_path)?.put(v);
+                    let old = slot(out, p).ok_or_else(invalid_path)?.put(v);
+                    done.push((p, Undone::Put(old)));
                 }
                 Action::Remove(p) => removes.push(p),
                 Action::Add(p, v) => {
-                    let s = slot(&mut out, p).ok_or_else(invalid_path)?;
+                    let s = slot(out, p).ok_or_else(invalid_path)?;
                     let new = add(s.get(), v)?;
-                    s.put(new);
+                    done.push((p, Undone::Put(s.put(new))));
                 }
                 Action::Delete(p, v) => {
-                    let s = slot(&mut out, p).ok_or_else(invalid_path)?;
+                    let s = slot(out, p).ok_or_else(invalid_path)?;
                     let Some(current) = s.get() else { continue };
                     match delete(current, v)? {
-                        Some(new) => s.put(new),
-                        None => s.remove(),
+                        Some(new) => done.push((p, Undone::Put(s.put(new)))),
+                        None => done.extend(s.remove().map(|old| (p, Undone::Removed(old)))),
                     }
                 }
             }
@@ -324,13 +397,13 @@ impl Update {
         // (Equal paths are equal values: an unstable sort gives the same order.)
         crate::sort::heapsort_by(&mut removes, |a, b| a > b);
         for p in removes {
-            match slot(&mut out, p) {
-                Some(s) => s.remove(),
+            match slot(out, p) {
+                Some(s) => done.extend(s.remove().map(|old| (p, Undone::Removed(old)))),
                 None if p.0.len() == 1 => {}
                 None => return Err(invalid_path()),
             }
         }
-        Ok(out)
+        Ok(())
     }
 }
 

@@ -17,7 +17,7 @@ use parser::{Ctx, Kind};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-pub use eval::project;
+pub use eval::{project, Undo};
 
 /// Longest expression string DynamoDB accepts, in bytes.
 pub const MAX_EXPRESSION_SIZE: usize = 4096;

@@ -568,3 +568,61 @@ fn pathological_inputs_do_not_overflow_the_stack() {
     }
 }
 
+
+/// The SET, REMOVE, ADD and DELETE clauses an update is made of in
+/// `an_update_in_place_is_the_update_and_is_taken_back_exactly`: some fail (a missing
+/// parent, a wrong type), so that a failure can come after other actions changed the item.
+const SETS: &[&str] = &["a = :v", "m.x = :v", "m.y = :v", "l[1] = :v", "l[7] = :v", "n = n + :one", "zz.y = :v", "q = s + :one", "m.k = list_append(l, :l)"];
+const REMOVES: &[&str] = &["l[0]", "l[2]", "zz", "m.k", "s", "l[9]", "zz.k"];
+const ADDS: &[&str] = &["n :one", "ss :ss", "newn :one", "s :one", "ns :ss"];
+const DELETES: &[&str] = &["ss :ss", "ns :ns", "s :ss", "ss :all"];
+
+fn clause(word: &str, pool: &[&str], picked: &[usize]) -> String {
+    let mut parts: Vec<&str> = picked.iter().map(|i| pool[i % pool.len()]).collect();
+    parts.dedup();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("{word} {} ", parts.join(", "))
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// Applied in place, an update gives the item `Update::apply` gives, or the same error
+    /// with the item left exactly as it was; and its `Undo` restores the item.
+    #[test]
+    fn an_update_in_place_is_the_update_and_is_taken_back_exactly(
+        sets in proptest::collection::vec(0usize..100, 0..4),
+        removes in proptest::collection::vec(0usize..100, 0..3),
+        adds in proptest::collection::vec(0usize..100, 0..3),
+        deletes in proptest::collection::vec(0usize..100, 0..3),
+        order in 0usize..4,
+    ) {
+        let mut clauses = [clause("SET", SETS, &sets), clause("REMOVE", REMOVES, &removes), clause("ADD", ADDS, &adds), clause("DELETE", DELETES, &deletes)];
+        clauses.rotate_left(order);
+        let expr = clauses.concat();
+        prop_assume!(!expr.is_empty());
+        let values = json!({":v": {"S": "new"}, ":one": {"N": "1"}, ":l": {"L": [{"N": "9"}]},
+            ":ss": {"SS": ["a", "z"]}, ":ns": {"NS": ["1"]}, ":all": {"SS": ["a", "b"]}});
+        // Overlapping paths are refused when compiling: nothing to apply then.
+        let Ok(u) = compile_update(&expr, Value::Null, used_only(&expr, values)) else { return Ok(()) };
+        let base = item(json!({"pk": {"S": "k"}, "n": {"N": "10"}, "s": {"S": "x"}, "ss": {"SS": ["a", "b"]},
+            "ns": {"NS": ["1", "2"]}, "l": {"L": [{"N": "0"}, {"N": "1"}, {"N": "2"}, {"N": "3"}]},
+            "m": {"M": {"k": {"S": "v"}, "x": {"N": "1"}}}}));
+        let mut it = base.clone();
+        match (u.apply(base.clone()), u.apply_in_place(&mut it)) {
+            (Ok(want), Ok(undo)) => {
+                prop_assert_eq!(&it, &want, "{}", expr);
+                undo.undo(&mut it);
+                prop_assert_eq!(&it, &base, "{} taken back", expr);
+            }
+            (Err(want), Err(got)) => {
+                prop_assert_eq!(got.message, want.message, "{}", expr);
+                prop_assert_eq!(&it, &base, "failed {} changed the item", expr);
+            }
+            (want, got) => prop_assert!(false, "{}: {:?} but in place {:?}", expr, want, got.map(|_| ())),
+        }
+    }
+}
