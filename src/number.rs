@@ -165,7 +165,7 @@ impl Number {
     /// The digits, unpacked.
     fn digits(&self) -> Digits {
         let mut buf = [0u8; MAX_DIGITS];
-        for (pair, byte) in buf.chunks_exact_mut(2).zip(&self.packed) {
+        for (pair, byte) in buf.chunks_exact_mut(2).zip(&self.packed).take(usize::from(self.len).div_ceil(2)) {
             pair[0] = byte >> 4;
             pair[1] = byte & 0x0f;
         }
