@@ -3,6 +3,8 @@
 //! Every write goes through one path: `prepare` validates the request against the table,
 //! `evaluate` checks its condition and computes the new item against the current state, and
 //! `Engine::commit` stores it and appends the stream record. A failing request writes nothing.
+//! One shortcut: an UpdateItem of an item whose stream image was kept changes the stored item
+//! in place and takes the change back if it fails (`update_in_place`), then commits as usual.
 
 use crate::engine::{req, Engine};
 use crate::error::{AwsError, Result};
