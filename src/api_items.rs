@@ -119,7 +119,17 @@ impl Engine {
 
     /// A put into the table `name` (checked), its other members read from `r`.
     fn prepare_put_in(&self, name: &str, r: &Value) -> Result<Prepared> {
-        let item = item_from_json(req::object(r, "Item")?.ok_or_else(|| req::missing("item"))?)?;
+        self.prepare_put_decoded(name, r, None)
+    }
+
+    /// `prepare_put_in`, with `decoded` (if given) as `item_from_json` of `r`'s `Item`, which
+    /// is then only checked to be an object.
+    fn prepare_put_decoded(&self, name: &str, r: &Value, decoded: Option<Result<Item>>) -> Result<Prepared> {
+        let json = req::object(r, "Item")?.ok_or_else(|| req::missing("item"))?;
+        let item = match decoded {
+            Some(item) => item?,
+            None => item_from_json(json)?,
+        };
         let ex = compile(r, &["ConditionExpression"])?;
         let t = self.live_table(name)?;
         let key = t.key_of_item(&item)?;
@@ -205,9 +215,10 @@ impl Engine {
         }
     }
 
-    pub(crate) fn put_item(&mut self, r: &Value) -> Result<Value> {
+    /// PutItem; `decoded` as in `prepare_put_decoded`.
+    pub(crate) fn put_item(&mut self, r: &Value, decoded: Option<Result<Item>>) -> Result<Value> {
         let rv = return_values(r, &["NONE", "ALL_OLD"], "ReturnValues can only be ALL_OLD or NONE")?;
-        let mut p = self.prepare_put(r)?;
+        let mut p = self.prepare_put_decoded(req::table_name(r, "TableName")?, r, decoded)?;
         let e = self.evaluate(&mut p)?;
         let out = if rv == "ALL_OLD" { attributes(e.old.as_deref()) } else { json!({}) };
         self.apply(p, e);

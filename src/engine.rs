@@ -57,6 +57,15 @@ impl Default for EngineConfig {
     }
 }
 
+/// A request body must be a JSON object.
+fn body(req: &Value) -> Result<()> {
+    if req.is_object() {
+        Ok(())
+    } else {
+        Err(AwsError::serialization("The request body must be a JSON object"))
+    }
+}
+
 /// splitmix64: small, fast, and the same on every platform.
 #[derive(Clone, Debug)]
 pub struct Rng(u64);
@@ -153,9 +162,7 @@ impl Engine {
 
     /// Runs one AWS action. The request is the JSON body the AWS API takes.
     pub fn call(&mut self, action: &str, req: &Value) -> Result<Value> {
-        if !req.is_object() {
-            return Err(AwsError::serialization("The request body must be a JSON object"));
-        }
+        body(req)?;
         match action {
             "CreateTable" => self.create_table(req),
             "DescribeTable" => self.describe_table(req),
@@ -164,7 +171,7 @@ impl Engine {
             "ListTables" => self.list_tables(req),
             "UpdateTimeToLive" => self.update_time_to_live(req),
             "DescribeTimeToLive" => self.describe_time_to_live(req),
-            "PutItem" => self.put_item(req),
+            "PutItem" => self.put_item(req, None),
             "UpdateItem" => self.update_item(req),
             "DeleteItem" => self.delete_item(req),
             "GetItem" => self.get_item(req),
@@ -199,6 +206,14 @@ impl Engine {
                 format!("Unknown action: {other}"),
             )),
         }
+    }
+
+    /// `call("PutItem", req)` for a caller that has already decoded the request's `Item`, an
+    /// object, as `value::item_from` decodes it (`streamlab replay` does it on its reader
+    /// thread): the same response or error. `req`'s own `Item` is only checked to be an object.
+    pub fn put_item_decoded(&mut self, req: &Value, item: Result<Item>) -> Result<Value> {
+        body(req)?;
+        self.put_item(req, Some(item))
     }
 
     /// The `streams` member of `streamlab replay` output: every stream ever enabled.

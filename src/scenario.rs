@@ -359,11 +359,15 @@ pub fn replay_streaming<R: io::Read + Send>(open: &dyn Fn() -> io::Result<R>, ou
             walked
         });
         let written = (|| {
-            for batch in rx {
-                for stream::Step(action, body) in &batch {
+            for mut batch in rx {
+                for stream::Step(action, body, item) in &mut batch {
                     line.clear();
                     line.extend_from_slice(if next == 0 { b"\n    " } else { b",\n    " });
-                    write_result(&mut line, next, action, &engine.call(action, body));
+                    let r = match item.take() {
+                        Some(item) => engine.put_item_decoded(body, item),
+                        None => engine.call(action, body),
+                    };
+                    write_result(&mut line, next, action, &r);
                     next += 1;
                     out.write_all(&line)?;
                 }
@@ -388,7 +392,10 @@ pub fn replay_streaming<R: io::Read + Send>(open: &dyn Fn() -> io::Result<R>, ou
 /// exactly as serde_json would (numbers, member order, repeated members).
 mod stream {
     use super::ACTIONS;
-    use serde_json::Value;
+    use crate::error::Result;
+    use crate::value::{item_from, Item, Json};
+    use serde_json::{Map, Value};
+    use std::borrow::Cow;
     use std::io::{self, Read};
 
     use crate::image::PLAIN;
@@ -535,6 +542,7 @@ mod stream {
             let text = std::str::from_utf8(w).or_else(|e| std::str::from_utf8(&w[..e.valid_up_to()])).ok()?;
             scratch.members.clear();
             scratch.elems.clear();
+            scratch.item = None;
             match build_step(text, scratch) {
                 Some((end, step)) => return Some((i + end, step)),
                 None if w.len() < t.len() - i => *window *= 2,
@@ -543,29 +551,39 @@ mod stream {
         }
     }
 
-    /// A step's action and body.
-    pub struct Step(pub String, pub Value);
+    /// A step's action and body, and for a PutItem whose `Item` is an object, that item
+    /// decoded (`item_from` its text; the body's `Item` is then an empty object).
+    pub struct Step(pub String, pub Value, pub Option<Result<Item>>);
 
     /// The members and elements of the objects and lists `build` is reading, reused.
     #[derive(Default)]
     pub struct Scratch {
         members: Vec<(String, Value)>,
         elems: Vec<Value>,
+        /// The PutItem's decoded `Item`, while its body is built, and the tape it is read from.
+        item: Option<Result<Item>>,
+        tape: Vec<Node>,
     }
+
+    /// The depth `build` gives a step's body.
+    const BODY: usize = 3;
 
     fn build_step(s: &str, scratch: &mut Scratch) -> Option<(usize, Step)> {
         let t = s.as_bytes();
         let k = after(t, 0, b'{')?;
         let e = string(t, k)?;
         let action = chars(s, k, e)?;
-        let (e, body) = build(s, after(t, ws(t, e)?, b':')?, 3, scratch)?;
+        let put = action == "PutItem";
+        let (e, body) = build(s, after(t, ws(t, e)?, b':')?, BODY, put, scratch)?;
         let end = ws(t, e)?;
-        (t[end] == b'}').then_some((end + 1, Step(action, body)))
+        (t[end] == b'}').then_some((end + 1, Step(action, body, scratch.item.take())))
     }
 
     /// The value at `s[i..]`, checked as `value` checks it and built as serde_json builds a
     /// `Value`: its end and the value.
-    fn build(s: &str, i: usize, depth: usize, scratch: &mut Scratch) -> Option<(usize, Value)> {
+    /// `put`: this is a PutItem's body, whose `Item`, if an object, is decoded into
+    /// `scratch.item` instead (the last `Item` counts, as in a `Value`).
+    fn build(s: &str, i: usize, depth: usize, put: bool, scratch: &mut Scratch) -> Option<(usize, Value)> {
         let t = s.as_bytes();
         let close = match t.get(i)? {
             b'"' => return string(t, i).and_then(|e| Some((e, Value::String(chars(s, i, e)?)))),
@@ -584,11 +602,23 @@ mod stream {
                 if close == b'}' {
                     let e = string(t, i)?;
                     let key = chars(s, i, e)?;
-                    let (e, v) = build(s, after(t, ws(t, e)?, b':')?, depth + 1, scratch)?;
+                    let at = after(t, ws(t, e)?, b':')?;
+                    let item = put && key == "Item";
+                    let (e, v) = if item && t[at] == b'{' {
+                        scratch.tape.clear();
+                        let e = read(t, at, depth + 1, &mut scratch.tape)?;
+                        scratch.item = Some(item_from(Recorded { s, tape: &scratch.tape, n: 0 }));
+                        (e, Value::Object(Map::new()))
+                    } else {
+                        if item {
+                            scratch.item = None;
+                        }
+                        build(s, at, depth + 1, false, scratch)?
+                    };
                     scratch.members.push((key, v));
                     i = ws(t, e)?;
                 } else {
-                    let (e, v) = build(s, i, depth + 1, scratch)?;
+                    let (e, v) = build(s, i, depth + 1, false, scratch)?;
                     scratch.elems.push(v);
                     i = ws(t, e)?;
                 }
@@ -605,12 +635,171 @@ mod stream {
 
     /// The characters of the (checked) JSON string `s[i..e]`.
     fn chars(s: &str, i: usize, e: usize) -> Option<String> {
-        let raw = &s[i + 1..e - 1];
-        if raw.bytes().any(|c| c == b'\\') {
-            serde_json::from_str(&s[i..e]).ok()
+        unquote(&s[i..e], s[i + 1..e - 1].contains('\\')).map(Cow::into_owned)
+    }
+
+    /// The characters of the checked JSON string `s` (quotes included), borrowed when it has
+    /// no escape.
+    fn unquote(s: &str, escaped: bool) -> Option<Cow<'_, str>> {
+        if escaped {
+            serde_json::from_str::<String>(s).ok().map(Cow::Owned)
         } else {
-            Some(raw.to_owned())
+            s.get(1..s.len().checked_sub(1)?).map(Cow::Borrowed)
         }
+    }
+
+    /// A value of a step's text that `read` has recorded, read as its `Value` would be
+    /// (`value::Json`): the text, the tape, and the value's node.
+    #[derive(Clone, Copy)]
+    struct Recorded<'a> {
+        s: &'a str,
+        tape: &'a [Node],
+        n: usize,
+    }
+
+    impl<'a> Recorded<'a> {
+        fn first(self) -> u8 {
+            self.tape.get(self.n).map_or(0, |n| self.s.as_bytes()[n.at])
+        }
+        /// The nodes inside this value: `n + 1..next`.
+        fn inner(self) -> std::ops::Range<usize> {
+            self.n + 1..self.tape.get(self.n).map_or(0, |n| n.next)
+        }
+        /// The characters of the string at node `n`.
+        fn chars(self, n: usize) -> Option<Cow<'a, str>> {
+            let node = self.tape.get(n)?;
+            let text = self.s.get(node.at..node.end)?;
+            if text.starts_with('"') {
+                unquote(text, node.escaped)
+            } else {
+                None
+            }
+        }
+    }
+
+    /// The members of a recorded object, straight from the tape when no name repeats.
+    enum Members<'a> {
+        Tape(Recorded<'a>, std::ops::Range<usize>),
+        Listed(std::vec::IntoIter<(Cow<'a, str>, Recorded<'a>)>),
+    }
+
+    impl<'a> Iterator for Members<'a> {
+        type Item = (Cow<'a, str>, Recorded<'a>);
+        fn next(&mut self) -> Option<Self::Item> {
+            match self {
+                Members::Tape(r, nodes) => {
+                    let name = nodes.next()?;
+                    let value = Recorded { n: name + 1, ..*r };
+                    nodes.start = value.inner().end;
+                    // (a name of checked text always reads)
+                    Some((r.chars(name).unwrap_or_default(), value))
+                }
+                Members::Listed(members) => members.next(),
+            }
+        }
+    }
+
+    /// The elements of a recorded list.
+    struct Elements<'a>(Recorded<'a>, std::ops::Range<usize>, usize);
+
+    impl<'a> Iterator for Elements<'a> {
+        type Item = Recorded<'a>;
+        fn next(&mut self) -> Option<Recorded<'a>> {
+            let n = self.1.next()?;
+            let value = Recorded { n, ..self.0 };
+            self.1.start = value.inner().end;
+            self.2 -= 1;
+            Some(value)
+        }
+        fn size_hint(&self) -> (usize, Option<usize>) {
+            (self.2, Some(self.2))
+        }
+    }
+
+    impl ExactSizeIterator for Elements<'_> {}
+
+    impl<'a> Json<'a> for Recorded<'a> {
+        type Members = Members<'a>;
+        type Elements = Elements<'a>;
+
+        fn members(self) -> Option<Members<'a>> {
+            if self.first() != b'{' {
+                return None;
+            }
+            let all = self.inner();
+            // No member, or one: its value's nodes reach the end (or there are none).
+            if self.tape.get(self.n + 2).is_none_or(|value| value.next >= all.end) {
+                return Some(Members::Tape(self, all));
+            }
+            // Up to 16 names without escapes are compared as texts; others go by `map_order`.
+            let mut seen: [&[u8]; 16] = [&[]; 16];
+            let mut count = 0;
+            let mut nodes = self.inner();
+            while let Some(name) = nodes.next() {
+                let node = self.tape.get(name)?;
+                let text = &self.s.as_bytes()[node.at..node.end];
+                if count == 16 || node.escaped || seen[..count].contains(&text) {
+                    return Some(Members::Listed(map_order(Members::Tape(self, all).collect()).into_iter()));
+                }
+                seen[count] = text;
+                count += 1;
+                nodes.start = Recorded { n: name + 1, ..self }.inner().end;
+            }
+            Some(Members::Tape(self, all))
+        }
+
+        fn elements(self) -> Option<Elements<'a>> {
+            if self.first() != b'[' {
+                return None;
+            }
+            let count = Elements(self, self.inner(), usize::MAX).count();
+            Some(Elements(self, self.inner(), count))
+        }
+
+        fn string(self) -> Option<Cow<'a, str>> {
+            self.chars(self.n)
+        }
+
+        fn boolean(self) -> Option<bool> {
+            match self.first() {
+                b't' => Some(true),
+                b'f' => Some(false),
+                _ => None,
+            }
+        }
+
+        fn is_null(self) -> bool {
+            self.first() == b'n'
+        }
+    }
+
+    /// Members as serde_json's `Map` keeps them: a repeated name keeps its first place and
+    /// takes its last value.
+    fn map_order<K: Eq + std::hash::Hash, V>(mut members: Vec<(K, V)>) -> Vec<(K, V)> {
+        if members.len() <= 16 {
+            let mut i = 1;
+            while i < members.len() {
+                match members[..i].iter().position(|(k, _)| *k == members[i].0) {
+                    Some(j) => members[j].1 = members.remove(i).1,
+                    None => i += 1,
+                }
+            }
+            return members;
+        }
+        // Where each place takes its value from (`None`: a repeat, dropped).
+        let mut from: Vec<Option<usize>> = (0..members.len()).map(Some).collect();
+        let mut first = std::collections::HashMap::with_capacity(members.len());
+        for (i, (k, _)) in members.iter().enumerate() {
+            if let Some(&f) = first.get(k) {
+                from[f] = Some(i);
+                from[i] = None;
+            } else {
+                first.insert(k, i);
+            }
+        }
+        drop(first);
+        let (keys, mut values): (Vec<K>, Vec<Option<V>>) = members.into_iter().map(|(k, v)| (k, Some(v))).unzip();
+        keys.into_iter().zip(from).filter_map(|(k, f)| Some((k, values[f?].take()?))).collect()
     }
 
     /// The (checked) JSON number `n`, as serde_json reads it.
@@ -659,41 +848,110 @@ mod stream {
     /// would parse it into a `Value`. Rare forms (escaped surrogates, exponents, very long
     /// numbers) are handed to serde_json itself.
     fn value(t: &[u8], i: usize, depth: usize) -> Option<usize> {
+        read(t, i, depth, &mut ())
+    }
+
+    /// `value`, recording in `tape` each value it reads (and each member's name).
+    fn read<T: Tape>(t: &[u8], i: usize, depth: usize, tape: &mut T) -> Option<usize> {
+        if t.get(i) == Some(&b'"') {
+            return read_string(t, i, tape);
+        }
+        let node = tape.open(i);
         let close = match t.get(i)? {
-            b'"' => return string(t, i),
             b'{' => b'}',
             b'[' => b']',
-            b't' => return t[i..].starts_with(b"true").then_some(i + 4),
-            b'f' => return t[i..].starts_with(b"false").then_some(i + 5),
-            b'n' => return t[i..].starts_with(b"null").then_some(i + 4),
-            _ => return number(t, i),
+            b't' => return tape.close(node, t[i..].starts_with(b"true").then_some(i + 4)?),
+            b'f' => return tape.close(node, t[i..].starts_with(b"false").then_some(i + 5)?),
+            b'n' => return tape.close(node, t[i..].starts_with(b"null").then_some(i + 4)?),
+            _ => return tape.close(node, number(t, i)?),
         };
         if depth >= MAX_DEPTH {
             return None;
         }
         let mut i = ws(t, i + 1)?;
         if t[i] == close {
-            return Some(i + 1);
+            return tape.close(node, i + 1);
         }
         loop {
             if close == b'}' {
-                i = after(t, ws(t, string(t, i)?)?, b':')?;
+                i = after(t, ws(t, read_string(t, i, tape)?)?, b':')?;
             }
-            i = ws(t, value(t, i, depth + 1)?)?;
+            i = ws(t, read(t, i, depth + 1, tape)?)?;
             match t[i] {
                 b',' => i = ws(t, i + 1)?,
-                c if c == close => return Some(i + 1),
+                c if c == close => return tape.close(node, i + 1),
                 _ => return None,
             }
         }
     }
 
+    /// The string (a value or a member's name) at `t[i]`, recorded.
+    fn read_string<T: Tape>(t: &[u8], i: usize, tape: &mut T) -> Option<usize> {
+        let node = tape.open(i);
+        let (end, escaped) = escapes(t, i)?;
+        if escaped {
+            tape.escaped(node);
+        }
+        tape.close(node, end)
+    }
+
+    /// Where `read` records the values it reads: nowhere (`()`), or a list of `Node`s.
+    trait Tape {
+        /// A value or name starts at `at`: its node.
+        fn open(&mut self, _at: usize) -> usize {
+            0
+        }
+        /// The value or name of `node` ends at `end` (returned).
+        fn close(&mut self, _node: usize, end: usize) -> Option<usize> {
+            Some(end)
+        }
+        /// The string of `node` has an escape.
+        fn escaped(&mut self, _node: usize) {}
+    }
+
+    impl Tape for () {}
+
+    /// A value (or a member's name) read by `read`: its text is `at..end`; the nodes of what
+    /// it contains follow it, up to `next`. An object's nodes are its members' names and
+    /// values, in turn.
+    #[derive(Clone, Copy, Default)]
+    pub struct Node {
+        at: usize,
+        end: usize,
+        next: usize,
+        /// A string with an escape.
+        escaped: bool,
+    }
+
+    impl Tape for Vec<Node> {
+        fn open(&mut self, at: usize) -> usize {
+            self.push(Node { at, end: at, next: 0, escaped: false });
+            self.len() - 1
+        }
+        fn escaped(&mut self, node: usize) {
+            if let Some(n) = self.get_mut(node) {
+                n.escaped = true;
+            }
+        }
+        fn close(&mut self, node: usize, end: usize) -> Option<usize> {
+            let next = self.len();
+            let n = self.get_mut(node)?;
+            (n.end, n.next) = (end, next);
+            Some(end)
+        }
+    }
+
     /// The end of the JSON string at `t[i]` (after its closing quote), if it is valid.
     fn string(t: &[u8], i: usize) -> Option<usize> {
+        escapes(t, i).map(|(e, _)| e)
+    }
+
+    /// `string`, and whether the string has an escape.
+    fn escapes(t: &[u8], i: usize) -> Option<(usize, bool)> {
         if t.get(i) != Some(&b'"') {
             return None;
         }
-        let (mut j, mut ascii, mut surrogate) = (i + 1, true, false);
+        let (mut j, mut ascii, mut surrogate, mut escaped) = (i + 1, true, false, false);
         loop {
             while PLAIN[usize::from(*t.get(j)?)] {
                 j += 1;
@@ -703,6 +961,7 @@ mod stream {
             match c {
                 b'"' => break,
                 b'\\' => {
+                    escaped = true;
                     match *t.get(j)? {
                         b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
                         b'u' => {
@@ -719,7 +978,7 @@ mod stream {
             }
         }
         let ok = if surrogate { serde_json::from_slice::<String>(&t[i..j]).is_ok() } else { ascii || std::str::from_utf8(&t[i..j]).is_ok() };
-        ok.then_some(j)
+        ok.then_some((j, escaped))
     }
 
     /// The end of the JSON number at `t[i]`, if serde_json takes it (not out of range).

@@ -4,6 +4,7 @@ use crate::error::{AwsError, Result};
 use crate::number::Number;
 use base64::Engine as _;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// An item: attribute name to value. Attribute order is not significant; a BTreeMap makes every
@@ -39,12 +40,51 @@ pub fn b64_decode(s: &str) -> Result<Vec<u8>> {
         .map_err(|_| AwsError::serialization(format!("Base64 encoded length is expected a multiple of 4 bytes but found: {}", s.len())))
 }
 
-fn str_of(v: &Value) -> Result<&str> {
-    v.as_str().ok_or_else(|| type_mismatch("a string"))
+/// A JSON value as the AttributeValue parser reads it: a `&serde_json::Value`, or any other
+/// view of JSON that gives the same answers (`streamlab replay` reads the checked text of a
+/// step through one, without building a `Value`). One parser over both keeps one validation.
+pub trait Json<'a>: Copy {
+    /// The members of an object as serde_json's `Map` holds them: in order, a repeated name
+    /// in its first place with its last value.
+    type Members: Iterator<Item = (Cow<'a, str>, Self)>;
+    type Elements: ExactSizeIterator<Item = Self>;
+    /// `None` if the value is not an object.
+    fn members(self) -> Option<Self::Members>;
+    /// `None` if the value is not a list.
+    fn elements(self) -> Option<Self::Elements>;
+    fn string(self) -> Option<Cow<'a, str>>;
+    fn boolean(self) -> Option<bool>;
+    fn is_null(self) -> bool;
 }
 
-fn list_of(v: &Value) -> Result<&Vec<Value>> {
-    v.as_array().ok_or_else(|| type_mismatch("a list"))
+type ValueMembers<'a> = std::iter::Map<serde_json::map::Iter<'a>, fn((&'a String, &'a Value)) -> (Cow<'a, str>, &'a Value)>;
+
+impl<'a> Json<'a> for &'a Value {
+    type Members = ValueMembers<'a>;
+    type Elements = std::slice::Iter<'a, Value>;
+    fn members(self) -> Option<Self::Members> {
+        Some(self.as_object()?.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), v)))
+    }
+    fn elements(self) -> Option<Self::Elements> {
+        Some(self.as_array()?.iter())
+    }
+    fn string(self) -> Option<Cow<'a, str>> {
+        self.as_str().map(Cow::Borrowed)
+    }
+    fn boolean(self) -> Option<bool> {
+        self.as_bool()
+    }
+    fn is_null(self) -> bool {
+        Value::is_null(self)
+    }
+}
+
+fn str_of<'a>(v: impl Json<'a>) -> Result<Cow<'a, str>> {
+    v.string().ok_or_else(|| type_mismatch("a string"))
+}
+
+fn list_of<'a, J: Json<'a>>(v: J) -> Result<J::Elements> {
+    v.elements().ok_or_else(|| type_mismatch("a list"))
 }
 
 fn type_mismatch(expected: &str) -> AwsError {
@@ -73,13 +113,13 @@ impl AttributeValue {
         Self::parse_at(v, 1)
     }
 
-    fn parse_at(v: &Value, depth: usize) -> Result<AttributeValue> {
+    fn parse_at<'a>(v: impl Json<'a>, depth: usize) -> Result<AttributeValue> {
         if depth > MAX_DEPTH {
             return Err(AwsError::validation("Nesting Levels have exceeded supported limits"));
         }
-        let obj = v.as_object().ok_or_else(|| type_mismatch("an AttributeValue object"))?;
+        let obj = v.members().ok_or_else(|| type_mismatch("an AttributeValue object"))?;
         // Members set to null are treated as absent, as the AWS JSON protocol does.
-        let mut set = obj.iter().filter(|(_, v)| !v.is_null());
+        let mut set = obj.filter(|(_, v)| !v.is_null());
         let Some((tag, val)) = set.next() else {
             return Err(AwsError::validation(
                 "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes",
@@ -90,14 +130,13 @@ impl AttributeValue {
                 "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes",
             ));
         }
-        let as_str = |v: &Value| -> Result<String> { Ok(str_of(v)?.to_string()) };
-        Ok(match tag.as_str() {
-            "S" => AttributeValue::S(as_str(val)?),
-            "N" => AttributeValue::N(Number::parse(str_of(val)?)?),
-            "B" => AttributeValue::B(b64_decode(str_of(val)?)?),
-            "BOOL" => AttributeValue::Bool(val.as_bool().ok_or_else(|| type_mismatch("a boolean"))?),
+        Ok(match &*tag {
+            "S" => AttributeValue::S(str_of(val)?.into_owned()),
+            "N" => AttributeValue::N(Number::parse(&str_of(val)?)?),
+            "B" => AttributeValue::B(b64_decode(&str_of(val)?)?),
+            "BOOL" => AttributeValue::Bool(val.boolean().ok_or_else(|| type_mismatch("a boolean"))?),
             "NULL" => {
-                if val.as_bool() != Some(true) {
+                if val.boolean() != Some(true) {
                     return Err(AwsError::invalid_values(
                         "Null attribute value types must have the value of true",
                     ));
@@ -105,10 +144,10 @@ impl AttributeValue {
                 AttributeValue::Null
             }
             "M" => {
-                let m = val.as_object().ok_or_else(|| type_mismatch("a map"))?;
+                let m = val.members().ok_or_else(|| type_mismatch("a map"))?;
                 let mut item = Item::new();
                 for (k, v) in m {
-                    item.insert(k.clone(), Self::parse_at(v, depth + 1)?);
+                    item.insert(k.into_owned(), Self::parse_at(v, depth + 1)?);
                 }
                 AttributeValue::M(item)
             }
@@ -121,14 +160,14 @@ impl AttributeValue {
                 AttributeValue::L(out)
             }
             "SS" => {
-                let raw: Vec<String> = list_of(val)?.iter().map(as_str).collect::<Result<_>>()?;
+                let raw: Vec<String> = list_of(val)?.map(|v| Ok(str_of(v)?.into_owned())).collect::<Result<_>>()?;
                 if raw.is_empty() {
                     return Err(AwsError::invalid_values("An string set  may not be empty"));
                 }
                 let mut sorted = raw;
                 crate::sort::sort(&mut sorted);
                 if sorted.windows(2).any(|w| w[0] == w[1]) {
-                    let given: Vec<&str> = list_of(val)?.iter().filter_map(Value::as_str).collect();
+                    let given: Vec<Cow<str>> = list_of(val)?.filter_map(Json::string).collect();
                     return Err(AwsError::invalid_values(format!(
                         "Input collection [{}] contains duplicates.",
                         given.join(", ")
@@ -137,7 +176,7 @@ impl AttributeValue {
                 AttributeValue::SS(sorted)
             }
             "NS" => {
-                let raw: Vec<&str> = list_of(val)?.iter().map(str_of).collect::<Result<_>>()?;
+                let raw: Vec<Cow<str>> = list_of(val)?.map(str_of).collect::<Result<_>>()?;
                 if raw.is_empty() {
                     return Err(AwsError::invalid_values("An number set  may not be empty"));
                 }
@@ -151,7 +190,7 @@ impl AttributeValue {
                 AttributeValue::NS(nums)
             }
             "BS" => {
-                let raw: Vec<&str> = list_of(val)?.iter().map(str_of).collect::<Result<_>>()?;
+                let raw: Vec<Cow<str>> = list_of(val)?.map(str_of).collect::<Result<_>>()?;
                 if raw.is_empty() {
                     return Err(AwsError::invalid_values("Binary sets should not be empty"));
                 }
@@ -243,10 +282,15 @@ impl AttributeValue {
 
 /// Parses a JSON object of AttributeValues (an item, a key, `ExpressionAttributeValues`).
 pub fn item_from_json(v: &Value) -> Result<Item> {
-    let obj = v.as_object().ok_or_else(|| type_mismatch("a map of AttributeValues"))?;
+    item_from(v)
+}
+
+/// `item_from_json` of any view of JSON.
+pub fn item_from<'a>(v: impl Json<'a>) -> Result<Item> {
+    let obj = v.members().ok_or_else(|| type_mismatch("a map of AttributeValues"))?;
     let mut item = Item::new();
     for (k, v) in obj {
-        item.insert(k.clone(), AttributeValue::from_json(v)?);
+        item.insert(k.into_owned(), AttributeValue::parse_at(v, 1)?);
     }
     Ok(item)
 }
