@@ -30,6 +30,20 @@ const SS: u8 = 8;
 const NS: u8 = 9;
 const BS: u8 = 10;
 
+/// An image's bytes, borrowed (`Image::bytes`).
+#[derive(Clone, Copy)]
+pub struct ImageBytes<'a>(&'a [u8]);
+
+impl ImageBytes<'_> {
+    /// `Image::write_json`.
+    pub fn write_json(self, out: &mut Vec<u8>) {
+        let mut r = Reader { b: self.0, i: 0 };
+        if r.item_json(out).is_none() {
+            out.extend_from_slice(b"{}");
+        }
+    }
+}
+
 /// One item, encoded; cloning shares the bytes.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Image(Rc<[u8]>);
@@ -70,10 +84,12 @@ impl Image {
     /// Writes the item in the AWS JSON encoding, exactly as `serde_json` writes
     /// `item_to_json(&self.decode())`, without building it.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        let mut r = Reader { b: &self.0, i: 0 };
-        if r.item_json(out).is_none() {
-            out.extend_from_slice(b"{}");
-        }
+        self.bytes().write_json(out)
+    }
+
+    /// The image's bytes, borrowed: plain data that a thread other than the engine's may read.
+    pub fn bytes(&self) -> ImageBytes<'_> {
+        ImageBytes(&self.0)
     }
 
     /// One top-level attribute, decoded; `None` if the item has no such attribute.

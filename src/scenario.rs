@@ -2,6 +2,7 @@
 //! deterministic replay that writes its JSON output as it goes.
 
 use crate::engine::{Engine, EngineConfig};
+use crate::stream::RecordJson;
 use crate::time;
 use serde_json::{json, Map, Value};
 use std::io::{self, Write};
@@ -267,7 +268,6 @@ pub fn run(s: &Scenario, out: &mut dyn Write) -> io::Result<Engine> {
 fn write_tail(engine: Engine, out: &mut dyn Write) -> io::Result<Engine> {
     let region = engine.cfg.region.clone();
     write!(out, "  \"streams\": [")?;
-    let mut line = Vec::with_capacity(4096);
     for (i, st) in engine.streams().iter().enumerate() {
         out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
         // The stream's members as `Stream::to_output_json` gives them, its records written one
@@ -281,15 +281,8 @@ fn write_tail(engine: Engine, out: &mut dyn Write) -> io::Result<Engine> {
         let head_text = serde_json::to_string(&head).map_err(io::Error::other)?;
         out.write_all(head_text.trim_end_matches('}').as_bytes())?;
         out.write_all(b",\"Records\":[")?;
-        let mut first = true;
-        for r in st.records_in_order() {
-            line.clear();
-            line.extend_from_slice(if first { b"\n      " } else { b",\n      " });
-            r.write_json(&region, None, &mut line);
-            out.write_all(&line)?;
-            first = false;
-        }
-        out.write_all(if first { b"]}" } else { b"\n    ]}" })?;
+        let any = write_records(out, &region, st.records_in_order().map(|r| r.json()))?;
+        out.write_all(if any { b"\n    ]}" } else { b"]}" })?;
     }
     writeln!(out, "{}],", if engine.streams().is_empty() { "" } else { "\n  " })?;
     write_array(out, "invocations", engine.invocations_output().into_iter(), false)?;
@@ -301,6 +294,70 @@ fn write_tail(engine: Engine, out: &mut dyn Write) -> io::Result<Engine> {
     out.write_all(b"}\n")?;
     out.flush()?;
     Ok(engine)
+}
+
+/// Writes a stream's records, one per line, formatting them on two threads: chunks of them in
+/// turn on a helper thread and on this one, written in order (all on this one where threads
+/// cannot be made, as in wasm32). Returns whether there was any.
+fn write_records<'a>(out: &mut dyn Write, region: &str, records: impl Iterator<Item = RecordJson<'a>>) -> io::Result<bool> {
+    const CHUNK: usize = 1024;
+    let format = |chunk: &[RecordJson], first: bool, text: &mut Vec<u8>| {
+        for (i, r) in chunk.iter().enumerate() {
+            text.extend_from_slice(if first && i == 0 { b"\n      " } else { b",\n      " });
+            r.write(region, None, text);
+        }
+    };
+    // A chunk, a buffer for its text (reused: sized once, here), and whether it comes first.
+    type Job<'a> = (Vec<RecordJson<'a>>, Vec<u8>, bool);
+    let job = || (Vec::with_capacity(CHUNK), Vec::with_capacity(CHUNK << 10), false);
+    let mut records = records.peekable();
+    let any = records.peek().is_some();
+    std::thread::scope(|scope| {
+        let (to_helper, helper_rx) = std::sync::mpsc::sync_channel::<Job>(1);
+        let (helper_tx, from_helper) = std::sync::mpsc::sync_channel::<Job>(1);
+        // If it cannot be made, its receiver is dropped and its chunks are formatted here.
+        let helper = std::thread::Builder::new().spawn_scoped(scope, move || {
+            for (chunk, mut text, first) in helper_rx {
+                format(&chunk, first, &mut text);
+                if helper_tx.send((chunk, text, first)).is_err() {
+                    break;
+                }
+            }
+        });
+        let result = (|| -> io::Result<()> {
+            let (mut theirs, mut mine) = (job(), job());
+            theirs.2 = true;
+            loop {
+                theirs.0.clear();
+                theirs.1.clear();
+                theirs.0.extend(records.by_ref().take(CHUNK));
+                if theirs.0.is_empty() {
+                    return Ok(());
+                }
+                let sent = to_helper.send(theirs);
+                mine.0.clear();
+                mine.1.clear();
+                mine.0.extend(records.by_ref().take(CHUNK));
+                format(&mine.0, false, &mut mine.1);
+                theirs = match sent {
+                    Ok(()) => from_helper.recv().map_err(|_| io::Error::other("the record writer stopped"))?,
+                    Err(std::sync::mpsc::SendError(mut job)) => {
+                        format(&job.0, job.2, &mut job.1);
+                        job
+                    }
+                };
+                out.write_all(&theirs.1)?;
+                out.write_all(&mine.1)?;
+                theirs.2 = false;
+            }
+        })();
+        drop(to_helper);
+        if let Ok(h) = helper {
+            let _ = h.join();
+        }
+        result
+    })?;
+    Ok(any)
 }
 
 /// Why `replay_streaming` stopped.

@@ -1,6 +1,6 @@
 //! DynamoDB Streams: streams, shards with lineage, records in the exact GetRecords shape.
 
-use crate::image::{json_str, Image};
+use crate::image::{json_str, Image, ImageBytes};
 use crate::value::{AttributeValue, Item};
 use serde_json::{json, Map, Value};
 use std::collections::VecDeque;
@@ -187,7 +187,46 @@ impl Record {
     /// Writes [`Record::to_json`] as compact JSON text, straight from the images (the one
     /// definition of a record's shape; `to_json` reads it back).
     pub fn write_json(&self, region: &str, lambda_arn: Option<&str>, out: &mut Vec<u8>) {
-        let secs = self.approximate_creation_secs();
+        self.json().write(region, lambda_arn, out)
+    }
+
+    /// What `write_json` writes, the images borrowed as bytes.
+    pub fn json(&self) -> RecordJson<'_> {
+        RecordJson {
+            event_id: self.event_id,
+            event_name: self.event_name,
+            secs: self.approximate_creation_secs(),
+            ttl: self.ttl,
+            keys: self.change.keys.bytes(),
+            new: self.new_carried().map(Image::bytes),
+            old: self.old_carried().map(Image::bytes),
+            seq: self.seq,
+            size: self.size_bytes(),
+            view_type: self.view_type,
+        }
+    }
+}
+
+/// A record as `Record::write_json` writes it, its images borrowed as bytes: plain data, which
+/// a thread other than the engine's may read (`streamlab replay` writes records on two).
+#[derive(Clone, Copy)]
+pub struct RecordJson<'a> {
+    event_id: u128,
+    event_name: EventName,
+    secs: u64,
+    ttl: bool,
+    keys: ImageBytes<'a>,
+    new: Option<ImageBytes<'a>>,
+    old: Option<ImageBytes<'a>>,
+    seq: u128,
+    size: usize,
+    view_type: ViewType,
+}
+
+impl RecordJson<'_> {
+    /// `Record::write_json`.
+    pub fn write(&self, region: &str, lambda_arn: Option<&str>, out: &mut Vec<u8>) {
+        let secs = self.secs;
         // Numbers written by hand and by serde_json's itoa, not `write!` (most of the cost of
         // the record's fixed members).
         out.extend_from_slice(b"{\"eventID\":\"");
@@ -203,19 +242,19 @@ impl Record {
         out.extend_from_slice(b",\"dynamodb\":{\"ApproximateCreationDateTime\":");
         let _ = if lambda_arn.is_some() { serde_json::to_writer(&mut *out, &(secs as f64)) } else { serde_json::to_writer(&mut *out, &secs) };
         out.extend_from_slice(b",\"Keys\":");
-        self.change.keys.write_json(out);
-        if let Some(n) = self.new_carried() {
+        self.keys.write_json(out);
+        if let Some(n) = self.new {
             out.extend_from_slice(b",\"NewImage\":");
             n.write_json(out);
         }
-        if let Some(o) = self.old_carried() {
+        if let Some(o) = self.old {
             out.extend_from_slice(b",\"OldImage\":");
             o.write_json(out);
         }
         out.extend_from_slice(b",\"SequenceNumber\":\"");
         let _ = serde_json::to_writer(&mut *out, &self.seq);
         out.extend_from_slice(b"\",\"SizeBytes\":");
-        let _ = serde_json::to_writer(&mut *out, &self.size_bytes());
+        let _ = serde_json::to_writer(&mut *out, &self.size);
         out.extend_from_slice(b",\"StreamViewType\":\"");
         out.extend_from_slice(self.view_type.as_str().as_bytes());
         out.extend_from_slice(b"\"}");

@@ -302,6 +302,27 @@ fn streaming_replay_decodes_put_items_as_parse_and_run_do() {
 }
 
 /// An oversized paste is refused with a message, not parsed.
+/// The replay writes a stream's records on two threads, in chunks taken in turn: every record
+/// once, in order, as the stream's own JSON has it, however the count falls on the chunks.
+#[test]
+fn the_replay_writes_every_record_once_in_order() {
+    for n in [0, 1, 1023, 1024, 1025, 2048, 2049, 4100] {
+        let mut steps = vec![json!({"CreateTable": {"TableName": "Tbl", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST",
+            "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"}}})];
+        for i in 0..n {
+            steps.push(json!({"PutItem": {"TableName": "Tbl", "Item": {"pk": {"S": format!("k{}", i % 700)}, "n": {"N": i.to_string()}}}}));
+        }
+        let s = streamlab::scenario::parse(&json!({"steps": steps}).to_string()).expect("a valid scenario");
+        let mut out = Vec::new();
+        let engine = streamlab::scenario::run(&s, &mut out).expect("write to memory");
+        let out: Value = serde_json::from_slice(&out).expect("JSON");
+        let streams = engine.streams_output();
+        assert_eq!(streams[0]["Records"].as_array().map(Vec::len), Some(n), "{n} writes");
+        assert_eq!(out["streams"], streams, "{n} writes");
+    }
+}
+
 #[test]
 fn oversized_input_is_refused() {
     let big = format!("{{\"steps\": [{}]}}", vec!["{\"AdvanceClock\": {\"Seconds\": 1}}"; 80_000].join(","));
