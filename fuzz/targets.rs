@@ -230,14 +230,7 @@ pub fn scenario_text(data: &[u8]) {
     if parsed.as_ref().is_ok_and(|s| s.steps.len() > 200) {
         return;
     }
-    // The streaming replay (`streamlab replay FILE`) says and writes exactly what parse + run do.
-    let mut streamed = Vec::new();
-    let open = || Ok::<_, std::io::Error>(src.as_bytes());
-    match streamlab::scenario::replay_streaming(&open, &mut streamed) {
-        Err(streamlab::scenario::ReplayError::Invalid(msg)) => assert_eq!(parsed.as_ref().err(), Some(&msg), "streaming replay rejects a valid scenario"),
-        Err(e) => panic!("streaming replay failed on memory I/O: {e:?}"),
-        Ok(_) => assert!(parsed.is_ok(), "streaming replay accepts an invalid scenario"),
-    }
+    let streamed = streaming_matches_parse_and_run(&src);
     let Ok(s) = parsed else { return };
     let mut a = Vec::new();
     streamlab::scenario::run(&s, &mut a).expect("write to memory");
@@ -247,6 +240,28 @@ pub fn scenario_text(data: &[u8]) {
     streamlab::scenario::run(&s, &mut b).expect("write to memory");
     assert!(a == b, "replay is not deterministic");
     assert!(a == streamed, "streaming replay output differs from parse + run");
+}
+
+/// The streaming replay (`streamlab replay FILE`) says and writes exactly what parse + run do,
+/// and writes nothing for a file it refuses. Returns what it wrote.
+pub fn streaming_matches_parse_and_run(src: &str) -> Vec<u8> {
+    let parsed = streamlab::scenario::parse(src);
+    let mut streamed = Vec::new();
+    let open = || Ok::<_, std::io::Error>(src.as_bytes());
+    match streamlab::scenario::replay_streaming(&open, &mut streamed) {
+        Err(streamlab::scenario::ReplayError::Invalid(msg)) => {
+            assert_eq!(parsed.as_ref().err(), Some(&msg), "streaming replay rejects a valid scenario");
+            assert!(streamed.is_empty(), "streaming replay wrote output for an invalid scenario");
+        }
+        Err(e) => panic!("streaming replay failed on memory I/O: {e:?}"),
+        Ok(_) => {
+            let s = parsed.expect("streaming replay accepts an invalid scenario");
+            let mut a = Vec::new();
+            streamlab::scenario::run(&s, &mut a).expect("write to memory");
+            assert!(a == streamed, "streaming replay output differs from parse + run");
+        }
+    }
+    streamed
 }
 
 /// A byte-coded operation sequence against one engine with a stream and a mapping: every

@@ -302,6 +302,45 @@ fn streaming_replay_decodes_put_items_as_parse_and_run_do() {
 }
 
 /// An oversized paste is refused with a message, not parsed.
+/// The streaming replay runs the steps as it reads and checks them, and writes nothing before
+/// the whole file is known to be a scenario: a problem after many steps is reported alone, as
+/// `parse` words it; members after the steps that change the configuration (the seed, the
+/// start time) run the steps again with it; and results too large to hold make it check the
+/// whole file first (here 50 results of about 360 KB each).
+#[test]
+fn streaming_replay_checks_the_whole_file_before_it_writes() {
+    let table = r#"{"CreateTable": {"TableName": "Tbl", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}], "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST", "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"}}}"#;
+    let puts: Vec<String> = (0..150).map(|i| format!(r#"{{"PutItem": {{"TableName": "Tbl", "Item": {{"pk": {{"S": "k{i}"}}}}}}}}"#)).collect();
+    let steps = format!("{table}, {}", puts.join(", "));
+    // Two big items, read in turn (equal results in a row would be held once).
+    let big: Vec<String> = (0..2)
+        .map(|i| format!(r#"{{"PutItem": {{"TableName": "Tbl", "Item": {{"pk": {{"S": "big{i}"}}, "text": {{"S": "{}"}}}}}}}}"#, "\\u0001".repeat(60_000)))
+        .collect();
+    let big = big.join(", ");
+    let gets: Vec<String> = (0..50).map(|i| format!(r#"{{"GetItem": {{"TableName": "Tbl", "Key": {{"pk": {{"S": "big{}"}}}}}}}}"#, i % 2)).collect();
+    let gets = gets.join(", ");
+    let texts = [
+        format!(r#"{{"seed": 3, "steps": [{steps}]}}"#),
+        format!(r#"{{"steps": [{steps}], "seed": 3, "startTime": "2027-05-01T00:00:00Z"}}"#),
+        format!(r#"{{"steps": [{steps}], "seed": 1}}"#),
+        format!(r#"{{"steps": [{steps}, {{"Nope": {{}}}}]}}"#),
+        format!(r#"{{"steps": [{steps}, {{"PutItem": []}}]}}"#),
+        format!(r#"{{"steps": [{steps}, {{"PutItem": {{}}, "GetItem": {{}}}}]}}"#),
+        format!(r#"{{"steps": [{steps}]}} x"#),
+        format!(r#"{{"steps": [{steps}], "steps": []}}"#),
+        format!(r#"{{"steps": [{steps}], "seed": -1}}"#),
+        format!(r#"{{"seed": -1, "steps": [{steps}]}}"#),
+        format!(r#"{{"steps": [{steps}, {big}, {gets}]}}"#),
+        format!(r#"{{"steps": [{steps}, {big}, {gets}], "seed": 9}}"#),
+        format!(r#"{{"steps": [{steps}, {big}, {gets}, {{"Nope": {{}}}}]}}"#),
+    ];
+    for text in &texts {
+        targets::streaming_matches_parse_and_run(text);
+    }
+    let seeded = |text: &str| streamlab::scenario::replay(text).expect("a valid scenario")["streams"][0]["Records"][0]["eventID"].clone();
+    assert_ne!(seeded(&texts[1]), seeded(&texts[2]), "the seed after the steps counts");
+}
+
 /// The replay writes a stream's records on two threads, in chunks taken in turn: every record
 /// once, in order, as the stream's own JSON has it, however the count falls on the chunks.
 #[test]
