@@ -6,6 +6,7 @@ use crate::stream::RecordJson;
 use crate::time;
 use serde_json::{json, Map, Value};
 use std::io::{self, Write};
+use std::sync::atomic::Ordering::Relaxed;
 
 /// Every action a scenario step may name.
 pub const ACTIONS: &[&str] = &[
@@ -386,6 +387,9 @@ pub fn replay_streaming<R: io::Read + Send>(open: &dyn Fn() -> io::Result<R>, ou
     replay_pass(open, out, None)
 }
 
+/// How few batches waiting to run make the reader leave items for the running thread to decode.
+const DEFER_BELOW: usize = 2;
+
 /// How much of held results makes `replay_pass` check the file before it runs on.
 const HELD_MAX: usize = 16 << 20;
 
@@ -465,6 +469,9 @@ fn replay_pass<R: io::Read + Send>(open: &dyn Fn() -> io::Result<R>, out: &mut d
     }
     let (mut next, mut line) = (0, Vec::with_capacity(256));
     let src = open().map_err(ReplayError::Read)?;
+    // Batches sent and not yet taken. While this thread is about to wait for steps, the reader
+    // leaves the items it reads for this one to decode.
+    let queued = std::sync::atomic::AtomicUsize::new(0);
     // The steps are read on a second thread, in batches, while this one runs them.
     let (walked, written) = std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<stream::Step>>(8);
@@ -472,10 +479,15 @@ fn replay_pass<R: io::Read + Send>(open: &dyn Fn() -> io::Result<R>, out: &mut d
         let (done_tx, done_rx) = std::sync::mpsc::channel::<Vec<stream::Step>>();
         // The members before the first step, sent as it is read.
         let (head_tx, head_rx) = std::sync::mpsc::channel::<Map<String, Value>>();
+        let queued = &queued;
         let reader = scope.spawn(move || {
             let (mut window, mut scratch, mut batch) = (1024, stream::Scratch::default(), Vec::with_capacity(64));
             let (mut members, mut head_tx) = (Map::new(), Some(head_tx));
-            let walked = stream::walk(src, &mut |t, i| stream::parse_step(t, i, &mut window, &mut scratch), &mut |key, v, step| {
+            let mut read = |t: &[u8], i| {
+                scratch.defer = queued.load(Relaxed) < DEFER_BELOW;
+                stream::parse_step(t, i, &mut window, &mut scratch)
+            };
+            let walked = stream::walk(src, &mut read, &mut |key, v, step| {
                 let Some(step) = step else { return key.is_some_and(|k| member(&mut members, k, v)) };
                 if let Some(head) = head_tx.take() {
                     let _ = head.send(members.clone());
@@ -486,14 +498,17 @@ fn replay_pass<R: io::Read + Send>(open: &dyn Fn() -> io::Result<R>, out: &mut d
                 }
                 let mut done = done_rx.try_iter().last().unwrap_or_default();
                 done.clear();
+                queued.fetch_add(1, Relaxed);
                 tx.send(std::mem::replace(&mut batch, done)).is_ok()
             });
+            queued.fetch_add(1, Relaxed);
             let _ = tx.send(batch);
             walked.map(|w| w.map(|steps| (steps, members)))
         });
         // `Some` if it stops before the end: with the configuration of the file, if checked.
         let written = (|| -> Result<Option<Option<EngineConfig>>, ReplayError> {
             for mut batch in rx {
+                queued.fetch_sub(1, Relaxed);
                 if engine.is_none() && !batch.is_empty() {
                     match head_rx.recv().ok().and_then(|m| header(&m).ok()) {
                         Some((_, config)) => engine = Some((new_engine(&config), config)),
@@ -508,7 +523,7 @@ fn replay_pass<R: io::Read + Send>(open: &dyn Fn() -> io::Result<R>, out: &mut d
                         write_step(&mut line, next);
                     }
                     let r = match item.take() {
-                        Some(item) => engine.put_item_decoded(body, item),
+                        Some(item) => engine.put_item_decoded(body, item.decode()),
                         None => engine.call(action, body),
                     };
                     write_outcome(&mut line, action, &r);
@@ -731,18 +746,38 @@ mod stream {
         }
     }
 
-    /// A step's action and body, and for a PutItem whose `Item` is an object, that item
-    /// decoded (`item_from` its text; the body's `Item` is then an empty object).
-    pub struct Step(pub String, pub Value, pub Option<Result<Item>>);
+    /// A step's action and body, and for a PutItem whose `Item` is an object, that item (the
+    /// body's `Item` is then an empty object).
+    pub struct Step(pub String, pub Value, pub Option<PutItem>);
 
-    /// The members and elements of the objects and lists `build` is reading, reused.
+    /// A PutItem's `Item`: decoded, or read (its text and tape) for the thread that runs the
+    /// step to decode.
+    pub enum PutItem {
+        Decoded(Result<Item>),
+        Read(String, Vec<Node>),
+    }
+
+    impl PutItem {
+        /// `item_from` the item's text.
+        pub fn decode(self) -> Result<Item> {
+            match self {
+                PutItem::Decoded(item) => item,
+                PutItem::Read(s, tape) => item_from(Recorded { s: &s, tape: &tape, n: 0 }),
+            }
+        }
+    }
+
+    /// The members and elements of the objects and lists `build` is reading, reused; whether
+    /// to leave items read.
     #[derive(Default)]
     pub struct Scratch {
         members: Vec<(String, Value)>,
         elems: Vec<Value>,
-        /// The PutItem's decoded `Item`, while its body is built, and the tape it is read from.
-        item: Option<Result<Item>>,
+        /// The PutItem's `Item`, while its body is built, and the tape it is read from.
+        item: Option<PutItem>,
         tape: Vec<Node>,
+        /// Leave items read, not decoded.
+        pub defer: bool,
     }
 
     /// The depth `build` gives a step's body.
@@ -789,7 +824,11 @@ mod stream {
                     let (e, v) = if item && t[at] == b'{' {
                         scratch.tape.clear();
                         let e = read(t, at, depth + 1, &mut scratch.tape)?;
-                        scratch.item = Some(item_from(Recorded { s, tape: &scratch.tape, n: 0 }));
+                        scratch.item = Some(if scratch.defer {
+                            PutItem::Read(s[..e].to_owned(), scratch.tape.clone())
+                        } else {
+                            PutItem::Decoded(item_from(Recorded { s, tape: &scratch.tape, n: 0 }))
+                        });
                         (e, Value::Object(Map::new()))
                     } else {
                         if item {
@@ -1187,6 +1226,35 @@ mod stream {
         }
         // Whether a number with an exponent or very many digits is in range is serde_json's call.
         (!exponent && j - i < 300 || serde_json::from_slice::<Value>(&t[i..j]).is_ok()).then_some(j)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        /// A PutItem's item, decoded where it is read or left read for the thread that runs
+        /// it (`Scratch::defer`), is the same: `item_from_json` of its `Value`, or its error.
+        #[test]
+        fn an_item_decodes_the_same_where_it_is_read_or_later() {
+            for item in [
+                r#"{"pk": {"S": "a"}, "n": {"N": "1.50"}, "m": {"M": {"x": {"L": [{"NULL": true}, {"SS": ["b", "a"]}]}}}, "pk": {"S": "b"}}"#,
+                r#"{"p\u006b": {"S": "\u00e9"}, "pk": {"BOOL": false}}"#,
+                r#"{"pk": {"S": "a"}, "bad": {"S": 1}}"#,
+                r#"{}"#,
+            ] {
+                let text = format!(r#"{{"PutItem": {{"TableName": "Tbl", "Item": {item}}}}}"#);
+                let expected = crate::value::item_from_json(&serde_json::from_str(item).unwrap());
+                for defer in [false, true] {
+                    let mut scratch = Scratch { defer, ..Scratch::default() };
+                    let Some((end, Step(action, body, Some(read)))) = parse_step(text.as_bytes(), 0, &mut 64, &mut scratch) else {
+                        panic!("{text} reads as a PutItem with an item")
+                    };
+                    assert_eq!((end, action.as_str(), &body["Item"]), (text.len(), "PutItem", &serde_json::json!({})));
+                    assert_eq!(matches!(read, PutItem::Read(..)), defer);
+                    assert_eq!(read.decode(), expected, "{item}, deferred: {defer}");
+                }
+            }
+        }
     }
 }
 
