@@ -302,17 +302,36 @@ fn write_tail(engine: Engine, out: &mut dyn Write) -> io::Result<Engine> {
     Ok(engine)
 }
 
-/// Writes a stream's records, one per line, formatting them on two threads: chunks of them in
-/// turn on a helper thread and on this one, written in order (all on this one where threads
-/// cannot be made, as in wasm32). Returns whether there was any.
+/// Writes a stream's records, one per line. Returns whether there was any.
 fn write_records<'a>(out: &mut dyn Write, region: &str, records: impl Iterator<Item = RecordJson<'a>>) -> io::Result<bool> {
-    const CHUNK: usize = 1024;
     let format = |chunk: &[RecordJson], first: bool, text: &mut Vec<u8>| {
         for (i, r) in chunk.iter().enumerate() {
             text.extend_from_slice(if first && i == 0 { b"\n      " } else { b",\n      " });
             r.write(region, None, text);
         }
     };
+    // The web app has no threads (and no code for them: a smaller download).
+    if cfg!(target_arch = "wasm32") {
+        let (mut any, mut line) = (false, Vec::with_capacity(4096));
+        for r in records {
+            line.clear();
+            format(&[r], !any, &mut line);
+            out.write_all(&line)?;
+            any = true;
+        }
+        return Ok(any);
+    }
+    write_records_on_two_threads(out, records, &format)
+}
+
+/// `write_records` on two threads: chunks of records in turn on a helper thread and on this
+/// one, written in order (all on this one if the helper cannot be made).
+fn write_records_on_two_threads<'a>(
+    out: &mut dyn Write,
+    records: impl Iterator<Item = RecordJson<'a>>,
+    format: &(dyn Fn(&[RecordJson], bool, &mut Vec<u8>) + Sync),
+) -> io::Result<bool> {
+    const CHUNK: usize = 1024;
     // A chunk, a buffer for its text (reused: sized once, here), and whether it comes first.
     type Job<'a> = (Vec<RecordJson<'a>>, Vec<u8>, bool);
     let job = || (Vec::with_capacity(CHUNK), Vec::with_capacity(CHUNK << 10), false);
