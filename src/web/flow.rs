@@ -70,7 +70,7 @@ pub fn flow(props: &PanelProps) -> Html {
             placed.push((place(Some(*stage)), Some(*stage), t));
         }
     }
-    let token_box = |places: &[Place], title: &str, hint: &str, class: &str| {
+    let token_box = |places: &[Place], title: &str, hint: &str, class: &'static str| {
         let here: Vec<_> = placed.iter().filter(|(p, _, _)| places.contains(p)).collect();
         let more = here.len().saturating_sub(PER_BOX);
         let shown = here.iter().skip(more).map(|(_, stage, t)| {
@@ -82,7 +82,7 @@ pub fn flow(props: &PanelProps) -> Html {
                 Some(s) => s.label().to_string(),
                 None => "in shard, no trigger reads it".to_string(),
             };
-            let class = classes!("token", format!("token-{}", event.to_ascii_lowercase()));
+            let class = format!("token token-{}", event.to_ascii_lowercase());
             // A short visible word where the box holds records in different states.
             let short = match stage {
                 Some(Stage::Retrying { attempt }) => Some(format!("retry {attempt}")),
@@ -104,7 +104,7 @@ pub fn flow(props: &PanelProps) -> Html {
             }
         });
         html! {
-            <div class={classes!("stage", class.to_string())}>
+            <div {class}>
                 <h4>{ title }</h4>
                 <p class="stage-hint">{ hint }</p>
                 <ul class="tokens" aria-label={title.to_string()}>
@@ -133,20 +133,20 @@ pub fn flow(props: &PanelProps) -> Html {
                 <div class="arrow" aria-hidden="true">{ "→" }</div>
                 <div class="column">
                     <h3>{ "2. Stream" }</h3>
-                    { token_box(&[Place::Shard], "In a shard", "Written, not read yet.", "stage-shard") }
+                    { token_box(&[Place::Shard], "In a shard", "Written, not read yet.", "stage stage-shard") }
                 </div>
                 <div class="arrow" aria-hidden="true">{ "→" }</div>
                 <div class="column">
                     <h3>{ format!("3. Lambda trigger ({trigger})") }</h3>
-                    { token_box(&[Place::Window], "Batch window", "Read, waiting for its batch to close.", "stage-window") }
-                    { token_box(&[Place::Retry, Place::Blocked], "Retrying or blocked", "A failed batch is retried; records behind it wait.", "stage-retry") }
+                    { token_box(&[Place::Window], "Batch window", "Read, waiting for its batch to close.", "stage stage-window") }
+                    { token_box(&[Place::Retry, Place::Blocked], "Retrying or blocked", "A failed batch is retried; records behind it wait.", "stage stage-retry") }
                 </div>
                 <div class="arrow" aria-hidden="true">{ "→" }</div>
                 <div class="column">
                     <h3>{ "4. Action" }</h3>
-                    { token_box(&[Place::Done], "Done", "The function handled it.", "stage-done") }
-                    { token_box(&[Place::Filtered], "Filtered out", "Skipped by the filter: never sent.", "stage-filtered") }
-                    { token_box(&[Place::OnFailure], "On-failure queue", "Given up on: described to the destination.", "stage-failed") }
+                    { token_box(&[Place::Done], "Done", "The function handled it.", "stage stage-done") }
+                    { token_box(&[Place::Filtered], "Filtered out", "Skipped by the filter: never sent.", "stage stage-filtered") }
+                    { token_box(&[Place::OnFailure], "On-failure queue", "Given up on: described to the destination.", "stage stage-failed") }
                 </div>
             </div>
         </section>

@@ -305,9 +305,9 @@ pub fn timeline(props: &PanelProps) -> Html {
     for inv in l.invocations.iter().rev().take(30) {
         let n = inv.event["Records"].as_array().map(|r| r.len()).unwrap_or(0);
         let (class, outcome) = match &inv.outcome {
-            Outcome::Success => ("ok", "succeeded".to_string()),
-            Outcome::Error(m) => ("bad", format!("failed: {m}")),
-            Outcome::PartialFailure(ids) => ("warn", format!("reported {} failed record{}", ids.len(), if ids.len() == 1 { "" } else { "s" })),
+            Outcome::Success => ("tl ok", "succeeded".to_string()),
+            Outcome::Error(m) => ("tl bad", format!("failed: {m}")),
+            Outcome::PartialFailure(ids) => ("tl warn", format!("reported {} failed record{}", ids.len(), if ids.len() == 1 { "" } else { "s" })),
         };
         let event = Rc::new(inv.event.clone());
         let attempt = inv.attempt;
@@ -315,7 +315,7 @@ pub fn timeline(props: &PanelProps) -> Html {
             Action::Open(Detail::Json { title: format!("Lambda event (attempt {attempt})"), value: event.clone(), copy_label: "Copy Lambda event".into() })
         });
         invocations.push((inv.time_ms, html! {
-            <li class={classes!("tl", class)}>
+            <li class={class}>
                 <span class="tl-time">{ clock(inv.time_ms) }</span>
                 <span class="tl-text">{ format!("Invocation, batch of {n} record{}, attempt {attempt}: {outcome}", if n == 1 { "" } else { "s" }) }</span>
                 <button type="button" class="small" {onclick}>{ "Open event" }</button>
@@ -324,16 +324,16 @@ pub fn timeline(props: &PanelProps) -> Html {
     }
     for entry in l.log.iter().rev().take(30) {
         let (class, what) = match entry.kind {
-            LogKind::Filtered => ("skip", "Skipped (filtered)"),
-            LogKind::Waiting => ("info", "Batch window"),
-            LogKind::Retrying => ("warn", "Retrying, shard blocked"),
-            LogKind::Bisected => ("warn", "Bisected"),
-            LogKind::Discarded => ("bad", "Sent to on-failure"),
-            LogKind::LoopStopped => ("bad", "Loop stopped"),
-            LogKind::Expired => ("bad", "Expired"),
+            LogKind::Filtered => ("tl skip", "Skipped (filtered)"),
+            LogKind::Waiting => ("tl info", "Batch window"),
+            LogKind::Retrying => ("tl warn", "Retrying, shard blocked"),
+            LogKind::Bisected => ("tl warn", "Bisected"),
+            LogKind::Discarded => ("tl bad", "Sent to on-failure"),
+            LogKind::LoopStopped => ("tl bad", "Loop stopped"),
+            LogKind::Expired => ("tl bad", "Expired"),
         };
         logs.push((entry.time_ms, html! {
-            <li class={classes!("tl", class)}>
+            <li class={class}>
                 <span class="tl-time">{ clock(entry.time_ms) }</span>
                 <span class="tl-text"><strong>{ what }</strong>{ format!(": {}", entry.message) }</span>
             </li>

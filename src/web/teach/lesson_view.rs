@@ -248,7 +248,7 @@ fn Steps(props: &StepsProps) -> Html {
             let verdict = (*revealed).then(|| {
                 let right = chosen == Some(q.answer);
                 html! {
-                    <div class={classes!("verdict", if right { "is-right" } else { "is-wrong" })}>
+                    <div class={if right { "verdict is-right" } else { "verdict is-wrong" }}>
                         <p><strong>{ if right { "Right." } else { "Not quite." } }</strong>{ " " }{ q.explanation.clone() }</p>
                         <p class="hint">{ "The lab now shows the state after this step." }</p>
                     </div>

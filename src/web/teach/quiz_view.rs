@@ -239,9 +239,9 @@ fn Run(props: &RunProps) -> Html {
             <div class="actions">
                 if i > 0 { <button type="button" onclick={goto(i - 1)}>{ "Previous" }</button> }
                 if !locked { <button type="button" class="primary" onclick={on_answer} disabled={!can_answer}>{ answer_label }</button> }
-                if !last { <button type="button" class={classes!(locked.then_some("primary"))} onclick={goto(i + 1)}>{ "Next question" }</button> }
+                if !last { <button type="button" class={locked.then_some("primary")} onclick={goto(i + 1)}>{ "Next question" }</button> }
                 if mode == Mode::Exam || last {
-                    <button type="button" class={classes!((last && (locked || mode == Mode::Exam)).then_some("primary"))} onclick={on_finish}>
+                    <button type="button" class={(last && (locked || mode == Mode::Exam)).then_some("primary")} onclick={on_finish}>
                         { if mode == Mode::Exam { format!("Finish exam ({answered} of {total} answered)") } else { "See my score".to_string() } }
                     </button>
                 }
@@ -307,13 +307,13 @@ fn question_view(
                     (false, true) => " ✗ your choice",
                     (false, false) => "",
                 };
-                (mark, if right { "is-right" } else if picked { "is-wrong" } else { "" })
+                (mark, if right { "q-option is-right" } else if picked { "q-option is-wrong" } else { "q-option" })
             }
-            None => ("", ""),
+            None => ("", "q-option"),
         };
         let note = feedback.and_then(|fb| fb.option_notes.get(k).cloned().flatten());
         html! {
-            <li class={classes!("q-option", class)}>
+            <li class={class}>
                 <label class="option">
                     <input type={kind} name={format!("q-{i}")} checked={picked} disabled={locked} {onchange} />
                     <span>{ o.text.clone() }<span class="mark">{ mark }</span></span>
@@ -326,7 +326,7 @@ fn question_view(
         }
     });
     let verdict = feedback.map(|fb| html! {
-        <div class={classes!("verdict", if fb.correct && !unanswered { "is-right" } else { "is-wrong" })}>
+        <div class={if fb.correct && !unanswered { "verdict is-right" } else { "verdict is-wrong" }}>
             <p><strong>{ if unanswered { "Not answered." } else if fb.correct { "Right." } else { "Not quite." } }</strong>{ " " }{ fb.explanation.clone() }
                 if let Some(s) = &inst.spec { <span class="spec">{ format!(" ({s})") }</span> }</p>
         </div>
@@ -390,7 +390,7 @@ fn Results(props: &ResultsProps) -> Html {
             Some(_) => "wrong",
         };
         html! {
-            <li class={classes!("result", if r.feedback.correct && r.chosen.is_some() { "is-right" } else { "is-wrong" })}>
+            <li class={if r.feedback.correct && r.chosen.is_some() { "result is-right" } else { "result is-wrong" }}>
                 <p class="result-head"><strong>{ format!("{}. {}", n + 1, verdict) }</strong></p>
                 { question_view(inst, n + 1000, &chosen, Some((&r.feedback, r.chosen.is_none())), Callback::noop(), true, None) }
             </li>
