@@ -1,5 +1,6 @@
-//! The lesson and quiz menus (`#lessons`, `#quizzes`: lessons/index.json, quizzes/index.json) and a guided lesson (`#lesson=<id>`):
-//! "Step N of M", Back and Next, each step's text and what to watch for, the optional
+//! The teaching files' view ([`TeachFile`]: the lesson and quiz menus, `#lessons` and
+//! `#quizzes` from lessons/index.json and quizzes/index.json, a lesson, a quiz, fetched and
+//! parsed) and a guided lesson (`#lesson=<id>`): "Step N of M", Back and Next, each step's text and what to watch for, the optional
 //! predict-then-reveal question, and the playground at the end. The lab panels below show the
 //! lesson's scenario replayed up to the step (`Lesson::session_at`), loaded through
 //! `Action::Import`.
@@ -8,22 +9,29 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::net;
+use super::{net, Route};
 use crate::lesson::{self, IndexEntry, Lesson};
+use crate::quiz::Bank;
 use crate::session::Session;
 use crate::web::state::Action;
 
+/// A teaching file, parsed: a menu's index, a lesson or a quiz bank.
+pub enum File {
+    Index(Vec<IndexEntry>),
+    Lesson(Rc<Lesson>),
+    Bank(Rc<Bank>),
+}
+
 /// A file being fetched and parsed.
-#[derive(Clone, PartialEq)]
-pub enum Load<T> {
+pub enum Load {
     Loading,
     Failed(String),
-    Ready(Rc<T>),
+    Ready(File),
 }
 
 /// Fetches `url` and parses it with `parse` once (per component).
 #[hook]
-pub fn use_file<T: 'static>(url: String, parse: fn(&str) -> Result<T, String>) -> UseStateHandle<Load<T>> {
+fn use_file(url: String, parse: fn(&str) -> Result<File, String>) -> UseStateHandle<Load> {
     let state = use_state(|| Load::Loading);
     {
         let state = state.clone();
@@ -35,7 +43,7 @@ pub fn use_file<T: 'static>(url: String, parse: fn(&str) -> Result<T, String>) -
                     Err(e) => Err(e),
                 };
                 state.set(match loaded {
-                    Ok(v) => Load::Ready(Rc::new(v)),
+                    Ok(v) => Load::Ready(v),
                     Err(e) => Load::Failed(e),
                 });
             });
@@ -45,35 +53,63 @@ pub fn use_file<T: 'static>(url: String, parse: fn(&str) -> Result<T, String>) -
 }
 
 #[derive(Properties, PartialEq)]
-pub struct MenuProps {
+pub struct TeachFileProps {
+    /// What to show: [`Route::Lessons`], [`Route::Quizzes`], [`Route::Lesson`] or
+    /// [`Route::Quiz`]. One component for the four (size of the wasm): give each its own `key`
+    /// so that switching remounts it.
+    pub route: Route,
+    pub on_action: Callback<Action>,
     pub on_close: Callback<MouseEvent>,
-    /// The quiz menu (`#quizzes`) rather than the lesson menu (`#lessons`). One component for
-    /// both (size of the wasm); give each its own `key` so that switching remounts it.
-    #[prop_or_default]
-    pub quizzes: bool,
 }
 
-/// The lesson menu (lessons/index.json) or the quiz menu (quizzes/index.json).
+/// The lesson menu (lessons/index.json), the quiz menu (quizzes/index.json), a lesson
+/// (lessons/<id>.json) or a quiz (quizzes/<id>.json): fetched, then shown.
 #[component]
-pub fn Menu(props: &MenuProps) -> Html {
-    let (url, parse, what, key, hint): (&str, fn(&str) -> Result<Vec<IndexEntry>, String>, _, _, _) = if props.quizzes {
-        ("quizzes/index.json", crate::quiz::parse_index, "quiz", "quizzes", "Practice shows the answer after each question; Exam shows your results at the end.")
-    } else {
-        ("lessons/index.json", lesson::parse_index, "lesson", "lessons", "Each lesson runs a scenario in the lab step by step. Opening one replaces what is in the lab (export it under Files first to keep it).")
+pub fn TeachFile(props: &TeachFileProps) -> Html {
+    // The file, its parser; the heading's id and text while loading, the close button's label.
+    let (url, parse, id, title, close): (String, fn(&str) -> Result<File, String>, _, _, _) = match &props.route {
+        Route::Quizzes => ("quizzes/index.json".into(), |t| crate::quiz::parse_index(t).map(File::Index), "quizzes-heading", "Quizzes", "Close"),
+        Route::Lesson(name) => (format!("lessons/{name}.json"), |t| lesson::parse(t).map(|l| File::Lesson(Rc::new(l))), "lesson-heading", "Lesson", "Close lesson"),
+        Route::Quiz { name, .. } => (format!("quizzes/{name}.json"), |t| crate::quiz::parse(t).map(|b| File::Bank(Rc::new(b))), "quiz-heading", "Quiz", "Close quiz"),
+        _ => ("lessons/index.json".into(), |t| lesson::parse_index(t).map(File::Index), "lessons-heading", "Lessons", "Close"),
     };
-    let index = use_file(url.to_string(), parse);
-    let body = match &*index {
-        Load::Loading => html! { <p class="hint">{ format!("Loading the {key}…") }</p> },
-        Load::Failed(e) => html! { <p class="teach-error" role="alert">{ format!("The {what} list could not be loaded: {e}.") }</p> },
-        Load::Ready(list) => menu_list(list, what),
+    let file = use_file(url, parse);
+    let menu = match props.route {
+        Route::Quizzes => Some(("quiz", "quizzes", "Practice shows the answer after each question; Exam shows your results at the end.")),
+        Route::Lessons => Some(("lesson", "lessons", "Each lesson runs a scenario in the lab step by step. Opening one replaces what is in the lab (export it under Files first to keep it).")),
+        _ => None,
+    };
+    let (what, list) = if matches!(props.route, Route::Quiz { .. }) { ("quiz", "quizzes") } else { ("lesson", "lessons") };
+    let title = match &*file {
+        Load::Ready(File::Lesson(l)) => l.title.clone(),
+        Load::Ready(File::Bank(b)) => b.title.clone(),
+        _ => title.to_string(),
+    };
+    let body = match (&*file, menu) {
+        (Load::Loading, Some((_, key, _))) => html! { <p class="hint">{ format!("Loading the {key}…") }</p> },
+        (Load::Loading, None) => html! { <p class="hint">{ format!("Loading the {what}…") }</p> },
+        (Load::Failed(e), Some((what, _, _))) => html! { <p class="teach-error" role="alert">{ format!("The {what} list could not be loaded: {e}.") }</p> },
+        (Load::Failed(e), None) => html! {
+            <div class="teach-error" role="alert">
+                <p>{ format!("The {what} could not be opened: {e}.") }</p>
+                <p><a href={format!("#{list}")}>{ format!("See the list of {list}") }</a></p>
+            </div>
+        },
+        (Load::Ready(File::Index(entries)), Some((what, _, _))) => menu_list(entries, what),
+        (Load::Ready(File::Lesson(l)), _) => html! { <Steps lesson={l.clone()} on_action={props.on_action.clone()} /> },
+        (Load::Ready(File::Bank(b)), _) => {
+            let seed = if let Route::Quiz { seed, .. } = props.route { seed } else { None };
+            html! { <super::quiz_view::Run bank={b.clone()} {seed} on_action={props.on_action.clone()} /> }
+        }
+        _ => html! {},
     };
     html! {
-        <section class="teach panel" aria-labelledby={format!("{key}-heading")}>
+        <section class="teach panel" aria-labelledby={id}>
             <div class="teach-head">
-                <h2 id={format!("{key}-heading")}>{ if props.quizzes { "Quizzes" } else { "Lessons" } }</h2>
-                <button type="button" onclick={props.on_close.clone()}>{ "Close" }</button>
+                <h2 {id}>{ title }</h2>
+                <button type="button" onclick={props.on_close.clone()}>{ close }</button>
             </div>
-            <p class="hint">{ hint }</p>
+            if let Some((_, _, hint)) = menu { <p class="hint">{ hint }</p> }
             { body }
         </section>
     }
@@ -87,41 +123,6 @@ pub fn menu_list(list: &[IndexEntry], key: &str) -> Html {
                 <li><a href={format!("#{key}={}", e.id)}>{ e.title.clone() }</a></li>
             }) }
         </ul>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct LessonProps {
-    pub name: String,
-    pub on_action: Callback<Action>,
-    pub on_close: Callback<MouseEvent>,
-}
-
-#[component]
-pub fn LessonView(props: &LessonProps) -> Html {
-    let file = use_file(format!("lessons/{}.json", props.name), lesson::parse);
-    let title = match &*file {
-        Load::Ready(l) => l.title.clone(),
-        _ => "Lesson".to_string(),
-    };
-    let body = match &*file {
-        Load::Loading => html! { <p class="hint">{ "Loading the lesson…" }</p> },
-        Load::Failed(e) => html! {
-            <div class="teach-error" role="alert">
-                <p>{ format!("The lesson could not be opened: {e}.") }</p>
-                <p><a href="#lessons">{ "See the list of lessons" }</a></p>
-            </div>
-        },
-        Load::Ready(l) => html! { <Steps lesson={l.clone()} on_action={props.on_action.clone()} /> },
-    };
-    html! {
-        <section class="teach panel" aria-labelledby="lesson-heading">
-            <div class="teach-head">
-                <h2 id="lesson-heading">{ title }</h2>
-                <button type="button" onclick={props.on_close.clone()}>{ "Close lesson" }</button>
-            </div>
-            { body }
-        </section>
     }
 }
 

@@ -178,15 +178,17 @@ pub fn teach(route: &UseStateHandle<Route>, on_action: &Callback<Action>) -> Htm
     let current: &Route = route;
     let view = match current {
         Route::Lab => html! {},
-        Route::Lessons => html! { <lesson_view::Menu key="lessons" on_close={close} /> },
-        Route::Quizzes => html! { <lesson_view::Menu key="quizzes" quizzes=true on_close={close} /> },
-        Route::Lesson(name) => html! {
-            <lesson_view::LessonView key={name.clone()} name={name.clone()} on_action={on_action.clone()} on_close={close} />
-        },
-        Route::Quiz { name, seed } => html! {
-            <quiz_view::QuizView key={format!("{name}/{seed:?}")} name={name.clone()} seed={*seed}
-                on_action={on_action.clone()} on_close={close} />
-        },
+        Route::Lessons | Route::Quizzes | Route::Lesson(_) | Route::Quiz { .. } => {
+            // Keys unique across the four kinds: switching between any two remounts.
+            let key = match current {
+                Route::Lessons => "lessons".to_string(),
+                Route::Quizzes => "quizzes".to_string(),
+                Route::Lesson(name) => format!("lesson={name}"),
+                Route::Quiz { name, seed } => format!("quiz={name}/{seed:?}"),
+                _ => String::new(),
+            };
+            html! { <lesson_view::TeachFile {key} route={current.clone()} on_action={on_action.clone()} on_close={close} /> }
+        }
         Route::Shared => {
             let dismiss = {
                 let route = route.clone();

@@ -1,4 +1,4 @@
-//! A quiz (`#quiz=<id>[&seed=N]`; the quiz menu, `#quizzes`, is `lesson_view::Menu`):
+//! A quiz (`#quiz=<id>[&seed=N]`, fetched by `lesson_view::TeachFile`, like the quiz menu):
 //! Practice (feedback after each answer) or Exam (results at the end), one question at a time,
 //! the learner's seed shown (kept in localStorage, or taken from the link), a score summary
 //! with `Quiz::summary_text` and a Copy summary button. Grading is `crate::quiz::Quiz`'s.
@@ -7,53 +7,15 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::lesson_view::{use_file, Load};
 use super::net;
-use crate::quiz::{self, Bank, Feedback, Instance, Mode, Quiz};
+use crate::quiz::{Bank, Feedback, Instance, Mode, Quiz};
 use crate::web::state::Action;
 
-#[derive(Properties, PartialEq)]
-pub struct QuizProps {
-    pub name: String,
-    /// A seed from the link (`&seed=N`); otherwise this learner's own.
+#[derive(Properties)]
+pub struct RunProps {
+    pub bank: Rc<Bank>,
     pub seed: Option<u64>,
     pub on_action: Callback<Action>,
-    pub on_close: Callback<MouseEvent>,
-}
-
-#[component]
-pub fn QuizView(props: &QuizProps) -> Html {
-    let file = use_file(format!("quizzes/{}.json", props.name), quiz::parse);
-    let title = match &*file {
-        Load::Ready(b) => b.title.clone(),
-        _ => "Quiz".to_string(),
-    };
-    let body = match &*file {
-        Load::Loading => html! { <p class="hint">{ "Loading the quiz…" }</p> },
-        Load::Failed(e) => html! {
-            <div class="teach-error" role="alert">
-                <p>{ format!("The quiz could not be opened: {e}.") }</p>
-                <p><a href="#quizzes">{ "See the list of quizzes" }</a></p>
-            </div>
-        },
-        Load::Ready(b) => html! { <Run bank={b.clone()} seed={props.seed} on_action={props.on_action.clone()} /> },
-    };
-    html! {
-        <section class="teach panel" aria-labelledby="quiz-heading">
-            <div class="teach-head">
-                <h2 id="quiz-heading">{ title }</h2>
-                <button type="button" onclick={props.on_close.clone()}>{ "Close quiz" }</button>
-            </div>
-            { body }
-        </section>
-    }
-}
-
-#[derive(Properties)]
-struct RunProps {
-    bank: Rc<Bank>,
-    seed: Option<u64>,
-    on_action: Callback<Action>,
 }
 
 impl PartialEq for RunProps {
@@ -65,8 +27,9 @@ impl PartialEq for RunProps {
 /// The quiz being taken, shared by the component's callbacks.
 type QuizCell = Rc<std::cell::RefCell<Option<Quiz>>>;
 
+/// A quiz from its bank, once loaded (`lesson_view::TeachFile`).
 #[component]
-fn Run(props: &RunProps) -> Html {
+pub fn Run(props: &RunProps) -> Html {
     let bank = props.bank.clone();
     let link_seed = props.seed;
     let seed = use_state(|| link_seed.unwrap_or_else(net::learner_seed));
