@@ -41,6 +41,9 @@ pub fn Run(props: &RunProps) -> Html {
     let refresh = use_force_update();
     let heading = use_node_ref();
     let moved = use_mut_ref(|| false);
+    // The results' summary text and the note of its Copy button.
+    let summary_ref = use_node_ref();
+    let copy_note = use_state(String::new);
     {
         let heading = heading.clone();
         let moved = moved.clone();
@@ -100,12 +103,15 @@ pub fn Run(props: &RunProps) -> Html {
     let mode = q.mode;
 
     if q.is_finished() || total == 0 {
-        drop(guard);
-        return html! { <Results quiz={quiz.clone()} heading={heading.clone()} on_again={{
-            let quiz = quiz.clone();
-            let refresh = refresh.clone();
-            Callback::from(move |_: MouseEvent| { *quiz.borrow_mut() = None; refresh.force_update(); })
-        }} /> };
+        let on_again = {
+            let (quiz, refresh, copy_note) = (quiz.clone(), refresh.clone(), copy_note.clone());
+            Callback::from(move |_: MouseEvent| {
+                *quiz.borrow_mut() = None;
+                copy_note.set(String::new());
+                refresh.force_update();
+            })
+        };
+        return results(q, &heading, &summary_ref, &copy_note, on_again);
     }
 
     let i = (*cur).min(total - 1);
@@ -306,25 +312,9 @@ fn question_view(
     }
 }
 
-#[derive(Properties)]
-struct ResultsProps {
-    quiz: QuizCell,
-    heading: NodeRef,
-    on_again: Callback<MouseEvent>,
-}
-
-impl PartialEq for ResultsProps {
-    fn eq(&self, _: &Self) -> bool {
-        false
-    }
-}
-
-#[component]
-fn Results(props: &ResultsProps) -> Html {
-    let text_ref = use_node_ref();
-    let copy_note = use_state(String::new);
-    let guard = props.quiz.borrow();
-    let Some(q) = guard.as_ref() else { return html! {} };
+/// The results of a finished quiz: the score, the summary to copy, every question explained.
+/// A plain function of [`Run`] (its hooks hold the summary's node and the copy note).
+fn results(q: &Quiz, heading: &NodeRef, text_ref: &NodeRef, copy_note: &UseStateHandle<String>, on_again: Callback<MouseEvent>) -> Html {
     let s = q.summary();
     let text = q.summary_text();
     let pct = (s.correct * 100).checked_div(s.total).unwrap_or(0);
@@ -361,15 +351,15 @@ fn Results(props: &ResultsProps) -> Html {
     });
     html! {
         <div class="quiz-results">
-            <h3 class="step-title" tabindex="-1" ref={props.heading.clone()}>{ "Your results" }</h3>
+            <h3 class="step-title" tabindex="-1" ref={heading.clone()}>{ "Your results" }</h3>
             <p class="score">{ format!("Score: {} of {} ({pct}%), {} answered · {} mode · seed {}", s.correct, s.total, s.answered, q.mode.as_str(), q.seed) }</p>
             <label class="label" for="quiz-summary">{ "Summary for your instructor" }</label>
-            <textarea id="quiz-summary" class="summary-text" readonly=true rows="8" ref={text_ref} value={text} />
+            <textarea id="quiz-summary" class="summary-text" readonly=true rows="8" ref={text_ref.clone()} value={text} />
             <div class="actions">
                 <button type="button" class="primary" onclick={on_copy}>{ "Copy summary" }</button>
-                <button type="button" onclick={props.on_again.clone()}>{ "Take it again" }</button>
+                <button type="button" onclick={on_again}>{ "Take it again" }</button>
             </div>
-            <p class="status" role="status">{ (*copy_note).clone() }</p>
+            <p class="status" role="status">{ (**copy_note).clone() }</p>
             <h4>{ "Every question, with the answers explained" }</h4>
             <ol class="results-list">{ for rows }</ol>
         </div>
