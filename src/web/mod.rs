@@ -49,6 +49,8 @@ pub fn App() -> Html {
     let panel = PanelProps { lab: lab.clone(), on_action: dispatch.clone() };
     let share = teach::use_share();
     let dialog = stream::use_detail_dialog(&lab);
+    // Fields whose text stays in the DOM until used: the clock's seconds, a pasted scenario.
+    let (seconds, pasted) = (use_node_ref(), use_node_ref());
     hooks::use_clock(&lab, dispatch.clone());
     hooks::use_work(&lab, dispatch.clone());
 
@@ -75,7 +77,7 @@ pub fn App() -> Html {
             </header>
             { for restore_note }
             { teach::teach(&route, &dispatch) }
-            <timebar::TimeBar lab={lab.clone()} on_action={dispatch.clone()} />
+            { timebar::time_bar(&panel, &seconds) }
             <main class="wrap">
                 <div class="grid">
                     <table::TablePanel key={lab.session_key()} lab={lab.clone()} on_action={dispatch.clone()} />
@@ -86,7 +88,7 @@ pub fn App() -> Html {
                     <triggers::TriggersPanel key={lab.session_key()} lab={lab.clone()} on_action={dispatch.clone()} />
                     { results::results_panel(&panel) }
                 </div>
-                <results::FilesPanel lab={lab.clone()} on_action={dispatch.clone()} />
+                { results::files_panel(&panel, &pasted) }
             </main>
             { stream::detail_dialog(&panel, dialog) }
         </>

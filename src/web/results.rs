@@ -2,7 +2,6 @@
 //! polling-versus-streams costs; and Files: export, import (file or paste), start over.
 
 use serde_json::Value;
-use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -136,9 +135,9 @@ pub fn results_panel(props: &PanelProps) -> Html {
     }
 }
 
-#[component]
-pub fn FilesPanel(props: &PanelProps) -> Html {
-    let pasted = use_state(String::new);
+/// A plain function, not a component (size of the wasm): the pasted scenario stays in its
+/// textarea (`pasted`, a node ref of the root), read when it is imported.
+pub fn files_panel(props: &PanelProps, pasted: &NodeRef) -> Html {
     let export = {
         let lab = props.lab.clone();
         let on_action = props.on_action.clone();
@@ -170,17 +169,12 @@ pub fn FilesPanel(props: &PanelProps) -> Html {
             });
         })
     };
-    let on_paste = {
-        let pasted = pasted.setter();
-        Callback::from(move |e: InputEvent| {
-            if let Some(t) = e.target().and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok()) {
-                pasted.set(t.value());
-            }
-        })
-    };
     let import_pasted = {
         let pasted = pasted.clone();
-        props.on_action.reform(move |_: MouseEvent| Action::Import { text: (*pasted).clone(), source: "the pasted scenario".into() })
+        props.on_action.reform(move |_: MouseEvent| Action::Import {
+            text: pasted.cast::<HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default(),
+            source: "the pasted scenario".into(),
+        })
     };
     let reset = props.on_action.reform(|_: MouseEvent| Action::Reset);
     let restore = props.on_action.reform(|_: MouseEvent| Action::RestorePrevious);
@@ -211,7 +205,7 @@ pub fn FilesPanel(props: &PanelProps) -> Html {
             </div>
             <label class="field">
                 <span>{ "Scenario JSON" }</span>
-                <textarea rows="3" spellcheck="false" placeholder={r#"{"steps": [...]}"#} value={(*pasted).clone()} oninput={on_paste} />
+                <textarea rows="3" spellcheck="false" placeholder={r#"{"steps": [...]}"#} ref={pasted.clone()} />
             </label>
             <div class="actions">
                 <button type="button" onclick={import_pasted}>{ "Import pasted scenario" }</button>

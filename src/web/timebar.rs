@@ -12,10 +12,10 @@ use crate::time;
 const SPEEDS: [(u32, &str); 5] = [(1, "1×"), (10, "10×"), (60, "60×"), (600, "600×"), (3600, "3600×")];
 const QUICK: [(f64, &str); 3] = [(60.0, "1 min"), (3600.0, "1 h"), (90_000.0, "25 h")];
 
-#[component]
-pub fn TimeBar(props: &PanelProps) -> Html {
+/// A plain function, not a component (size of the wasm): the "Seconds" field keeps what was
+/// typed in the DOM (`seconds`, a node ref of the root), read when the form is submitted.
+pub fn time_bar(props: &PanelProps, seconds: &NodeRef) -> Html {
     let lab = &props.lab;
-    let seconds = use_state(|| "60".to_string());
     let (now, steps) = {
         let s = lab.session.borrow();
         (s.engine().now_ms(), s.steps().len())
@@ -25,18 +25,11 @@ pub fn TimeBar(props: &PanelProps) -> Html {
         let v = e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
         Action::SetSpeed(f64::from(v.parse::<u32>().unwrap_or(10)))
     });
-    let on_seconds = {
-        let seconds = seconds.setter();
-        Callback::from(move |e: InputEvent| {
-            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
-                seconds.set(i.value());
-            }
-        })
-    };
     let advance = {
-        let text = (*seconds).clone();
+        let seconds = seconds.clone();
         props.on_action.reform(move |e: SubmitEvent| {
             e.prevent_default();
+            let text = seconds.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
             Action::Advance(crate::float::parse_f64(text.trim()).unwrap_or(f64::NAN))
         })
     };
@@ -74,7 +67,7 @@ pub fn TimeBar(props: &PanelProps) -> Html {
                     <label class="inline">
                         <span>{ "Seconds" }</span>
                         <input type="number" class="seconds" min="0" step="any" inputmode="decimal"
-                            value={(*seconds).clone()} oninput={on_seconds} />
+                            ref={seconds.clone()} ~defaultValue="60" />
                     </label>
                     <button type="submit" disabled={busy}>{ "Advance clock" }</button>
                     { for quick }
