@@ -5,6 +5,7 @@
 //! lesson's scenario replayed up to the step (`Lesson::session_at`), loaded through
 //! `Action::Import`.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -74,6 +75,12 @@ pub fn TeachFile(props: &TeachFileProps) -> Html {
         _ => ("lessons/index.json".into(), |t| lesson::parse_index(t).map(File::Index), "lessons-heading", "Lessons", "Close"),
     };
     let file = use_file(url, parse);
+    let loaded = match &*file {
+        Load::Ready(File::Lesson(l)) => Some(l.clone()),
+        _ => None,
+    };
+    let lesson = use_steps(loaded, props.on_action.clone());
+    let quiz = super::quiz_view::use_run();
     let menu = match props.route {
         Route::Quizzes => Some(("quiz", "quizzes", "Practice shows the answer after each question; Exam shows your results at the end.")),
         Route::Lessons => Some(("lesson", "lessons", "Each lesson runs a scenario in the lab step by step. Opening one replaces what is in the lab (export it under Files first to keep it).")),
@@ -96,10 +103,10 @@ pub fn TeachFile(props: &TeachFileProps) -> Html {
             </div>
         },
         (Load::Ready(File::Index(entries)), Some((what, _, _))) => menu_list(entries, what),
-        (Load::Ready(File::Lesson(l)), _) => html! { <Steps lesson={l.clone()} on_action={props.on_action.clone()} /> },
+        (Load::Ready(File::Lesson(l)), _) => steps(l, &lesson),
         (Load::Ready(File::Bank(b)), _) => {
             let seed = if let Route::Quiz { seed, .. } = props.route { seed } else { None };
-            html! { <super::quiz_view::Run bank={b.clone()} {seed} on_action={props.on_action.clone()} /> }
+            super::quiz_view::run(b, seed, &quiz, &props.on_action)
         }
         _ => html! {},
     };
@@ -123,18 +130,6 @@ pub fn menu_list(list: &[IndexEntry], key: &str) -> Html {
                 <li><a href={format!("#{key}={}", e.id)}>{ e.title.clone() }</a></li>
             }) }
         </ul>
-    }
-}
-
-#[derive(Properties)]
-struct StepsProps {
-    lesson: Rc<Lesson>,
-    on_action: Callback<Action>,
-}
-
-impl PartialEq for StepsProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.lesson, &other.lesson) && self.on_action == other.on_action
     }
 }
 
@@ -167,25 +162,38 @@ fn options_list(
     html! { <ul class="options">{ for items }</ul> }
 }
 
-#[component]
-fn Steps(props: &StepsProps) -> Html {
-    let lesson = props.lesson.clone();
-    let n = lesson.steps.len();
-    // 0..n: a step; n: the playground.
+/// What a lesson being followed keeps between renders: hooks of [`TeachFile`] (a lesson is
+/// not a component of its own: size of the wasm).
+pub struct StepsState {
+    /// 0..n: a step; n: the playground.
+    pos: UseStateHandle<usize>,
+    choice: UseStateHandle<Option<usize>>,
+    revealed: UseStateHandle<bool>,
+    load_error: UseStateHandle<Option<String>>,
+    title_ref: NodeRef,
+    moved: Rc<RefCell<bool>>,
+    /// The step asks its question (the lab shows the state before the step).
+    asking: bool,
+}
+
+/// The hooks of a lesson, `lesson` once it is loaded: each step's lab state goes into the lab
+/// panels, and after Back or Next the step's title takes the focus.
+#[hook]
+fn use_steps(lesson: Option<Rc<Lesson>>, on_action: Callback<Action>) -> StepsState {
     let pos = use_state(|| 0usize);
     let choice = use_state(|| None::<usize>);
     let revealed = use_state(|| false);
     let load_error = use_state(|| None::<String>);
     let title_ref = use_node_ref();
     let moved = use_mut_ref(|| false);
-    let asking = *pos < n && lesson.steps[*pos].question.is_some() && !*revealed;
+    let asking = lesson.as_ref().is_some_and(|l| *pos < l.steps.len() && l.steps[*pos].question.is_some()) && !*revealed;
 
     // Load the step's lab state into the lab panels.
     {
-        let lesson = lesson.clone();
-        let on_action = props.on_action.clone();
         let load_error = load_error.clone();
-        use_effect_with((*pos, asking), move |&(pos, asking)| {
+        use_effect_with((lesson.is_some(), *pos, asking), move |&(_, pos, asking)| {
+            let Some(lesson) = lesson else { return };
+            let n = lesson.steps.len();
             let (session, source): (Result<Session, String>, String) = if pos >= n {
                 (lesson.playground_session(), format!("lesson \"{}\", playground", lesson.title))
             } else if asking {
@@ -212,7 +220,14 @@ fn Steps(props: &StepsProps) -> Html {
             }
         });
     }
+    StepsState { pos, choice, revealed, load_error, title_ref, moved, asking }
+}
 
+/// A lesson: "Step N of M", the step (or the playground), Back and Next.
+fn steps(lesson: &Rc<Lesson>, st: &StepsState) -> Html {
+    let StepsState { pos, choice, revealed, load_error, title_ref, moved, asking } = st;
+    let (pos, choice, revealed, load_error, moved, asking) = (pos.clone(), choice.clone(), revealed.clone(), load_error.clone(), moved.clone(), *asking);
+    let n = lesson.steps.len();
     let go = |to: usize| {
         let pos = pos.clone();
         let choice = choice.clone();

@@ -11,28 +11,32 @@ use super::net;
 use crate::quiz::{Bank, Feedback, Instance, Mode, Quiz};
 use crate::web::state::Action;
 
-#[derive(Properties)]
-pub struct RunProps {
-    pub bank: Rc<Bank>,
-    pub seed: Option<u64>,
-    pub on_action: Callback<Action>,
-}
-
-impl PartialEq for RunProps {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.bank, &other.bank) && self.seed == other.seed && self.on_action == other.on_action
-    }
-}
-
-/// The quiz being taken, shared by the component's callbacks.
+/// The quiz being taken, shared by the callbacks.
 type QuizCell = Rc<std::cell::RefCell<Option<Quiz>>>;
 
-/// A quiz from its bank, once loaded (`lesson_view::TeachFile`).
-#[component]
-pub fn Run(props: &RunProps) -> Html {
-    let bank = props.bank.clone();
-    let link_seed = props.seed;
-    let seed = use_state(|| link_seed.unwrap_or_else(net::learner_seed));
+/// What a quiz keeps between renders: hooks of `lesson_view::TeachFile` (a quiz is not a
+/// component of its own: size of the wasm).
+pub struct RunState {
+    /// A new seed the learner drew ("New seed"); until then the link's or the learner's own.
+    seed: UseStateHandle<Option<u64>>,
+    quiz: QuizCell,
+    cur: UseStateHandle<usize>,
+    selected: UseStateHandle<Vec<usize>>,
+    feedback: UseStateHandle<Option<Feedback>>,
+    message: UseStateHandle<Option<String>>,
+    refresh: UseForceUpdateHandle,
+    heading: NodeRef,
+    moved: Rc<std::cell::RefCell<bool>>,
+    /// The results' summary text and the note of its Copy button.
+    summary_ref: NodeRef,
+    copy_note: UseStateHandle<String>,
+}
+
+/// The hooks of a quiz: after a move to another question or to the results, the heading
+/// takes the focus.
+#[hook]
+pub fn use_run() -> RunState {
+    let seed = use_state(|| None::<u64>);
     let quiz: QuizCell = use_mut_ref(|| None);
     let cur = use_state(|| 0usize);
     let selected = use_state(Vec::<usize>::new);
@@ -41,7 +45,6 @@ pub fn Run(props: &RunProps) -> Html {
     let refresh = use_force_update();
     let heading = use_node_ref();
     let moved = use_mut_ref(|| false);
-    // The results' summary text and the note of its Copy button.
     let summary_ref = use_node_ref();
     let copy_note = use_state(String::new);
     {
@@ -54,16 +57,25 @@ pub fn Run(props: &RunProps) -> Html {
             }
         });
     }
+    RunState { seed, quiz, cur, selected, feedback, message, refresh, heading, moved, summary_ref, copy_note }
+}
 
+/// A quiz from its bank, once loaded: the start page, a question, or the results. `link_seed`:
+/// a seed from the link (`&seed=N`); otherwise this learner's own.
+pub fn run(bank: &Rc<Bank>, link_seed: Option<u64>, st: &RunState, on_action: &Callback<Action>) -> Html {
+    let RunState { seed, quiz, cur, selected, feedback, message, refresh, heading, moved, summary_ref, copy_note } = st;
+    let (quiz, cur, selected, feedback, message, refresh, moved) =
+        (quiz.clone(), cur.clone(), selected.clone(), feedback.clone(), message.clone(), refresh.clone(), moved.clone());
+    let seed_state = seed.clone();
+    let seed = seed.unwrap_or_else(|| link_seed.unwrap_or_else(net::learner_seed));
     let started = quiz.borrow().is_some();
     if !started {
         let start = |mode: Mode| {
             let quiz = quiz.clone();
             let bank = bank.clone();
-            let seed = seed.clone();
             let (cur, selected, feedback, refresh, moved) = (cur.clone(), selected.clone(), feedback.clone(), refresh.clone(), moved.clone());
             Callback::from(move |_: MouseEvent| {
-                *quiz.borrow_mut() = Some(Quiz::start(&bank, mode, *seed));
+                *quiz.borrow_mut() = Some(Quiz::start(&bank, mode, seed));
                 *moved.borrow_mut() = true;
                 cur.set(0);
                 selected.set(Vec::new());
@@ -71,11 +83,8 @@ pub fn Run(props: &RunProps) -> Html {
                 refresh.force_update();
             })
         };
-        let renew = {
-            let seed = seed.clone();
-            Callback::from(move |_: MouseEvent| seed.set(net::renew_seed()))
-        };
-        let link = crate::share::quiz_fragment_with_seed(&bank.id, *seed).unwrap_or_default();
+        let renew = Callback::from(move |_: MouseEvent| seed_state.set(Some(net::renew_seed())));
+        let link = crate::share::quiz_fragment_with_seed(&bank.id, seed).unwrap_or_default();
         let n = bank.questions.len();
         return html! {
             <div class="quiz-start">
@@ -184,7 +193,7 @@ pub fn Run(props: &RunProps) -> Html {
     let answered = q.summary().answered;
 
     let open_in_lab = inst.scenario.as_ref().map(|sc| {
-        let on_action = props.on_action.clone();
+        let on_action = on_action.clone();
         let text = sc.to_string();
         let source = format!("quiz question {}", i + 1);
         Callback::from(move |_: MouseEvent| on_action.emit(Action::Import { text: text.clone(), source: source.clone() }))
