@@ -41,12 +41,13 @@ pub fn results_panel(props: &PanelProps) -> Html {
             Value::Object(g) => g.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             other => vec![("*".into(), other.clone())],
         };
-        // Keep the page light whatever the rule groups by: the largest groups only.
+        // Keep the page light whatever the rule groups by: the largest groups only, by absolute
+        // value, equal ones in the aggregate's order. The shared small sort, not core's (about
+        // 1.2 KB of gzip); the bits of a non-negative float order as its value.
         let hidden = rows.len().saturating_sub(MAX_GROUPS);
         if hidden > 0 {
-            rows.sort_unstable_by(|a, b| {
-                let (x, y) = (number(&a.1).unwrap_or(0.0).abs(), number(&b.1).unwrap_or(0.0).abs());
-                y.partial_cmp(&x).unwrap_or(std::cmp::Ordering::Equal)
+            crate::sort::stable_sort_by_key(&mut rows, |(_, v)| {
+                std::cmp::Reverse(number(v).filter(|n| !n.is_nan()).map_or(0, |n| n.abs().to_bits()))
             });
             rows.truncate(MAX_GROUPS);
         }
