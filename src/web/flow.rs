@@ -93,8 +93,8 @@ pub fn flow(props: &PanelProps) -> Html {
             };
             html! {
                 <li>
-                    <button type="button" {class} {onclick}
-                        title={format!("{event} {}: {label}. Open the record.", key_text(&t.record.keys()))}>
+                    <button type="button" {onclick}
+                        title={format!("{event} {}: {label}. Open the record.", key_text(&t.record.keys()))} ~className={class}>
                         <span class="token-event">{ event }</span>
                         <span class="token-key">{ key_text(&t.record.keys()) }</span>
                         if let Some(short) = short { <span class="token-note" aria-hidden="true">{ short }</span> }
@@ -104,7 +104,7 @@ pub fn flow(props: &PanelProps) -> Html {
             }
         });
         html! {
-            <div {class}>
+            <div ~className={class}>
                 <h4>{ title }</h4>
                 <p class="stage-hint">{ hint }</p>
                 <ul class="tokens" aria-label={title.to_string()}>

@@ -63,7 +63,7 @@ pub fn results_panel(props: &PanelProps) -> Html {
                             <tr>
                                 <th scope="row">{ group }</th>
                                 <td class="num">{ value_text(v) }</td>
-                                <td class="bar-cell" aria-hidden="true"><span class={format!("bar w{step}")}></span></td>
+                                <td class="bar-cell" aria-hidden="true"><span ~className={format!("bar w{step}")}></span></td>
                             </tr>
                         }
                     }) }

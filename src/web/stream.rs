@@ -263,12 +263,12 @@ fn record_row(r: &Rc<Record>, index: usize, total: usize, on_action: &Callback<A
     let onclick = on_action.reform(move |_: MouseEvent| Action::Open(Detail::Record(record.clone())));
     let keys = serde_json::to_string(&crate::value::item_to_json(&r.keys())).unwrap_or_default();
     let image = |name: &str, has: bool| {
-        html! { <span class={if has { "chip chip-has" } else { "chip chip-none" }}>{ if has { format!("{name} ✓") } else { format!("no {name}") } }</span> }
+        html! { <span ~className={if has { "chip chip-has" } else { "chip chip-none" }}>{ if has { format!("{name} ✓") } else { format!("no {name}") } }</span> }
     };
     html! {
         <li class="record" aria-setsize={total.to_string()} aria-posinset={(index + 1).to_string()}>
             <button type="button" class="record-card" {onclick}>
-                <span class={format!("event event-{}", event.to_ascii_lowercase())}>{ event }</span>
+                <span ~className={format!("event event-{}", event.to_ascii_lowercase())}>{ event }</span>
                 <code class="keys">{ keys }</code>
                 <span class="seq">{ "SequenceNumber " }<code>{ r.seq.to_string() }</code></span>
                 <span class="chips">
@@ -372,9 +372,9 @@ fn record_body(r: &Rc<Record>, text: &str, region: &str) -> Html {
                                 DiffKind::Same => ("same", "diff-kind same"),
                             };
                             html! {
-                                <tr class={class}>
+                                <tr ~className={class}>
                                     <th scope="row">{ &e.name }</th>
-                                    <td><span class={kind_class}>{ class }</span></td>
+                                    <td><span ~className={kind_class}>{ class }</span></td>
                                     <td><code>{ cell(&e.old) }</code></td>
                                     <td><code>{ cell(&e.new) }</code></td>
                                 </tr>

@@ -315,7 +315,7 @@ pub fn timeline(props: &PanelProps) -> Html {
             Action::Open(Detail::Json { title: format!("Lambda event (attempt {attempt})"), value: event.clone(), copy_label: "Copy Lambda event".into() })
         });
         invocations.push((inv.time_ms, html! {
-            <li class={class}>
+            <li ~className={class}>
                 <span class="tl-time">{ clock(inv.time_ms) }</span>
                 <span class="tl-text">{ format!("Invocation, batch of {n} record{}, attempt {attempt}: {outcome}", if n == 1 { "" } else { "s" }) }</span>
                 <button type="button" class="small" {onclick}>{ "Open event" }</button>
@@ -333,7 +333,7 @@ pub fn timeline(props: &PanelProps) -> Html {
             LogKind::Expired => ("tl bad", "Expired"),
         };
         logs.push((entry.time_ms, html! {
-            <li class={class}>
+            <li ~className={class}>
                 <span class="tl-time">{ clock(entry.time_ms) }</span>
                 <span class="tl-text"><strong>{ what }</strong>{ format!(": {}", entry.message) }</span>
             </li>

@@ -264,7 +264,7 @@ fn steps(lesson: &Rc<Lesson>, st: &StepsState) -> Html {
             let verdict = (*revealed).then(|| {
                 let right = chosen == Some(q.answer);
                 html! {
-                    <div class={if right { "verdict is-right" } else { "verdict is-wrong" }}>
+                    <div ~className={if right { "verdict is-right" } else { "verdict is-wrong" }}>
                         <p><strong>{ if right { "Right." } else { "Not quite." } }</strong>{ " " }{ q.explanation.clone() }</p>
                         <p class="hint">{ "The lab now shows the state after this step." }</p>
                     </div>

@@ -217,14 +217,26 @@ pub fn run(bank: &Rc<Bank>, link_seed: Option<u64>, st: &RunState, on_action: &C
             <div class="actions">
                 if i > 0 { <button type="button" onclick={goto(i - 1)}>{ "Previous" }</button> }
                 if !locked { <button type="button" class="primary" onclick={on_answer} disabled={!can_answer}>{ answer_label }</button> }
-                if !last { <button type="button" class={locked.then_some("primary")} onclick={goto(i + 1)}>{ "Next question" }</button> }
+                if !last { { button(locked, "Next question".to_string(), goto(i + 1)) } }
                 if mode == Mode::Exam || last {
-                    <button type="button" class={(last && (locked || mode == Mode::Exam)).then_some("primary")} onclick={on_finish}>
-                        { if mode == Mode::Exam { format!("Finish exam ({answered} of {total} answered)") } else { "See my score".to_string() } }
-                    </button>
+                    { button(
+                        last && (locked || mode == Mode::Exam),
+                        if mode == Mode::Exam { format!("Finish exam ({answered} of {total} answered)") } else { "See my score".to_string() },
+                        on_finish,
+                    ) }
                 }
             </div>
         </div>
+    }
+}
+
+/// A button, the page's main one (class "primary") or not. Two elements, so that the class
+/// attribute is there or not (a `~className` property cannot be taken away).
+fn button(primary: bool, label: String, onclick: Callback<MouseEvent>) -> Html {
+    if primary {
+        html! { <button type="button" class="primary" {onclick}>{ label }</button> }
+    } else {
+        html! { <button type="button" {onclick}>{ label }</button> }
     }
 }
 
@@ -291,7 +303,7 @@ fn question_view(
         };
         let note = feedback.and_then(|fb| fb.option_notes.get(k).cloned().flatten());
         html! {
-            <li class={class}>
+            <li ~className={class}>
                 <label class="option">
                     <input type={kind} name={format!("q-{i}")} checked={picked} disabled={locked} {onchange} />
                     <span>{ o.text.clone() }<span class="mark">{ mark }</span></span>
@@ -304,7 +316,7 @@ fn question_view(
         }
     });
     let verdict = feedback.map(|fb| html! {
-        <div class={if fb.correct && !unanswered { "verdict is-right" } else { "verdict is-wrong" }}>
+        <div ~className={if fb.correct && !unanswered { "verdict is-right" } else { "verdict is-wrong" }}>
             <p><strong>{ if unanswered { "Not answered." } else if fb.correct { "Right." } else { "Not quite." } }</strong>{ " " }{ fb.explanation.clone() }
                 if let Some(s) = &inst.spec { <span class="spec">{ format!(" ({s})") }</span> }</p>
         </div>
@@ -352,7 +364,7 @@ fn results(q: &Quiz, heading: &NodeRef, text_ref: &NodeRef, copy_note: &UseState
             Some(_) => "wrong",
         };
         html! {
-            <li class={if r.feedback.correct && r.chosen.is_some() { "result is-right" } else { "result is-wrong" }}>
+            <li ~className={if r.feedback.correct && r.chosen.is_some() { "result is-right" } else { "result is-wrong" }}>
                 <p class="result-head"><strong>{ format!("{}. {}", n + 1, verdict) }</strong></p>
                 { question_view(inst, n + 1000, &chosen, Some((&r.feedback, r.chosen.is_none())), Callback::noop(), true, None) }
             </li>
