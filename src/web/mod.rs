@@ -6,6 +6,12 @@
 //! session, and shows the engine's answers. User text is only ever shown as text (no
 //! inner_html anywhere), and no `style` attribute is ever written (the page's CSP forbids
 //! them): sizes that must be computed are set through the CSSOM (`dom::set_style`).
+//!
+//! A class computed at render time is set as the `className` property (`~className={..}`,
+//! after the element's other attributes, where yew puts `class`): a `class={..}` expression
+//! would build a yew `Classes` set for each element (size of the wasm). Only where the class
+//! is always there: a property cannot be taken away, so an element whose class comes and goes
+//! is written as two elements.
 
 pub mod dom;
 pub mod flow;
