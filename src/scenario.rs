@@ -599,11 +599,12 @@ fn replay_pass<R: io::Read + Send>(open: &dyn Fn() -> io::Result<R>, out: &mut d
     write_tail(engine, out).map_err(ReplayError::Write)
 }
 
-/// The two passes of `replay_streaming`, over the file read in 1 MiB blocks. The first checks
-/// it with a small checker that accepts exactly the JSON serde_json's `Value` accepts (handing
-/// serde_json the rare forms: exponents, very long numbers, escaped surrogates) and hands out
-/// the top-level members' texts; the second builds each step's `Value` straight from its text,
-/// exactly as serde_json would (numbers, member order, repeated members).
+/// The reading of `replay_streaming`, over the file read in 1 MiB blocks: a small checker that
+/// accepts exactly the JSON serde_json's `Value` accepts (handing serde_json the rare forms:
+/// exponents, very long numbers, escaped surrogates) hands out the top-level members' texts,
+/// and each step is built straight from its checked text, exactly as serde_json would
+/// (numbers, member order, repeated members), a PutItem's item decoded into an engine item
+/// (or left for the running thread to decode, when it is about to wait).
 mod stream {
     use super::ACTIONS;
     use crate::error::Result;
