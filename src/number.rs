@@ -272,6 +272,13 @@ impl Number {
             }
             return Number::from_parts(sum < 0, &buf[at..], (buf.len() - at) as i64 + i64::from(low));
         }
+        self.add_digits(other, low_a, low_b)
+    }
+
+    /// `add` of two non-zero numbers digit by digit, for any lengths (`low_a`, `low_b`: the
+    /// power of ten of each one's last digit).
+    fn add_digits(&self, other: &Number, low_a: i32, low_b: i32) -> Result<Number> {
+        let low = low_a.min(low_b);
         let scaled = |n: &Number, l: i32| -> Vec<u8> {
             let mut v = n.digits().to_vec();
             v.extend(std::iter::repeat_n(0u8, (l - low) as usize));
@@ -572,26 +579,7 @@ mod tests {
         if y.is_zero() {
             return Ok(x.clone());
         }
-        let low_a = x.exp() - usize::from(x.len) as i32;
-        let low_b = y.exp() - usize::from(y.len) as i32;
-        let low = low_a.min(low_b);
-        let scaled = |n: &Number, l: i32| -> Vec<u8> {
-            let mut v = n.digits().to_vec();
-            v.extend(std::iter::repeat_n(0u8, (l - low) as usize));
-            v
-        };
-        let (a, b) = (scaled(x, low_a), scaled(y, low_b));
-        let (neg, mag) = if x.neg == y.neg {
-            (x.neg, add_mag(&a, &b))
-        } else {
-            match cmp_mag(&a, &b) {
-                Ordering::Equal => return Ok(Number::zero()),
-                Ordering::Greater => (x.neg, sub_mag(&a, &b)),
-                Ordering::Less => (y.neg, sub_mag(&b, &a)),
-            }
-        };
-        let len = mag.len() as i64;
-        Number::from_parts(neg, &mag, len + i64::from(low))
+        x.add_digits(y, x.exp() - usize::from(x.len) as i32, y.exp() - usize::from(y.len) as i32)
     }
 
     #[test]
