@@ -578,13 +578,14 @@ pub(crate) mod req {
         ))
     }
 
-    /// The wire name's lowerCamel form, as AWS names members in validation messages.
+    /// The wire name's lowerCamel form, as AWS names members in validation messages. Wire
+    /// names are this crate's own ASCII constants (`TableName` -> `tableName`).
     pub fn camel(name: &str) -> String {
-        let mut c = name.chars();
-        match c.next() {
-            Some(f) => f.to_lowercase().chain(c).collect(),
-            None => String::new(),
+        let mut out = name.to_string();
+        if let Some(first) = out.get_mut(..1) {
+            first.make_ascii_lowercase();
         }
+        out
     }
 
     /// A member that is set (not null). A request has a few members: a scan over them is much

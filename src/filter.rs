@@ -314,7 +314,7 @@ fn parse_matcher(v: &Value) -> PResult<Matcher> {
                     Ok(Matcher::Suffix { value, ignore_case })
                 }
                 "equals-ignore-case" => match arg {
-                    Value::String(s) => Ok(Matcher::EqualsIgnoreCase(s.to_lowercase())),
+                    Value::String(s) => Ok(Matcher::EqualsIgnoreCase(crate::platform::to_lowercase(s))),
                     _ => Err(PatternError::Invalid),
                 },
                 "anything-but" => parse_anything_but(arg),
@@ -340,7 +340,7 @@ fn parse_affix(arg: &Value) -> PResult<(String, bool)> {
     match arg {
         Value::String(s) => Ok((s.clone(), false)),
         Value::Object(o) => match single_entry(o)? {
-            ("equals-ignore-case", Value::String(s)) => Ok((s.to_lowercase(), true)),
+            ("equals-ignore-case", Value::String(s)) => Ok((crate::platform::to_lowercase(s), true)),
             _ => Err(PatternError::Invalid),
         },
         _ => Err(PatternError::Invalid),
@@ -490,16 +490,16 @@ fn leaf_matches(m: &Matcher, leaf: &Value) -> bool {
         },
         Matcher::Exists(_) => false, // handled by match_leaf
         Matcher::Prefix { value, ignore_case } => match leaf.as_str() {
-            Some(s) if *ignore_case => s.to_lowercase().starts_with(value.as_str()),
+            Some(s) if *ignore_case => crate::platform::to_lowercase(s).starts_with(value.as_str()),
             Some(s) => s.starts_with(value.as_str()),
             None => false,
         },
         Matcher::Suffix { value, ignore_case } => match leaf.as_str() {
-            Some(s) if *ignore_case => s.to_lowercase().ends_with(value.as_str()),
+            Some(s) if *ignore_case => crate::platform::to_lowercase(s).ends_with(value.as_str()),
             Some(s) => s.ends_with(value.as_str()),
             None => false,
         },
-        Matcher::EqualsIgnoreCase(value) => leaf.as_str().is_some_and(|s| s.to_lowercase() == *value),
+        Matcher::EqualsIgnoreCase(value) => leaf.as_str().is_some_and(|s| crate::platform::to_lowercase(s) == *value),
     }
 }
 

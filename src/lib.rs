@@ -2,6 +2,7 @@
 //! source mappings. Everything here but `web` is plain Rust with no web dependency.
 
 pub mod error;
+pub mod platform;
 pub mod time;
 pub mod sort;
 pub mod float;

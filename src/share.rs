@@ -11,6 +11,13 @@
 //! data is capped before it is decoded, decompression stops at [`MAX_SCENARIO_BYTES`] (a "zip
 //! bomb" cannot freeze the page), and the decompressed text is parsed and replayed as a
 //! scenario (with the session's own limits) before anything uses it. Nothing here panics.
+//!
+//! DEFLATE itself is the host's: natively [`pack`] and [`unpack`] (miniz_oxide); in the browser
+//! the built-in `CompressionStream` and `DecompressionStream` (`web::codec`), which keeps a
+//! second DEFLATE out of the page (about 15 KB of the compressed wasm). Both read and write the
+//! same format, so a link made by either opens in the other. Opening a state link is therefore
+//! three steps: [`decode_link`] (the fragment, checked, base64 decoded), unpacking (bounded by
+//! [`MAX_SCENARIO_BYTES`], failing with [`too_big`] or [`damaged`]), and [`state_from_unpacked`].
 
 use crate::session::Session;
 use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
@@ -24,41 +31,89 @@ pub const MAX_ENCODED_CHARS: usize = 1024 * 1024;
 /// Longest lesson or quiz name.
 pub const MAX_NAME_CHARS: usize = 64;
 
-/// What a link points at. (One is made per page load, so the size of `State` does not matter.)
-#[allow(clippy::large_enum_variant)]
+/// What a link points at.
 pub enum Target {
-    /// A whole lab state, already replayed.
-    State(Session),
+    /// A whole lab state, still compressed: unpack it, then [`state_from_unpacked`].
+    State(Packed),
     /// A lesson file name (without `.json`), checked against `[a-z0-9-]`.
     Lesson(String),
     /// A quiz bank file name (without `.json`), checked against `[a-z0-9-]`.
     Quiz(String),
 }
 
+/// The data of an `#s=` link: a scenario text compressed with raw DEFLATE, not yet unpacked.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Packed(pub Vec<u8>);
+
 impl std::fmt::Debug for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Target::State(s) => write!(f, "State({} steps)", s.steps().len()),
+            Target::State(p) => write!(f, "State({} bytes packed)", p.0.len()),
             Target::Lesson(n) => write!(f, "Lesson({n:?})"),
             Target::Quiz(n) => write!(f, "Quiz({n:?})"),
         }
     }
 }
 
-/// True for a lesson or quiz name a link may carry: 1–64 characters of `[a-z0-9-]`.
-pub fn valid_name(name: &str) -> bool {
-    !name.is_empty() && name.len() <= MAX_NAME_CHARS && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+/// Why a link's data did not unpack: it is more than [`MAX_SCENARIO_BYTES`].
+pub fn too_big() -> String {
+    format!("the link's data unpacks to more than {MAX_SCENARIO_BYTES} bytes; StreamLab refuses it")
+}
+
+/// Why a link's data did not unpack: it is not valid DEFLATE.
+pub fn damaged() -> String {
+    "the link's data is damaged (it does not decompress); it may have been cut short when copied".to_string()
+}
+
+/// The lab state an `#s=` link carries, from its unpacked bytes: checked as text, parsed and
+/// replayed as a scenario.
+pub fn state_from_unpacked(bytes: Vec<u8>) -> Result<Session, String> {
+    let text = String::from_utf8(bytes).map_err(|_| "the link's data is not text".to_string())?;
+    Session::from_scenario_text(&text)
+}
+
+/// The fragment (without `#`) of a state link, from the packed scenario text: `s=<data>`.
+pub fn state_fragment(packed: &[u8]) -> String {
+    format!("s={}", URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// Raw DEFLATE of a scenario text (natively; the page uses the browser's, `web::codec`).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn pack(text: &str) -> Vec<u8> {
+    miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9)
+}
+
+/// Inflates a link's data, stopping past [`MAX_SCENARIO_BYTES`] (natively; the page uses the
+/// browser's, `web::codec`).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn unpack(packed: &Packed) -> Result<Vec<u8>, String> {
+    miniz_oxide::inflate::decompress_to_vec_with_limit(&packed.0, MAX_SCENARIO_BYTES).map_err(|e| match e.status {
+        miniz_oxide::inflate::TINFLStatus::HasMoreOutput => too_big(),
+        _ => damaged(),
+    })
 }
 
 /// The fragment (without `#`) that carries the session's whole state: `s=<data>`.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn encode_state(session: &Session) -> String {
-    format!("s={}", encode_scenario_text(&session.to_scenario_json().to_string()))
+    state_fragment(&pack(&session.to_scenario_json().to_string()))
 }
 
 /// DEFLATE + base64url of a scenario text (the `<data>` of `s=<data>`).
+#[cfg(not(target_arch = "wasm32"))]
 pub fn encode_scenario_text(text: &str) -> String {
-    let packed = miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9);
-    URL_SAFE_NO_PAD.encode(packed)
+    URL_SAFE_NO_PAD.encode(pack(text))
+}
+
+/// Unpacks and opens a state link's data (natively; the page does the same in three steps).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn open_state(packed: &Packed) -> Result<Session, String> {
+    unpack(packed).and_then(state_from_unpacked)
+}
+
+/// True for a lesson or quiz name a link may carry: 1–64 characters of `[a-z0-9-]`.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty() && name.len() <= MAX_NAME_CHARS && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// The fragment of a lesson link, `lesson=<name>`; None for a name a link may not carry.
@@ -82,7 +137,7 @@ pub fn decode_fragment(fragment: &str) -> Result<Target, String> {
         });
     };
     match key {
-        "s" => decode_scenario_text(value).and_then(|text| Session::from_scenario_text(&text)).map(Target::State),
+        "s" => decode_data(value).map(Target::State),
         "lesson" => name(value, "lesson").map(Target::Lesson),
         "quiz" => name(value, "quiz").map(Target::Quiz),
         _ => Err(format!("the link's fragment starts with an unknown key {:?}; expected s, lesson or quiz", clip(key))),
@@ -171,25 +226,17 @@ fn clip(s: &str) -> String {
     out
 }
 
-/// base64url → inflate (bounded) → UTF-8: the scenario text of an `s=` link, not yet parsed.
-pub fn decode_scenario_text(data: &str) -> Result<String, String> {
+/// base64url → the packed bytes of an `s=` link, not yet unpacked.
+fn decode_data(data: &str) -> Result<Packed, String> {
     if data.len() > MAX_ENCODED_CHARS {
         return Err(format!("the link carries {} characters of data; StreamLab reads at most {MAX_ENCODED_CHARS}", data.len()));
     }
     let data = data.trim_end_matches('=');
-    let bytes = URL_SAFE_NO_PAD
+    URL_SAFE_NO_PAD
         .decode(data)
         .or_else(|_| URL_SAFE.decode(data))
-        .map_err(|_| "the link's data is damaged (it is not base64url); it may have been cut short when copied".to_string())?;
-    let text = miniz_oxide::inflate::decompress_to_vec_with_limit(&bytes, MAX_SCENARIO_BYTES).map_err(|e| {
-        match e.status {
-            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
-                format!("the link's data unpacks to more than {MAX_SCENARIO_BYTES} bytes; StreamLab refuses it")
-            }
-            _ => "the link's data is damaged (it does not decompress); it may have been cut short when copied".to_string(),
-        }
-    })?;
-    String::from_utf8(text).map_err(|_| "the link's data is not text".to_string())
+        .map(Packed)
+        .map_err(|_| "the link's data is damaged (it is not base64url); it may have been cut short when copied".to_string())
 }
 
 #[cfg(test)]
@@ -197,6 +244,18 @@ mod tests {
     use super::*;
     use crate::lab;
     use serde_json::json;
+
+    /// Decodes a state link's fragment, unpacks and opens it (the page's three steps).
+    fn open_session(fragment: &str) -> Result<Session, String> {
+        match decode_fragment(fragment)? {
+            Target::State(packed) => open_state(&packed),
+            other => panic!("not a state link: {other:?}"),
+        }
+    }
+
+    fn open_error(fragment: &str) -> String {
+        open_session(fragment).err().expect("the link opened")
+    }
 
     #[test]
     fn state_round_trips_through_a_link() {
@@ -206,13 +265,9 @@ mod tests {
         let frag = encode_state(&s);
         assert!(frag.starts_with("s="));
         assert!(frag[2..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{frag}");
-        match decode_fragment(&format!("#{frag}")).unwrap() {
-            Target::State(back) => {
-                assert_eq!(back.to_scenario_json(), s.to_scenario_json());
-                assert_eq!(back.engine().streams_output(), s.engine().streams_output());
-            }
-            other => panic!("{other:?}"),
-        }
+        let back = open_session(&format!("#{frag}")).unwrap();
+        assert_eq!(back.to_scenario_json(), s.to_scenario_json());
+        assert_eq!(back.engine().streams_output(), s.engine().streams_output());
     }
 
     #[test]
@@ -235,22 +290,22 @@ mod tests {
     #[test]
     fn damaged_and_hostile_data_is_refused() {
         assert!(decode_fragment("#s=***").unwrap_err().contains("base64url"));
-        assert!(decode_fragment("#s=AAAA").unwrap_err().contains("damaged"));
+        assert!(open_error("#s=AAAA").contains("damaged"));
         // Valid deflate of something that is not a scenario.
-        let e = decode_fragment(&format!("#s={}", encode_scenario_text("{\"steps\": 3}"))).unwrap_err();
+        let e = open_error(&format!("#s={}", encode_scenario_text("{\"steps\": 3}")));
         assert!(e.contains("steps"), "{e}");
-        let e = decode_fragment(&format!("#s={}", encode_scenario_text("not json"))).unwrap_err();
+        let e = open_error(&format!("#s={}", encode_scenario_text("not json")));
         assert!(e.contains("not valid JSON"), "{e}");
         // A zip bomb: 50 MB of spaces packs into a few kB but must not be unpacked in full.
         let bomb = miniz_oxide::deflate::compress_to_vec(&vec![b' '; 50 * 1024 * 1024], 9);
         assert!(bomb.len() < 200_000);
-        let e = decode_fragment(&format!("#s={}", URL_SAFE_NO_PAD.encode(bomb))).unwrap_err();
+        let e = open_error(&format!("#s={}", URL_SAFE_NO_PAD.encode(bomb)));
         assert!(e.contains("more than"), "{e}");
         let huge = format!("#s={}", "A".repeat(MAX_ENCODED_CHARS + 1));
         assert!(decode_fragment(&huge).unwrap_err().contains("at most"));
         // Padding is tolerated.
         let padded = format!("#s={}==", encode_scenario_text("{\"steps\": []}"));
-        assert!(matches!(decode_fragment(&padded), Ok(Target::State(_))));
+        assert!(open_session(&padded).is_ok());
     }
 
     #[test]

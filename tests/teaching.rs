@@ -325,9 +325,13 @@ mod never_panics {
         fn random_deflate_payloads(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
             use base64::Engine as _;
             let data = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&bytes);
-            let _ = share::decode_fragment(&format!("#s={data}"));
+            if let Ok(share::Target::State(p)) = share::decode_fragment(&format!("#s={data}")) {
+                let _ = share::open_state(&p);
+            }
             let packed = share::encode_scenario_text(&String::from_utf8_lossy(&bytes));
-            let _ = share::decode_fragment(&format!("#s={packed}"));
+            if let Ok(share::Target::State(p)) = share::decode_fragment(&format!("#s={packed}")) {
+                let _ = share::open_state(&p);
+            }
         }
 
     }
@@ -353,6 +357,21 @@ mod never_panics {
 }
 
 /// The examples in docs/teaching.md are valid, and their answers check out.
+/// A lab link made by another DEFLATE than ours (Python's zlib, raw, level 9: the fixture
+/// `tests/fixtures/lifecycle.link`, of `tests/scenarios/lifecycle.json`) opens as that
+/// scenario. The browser test `share_links_use_the_browsers_deflate` opens the same link.
+#[test]
+fn a_link_made_elsewhere_opens() {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let link = std::fs::read_to_string(tests.join("fixtures/lifecycle.link")).unwrap();
+    let text = std::fs::read_to_string(tests.join("scenarios/lifecycle.json")).unwrap();
+    let (share::Target::State(packed), _) = share::decode_link(link.trim()).unwrap() else { panic!("not a state link") };
+    let opened = share::open_state(&packed).unwrap();
+    let direct = streamlab::session::Session::from_scenario_text(&text).unwrap();
+    assert_eq!(opened.to_scenario_json(), direct.to_scenario_json());
+    assert_eq!(opened.engine().streams_output(), direct.engine().streams_output());
+}
+
 #[test]
 fn the_guide_examples_are_valid() {
     let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/teaching.md")).expect("docs/teaching.md");

@@ -285,3 +285,53 @@ async fn the_session_is_saved_and_restored_and_bad_saved_data_is_set_aside() {
     assert!(fresh.text_content().unwrap().contains("could not be restored"));
     assert_eq!(storage().get_item("streamlab.session.set-aside").unwrap().as_deref(), Some("{\"streamlab\": 99}"));
 }
+
+/// In the browser, `equals-ignore-case` filters lower-case text with the browser's own
+/// `toLowerCase` (`streamlab::platform`), not Rust's tables, which the page does not carry.
+/// Both must be Unicode's default full mapping: checked on the cases where it is more than a
+/// character-by-character table (final sigma, İ to i + combining dot, no locale rules), and on
+/// characters from many scripts.
+#[wasm_bindgen_test]
+fn browser_lowercase_is_rusts() {
+    let cases = [
+        "Alice", "ÀÉÎÕÜ", "ΟΔΟΣ ΟΔΟΣ.", "Σ", "ΑΣ", "ΑΣ'Α", "İstanbul", "KELVIN K", "ẞtraße",
+        "ǅungla", "ＡＢＣ", "ДОБРО", "ՄԱՐՏ", "𐐀𐐁", "ᏣᎳᎩ", "Ⅻ", "ⓐⒷ", "ΣΑΣ ΣΑΣ", "A\u{0301}Σ\u{0301}",
+    ];
+    for s in cases {
+        assert_eq!(streamlab::platform::to_lowercase(s), s.to_lowercase(), "{s:?}");
+    }
+    // Every character of the Basic Multilingual Plane and beyond, in blocks of 256.
+    let all: Vec<char> = (0..0x1F000u32).filter_map(char::from_u32).collect();
+    for chunk in all.chunks(256) {
+        let s: String = chunk.iter().flat_map(|c| [*c, ' ']).collect();
+        assert_eq!(streamlab::platform::to_lowercase(&s), s.to_lowercase(), "block from U+{:04X}", chunk[0] as u32);
+    }
+}
+
+/// In the browser, lab links are packed and unpacked by the browser's own DEFLATE
+/// (`streamlab::web::codec`). A link made by another DEFLATE (Python's zlib: the fixture the
+/// native test `a_link_made_elsewhere_opens` also opens) opens as its scenario; what the
+/// browser packs unpacks to the same text; damaged data and a "zip bomb" get the same messages
+/// as natively.
+#[wasm_bindgen_test]
+async fn share_links_use_the_browsers_deflate() {
+    use streamlab::share::{self, Packed, Target};
+    use streamlab::web::codec;
+    let link = include_str!("fixtures/lifecycle.link").trim();
+    let text = include_str!("scenarios/lifecycle.json");
+    let Ok((Target::State(packed), _)) = share::decode_link(link) else { panic!("not a state link") };
+    let opened = share::state_from_unpacked(codec::unpack(&packed).await.unwrap()).unwrap();
+    let direct = streamlab::session::Session::from_scenario_text(text).unwrap();
+    assert_eq!(opened.to_scenario_json(), direct.to_scenario_json());
+
+    let packed = codec::pack(text).await.unwrap();
+    assert!(packed.len() < text.len() / 2, "packed to {} bytes", packed.len());
+    assert_eq!(codec::unpack(&Packed(packed)).await.unwrap(), text.as_bytes());
+
+    assert_eq!(codec::unpack(&Packed(vec![0xff; 40])).await.unwrap_err(), share::damaged());
+    let bomb = codec::pack(&" ".repeat(share::MAX_SCENARIO_BYTES + 1)).await.unwrap();
+    assert!(bomb.len() < 20_000, "{}", bomb.len());
+    assert_eq!(codec::unpack(&Packed(bomb)).await.unwrap_err(), share::too_big());
+    let exact = codec::pack(&" ".repeat(share::MAX_SCENARIO_BYTES)).await.unwrap();
+    assert_eq!(codec::unpack(&Packed(exact)).await.unwrap().len(), share::MAX_SCENARIO_BYTES);
+}

@@ -13,6 +13,7 @@
 //! is always there: a property cannot be taken away, so an element whose class comes and goes
 //! is written as two elements.
 
+pub mod codec;
 pub mod dom;
 pub mod flow;
 pub mod hooks;

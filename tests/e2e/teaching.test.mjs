@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { inflateRawSync } from "node:zlib";
 import { ARTIFACTS, ROOT, button, openPage, records, start, stop, until } from "./harness.mjs";
 
 // E2E_DIST: test another build than dist/ (by hand, e.g. while `trunk serve` rewrites dist/).
@@ -212,6 +213,11 @@ describe("teaching views (release build)", () => {
       assert.match(link, /#s=[A-Za-z0-9_-]+$/);
       assert.equal(await first.page.getByRole("textbox", { name: "Link to this lab" }).inputValue(), link);
       assert.equal(await records(first.page).count(), 2, "sharing changes nothing");
+      // The browser packed it (CompressionStream): plain raw DEFLATE, which another
+      // implementation (Node's zlib) unpacks to the lab's scenario.
+      const data = Buffer.from(link.split("#s=")[1].replace(/-/g, "+").replace(/_/g, "/"), "base64");
+      const scenario = JSON.parse(inflateRawSync(data).toString("utf8"));
+      assert.equal(scenario.steps.filter((s) => "PutItem" in s).length, 2, JSON.stringify(scenario));
     } finally {
       await first.context.close();
     }

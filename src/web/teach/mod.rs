@@ -5,7 +5,7 @@
 //! menus); `&embed=1` or `?embed=1` hides the header for an iframe in a course page.
 //!
 //! These views hold no simulation, grading or decoding logic: links are decoded and checked
-//! by `share::decode_link`, lessons and banks parsed by `lesson::parse` / `quiz::parse`, lab
+//! by `share::decode_link` (a lab state's DEFLATE by the browser, `super::codec`), lessons and banks parsed by `lesson::parse` / `quiz::parse`, lab
 //! states come from `Lesson::session_at` and friends, grading from `quiz::Quiz`. A lab state
 //! reaches the lab panels through the root's existing `Action::Import` (the scenario text of
 //! the session), so the panels show it exactly as an imported scenario file.
@@ -22,6 +22,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::codec;
 use super::state::Action;
 use super::LabHandle;
 use crate::share::{self, Target};
@@ -37,6 +38,8 @@ pub enum Route {
     Quizzes,
     Lesson(String),
     Quiz { name: String, seed: Option<u64> },
+    /// A lab state from an `#s=` link, being unpacked (by the browser, asynchronously).
+    Opening,
     /// A lab state from an `#s=` link, already loaded into the lab.
     Shared,
     /// A link that could not be opened, and why.
@@ -64,9 +67,9 @@ fn is_anchor(hash: &str) -> bool {
         && web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(hash)).is_some()
 }
 
-/// Decodes a fragment into a route and, for an `#s=` link, the scenario text to load.
+/// Decodes a fragment into a route and, for an `#s=` link, the packed lab state to open.
 /// Also returns whether the link asks for embed mode.
-fn route_of(hash: &str) -> (Route, Option<String>, bool) {
+fn route_of(hash: &str) -> (Route, Option<share::Packed>, bool) {
     let main = hash.split('&').next().unwrap_or("");
     let embed_only = hash.split('&').skip(1).all(|p| p == "embed=1" || p == "embed=0");
     let embed = hash.split('&').skip(1).any(|p| p == "embed=1");
@@ -79,7 +82,7 @@ fn route_of(hash: &str) -> (Route, Option<String>, bool) {
     match share::decode_link(hash) {
         Ok((Target::Lesson(name), o)) => (Route::Lesson(name), None, o.embed),
         Ok((Target::Quiz(name), o)) => (Route::Quiz { name, seed: o.seed }, None, o.embed),
-        Ok((Target::State(session), o)) => (Route::Shared, Some(session.to_scenario_json().to_string()), o.embed),
+        Ok((Target::State(packed), o)) => (Route::Opening, Some(packed), o.embed),
         Err(why) => (Route::Bad(why), None, false),
     }
 }
@@ -160,12 +163,28 @@ pub fn use_route(on_action: Callback<Action>) -> UseStateHandle<Route> {
             if is_anchor(hash) {
                 return;
             }
-            let (r, scenario, embed) = route_of(hash);
+            let (r, packed, embed) = route_of(hash);
             set_embed(embed || embed_query());
-            if let Some(text) = scenario {
-                on_action.emit(Action::Import { text, source: "the shared link".into() });
-            }
             route.set(r);
+            if let Some(packed) = packed {
+                // Unpacked by the browser; then checked and replayed like any scenario, and
+                // loaded through the lab's own import, unless the page moved on meanwhile.
+                let (hash, route) = (hash.clone(), route.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let opened = codec::unpack(&packed).await.and_then(share::state_from_unpacked);
+                    if current_hash() != hash {
+                        return;
+                    }
+                    match opened {
+                        Ok(session) => {
+                            let text = session.to_scenario_json().to_string();
+                            on_action.emit(Action::Import { text, source: "the shared link".into() });
+                            route.set(Route::Shared);
+                        }
+                        Err(why) => route.set(Route::Bad(why)),
+                    }
+                });
+            }
         });
     }
     route
@@ -189,6 +208,9 @@ pub fn teach(route: &UseStateHandle<Route>, on_action: &Callback<Action>) -> Htm
             };
             html! { <lesson_view::TeachFile {key} route={current.clone()} on_action={on_action.clone()} on_close={close} /> }
         }
+        Route::Opening => html! {
+            <div class="teach-note" role="status"><p>{ "Opening the lab from the shared link…" }</p></div>
+        },
         Route::Shared => {
             let dismiss = {
                 let route = route.clone();
@@ -241,13 +263,17 @@ pub fn nav(lab: &LabHandle, (shared, input): &ShareState) -> Html {
         let shared = shared.clone();
         let input = input.clone();
         Callback::from(move |_: MouseEvent| {
-            let fragment = share::encode_state(&lab.session.borrow());
-            set_hash(&fragment, true);
-            let url = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
-            shared.set(Some((url.clone(), None)));
+            let text = lab.session.borrow().to_scenario_json().to_string();
             let shared = shared.clone();
             let input = input.clone();
             wasm_bindgen_futures::spawn_local(async move {
+                let packed = match codec::pack(&text).await {
+                    Ok(packed) => packed,
+                    Err(why) => return shared.set(Some((String::new(), Some(why)))),
+                };
+                set_hash(&share::state_fragment(&packed), true);
+                let url = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+                shared.set(Some((url.clone(), None)));
                 let note = match net::copy_text(&url).await {
                     Ok(()) => "Link copied to the clipboard. Opening it shows this lab as it is now.".to_string(),
                     Err(()) => {
