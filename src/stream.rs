@@ -181,7 +181,8 @@ impl Record {
     pub fn to_json(&self, region: &str, lambda_arn: Option<&str>) -> Value {
         let mut out = Vec::with_capacity(512);
         self.write_json(region, lambda_arn, &mut out);
-        serde_json::from_slice(&out).unwrap_or(Value::Null)
+        // Read back as text (always UTF-8 here): one JSON reader in the page, not two.
+        std::str::from_utf8(&out).ok().and_then(|text| serde_json::from_str(text).ok()).unwrap_or(Value::Null)
     }
 
     /// Writes [`Record::to_json`] as compact JSON text, straight from the images (the one

@@ -39,7 +39,7 @@ impl Path {
         for seg in &self.segs {
             match seg {
                 Seg::Field(f) => {
-                    let plain = !f.is_empty() && f.chars().all(|c| c.is_alphanumeric() || c == '_');
+                    let plain = !f.is_empty() && f.chars().all(|c| crate::platform::is_alphanumeric(c) || c == '_');
                     if plain {
                         if !s.is_empty() {
                             s.push('.');

@@ -194,7 +194,7 @@ pub(crate) fn lex(src: &str, line: usize, col: usize) -> Result<Vec<Token>, Diag
                     j = k;
                 }
             }
-            if j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_') {
+            if j < chars.len() && (crate::platform::is_alphanumeric(chars[j]) || chars[j] == '_') {
                 return Err(err(line, col + (j - i), "a number cannot run into a name: add a space".into()));
             }
             let text: String = chars[i..j].iter().collect();
@@ -204,9 +204,9 @@ pub(crate) fn lex(src: &str, line: usize, col: usize) -> Result<Vec<Token>, Diag
             (end_line, end_col) = (line, col);
             continue;
         }
-        if c.is_alphabetic() || c == '_' {
+        if crate::platform::is_alphabetic(c) || c == '_' {
             let mut j = i + 1;
-            while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_') {
+            while j < chars.len() && (crate::platform::is_alphanumeric(chars[j]) || chars[j] == '_') {
                 j += 1;
             }
             let text: String = chars[i..j].iter().collect();

@@ -261,7 +261,7 @@ fn record_row(r: &Rc<Record>, index: usize, total: usize, on_action: &Callback<A
     let event = r.event_name.as_str();
     let record = r.clone();
     let onclick = on_action.reform(move |_: MouseEvent| Action::Open(Detail::Record(record.clone())));
-    let keys = serde_json::to_string(&crate::value::item_to_json(&r.keys())).unwrap_or_default();
+    let keys = crate::value::item_to_json(&r.keys()).to_string();
     let image = |name: &str, has: bool| {
         html! { <span ~className={if has { "chip chip-has" } else { "chip chip-none" }}>{ if has { format!("{name} ✓") } else { format!("no {name}") } }</span> }
     };

@@ -246,7 +246,7 @@ fn pretty(v: &serde_json::Value) -> String {
 
 /// One-line JSON (records and values next to an option: short enough to read at a glance).
 fn compact(v: &serde_json::Value) -> String {
-    serde_json::to_string(v).unwrap_or_default()
+    v.to_string()
 }
 
 /// One question: prompt, filter and scenario when it has them, options (radio buttons or
