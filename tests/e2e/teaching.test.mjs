@@ -239,6 +239,28 @@ describe("teaching views (release build)", () => {
     }
   });
 
+  test("a browser without raw DEFLATE streams says it cannot open or make a lab link; the lab works", async () => {
+    const link = (await readFile(fileURLToPath(new URL("../fixtures/lifecycle.link", import.meta.url)), "utf8")).trim();
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    try {
+      await context.addInitScript(() => { delete window.CompressionStream; delete window.DecompressionStream; });
+      const page = await context.newPage();
+      const errors = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`${url}#${link}`);
+      const alert = page.locator(".teach-bad");
+      await alert.waitFor();
+      assert.match(await text(alert), /This link could not be opened: this browser cannot unpack or pack lab links/);
+      await put(page, '{"voter": {"S": "ana"}}');
+      await until("the lab works", async () => (await records(page).count()) === 1);
+      await button(page, "Share link").click();
+      await until("the share note", async () => /cannot unpack or pack/.test(await text(page.locator(".share-note"))));
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("crafted links show a message as text, run no script, and leave the lab working", async () => {
     const crafted = [
       ["#lesson=<img src=x onerror=alert(1)>", /a lesson name in a link must be/],
