@@ -194,7 +194,7 @@ impl Engine {
             ttl_attribute: None,
             indexes,
         };
-        self.tables.insert(name.clone(), table);
+        self.tables.insert(table);
         if let Some(view) = stream {
             self.enable_stream(&name, view);
         }
@@ -214,7 +214,7 @@ impl Engine {
         if !(1..=100).contains(&limit) {
             return Err(req::constraint(limit, "limit", "Member must have value between 1 and 100"));
         }
-        let names: Vec<&String> = self.tables.keys().filter(|n| start.is_none_or(|s| n.as_str() > s)).collect();
+        let names: Vec<&String> = self.tables.values().map(|t| &t.name).filter(|n| start.is_none_or(|s| n.as_str() > s)).collect();
         let page: Vec<&String> = names.iter().take(limit as usize).copied().collect();
         let mut out = json!({"TableNames": page});
         if names.len() > page.len() {

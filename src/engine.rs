@@ -9,7 +9,7 @@ use crate::table::{KeyVal, Kept, PrimaryKey, Table};
 use crate::time;
 use crate::value::{AttributeValue, Item};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 pub const DAY_MS: u64 = 86_400_000;
@@ -113,7 +113,7 @@ pub struct Engine {
     pub cfg: EngineConfig,
     now_ms: u64,
     pub(crate) rng: Rng,
-    pub(crate) tables: BTreeMap<String, Table>,
+    pub(crate) tables: crate::named::ByName<Table>,
     /// Every stream ever enabled, in creation order.
     pub(crate) streams: Vec<Stream>,
     next_seq: u128,
@@ -134,7 +134,7 @@ impl Engine {
             now_ms: cfg.start_ms,
             rng: Rng::new(cfg.seed),
             cfg,
-            tables: BTreeMap::new(),
+            tables: Default::default(),
             streams: Vec::new(),
             next_seq: 100_000_000_000_000_000_000, // 21 digits
             ttl_queue: BTreeSet::new(),

@@ -5,6 +5,7 @@ pub mod error;
 pub mod platform;
 pub mod time;
 pub mod sort;
+pub mod named;
 pub mod float;
 pub mod number;
 pub mod value;

@@ -128,6 +128,12 @@ pub struct Table {
     pub indexes: serde_json::Map<String, Value>,
 }
 
+impl crate::named::Named for Table {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
 /// What a table keeps of an item for its stream records (see `Table::images`).
 pub(crate) struct Kept {
     pub image: crate::image::Image,
