@@ -42,6 +42,12 @@ pub struct Function {
     pub last_modified_ms: u64,
 }
 
+impl crate::named::Named for Function {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct MappingConfig {
     pub batch_size: u32,
@@ -207,7 +213,7 @@ pub struct Notification {
 
 #[derive(Default)]
 pub struct Lambda {
-    pub functions: BTreeMap<String, Function>,
+    pub functions: crate::named::ByName<Function>,
     pub mappings: Vec<Mapping>,
     /// Invocations, notifications and on-failure records, oldest first: all of them, or the
     /// newest `EngineConfig::history_limit` (the older ones counted in `dropped`).
@@ -447,7 +453,7 @@ impl Engine {
             last_modified_ms: self.now_ms(),
         };
         let out = self.function_json(&f);
-        self.lambda.functions.insert(name.to_string(), f);
+        self.lambda.functions.insert(f);
         Ok(out)
     }
 
@@ -458,12 +464,12 @@ impl Engine {
         let program = rules::parse(code).map_err(|d| AwsError::invalid_parameter(d.render(code)))?;
         let now = self.now_ms();
         let missing = AwsError::not_found(format!("Function not found: {}", self.function_arn(&name)));
-        let f = self.lambda.functions.get_mut(&name).ok_or(missing)?;
+        let Some(f) = self.lambda.functions.get_mut(&name) else { return Err(missing) };
         f.code = code.to_string();
         f.program = program;
         f.aggregates = Aggregates::default();
         f.last_modified_ms = now;
-        let f = &self.lambda.functions[&name];
+        let Some(f) = self.lambda.functions.get(&name) else { return Err(missing) };
         Ok(self.function_json(f))
     }
 
