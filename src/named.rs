@@ -1,7 +1,7 @@
-//! A few things looked up by name (an engine's tables, its functions): a vector kept sorted
-//! by name and searched by bisection. It iterates in name order, as the `BTreeMap<String, T>`
-//! it replaces did, for much less wasm than a B-tree of each type. Only for collections that
-//! stay small: an insert or a removal moves the elements after it.
+//! A few things looked up by name (an engine's tables, its functions, their aggregates): a
+//! vector kept sorted by name and searched by bisection. It iterates in name order, as the
+//! `BTreeMap<String, T>` it replaces did, for much less wasm than a B-tree of each type. Only
+//! for collections that stay small: an insert or a removal moves the elements after it.
 
 /// Something with a name, its key in a [`ByName`].
 pub trait Named {
@@ -58,6 +58,10 @@ impl<T: Named> ByName<T> {
     /// The values in name order.
     pub fn values(&self) -> std::slice::Iter<'_, T> {
         self.0.iter()
+    }
+
+    pub fn clear(&mut self) {
+        self.0.clear();
     }
 
     pub fn len(&self) -> usize {

@@ -136,8 +136,15 @@ pub(crate) struct Acc {
 
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct AggState {
+    pub name: String,
     pub kind: AggKind,
     pub groups: BTreeMap<String, Acc>,
+}
+
+impl crate::named::Named for AggState {
+    fn name(&self) -> &str {
+        &self.name
+    }
 }
 
 /// One side's contribution to one aggregate group.
@@ -151,12 +158,9 @@ struct Delta {
 
 pub(crate) fn run(p: &Program, rec: &RecordView, aggs: &mut Aggregates) -> Result<Vec<Effect>, String> {
     for (name, kind) in &p.aggregates {
-        let fresh = AggState { kind: *kind, groups: BTreeMap::new() };
         match aggs.map.get(name) {
             Some(st) if st.kind == *kind => {}
-            _ => {
-                aggs.map.insert(name.clone(), fresh);
-            }
+            _ => aggs.map.insert(AggState { name: name.clone(), kind: *kind, groups: BTreeMap::new() }),
         }
     }
     let scope = Scope { rec, side: None };

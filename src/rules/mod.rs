@@ -40,7 +40,6 @@ pub use ast::AggKind;
 
 use crate::stream::ViewType;
 use crate::value::{AttributeValue, Item};
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// A syntax error or a warning, at a 1-based line and column (counted in characters).
@@ -107,10 +106,11 @@ pub enum Effect {
     Delete { table: String, key: Item },
 }
 
-/// The aggregates' running state: name -> group -> accumulator. Deterministic (BTreeMap).
+/// The aggregates' running state: name -> group -> accumulator. Deterministic (sorted by
+/// name, then by group).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Aggregates {
-    map: BTreeMap<String, eval::AggState>,
+    map: crate::named::ByName<eval::AggState>,
 }
 
 impl Aggregates {
@@ -120,12 +120,12 @@ impl Aggregates {
     /// taken out (possible only with a view type that misses an image) shows `null`.
     pub fn to_json(&self) -> serde_json::Value {
         let mut out = serde_json::Map::new();
-        for (name, st) in &self.map {
+        for st in self.map.values() {
             let mut groups = serde_json::Map::new();
             for (g, acc) in &st.groups {
                 groups.insert(g.clone(), eval::acc_json(st.kind, acc));
             }
-            out.insert(name.clone(), serde_json::Value::Object(groups));
+            out.insert(st.name.clone(), serde_json::Value::Object(groups));
         }
         serde_json::Value::Object(out)
     }

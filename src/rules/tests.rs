@@ -2,6 +2,7 @@ use super::*;
 use crate::number::Number;
 use proptest::prelude::*;
 use serde_json::json;
+use std::collections::BTreeMap;
 
 fn s(x: &str) -> AttributeValue {
     AttributeValue::S(x.to_string())
