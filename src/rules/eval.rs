@@ -232,12 +232,19 @@ pub(crate) fn run(p: &Program, rec: &RecordView, aggs: &mut Aggregates) -> Resul
 
 /// Applies every delta of one record, or none of them if a sum overflows.
 fn apply(aggs: &mut Aggregates, deltas: Vec<Delta>) -> Result<(), String> {
-    let mut staged: BTreeMap<(String, String), Acc> = BTreeMap::new();
+    // (aggregate, group, accumulator), sorted by aggregate and group, found by bisection.
+    let mut staged: Vec<(String, String, Acc)> = Vec::new();
     for d in deltas {
-        let key = (d.agg.clone(), d.group.clone());
-        let acc = staged.entry(key).or_insert_with(|| {
-            aggs.map.get(&d.agg).and_then(|st| st.groups.get(&d.group)).cloned().unwrap_or_default()
-        });
+        let i = match staged.binary_search_by(|(a, g, _)| (a.as_str(), g.as_str()).cmp(&(&d.agg, &d.group))) {
+            Ok(i) => i,
+            Err(i) => {
+                let acc = aggs.map.get(&d.agg).and_then(|st| st.groups.get(&d.group)).cloned().unwrap_or_default();
+                // `i` is in 0..=len: the insert cannot fail.
+                staged.insert(i, (d.agg.clone(), d.group.clone(), acc));
+                i
+            }
+        };
+        let Some((_, _, acc)) = staged.get_mut(i) else { continue };
         acc.count = acc.count.saturating_add(d.sign);
         let Some(v) = d.value else { continue };
         match d.kind {
@@ -259,7 +266,7 @@ fn apply(aggs: &mut Aggregates, deltas: Vec<Delta>) -> Result<(), String> {
             }
         }
     }
-    for ((agg, group), acc) in staged {
+    for (agg, group, acc) in staged {
         let Some(st) = aggs.map.get_mut(&agg) else { continue };
         if acc.count == 0 {
             st.groups.remove(&group);
