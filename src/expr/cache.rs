@@ -302,7 +302,7 @@ mod tests {
                 };
                 let cached = compile(&src);
                 let fresh = match (parse_names(src.names), parse_values(src.values)) {
-                    (Ok(n), Ok(v)) => compile_fresh(&src, n.as_ref(), v.as_ref()),
+                    (Ok(n), Ok(v)) => compile_fresh(&src, n, v.as_ref()),
                     (Err(e), _) | (_, Err(e)) => Err(e),
                 };
                 assert_eq!(format!("{cached:?}"), format!("{fresh:?}"), "{src:?}");

@@ -3,6 +3,7 @@
 use super::*;
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 fn missing_attribute() -> AwsError {
     AwsError::validation("The provided expression refers to an attribute that does not exist in the item")

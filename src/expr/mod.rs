@@ -14,8 +14,11 @@ mod tests;
 use crate::error::{AwsError, Result};
 use crate::value::{self, AttributeValue, Item};
 use parser::{Ctx, Kind};
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+
+/// A request's `ExpressionAttributeNames` as given, once [`parse_names`] has validated them:
+/// placeholder to attribute name, every value a non-empty string.
+type Names = serde_json::Map<String, serde_json::Value>;
 
 pub use eval::{project, Undo};
 
@@ -210,7 +213,9 @@ fn placeholder_key_ok(key: &str, sigil: char) -> bool {
     chars.next() == Some(sigil) && key.len() > 1 && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-fn parse_names(v: Option<&serde_json::Value>) -> Result<Option<BTreeMap<String, String>>> {
+/// `ExpressionAttributeNames`, validated: a map of placeholders to non-empty strings. It is
+/// looked up as given (a JSON object needs no second map).
+fn parse_names(v: Option<&serde_json::Value>) -> Result<Option<&Names>> {
     let Some(v) = v else { return Ok(None) };
     let obj = v
         .as_object()
@@ -218,7 +223,6 @@ fn parse_names(v: Option<&serde_json::Value>) -> Result<Option<BTreeMap<String, 
     if obj.is_empty() {
         return Err(AwsError::validation("ExpressionAttributeNames must not be empty"));
     }
-    let mut out = BTreeMap::new();
     for (k, v) in obj {
         if !placeholder_key_ok(k, '#') {
             return Err(AwsError::validation(format!(
@@ -233,9 +237,8 @@ fn parse_names(v: Option<&serde_json::Value>) -> Result<Option<BTreeMap<String, 
                 "ExpressionAttributeNames contains invalid value: Empty attribute name; key: \"{k}\""
             )));
         }
-        out.insert(k.clone(), name.to_string());
     }
-    Ok(Some(out))
+    Ok(Some(obj))
 }
 
 fn parse_values(v: Option<&serde_json::Value>) -> Result<Option<Item>> {
@@ -253,11 +256,16 @@ fn parse_values(v: Option<&serde_json::Value>) -> Result<Option<Item>> {
     value::item_from_json(v).map(Some)
 }
 
-fn unused(what: &str, keys: impl Iterator<Item = String>, used: &BTreeSet<String>) -> Result<()> {
-    let left: Vec<String> = keys.filter(|k| !used.contains(k)).collect();
+/// Fails if a key is not in `used` (sorted, see [`parser::mark_used`]), naming the keys left
+/// unused in sorted order.
+fn unused<'a>(what: &str, keys: impl Iterator<Item = &'a String>, used: &[String]) -> Result<()> {
+    let mut left: Vec<String> =
+        keys.filter(|k| used.binary_search_by(|u| u.as_str().cmp(k)).is_err()).cloned().collect();
     if left.is_empty() {
         return Ok(());
     }
+    // The keys are unique: any sort gives the same order.
+    crate::sort::sort(&mut left);
     Err(AwsError::validation(format!(
         "Value provided in {what} unused in expressions: keys: {{{}}}",
         left.join(", ")
@@ -284,13 +292,13 @@ pub fn compile(src: &Sources) -> Result<Expressions> {
     if values.is_some() && !any_expression {
         return Err(AwsError::validation("ExpressionAttributeValues can only be specified when using expressions"));
     }
-    let out = compile_fresh(src, names.as_ref(), values.as_ref())?;
+    let out = compile_fresh(src, names, values.as_ref())?;
     cache::put(src, values.as_ref(), &out);
     Ok(out)
 }
 
 /// `compile` without the cache (the texts parsed now).
-fn compile_fresh(src: &Sources, names: Option<&BTreeMap<String, String>>, values: Option<&Item>) -> Result<Expressions> {
+fn compile_fresh(src: &Sources, names: Option<&Names>, values: Option<&Item>) -> Result<Expressions> {
     let mut ctx = Ctx::new(names, values);
     let mut out = Expressions::default();
     if let Some(s) = src.update {
@@ -309,10 +317,10 @@ fn compile_fresh(src: &Sources, names: Option<&BTreeMap<String, String>>, values
         out.projection = Some(ctx.projection(s)?);
     }
     if let Some(n) = names {
-        unused("ExpressionAttributeNames", n.keys().cloned(), &ctx.used_names)?;
+        unused("ExpressionAttributeNames", n.keys(), &ctx.used_names)?;
     }
     if let Some(v) = values {
-        unused("ExpressionAttributeValues", v.keys().cloned(), &ctx.used_values)?;
+        unused("ExpressionAttributeValues", v.keys(), &ctx.used_values)?;
     }
     Ok(out)
 }

@@ -80,15 +80,25 @@ enum Rank {
 
 /// State shared by all the expressions of one request.
 pub struct Ctx<'a> {
-    names: Option<&'a BTreeMap<String, String>>,
+    names: Option<&'a super::Names>,
     values: Option<&'a Item>,
-    pub used_names: BTreeSet<String>,
-    pub used_values: BTreeSet<String>,
+    /// The placeholders used, sorted and unique (see [`mark_used`]).
+    pub used_names: Vec<String>,
+    pub used_values: Vec<String>,
+}
+
+/// Adds `placeholder` to `used` (sorted and unique), unless it is there already. The
+/// expressions are short (`MAX_EXPRESSION_SIZE`), so are these lists.
+pub fn mark_used(used: &mut Vec<String>, placeholder: &str) {
+    if let Err(i) = used.binary_search_by(|u| u.as_str().cmp(placeholder)) {
+        // `i` is in 0..=len: the insert cannot fail.
+        used.insert(i, placeholder.to_string());
+    }
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(names: Option<&'a BTreeMap<String, String>>, values: Option<&'a Item>) -> Self {
-        Ctx { names, values, used_names: BTreeSet::new(), used_values: BTreeSet::new() }
+    pub fn new(names: Option<&'a super::Names>, values: Option<&'a Item>) -> Self {
+        Ctx { names, values, used_names: Vec::new(), used_values: Vec::new() }
     }
 
     pub fn condition(&mut self, src: &str, kind: Kind) -> Result<Condition> {
@@ -266,10 +276,10 @@ impl<'p, 'a> Parser<'p, 'a> {
     // ---- placeholders and paths ----
 
     fn name(&mut self, placeholder: &str) -> String {
-        match self.ctx.names.and_then(|n| n.get(placeholder)) {
+        match self.ctx.names.and_then(|n| n.get(placeholder)?.as_str()) {
             Some(name) => {
-                self.ctx.used_names.insert(placeholder.to_string());
-                name.clone()
+                mark_used(&mut self.ctx.used_names, placeholder);
+                name.to_string()
             }
             None => {
                 self.issue(
@@ -284,7 +294,7 @@ impl<'p, 'a> Parser<'p, 'a> {
     fn value(&mut self, placeholder: &str) -> AttributeValue {
         match self.ctx.values.and_then(|v| v.get(placeholder)) {
             Some(v) => {
-                self.ctx.used_values.insert(placeholder.to_string());
+                mark_used(&mut self.ctx.used_values, placeholder);
                 v.clone()
             }
             None => {
