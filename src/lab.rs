@@ -10,6 +10,7 @@ use crate::session::Session;
 use crate::stream::{Record, StreamStatus, ViewType};
 use crate::value::{item_to_json, AttributeValue, Item};
 use serde_json::{json, Value};
+use std::cmp::Ordering;
 use std::rc::Rc;
 
 /// The table a new lab starts with.
@@ -160,24 +161,31 @@ pub struct DiffEntry {
 pub fn diff(old: Option<&Item>, new: Option<&Item>) -> Vec<DiffEntry> {
     let empty = Item::new();
     let (o, n) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
-    // A BTreeSet sorts and dedups; filled by `extend` (one insert each), since `collect` would
-    // instantiate core's stable sort in the wasm.
-    // Owned names: the engine's parser already has the code of a set of `String`.
-    let mut names = std::collections::BTreeSet::new();
-    names.extend(o.keys().chain(n.keys()).cloned());
-    names
-        .into_iter()
-        .map(|name: String| {
-            let (a, b): (Option<&AttributeValue>, Option<&AttributeValue>) = (o.get(&name), n.get(&name));
-            let kind = match (a, b) {
-                (None, Some(_)) => DiffKind::Added,
-                (Some(_), None) => DiffKind::Removed,
-                (Some(x), Some(y)) if x != y => DiffKind::Changed,
-                _ => DiffKind::Same,
-            };
-            DiffEntry { name, kind, old: a.map(|v| v.to_json()), new: b.map(|v| v.to_json()) }
-        })
-        .collect()
+    // Both items' names come sorted: merged, they give every name once, in order.
+    let (mut olds, mut news) = (o.iter().peekable(), n.iter().peekable());
+    let mut out = Vec::new();
+    loop {
+        let order = match (olds.peek(), news.peek()) {
+            (Some((x, _)), Some((y, _))) => x.cmp(y),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => break,
+        };
+        let next: Option<(&String, Option<&AttributeValue>, Option<&AttributeValue>)> = match order {
+            Ordering::Less => olds.next().map(|(k, a)| (k, Some(a), None)),
+            Ordering::Greater => news.next().map(|(k, b)| (k, None, Some(b))),
+            Ordering::Equal => olds.next().zip(news.next()).map(|((k, a), (_, b))| (k, Some(a), Some(b))),
+        };
+        let Some((name, a, b)) = next else { break };
+        let kind = match (a, b) {
+            (None, Some(_)) => DiffKind::Added,
+            (Some(_), None) => DiffKind::Removed,
+            (Some(x), Some(y)) if x != y => DiffKind::Changed,
+            _ => DiffKind::Same,
+        };
+        out.push(DiffEntry { name: name.clone(), kind, old: a.map(|v| v.to_json()), new: b.map(|v| v.to_json()) });
+    }
+    out
 }
 
 /// A record on its way through the architecture: item change → stream → trigger → action.
@@ -390,6 +398,24 @@ mod tests {
         let d = diff(modify.old_image().as_ref(), modify.new_image().as_ref());
         let kinds: Vec<(&str, &DiffKind)> = d.iter().map(|e| (e.name.as_str(), &e.kind)).collect();
         assert_eq!(kinds, vec![("choice", &DiffKind::Changed), ("n", &DiffKind::Added), ("voter", &DiffKind::Same)]);
+    }
+
+    #[test]
+    fn diff_gives_every_name_once_in_order() {
+        let item = |pairs: &[(&str, &str)]| -> Item {
+            pairs.iter().map(|(k, v)| (k.to_string(), AttributeValue::S(v.to_string()))).collect()
+        };
+        let (old, new) = (item(&[("b", "1"), ("c", "1"), ("e", "1")]), item(&[("a", "1"), ("c", "2"), ("e", "1"), ("f", "1")]));
+        let d = diff(Some(&old), Some(&new));
+        let kinds: Vec<(&str, &DiffKind)> = d.iter().map(|e| (e.name.as_str(), &e.kind)).collect();
+        use DiffKind::*;
+        assert_eq!(kinds, vec![("a", &Added), ("b", &Removed), ("c", &Changed), ("e", &Same), ("f", &Added)]);
+        assert_eq!(d[2].old, Some(json!({"S": "1"})));
+        assert_eq!(d[2].new, Some(json!({"S": "2"})));
+        let names = |d: Vec<DiffEntry>| d.into_iter().map(|e| (e.name, e.kind)).collect::<Vec<_>>();
+        assert_eq!(names(diff(None, Some(&old))), vec![("b".into(), Added), ("c".into(), Added), ("e".into(), Added)]);
+        assert_eq!(names(diff(Some(&old), None)), vec![("b".into(), Removed), ("c".into(), Removed), ("e".into(), Removed)]);
+        assert!(diff(None, None).is_empty());
     }
 
     #[test]
