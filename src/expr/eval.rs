@@ -3,7 +3,6 @@
 use super::*;
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 fn missing_attribute() -> AwsError {
     AwsError::validation("The provided expression refers to an attribute that does not exist in the item")
@@ -424,15 +423,23 @@ pub fn project(item: &Item, paths: &[Path]) -> Item {
 }
 
 /// The paths whose first step is an attribute name (`names`) or else a list index, grouped by
-/// that step in its order, each with the rest of its steps. One map type serves names and
-/// indexes (the order of `PathElem` is the order of the names, or of the indexes), for the
-/// size of the wasm.
-fn group<'a>(paths: impl Iterator<Item = &'a [PathElem]>, names: bool) -> BTreeMap<&'a PathElem, Vec<&'a [PathElem]>> {
-    let mut groups: BTreeMap<&PathElem, Vec<&[PathElem]>> = BTreeMap::new();
+/// that step in its order, each with the rest of its steps. One type serves names and indexes
+/// (the order of `PathElem` is the order of the names, or of the indexes), for the size of the
+/// wasm; a vector kept sorted, as the paths are few (`MAX_EXPRESSION_SIZE`).
+fn group<'a>(paths: impl Iterator<Item = &'a [PathElem]>, names: bool) -> Vec<(&'a PathElem, Vec<&'a [PathElem]>)> {
+    let mut groups: Vec<(&PathElem, Vec<&[PathElem]>)> = Vec::new();
     for p in paths {
         if let Some((first, rest)) = p.split_first() {
             if matches!(first, PathElem::Attr(_)) == names {
-                groups.entry(first).or_default().push(rest);
+                match groups.binary_search_by(|(k, _)| (*k).cmp(first)) {
+                    Ok(i) => {
+                        if let Some((_, rests)) = groups.get_mut(i) {
+                            rests.push(rest);
+                        }
+                    }
+                    // `i` is in 0..=len: the insert cannot fail.
+                    Err(i) => groups.insert(i, (first, vec![rest])),
+                }
             }
         }
     }
