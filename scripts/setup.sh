@@ -89,7 +89,7 @@ need_node_packages() {
             try { installed = require("./" + path + "/package.json").version; } catch { process.exit(1); }
             if (installed !== meta.version) process.exit(1);
         }' 2>/dev/null; then
-        log "npm ci (binaryen, playwright-core, axe-core at the versions in package-lock.json)"
+        log "npm ci (binaryen, terser, lightningcss, playwright-core, axe-core at the versions in package-lock.json)"
         npm ci --no-audit --no-fund
     fi
     local want have
