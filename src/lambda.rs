@@ -11,6 +11,7 @@
 use crate::engine::{req, Engine, RETENTION_MS};
 use crate::error::{AwsError, Result};
 use crate::filter::FilterCriteria;
+use crate::number::Number;
 use crate::rules::{self, Aggregates, Effect, Program, RecordView};
 use crate::stream::{fnv1a, Record};
 use crate::time;
@@ -122,8 +123,11 @@ pub struct Mapping {
     pub last_modified_ms: u64,
     pub last_result: String,
     pub cursors: Vec<Cursor>,
-    /// Records that ended other than delivered (filtered, discarded, stopped), by sequence number.
-    pub outcomes: BTreeMap<u128, Stage>,
+    /// Records that ended other than delivered (filtered, discarded, stopped), by sequence number
+    /// (see [`outcome_key`]), as [`Stage::code`]. Keyed by `Number` with `i64` values, the
+    /// B-tree type of the rules' min/max multiplicities, so the page's wasm holds one B-tree
+    /// fewer.
+    pub outcomes: BTreeMap<Number, i64>,
 }
 
 /// Where a record is on its way through a mapping, for the flow diagram.
@@ -147,7 +151,30 @@ pub enum Stage {
     Done,
 }
 
+/// A sequence number as a key of [`Mapping::outcomes`]: exact, and ordered as the number (a
+/// sequence number has 21 digits, a `Number` holds 38).
+pub(crate) fn outcome_key(seq: u128) -> Option<Number> {
+    Number::parse(&seq.to_string()).ok()
+}
+
 impl Stage {
+    /// The code of a stage kept in [`Mapping::outcomes`], 0 for the others.
+    fn code(self) -> i64 {
+        match self {
+            Stage::Filtered => 1,
+            Stage::Discarded => 2,
+            Stage::LoopStopped => 3,
+            _ => 0,
+        }
+    }
+    fn from_code(code: i64) -> Option<Stage> {
+        match code {
+            1 => Some(Stage::Filtered),
+            2 => Some(Stage::Discarded),
+            3 => Some(Stage::LoopStopped),
+            _ => None,
+        }
+    }
     pub fn label(self) -> &'static str {
         match self {
             Stage::InShard => "in shard",
@@ -1104,8 +1131,8 @@ impl Engine {
         };
         if let (Some(stage), Some(m)) = (stage, self.lambda.mappings.iter_mut().find(|m| m.uuid == uuid)) {
             for q in &seqs {
-                if let Ok(n) = q.parse::<u128>() {
-                    m.outcomes.insert(n, stage);
+                if let Some(n) = q.parse::<u128>().ok().and_then(outcome_key) {
+                    m.outcomes.insert(n, stage.code());
                 }
             }
             while m.outcomes.len() > MAX_OUTCOMES {
@@ -1167,8 +1194,8 @@ impl Engine {
         let rec = stream.shard(shard_id)?.records.iter().find(|r| r.seq == seq)?;
         let hash_key = stream.key_schema.get(0).and_then(|k| k["AttributeName"].as_str()).unwrap_or("");
         let vs = cursor.vshards.get(vshard_of(rec, hash_key, mp.cfg.parallelization))?;
-        if let Some(stage) = mp.outcomes.get(&seq) {
-            return Some(*stage);
+        if let Some(stage) = outcome_key(seq).and_then(|k| mp.outcomes.get(&k).copied()).and_then(Stage::from_code) {
+            return Some(stage);
         }
         for (i, b) in vs.queue.iter().enumerate() {
             if b.records.iter().any(|r| r.seq == seq) {
