@@ -24,7 +24,6 @@ use super::{Action, Condition, Expressions, KeyOp, Operand, Sources};
 use crate::value::{AttributeValue, Item};
 use serde_json::Value;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 /// Entries kept at most (the cache is emptied when full).
@@ -44,7 +43,9 @@ struct Entry {
 }
 
 thread_local! {
-    static CACHE: RefCell<HashMap<u64, Rc<Entry>>> = RefCell::new(HashMap::new());
+    /// (key, entry), each key once. A vector, not a hash map: scanning at most `CAPACITY`
+    /// keys is as quick as hashing one, and spares the page a hash table's code.
+    static CACHE: RefCell<Vec<(u64, Rc<Entry>)>> = const { RefCell::new(Vec::new()) };
 }
 
 fn texts<'a>(src: &Sources<'a>) -> [Option<&'a str>; 4] {
@@ -142,7 +143,8 @@ pub(super) fn get(src: &Sources) -> Option<Expressions> {
     if src.key_condition.is_some() {
         return None;
     }
-    let entry = CACHE.with(|c| c.borrow().get(&key(src)).cloned())?;
+    let k = key(src);
+    let entry = CACHE.with(|c| c.borrow().iter().find(|(ck, _)| *ck == k).map(|(_, e)| e.clone()))?;
     if !entry.texts.iter().map(Option::as_deref).eq(texts(src)) {
         return None;
     }
@@ -227,7 +229,11 @@ pub(super) fn put(src: &Sources, values: Option<&Item>, compiled: &Expressions) 
         if c.len() >= CAPACITY {
             c.clear();
         }
-        c.insert(k, Rc::new(entry));
+        let entry = Rc::new(entry);
+        match c.iter_mut().find(|(ck, _)| *ck == k) {
+            Some(slot) => slot.1 = entry,
+            None => c.push((k, entry)),
+        }
     });
 }
 
