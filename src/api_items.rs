@@ -12,6 +12,7 @@ use crate::expr::{self, Condition, Expressions, KeyOp, Sources, Update};
 use crate::table::{KeyVal, PrimaryKey, Table};
 use crate::value::{item_from_json, item_size, item_to_json, AttributeValue, Item, MAX_ITEM_SIZE};
 use serde_json::{json, Map, Value};
+use std::collections::btree_map::Entry;
 use std::rc::Rc;
 
 const MAX_READ_BYTES: usize = 1 << 20;
@@ -25,8 +26,9 @@ enum Kind {
 }
 
 /// A validated write, not yet evaluated against the table's current state.
-struct Prepared {
-    table: String,
+struct Prepared<'r> {
+    /// The table's name, as the request gives it.
+    table: &'r str,
     key: PrimaryKey,
     kind: Kind,
     condition: Option<Condition>,
@@ -88,7 +90,7 @@ fn key_member(r: &Value) -> Result<Item> {
 }
 
 /// The write's condition, against the item stored now.
-fn check_condition(p: &Prepared, old: Option<&Item>) -> Result<()> {
+fn check_condition(p: &Prepared<'_>, old: Option<&Item>) -> Result<()> {
     match &p.condition {
         Some(c) if !c.eval(old)? => {
             let e = AwsError::condition_failed();
@@ -113,18 +115,18 @@ impl Engine {
         self.tables.get(name).ok_or_else(|| AwsError::not_found("Requested resource not found"))
     }
 
-    fn prepare_put(&self, r: &Value) -> Result<Prepared> {
+    fn prepare_put<'r>(&self, r: &'r Value) -> Result<Prepared<'r>> {
         self.prepare_put_in(req::table_name(r, "TableName")?, r)
     }
 
     /// A put into the table `name` (checked), its other members read from `r`.
-    fn prepare_put_in(&self, name: &str, r: &Value) -> Result<Prepared> {
+    fn prepare_put_in<'r>(&self, name: &'r str, r: &Value) -> Result<Prepared<'r>> {
         self.prepare_put_decoded(name, r, None)
     }
 
     /// `prepare_put_in`, with `decoded` (if given) as `item_from_json` of `r`'s `Item`, which
     /// is then only checked to be an object.
-    fn prepare_put_decoded(&self, name: &str, r: &Value, decoded: Option<Result<Item>>) -> Result<Prepared> {
+    fn prepare_put_decoded<'r>(&self, name: &'r str, r: &Value, decoded: Option<Result<Item>>) -> Result<Prepared<'r>> {
         let json = req::object(r, "Item")?.ok_or_else(|| req::missing("item"))?;
         let item = match decoded {
             Some(item) => item?,
@@ -137,25 +139,25 @@ impl Engine {
         if size > MAX_ITEM_SIZE {
             return Err(AwsError::validation("Item size has exceeded the maximum allowed size"));
         }
-        Ok(Prepared { table: name.into(), key, kind: Kind::Put(item, size), condition: ex.condition, old_on_failure: old_on_failure(r)? })
+        Ok(Prepared { table: name, key, kind: Kind::Put(item, size), condition: ex.condition, old_on_failure: old_on_failure(r)? })
     }
 
-    fn prepare_keyed(&self, r: &Value, fields: &[&str]) -> Result<(Prepared, Expressions)> {
+    fn prepare_keyed<'r>(&self, r: &'r Value, fields: &[&str]) -> Result<(Prepared<'r>, Expressions)> {
         self.prepare_keyed_in(req::table_name(r, "TableName")?, r, fields)
     }
 
-    fn prepare_keyed_in(&self, name: &str, r: &Value, fields: &[&str]) -> Result<(Prepared, Expressions)> {
+    fn prepare_keyed_in<'r>(&self, name: &'r str, r: &Value, fields: &[&str]) -> Result<(Prepared<'r>, Expressions)> {
         let key_item = key_member(r)?;
         let mut ex = compile(r, fields)?;
         let t = self.live_table(name)?;
         let key = t.key_from_request(&key_item)?;
-        let p = Prepared { table: name.into(), key, kind: Kind::Check, condition: ex.condition.take(), old_on_failure: old_on_failure(r)? };
+        let p = Prepared { table: name, key, kind: Kind::Check, condition: ex.condition.take(), old_on_failure: old_on_failure(r)? };
         Ok((p, ex))
     }
 
-    fn prepare_update(&self, r: &Value) -> Result<Prepared> {
+    fn prepare_update<'r>(&self, r: &'r Value) -> Result<Prepared<'r>> {
         let (mut p, mut ex) = self.prepare_keyed(r, &["ConditionExpression", "UpdateExpression"])?;
-        let t = self.live_table(&p.table)?;
+        let t = self.live_table(p.table)?;
         if let Some(u) = &ex.update {
             if let Some(k) = u.target_tops().find(|a| t.schema.is_key(a)) {
                 return Err(AwsError::invalid_values(format!("Cannot update attribute {k}. This attribute is part of the key")));
@@ -165,17 +167,17 @@ impl Engine {
         Ok(p)
     }
 
-    fn prepare_delete(&self, r: &Value) -> Result<Prepared> {
+    fn prepare_delete<'r>(&self, r: &'r Value) -> Result<Prepared<'r>> {
         self.prepare_delete_in(req::table_name(r, "TableName")?, r)
     }
 
-    fn prepare_delete_in(&self, name: &str, r: &Value) -> Result<Prepared> {
+    fn prepare_delete_in<'r>(&self, name: &'r str, r: &Value) -> Result<Prepared<'r>> {
         let (mut p, _) = self.prepare_keyed_in(name, r, &["ConditionExpression"])?;
         p.kind = Kind::Delete;
         Ok(p)
     }
 
-    fn prepare_check(&self, r: &Value) -> Result<Prepared> {
+    fn prepare_check<'r>(&self, r: &'r Value) -> Result<Prepared<'r>> {
         if req::string(r, "ConditionExpression")?.is_none() {
             return Err(req::missing("conditionExpression"));
         }
@@ -183,8 +185,8 @@ impl Engine {
     }
 
     /// Checks the condition against the current item and computes the new one.
-    fn evaluate(&self, p: &mut Prepared) -> Result<Evaluated> {
-        let t = self.live_table(&p.table)?;
+    fn evaluate(&self, p: &mut Prepared<'_>) -> Result<Evaluated> {
+        let t = self.live_table(p.table)?;
         let old = t.items.get(&p.key).cloned();
         check_condition(p, old.as_deref())?;
         let new = match &mut p.kind {
@@ -209,9 +211,9 @@ impl Engine {
         Ok(Evaluated { old, new })
     }
 
-    fn apply(&mut self, p: Prepared, e: Evaluated) {
+    fn apply(&mut self, p: Prepared<'_>, e: Evaluated) {
         if !matches!(p.kind, Kind::Check) {
-            self.commit(&p.table, p.key, e.old, e.new.map(|(n, size)| (Rc::new(n), size)), false);
+            self.commit(p.table, p.key, e.old, e.new.map(|(n, size)| (Rc::new(n), size)), false);
         }
     }
 
@@ -219,9 +221,25 @@ impl Engine {
     pub(crate) fn put_item(&mut self, r: &Value, decoded: Option<Result<Item>>) -> Result<Value> {
         let rv = return_values(r, &["NONE", "ALL_OLD"], "ReturnValues can only be ALL_OLD or NONE")?;
         let mut p = self.prepare_put_decoded(req::table_name(r, "TableName")?, r, decoded)?;
-        let e = self.evaluate(&mut p)?;
-        let out = if rv == "ALL_OLD" { attributes(e.old.as_deref()) } else { json!({}) };
-        self.apply(p, e);
+        let Kind::Put(item, size) = &mut p.kind else { return Err(AwsError::new("InternalServerError", "Not a put")) };
+        // The request's item moves into the table.
+        let (new, size) = (Rc::new(std::mem::take(item)), *size);
+        let t = self.tables.get_mut(p.table).ok_or_else(|| AwsError::not_found("Requested resource not found"))?;
+        // The item's place is found once: the condition is checked against what is there,
+        // and the new item stored in it (`commit_stored` does the rest).
+        let old = match t.items.entry(p.key.clone()) {
+            Entry::Occupied(mut e) => {
+                check_condition(&p, Some(e.get()))?;
+                Some(e.insert(new.clone()))
+            }
+            Entry::Vacant(e) => {
+                check_condition(&p, None)?;
+                e.insert(new.clone());
+                None
+            }
+        };
+        let out = if rv == "ALL_OLD" { attributes(old.as_deref()) } else { json!({}) };
+        self.commit_stored(p.table, p.key, old, Some((new, size)), false, true);
         Ok(out)
     }
 
@@ -265,9 +283,9 @@ impl Engine {
     /// the response needs nothing of the old item: the update is applied to the stored item
     /// itself, not to a copy that then replaces it, and taken back if it fails; the kept
     /// image is the record's OldImage. `None` (nothing done) when that does not apply.
-    fn update_in_place(&mut self, p: &Prepared, rv: &str) -> Result<Option<Value>> {
+    fn update_in_place(&mut self, p: &Prepared<'_>, rv: &str) -> Result<Option<Value>> {
         let (Kind::Update(Some(u)), "NONE" | "ALL_NEW" | "UPDATED_NEW") = (&p.kind, rv) else { return Ok(None) };
-        let t = self.tables.get_mut(&p.table).ok_or_else(|| AwsError::not_found("Requested resource not found"))?;
+        let t = self.tables.get_mut(p.table).ok_or_else(|| AwsError::not_found("Requested resource not found"))?;
         if t.stream.is_none() || !t.images.contains_key(&p.key) {
             return Ok(None);
         }
@@ -287,7 +305,7 @@ impl Engine {
             _ => json!({}),
         };
         let new = slot.clone();
-        self.commit(&p.table, p.key.clone(), Some(new.clone()), Some((new, size)), false);
+        self.commit(p.table, p.key.clone(), Some(new.clone()), Some((new, size)), false);
         Ok(Some(out))
     }
 

@@ -5,7 +5,7 @@
 use crate::error::{AwsError, Result};
 use crate::image::Image;
 use crate::stream::{fnv1a, Change, Record, Shard, Stream, StreamStatus, ViewType};
-use crate::table::{KeyVal, Kept, PrimaryKey, Table};
+use crate::table::{Kept, PrimaryKey, Table};
 use crate::time;
 use crate::value::{AttributeValue, Item};
 use serde_json::{json, Value};
@@ -311,18 +311,7 @@ impl Engine {
     /// When the TTL sweeper deletes `item`: its TTL attribute must be a top-level number of
     /// epoch seconds, and not more than five years in the past.
     fn ttl_due(&self, item: &Item, attr: &str) -> Option<u64> {
-        let secs = match item.get(attr)? {
-            AttributeValue::N(n) => n.to_f64(),
-            _ => return None,
-        };
-        if !(0.0..1e13).contains(&secs) {
-            return None;
-        }
-        let secs = secs.floor() as u64;
-        if secs + FIVE_YEARS_SECS < self.now_ms / 1000 {
-            return None;
-        }
-        Some(secs * 1000 + self.cfg.ttl_delay_ms)
+        ttl_due_at(item, attr, self.now_ms, self.cfg.ttl_delay_ms)
     }
 
     fn roll_over_shards(&mut self) {
@@ -373,6 +362,12 @@ impl Engine {
     /// has validated everything. `new` may be `old` itself, already changed where it is
     /// stored (an update in place): then `old` is only known by the image the table kept.
     pub(crate) fn commit(&mut self, table: &str, key: PrimaryKey, old: Option<Rc<Item>>, new: Option<(Rc<Item>, usize)>, ttl: bool) {
+        self.commit_stored(table, key, old, new, ttl, false)
+    }
+
+    /// `commit`; `stored`: the caller has already put `new` in the table's items in place of
+    /// `old` (a PutItem, which finds the item's place once), so only the rest is done.
+    pub(crate) fn commit_stored(&mut self, table: &str, key: PrimaryKey, old: Option<Rc<Item>>, new: Option<(Rc<Item>, usize)>, ttl: bool, stored: bool) {
         let Some(t) = self.tables.get_mut(table) else { return };
         let in_place = old.as_ref().zip(new.as_ref()).is_some_and(|(o, (n, _))| Rc::ptr_eq(o, n));
         // With a stream, the new item's image is made first (a change needs it), and the
@@ -399,18 +394,25 @@ impl Engine {
         let new_size = new.as_ref().map_or(0, |(_, size)| *size);
         let new = new.map(|(n, _)| n);
         // The key is copied only for a new entry (`old` is the item stored under it now).
-        match new.as_ref().filter(|_| !in_place) {
+        match new.as_ref().filter(|_| !in_place && !stored) {
             Some(n) => match old.as_ref().and_then(|_| t.items.get_mut(&key)) {
                 Some(slot) => *slot = n.clone(),
                 None => {
                     t.items.insert(key.clone(), n.clone());
                 }
             },
-            None if new.is_none() => {
+            None if new.is_none() && !stored => {
                 t.items.remove(&key);
             }
             None => {}
         }
+        // What needs the key after it moves into `images`: the TTL queue, the shard routing.
+        let due = match (&t.ttl_attribute, &new) {
+            (Some(attr), Some(n)) => ttl_due_at(n, attr, self.now_ms, self.cfg.ttl_delay_ms),
+            _ => None,
+        };
+        let queued = due.map(|d| (d, table.to_string(), key.clone()));
+        let route = t.stream.map(|_| fnv1a(&key.0.hash_bytes()));
         // The record's images: the old one is the image made when the old item was written
         // (if the table had a stream then), the new one is kept for the next change.
         let (old_kept, keys) = match &new_image {
@@ -423,13 +425,16 @@ impl Engine {
                     }
                     None => {
                         let keys = t.key_image(&key);
-                        (t.images.insert(key.clone(), keep(&keys)), Some(keys))
+                        (t.images.insert(key, keep(&keys)), Some(keys))
                     }
                 }
             }
             None => {
                 let kept = t.images.remove(&key);
-                let keys = kept.as_ref().map(|k| k.keys.clone());
+                let keys = match &kept {
+                    Some(k) => Some(k.keys.clone()),
+                    None => t.stream.map(|_| t.key_image(&key)),
+                };
                 (kept, keys)
             }
         };
@@ -439,28 +444,27 @@ impl Engine {
             (None, _) => 0,
         };
         t.bytes = (t.bytes + new_size).saturating_sub(old_size);
-        let change = t.stream.map(|_| {
-            let (keys, keys_size) = keys.unwrap_or_else(|| t.key_image(&key));
-            Change {
+        let change = match (t.stream, keys) {
+            (Some(_), Some((keys, keys_size))) => Some(Change {
                 sizes: [keys_size, old_size, new_size],
                 keys,
                 old: old.as_deref().map(|o| old_kept.map_or_else(|| Image::encode(o), |k| k.image)),
                 new: new_image,
-            }
-        });
+            }),
+            _ => None,
+        };
         let stream = t.stream;
-        let ttl_attr = t.ttl_attribute.clone();
-        if let (Some(attr), Some(n)) = (ttl_attr, &new) {
-            if let Some(due) = self.ttl_due(n, &attr) {
-                self.ttl_queue.insert((due, table.to_string(), key.clone()));
-            }
+        if let Some(q) = queued {
+            self.ttl_queue.insert(q);
         }
-        if let (Some(si), Some(change)) = (stream, change) {
-            self.append_record(si, &key.0, change, ttl);
+        if let (Some(si), Some(change), Some(route)) = (stream, change, route) {
+            self.append_record(si, route, change, ttl);
         }
     }
 
-    fn append_record(&mut self, si: usize, hash: &KeyVal, change: Change, ttl: bool) {
+    /// Appends a record of `change` to stream `si`, in the shard of `route` (the FNV-1a hash of
+    /// the partition key's bytes).
+    fn append_record(&mut self, si: usize, route: u64, change: Change, ttl: bool) {
         let event_id = self.rng.next_u128();
         self.next_seq += 100;
         let seq = self.next_seq;
@@ -469,7 +473,7 @@ impl Engine {
         if stream.open_slots.is_empty() {
             return;
         }
-        let slot = (fnv1a(&hash.hash_bytes()) % stream.open_slots.len() as u64) as usize;
+        let slot = (route % stream.open_slots.len() as u64) as usize;
         let view = stream.view_type;
         let shard = &mut stream.shards[stream.open_slots[slot]];
         self.costs.change(now);
@@ -559,6 +563,22 @@ impl Engine {
             }
         }
     }
+}
+
+/// `Engine::ttl_due` at the time `now_ms`, with the sweeper's delay `delay_ms`.
+fn ttl_due_at(item: &Item, attr: &str, now_ms: u64, delay_ms: u64) -> Option<u64> {
+    let secs = match item.get(attr)? {
+        AttributeValue::N(n) => n.to_f64(),
+        _ => return None,
+    };
+    if !(0.0..1e13).contains(&secs) {
+        return None;
+    }
+    let secs = secs.floor() as u64;
+    if secs + FIVE_YEARS_SECS < now_ms / 1000 {
+        return None;
+    }
+    Some(secs * 1000 + delay_ms)
 }
 
 /// Reading typed members of a JSON request, with AWS's errors.
