@@ -6,10 +6,12 @@
 //! One shortcut: an UpdateItem of an item whose stream image was kept changes the stored item
 //! in place and takes the change back if it fails (`update_in_place`), then commits as usual.
 
-use crate::engine::{req, Engine};
+use crate::engine::{req, ttl_due_at, Engine};
+use crate::image::Image;
+use crate::stream::{fnv1a, Change};
 use crate::error::{AwsError, Result};
 use crate::expr::{self, Condition, Expressions, KeyOp, Sources, Update};
-use crate::table::{KeyVal, PrimaryKey, Table};
+use crate::table::{KeyVal, Kept, PrimaryKey, Table};
 use crate::value::{item_from_json, item_size, item_to_json, AttributeValue, Item, MAX_ITEM_SIZE};
 use serde_json::{json, Map, Value};
 use std::collections::btree_map::Entry;
@@ -285,10 +287,10 @@ impl Engine {
     /// image is the record's OldImage. `None` (nothing done) when that does not apply.
     fn update_in_place(&mut self, p: &Prepared<'_>, rv: &str) -> Result<Option<Value>> {
         let (Kind::Update(Some(u)), "NONE" | "ALL_NEW" | "UPDATED_NEW") = (&p.kind, rv) else { return Ok(None) };
+        let (now_ms, delay_ms) = (self.now_ms(), self.cfg.ttl_delay_ms);
         let t = self.tables.get_mut(p.table).ok_or_else(|| AwsError::not_found("Requested resource not found"))?;
-        if t.stream.is_none() || !t.images.contains_key(&p.key) {
-            return Ok(None);
-        }
+        let Some(si) = t.stream else { return Ok(None) };
+        let Some(kept) = t.images.get_mut(&p.key) else { return Ok(None) };
         let Some(slot) = t.items.get_mut(&p.key) else { return Ok(None) };
         check_condition(p, Some(slot))?;
         // Copied first only if something else shares it (a view of the table).
@@ -304,8 +306,23 @@ impl Engine {
             "UPDATED_NEW" => attributes(Some(&expr::project(item, &u.target_paths()))),
             _ => json!({}),
         };
-        let new = slot.clone();
-        self.commit(p.table, p.key.clone(), Some(new.clone()), Some((new, size)), false);
+        // What `Engine::commit` does for an update in place, with the kept entry found above:
+        // a record if the item changed (images are canonical: equal exactly when the items
+        // are), whose OldImage is the kept image; the new image is kept in its place.
+        let image = Image::encode(item);
+        if image == kept.image {
+            return Ok(Some(out));
+        }
+        let keys = kept.keys.clone();
+        let old = std::mem::replace(kept, Kept { image: image.clone(), size, keys: keys.clone() });
+        t.bytes = (t.bytes + size).saturating_sub(old.size);
+        let due = t.ttl_attribute.as_deref().and_then(|a| ttl_due_at(item, a, now_ms, delay_ms));
+        let route = fnv1a(&p.key.0.hash_bytes());
+        let change = Change { sizes: [keys.1, old.size, size], keys: keys.0, old: Some(old.image), new: Some(image) };
+        if let Some(due) = due {
+            self.ttl_queue.insert((due, p.table.to_string(), p.key.clone()));
+        }
+        self.append_record(si, route, change, false);
         Ok(Some(out))
     }
 

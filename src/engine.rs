@@ -118,7 +118,7 @@ pub struct Engine {
     pub(crate) streams: Vec<Stream>,
     next_seq: u128,
     /// (due time, table, key) of items whose TTL deletion is due; re-checked when due.
-    ttl_queue: BTreeSet<(u64, String, PrimaryKey)>,
+    pub(crate) ttl_queue: BTreeSet<(u64, String, PrimaryKey)>,
     /// Chain depth given to records written now (set while a trigger's writes are applied).
     pub(crate) write_chain: u32,
     pub(crate) lambda: crate::lambda::Lambda,
@@ -464,7 +464,7 @@ impl Engine {
 
     /// Appends a record of `change` to stream `si`, in the shard of `route` (the FNV-1a hash of
     /// the partition key's bytes).
-    fn append_record(&mut self, si: usize, route: u64, change: Change, ttl: bool) {
+    pub(crate) fn append_record(&mut self, si: usize, route: u64, change: Change, ttl: bool) {
         let event_id = self.rng.next_u128();
         self.next_seq += 100;
         let seq = self.next_seq;
@@ -566,7 +566,7 @@ impl Engine {
 }
 
 /// `Engine::ttl_due` at the time `now_ms`, with the sweeper's delay `delay_ms`.
-fn ttl_due_at(item: &Item, attr: &str, now_ms: u64, delay_ms: u64) -> Option<u64> {
+pub(crate) fn ttl_due_at(item: &Item, attr: &str, now_ms: u64, delay_ms: u64) -> Option<u64> {
     let secs = match item.get(attr)? {
         AttributeValue::N(n) => n.to_f64(),
         _ => return None,

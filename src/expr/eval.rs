@@ -212,6 +212,26 @@ impl Slot<'_> {
         }
     }
 
+    /// Stores `f` of the value there now (found once), as `put` does.
+    fn update(self, f: impl FnOnce(Option<&AttributeValue>) -> Result<AttributeValue>) -> Result<Option<AttributeValue>> {
+        match self {
+            Slot::Key(m, k) => match m.get_mut(k) {
+                Some(e) => {
+                    let v = f(Some(e))?;
+                    Ok(Some(std::mem::replace(e, v)))
+                }
+                None => {
+                    m.insert(k.to_string(), f(None)?);
+                    Ok(None)
+                }
+            },
+            s @ Slot::Idx(..) => {
+                let v = f(s.get())?;
+                Ok(s.put(v))
+            }
+        }
+    }
+
     fn remove(self) -> Option<AttributeValue> {
         match self {
             Slot::Key(m, k) => m.remove(k),
@@ -380,8 +400,7 @@ impl Update {
                 Action::Remove(p) => removes.push(p),
                 Action::Add(p, v) => {
                     let s = slot(out, p).ok_or_else(invalid_path)?;
-                    let new = add(s.get(), v)?;
-                    done.push((p, Undone::Put(s.put(new))));
+                    done.push((p, Undone::Put(s.update(|current| add(current, v))?)));
                 }
                 Action::Delete(p, v) => {
                     let s = slot(out, p).ok_or_else(invalid_path)?;
