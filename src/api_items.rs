@@ -11,7 +11,7 @@ use crate::image::Image;
 use crate::stream::{fnv1a, Change};
 use crate::error::{AwsError, Result};
 use crate::expr::{self, Condition, Expressions, KeyOp, Sources, Update};
-use crate::table::{KeyVal, Kept, PrimaryKey, Table};
+use crate::table::{key_hash, KeyVal, Kept, PrimaryKey, Table};
 use crate::value::{item_from_json, item_size, item_to_json, AttributeValue, Item, MAX_ITEM_SIZE};
 use serde_json::{json, Map, Value};
 use std::collections::btree_map::Entry;
@@ -290,7 +290,8 @@ impl Engine {
         let (now_ms, delay_ms) = (self.now_ms(), self.cfg.ttl_delay_ms);
         let t = self.tables.get_mut(p.table).ok_or_else(|| AwsError::not_found("Requested resource not found"))?;
         let Some(si) = t.stream else { return Ok(None) };
-        let Some(kept) = t.images.get_mut(&p.key) else { return Ok(None) };
+        let route = fnv1a(&p.key.0.hash_bytes());
+        let Some(kept) = t.images.get_mut(key_hash(route, &p.key), &p.key) else { return Ok(None) };
         let Some(slot) = t.items.get_mut(&p.key) else { return Ok(None) };
         check_condition(p, Some(slot))?;
         // Copied first only if something else shares it (a view of the table).
@@ -317,7 +318,6 @@ impl Engine {
         let old = std::mem::replace(kept, Kept { image: image.clone(), size, keys: keys.clone() });
         t.bytes = (t.bytes + size).saturating_sub(old.size);
         let due = t.ttl_attribute.as_deref().and_then(|a| ttl_due_at(item, a, now_ms, delay_ms));
-        let route = fnv1a(&p.key.0.hash_bytes());
         let change = Change { sizes: [keys.1, old.size, size], keys: keys.0, old: Some(old.image), new: Some(image) };
         if let Some(due) = due {
             self.ttl_queue.insert((due, p.table.to_string(), p.key.clone()));

@@ -5,7 +5,7 @@
 use crate::error::{AwsError, Result};
 use crate::image::Image;
 use crate::stream::{fnv1a, Change, Record, Shard, Stream, StreamStatus, ViewType};
-use crate::table::{Kept, PrimaryKey, Table};
+use crate::table::{key_hash, Kept, PrimaryKey, Table};
 use crate::time;
 use crate::value::{AttributeValue, Item};
 use serde_json::{json, Value};
@@ -373,8 +373,12 @@ impl Engine {
         // With a stream, the new item's image is made first (a change needs it), and the
         // entry kept for the old item is found once.
         let new_image = new.as_ref().filter(|_| t.stream.is_some()).map(|(n, _)| Image::encode(n));
+        // The shard routing hash of the key, which also finds its kept image (neither is
+        // needed by a table that never had a stream).
+        let route = if t.stream.is_some() || !t.images.is_empty() { fnv1a(&key.0.hash_bytes()) } else { 0 };
+        let hash = key_hash(route, &key);
         let slot = match (&old, &new_image) {
-            (Some(_), Some(_)) => t.images.get_mut(&key),
+            (Some(_), Some(_)) => t.images.get_mut(hash, &key),
             _ => None,
         };
         let changed = match (&old, &new) {
@@ -412,7 +416,6 @@ impl Engine {
             _ => None,
         };
         let queued = due.map(|d| (d, table.to_string(), key.clone()));
-        let route = t.stream.map(|_| fnv1a(&key.0.hash_bytes()));
         // The record's images: the old one is the image made when the old item was written
         // (if the table had a stream then), the new one is kept for the next change.
         let (old_kept, keys) = match &new_image {
@@ -425,12 +428,12 @@ impl Engine {
                     }
                     None => {
                         let keys = t.key_image(&key);
-                        (t.images.insert(key, keep(&keys)), Some(keys))
+                        (t.images.insert(hash, key, keep(&keys)), Some(keys))
                     }
                 }
             }
             None => {
-                let kept = t.images.remove(&key);
+                let kept = t.images.remove(hash, &key);
                 let keys = match &kept {
                     Some(k) => Some(k.keys.clone()),
                     None => t.stream.map(|_| t.key_image(&key)),
@@ -457,7 +460,7 @@ impl Engine {
         if let Some(q) = queued {
             self.ttl_queue.insert(q);
         }
-        if let (Some(si), Some(change), Some(route)) = (stream, change, route) {
+        if let (Some(si), Some(change)) = (stream, change) {
             self.append_record(si, route, change, ttl);
         }
     }

@@ -115,8 +115,9 @@ pub struct Table {
     /// also keeps that item's size, and the image of its key ([`Table::key_image`]), which
     /// every record of the key shares. A B-tree, not a hash map: a hash map finds a key with
     /// fewer comparisons, but rehashes every entry at once when it grows, which took a whole
-    /// frame (~36 ms) in the page's bursts at about 115,000 items.
-    pub(crate) images: BTreeMap<PrimaryKey, Kept>,
+    /// frame (~36 ms) in the page's bursts at about 115,000 items. Ordered by a hash of the key
+    /// ([`key_hash`]), so that a search compares integers, not the keys' strings.
+    pub(crate) images: Images,
     /// Total size of the items, kept up to date on every write.
     pub bytes: usize,
     /// Index into the engine's streams of the enabled stream, if any.
@@ -139,6 +140,88 @@ pub(crate) struct Kept {
     pub image: crate::image::Image,
     pub size: usize,
     pub keys: (crate::image::Image, usize),
+}
+
+/// The images kept for the keys of a table (`Table::images`): a B-tree of [`key_hash`]es,
+/// each with the key (or keys, should two share a hash) it was made from.
+#[derive(Default)]
+pub(crate) struct Images(BTreeMap<u64, Bucket>);
+
+enum Bucket {
+    One(PrimaryKey, Kept),
+    Many(Vec<(PrimaryKey, Kept)>),
+}
+
+impl Images {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The entry of `key`, whose [`key_hash`] is `hash`.
+    pub fn get_mut(&mut self, hash: u64, key: &PrimaryKey) -> Option<&mut Kept> {
+        match self.0.get_mut(&hash)? {
+            Bucket::One(k, kept) => (k == key).then_some(kept),
+            Bucket::Many(v) => v.iter_mut().find(|(k, _)| k == key).map(|(_, kept)| kept),
+        }
+    }
+
+    /// Keeps `kept` for `key` (hashed `hash`); returns what was kept for it before.
+    pub fn insert(&mut self, hash: u64, key: PrimaryKey, kept: Kept) -> Option<Kept> {
+        use std::collections::btree_map::Entry;
+        match self.0.entry(hash) {
+            Entry::Vacant(e) => {
+                e.insert(Bucket::One(key, kept));
+                None
+            }
+            Entry::Occupied(mut e) => match e.get_mut() {
+                Bucket::One(k, old) if *k == key => Some(std::mem::replace(old, kept)),
+                Bucket::Many(v) => match v.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, old)) => Some(std::mem::replace(old, kept)),
+                    None => {
+                        v.push((key, kept));
+                        None
+                    }
+                },
+                one => {
+                    // A second key with this hash.
+                    if let Bucket::One(k, old) = std::mem::replace(one, Bucket::Many(Vec::new())) {
+                        *one = Bucket::Many(vec![(k, old), (key, kept)]);
+                    }
+                    None
+                }
+            },
+        }
+    }
+
+    /// Forgets what was kept for `key` (hashed `hash`), and returns it.
+    pub fn remove(&mut self, hash: u64, key: &PrimaryKey) -> Option<Kept> {
+        use std::collections::btree_map::Entry;
+        let Entry::Occupied(mut e) = self.0.entry(hash) else { return None };
+        match e.get_mut() {
+            Bucket::One(k, _) if k == key => match e.remove() {
+                Bucket::One(_, kept) => Some(kept),
+                Bucket::Many(_) => None,
+            },
+            Bucket::One(..) => None,
+            Bucket::Many(v) => {
+                let i = v.iter().position(|(k, _)| k == key)?;
+                let (_, kept) = v.swap_remove(i);
+                if v.is_empty() {
+                    e.remove();
+                }
+                Some(kept)
+            }
+        }
+    }
+}
+
+/// The hash `Table::images` orders keys by: `route` (FNV-1a of the partition key's bytes, as
+/// stream records are routed to shards) mixed with FNV-1a of the sort key's, if any.
+pub(crate) fn key_hash(route: u64, key: &PrimaryKey) -> u64 {
+    match &key.1 {
+        None => route,
+        Some(r) => (route ^ crate::stream::fnv1a(&r.hash_bytes())).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+    }
 }
 
 impl Table {
@@ -257,4 +340,45 @@ fn check_key_sizes(hash: &KeyVal, range: Option<&KeyVal>) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::image::Image;
+
+    fn kept(n: usize) -> Kept {
+        let empty = Image::encode(&Item::new());
+        Kept { image: empty.clone(), size: n, keys: (empty, n) }
+    }
+
+    /// Keys that share a hash keep their own images.
+    #[test]
+    fn images_of_keys_with_one_hash_are_kept_apart() {
+        let key = |s: &str| (KeyVal::S(s.into()), None);
+        let mut m = Images::default();
+        assert!(m.insert(7, key("a"), kept(1)).is_none());
+        assert!(m.insert(7, key("b"), kept(2)).is_none());
+        assert!(m.insert(7, key("c"), kept(3)).is_none());
+        assert!(m.insert(8, key("d"), kept(4)).is_none());
+        assert_eq!(m.insert(7, key("b"), kept(20)).map(|k| k.size), Some(2));
+        assert_eq!(m.get_mut(7, &key("a")).map(|k| k.size), Some(1));
+        assert_eq!(m.get_mut(7, &key("b")).map(|k| k.size), Some(20));
+        assert!(m.get_mut(7, &key("d")).is_none());
+        assert!(m.get_mut(9, &key("a")).is_none());
+        assert_eq!(m.remove(7, &key("a")).map(|k| k.size), Some(1));
+        assert!(m.remove(7, &key("a")).is_none());
+        assert_eq!(m.remove(7, &key("c")).map(|k| k.size), Some(3));
+        assert_eq!(m.remove(7, &key("b")).map(|k| k.size), Some(20));
+        assert!(m.remove(8, &key("a")).is_none());
+        assert_eq!(m.get_mut(8, &key("d")).map(|k| k.size), Some(4));
+        assert_eq!(m.remove(8, &key("d")).map(|k| k.size), Some(4));
+        assert!(m.is_empty());
+        // One key alone under its hash, replaced and removed.
+        assert!(m.insert(1, key("x"), kept(5)).is_none());
+        assert_eq!(m.insert(1, key("x"), kept(6)).map(|k| k.size), Some(5));
+        assert!(m.remove(1, &key("y")).is_none());
+        assert_eq!(m.remove(1, &key("x")).map(|k| k.size), Some(6));
+        assert!(m.is_empty());
+    }
 }
