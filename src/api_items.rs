@@ -20,8 +20,8 @@ use std::rc::Rc;
 const MAX_READ_BYTES: usize = 1 << 20;
 
 enum Kind {
-    /// The item and its size.
-    Put(Item, usize),
+    /// The item, its size, and its stream image if made already (see `prepare_put_decoded`).
+    Put(Item, usize, Option<Image>),
     Update(Option<Update>),
     Delete,
     Check,
@@ -123,12 +123,13 @@ impl Engine {
 
     /// A put into the table `name` (checked), its other members read from `r`.
     fn prepare_put_in<'r>(&self, name: &'r str, r: &Value) -> Result<Prepared<'r>> {
-        self.prepare_put_decoded(name, r, None)
+        self.prepare_put_decoded(name, r, None, false)
     }
 
     /// `prepare_put_in`, with `decoded` (if given) as `item_from_json` of `r`'s `Item`, which
-    /// is then only checked to be an object.
-    fn prepare_put_decoded<'r>(&self, name: &'r str, r: &Value, decoded: Option<Result<Item>>) -> Result<Prepared<'r>> {
+    /// is then only checked to be an object. `imaged`: the put is committed at once, so if
+    /// the table has a stream, the item's stream image is made now, with its size.
+    fn prepare_put_decoded<'r>(&self, name: &'r str, r: &Value, decoded: Option<Result<Item>>, imaged: bool) -> Result<Prepared<'r>> {
         let json = req::object(r, "Item")?.ok_or_else(|| req::missing("item"))?;
         let item = match decoded {
             Some(item) => item?,
@@ -137,11 +138,17 @@ impl Engine {
         let ex = compile(r, &["ConditionExpression"])?;
         let t = self.live_table(name)?;
         let key = t.key_of_item(&item)?;
-        let size = item_size(&item);
+        let (image, size) = match t.stream.filter(|_| imaged) {
+            Some(_) => {
+                let (image, size) = Image::encode_sized(&item);
+                (Some(image), size)
+            }
+            None => (None, item_size(&item)),
+        };
         if size > MAX_ITEM_SIZE {
             return Err(AwsError::validation("Item size has exceeded the maximum allowed size"));
         }
-        Ok(Prepared { table: name, key, kind: Kind::Put(item, size), condition: ex.condition, old_on_failure: old_on_failure(r)? })
+        Ok(Prepared { table: name, key, kind: Kind::Put(item, size, image), condition: ex.condition, old_on_failure: old_on_failure(r)? })
     }
 
     fn prepare_keyed<'r>(&self, r: &'r Value, fields: &[&str]) -> Result<(Prepared<'r>, Expressions)> {
@@ -193,7 +200,7 @@ impl Engine {
         check_condition(p, old.as_deref())?;
         let new = match &mut p.kind {
             // The request's item moves into the table (a prepared write is evaluated once).
-            Kind::Put(item, size) => Some((std::mem::take(item), *size)),
+            Kind::Put(item, size, _) => Some((std::mem::take(item), *size)),
             Kind::Delete => None,
             // Not committed: the item and its size are not needed.
             Kind::Check => None,
@@ -222,10 +229,10 @@ impl Engine {
     /// PutItem; `decoded` as in `prepare_put_decoded`.
     pub(crate) fn put_item(&mut self, r: &Value, decoded: Option<Result<Item>>) -> Result<Value> {
         let rv = return_values(r, &["NONE", "ALL_OLD"], "ReturnValues can only be ALL_OLD or NONE")?;
-        let mut p = self.prepare_put_decoded(req::table_name(r, "TableName")?, r, decoded)?;
-        let Kind::Put(item, size) = &mut p.kind else { return Err(AwsError::new("InternalServerError", "Not a put")) };
+        let mut p = self.prepare_put_decoded(req::table_name(r, "TableName")?, r, decoded, true)?;
+        let Kind::Put(item, size, image) = &mut p.kind else { return Err(AwsError::new("InternalServerError", "Not a put")) };
         // The request's item moves into the table.
-        let (new, size) = (Rc::new(std::mem::take(item)), *size);
+        let (new, size, image) = (Rc::new(std::mem::take(item)), *size, image.take());
         let t = self.tables.get_mut(p.table).ok_or_else(|| AwsError::not_found("Requested resource not found"))?;
         // The item's place is found once: the condition is checked against what is there,
         // and the new item stored in it (`commit_stored` does the rest).
@@ -241,7 +248,7 @@ impl Engine {
             }
         };
         let out = if rv == "ALL_OLD" { attributes(old.as_deref()) } else { json!({}) };
-        self.commit_stored(p.table, p.key, old, Some((new, size)), false, true);
+        self.commit_stored(p.table, p.key, old, Some((new, size)), false, true, image);
         Ok(out)
     }
 
@@ -297,7 +304,8 @@ impl Engine {
         // Copied first only if something else shares it (a view of the table).
         let item = Rc::make_mut(slot);
         let undo = u.apply_in_place(item)?;
-        let size = item_size(item);
+        // The new image (needed unless the size is too large) and the size, in one walk.
+        let (image, size) = Image::encode_sized(item);
         if size > MAX_ITEM_SIZE {
             undo.undo(item);
             return Err(AwsError::validation("Item size to update has exceeded the maximum allowed size"));
@@ -310,7 +318,6 @@ impl Engine {
         // What `Engine::commit` does for an update in place, with the kept entry found above:
         // a record if the item changed (images are canonical: equal exactly when the items
         // are), whose OldImage is the kept image; the new image is kept in its place.
-        let image = Image::encode(item);
         if image == kept.image {
             return Ok(Some(out));
         }

@@ -362,17 +362,19 @@ impl Engine {
     /// has validated everything. `new` may be `old` itself, already changed where it is
     /// stored (an update in place): then `old` is only known by the image the table kept.
     pub(crate) fn commit(&mut self, table: &str, key: PrimaryKey, old: Option<Rc<Item>>, new: Option<(Rc<Item>, usize)>, ttl: bool) {
-        self.commit_stored(table, key, old, new, ttl, false)
+        self.commit_stored(table, key, old, new, ttl, false, None)
     }
 
     /// `commit`; `stored`: the caller has already put `new` in the table's items in place of
-    /// `old` (a PutItem, which finds the item's place once), so only the rest is done.
-    pub(crate) fn commit_stored(&mut self, table: &str, key: PrimaryKey, old: Option<Rc<Item>>, new: Option<(Rc<Item>, usize)>, ttl: bool, stored: bool) {
+    /// `old` (a PutItem, which finds the item's place once), so only the rest is done;
+    /// `image`: `new`'s stream image, if the caller has made it.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn commit_stored(&mut self, table: &str, key: PrimaryKey, old: Option<Rc<Item>>, new: Option<(Rc<Item>, usize)>, ttl: bool, stored: bool, image: Option<Image>) {
         let Some(t) = self.tables.get_mut(table) else { return };
         let in_place = old.as_ref().zip(new.as_ref()).is_some_and(|(o, (n, _))| Rc::ptr_eq(o, n));
         // With a stream, the new item's image is made first (a change needs it), and the
         // entry kept for the old item is found once.
-        let new_image = new.as_ref().filter(|_| t.stream.is_some()).map(|(n, _)| Image::encode(n));
+        let new_image = new.as_ref().filter(|_| t.stream.is_some()).map(|(n, _)| image.unwrap_or_else(|| Image::encode(n)));
         // The shard routing hash of the key, which also finds its kept image (neither is
         // needed by a table that never had a stream).
         let route = if t.stream.is_some() || !t.images.is_empty() { fnv1a(&key.0.hash_bytes()) } else { 0 };

@@ -56,7 +56,16 @@ impl fmt::Debug for Image {
 
 impl Image {
     pub fn encode(item: &Item) -> Image {
-        build(|out| put_item(out, item))
+        build(|out| {
+            put_item(out, item);
+        })
+    }
+
+    /// The image of an item and the item's size ([`crate::value::item_size`]), in one walk.
+    pub fn encode_sized(item: &Item) -> (Image, usize) {
+        let mut size = 0;
+        let image = build(|out| size = put_item(out, item));
+        (image, size)
     }
 
     /// The image of a key item, from its attributes in name order.
@@ -146,12 +155,15 @@ fn put_number(out: &mut Vec<u8>, n: &Number) {
     n.push_text(out);
 }
 
-fn put_item(out: &mut Vec<u8>, item: &Item) {
+/// Writes an item; returns its size (Σ name length + value size).
+fn put_item(out: &mut Vec<u8>, item: &Item) -> usize {
     put_varint(out, item.len());
+    let mut size = 0;
     for (k, v) in item {
         put_bytes(out, k.as_bytes());
-        put_value(out, v);
+        size += k.len() + put_value(out, v);
     }
+    size
 }
 
 /// A string or binary scalar: its type tag, then its bytes.
@@ -166,36 +178,61 @@ fn put_n(out: &mut Vec<u8>, n: &Number) {
     put_number(out, n);
 }
 
-fn put_value(out: &mut Vec<u8>, v: &AttributeValue) {
+/// Writes a value; returns its size ([`AttributeValue::size_bytes`]).
+fn put_value(out: &mut Vec<u8>, v: &AttributeValue) -> usize {
     match v {
-        AttributeValue::S(s) => put_tagged(out, S, s.as_bytes()),
-        AttributeValue::N(n) => put_n(out, n),
-        AttributeValue::B(b) => put_tagged(out, B, b),
-        AttributeValue::Bool(b) => out.push(if *b { TRUE } else { FALSE }),
-        AttributeValue::Null => out.push(NULL),
+        AttributeValue::S(s) => {
+            put_tagged(out, S, s.as_bytes());
+            s.len()
+        }
+        AttributeValue::N(n) => {
+            put_n(out, n);
+            n.size_bytes()
+        }
+        AttributeValue::B(b) => {
+            put_tagged(out, B, b);
+            b.len()
+        }
+        AttributeValue::Bool(b) => {
+            out.push(if *b { TRUE } else { FALSE });
+            1
+        }
+        AttributeValue::Null => {
+            out.push(NULL);
+            1
+        }
         AttributeValue::M(m) => {
             out.push(M);
-            put_item(out, m);
+            3 + m.len() + put_item(out, m)
         }
         AttributeValue::L(l) => {
             out.push(L);
             put_varint(out, l.len());
-            l.iter().for_each(|v| put_value(out, v));
+            3 + l.iter().map(|v| 1 + put_value(out, v)).sum::<usize>()
         }
         AttributeValue::SS(ss) => {
             out.push(SS);
             put_varint(out, ss.len());
-            ss.iter().for_each(|s| put_bytes(out, s.as_bytes()));
+            ss.iter().map(|s| {
+                put_bytes(out, s.as_bytes());
+                s.len()
+            }).sum()
         }
         AttributeValue::NS(ns) => {
             out.push(NS);
             put_varint(out, ns.len());
-            ns.iter().for_each(|n| put_number(out, n));
+            ns.iter().map(|n| {
+                put_number(out, n);
+                n.size_bytes()
+            }).sum()
         }
         AttributeValue::BS(bs) => {
             out.push(BS);
             put_varint(out, bs.len());
-            bs.iter().for_each(|b| put_bytes(out, b));
+            bs.iter().map(|b| {
+                put_bytes(out, b);
+                b.len()
+            }).sum()
         }
     }
 }
@@ -471,6 +508,7 @@ mod tests {
     fn an_image_decodes_to_the_same_item_and_the_same_json() {
         for item in [every_type(), Item::new()] {
             let image = Image::encode(&item);
+            assert_eq!(Image::encode_sized(&item), (image.clone(), crate::value::item_size(&item)));
             assert_eq!(image.decode(), item);
             assert_eq!(json_of(&image), item_to_json(&item));
             let mut text = Vec::new();
