@@ -160,7 +160,11 @@ impl AttributeValue {
                 AttributeValue::L(out)
             }
             "SS" => {
-                let raw: Vec<String> = list_of(val)?.map(|v| Ok(str_of(v)?.into_owned())).collect::<Result<_>>()?;
+                let list = list_of(val)?;
+                let mut raw = Vec::with_capacity(list.len());
+                for v in list {
+                    raw.push(str_of(v)?.into_owned());
+                }
                 if raw.is_empty() {
                     return Err(AwsError::invalid_values("An string set  may not be empty"));
                 }
