@@ -62,6 +62,62 @@ impl Number {
 
     /// Parses the AWS wire form (`"-12.5"`, `"1E3"`, `"0025.50"`), validating digits and range.
     pub fn parse(s: &str) -> Result<Number> {
+        match Number::parse_plain(s.as_bytes()) {
+            Some(n) => Ok(n),
+            None => Number::parse_any(s),
+        }
+    }
+
+    /// `parse` of the usual forms, in one pass: an optional `-`, then digits with at most one
+    /// `.` (no exponent), at most 38 digits from the first non-zero one. `None` for anything
+    /// else (`parse_any` then parses it, or gives its error).
+    fn parse_plain(b: &[u8]) -> Option<Number> {
+        let (neg, b) = match b.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            _ => (false, b),
+        };
+        let mut packed = [0u8; MAX_DIGITS / 2];
+        // Digits kept (from the first non-zero one), those up to the last non-zero one,
+        // zeros before the first non-zero one, digits before the point.
+        let (mut len, mut sig, mut lead, mut int_len) = (0usize, 0usize, 0i32, 0i32);
+        let mut point = false;
+        for &c in b {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 {
+                if c == b'.' && !point {
+                    point = true;
+                    continue;
+                }
+                return None;
+            }
+            int_len += i32::from(!point);
+            if len == 0 && d == 0 {
+                lead += 1;
+                continue;
+            }
+            let byte = packed.get_mut(len / 2)?;
+            *byte |= d << (4 - 4 * (len % 2));
+            len += 1;
+            if d != 0 {
+                sig = len;
+            }
+        }
+        if lead == 0 && len == 0 {
+            return None; // no digit at all
+        }
+        if sig == 0 {
+            return Some(Number::zero());
+        }
+        let exp = int_len - lead;
+        if !(MIN_EXP..=MAX_EXP).contains(&exp) {
+            return None;
+        }
+        // The digits after the last non-zero one are zeros: their halves are already zero.
+        Some(Number { neg, len: sig as u8, exp: exp as i16, packed })
+    }
+
+    /// `parse` of any form.
+    fn parse_any(s: &str) -> Result<Number> {
         let bytes = s.as_bytes();
         let mut i = 0;
         let mut neg = false;
@@ -400,24 +456,27 @@ impl Number {
             out.push(b'0');
             return;
         }
+        out.reserve(self.text_len());
         if self.neg {
             out.push(b'-');
         }
-        let n = usize::from(self.len) as i32;
-        let text = |d: &[u8], out: &mut Vec<u8>| out.extend(d.iter().map(|d| b'0' + d));
+        let n = usize::from(self.len);
+        // Digits `from..to` as text, read from their halves of `packed` (no unpacking).
+        let text = |from: usize, to: usize, out: &mut Vec<u8>| {
+            out.extend((from..to).map(|i| b'0' + self.packed.get(i / 2).map_or(0, |b| (b >> (4 - 4 * (i % 2))) & 0x0f)))
+        };
         if self.exp() <= 0 {
             out.extend_from_slice(b"0.");
             out.extend(std::iter::repeat_n(b'0', (-self.exp()) as usize));
-            text(&self.digits(), out);
-        } else if self.exp() >= n {
-            text(&self.digits(), out);
-            out.extend(std::iter::repeat_n(b'0', (self.exp() - n) as usize));
+            text(0, n, out);
+        } else if self.exp() as usize >= n {
+            text(0, n, out);
+            out.extend(std::iter::repeat_n(b'0', self.exp() as usize - n));
         } else {
-            let digits = self.digits();
-            let (int, frac) = digits.split_at(self.exp() as usize);
-            text(int, out);
+            let point = self.exp() as usize;
+            text(0, point, out);
             out.push(b'.');
-            text(frac, out);
+            text(point, n, out);
         }
     }
 }
@@ -448,6 +507,32 @@ mod tests {
         assert_eq!(n("-1234567890123456789012345678901234567.8").to_string(), "-1234567890123456789012345678901234567.8");
         assert!(n("12345678901234567890123456789012345678") > n("12345678901234567890123456789012345677"));
         assert!(n("0.12") < n("0.123") && n("0.123") < n("0.13"));
+    }
+
+    /// The one-pass parser of the usual forms gives what the general one gives.
+    #[test]
+    fn plain_numbers_parse_as_any_numbers_do() {
+        let mut r = crate::engine::Rng::new(3);
+        let alphabet = b"0000123456789..-+eE";
+        let mut tried = 0;
+        for _ in 0..50_000 {
+            let len = 1 + r.below(45) as usize;
+            let s: String = (0..len).map(|_| alphabet[r.below(alphabet.len() as u64) as usize] as char).collect();
+            if let Some(p) = Number::parse_plain(s.as_bytes()) {
+                tried += 1;
+                assert_eq!(Ok(p), Number::parse_any(&s).map_err(|e| e.message), "{s}");
+            }
+        }
+        for s in ["0", "-0", "00", "0.0", ".5", "5.", "-.5", "007", "1.50", "100", "0.001", "123.45", "-99"] {
+            assert_eq!(Number::parse_plain(s.as_bytes()), Number::parse_any(s).ok(), "{s}");
+            assert!(Number::parse_plain(s.as_bytes()).is_some(), "{s}");
+        }
+        let long = format!("1{}", "0".repeat(37));
+        assert_eq!(Number::parse_plain(long.as_bytes()), Number::parse_any(&long).ok());
+        for s in ["", ".", "-", "1e3", "+1", "1.2.3", "1234567890123456789012345678901234567890"] {
+            assert_eq!(Number::parse_plain(s.as_bytes()), None, "{s}");
+        }
+        assert!(tried > 300, "{tried}");
     }
 
     #[test]
