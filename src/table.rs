@@ -228,8 +228,7 @@ impl Table {
     /// The primary key of an item being written (PutItem), with PutItem's errors.
     pub fn key_of_item(&self, item: &Item) -> Result<PrimaryKey> {
         self.primary_key(|attr| {
-            let v = item
-                .get(&attr.name)
+            let v = crate::value::attr(item, &attr.name)
                 .ok_or_else(|| AwsError::invalid_values(format!("Missing the key {} in the item", attr.name)))?;
             key_value(attr, v, true)
         })

@@ -307,6 +307,29 @@ pub fn item_to_json(item: &Item) -> Value {
     Value::Object(m)
 }
 
+/// Attributes an item may have for [`attr`] and [`attr_mut`] to scan it.
+const SCANNED: usize = 16;
+
+/// `item.get(name)`. An item of a few attributes is scanned, comparing the lengths of the
+/// names first: quicker than the B-tree's search, which compares each name it passes with
+/// `name` byte by byte.
+pub fn attr<'a>(item: &'a Item, name: &str) -> Option<&'a AttributeValue> {
+    if item.len() <= SCANNED {
+        item.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+    } else {
+        item.get(name)
+    }
+}
+
+/// `item.get_mut(name)`, as [`attr`] finds it.
+pub fn attr_mut<'a>(item: &'a mut Item, name: &str) -> Option<&'a mut AttributeValue> {
+    if item.len() <= SCANNED {
+        item.iter_mut().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+    } else {
+        item.get_mut(name)
+    }
+}
+
 /// Item size by the AWS rules: Σ (UTF-8 length of the name + size of the value).
 pub fn item_size(item: &Item) -> usize {
     item.iter().map(|(k, v)| k.len() + v.size_bytes()).sum()

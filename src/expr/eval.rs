@@ -20,12 +20,12 @@ fn invalid_path() -> AwsError {
 pub fn get<'a>(item: &'a Item, path: &Path) -> Option<&'a AttributeValue> {
     let mut elems = path.0.iter();
     let mut cur = match elems.next()? {
-        PathElem::Attr(a) => item.get(a)?,
+        PathElem::Attr(a) => value::attr(item, a)?,
         PathElem::Index(_) => return None,
     };
     for e in elems {
         cur = match (e, cur) {
-            (PathElem::Attr(a), AttributeValue::M(m)) => m.get(a)?,
+            (PathElem::Attr(a), AttributeValue::M(m)) => value::attr(m, a)?,
             (PathElem::Index(i), AttributeValue::L(l)) => l.get(*i)?,
             _ => return None,
         };
@@ -186,7 +186,7 @@ enum Slot<'a> {
 impl Slot<'_> {
     fn get(&self) -> Option<&AttributeValue> {
         match self {
-            Slot::Key(m, k) => m.get(*k),
+            Slot::Key(m, k) => value::attr(m, k),
             Slot::Idx(l, i) => l.get(*i),
         }
     }
@@ -195,7 +195,7 @@ impl Slot<'_> {
     fn put(self, v: AttributeValue) -> Option<AttributeValue> {
         match self {
             // An attribute that is there keeps its name (no new string for it).
-            Slot::Key(m, k) => match m.get_mut(k) {
+            Slot::Key(m, k) => match value::attr_mut(m, k) {
                 Some(e) => Some(std::mem::replace(e, v)),
                 None => {
                     m.insert(k.to_string(), v);
@@ -215,7 +215,7 @@ impl Slot<'_> {
     /// Stores `f` of the value there now (found once), as `put` does.
     fn update(self, f: impl FnOnce(Option<&AttributeValue>) -> Result<AttributeValue>) -> Result<Option<AttributeValue>> {
         match self {
-            Slot::Key(m, k) => match m.get_mut(k) {
+            Slot::Key(m, k) => match value::attr_mut(m, k) {
                 Some(e) => {
                     let v = f(Some(e))?;
                     Ok(Some(std::mem::replace(e, v)))
@@ -299,10 +299,10 @@ fn slot<'a>(item: &'a mut Item, path: &'a Path) -> Option<Slot<'a>> {
         };
     };
     let PathElem::Attr(first) = first else { return None };
-    let mut cur = item.get_mut(first)?;
+    let mut cur = value::attr_mut(item, first)?;
     for e in rest {
         cur = match (e, cur) {
-            (PathElem::Attr(a), AttributeValue::M(m)) => m.get_mut(a)?,
+            (PathElem::Attr(a), AttributeValue::M(m)) => value::attr_mut(m, a)?,
             (PathElem::Index(i), AttributeValue::L(l)) => l.get_mut(*i)?,
             _ => return None,
         };
