@@ -56,7 +56,7 @@ fn operand<'a>(op: &'a Operand, item: &'a Item) -> Option<Cow<'a, AttributeValue
     match op {
         Operand::Path(p) => get(item, p).map(Cow::Borrowed),
         Operand::Value(v) => Some(Cow::Borrowed(v)),
-        Operand::Call(name, args) => match (name.as_str(), args.as_slice()) {
+        Operand::Call(name, args) => match (&**name, args.as_slice()) {
             ("size", [a]) => {
                 let n = size(operand(a, item)?.as_ref())?;
                 Some(Cow::Owned(AttributeValue::N(crate::number::Number::from_i64(n as i64))))
@@ -109,7 +109,7 @@ impl Condition {
                 Some(x) => list.iter().any(|o| val(o).is_some_and(|v| v == x)),
                 None => false,
             },
-            Condition::Func(name, args) => match (name.as_str(), args.as_slice()) {
+            Condition::Func(name, args) => match (&**name, args.as_slice()) {
                 ("attribute_exists", [Operand::Path(p)]) => get(item, p).is_some(),
                 ("attribute_not_exists", [Operand::Path(p)]) => get(item, p).is_none(),
                 ("attribute_type", [Operand::Path(p), t]) => match (get(item, p), val(t)) {
@@ -154,7 +154,7 @@ fn update_operand(op: &Operand, item: &Item) -> Result<AttributeValue> {
     match op {
         Operand::Path(p) => get(item, p).cloned().ok_or_else(missing_attribute),
         Operand::Value(v) => Ok(v.clone()),
-        Operand::Call(name, args) => match (name.as_str(), args.as_slice()) {
+        Operand::Call(name, args) => match (&**name, args.as_slice()) {
             ("if_not_exists", [Operand::Path(p), default]) => match get(item, p) {
                 Some(v) => Ok(v.clone()),
                 None => update_operand(default, item),
@@ -365,7 +365,7 @@ impl Update {
     /// item is left as it was. The returned [`Undo`] takes the update back.
     pub fn apply_in_place(&self, item: &mut Item) -> Result<Undo<'_>> {
         let set_values = self.set_values(item)?;
-        let mut undo = Undo(Vec::new());
+        let mut undo = Undo(Vec::with_capacity(self.actions.len()));
         match self.run(set_values, item, &mut undo.0) {
             Ok(()) => Ok(undo),
             Err(e) => {
@@ -377,7 +377,7 @@ impl Update {
 
     /// Every SET value, computed from the item as it is before any action changes it.
     fn set_values(&self, item: &Item) -> Result<Vec<AttributeValue>> {
-        let mut set_values = Vec::new();
+        let mut set_values = Vec::with_capacity(self.actions.len());
         for a in &self.actions {
             if let Action::Set(_, op) = a {
                 set_values.push(update_operand(op, item)?);

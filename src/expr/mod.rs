@@ -94,7 +94,7 @@ impl fmt::Display for Path {
 pub enum Operand {
     Path(Path),
     Value(AttributeValue),
-    Call(String, Vec<Operand>),
+    Call(std::rc::Rc<str>, Vec<Operand>),
     Arith(Box<Operand>, ArithOp, Box<Operand>),
 }
 
@@ -150,7 +150,7 @@ pub enum Condition {
     Cmp(CmpOp, Operand, Operand),
     Between(Operand, Operand, Operand),
     In(Operand, Vec<Operand>),
-    Func(String, Vec<Operand>),
+    Func(std::rc::Rc<str>, Vec<Operand>),
     And(Box<Condition>, Box<Condition>),
     Or(Box<Condition>, Box<Condition>),
     Not(Box<Condition>),

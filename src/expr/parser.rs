@@ -427,7 +427,7 @@ impl<'p, 'a> Parser<'p, 'a> {
     fn call(&mut self, name: &str, args: Vec<Operand>) -> Operand {
         let Some(arity) = self.kind.arity(name) else {
             self.issue(Rank::UnknownFunction, format!("Invalid function name; function: {name}"));
-            return Operand::Call(name.to_string(), args);
+            return Operand::Call(std::rc::Rc::from(name), args);
         };
         if self.kind != Kind::Update {
             args.iter().for_each(|a| self.operand_use(a));
@@ -437,7 +437,7 @@ impl<'p, 'a> Parser<'p, 'a> {
                 Rank::Operands,
                 format!("Incorrect number of operands for operator or function; operator or function: {name}, number of operands: {}", args.len()),
             );
-            return Operand::Call(name.to_string(), args);
+            return Operand::Call(std::rc::Rc::from(name), args);
         }
         if self.kind != Kind::Update {
             if let [a, b] = args.as_slice() {
@@ -480,7 +480,7 @@ impl<'p, 'a> Parser<'p, 'a> {
             },
             _ => {}
         }
-        Operand::Call(name.to_string(), args)
+        Operand::Call(std::rc::Rc::from(name), args)
     }
 
     /// In condition expressions, only `size` may be used where an operand is expected.
@@ -633,7 +633,7 @@ impl<'p, 'a> Parser<'p, 'a> {
         match term {
             Term::Cond(c, _) => Ok(c),
             Term::Op(Operand::Call(name, args), _) => {
-                if name == "size" {
+                if &*name == "size" {
                     self.issue(Rank::Misused, format!("The function is not allowed to be used this way in an expression; function: {name}"));
                 }
                 Ok(Condition::Func(name, args))
@@ -742,7 +742,7 @@ impl<'p, 'a> Parser<'p, 'a> {
 /// Left-associative fold of a non-empty list with a binary constructor.
 fn fold(list: Vec<Condition>, join: fn(Box<Condition>, Box<Condition>) -> Condition) -> Condition {
     let mut it = list.into_iter();
-    let first = it.next().unwrap_or(Condition::Func(String::new(), Vec::new()));
+    let first = it.next().unwrap_or(Condition::Func(std::rc::Rc::from(""), Vec::new()));
     it.fold(first, |acc, c| join(Box::new(acc), Box::new(c)))
 }
 
@@ -759,7 +759,7 @@ fn static_type(op: &Operand) -> Option<&'static str> {
     match op {
         Operand::Value(v) => Some(v.type_name()),
         Operand::Arith(..) => Some("N"),
-        Operand::Call(name, args) => match name.as_str() {
+        Operand::Call(name, args) => match &**name {
             "size" => Some("N"),
             "list_append" => Some("L"),
             "if_not_exists" => args.get(1).and_then(static_type),
@@ -838,7 +838,7 @@ fn key_condition(cond: Condition) -> Result<KeyCondition> {
             Condition::Between(Operand::Path(p), Operand::Value(lo), Operand::Value(hi)) => {
                 (key_name(&p)?, KeyOp::Between(lo, hi))
             }
-            Condition::Func(name, args) => match (name.as_str(), <[Operand; 2]>::try_from(args)) {
+            Condition::Func(name, args) => match (&*name, <[Operand; 2]>::try_from(args)) {
                 ("begins_with", Ok([Operand::Path(p), Operand::Value(v)])) => (key_name(&p)?, KeyOp::BeginsWith(v)),
                 ("begins_with", _) => return Err(unsupported()),
                 _ => return Err(AwsError::validation(format!("Invalid operator used in KeyConditionExpression: {name}"))),
