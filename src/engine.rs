@@ -359,8 +359,8 @@ impl Engine {
 
     /// Stores `new` (None deletes; with its size) under `key`, in place of `old` (the item
     /// stored there now), and appends a stream record if the item really changed. The caller
-    /// has validated everything. `new` may be `old` itself, already changed where it is
-    /// stored (an update in place): then `old` is only known by the image the table kept.
+    /// has validated everything. (An update in place, which changes the stored item itself,
+    /// makes its record in `update_in_place`.)
     pub(crate) fn commit(&mut self, table: &str, key: PrimaryKey, old: Option<Rc<Item>>, new: Option<(Rc<Item>, usize)>, ttl: bool) {
         self.commit_stored(table, key, old, new, ttl, false, None)
     }
@@ -371,7 +371,6 @@ impl Engine {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn commit_stored(&mut self, table: &str, key: PrimaryKey, old: Option<Rc<Item>>, new: Option<(Rc<Item>, usize)>, ttl: bool, stored: bool, image: Option<Image>) {
         let Some(t) = self.tables.get_mut(table) else { return };
-        let in_place = old.as_ref().zip(new.as_ref()).is_some_and(|(o, (n, _))| Rc::ptr_eq(o, n));
         // With a stream, the new item's image is made first (a change needs it), and the
         // entry kept for the old item is found once.
         let new_image = new.as_ref().filter(|_| t.stream.is_some()).map(|(n, _)| image.unwrap_or_else(|| Image::encode(n)));
@@ -389,8 +388,7 @@ impl Engine {
                 // Images are canonical (names, set members and number texts in one order):
                 // two are equal exactly when their items are, and bytes compare faster.
                 (Some(img), Some(kept)) => *img != kept.image,
-                // (Never so for an update in place, which needs the kept image.)
-                _ => in_place || **o != **n,
+                _ => **o != **n,
             },
             _ => true,
         };
@@ -400,7 +398,7 @@ impl Engine {
         let new_size = new.as_ref().map_or(0, |(_, size)| *size);
         let new = new.map(|(n, _)| n);
         // The key is copied only for a new entry (`old` is the item stored under it now).
-        match new.as_ref().filter(|_| !in_place && !stored) {
+        match new.as_ref().filter(|_| !stored) {
             Some(n) => match old.as_ref().and_then(|_| t.items.get_mut(&key)) {
                 Some(slot) => *slot = n.clone(),
                 None => {
