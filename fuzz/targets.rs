@@ -198,8 +198,9 @@ pub fn filter_pattern(data: &[u8]) {
     call_checked(&mut e, "AdvanceClock", &json!({"Seconds": 5}));
 }
 
-/// Item decoding: arbitrary JSON as an item; accepted items round-trip exactly, and a PutItem
-/// of it either succeeds (and GetItem returns it) or changes nothing.
+/// Item decoding: arbitrary JSON as an item; accepted items round-trip exactly (through JSON and
+/// through a stream image, whose walk also counts the item's size as `item_size` does), and a
+/// PutItem of it either succeeds (and GetItem returns it) or changes nothing.
 pub fn item_json(data: &[u8]) {
     let Ok(v) = serde_json::from_slice::<Value>(&data[..data.len().min(8000)]) else { return };
     let Ok(item) = item_from_json(&v) else {
@@ -208,6 +209,10 @@ pub fn item_json(data: &[u8]) {
     };
     let back = item_to_json(&item);
     assert_eq!(item_from_json(&back).ok().as_ref(), Some(&item), "item does not round-trip: {v}");
+    // The size counted while writing the stream image (PutItem's size check) is DynamoDB's.
+    let (image, size) = streamlab::image::Image::encode_sized(&item);
+    assert_eq!(size, streamlab::value::item_size(&item), "image walk size differs: {v}");
+    assert_eq!(image.decode(), item, "image does not decode to the item: {v}");
     let mut e = engine_with_item();
     let mut it = back.clone();
     if let Some(o) = it.as_object_mut() {
