@@ -96,6 +96,38 @@ function* shortNames(taken) {
   }
 }
 
+/**
+ * The entries of the import (id 2) or export (id 7) section `[id, start, end]`: `{ module,
+ * name, desc }` for imports, `{ name, desc }` for exports, `desc` the description's bytes.
+ */
+function readEntries(bytes, [id, start, end]) {
+  let [n, pos] = leb(bytes, start);
+  const entries = [];
+  for (let i = 0; i < n; i++) {
+    const e = {};
+    if (id === 2) [e.module, pos] = readName(bytes, pos);
+    [e.name, pos] = readName(bytes, pos);
+    // An export's description: its kind, then an index.
+    const descEnd = id === 2 ? skipImportDesc(bytes, pos) : leb(bytes, pos + 1)[1];
+    e.desc = bytes.subarray(pos, descEnd);
+    entries.push(e);
+    pos = descEnd;
+  }
+  if (pos !== end) throw new Error(`wasm: section ${id} has trailing bytes`);
+  return entries;
+}
+
+/** The contents of a section of `entries` (as `readEntries` gives them). */
+function writeEntries(entries) {
+  const out = [...encodeLeb(entries.length)];
+  for (const e of entries) {
+    if (e.module !== undefined) writeName(out, e.module);
+    writeName(out, e.name);
+    for (const x of e.desc) out.push(x);
+  }
+  return out;
+}
+
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const count = (text, re) => (text.match(re) || []).length;
 
@@ -124,69 +156,41 @@ export function shortenNames(wasmBytes, jsText) {
 
   const imports = sections.find((s) => s[0] === 2);
   if (imports) {
-    const [, start, end] = imports;
-    let [n, pos] = leb(bytes, start);
-    const entries = [];
-    for (let i = 0; i < n; i++) {
-      let module, name;
-      [module, pos] = readName(bytes, pos);
-      [name, pos] = readName(bytes, pos);
-      const descEnd = skipImportDesc(bytes, pos);
-      entries.push({ module, name, desc: bytes.subarray(pos, descEnd) });
-      pos = descEnd;
-    }
-    if (pos !== end) throw new Error("wasm: import section has trailing bytes");
-
-    const moduleNames = new Map();
-    const names = new Map(); // "module\0name" -> new name
+    const entries = readEntries(bytes, imports);
+    const modules = new Map(); // module -> { short, names: Map(name -> short), ids }
     const moduleIds = shortNames(new Set());
     for (const e of entries) {
-      if (!moduleNames.has(e.module)) {
+      if (!modules.has(e.module)) {
         // The glue's import object has the module as a quoted key: "./x_bg.js":t
         const quoted = new RegExp(`(["'])${escape(e.module)}\\1(?=\\s*:)`, "g");
         if (count(js, quoted) !== 1) throw new Error(`glue: import module ${e.module} is not one key`);
         const short = moduleIds.next().value;
         js = js.replace(quoted, `"${short}"`);
-        moduleNames.set(e.module, { short, ids: shortNames(new Set()) });
+        modules.set(e.module, { short, names: new Map(), ids: shortNames(new Set()) });
         renamed++;
       }
-      const key = `${e.module}\0${e.name}`;
-      if (!names.has(key)) {
-        const m = moduleNames.get(e.module);
+      const m = modules.get(e.module);
+      if (!m.names.has(e.name)) {
         // Each name is a key of the module's object, `name:` or `name(`, and occurs once.
         const word = new RegExp(`(?<![\\w$])${escape(e.name)}(?![\\w$])`, "g");
         if (count(js, word) !== 1) throw new Error(`glue: import ${e.name} does not occur exactly once`);
         const short = m.ids.next().value;
         js = js.replace(word, short);
-        names.set(key, short);
+        m.names.set(e.name, short);
         renamed++;
       }
     }
-
-    const out = [...encodeLeb(entries.length)];
     for (const e of entries) {
-      writeName(out, moduleNames.get(e.module).short);
-      writeName(out, names.get(`${e.module}\0${e.name}`));
-      for (const x of e.desc) out.push(x);
+      const m = modules.get(e.module);
+      [e.module, e.name] = [m.short, m.names.get(e.name)];
     }
-    replaced.set(2, out);
+    replaced.set(2, writeEntries(entries));
   }
 
   const exports = sections.find((s) => s[0] === 7);
   if (exports) {
-    const [, start, end] = exports;
-    let [n, pos] = leb(bytes, start);
-    const entries = [];
-    for (let i = 0; i < n; i++) {
-      let name;
-      [name, pos] = readName(bytes, pos);
-      const descEnd = leb(bytes, pos + 1)[1];
-      entries.push({ name, desc: bytes.subarray(pos, descEnd) });
-      pos = descEnd;
-    }
-    if (pos !== end) throw new Error("wasm: export section has trailing bytes");
-    const taken = new Set(entries.map((e) => e.name));
-    const ids = shortNames(taken);
+    const entries = readEntries(bytes, exports);
+    const ids = shortNames(new Set(entries.map((e) => e.name)));
     for (const e of entries) {
       // Renamed only when long enough to matter and read by the glue only as `.name`.
       if (e.name.length < 8 || !/^[A-Za-z_$][\w$]*$/.test(e.name)) continue;
@@ -199,12 +203,7 @@ export function shortenNames(wasmBytes, jsText) {
       e.name = short;
       renamed++;
     }
-    const out = [...encodeLeb(entries.length)];
-    for (const e of entries) {
-      writeName(out, e.name);
-      for (const x of e.desc) out.push(x);
-    }
-    replaced.set(7, out);
+    replaced.set(7, writeEntries(entries));
   }
 
   const parts = [bytes.subarray(0, 8)];
