@@ -326,11 +326,16 @@ fn function_name_valid(name: &str) -> bool {
     !name.is_empty() && name.len() <= 64 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// The function name part of a name or ARN (`arn:aws:lambda:r:a:function:name[:qualifier]`).
+/// The function name part of the forms Lambda takes: a name, an ARN
+/// (`arn:aws:lambda:r:a:function:name[:qualifier]`), a partial ARN (`a:function:name`), or a
+/// name with a qualifier (`name:alias`). Names never contain `:`.
 fn bare_function_name(s: &str) -> &str {
-    match s.split(':').collect::<Vec<_>>().as_slice() {
-        ["arn", _, "lambda", _, _, "function", name, ..] => name,
-        _ => s,
+    let parts: Vec<&str> = s.split(':').collect();
+    match parts.iter().position(|p| *p == "function") {
+        Some(i) if i + 1 < parts.len() => parts[i + 1],
+        Some(_) => s,
+        None if parts.len() == 2 => parts[0],
+        None => s,
     }
 }
 

@@ -410,6 +410,20 @@ fn pattern_longer_than_4096_chars_is_rejected() {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
+fn function_name_forms() {
+    // §4.1 FunctionName: name, ARN, partial ARN ("123456789012:function:f", AWS), version/alias ARN.
+    let mut e = engine();
+    table(&mut e, "Tbl", "NEW_IMAGE");
+    function(&mut e, "f", "");
+    let r = mapping(&mut e, "Tbl", "f", json!({"FunctionName": "123456789012:function:f"}));
+    assert_eq!(r["FunctionArn"], "arn:aws:lambda:us-east-1:123456789012:function:f");
+    put(&mut e, "Tbl", "a", 1);
+    advance(&mut e, 1.0);
+    assert_eq!(invs(&e).len(), 1);
+    assert_eq!(invs(&e)[0]["FunctionName"], "f");
+}
+
+#[test]
 fn on_failure_destination_may_be_cleared() {
     // §4.1 DestinationConfig: `{"OnFailure":{}}` in responses when none is set.
     let mut e = engine();
