@@ -619,12 +619,18 @@ impl Engine {
         }
         let now = self.now_ms();
         let mapping = &mut self.lambda.mappings[m];
+        // §4.1 lifecycle: Enabled=false → Disabling, Enabled=true → Enabling, other updates → Updating.
+        let state = match (mapping.cfg.enabled, cfg.enabled) {
+            (true, false) => "Disabling",
+            (false, true) => "Enabling",
+            _ => "Updating",
+        };
         mapping.cfg = cfg;
         mapping.last_modified_ms = now;
         for v in mapping.cursors.iter_mut().flat_map(|c| c.vshards.iter_mut()) {
             v.next_wake = Some(next_poll(now));
         }
-        Ok(self.mapping_json(m, "Updating"))
+        Ok(self.mapping_json(m, state))
     }
 
     pub(crate) fn delete_event_source_mapping(&mut self, r: &Value) -> Result<Value> {

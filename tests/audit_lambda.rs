@@ -424,6 +424,24 @@ fn function_name_forms() {
 }
 
 #[test]
+fn update_state_follows_enabled() {
+    // §4.1 lifecycle: updates go through Updating; Enabled=false → Disabling → Disabled;
+    // Enabled=true → Enabling → Enabled.
+    let mut e = engine();
+    table(&mut e, "Tbl", "NEW_IMAGE");
+    function(&mut e, "f", "");
+    let m = mapping(&mut e, "Tbl", "f", json!({}));
+    let u = ok(&mut e, "UpdateEventSourceMapping", json!({"UUID": m["UUID"], "BatchSize": 5}));
+    assert_eq!(u["State"], "Updating");
+    let u = ok(&mut e, "UpdateEventSourceMapping", json!({"UUID": m["UUID"], "Enabled": false}));
+    assert_eq!(u["State"], "Disabling");
+    assert_eq!(ok(&mut e, "GetEventSourceMapping", json!({"UUID": m["UUID"]}))["State"], "Disabled");
+    let u = ok(&mut e, "UpdateEventSourceMapping", json!({"UUID": m["UUID"], "Enabled": true}));
+    assert_eq!(u["State"], "Enabling");
+    assert_eq!(ok(&mut e, "GetEventSourceMapping", json!({"UUID": m["UUID"]}))["State"], "Enabled");
+}
+
+#[test]
 fn on_failure_destination_may_be_cleared() {
     // §4.1 DestinationConfig: `{"OnFailure":{}}` in responses when none is set.
     let mut e = engine();
