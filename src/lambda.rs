@@ -971,6 +971,12 @@ impl Engine {
         };
         if let Some(d) = dest {
             let mut rec = record;
+            if d.starts_with("arn:aws:s3:::") {
+                // §4.6: an S3 destination's object also holds the invocation payload.
+                let region = self.cfg.region.clone();
+                let records: Vec<Value> = b.records.iter().map(|r| r.to_json(&region, Some(&stream_arn))).collect();
+                rec["payload"] = json!({ "Records": records });
+            }
             rec["destination"] = json!(d);
             let limit = self.cfg.history_limit;
             keep(&mut self.lambda.failures, rec, limit, &mut self.lambda.dropped.failures);

@@ -513,3 +513,28 @@ fn infinite_retries_block_until_the_records_expire() {
     assert_eq!(outcome(good[0]), "Success");
 }
 
+#[test]
+fn s3_destination_record_carries_the_payload() {
+    // §4.6: an S3 destination object holds the same document plus "payload" = the full Lambda
+    // event ({"Records":[...]}); SQS/SNS records do not.
+    let mut e = engine();
+    table(&mut e, "Tbl", "NEW_IMAGE");
+    table(&mut e, "Tbl2", "NEW_IMAGE");
+    function(&mut e, "f", FAIL_ALL);
+    mapping(&mut e, "Tbl", "f", json!({"MaximumRetryAttempts": 0, "DestinationConfig": {"OnFailure": {"Destination": "arn:aws:s3:::failed-batches"}}}));
+    mapping(&mut e, "Tbl2", "f", json!({"MaximumRetryAttempts": 0, "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}));
+    put(&mut e, "Tbl", "a", 1);
+    put(&mut e, "Tbl", "b", 2);
+    advance(&mut e, 5.0);
+    put(&mut e, "Tbl2", "c", 3);
+    advance(&mut e, 5.0);
+    let all = invs(&e);
+    let f = e.failures_output();
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert_eq!(f[0]["payload"], all[0]["Event"], "the payload is the event of the failed batch");
+    assert_eq!(f[0]["payload"]["Records"].as_array().unwrap().len(), 2);
+    for k in ["requestContext", "responseContext", "version", "timestamp", "DDBStreamBatchInfo"] {
+        assert!(f[0].get(k).is_some(), "{k}");
+    }
+    assert!(f[1].get("payload").is_none(), "SQS records are metadata only");
+}
