@@ -23,9 +23,10 @@
 //!   an array where the pattern has a nested object (`L` of wrappers), the nested pattern
 //!   matches if it matches any one element as a whole.
 //! - Equality is typed: a pattern string only equals a record string, a pattern number only a
-//!   JSON number, `true` only `true`, `null` only `null`. Numbers are equal when serde_json
-//!   considers them equal: `300` and `300.0` differ (as §5.3 says), but `3.0e2` and `300.0`
-//!   both parse to the same float and are equal (the original pattern text is not kept).
+//!   JSON number, `true` only `true`, `null` only `null`. Numbers are equal when written the
+//!   same way (§5.3): `300`, `300.0` and `3.0e2` are three different values. Record numbers are
+//!   always written as serde_json writes them (`1767225600.0`, `48`); a pattern literal written
+//!   otherwise (`3.0e2`) is kept as written (see [`RAW_NUMBER`]) and equals none of them.
 //! - `numeric` only applies to JSON numbers, so it never matches DynamoDB `N` values (which
 //!   are strings) but works on `ApproximateCreationDateTime` and `SizeBytes`. Comparison is
 //!   in `f64`.
@@ -82,9 +83,9 @@ enum Rule {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Matcher {
-    /// A scalar: string, number, boolean or null.
+    /// A scalar: string, number, boolean or null, or a [`RAW_NUMBER`] marker.
     Equals(Value),
-    /// Non-empty list of strings, or of numbers.
+    /// Non-empty list of strings, or of numbers (some perhaps [`RAW_NUMBER`] markers).
     AnythingBut(Vec<Value>),
     /// One `=`, or one or two bounds (one lower, one upper).
     Numeric(Vec<(Cmp, f64)>),
@@ -245,11 +246,66 @@ impl FilterCriteria {
 // Pattern parsing
 
 fn parse_pattern(text: &str) -> PResult<Node> {
-    // serde_json keeps the last of duplicate keys, which is the documented AWS behaviour.
-    let v: Value = serde_json::from_str(text).map_err(|_| PatternError::Invalid)?;
+    let v = parse_json(text, 1)?;
     match &v {
         Value::Object(m) => parse_node(m, 1),
         _ => Err(PatternError::Invalid),
+    }
+}
+
+/// JSON nesting of a pattern's text: objects up to [`MAX_PATTERN_DEPTH`] deep, each perhaps
+/// inside a `$or` array, then a value list, an operator object, its argument list and a
+/// [`RAW_NUMBER`] marker. Anything deeper is an invalid pattern anyway.
+const MAX_JSON_DEPTH: usize = 2 * MAX_PATTERN_DEPTH + 8;
+
+/// Stands in, in a parsed pattern, for a number literal not written as serde_json writes it
+/// (`3.0e2`, `300.00`, `1e2`): `{RAW_NUMBER: "<literal>"}`. Pattern numbers equal record numbers
+/// by their written form (§5.3: 300, 300.0 and 3.0e2 are not equal), and record numbers are
+/// always in serde_json's form, so such a literal equals no record value; `numeric` still reads
+/// its value. A NUL-led key no pattern may use (see [`parse_json`]).
+const RAW_NUMBER: &str = "\u{0}number";
+
+/// Parses pattern text like `serde_json::from_str`, keeping the last of duplicate keys (the
+/// documented AWS behaviour), except that number literals whose text is not serde_json's own
+/// rendering of them become [`RAW_NUMBER`] markers. Nesting deeper than [`MAX_JSON_DEPTH`]
+/// is refused (no valid pattern nests that deep).
+fn parse_json(text: &str, depth: usize) -> PResult<Value> {
+    if depth > MAX_JSON_DEPTH {
+        return Err(PatternError::Invalid);
+    }
+    use serde_json::value::RawValue;
+    use std::collections::BTreeMap;
+    let raw: &RawValue = serde_json::from_str(text).map_err(|_| PatternError::Invalid)?;
+    let t = raw.get();
+    match t.as_bytes().first() {
+        Some(b'{') => {
+            let m: BTreeMap<String, &RawValue> = serde_json::from_str(t).map_err(|_| PatternError::Invalid)?;
+            // Fields in key order: a pattern's fields are AND'ed, so their order does not matter.
+            let mut out = Map::new();
+            for (k, v) in m {
+                if k == RAW_NUMBER {
+                    return Err(PatternError::Invalid);
+                }
+                let v = parse_json(v.get(), depth + 1)?;
+                out.insert(k, v);
+            }
+            Ok(Value::Object(out))
+        }
+        Some(b'[') => {
+            let items: Vec<&RawValue> = serde_json::from_str(t).map_err(|_| PatternError::Invalid)?;
+            Ok(Value::Array(items.into_iter().map(|i| parse_json(i.get(), depth + 1)).collect::<PResult<_>>()?))
+        }
+        Some(b'-' | b'0'..=b'9') => {
+            let v: Value = serde_json::from_str(t).map_err(|_| PatternError::Invalid)?;
+            if v.to_string() == t {
+                Ok(v)
+            } else {
+                let mut m = Map::new();
+                m.insert(RAW_NUMBER.to_string(), Value::String(t.to_string()));
+                Ok(Value::Object(m))
+            }
+        }
+        _ => serde_json::from_str(t).map_err(|_| PatternError::Invalid),
     }
 }
 
@@ -301,6 +357,7 @@ fn parse_matcher(v: &Value) -> PResult<Matcher> {
         Value::Object(o) => {
             let (op, arg) = single_entry(o)?;
             match op {
+                RAW_NUMBER => Ok(Matcher::Equals(v.clone())),
                 "exists" => match arg {
                     Value::Bool(b) => Ok(Matcher::Exists(*b)),
                     _ => Err(PatternError::Invalid),
@@ -350,9 +407,10 @@ fn parse_affix(arg: &Value) -> PResult<(String, bool)> {
 fn parse_anything_but(arg: &Value) -> PResult<Matcher> {
     match arg {
         Value::String(_) | Value::Number(_) => Ok(Matcher::AnythingBut(vec![arg.clone()])),
+        Value::Object(_) if raw_number(arg).is_some() => Ok(Matcher::AnythingBut(vec![arg.clone()])),
         Value::Array(items) => {
             let all_strings = items.iter().all(Value::is_string);
-            let all_numbers = items.iter().all(Value::is_number);
+            let all_numbers = items.iter().all(|i| i.is_number() || raw_number(i).is_some());
             if items.is_empty() || !(all_strings || all_numbers) {
                 return Err(PatternError::Invalid);
             }
@@ -383,10 +441,12 @@ fn parse_numeric(arg: &Value) -> PResult<Matcher> {
             Some(">=") => Cmp::Ge,
             _ => return Err(PatternError::Invalid),
         };
-        let n = match &pair[1] {
-            Value::Number(n) => n.as_f64().filter(|f| f.is_finite()).ok_or(PatternError::Invalid)?,
-            _ => return Err(PatternError::Invalid),
+        let n = match (&pair[1], raw_number(&pair[1])) {
+            (Value::Number(n), _) => n.as_f64(),
+            (_, Some(raw)) => raw.parse::<f64>().ok(),
+            _ => None,
         };
+        let n = n.filter(|f| f.is_finite()).ok_or(PatternError::Invalid)?;
         conds.push((cmp, n));
     }
     if conds.len() == 2 {
@@ -473,11 +533,27 @@ fn flatten<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
     }
 }
 
+/// The literal of a [`RAW_NUMBER`] marker.
+fn raw_number(v: &Value) -> Option<&str> {
+    match v.as_object().map(|o| (o.len(), o.get(RAW_NUMBER))) {
+        Some((1, Some(Value::String(raw)))) => Some(raw),
+        _ => None,
+    }
+}
+
+/// Typed equality of a pattern value and a record leaf; numbers by their written form (§5.3).
+fn equals(pattern: &Value, leaf: &Value) -> bool {
+    match raw_number(pattern) {
+        Some(raw) => leaf.is_number() && leaf.to_string() == raw,
+        None => pattern == leaf,
+    }
+}
+
 /// `leaf` is a string, number, boolean or null.
 fn leaf_matches(m: &Matcher, leaf: &Value) -> bool {
     match m {
-        Matcher::Equals(p) => p == leaf,
-        Matcher::AnythingBut(list) => !list.iter().any(|p| p == leaf),
+        Matcher::Equals(p) => equals(p, leaf),
+        Matcher::AnythingBut(list) => !list.iter().any(|p| equals(p, leaf)),
         Matcher::Numeric(conds) => match leaf.as_f64() {
             Some(x) if leaf.is_number() => conds.iter().all(|&(c, n)| match c {
                 Cmp::Eq => x == n,
@@ -728,6 +804,33 @@ mod tests {
         // 300 vs 300.0: different representations do not match (§5.3)
         assert!(m(r#"{"dynamodb":{"ApproximateCreationDateTime":[1718899200.0]}}"#, &insert()));
         assert!(!m(r#"{"dynamodb":{"ApproximateCreationDateTime":[1718899200]}}"#, &insert()));
+    }
+
+    #[test]
+    fn numbers_equal_only_as_written() {
+        // §5.3: 300, 300.0 and 3.0e2 are not equal. SizeBytes 48, ApproximateCreationDateTime 1718899200.0.
+        let r = insert();
+        assert!(m(r#"{"dynamodb":{"SizeBytes":[48]}}"#, &r));
+        for p in ["48.0", "4.8e1", "48e0", "0.48E2"] {
+            assert!(!m(&format!(r#"{{"dynamodb":{{"SizeBytes":[{p}]}}}}"#), &r), "{p}");
+            assert!(m(&format!(r#"{{"dynamodb":{{"SizeBytes":[{{"anything-but":{p}}}]}}}}"#), &r), "{p}");
+            assert!(m(&format!(r#"{{"dynamodb":{{"SizeBytes":[{{"anything-but":[1,{p}]}}]}}}}"#), &r), "{p}");
+            assert!(m(&format!(r#"{{"dynamodb":{{"SizeBytes":[{{"numeric":["=",{p}]}}]}}}}"#), &r), "{p}");
+            assert!(m(&format!(r#"{{"dynamodb":{{"SizeBytes":[{{"numeric":[">",1,"<=",{p}]}}]}}}}"#), &r), "{p}");
+        }
+        assert!(!m(r#"{"dynamodb":{"ApproximateCreationDateTime":[1.7188992e9]}}"#, &r));
+        assert!(m(r#"{"dynamodb":{"ApproximateCreationDateTime":[1718899200.0]}}"#, &r));
+        // Differently written numbers stay invalid where numbers are.
+        for p in [r#"{"eventName":[{"prefix":1e0}]}"#, r#"{"eventName":1e0}"#, r#"{"eventName":[{"exists":1e0}]}"#] {
+            assert_eq!(parse_err(&[p]), invalid(), "{p}");
+        }
+        // The marker key itself is not a pattern key.
+        assert_eq!(parse_err(&["{\"x\":[{\"\\u0000number\":\"5\"}]}"]), invalid());
+        // Deep nesting is still refused, not a stack overflow.
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(parse_pattern(&format!("{{\"a\":{deep}}}")), Err(PatternError::Invalid));
+        let deep_ok = format!("{{\"a\":{}1{}}}", "[".repeat(120), "]".repeat(120));
+        assert_eq!(parse_pattern(&deep_ok), Err(PatternError::Invalid), "nested arrays are invalid, but parse");
     }
 
     #[test]

@@ -405,6 +405,31 @@ fn pattern_longer_than_4096_chars_is_rejected() {
     err(&mut e, "CreateEventSourceMapping", r);
 }
 
+#[test]
+fn number_equality_compares_the_written_form() {
+    // §5.3: numbers in patterns compare by their string representation for equality
+    // (300, 300.0 and 3.0e2 are not equal). ApproximateCreationDateTime is delivered as
+    // 1767225600.0 (Decisions table).
+    let run = |pattern: &str| {
+        let mut e = engine();
+        table(&mut e, "Tbl", "KEYS_ONLY");
+        function(&mut e, "f", "");
+        mapping(&mut e, "Tbl", "f", filter(&[pattern]));
+        put(&mut e, "Tbl", "a", 1);
+        advance(&mut e, 1.0);
+        invs(&e).len()
+    };
+    assert_eq!(run(r#"{"dynamodb":{"ApproximateCreationDateTime":[1767225600.0]}}"#), 1);
+    assert_eq!(run(r#"{"dynamodb":{"ApproximateCreationDateTime":[1767225600]}}"#), 0);
+    assert_eq!(run(r#"{"dynamodb":{"ApproximateCreationDateTime":[1.7672256e9]}}"#), 0);
+    assert_eq!(run(r#"{"dynamodb":{"ApproximateCreationDateTime":[1767225600.00]}}"#), 0);
+    // anything-but with a differently written number excludes nothing.
+    assert_eq!(run(r#"{"dynamodb":{"ApproximateCreationDateTime":[{"anything-but":[1.7672256e9]}]}}"#), 1);
+    assert_eq!(run(r#"{"dynamodb":{"ApproximateCreationDateTime":[{"anything-but":[1767225600.0]}]}}"#), 0);
+    // numeric compares values, whatever the form.
+    assert_eq!(run(r#"{"dynamodb":{"ApproximateCreationDateTime":[{"numeric":["=",1.7672256e9]}]}}"#), 1);
+}
+
 // ---------------------------------------------------------------------------------------------
 // §4.1 parameters and lifecycle
 // ---------------------------------------------------------------------------------------------
