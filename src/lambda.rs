@@ -609,8 +609,28 @@ impl Engine {
     pub(crate) fn update_event_source_mapping(&mut self, r: &Value) -> Result<Value> {
         let m = self.find_mapping(r)?;
         let mut cfg = self.lambda.mappings[m].cfg.clone();
-        // FunctionName and TableName may only identify the mapping here; apply the rest.
+        // FunctionName and TableName may identify the mapping here (without a UUID); apply the rest.
         cfg.apply(r)?;
+        // With a UUID, FunctionName points the mapping at that function, as in Lambda.
+        let retarget = match (req::string(r, "UUID")?, req::string(r, "FunctionName")?) {
+            (Some(_), Some(f)) => Some(bare_function_name(f).to_string()).filter(|f| *f != self.lambda.mappings[m].function),
+            _ => None,
+        };
+        if let Some(function) = &retarget {
+            if !self.lambda.functions.contains_key(function) {
+                return Err(AwsError::invalid_parameter("Function does not exist"));
+            }
+            let si = self.lambda.mappings[m].stream;
+            if let Some(other) = self.lambda.mappings.iter().find(|o| o.stream == si && &o.function == function) {
+                return Err(AwsError::new(
+                    "ResourceConflictException",
+                    format!(
+                        "The event source arn (\" {} \") and function (\" {function} \") provided mapping already exists. Please update or delete the existing mapping with UUID {}",
+                        self.streams[si].arn, other.uuid
+                    ),
+                ));
+            }
+        }
         if cfg.parallelization != self.lambda.mappings[m].cfg.parallelization {
             let p = cfg.parallelization;
             for c in &mut self.lambda.mappings[m].cursors {
@@ -626,6 +646,9 @@ impl Engine {
             _ => "Updating",
         };
         mapping.cfg = cfg;
+        if let Some(function) = retarget {
+            mapping.function = function;
+        }
         mapping.last_modified_ms = now;
         for v in mapping.cursors.iter_mut().flat_map(|c| c.vshards.iter_mut()) {
             v.next_wake = Some(next_poll(now));

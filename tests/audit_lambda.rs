@@ -563,3 +563,40 @@ fn s3_destination_record_carries_the_payload() {
     }
     assert!(f[1].get("payload").is_none(), "SQS records are metadata only");
 }
+
+#[test]
+fn batch_size_counts_only_matching_records() {
+    // §4.2: filtering is applied to each record before it is added to a batch, so a batch holds
+    // BatchSize matching records.
+    let mut e = engine();
+    table(&mut e, "Tbl", "NEW_IMAGE");
+    function(&mut e, "f", "");
+    mapping(&mut e, "Tbl", "f", json!({"BatchSize": 2, "FilterCriteria": {"Filters": [{"Pattern": r#"{"dynamodb":{"NewImage":{"v":{"N":["1"]}}}}"#}]}}));
+    for (k, v) in [("a", 1), ("b", 0), ("c", 1), ("d", 0), ("e", 1), ("f", 0), ("g", 1)] {
+        put(&mut e, "Tbl", k, v);
+    }
+    advance(&mut e, 5.0);
+    assert_eq!(invs(&e).iter().map(pks).collect::<Vec<_>>(), [vec!["a", "c"], vec!["e", "g"]]);
+}
+
+#[test]
+fn update_can_point_the_mapping_at_another_function() {
+    // AWS (spec silent): UpdateEventSourceMapping's FunctionName changes the mapping's function.
+    let mut e = engine();
+    table(&mut e, "Tbl", "NEW_IMAGE");
+    function(&mut e, "f", "");
+    function(&mut e, "g", "");
+    let m = mapping(&mut e, "Tbl", "f", json!({}));
+    let u = ok(&mut e, "UpdateEventSourceMapping", json!({"UUID": m["UUID"], "FunctionName": "g"}));
+    assert_eq!(u["FunctionArn"], "arn:aws:lambda:us-east-1:123456789012:function:g");
+    put(&mut e, "Tbl", "a", 1);
+    advance(&mut e, 1.0);
+    assert_eq!(invs(&e).iter().map(|i| i["FunctionName"].as_str().unwrap().to_string()).collect::<Vec<_>>(), ["g"]);
+    let er = assert_err(&mut e, "UpdateEventSourceMapping", json!({"UUID": m["UUID"], "FunctionName": "nobody"}), "InvalidParameterValueException");
+    assert!(er.message.contains("Function does not exist"), "{}", er.message);
+    // Pointing it at a function that already has a mapping on the stream is a conflict (§4.1).
+    function(&mut e, "h", "");
+    mapping(&mut e, "Tbl", "h", json!({}));
+    assert_err(&mut e, "UpdateEventSourceMapping", json!({"UUID": m["UUID"], "FunctionName": "h"}), "ResourceConflictException");
+    assert_eq!(ok(&mut e, "GetEventSourceMapping", json!({"UUID": m["UUID"]}))["FunctionArn"], "arn:aws:lambda:us-east-1:123456789012:function:g");
+}
