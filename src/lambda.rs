@@ -26,6 +26,8 @@ pub const POLL_MS: u64 = 250;
 pub const PAYLOAD_LIMIT: usize = 6 * 1024 * 1024;
 /// Invocations in a chain of triggers before recursive loop detection stops it.
 pub const MAX_CHAIN: u32 = 16;
+/// Tumbling window state per shard (§4.9): beyond it the window ends early.
+pub const WINDOW_STATE_LIMIT: usize = 1024 * 1024;
 const BACKOFF_BASE_MS: u64 = 1000;
 const BACKOFF_CAP_MS: u64 = 60_000;
 
@@ -844,7 +846,7 @@ impl Engine {
             self.log(now, &uuid, &shard_id, LogKind::Expired, vec![], "records were trimmed from the stream before they were read".into());
         }
         if window_due {
-            self.final_window_invoke(m, c, v);
+            self.final_window_invoke(m, c, v, false);
             return;
         }
         let Some(batch) = front else { return };
@@ -892,15 +894,20 @@ impl Engine {
             self.after_batch(m, c, v);
             return;
         }
-        let outcome = self.invoke(m, c, v, &batch, chain, false);
+        let outcome = self.invoke(m, c, v, &batch, chain, None);
         let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
         let Some(front) = vs.queue.front_mut() else { return };
         front.attempts = batch.attempts + 1;
         match outcome {
             Outcome::Success => {
                 vs.queue.pop_front();
+                // §4.9: a window state over 1 MB ends the window early.
+                let too_big = vs.window.as_ref().is_some_and(|w| w.state.to_json().to_string().len() > WINDOW_STATE_LIMIT);
                 self.lambda.mappings[m].last_result = "OK".into();
                 self.after_batch(m, c, v);
+                if too_big {
+                    self.final_window_invoke(m, c, v, true);
+                }
             }
             Outcome::Error(msg) => self.failed(m, c, v, msg, None),
             Outcome::PartialFailure(ids) => {
@@ -1019,9 +1026,10 @@ impl Engine {
         vs.next_wake = Some(next_poll(now));
     }
 
-    fn final_window_invoke(&mut self, m: usize, c: usize, v: usize) {
+    /// The last invocation of a window: at its end, or `early` when its state outgrew 1 MB.
+    fn final_window_invoke(&mut self, m: usize, c: usize, v: usize, early: bool) {
         let empty = Batch::new();
-        self.invoke(m, c, v, &empty, 1, true);
+        self.invoke(m, c, v, &empty, 1, Some(early));
         let name = self.lambda.mappings[m].function.clone();
         let now = self.now_ms();
         let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
@@ -1034,7 +1042,8 @@ impl Engine {
     }
 
     /// Invokes the mapping's function with `batch` and applies its effects.
-    fn invoke(&mut self, m: usize, c: usize, v: usize, batch: &Batch, chain: u32, final_window: bool) -> Outcome {
+    /// `final_window`: for a window's final invoke, whether it was terminated early.
+    fn invoke(&mut self, m: usize, c: usize, v: usize, batch: &Batch, chain: u32, final_window: Option<bool>) -> Outcome {
         let now = self.now_ms();
         let region = self.cfg.region.clone();
         let (si, name, uuid, shard_id, cfg) = {
@@ -1061,8 +1070,8 @@ impl Engine {
             }
             event["shardId"] = json!(shard_id);
             event["eventSourceARN"] = json!(arn);
-            event["isFinalInvokeForWindow"] = json!(final_window);
-            event["isWindowTerminatedEarly"] = json!(false);
+            event["isFinalInvokeForWindow"] = json!(final_window.is_some());
+            event["isWindowTerminatedEarly"] = json!(final_window == Some(true));
         }
         // Run the function's rules record by record, as a handler would.
         let mut outcome = Outcome::Success;

@@ -600,3 +600,44 @@ fn update_can_point_the_mapping_at_another_function() {
     assert_err(&mut e, "UpdateEventSourceMapping", json!({"UUID": m["UUID"], "FunctionName": "h"}), "ResourceConflictException");
     assert_eq!(ok(&mut e, "GetEventSourceMapping", json!({"UUID": m["UUID"]}))["FunctionArn"], "arn:aws:lambda:us-east-1:123456789012:function:g");
 }
+
+#[test]
+fn window_state_over_1_mb_ends_the_window_early() {
+    // §4.9: state limit 1 MB per shard; exceeding it ends the window early → final invoke with
+    // isWindowTerminatedEarly: true. Each of these keys adds ~2 005 bytes to the count's state,
+    // so 500 keys stay under 1 MB and 600 are over it.
+    let mut e = engine();
+    table(&mut e, "Tbl", "NEW_IMAGE");
+    function(&mut e, "f", "on INSERT count n by pk");
+    mapping(&mut e, "Tbl", "f", json!({"TumblingWindowInSeconds": 60, "BatchSize": 100}));
+    for i in 0..650 {
+        let pk = format!("{i:04}{}", "x".repeat(1996));
+        ok(&mut e, "PutItem", json!({"TableName": "Tbl", "Item": {"pk": {"S": pk}}}));
+    }
+    advance(&mut e, 120.0);
+    let all = invs(&e);
+    let shape: Vec<(usize, bool, bool, usize)> = all
+        .iter()
+        .map(|i| {
+            let ev = &i["Event"];
+            let groups = ev["state"].get("n").and_then(Value::as_object).map_or(0, |g| g.len());
+            (records(i).len(), ev["isFinalInvokeForWindow"].as_bool().unwrap(), ev["isWindowTerminatedEarly"].as_bool().unwrap(), groups)
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            (100, false, false, 0),
+            (100, false, false, 100),
+            (100, false, false, 200),
+            (100, false, false, 300),
+            (100, false, false, 400),
+            (100, false, false, 500),
+            (0, true, true, 600),
+            (50, false, false, 0),
+            (0, true, false, 50),
+        ]
+    );
+    assert!(all.iter().all(|i| outcome(i) == "Success"));
+    assert_eq!(all[8]["Event"]["window"], all[0]["Event"]["window"]);
+}
