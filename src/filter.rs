@@ -40,6 +40,7 @@
 //! stack up to the same depth.
 
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 
 /// Filters per mapping (the default quota; AWS can raise it to 10 on request).
 pub const MAX_FILTERS: usize = 5;
@@ -246,67 +247,68 @@ impl FilterCriteria {
 // Pattern parsing
 
 fn parse_pattern(text: &str) -> PResult<Node> {
-    let v = parse_json(text, 1)?;
+    // serde_json keeps the last of duplicate keys, which is the documented AWS behaviour.
+    let v: Value = serde_json::from_str(&mark_raw_numbers(text)?).map_err(|_| PatternError::Invalid)?;
     match &v {
         Value::Object(m) => parse_node(m, 1),
         _ => Err(PatternError::Invalid),
     }
 }
 
-/// JSON nesting of a pattern's text: objects up to [`MAX_PATTERN_DEPTH`] deep, each perhaps
-/// inside a `$or` array, then a value list, an operator object, its argument list and a
-/// [`RAW_NUMBER`] marker. Anything deeper is an invalid pattern anyway.
-const MAX_JSON_DEPTH: usize = 2 * MAX_PATTERN_DEPTH + 8;
-
 /// Stands in, in a parsed pattern, for a number literal not written as serde_json writes it
 /// (`3.0e2`, `300.00`, `1e2`): `{RAW_NUMBER: "<literal>"}`. Pattern numbers equal record numbers
 /// by their written form (§5.3: 300, 300.0 and 3.0e2 are not equal), and record numbers are
 /// always in serde_json's form, so such a literal equals no record value; `numeric` still reads
-/// its value. A NUL-led key no pattern may use (see [`parse_json`]).
+/// its value. A NUL-led key no pattern may use (see [`mark_raw_numbers`]).
 const RAW_NUMBER: &str = "\u{0}number";
 
-/// Parses pattern text like `serde_json::from_str`, keeping the last of duplicate keys (the
-/// documented AWS behaviour), except that number literals whose text is not serde_json's own
-/// rendering of them become [`RAW_NUMBER`] markers. Nesting deeper than [`MAX_JSON_DEPTH`]
-/// is refused (no valid pattern nests that deep).
-fn parse_json(text: &str, depth: usize) -> PResult<Value> {
-    if depth > MAX_JSON_DEPTH {
+/// The pattern's text with each number literal that is not serde_json's own rendering of its
+/// value replaced by a [`RAW_NUMBER`] marker, so parsing keeps how it was written. Text with
+/// no such literal (the usual case) is returned as is. A pattern that writes the marker's key
+/// itself is invalid.
+fn mark_raw_numbers(text: &str) -> PResult<Cow<'_, str>> {
+    if text.contains("\\u0000number") {
         return Err(PatternError::Invalid);
     }
-    use serde_json::value::RawValue;
-    use std::collections::BTreeMap;
-    let raw: &RawValue = serde_json::from_str(text).map_err(|_| PatternError::Invalid)?;
-    let t = raw.get();
-    match t.as_bytes().first() {
-        Some(b'{') => {
-            let m: BTreeMap<String, &RawValue> = serde_json::from_str(t).map_err(|_| PatternError::Invalid)?;
-            // Fields in key order: a pattern's fields are AND'ed, so their order does not matter.
-            let mut out = Map::new();
-            for (k, v) in m {
-                if k == RAW_NUMBER {
-                    return Err(PatternError::Invalid);
-                }
-                let v = parse_json(v.get(), depth + 1)?;
-                out.insert(k, v);
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let (mut i, mut copied, mut in_string) = (0, 0, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1, // the escaped byte is skipped below
+                b'"' => in_string = false,
+                _ => {}
             }
-            Ok(Value::Object(out))
-        }
-        Some(b'[') => {
-            let items: Vec<&RawValue> = serde_json::from_str(t).map_err(|_| PatternError::Invalid)?;
-            Ok(Value::Array(items.into_iter().map(|i| parse_json(i.get(), depth + 1)).collect::<PResult<_>>()?))
-        }
-        Some(b'-' | b'0'..=b'9') => {
-            let v: Value = serde_json::from_str(t).map_err(|_| PatternError::Invalid)?;
-            if v.to_string() == t {
-                Ok(v)
-            } else {
-                let mut m = Map::new();
-                m.insert(RAW_NUMBER.to_string(), Value::String(t.to_string()));
-                Ok(Value::Object(m))
+            i += 1;
+        } else if b == b'"' {
+            in_string = true;
+            i += 1;
+        } else if b == b'-' || b.is_ascii_digit() {
+            let start = i;
+            while i < bytes.len() && matches!(bytes[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+                i += 1;
             }
+            let literal = &text[start..i];
+            // A literal serde_json refuses is left for the parse to refuse.
+            if serde_json::from_str::<Value>(literal).is_ok_and(|v| v.to_string() != literal) {
+                let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 32));
+                o.push_str(&text[copied..start]);
+                o.push_str(&format!("{{\"\\u0000number\":\"{literal}\"}}"));
+                copied = i;
+            }
+        } else {
+            i += 1;
         }
-        _ => serde_json::from_str(t).map_err(|_| PatternError::Invalid),
     }
+    Ok(match out {
+        Some(mut o) => {
+            o.push_str(&text[copied..]);
+            Cow::Owned(o)
+        }
+        None => Cow::Borrowed(text),
+    })
 }
 
 fn parse_node(m: &Map<String, Value>, depth: usize) -> PResult<Node> {
@@ -831,6 +833,16 @@ mod tests {
         assert_eq!(parse_pattern(&format!("{{\"a\":{deep}}}")), Err(PatternError::Invalid));
         let deep_ok = format!("{{\"a\":{}1{}}}", "[".repeat(120), "]".repeat(120));
         assert_eq!(parse_pattern(&deep_ok), Err(PatternError::Invalid), "nested arrays are invalid, but parse");
+    }
+
+    #[test]
+    fn number_marking_leaves_strings_and_canonical_numbers_alone() {
+        // Digits inside strings (also after an escaped quote) are text, not literals.
+        let t = r#"{"a":["3.0e2","x\"1e2",300,300.0],"b":[{"numeric":[">",-1.5e0]}]}"#;
+        let marked = mark_raw_numbers(t).unwrap();
+        assert_eq!(marked, r#"{"a":["3.0e2","x\"1e2",300,300.0],"b":[{"numeric":[">",{"\u0000number":"-1.5e0"}]}]}"#);
+        let plain = r#"{"a":[300,300.0,-2,"3.0e2"]}"#;
+        assert!(matches!(mark_raw_numbers(plain), Ok(Cow::Borrowed(_))), "nothing to mark: no copy");
     }
 
     #[test]
