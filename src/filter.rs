@@ -292,7 +292,11 @@ fn mark_raw_numbers(text: &str) -> PResult<Cow<'_, str>> {
             }
             let literal = &text[start..i];
             // A literal serde_json refuses is left for the parse to refuse.
-            if serde_json::from_str::<Value>(literal).is_ok_and(|v| v.to_string() != literal) {
+            let written_otherwise = match serde_json::from_str::<Value>(literal) {
+                Ok(Value::Number(n)) => !written_as_serde_json(literal, &n),
+                _ => false,
+            };
+            if written_otherwise {
                 let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 32));
                 o.push_str(&text[copied..start]);
                 o.push_str(&format!("{{\"\\u0000number\":\"{literal}\"}}"));
@@ -445,7 +449,8 @@ fn parse_numeric(arg: &Value) -> PResult<Matcher> {
         };
         let n = match (&pair[1], raw_number(&pair[1])) {
             (Value::Number(n), _) => n.as_f64(),
-            (_, Some(raw)) => raw.parse::<f64>().ok(),
+            // serde_json's reading, not `str::parse`: that one's tables weigh 16 KB in the page.
+            (_, Some(raw)) => serde_json::from_str::<Value>(raw).ok().and_then(|v| v.as_f64()),
             _ => None,
         };
         let n = n.filter(|f| f.is_finite()).ok_or(PatternError::Invalid)?;
@@ -544,11 +549,68 @@ fn raw_number(v: &Value) -> Option<&str> {
 }
 
 /// Typed equality of a pattern value and a record leaf; numbers by their written form (§5.3).
+/// A [`RAW_NUMBER`] literal is not written as serde_json writes numbers, and every record
+/// number is, so it equals no leaf.
 fn equals(pattern: &Value, leaf: &Value) -> bool {
-    match raw_number(pattern) {
-        Some(raw) => leaf.is_number() && leaf.to_string() == raw,
-        None => pattern == leaf,
+    raw_number(pattern).is_none() && pattern == leaf
+}
+
+/// Whether `literal`, which serde_json parsed to `n`, is what serde_json writes for `n`: an
+/// integer as is, a float as ryu's shortest form does (`300.0`, `0.001`, `1e16`, `1.5e-7`).
+/// Worked out on the literal's digits, without formatting a float (that code would add
+/// kilobytes to the page for this one check). A literal of 16 or 17 significant digits is
+/// taken to be the shortest form of its value (they seldom are not).
+fn written_as_serde_json(literal: &str, n: &serde_json::Number) -> bool {
+    if let Some(u) = n.as_u64() {
+        return literal == u.to_string();
     }
+    if let Some(i) = n.as_i64() {
+        return literal == i.to_string();
+    }
+    let (neg, body) = match literal.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, literal),
+    };
+    let (mantissa, exp) = match body.find(['e', 'E']) {
+        Some(at) => match body[at + 1..].parse::<i64>() {
+            Ok(e) if e.unsigned_abs() < 100_000 => (&body[..at], e),
+            _ => return false,
+        },
+        None => (body, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    // The value is 0.DIGITS x 10^point.
+    let all: String = [int, frac].concat();
+    let lead = all.len() - all.trim_start_matches('0').len();
+    let digits = all[lead..].trim_end_matches('0');
+    let point = int.len() as i64 - lead as i64 + exp;
+    let mut form = String::from(if neg { "-" } else { "" });
+    let length = digits.len() as i64;
+    if digits.is_empty() {
+        form.push_str("0.0");
+    } else if length > 17 {
+        return false;
+    } else if length <= point && point <= 16 {
+        form.push_str(digits);
+        form.extend(std::iter::repeat_n('0', (point - length) as usize));
+        form.push_str(".0");
+    } else if 0 < point && point <= 16 {
+        form.push_str(&digits[..point as usize]);
+        form.push('.');
+        form.push_str(&digits[point as usize..]);
+    } else if -5 < point && point <= 0 {
+        form.push_str("0.");
+        form.extend(std::iter::repeat_n('0', (-point) as usize));
+        form.push_str(digits);
+    } else {
+        form.push_str(&digits[..1]);
+        if length > 1 {
+            form.push('.');
+            form.push_str(&digits[1..]);
+        }
+        form.push_str(&format!("e{}{}", if point > 0 { "+" } else { "" }, point - 1));
+    }
+    literal == form
 }
 
 /// `leaf` is a string, number, boolean or null.
@@ -833,6 +895,23 @@ mod tests {
         assert_eq!(parse_pattern(&format!("{{\"a\":{deep}}}")), Err(PatternError::Invalid));
         let deep_ok = format!("{{\"a\":{}1{}}}", "[".repeat(120), "]".repeat(120));
         assert_eq!(parse_pattern(&deep_ok), Err(PatternError::Invalid), "nested arrays are invalid, but parse");
+    }
+
+    #[test]
+    fn serde_json_form_of_numbers_is_worked_out_as_serde_json_writes_it() {
+        // Every literal against serde_json's own rendering of its value (of values serde_json
+        // reads exactly: it reads some literals far from 1, like 1.5e-300, a bit off).
+        let literals = [
+            "0", "-0", "7", "-7", "300", "18446744073709551615", "-9223372036854775808", "18446744073709551616",
+            "300.0", "300.00", "3.0e2", "3e2", "3E2", "3e+2", "1e16", "1e15", "1e17", "1.0e16", "123456789012345.0",
+            "1234567890123456.0", "12345678901234567.0", "1.5e-7", "0.0000015", "0.00015", "0.0001", "1e-5", "0.00001",
+            "1.5", "1.50", "01.5", "0.1", ".1", "0.0", "-0.0", "0e0", "0.000", "-1.5e-10", "1.2345e-7", "-2.5e+20", "1.7976931348623157e308",
+            "1718899200.0", "1.7188992e9", "1767225600.25", "2.5e-5", "0.000025", "1e-7", "1e100", "1.0e100", "100e98", "1e+16", "1e+100", "1.5e+20", "-2e+300", "1e-07",
+        ];
+        for l in literals {
+            let Ok(Value::Number(n)) = serde_json::from_str::<Value>(l) else { continue };
+            assert_eq!(written_as_serde_json(l, &n), Value::Number(n.clone()).to_string() == l, "{l}");
+        }
     }
 
     #[test]
