@@ -204,7 +204,9 @@ impl Engine {
                 if ty == "AT_SEQUENCE_NUMBER" {
                     n
                 } else {
-                    n + 1
+                    // The largest number the simulator can hold has no successor: rejected as
+                    // the larger (unparsable) ones are.
+                    n.checked_add(1).ok_or_else(|| req::constraint(s, "sequenceNumber", "Member must be a valid sequence number"))?
                 }
             }
             (_, None) => {

@@ -460,3 +460,34 @@ fn get_records_wire_types() {
     assert_eq!(r["dynamodb"]["NewImage"]["n"], json!({"N": "7.5"}));
     assert!(r.get("eventSourceARN").is_none());
 }
+
+// ---------------------------------------------------------------------------------------------
+// §3.2 / §3.3 / §3.4 request validation and robustness
+// ---------------------------------------------------------------------------------------------
+
+fn one_shard(e: &mut Engine) -> (String, String, String) {
+    create(e, "Orders", Some("KEYS_ONLY"));
+    let arn = latest_arn(e, "Orders");
+    put(e, "Orders", json!({"pk": s("A"), "sk": s("S")}));
+    let shard = describe(e, &arn)["Shards"][0]["ShardId"].as_str().unwrap().to_string();
+    let it = ok(e, "GetShardIterator", json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "TRIM_HORIZON"}));
+    let seq = ok(e, "GetRecords", json!({"ShardIterator": it["ShardIterator"]}))["Records"][0]["dynamodb"]["SequenceNumber"].as_str().unwrap().to_string();
+    (arn, shard, seq)
+}
+
+#[test]
+fn after_the_largest_sequence_number_is_an_error_not_a_crash() {
+    // §3.3: SequenceNumber is digits, 21–40 characters (§0, §1.3); a number no shard holds is
+    // answered with an AWS error (ValidationException for an unusable sequence number, §3.6),
+    // never a crash or an iterator that wrapped around to the start of the shard.
+    let mut e = engine();
+    let (arn, shard, _) = one_shard(&mut e);
+    let max = u128::MAX.to_string(); // 39 digits: a well-formed sequence number
+    let er = err(&mut e, "GetShardIterator", json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": max}));
+    assert_eq!(er.kind, "ValidationException", "{}", er.message);
+    // AT that number: nothing is there (every record has a smaller number).
+    let it = ok(&mut e, "GetShardIterator", json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "AT_SEQUENCE_NUMBER", "SequenceNumber": max}));
+    let r = ok(&mut e, "GetRecords", json!({"ShardIterator": it["ShardIterator"]}));
+    assert_eq!(r["Records"], json!([]));
+    assert!(r["NextShardIterator"].is_string(), "open shard");
+}
