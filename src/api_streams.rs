@@ -53,6 +53,14 @@ fn sequence_number(s: &str) -> Result<u128> {
     s.parse().map_err(|_| req::constraint(s, "sequenceNumber", "Member must be a valid sequence number"))
 }
 
+/// A shard id member: 28 to 65 characters (API model).
+fn check_shard_id(id: &str, field: &str) -> Result<()> {
+    if id.len() < 28 || id.len() > 65 {
+        return Err(req::constraint(id, field, "Member must have length between 28 and 65"));
+    }
+    Ok(())
+}
+
 impl Engine {
     fn stream_by_arn(&self, arn: &str, field: &str) -> Result<usize> {
         if !well_formed_arn(arn) {
@@ -107,13 +115,18 @@ impl Engine {
             return Err(req::constraint(limit, "limit", "Member must have value between 1 and 100"));
         }
         let start = req::string(r, "ExclusiveStartShardId")?;
+        if let Some(id) = start {
+            check_shard_id(id, "exclusiveStartShardId")?;
+        }
         let parent_filter = match req::object(r, "ShardFilter")? {
             Some(f) => {
                 let ty = req::required_string(f, "Type")?;
                 if ty != "CHILD_SHARDS" {
                     return Err(req::constraint(ty, "shardFilter.type", "Member must satisfy enum value set: [CHILD_SHARDS]"));
                 }
-                Some(req::required_string(f, "ShardId")?)
+                let id = req::required_string(f, "ShardId")?;
+                check_shard_id(id, "shardFilter.shardId")?;
+                Some(id)
             }
             None => None,
         };
@@ -186,9 +199,7 @@ impl Engine {
                 "Member must satisfy enum value set: [AFTER_SEQUENCE_NUMBER, LATEST, AT_SEQUENCE_NUMBER, TRIM_HORIZON]",
             ));
         }
-        if shard_id.len() < 28 || shard_id.len() > 65 {
-            return Err(req::constraint(shard_id, "shardId", "Member must have length between 28 and 65"));
-        }
+        check_shard_id(shard_id, "shardId")?;
         let si = self.stream_by_arn(arn, "streamArn")?;
         let shard = self.streams[si]
             .shard(shard_id)

@@ -491,3 +491,24 @@ fn after_the_largest_sequence_number_is_an_error_not_a_crash() {
     assert_eq!(r["Records"], json!([]));
     assert!(r["NextShardIterator"].is_string(), "open shard");
 }
+
+#[test]
+fn describe_stream_shard_id_members_have_the_model_length() {
+    // §3.2: ExclusiveStartShardId is a string of 28–65 characters; ShardFilter.ShardId likewise
+    // (API reference, ShardFilter). Out of range → ValidationException (§3.6 model constraints);
+    // a well-formed id that is not a shard → empty list (§3.2).
+    let mut e = engine();
+    let (arn, shard, _) = one_shard(&mut e);
+    let long = format!("shardId-{}", "0".repeat(58)); // 66 characters
+    for bad in ["abc", "shardId-0000000000000000000", long.as_str()] {
+        let er = err(&mut e, "DescribeStream", json!({"StreamArn": arn, "ExclusiveStartShardId": bad}));
+        assert_eq!(er.kind, "ValidationException", "ExclusiveStartShardId {bad}: {}", er.message);
+        let er = err(&mut e, "DescribeStream", json!({"StreamArn": arn, "ShardFilter": {"Type": "CHILD_SHARDS", "ShardId": bad}}));
+        assert_eq!(er.kind, "ValidationException", "ShardFilter.ShardId {bad}: {}", er.message);
+    }
+    let unknown = format!("shardId-{}", "0".repeat(57)); // 65 characters, no such shard
+    let r = ok(&mut e, "DescribeStream", json!({"StreamArn": arn, "ExclusiveStartShardId": unknown}));
+    assert_eq!(r["StreamDescription"]["Shards"], json!([]));
+    let r = ok(&mut e, "DescribeStream", json!({"StreamArn": arn, "ShardFilter": {"Type": "CHILD_SHARDS", "ShardId": shard}}));
+    assert_eq!(r["StreamDescription"]["Shards"], json!([]));
+}
