@@ -244,6 +244,10 @@ impl Engine {
             return Err(req::constraint(limit, "limit", "Member must have value less than or equal to 1000"));
         }
         let it = self.decode_iterator(raw)?;
+        if it.issued_ms > self.now_ms() {
+            // Not an iterator this service issued (the clock never goes back).
+            return Err(invalid_iterator());
+        }
         if it.issued_ms + ITERATOR_TTL_MS < self.now_ms() {
             return Err(AwsError::new(
                 "ExpiredIteratorException",

@@ -512,3 +512,28 @@ fn describe_stream_shard_id_members_have_the_model_length() {
     let r = ok(&mut e, "DescribeStream", json!({"StreamArn": arn, "ShardFilter": {"Type": "CHILD_SHARDS", "ShardId": shard}}));
     assert_eq!(r["StreamDescription"]["Shards"], json!([]));
 }
+
+/// An iterator in the simulator's format, for a position and issue time of our choosing.
+fn forged_iterator(arn: &str, shard: &str, position: u128, issued_ms: u64) -> String {
+    let body = format!("{shard}/{position}/{issued_ms}");
+    let check = streamlab::stream::fnv1a(format!("{arn}|{body}").as_bytes());
+    let hex: String = format!("{body}/{check:016x}").bytes().map(|b| format!("{b:02x}")).collect();
+    format!("{arn}|1|{hex}")
+}
+
+#[test]
+fn an_iterator_the_service_did_not_issue_is_rejected() {
+    // §3.4: a garbage iterator → ValidationException; an iterator is valid for 15 minutes
+    // after it was issued, so one claiming to be issued in the future was never issued.
+    let mut e = engine();
+    let (arn, shard, _) = one_shard(&mut e);
+    let now = e.now_ms();
+    // Sanity: the format is right (issued now → accepted and reads the record).
+    let good = forged_iterator(&arn, &shard, 1, now);
+    assert_eq!(ok(&mut e, "GetRecords", json!({ "ShardIterator": good }))["Records"].as_array().unwrap().len(), 1);
+    for issued in [now + 1, u64::MAX - 1, u64::MAX] {
+        let it = forged_iterator(&arn, &shard, 1, issued);
+        let er = err(&mut e, "GetRecords", json!({ "ShardIterator": it }));
+        assert_eq!(er.kind, "ValidationException", "issued {issued}: {}", er.message);
+    }
+}
