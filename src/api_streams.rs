@@ -109,7 +109,7 @@ impl Engine {
 
     pub(crate) fn describe_stream(&mut self, r: &Value) -> Result<Value> {
         let arn = req::required_string(r, "StreamArn")?;
-        let si = self.stream_by_arn(arn, "streamArn")?;
+        // The members' constraints are checked before the stream is looked up, as AWS does.
         let limit = req::integer(r, "Limit")?.unwrap_or(100);
         if !(1..=100).contains(&limit) {
             return Err(req::constraint(limit, "limit", "Member must have value between 1 and 100"));
@@ -130,6 +130,7 @@ impl Engine {
             }
             None => None,
         };
+        let si = self.stream_by_arn(arn, "streamArn")?;
         let s = &self.streams[si];
         let mut shards: Vec<_> = s.shards.iter().filter(|sh| parent_filter.is_none_or(|p| sh.parent.as_deref() == Some(p))).collect();
         // Stable, as `sort_by` was: two shards with one id (a collision of their random part)

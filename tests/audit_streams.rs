@@ -537,3 +537,23 @@ fn an_iterator_the_service_did_not_issue_is_rejected() {
         assert_eq!(er.kind, "ValidationException", "issued {issued}: {}", er.message);
     }
 }
+
+#[test]
+fn describe_stream_checks_its_members_before_looking_up_the_stream() {
+    // §3.6: model-constraint violations are ValidationExceptions ("1 validation error
+    // detected ..."); AWS checks a request against the model before it looks up resources, so
+    // an out-of-range Limit or ExclusiveStartShardId is reported even for an unknown stream.
+    let mut e = engine();
+    let unknown = "arn:aws:dynamodb:us-east-1:123456789012:table/Nope/stream/2026-01-01T00:00:00.000";
+    for req in [
+        json!({"StreamArn": unknown, "Limit": 0}),
+        json!({"StreamArn": unknown, "Limit": 101}),
+        json!({"StreamArn": unknown, "ExclusiveStartShardId": "abc"}),
+        json!({"StreamArn": unknown, "ShardFilter": {"Type": "PARENT_SHARDS", "ShardId": format!("shardId-{}", "0".repeat(29))}}),
+    ] {
+        let er = err(&mut e, "DescribeStream", req.clone());
+        assert_eq!(er.kind, "ValidationException", "{req}: {}", er.message);
+        assert!(er.message.starts_with("1 validation error detected: "), "{}", er.message);
+    }
+    assert_eq!(err(&mut e, "DescribeStream", json!({"StreamArn": unknown, "Limit": 100})).kind, "ResourceNotFoundException");
+}
