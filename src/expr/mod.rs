@@ -243,17 +243,28 @@ fn parse_names(v: Option<&serde_json::Value>) -> Result<Option<&Names>> {
 
 fn parse_values(v: Option<&serde_json::Value>) -> Result<Option<Item>> {
     let Some(v) = v else { return Ok(None) };
-    if let Some(obj) = v.as_object() {
-        if obj.is_empty() {
-            return Err(AwsError::validation("ExpressionAttributeValues must not be empty"));
-        }
-        if let Some(k) = obj.keys().find(|k| !placeholder_key_ok(k, ':')) {
-            return Err(AwsError::validation(format!(
-                "ExpressionAttributeValues contains invalid key: Syntax error; key: \"{k}\""
-            )));
-        }
+    let Some(obj) = v.as_object() else { return value::item_from_json(v).map(Some) };
+    if obj.is_empty() {
+        return Err(AwsError::validation("ExpressionAttributeValues must not be empty"));
     }
-    value::item_from_json(v).map(Some)
+    if let Some(k) = obj.keys().find(|k| !placeholder_key_ok(k, ':')) {
+        return Err(AwsError::validation(format!(
+            "ExpressionAttributeValues contains invalid key: Syntax error; key: \"{k}\""
+        )));
+    }
+    // DynamoDB names the placeholder of an invalid value:
+    // "ExpressionAttributeValues contains invalid value: <why> for key :v".
+    let mut item = Item::new();
+    for (k, av) in obj {
+        let parsed = AttributeValue::from_json(av).map_err(|e| match e.kind.as_str() {
+            "ValidationException" => {
+                AwsError::validation(format!("ExpressionAttributeValues contains invalid value: {} for key {k}", e.message))
+            }
+            _ => e,
+        })?;
+        item.insert(k.clone(), parsed);
+    }
+    Ok(Some(item))
 }
 
 /// Fails if a key is not in `used` (sorted, see [`parser::mark_used`]), naming the keys left

@@ -277,10 +277,10 @@ fn placeholder_errors() {
         msg(compile_cond("a = :v", Value::Null, json!({"v": {"N": "1"}}))),
         "ExpressionAttributeValues contains invalid key: Syntax error; key: \"v\""
     );
-    // AttributeValue validation errors pass through unchanged.
+    // AttributeValue validation errors name the placeholder, as real DynamoDB words them.
     assert_eq!(
         msg(compile_cond("a = :v", Value::Null, json!({":v": {"SS": []}}))),
-        "One or more parameter values were invalid: An string set  may not be empty"
+        "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: An string set  may not be empty for key :v"
     );
     // Placeholders are shared across all the request's expressions.
     let names = json!({"#a": "a", "#b": "b"});
