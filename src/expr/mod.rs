@@ -25,6 +25,10 @@ pub use eval::{project, Undo};
 /// Longest expression string DynamoDB accepts, in bytes.
 pub const MAX_EXPRESSION_SIZE: usize = 4096;
 
+/// Most operators and functions an UpdateExpression may hold (`aws-semantics.md` §6.4; the
+/// DynamoDB limits page: `SET a = :val1 + :val2 + :val3` holds two).
+pub const MAX_UPDATE_OPERATORS: usize = 300;
+
 /// All the expressions of one request, parsed and resolved.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Expressions {
@@ -179,6 +183,17 @@ impl Update {
         })
     }
 
+    /// The operators (`+`, `-`) and functions of the update's SET values.
+    fn operator_count(&self) -> usize {
+        self.actions
+            .iter()
+            .map(|a| match a {
+                Action::Set(_, v) => v.operator_count(),
+                _ => 0,
+            })
+            .sum()
+    }
+
     /// Paths written or removed, for ReturnValues UPDATED_OLD / UPDATED_NEW.
     pub fn target_paths(&self) -> Vec<Path> {
         self.actions
@@ -313,7 +328,14 @@ fn compile_fresh(src: &Sources, names: Option<&Names>, values: Option<&Item>) ->
     let mut ctx = Ctx::new(names, values);
     let mut out = Expressions::default();
     if let Some(s) = src.update {
-        out.update = Some(ctx.update(s)?);
+        let u = ctx.update(s)?;
+        let count = u.operator_count();
+        if count > MAX_UPDATE_OPERATORS {
+            return Err(AwsError::validation(format!(
+                "Invalid UpdateExpression: The expression contains too many operators or functions; count: {count}, maximum: {MAX_UPDATE_OPERATORS}"
+            )));
+        }
+        out.update = Some(u);
     }
     if let Some(s) = src.condition {
         out.condition = Some(ctx.condition(s, Kind::Condition)?);
@@ -337,6 +359,15 @@ fn compile_fresh(src: &Sources, names: Option<&Names>, values: Option<&Item>) ->
 }
 
 impl Operand {
+    /// The `+`, `-` and function calls in the operand.
+    fn operator_count(&self) -> usize {
+        match self {
+            Operand::Path(_) | Operand::Value(_) => 0,
+            Operand::Call(_, args) => 1 + args.iter().map(Operand::operator_count).sum::<usize>(),
+            Operand::Arith(a, _, b) => 1 + a.operator_count() + b.operator_count(),
+        }
+    }
+
     fn collect_tops<'a>(&'a self, out: &mut Vec<&'a str>) {
         match self {
             Operand::Path(p) => out.push(p.top()),
