@@ -118,24 +118,34 @@ impl Engine {
     }
 
     fn prepare_put<'r>(&self, r: &'r Value) -> Result<Prepared<'r>> {
-        self.prepare_put_in(req::table_name(r, "TableName")?, r)
+        self.prepare_put_in(req::table_name(r, "TableName")?, r, true)
     }
 
     /// A put into the table `name` (checked), its other members read from `r`.
-    fn prepare_put_in<'r>(&self, name: &'r str, r: &Value) -> Result<Prepared<'r>> {
-        self.prepare_put_decoded(name, r, None, false)
+    /// `conditional`: `r` may have a condition; a batch's requests have none (their
+    /// ConditionExpression and the like are not members of a PutRequest, and are ignored).
+    fn prepare_put_in<'r>(&self, name: &'r str, r: &Value, conditional: bool) -> Result<Prepared<'r>> {
+        self.prepare_put_decoded(name, r, None, false, conditional)
     }
 
     /// `prepare_put_in`, with `decoded` (if given) as `item_from_json` of `r`'s `Item`, which
     /// is then only checked to be an object. `imaged`: the put is committed at once, so if
     /// the table has a stream, the item's stream image is made now, with its size.
-    fn prepare_put_decoded<'r>(&self, name: &'r str, r: &Value, decoded: Option<Result<Item>>, imaged: bool) -> Result<Prepared<'r>> {
+    /// `conditional` as in `prepare_put_in`.
+    fn prepare_put_decoded<'r>(
+        &self,
+        name: &'r str,
+        r: &Value,
+        decoded: Option<Result<Item>>,
+        imaged: bool,
+        conditional: bool,
+    ) -> Result<Prepared<'r>> {
         let json = req::object(r, "Item")?.ok_or_else(|| req::missing("item"))?;
         let item = match decoded {
             Some(item) => item?,
             None => item_from_json(json)?,
         };
-        let ex = compile(r, &["ConditionExpression"])?;
+        let ex = if conditional { compile(r, &["ConditionExpression"])? } else { Expressions::default() };
         let t = self.live_table(name)?;
         let key = t.key_of_item(&item)?;
         let (image, size) = match t.stream.filter(|_| imaged) {
@@ -148,19 +158,24 @@ impl Engine {
         if size > MAX_ITEM_SIZE {
             return Err(AwsError::validation("Item size has exceeded the maximum allowed size"));
         }
-        Ok(Prepared { table: name, key, kind: Kind::Put(item, size, image), condition: ex.condition, old_on_failure: old_on_failure(r)? })
+        let old_on_failure = conditional && old_on_failure(r)?;
+        Ok(Prepared { table: name, key, kind: Kind::Put(item, size, image), condition: ex.condition, old_on_failure })
     }
 
     fn prepare_keyed<'r>(&self, r: &'r Value, fields: &[&str]) -> Result<(Prepared<'r>, Expressions)> {
         self.prepare_keyed_in(req::table_name(r, "TableName")?, r, fields)
     }
 
+    /// `fields`: the expressions `r` may have; none (a batch's DeleteRequest) means it has no
+    /// expressions and no condition at all, and any such members are ignored.
     fn prepare_keyed_in<'r>(&self, name: &'r str, r: &Value, fields: &[&str]) -> Result<(Prepared<'r>, Expressions)> {
         let key_item = key_member(r)?;
-        let mut ex = compile(r, fields)?;
+        let conditional = !fields.is_empty();
+        let mut ex = if conditional { compile(r, fields)? } else { Expressions::default() };
         let t = self.live_table(name)?;
         let key = t.key_from_request(&key_item)?;
-        let p = Prepared { table: name, key, kind: Kind::Check, condition: ex.condition.take(), old_on_failure: old_on_failure(r)? };
+        let old_on_failure = conditional && old_on_failure(r)?;
+        let p = Prepared { table: name, key, kind: Kind::Check, condition: ex.condition.take(), old_on_failure };
         Ok((p, ex))
     }
 
@@ -177,11 +192,13 @@ impl Engine {
     }
 
     fn prepare_delete<'r>(&self, r: &'r Value) -> Result<Prepared<'r>> {
-        self.prepare_delete_in(req::table_name(r, "TableName")?, r)
+        self.prepare_delete_in(req::table_name(r, "TableName")?, r, true)
     }
 
-    fn prepare_delete_in<'r>(&self, name: &'r str, r: &Value) -> Result<Prepared<'r>> {
-        let (mut p, _) = self.prepare_keyed_in(name, r, &["ConditionExpression"])?;
+    /// `conditional` as in `prepare_put_in`.
+    fn prepare_delete_in<'r>(&self, name: &'r str, r: &Value, conditional: bool) -> Result<Prepared<'r>> {
+        let fields: &[&str] = if conditional { &["ConditionExpression"] } else { &[] };
+        let (mut p, _) = self.prepare_keyed_in(name, r, fields)?;
         p.kind = Kind::Delete;
         Ok(p)
     }
@@ -229,7 +246,7 @@ impl Engine {
     /// PutItem; `decoded` as in `prepare_put_decoded`.
     pub(crate) fn put_item(&mut self, r: &Value, decoded: Option<Result<Item>>) -> Result<Value> {
         let rv = return_values(r, &["NONE", "ALL_OLD"], "ReturnValues can only be ALL_OLD or NONE")?;
-        let mut p = self.prepare_put_decoded(req::table_name(r, "TableName")?, r, decoded, true)?;
+        let mut p = self.prepare_put_decoded(req::table_name(r, "TableName")?, r, decoded, true, true)?;
         let Kind::Put(item, size, image) = &mut p.kind else { return Err(AwsError::new("InternalServerError", "Not a put")) };
         // The request's item moves into the table.
         let (new, size, image) = (Rc::new(std::mem::take(item)), *size, image.take());
@@ -366,8 +383,8 @@ impl Engine {
                 // Each request is read in place, with the map's key as its table (no copy of
                 // the request with a TableName member added).
                 let p = match (put, del) {
-                    (Some(p), None) => self.prepare_put_in(req::valid_table_name(table, "TableName")?, p)?,
-                    (None, Some(d)) => self.prepare_delete_in(req::valid_table_name(table, "TableName")?, d)?,
+                    (Some(p), None) => self.prepare_put_in(req::valid_table_name(table, "TableName")?, p, false)?,
+                    (None, Some(d)) => self.prepare_delete_in(req::valid_table_name(table, "TableName")?, d, false)?,
                     _ => return Err(AwsError::validation("Supplied WriteRequest must contain exactly one of PutRequest or DeleteRequest")),
                 };
                 if prepared.iter().any(|q| q.table == p.table && q.key == p.key) {
