@@ -18,6 +18,8 @@ use std::collections::btree_map::Entry;
 use std::rc::Rc;
 
 const MAX_READ_BYTES: usize = 1 << 20;
+/// The most a transaction's items may total (TransactWriteItems: 4 MB).
+const MAX_TRANSACTION_BYTES: usize = 4 << 20;
 
 enum Kind {
     /// The item, its size, and its stream image if made already (see `prepare_put_decoded`).
@@ -452,6 +454,13 @@ impl Engine {
                 format!("Transaction cancelled, please refer cancellation reasons for specific reasons [{}]", codes.join(", ")),
             )
             .with("CancellationReasons", Value::Array(reasons)));
+        }
+        // The items written may total at most 4 MB (spec §6.8).
+        let total: usize = results.iter().flatten().filter_map(|e| e.new.as_ref().map(|(_, size)| *size)).sum();
+        if total > MAX_TRANSACTION_BYTES {
+            return Err(AwsError::validation(format!(
+                "Transaction request size has exceeded the maximum allowed size: the items total {total} bytes, more than 4 MB ({MAX_TRANSACTION_BYTES} bytes)"
+            )));
         }
         for (p, e) in prepared.into_iter().zip(results) {
             if let Ok(e) = e {
