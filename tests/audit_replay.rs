@@ -1,0 +1,397 @@
+//! Audit of `scenario-format.md`: the `streamlab replay FILE` contract (input header, steps,
+//! output members, exit codes, rejected files), checked against the real binary. Expected
+//! values are derived by hand from the spec text (scenario-format.md, and aws-semantics.md
+//! where it names the record shape); none was copied from the program's output.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_streamlab"))
+}
+
+fn write_temp(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("streamlab-audit-replay-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// (exit code, stdout, stderr) of `streamlab replay <file holding text>`.
+fn replay_text(name: &str, text: &str) -> (i32, String, String) {
+    let p = write_temp(name, text);
+    let out = Command::new(bin()).arg("replay").arg(&p).output().expect("run streamlab");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+/// The output of a scenario that must run (exit 0, JSON on stdout).
+fn run(name: &str, text: &str) -> Value {
+    let (code, stdout, stderr) = replay_text(name, text);
+    assert_eq!(code, 0, "{name}: {stderr}");
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{name}: output is not JSON: {e}\n{stdout}"))
+}
+
+const EXAMPLE_STEPS: &str = r#"[
+    {"CreateTable": {"TableName": "Votes",
+      "KeySchema": [{"AttributeName": "voter", "KeyType": "HASH"}],
+      "AttributeDefinitions": [{"AttributeName": "voter", "AttributeType": "S"}],
+      "BillingMode": "PAY_PER_REQUEST",
+      "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"}}},
+    {"PutItem": {"TableName": "Votes", "Item": {"voter": {"S": "ana"}, "choice": {"S": "tea"}}}},
+    {"PutItem": {"TableName": "Votes", "Item": {"voter": {"S": "ben"}, "choice": {"S": "coffee"}}}},
+    {"DeleteItem": {"TableName": "Votes", "Key": {"voter": {"S": "ana"}}}}
+  ]"#;
+
+fn example(header: &str) -> String {
+    format!("{{\n  \"description\": \"Two votes and a retraction\",{header}\n  \"steps\": {EXAMPLE_STEPS}\n}}\n")
+}
+
+fn is_hex32(v: &Value) -> bool {
+    v.as_str().is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+}
+
+/// Checks a sequence number: decimal digits, 21 to 40 of them (aws-semantics §0), no
+/// leading zero (so that ordering by (length, text) is ordering as integers).
+fn check_seq(v: &Value) {
+    let t = v.as_str().unwrap_or_else(|| panic!("SequenceNumber {v} is not a string"));
+    assert!((21..=40).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()) && !t.starts_with('0'), "SequenceNumber {t}");
+}
+
+/// The complete small example of scenario-format.md, compared member by member with what
+/// the spec says it gives.
+#[test]
+fn the_complete_small_example_gives_what_the_spec_says() {
+    let text = example("");
+    let out = run("example.json", &text);
+    let top: Vec<&str> = out.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut want = vec!["results", "streams", "invocations", "notifications", "aggregates", "failures"];
+    want.sort();
+    let mut got = top.clone();
+    got.sort();
+    assert_eq!(got, want, "the output has exactly the six members of the Output section");
+
+    // results: one per step, in order, {"step", "action", "ok": true, "response"}.
+    let results = out["results"].as_array().unwrap();
+    let actions = ["CreateTable", "PutItem", "PutItem", "DeleteItem"];
+    assert_eq!(results.len(), 4);
+    for (i, r) in results.iter().enumerate() {
+        assert_eq!(r["step"], i, "{r}");
+        assert_eq!(r["action"], actions[i], "{r}");
+        assert_eq!(r["ok"], true, "{r}");
+        assert!(r.get("error").is_none(), "{r}");
+    }
+    // CreateTable's response is the AWS one: a TableDescription naming the table and its stream.
+    assert_eq!(results[0]["response"]["TableDescription"]["TableName"], "Votes");
+    assert_eq!(results[0]["response"]["TableDescription"]["StreamSpecification"]["StreamViewType"], "NEW_AND_OLD_IMAGES");
+
+    // streams: one stream, of table Votes, view type as created.
+    let streams = out["streams"].as_array().unwrap();
+    assert_eq!(streams.len(), 1);
+    let st = &streams[0];
+    assert_eq!(st["TableName"], "Votes");
+    assert_eq!(st["StreamViewType"], "NEW_AND_OLD_IMAGES");
+    // ARN arn:aws:dynamodb:<region>:<acct>:table/<Table>/stream/<label> (§0), region the
+    // default us-east-1; the label is a time like 2015-05-11T21:21:33.291 — the stream was
+    // made at the clock's start, 2026-01-01T00:00:00Z (the default startTime).
+    let label = st["StreamLabel"].as_str().unwrap();
+    assert_eq!(label, "2026-01-01T00:00:00.000");
+    let arn = st["StreamArn"].as_str().unwrap();
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    assert_eq!(&parts[..3], &["arn", "aws", "dynamodb"], "{arn}");
+    assert_eq!(parts[3], "us-east-1", "{arn}");
+    assert!(parts[4].len() == 12 && parts[4].bytes().all(|b| b.is_ascii_digit()), "account of {arn}");
+    assert_eq!(parts[5], format!("table/Votes/stream/{label}"), "{arn}");
+
+    // "three records on one stream: INSERT ana (NewImage only), INSERT ben, REMOVE ana (OldImage
+    // only), each with Keys {"voter": ...}, eventVersion "1.1", eventSource "aws:dynamodb" and
+    // awsRegion "us-east-1"."
+    let recs = st["Records"].as_array().unwrap();
+    assert_eq!(recs.len(), 3);
+    let expect = [
+        ("INSERT", "ana", Some(serde_json::json!({"voter": {"S": "ana"}, "choice": {"S": "tea"}})), None),
+        ("INSERT", "ben", Some(serde_json::json!({"voter": {"S": "ben"}, "choice": {"S": "coffee"}})), None),
+        ("REMOVE", "ana", None, Some(serde_json::json!({"voter": {"S": "ana"}, "choice": {"S": "tea"}}))),
+    ];
+    let mut ids = Vec::new();
+    for (r, (name, voter, new, old)) in recs.iter().zip(expect) {
+        assert_eq!(r["eventName"], name, "{r}");
+        assert_eq!(r["eventVersion"], "1.1", "{r}");
+        assert_eq!(r["eventSource"], "aws:dynamodb", "{r}");
+        assert_eq!(r["awsRegion"], "us-east-1", "{r}");
+        assert!(is_hex32(&r["eventID"]), "eventID of {r}");
+        ids.push(r["eventID"].clone());
+        // GetRecords shape (aws-semantics §1.1): no eventSourceARN, no userIdentity for a user write.
+        assert!(r.get("eventSourceARN").is_none(), "{r}");
+        assert!(r.get("userIdentity").is_none(), "{r}");
+        let d = &r["dynamodb"];
+        assert_eq!(d["Keys"], serde_json::json!({"voter": {"S": voter}}), "{r}");
+        assert_eq!(d.get("NewImage").cloned(), new, "NewImage of {r}");
+        assert_eq!(d.get("OldImage").cloned(), old, "OldImage of {r}");
+        assert_eq!(d["StreamViewType"], "NEW_AND_OLD_IMAGES", "{r}");
+        // Whole epoch seconds of the simulated clock, which never moved: 2026-01-01T00:00:00Z.
+        assert_eq!(d["ApproximateCreationDateTime"], 1_767_225_600, "{r}");
+        check_seq(&d["SequenceNumber"]);
+    }
+    ids.sort_by_key(|v| v.to_string());
+    ids.dedup();
+    assert_eq!(ids.len(), 3, "eventIDs are unique");
+    // ana's two records are in write order on one shard: the REMOVE has the larger number.
+    let (a, b) = (recs[0]["dynamodb"]["SequenceNumber"].as_str().unwrap(), recs[2]["dynamodb"]["SequenceNumber"].as_str().unwrap());
+    assert!((a.len(), a) < (b.len(), b), "{a} < {b}");
+
+    // Nothing else happened.
+    assert_eq!(out["invocations"], serde_json::json!([]));
+    assert_eq!(out["notifications"], serde_json::json!([]));
+    assert_eq!(out["aggregates"], serde_json::json!({}));
+    assert_eq!(out["failures"], serde_json::json!([]));
+
+    // "The same file always gives the same output, byte for byte."
+    assert_eq!(replay_text("example.json", &text).1, replay_text("example-again.json", &text).1);
+}
+
+#[test]
+fn header_defaults_are_the_documented_values() {
+    // region, seed and startTime default to us-east-1, 1 and 2026-01-01T00:00:00Z: naming
+    // them explicitly changes nothing, byte for byte.
+    let implicit = replay_text("implicit.json", &example(""));
+    let explicit = replay_text(
+        "explicit.json",
+        &example("\n  \"region\": \"us-east-1\", \"seed\": 1, \"startTime\": \"2026-01-01T00:00:00Z\","),
+    );
+    assert_eq!(implicit.0, 0);
+    assert_eq!(implicit.1, explicit.1);
+}
+
+#[test]
+fn region_start_time_and_seed_take_effect() {
+    let base = run("base.json", &example(""));
+    let out = run("header.json", &example("\n  \"region\": \"eu-west-1\", \"startTime\": \"2026-03-04T05:06:07Z\","));
+    let st = &out["streams"][0];
+    assert_eq!(st["StreamLabel"], "2026-03-04T05:06:07.000");
+    assert!(st["StreamArn"].as_str().unwrap().starts_with("arn:aws:dynamodb:eu-west-1:"), "{}", st["StreamArn"]);
+    assert!(st["StreamArn"].as_str().unwrap().ends_with(":table/Votes/stream/2026-03-04T05:06:07.000"), "{}", st["StreamArn"]);
+    // 2026-03-04T05:06:07Z = 1767225600 (Jan 1) + (31 + 28 + 3) days + 5 h 6 min 7 s.
+    let t = 1_767_225_600 + 62 * 86_400 + 5 * 3600 + 6 * 60 + 7;
+    for r in st["Records"].as_array().unwrap() {
+        assert_eq!(r["awsRegion"], "eu-west-1");
+        assert_eq!(r["dynamodb"]["ApproximateCreationDateTime"], t);
+    }
+    // The seed drives eventIDs: another seed, other IDs (still 32 hex, still unique); the
+    // records are otherwise the same changes.
+    let other = run("seed.json", &example("\n  \"seed\": 2,"));
+    let (a, b) = (base["streams"][0]["Records"].as_array().unwrap(), other["streams"][0]["Records"].as_array().unwrap());
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(b) {
+        assert!(is_hex32(&y["eventID"]));
+        assert_ne!(x["eventID"], y["eventID"]);
+        assert_eq!(x["eventName"], y["eventName"]);
+        assert_eq!(x["dynamodb"]["Keys"], y["dynamodb"]["Keys"]);
+    }
+}
+
+#[test]
+fn files_that_are_not_scenarios_are_rejected_before_anything_runs() {
+    // "rejected before anything runs, with the line and column or the step index in the
+    // message, and a non-zero exit code".
+    let cases = [
+        ("not-object-step.json", "{\"steps\": [\n  {\"ListStreams\": {}},\n  \"PutItem\"\n]}", "step 1"),
+        ("empty-step.json", "{\"steps\": [{\"ListStreams\": {}}, {}]}", "step 1"),
+        ("steps-not-list.json", "{\"steps\": {\"PutItem\": {}}}", "steps"),
+        ("top-array.json", "[{\"PutItem\": {}}]", "steps"),
+        ("truncated.json", "{\"steps\": [\n  {\"ListStreams\": {}}", "line 2"),
+        ("trailing.json", "{\"steps\": []} x", "line 1, column"),
+        ("late-unknown.json", "{\"steps\": [{\"ListStreams\": {}}, {\"ListStreams\": {}}, {\"PutItems\": {}}]}", "step 2"),
+    ];
+    for (file, text, want) in cases {
+        let (code, stdout, stderr) = replay_text(file, text);
+        assert_ne!(code, 0, "{file}");
+        assert!(stdout.is_empty(), "{file}: nothing runs, nothing is printed: {stdout}");
+        assert!(stderr.contains(want), "{file}: {stderr:?} should contain {want:?}");
+    }
+    // The same from standard input.
+    let mut child = Command::new(bin()).args(["replay", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"{\"steps\": [{\"ListStreams\": {}, \"Scan\": {}}]}").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("step 0"), "{}", String::from_utf8_lossy(&out.stderr));
+    // A file that does not exist: non-zero, nothing printed.
+    let out = Command::new(bin()).args(["replay", "/nonexistent/streamlab-audit.json"]).output().unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn failing_steps_say_why_as_aws_would_and_write_nothing() {
+    let out = run(
+        "failing.json",
+        r#"{"steps": [
+            {"CreateTable": {"TableName": "Tbl", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+              "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST",
+              "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_IMAGE"}}},
+            {"TransactWriteItems": {"TransactItems": [
+              {"Put": {"TableName": "Tbl", "Item": {"id": {"S": "a"}}}},
+              {"ConditionCheck": {"TableName": "Tbl", "Key": {"id": {"S": "b"}}, "ConditionExpression": "attribute_exists(id)"}}]}},
+            {"UpdateItem": {"TableName": "Tbl", "Key": {"id": {"S": "a"}}, "UpdateExpression": "SET v = :v",
+              "ExpressionAttributeValues": {":v": {"NULL": false}}}},
+            {"BatchWriteItem": {"RequestItems": {"Tbl": [{"PutRequest": {"Item": {"id": {"S": "c"}}}},
+              {"PutRequest": {"Item": {"id": {"S": "c"}}}}]}}},
+            {"PutItem": {"TableName": "Tbl", "Item": {"id": {"S": "d"}, "s": {"SS": []}}}},
+            {"GetItem": {"TableName": "Nope", "Key": {"id": {"S": "a"}}}},
+            {"PutItem": {"TableName": "Tbl", "Item": {"id": {"S": "z"}}}},
+            {"Scan": {"TableName": "Tbl"}}
+        ]}"#,
+    );
+    let r = out["results"].as_array().unwrap();
+    assert_eq!(r.len(), 8);
+    let fail = |i: usize, kind: &str, msg: &str| {
+        assert_eq!(r[i]["ok"], false, "{}", r[i]);
+        assert_eq!(r[i]["error"]["type"], kind, "{}", r[i]);
+        assert_eq!(r[i]["error"]["message"], msg, "{}", r[i]);
+        assert!(r[i].get("response").is_none(), "{}", r[i]);
+    };
+    fail(1, "TransactionCanceledException", "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed]");
+    fail(
+        2,
+        "ValidationException",
+        "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: Null attribute value types must have the value of true for key :v",
+    );
+    fail(3, "ValidationException", "Provided list of item keys contains duplicates");
+    fail(4, "ValidationException", "One or more parameter values were invalid: An string set  may not be empty");
+    assert_eq!(r[5]["ok"], false);
+    assert_eq!(r[5]["error"]["type"], "ResourceNotFoundException");
+    assert_eq!(r[6]["ok"], true);
+    // Only step 6 wrote anything: one item, one record.
+    assert_eq!(r[7]["response"]["Items"], serde_json::json!([{"id": {"S": "z"}}]));
+    let recs = out["streams"][0]["Records"].as_array().unwrap();
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0]["dynamodb"]["Keys"], serde_json::json!({"id": {"S": "z"}}));
+}
+
+const LAMBDA_HEAD: &str = r#"
+    {"CreateTable": {"TableName": "Tbl", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+      "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST",
+      "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_IMAGE"}}},
+    {"CreateFunction": {"FunctionName": "noop", "Code": ""}},
+    {"CreateEventSourceMapping": {"FunctionName": "noop", "TableName": "Tbl", "StartingPosition": "TRIM_HORIZON"}},
+    {"PutItem": {"TableName": "Tbl", "Item": {"id": {"S": "a"}}}}"#;
+
+#[test]
+fn time_moves_only_on_advance_clock() {
+    // "Time moves only here: the other steps take no simulated time, and a replay does not run
+    // the clock on after its last step." A mapping with a written record but no AdvanceClock
+    // invokes nothing.
+    let out = run("no-clock.json", &format!("{{\"steps\": [{LAMBDA_HEAD}]}}"));
+    assert!(out["results"].as_array().unwrap().iter().all(|r| r["ok"] == true), "{}", out["results"]);
+    assert_eq!(out["invocations"], serde_json::json!([]));
+}
+
+#[test]
+fn lambda_conveniences_and_invocation_shape() {
+    let out = run(
+        "lambda.json",
+        &format!(
+            r#"{{"steps": [{LAMBDA_HEAD},
+            {{"AdvanceClock": {{"Seconds": 10}}}},
+            {{"UpdateEventSourceMapping": {{"FunctionName": "noop", "TableName": "Tbl", "BatchSize": 5}}}},
+            {{"DeleteEventSourceMapping": {{"FunctionName": "noop", "TableName": "Tbl"}}}},
+            {{"AdvanceClock": {{"Seconds": 60}}}},
+            {{"PutItem": {{"TableName": "Tbl", "Item": {{"id": {{"S": "b"}}}}}}}},
+            {{"AdvanceClock": {{"Seconds": 60}}}}
+        ]}}"#
+        ),
+    );
+    let r = out["results"].as_array().unwrap();
+    assert!(r.iter().all(|x| x["ok"] == true), "{}", out["results"]);
+    // CreateEventSourceMapping named the table: the mapping is on its latest stream.
+    let uuid = r[2]["response"]["UUID"].as_str().unwrap().to_string();
+    assert_eq!(r[2]["response"]["EventSourceArn"], out["streams"][0]["StreamArn"]);
+    assert_eq!(r[5]["response"]["UUID"], uuid.as_str());
+    assert_eq!(r[5]["response"]["BatchSize"], 5);
+    assert_eq!(r[6]["response"]["UUID"], uuid.as_str());
+    // One invocation of the first put's record, whose empty function succeeded; none after the
+    // mapping was deleted.
+    let inv = out["invocations"].as_array().unwrap();
+    assert_eq!(inv.len(), 1, "{}", out["invocations"]);
+    let i = &inv[0];
+    assert_eq!(i["FunctionName"], "noop");
+    assert_eq!(i["UUID"], uuid.as_str());
+    assert!(i["ShardId"].as_str().is_some_and(|s| s.starts_with("shardId-")), "{i}");
+    let t = i["Time"].as_f64().unwrap();
+    assert!((1_767_225_600.0..=1_767_225_610.0).contains(&t), "{t}");
+    assert_eq!(i["Attempt"], 1);
+    assert_eq!(i["Outcome"], "Success");
+    assert!(i.get("Error").is_none() && i.get("BatchItemFailures").is_none(), "{i}");
+    let recs = i["Event"]["Records"].as_array().unwrap();
+    assert_eq!(recs.len(), 1);
+    assert_eq!(recs[0]["eventName"], "INSERT");
+    assert_eq!(recs[0]["dynamodb"]["Keys"], serde_json::json!({"id": {"S": "a"}}));
+    assert_eq!(recs[0]["eventSourceARN"], out["streams"][0]["StreamArn"]);
+    assert_eq!(out["failures"], serde_json::json!([]));
+}
+
+#[test]
+fn every_stream_ever_made_is_in_the_output_in_creation_order() {
+    // "every stream that ever existed, in creation order, disabled ones included".
+    let out = run(
+        "streams.json",
+        r#"{"steps": [
+            {"CreateTable": {"TableName": "Tbl", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+              "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST",
+              "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "KEYS_ONLY"}}},
+            {"PutItem": {"TableName": "Tbl", "Item": {"id": {"S": "a"}, "v": {"N": "1"}}}},
+            {"UpdateTable": {"TableName": "Tbl", "StreamSpecification": {"StreamEnabled": false}}},
+            {"PutItem": {"TableName": "Tbl", "Item": {"id": {"S": "b"}}}},
+            {"AdvanceClock": {"Seconds": 1}},
+            {"UpdateTable": {"TableName": "Tbl", "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_IMAGE"}}},
+            {"DeleteItem": {"TableName": "Tbl", "Key": {"id": {"S": "a"}}}}
+        ]}"#,
+    );
+    let st = out["streams"].as_array().unwrap();
+    assert_eq!(st.len(), 2);
+    assert_eq!(st[0]["StreamViewType"], "KEYS_ONLY");
+    assert_eq!(st[1]["StreamViewType"], "NEW_IMAGE");
+    assert_ne!(st[0]["StreamArn"], st[1]["StreamArn"]);
+    let names = |s: &Value| s["Records"].as_array().unwrap().iter().map(|r| r["eventName"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(names(&st[0]), ["INSERT"]);
+    assert_eq!(names(&st[1]), ["REMOVE"]);
+    // KEYS_ONLY: Keys only; REMOVE under NEW_IMAGE: no image at all.
+    let d0 = &st[0]["Records"][0]["dynamodb"];
+    assert!(d0.get("NewImage").is_none() && d0.get("OldImage").is_none());
+    let d1 = &st[1]["Records"][0]["dynamodb"];
+    assert!(d1.get("NewImage").is_none() && d1.get("OldImage").is_none());
+    assert_eq!(d1["Keys"], serde_json::json!({"id": {"S": "a"}}));
+}
+
+#[test]
+fn an_expired_item_lives_until_ttl_deletes_it_within_48_hours() {
+    // "TTL deletes an expired item at a delay after its expiry time that is at most 48 hours by
+    // default ...; until then the item is still read and written like any other."
+    // expiresAt 1767225000 is before the start (1767225600): expired from the first step.
+    let out = run(
+        "ttl.json",
+        r#"{"steps": [
+            {"CreateTable": {"TableName": "Tbl", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+              "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST",
+              "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"}}},
+            {"UpdateTimeToLive": {"TableName": "Tbl", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "expiresAt"}}},
+            {"PutItem": {"TableName": "Tbl", "Item": {"id": {"S": "a"}, "expiresAt": {"N": "1767225000"}}}},
+            {"GetItem": {"TableName": "Tbl", "Key": {"id": {"S": "a"}}}},
+            {"UpdateItem": {"TableName": "Tbl", "Key": {"id": {"S": "a"}}, "UpdateExpression": "SET v = :one",
+              "ExpressionAttributeValues": {":one": {"N": "1"}}, "ReturnValues": "ALL_NEW"}},
+            {"AdvanceClock": {"Seconds": 172800}},
+            {"GetItem": {"TableName": "Tbl", "Key": {"id": {"S": "a"}}}}
+        ]}"#,
+    );
+    let r = out["results"].as_array().unwrap();
+    assert!(r.iter().all(|x| x["ok"] == true), "{}", out["results"]);
+    assert_eq!(r[3]["response"]["Item"]["id"], serde_json::json!({"S": "a"}));
+    assert_eq!(r[4]["response"]["Attributes"]["v"], serde_json::json!({"N": "1"}));
+    assert_eq!(r[6]["response"], serde_json::json!({}), "deleted within 48 hours");
+    // 48 hours on, every record is older than 24 hours: trimmed, gone from the output
+    // ("Trimmed records are gone").
+    assert_eq!(out["streams"][0]["Records"], serde_json::json!([]));
+}
