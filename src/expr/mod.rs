@@ -228,6 +228,18 @@ fn placeholder_key_ok(key: &str, sigil: char) -> bool {
     chars.next() == Some(sigil) && key.len() > 1 && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// Longest placeholder (`#name`, `:value`) DynamoDB accepts, in bytes.
+const MAX_PLACEHOLDER_BYTES: usize = 255;
+
+/// The error for a placeholder longer than `MAX_PLACEHOLDER_BYTES`, if `key` is one.
+fn placeholder_too_long(what: &str, key: &str) -> Option<AwsError> {
+    (key.len() > MAX_PLACEHOLDER_BYTES).then(|| {
+        AwsError::validation(format!(
+            "{what} contains invalid key: The placeholder is longer than the maximum of {MAX_PLACEHOLDER_BYTES} bytes; key: \"{key}\""
+        ))
+    })
+}
+
 /// `ExpressionAttributeNames`, validated: a map of placeholders to non-empty strings. It is
 /// looked up as given (a JSON object needs no second map).
 fn parse_names(v: Option<&serde_json::Value>) -> Result<Option<&Names>> {
@@ -243,6 +255,9 @@ fn parse_names(v: Option<&serde_json::Value>) -> Result<Option<&Names>> {
             return Err(AwsError::validation(format!(
                 "ExpressionAttributeNames contains invalid key: Syntax error; key: \"{k}\""
             )));
+        }
+        if let Some(e) = placeholder_too_long("ExpressionAttributeNames", k) {
+            return Err(e);
         }
         let name = v
             .as_str()
@@ -266,6 +281,9 @@ fn parse_values(v: Option<&serde_json::Value>) -> Result<Option<Item>> {
         return Err(AwsError::validation(format!(
             "ExpressionAttributeValues contains invalid key: Syntax error; key: \"{k}\""
         )));
+    }
+    if let Some(e) = obj.keys().find_map(|k| placeholder_too_long("ExpressionAttributeValues", k)) {
+        return Err(e);
     }
     // DynamoDB names the placeholder of an invalid value:
     // "ExpressionAttributeValues contains invalid value: <why> for key :v".
