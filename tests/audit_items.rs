@@ -680,3 +680,64 @@ fn a_transaction_writes_at_most_4_mb() {
     ok(&mut e, "TransactWriteItems", actions(381_297));
     assert_eq!(records(&e).len(), 11);
 }
+
+#[test]
+fn placeholders_are_at_most_255_bytes() {
+    // §6.6: "Each placeholder ≤ 255 bytes" (`#name` is 5 bytes, `:val` 4).
+    let mut e = tables();
+    ok(&mut e, "PutItem", o(json!({"Item": {"pk": s("A"), "sk": s("S")}})));
+    let v255 = format!(":{}", "v".repeat(254));
+    let n255 = format!("#{}", "n".repeat(254));
+    let upd = |name: &str, value: &str| {
+        let mut names = serde_json::Map::new();
+        names.insert(name.to_string(), json!("a"));
+        let mut values = serde_json::Map::new();
+        values.insert(value.to_string(), n("1"));
+        o(json!({"Key": key("A"), "UpdateExpression": format!("SET {name} = {value}"), "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}))
+    };
+    ok(&mut e, "UpdateItem", upd(&n255, &v255));
+    assert_eq!(get(&mut e, "A").unwrap()["a"], n("1"));
+    for (name, value) in [(format!("{n255}n"), v255.clone()), (n255.clone(), format!("{v255}v"))] {
+        let before = snapshot(&mut e);
+        let er = err(&mut e, "UpdateItem", upd(&name, &value));
+        assert_eq!(er.kind, "ValidationException", "{}", er.message);
+        assert_eq!(snapshot(&mut e), before);
+    }
+}
+
+#[test]
+fn stream_decisions_for_update_table_and_filters() {
+    // "Decisions where the sources disagree": enabling a stream while one is enabled (same or
+    // another view type) → ValidationException "Table already has an enabled stream: TableName:
+    // <name>"; disabling a stream on a table that has none → ValidationException; filters:
+    // anything-but with a single value is supported, wildcard and anything-but with prefix
+    // are rejected as unsupported.
+    let mut e = tables();
+    let upd = |enabled: bool, view: Option<&str>| {
+        let mut spec = json!({"StreamEnabled": enabled});
+        if let Some(v) = view {
+            spec["StreamViewType"] = json!(v);
+        }
+        json!({"TableName": "Plain", "StreamSpecification": spec})
+    };
+    assert_eq!(err(&mut e, "UpdateTable", upd(false, None)).kind, "ValidationException");
+    ok(&mut e, "UpdateTable", upd(true, Some("KEYS_ONLY")));
+    for view in ["KEYS_ONLY", "NEW_IMAGE"] {
+        let er = err(&mut e, "UpdateTable", upd(true, Some(view)));
+        assert_eq!((er.kind.as_str(), er.message.as_str()), ("ValidationException", "Table already has an enabled stream: TableName: Plain"));
+    }
+    ok(&mut e, "CreateFunction", json!({"FunctionName": "f", "Code": ""}));
+    let mapping = |pattern: &str| {
+        json!({"FunctionName": "f", "TableName": "Plain", "StartingPosition": "LATEST",
+               "FilterCriteria": {"Filters": [{"Pattern": pattern}]}})
+    };
+    for bad in [
+        r#"{"dynamodb": {"Keys": {"pk": {"S": [{"wildcard": "a*"}]}}}}"#,
+        r#"{"dynamodb": {"Keys": {"pk": {"S": [{"anything-but": {"prefix": "a"}}]}}}}"#,
+        r#"{"dynamodb": {"Keys": {"pk": {"S": [{"anything-but": {"suffix": "a"}}]}}}}"#,
+    ] {
+        // Rejected (`err` fails the test if the request succeeds); no mapping is made.
+        err(&mut e, "CreateEventSourceMapping", mapping(bad));
+    }
+    ok(&mut e, "CreateEventSourceMapping", mapping(r#"{"dynamodb": {"Keys": {"pk": {"S": [{"anything-but": "a"}]}}}}"#));
+}
