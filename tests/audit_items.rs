@@ -741,3 +741,17 @@ fn stream_decisions_for_update_table_and_filters() {
     }
     ok(&mut e, "CreateEventSourceMapping", mapping(r#"{"dynamodb": {"Keys": {"pk": {"S": [{"anything-but": "a"}]}}}}"#));
 }
+
+#[test]
+fn sets_may_hold_empty_members_and_lose_their_order() {
+    // §6.1: sets are non-empty, without duplicates, order not preserved; "empty string/binary
+    // members allowed".
+    let mut e = tables();
+    ok(&mut e, "PutItem", o(json!({"Item": {"pk": s("A"), "sk": s("S"), "ss": {"SS": ["b", "", "a"]}, "bs": {"BS": ["", "AQ=="]}}})));
+    let got = get(&mut e, "A").unwrap();
+    assert_av_eq(&got["ss"], &json!({"SS": ["", "a", "b"]}), "SS with an empty member");
+    assert_av_eq(&got["bs"], &json!({"BS": ["", "AQ=="]}), "BS with an empty member");
+    // An empty member counts once: two of them are duplicates.
+    let er = err(&mut e, "PutItem", o(json!({"Item": {"pk": s("B"), "sk": s("S"), "ss": {"SS": ["", ""]}}})));
+    assert_eq!(er.message, format!("{P}Input collection [, ] contains duplicates."));
+}

@@ -395,3 +395,32 @@ fn an_expired_item_lives_until_ttl_deletes_it_within_48_hours() {
     // ("Trimmed records are gone").
     assert_eq!(out["streams"][0]["Records"], serde_json::json!([]));
 }
+
+#[test]
+fn records_of_parent_shards_come_before_their_childrens() {
+    // streams: "all its records read from TRIM_HORIZON (parent shards before their children)";
+    // AdvanceClock runs the shard roll-over (default every 4 h of simulated time). Records
+    // written before and after two roll-overs come out in write order, with the time each
+    // was written.
+    let out = run(
+        "rollover.json",
+        r#"{"steps": [
+            {"CreateTable": {"TableName": "Tbl", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+              "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST",
+              "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "KEYS_ONLY"}}},
+            {"PutItem": {"TableName": "Tbl", "Item": {"id": {"S": "first"}}}},
+            {"AdvanceClock": {"Seconds": 18000}},
+            {"PutItem": {"TableName": "Tbl", "Item": {"id": {"S": "second"}}}},
+            {"AdvanceClock": {"Seconds": 18000}},
+            {"PutItem": {"TableName": "Tbl", "Item": {"id": {"S": "third"}}}},
+            {"DescribeStream": {"StreamArn": "placeholder"}}
+        ]}"#,
+    );
+    let recs = out["streams"][0]["Records"].as_array().unwrap();
+    let ids: Vec<&str> = recs.iter().map(|r| r["dynamodb"]["Keys"]["id"]["S"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["first", "second", "third"]);
+    let times: Vec<i64> = recs.iter().map(|r| r["dynamodb"]["ApproximateCreationDateTime"].as_i64().unwrap()).collect();
+    assert_eq!(times, [1_767_225_600, 1_767_225_600 + 18_000, 1_767_225_600 + 36_000]);
+    // The DescribeStream of a made-up ARN failed and the run went on (exit 0 checked by `run`).
+    assert_eq!(out["results"][6]["ok"], false);
+}
