@@ -510,6 +510,10 @@ on INSERT notify "#c" "{{braces}} and \"quotes\" for {keys.id}"
             "changed <missing old.status> -> open",
         ]
     );
+    // scenario-format.md, Output: each notification is {"Time", "Channel", "Message", "FunctionName"}.
+    let n = out["notifications"][0].as_object().unwrap();
+    assert_eq!(n.keys().map(String::as_str).collect::<Vec<_>>(), ["Time", "Channel", "Message", "FunctionName"]);
+    assert_eq!((&n["Channel"], &n["FunctionName"]), (&json!("#c"), &json!("f")));
 }
 
 /// "Aggregates: count, sum, min, max, avg": every line of the example block, with the
@@ -608,6 +612,12 @@ fn readme_errors_and_warnings() {
     assert!(warned("on REMOVE\n  notify \"#c\" \"{new.x}\"", ViewType::NewAndOldImages), "new.* in a REMOVE-only rule");
     assert!(warned("on INSERT when changed(x)\n  count n", ViewType::NewAndOldImages), "changed(...) outside MODIFY");
     assert!(!warned("on MODIFY when changed(x)\n  notify \"#c\" \"{old.x} {new.x}\"", ViewType::NewAndOldImages));
+    assert!(warned("on MODIFY when changed(x)\n  count n", ViewType::NewImage), "changed(...) needs both images");
+
+    // "keys.id: a key attribute: always there, whatever the stream's view type"; the images a
+    // KEYS_ONLY stream lacks are absent, never invented.
+    let out = lab("KEYS_ONLY", "on INSERT, MODIFY\n  notify \"#c\" \"{keys.id} {new.x}\"\non MODIFY when changed(x)\n  notify \"#c\" \"changed\"", vec![put(json!({"id": {"S": "a"}, "x": {"N": "1"}})), put(json!({"id": {"S": "a"}, "x": {"N": "2"}}))]);
+    assert_eq!(messages(&out), ["a <missing new.x>", "a <missing new.x>"]);
 }
 
 /// README, Scenario files, "Simulated time, and the choices the spec leaves to a simulator":
@@ -889,6 +899,9 @@ fn documented_links_open_what_they_say() {
         assert!(share::decode_link(bad).is_err(), "{bad}");
     }
     assert!(share::decode_link("#lesson=retries&embed=1").unwrap().1.embed);
+    assert!(matches!(share::decode_fragment("quiz=filters"), Ok(share::Target::Quiz(n)) if n == "filters"), "with or without #");
+    assert!(share::decode_fragment(&format!("#lesson={}", "a".repeat(64))).is_ok());
+    assert!(share::decode_fragment(&format!("#lesson={}", "a".repeat(65))).is_err(), "names are 1 to 64 characters");
     assert!(share::embed_query("?embed=1"));
     // #s=: the session's scenario; a link that unpacks past 2 MB is refused with a message.
     let s = streamlab::session::Session::from_scenario_text(&read("tests/scenarios/votes.json")).unwrap();
@@ -899,4 +912,31 @@ fn documented_links_open_what_they_say() {
     let share::Target::State(p) = share::decode_fragment(&format!("#s={bomb}")).unwrap() else { panic!("not a state") };
     assert!(share::open_state(&p).is_err());
     assert!(share::decode_fragment(&format!("#s={}", "A".repeat((1 << 20) + 1))).is_err(), "more than 1 MB of text");
+}
+
+/// "Kinds, and how each answer is checked", `record`: "an image left out must be absent from the
+/// real record", and "a `record` question's last step may fail" (a failed condition writes
+/// nothing). Copied in the shape of the guide's bank example.
+#[test]
+fn teaching_record_questions_as_described() {
+    let table = json!({"CreateTable": {"TableName": "Carts", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST",
+        "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"}}});
+    let item = json!({"id": {"S": "ana"}, "qty": {"N": "2"}});
+    let q = |last: Value, options: Value, answer: usize| {
+        let bank = json!({"format": 1, "id": "b", "title": "B", "description": "d", "questions": [
+            {"id": "q", "kind": "record", "prompt": "p", "explanation": "e", "answer": answer, "options": options,
+             "scenario": {"steps": [table, {"PutItem": {"TableName": "Carts", "Item": item}}, last]}}]});
+        let b = quiz::parse(&bank.to_string()).unwrap_or_else(|e| panic!("{e}"));
+        quiz::verify(&quiz::instantiate(&b.questions[0], 0).unwrap())
+    };
+    let delete = json!({"DeleteItem": {"TableName": "Carts", "Key": {"id": {"S": "ana"}}}});
+    let keys_only = json!({"text": "Keys only", "record": {"eventName": "REMOVE", "dynamodb": {"Keys": {"id": {"S": "ana"}}}}});
+    let with_old = json!({"text": "With OldImage", "record": {"eventName": "REMOVE", "dynamodb": {"Keys": {"id": {"S": "ana"}}, "OldImage": item}}});
+    let none = json!({"text": "No record", "record": null});
+    q(delete.clone(), json!([keys_only, with_old, none]), 1).unwrap();
+    assert!(q(delete, json!([keys_only, with_old, none]), 0).is_err(), "an image left out must be absent");
+    let failing = json!({"DeleteItem": {"TableName": "Carts", "Key": {"id": {"S": "ana"}}, "ConditionExpression": "qty > :n",
+        "ExpressionAttributeValues": {":n": {"N": "5"}}}});
+    q(failing, json!([keys_only, with_old, none]), 2).unwrap();
 }
