@@ -940,3 +940,44 @@ fn teaching_record_questions_as_described() {
         "ExpressionAttributeValues": {":n": {"N": "5"}}}});
     q(failing, json!([keys_only, with_old, none]), 2).unwrap();
 }
+
+/// README, Conditions: "Literals: `"text"`, `42`, `-1.5`, `true`, `false`, `null`" (read from
+/// the README), each compared with an attribute of that type.
+#[test]
+fn readme_condition_literals() {
+    let md = readme();
+    let sec = section(&md, RULES);
+    let line = prose(sec).split("Literals: ").nth(1).unwrap().split(". ").next().unwrap().to_string();
+    let literals: Vec<&str> = code_spans(&line);
+    assert_eq!(literals.len(), 6, "{line}");
+    let attr = |lit: &str| match lit {
+        "true" | "false" => json!({"BOOL": lit == "true"}),
+        "null" => json!({"NULL": true}),
+        l if l.starts_with('"') => json!({"S": l.trim_matches('"')}),
+        l => json!({"N": l}),
+    };
+    let mut item = json!({"id": {"S": "a"}});
+    let mut code = String::new();
+    for (i, lit) in literals.iter().enumerate() {
+        item[format!("a{i}")] = attr(lit);
+        code.push_str(&format!("on INSERT when new.a{i} = {lit} and not (new.missing != {lit})\n  notify \"#c\" \"{i}\"\n"));
+    }
+    let out = lab("NEW_IMAGE", &code, vec![put(item)]);
+    assert_eq!(messages(&out), ["0", "1", "2", "3", "4", "5"], "{code}");
+}
+
+/// teaching.md, The grading engine: `answer(i, &[k])` takes "any number, none included, for
+/// `filter` and `retention`".
+#[test]
+fn teaching_multi_choice_answers_may_be_empty() {
+    for id in ["filters", "retention"] {
+        let b = quiz::parse(&read(&format!("www/quizzes/{id}.json"))).unwrap();
+        let mut q = quiz::Quiz::start(&b, quiz::Mode::Exam, 3);
+        for i in 0..q.questions().len() {
+            assert!(q.questions()[i].multi);
+            assert_eq!(q.answer(i, &[]).unwrap(), None, "{id} question {i}");
+            let all: Vec<usize> = (0..q.questions()[i].options.len()).collect();
+            q.answer(i, &all).unwrap();
+        }
+    }
+}
