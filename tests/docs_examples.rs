@@ -605,8 +605,11 @@ fn readme_errors_and_warnings() {
     let d = rules::parse(src).unwrap_err();
     let shown = d.render(src);
     assert!(shown.starts_with(&format!("line {}, column {}: ", d.line, d.column)), "{shown}");
-    let caret = shown.lines().last().unwrap();
+    let lines: Vec<&str> = shown.lines().collect();
+    let (code_line, caret) = (lines[lines.len() - 2], lines[lines.len() - 1]);
+    assert_eq!(code_line.trim(), src.lines().nth(d.line - 1).unwrap().trim(), "{shown}");
     assert_eq!(caret.trim(), "^", "{shown}");
+    assert_eq!(caret.find('^').unwrap() - 2, d.column - 1, "the caret is under the column: {shown}");
     let warned = |src: &str, view| !rules::parse(src).unwrap().warnings(view).is_empty();
     assert!(warned("on MODIFY\n  notify \"#c\" \"{old.x}\"", ViewType::NewImage), "an image the view type does not carry");
     assert!(warned("on REMOVE\n  notify \"#c\" \"{new.x}\"", ViewType::NewAndOldImages), "new.* in a REMOVE-only rule");
