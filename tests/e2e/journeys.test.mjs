@@ -1,0 +1,73 @@
+// End-to-end tests of learner journeys (release build in dist/, Debian's Chromium through
+// playwright-core): each test pins a defect found by walking the page as a learner would.
+// Run by `make test`; by hand: `node --test --test-concurrency=1 tests/e2e/journeys.test.mjs`.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { ROOT, button, openPage, records, start, stop, until } from "./harness.mjs";
+
+const DIST = process.env.E2E_DIST || ROOT + "dist";
+
+let server, url, browser;
+
+before(async () => ({ server, url, browser } = await start(DIST)));
+
+after(() => stop({ server, browser }));
+
+const openApp = (path = "", options = {}) => openPage(browser, url + path, options);
+const item = (page) => page.getByRole("textbox", { name: "Item" });
+const text = async (loc) => (await loc.textContent()) ?? "";
+const region = (page, name) => page.getByRole("region", { name, exact: true });
+const clockNotes = (page) => page.locator(".clock-notes");
+
+async function put(page, json) {
+  await item(page).fill(json);
+  await button(page, "Put item").click();
+}
+
+async function advance(page, seconds) {
+  await page.getByRole("spinbutton", { name: "Seconds" }).fill(String(seconds));
+  await button(page, "Advance clock").click();
+}
+
+async function deploy(page, rules, settings = {}) {
+  await page.getByRole("textbox", { name: "Trigger rules" }).fill(rules);
+  if (Object.keys(settings).length) {
+    const details = page.locator("details.mapping");
+    if (!(await details.evaluate((d) => d.open))) await details.locator("summary").click();
+    for (const [label, value] of Object.entries(settings)) await page.getByLabel(label).fill(value);
+  }
+  await button(page, "Deploy").click();
+  await until("deployed", async () => /Deployed/.test(await text(page.locator("#triggers"))));
+}
+
+/** The elements matching `selector` whose single word is drawn on more than one line. */
+const brokenWords = (page, selector) => page.evaluate((selector) => [...document.querySelectorAll(selector)]
+  .filter((el) => !el.querySelector(".visually-hidden") && !/\s/.test(el.textContent.trim()) && el.textContent.trim().length > 1)
+  .filter((el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1;
+  })
+  .map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${el.textContent.trim()}`), selector);
+
+describe("learner journeys (release build)", () => {
+  test("phone (390x844): column names, Edit buttons, change kinds and times are never split inside a word", async () => {
+    const { context, page, problems } = await openApp("", { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      await deploy(page, 'on INSERT\n  notify "#votes" "{keys.voter} voted"');
+      await put(page, '{"voter": {"S": "a-rather-long-voter-name-to-wrap"}, "choice": {"S": "tea"}, "comment": {"S": "x"}, "a": {"N": "1"}, "b": {"N": "2"}}');
+      await until("one record", async () => (await records(page).count()) === 1);
+      await advance(page, 60);
+      await until("the notification", async () => /voted/.test(await text(region(page, "Notifications"))));
+      assert.deepEqual(await brokenWords(page, ".item-grid th, .item-grid button, .msg-time"), []);
+      await records(page).first().getByRole("button").click();
+      await page.getByRole("dialog").waitFor();
+      assert.deepEqual(await brokenWords(page, ".diff thead th, .diff-kind"), []);
+      const [sw, cw] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      assert.ok(sw <= cw, `horizontal scroll (${sw} > ${cw})`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
