@@ -5,7 +5,7 @@
 use std::rc::Rc;
 
 use serde_json::Value;
-use web_sys::{HtmlDialogElement, HtmlElement, HtmlSelectElement};
+use web_sys::{HtmlDialogElement, HtmlElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
 use super::dom;
@@ -22,6 +22,11 @@ pub const ROW_PX: u32 = 64;
 const OVERSCAN: u32 = 4;
 /// Rows the list's viewport shows (its max-height in style.css is VISIBLE * ROW_PX).
 const VISIBLE: u32 = 6;
+
+thread_local! {
+    /// The view type select was moved by an arrow key and not applied yet.
+    static ARROWED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
 
 /// The stream the panel shows: the table's current stream, else its latest one.
 fn shown_stream(lab: &super::state::Lab) -> Option<usize> {
@@ -67,10 +72,35 @@ pub fn stream_panel(props: &PanelProps) -> Html {
             None => (String::new(), "NONE", Vec::new(), 0, e.cfg.region.clone(), None, 0),
         }
     };
-    let on_view = props.on_action.reform(|e: Event| {
-        Action::SetViewType(e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default())
-    });
     let current = view.map(|v| v.as_str()).unwrap_or("");
+    // Each change of view type replaces the stream, and in Chromium an arrow key changes a
+    // closed <select> at once: a choice made with arrow keys is applied on Enter or on leaving
+    // the field, so stepping past a view type does not replace the stream.
+    let apply = {
+        let (on_action, current) = (props.on_action.clone(), current.to_string());
+        move |e: &Event| {
+            let v = e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
+            if v != current {
+                on_action.emit(Action::SetViewType(v));
+            }
+        }
+    };
+    let on_view = {
+        let apply = apply.clone();
+        Callback::from(move |e: Event| if !ARROWED.get() { apply(&e) })
+    };
+    let on_view_key = {
+        let apply = apply.clone();
+        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+            "Enter" => {
+                ARROWED.set(false);
+                apply(&e);
+            }
+            "ArrowUp" | "ArrowDown" | "ArrowLeft" | "ArrowRight" | "Home" | "End" | "PageUp" | "PageDown" => ARROWED.set(!e.alt_key()),
+            _ => {}
+        })
+    };
+    let on_view_blur = Callback::from(move |e: FocusEvent| if ARROWED.replace(false) { apply(&e) });
 
     html! {
         <section class="panel" aria-labelledby="stream-heading" id="stream">
@@ -81,7 +111,7 @@ pub fn stream_panel(props: &PanelProps) -> Html {
             <label class="field" for="view-type">
                 <span>{ "Stream view type" }</span>
             </label>
-            <select id="view-type" aria-describedby="view-describe" onchange={on_view}>
+            <select id="view-type" aria-describedby="view-describe" onchange={on_view} onkeydown={on_view_key} onblur={on_view_blur}>
                 if view.is_none() { <option value="" selected=true disabled=true>{ "(stream disabled)" }</option> }
                 { for ViewType::ALL.iter().map(|v| html! {
                     <option value={v.as_str()} selected={current == v.as_str()}>{ v.as_str() }</option>

@@ -70,4 +70,36 @@ describe("learner journeys (release build)", () => {
       await context.close();
     }
   });
+
+  test("keyboard: arrow keys on the view type replace the stream once, on Enter or on leaving the field", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      const select = page.getByLabel("Stream view type");
+      const arn = async () => text(page.locator("#stream .arn code"));
+      const first = await arn();
+      await select.focus();
+      // NEW_AND_OLD_IMAGES -> OLD_IMAGE -> NEW_IMAGE -> KEYS_ONLY: nothing is applied on the way.
+      for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowUp");
+      assert.equal(await select.inputValue(), "KEYS_ONLY");
+      await page.waitForTimeout(200);
+      assert.equal(await arn(), first, "an arrow key alone replaces no stream");
+      assert.match(await text(page.locator(".steps")), /^1 step /);
+      await page.keyboard.press("Enter");
+      await until("the new stream", async () => /new KEYS_ONLY stream/.test(await text(page.locator("#stream"))));
+      // One switch is two steps (UpdateTable: disable, then enable) and leaves one older stream.
+      assert.match(await text(page.locator(".steps")), /^3 steps /);
+      assert.match(await text(page.locator("#stream")), /1 older stream of this table is disabled/, "one stream replaced, not three");
+      // Leaving the field applies the choice too.
+      await page.keyboard.press("ArrowDown");
+      await page.keyboard.press("Tab");
+      await until("NEW_IMAGE", async () => /new NEW_IMAGE stream/.test(await text(page.locator("#stream"))));
+      assert.match(await text(page.locator(".steps")), /^5 steps /);
+      // The mouse (a plain change) still applies at once.
+      await select.selectOption("OLD_IMAGE");
+      await until("OLD_IMAGE", async () => /new OLD_IMAGE stream/.test(await text(page.locator("#stream"))));
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
 });
