@@ -438,10 +438,11 @@ impl Reducible for Lab {
             }
             Action::Advance(secs) => {
                 let max_secs = crate::engine::MAX_ADVANCE_MS / 1000;
-                if !secs.is_finite() || secs <= 0.0 || secs > max_secs as f64 {
+                // The clock counts milliseconds: less than one would advance it by nothing.
+                if !secs.is_finite() || secs < 0.001 || secs > max_secs as f64 {
                     lab.clock_note = Some(Note::error(
                         "ValidationException",
-                        format!("Seconds must be a number greater than 0 and at most one year ({max_secs})."),
+                        format!("Seconds must be a number from 0.001 to one year ({max_secs})."),
                     ));
                 } else {
                     let ms = (secs * 1000.0).round() as u64;
@@ -463,7 +464,11 @@ impl Reducible for Lab {
                     }
                 }
             }
-            Action::Play => lab.playing = true,
+            Action::Play => {
+                // The last note was about an earlier advance: playing makes it stale.
+                lab.playing = true;
+                lab.clock_note = None;
+            }
             Action::Pause => lab.playing = false,
             Action::SetSpeed(s) => lab.speed = s,
             Action::StepBack => {

@@ -102,4 +102,25 @@ describe("learner journeys (release build)", () => {
       await context.close();
     }
   });
+
+  test("clock: Play clears the note of an earlier advance; an advance that rounds to 0 ms is refused", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      await button(page, "Step").click();
+      await until("the step note", async () => /Advanced the clock by 1 s/.test(await text(clockNotes(page))));
+      await button(page, "Play").click();
+      await until("the note gone", async () => !/Advanced the clock/.test(await text(clockNotes(page))));
+      await button(page, "Pause").click();
+      const time = await text(page.locator(".clock-time"));
+      await advance(page, "0.0001");
+      await until("the error", async () => /ValidationException/.test(await text(clockNotes(page))));
+      assert.match(await text(clockNotes(page)), /from 0\.001 to one year/);
+      assert.equal(await text(page.locator(".clock-time")), time, "the clock did not move");
+      await advance(page, "0.001");
+      await until("advanced", async () => /Advanced the clock by 0\.001 s/.test(await text(clockNotes(page))));
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
 });
