@@ -343,7 +343,8 @@ pub fn timeline(props: &PanelProps) -> Html {
     let mut entries: Vec<Html> = Vec::new();
     while entries.len() < 40 {
         let take_a = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => x.0 >= y.0,
+            // At the same time, what an invocation caused (a retry, a discard) is newer.
+            (Some(x), Some(y)) => x.0 > y.0,
             (Some(_), None) => true,
             (None, Some(_)) => false,
             (None, None) => break,

@@ -123,4 +123,27 @@ describe("learner journeys (release build)", () => {
       await context.close();
     }
   });
+
+  test("a failing rule: the timeline, newest first, puts what a failed attempt caused above it", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      await deploy(page, 'on INSERT\n  fail "no thanks"', {
+        MaximumRetryAttempts: "1",
+        OnFailure: "arn:aws:sqs:us-east-1:123456789012:dlq",
+      });
+      await put(page, '{"voter": {"S": "ana"}, "choice": {"S": "tea"}}');
+      await advance(page, 60);
+      await until("the on-failure record", async () => /On-failure queue \(1\)/.test(await text(page.locator("#triggers"))));
+      const rows = (await page.locator("#triggers ol.timeline").first().locator("li").allTextContents())
+        .map((t) => t.replace(/Open event$/, "").trim());
+      assert.equal(rows.length, 4, rows.join("\n"));
+      assert.match(rows[0], /Sent to on-failure/);
+      assert.match(rows[1], /attempt 2: failed: no thanks/);
+      assert.match(rows[2], /Retrying, shard blocked/);
+      assert.match(rows[3], /attempt 1: failed: no thanks/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
 });
