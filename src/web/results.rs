@@ -61,7 +61,8 @@ pub fn results_panel(props: &PanelProps) -> Html {
                         let step = number(v).filter(|_| max > 0.0).map(|n| ((n.abs() / max) * 20.0).round() as u32).unwrap_or(0);
                         html! {
                             <tr>
-                                <th scope="row">{ group }</th>
+                                // The empty string is a group of its own: shown, not blank.
+                                <th scope="row">{ if group.is_empty() { "\"\"" } else { group.as_str() } }</th>
                                 <td class="num">{ value_text(v) }</td>
                                 <td class="bar-cell" aria-hidden="true"><span ~className={format!("bar w{step}")}></span></td>
                             </tr>

@@ -146,4 +146,20 @@ describe("learner journeys (release build)", () => {
       await context.close();
     }
   });
+
+  test("an aggregate group that is the empty string is shown as \"\", not as a blank row", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      await deploy(page, "on INSERT, MODIFY, REMOVE\n  count votes by choice");
+      await put(page, '{"voter": {"S": "ana"}, "choice": {"S": ""}}');
+      await put(page, '{"voter": {"S": "bo"}, "choice": {"S": "tea"}}');
+      await advance(page, 60);
+      await until("the aggregate", async () => /tea/.test(await text(region(page, "Aggregates"))));
+      const groups = await region(page, "Aggregates").locator("tbody th").allTextContents();
+      assert.deepEqual(groups.sort(), ['""', "tea"]);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
 });
