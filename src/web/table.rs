@@ -53,7 +53,12 @@ fn rows_to_json(rows: &[Row]) -> String {
     for r in rows {
         let v = match r.ty.as_str() {
             "S" | "N" | "B" => json!(r.value),
-            "BOOL" => json!(r.value.trim() == "true"),
+            // Anything but true or false goes as typed, for the engine to refuse with its message.
+            "BOOL" => match r.value.trim() {
+                "true" => json!(true),
+                "false" => json!(false),
+                _ => json!(r.value),
+            },
             "NULL" => json!(true),
             _ => serde_json::from_str(&r.value).unwrap_or_else(|_| json!(r.value)),
         };

@@ -162,4 +162,27 @@ describe("learner journeys (release build)", () => {
       await context.close();
     }
   });
+
+  test("form mode: a BOOL that is not true or false is refused with a message, not written as false", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      await button(page, "Form").click();
+      await button(page, "Add attribute").click();
+      await page.getByLabel("Attribute 3 type").selectOption("BOOL");
+      await page.getByLabel("Attribute 3 value").fill("yes");
+      await page.getByLabel("Attribute 3 value").press("Tab");
+      await button(page, "Put item").click();
+      await until("the error", async () => /Exception/.test(await text(page.getByRole("alert"))));
+      assert.equal(await records(page).count(), 0);
+      await page.getByLabel("Attribute 3 value").fill("true");
+      await page.getByLabel("Attribute 3 value").press("Tab");
+      await button(page, "Put item").click();
+      await until("one record", async () => (await records(page).count()) === 1);
+      await button(page, "DynamoDB JSON").click();
+      assert.match(await item(page).inputValue(), /"BOOL": true/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
 });
