@@ -502,7 +502,7 @@ impl Reducible for Lab {
                     )));
                     return Rc::new(fresh);
                 }
-                Err(why) => lab.files_note = Some(Note::error("Import failed", format!("{source} was not imported: {why}. Nothing was changed."))),
+                Err(why) => lab.files_note = Some(Note::error("Import failed", format!("{source} was not imported: {why}."))),
             },
             Action::FilesNote(n) => lab.files_note = Some(n),
             Action::EnableTtl(attr) => {
@@ -537,7 +537,7 @@ impl Reducible for Lab {
                         fresh.files_note = Some(Note::Ok(format!("Restored the previous lab.{kept}")));
                         return Rc::new(fresh);
                     }
-                    Some(Err(why)) => lab.files_note = Some(Note::error("Restore failed", format!("The previous lab could not be read: {why}. Nothing was changed."))),
+                    Some(Err(why)) => lab.files_note = Some(Note::error("Restore failed", format!("The previous lab could not be read: {why}."))),
                     None => lab.files_note = Some(Note::error("Restore failed", "There is no previous lab in this browser.")),
                 }
             }

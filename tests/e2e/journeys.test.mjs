@@ -185,4 +185,18 @@ describe("learner journeys (release build)", () => {
       await context.close();
     }
   });
+
+  test("a refused import says \"Nothing was changed.\" once", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      await page.getByLabel("Scenario JSON").fill("{bad");
+      await button(page, "Import pasted scenario").click();
+      const files = page.locator("#files");
+      await until("the import error", async () => /was not imported/.test(await text(files)));
+      assert.equal((await text(files)).split("Nothing was changed.").length - 1, 1, await text(files));
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
 });
