@@ -199,4 +199,31 @@ describe("learner journeys (release build)", () => {
       await context.close();
     }
   });
+
+  test("quiz results: the list of explained answers is spaced from the buttons above it", async () => {
+    const { context, page, problems } = await openApp("#quiz=view-types&seed=3");
+    try {
+      await button(page, "Start exam").click();
+      const teach = page.locator("section.teach");
+      for (let i = 1; ; i++) {
+        await until(`question ${i}`, async () => new RegExp(`Question ${i} of`).test(await text(teach)));
+        await teach.getByRole("radio").first().check();
+        await button(page, "Save answer").click();
+        await until("saved", async () => /Answer saved/.test(await text(teach)));
+        if (!(await button(page, "Next question").count())) break;
+        await button(page, "Next question").click();
+      }
+      await teach.getByRole("button", { name: /^Finish exam/ }).click();
+      await page.getByRole("heading", { name: "Your results" }).waitFor();
+      const gap = await page.evaluate(() => {
+        const buttons = document.querySelector(".quiz-results .actions").getBoundingClientRect();
+        const heading = document.querySelector(".quiz-results h4").getBoundingClientRect();
+        return heading.top - buttons.bottom;
+      });
+      assert.ok(gap >= 12, `gap ${gap}px`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
 });
