@@ -84,6 +84,8 @@ pub fn results_panel(props: &PanelProps) -> Html {
         </li>
     });
 
+    // "1 scan", "2 scans".
+    let n = |v: &Value, word: &str| format!("{v} {word}{}", if v.as_u64() == Some(1) { "" } else { "s" });
     let p = &costs["polling"];
     let st = &costs["streams"];
     // Tenths of a second, formatted as integers (keeps float formatting out of the wasm).
@@ -125,11 +127,11 @@ pub fn results_panel(props: &PanelProps) -> Html {
                         <th scope="col">{ format!("Polling (Scan every {} s)", p["intervalSeconds"]) }</th>
                         <th scope="col">{ "Streams + Lambda" }</th></tr></thead>
                     <tbody>
-                        <tr><th scope="row">{ "Requests" }</th><td>{ format!("{} scans, {} requests", p["scans"], p["requests"]) }</td>
-                            <td>{ format!("{} invocations (GetRecords is free)", st["invocations"]) }</td></tr>
+                        <tr><th scope="row">{ "Requests" }</th><td>{ format!("{}, {}", n(&p["scans"], "scan"), n(&p["requests"], "request")) }</td>
+                            <td>{ format!("{} (GetRecords is free)", n(&st["invocations"], "invocation")) }</td></tr>
                         <tr><th scope="row">{ "Read units" }</th><td>{ value_text(&p["readUnits"]) }</td><td>{ "0" }</td></tr>
                         <tr><th scope="row">{ "Average delay" }</th><td>{ secs(&p["averageDelaySeconds"]) }</td><td>{ secs(&st["averageDelaySeconds"]) }</td></tr>
-                        <tr><th scope="row">{ "Changes" }</th><td colspan="2">{ format!("{} changes, {} records delivered to the trigger", costs["changes"], st["recordsDelivered"]) }</td></tr>
+                        <tr><th scope="row">{ "Changes" }</th><td colspan="2">{ format!("{}, {} delivered to the trigger", n(&costs["changes"], "change"), n(&st["recordsDelivered"], "record")) }</td></tr>
                     </tbody>
                 </table>
             </section>

@@ -226,4 +226,22 @@ describe("learner journeys (release build)", () => {
       await context.close();
     }
   });
+
+  test("polling versus streams: counts of one are singular (1 scan, 1 invocation, 1 change)", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      await deploy(page, "on INSERT\n  count votes");
+      await put(page, '{"voter": {"S": "ana"}}');
+      await advance(page, 60);
+      const costs = region(page, "Polling versus streams");
+      await until("one invocation", async () => /1 invocation /.test(await text(costs)));
+      const t = await text(costs);
+      assert.match(t, /1 scan, 1 request/);
+      assert.match(t, /1 invocation \(GetRecords is free\)/);
+      assert.match(t, /1 change, 1 record delivered to the trigger/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
 });
