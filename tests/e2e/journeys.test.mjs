@@ -244,4 +244,20 @@ describe("learner journeys (release build)", () => {
       await context.close();
     }
   });
+
+  test("after dismissing a bad link's message, Close lesson still closes the lesson", async () => {
+    const { context, page, problems } = await openApp("#s=garbage");
+    try {
+      await until("the message", async () => /could not be opened/.test(await text(page.locator(".teach-bad"))));
+      await button(page, "Dismiss").click();
+      await page.getByRole("navigation").getByRole("link", { name: "Lessons" }).click();
+      await page.locator("section.teach").getByRole("link", { name: "What a stream is" }).click();
+      await until("step 1", async () => /Step 1 of/.test(await text(page.locator("section.teach"))));
+      await button(page, "Close lesson").click();
+      await until("closed", async () => (await page.locator("section.teach").count()) === 0);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -91,7 +91,9 @@ fn route_of(hash: &str) -> (Route, Option<share::Packed>, bool) {
 pub fn set_hash(fragment: &str, own: bool) {
     let Some(w) = web_sys::window() else { return };
     if own {
-        OWN_HASH.with(|o| *o.borrow_mut() = Some(fragment.to_string()));
+        // Not "": a later hashchange to "" (Close lesson, after a link's message was
+        // dismissed) is the learner's, and must close what is open.
+        OWN_HASH.with(|o| *o.borrow_mut() = Some(fragment.to_string()).filter(|f| !f.is_empty()));
         // history.replaceState puts the link in the address bar without a hashchange event.
         let history = js_sys::Reflect::get(&w, &"history".into()).ok();
         let replace = history.as_ref().and_then(|h| js_sys::Reflect::get(h, &"replaceState".into()).ok());
