@@ -245,6 +245,36 @@ describe("learner journeys (release build)", () => {
     }
   });
 
+  test("share link round trip: the opened lab is the learner's; a reload keeps their changes", async () => {
+    const first = await openApp("", { permissions: ["clipboard-read", "clipboard-write"] });
+    let link;
+    try {
+      await put(first.page, '{"voter": {"S": "shared"}, "choice": {"S": "tea"}}');
+      await until("one record", async () => (await records(first.page).count()) === 1);
+      await button(first.page, "Share link").click();
+      await until("copied", async () => /copied|selected/.test(await text(first.page.locator(".share-note"))));
+      link = await first.page.getByRole("textbox", { name: "Link to this lab" }).inputValue();
+    } finally {
+      await first.context.close();
+    }
+    const { context, page, problems } = await openApp(link.slice(url.length));
+    try {
+      await until("the shared lab", async () => (await records(page).count()) === 1);
+      assert.match(await text(page.locator(".teach-note")), /opened from a shared link/);
+      assert.doesNotMatch(page.url(), /#s=/, "the link is not opened again by a reload");
+      await put(page, '{"voter": {"S": "mine"}, "choice": {"S": "coffee"}}');
+      await until("two records", async () => (await records(page).count()) === 2);
+      await page.reload();
+      await button(page, "Put item").waitFor();
+      await until("my lab after the reload", async () => (await records(page).count()) === 2);
+      assert.match(await text(page.locator("#table")), /mine/);
+      assert.equal(await page.locator(".teach-note").count(), 0);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("after dismissing a bad link's message, Close lesson still closes the lesson", async () => {
     const { context, page, problems } = await openApp("#s=garbage");
     try {

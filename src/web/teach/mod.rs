@@ -181,6 +181,11 @@ pub fn use_route(on_action: Callback<Action>) -> UseStateHandle<Route> {
                         Ok(session) => {
                             let text = session.to_scenario_json().to_string();
                             on_action.emit(Action::Import { text, source: "the shared link".into() });
+                            // The lab is the learner's now (saved as they change it): a reload
+                            // must show it, not open the link over it again.
+                            if !embed {
+                                set_hash("", true);
+                            }
                             route.set(Route::Shared);
                         }
                         Err(why) => route.set(Route::Bad(why)),
