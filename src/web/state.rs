@@ -474,6 +474,8 @@ impl Reducible for Lab {
             Action::StepBack => {
                 if lab.can_step_back() && lab.session.borrow_mut().step_back() {
                     lab.detail = None;
+                    // Notes about the undone step would contradict the panels now.
+                    (lab.write_note, lab.view_note, lab.deploy_note) = (None, None, None);
                     lab.clock_note = Some(Note::Ok("Undid the last step (the session was replayed without it).".into()));
                     lab.changed();
                 }

@@ -290,4 +290,26 @@ describe("learner journeys (release build)", () => {
       await context.close();
     }
   });
+
+  test("Step back clears the notes of the undone write, view type switch and deploy", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      await deploy(page, "on INSERT\n  count votes");
+      await put(page, '{"voter": {"S": "ana"}}');
+      await until("the write note", async () => /PutItem succeeded/.test(await text(page.locator("#item-status"))));
+      await button(page, "Step back").click();
+      await until("the item gone", async () => (await records(page).count()) === 0);
+      assert.equal(await text(page.locator("#item-status")), "", "no \"PutItem succeeded\" over an empty table");
+      assert.doesNotMatch(await text(page.locator("#triggers")), /Deployed/);
+      await page.getByLabel("Stream view type").selectOption("KEYS_ONLY");
+      await until("the view note", async () => /new KEYS_ONLY stream/.test(await text(page.locator("#stream"))));
+      const steps = await text(page.locator(".steps"));
+      await button(page, "Step back").click();
+      await until("undone", async () => (await text(page.locator(".steps"))) !== steps);
+      assert.doesNotMatch(await text(page.locator("#stream")), /new KEYS_ONLY stream enabled/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
 });
