@@ -312,4 +312,18 @@ describe("learner journeys (release build)", () => {
       await context.close();
     }
   });
+
+  test("quiz: a question that quotes a rule shows it on its own lines, not run into the sentence after it", async () => {
+    const { context, page, problems } = await openApp("#quiz=rules&seed=2");
+    try {
+      await button(page, "Start practice").click();
+      const prompt = page.locator("section.teach legend.prompt").first();
+      await until("question 1", async () => /Rule:/.test(await text(prompt)));
+      const shown = await prompt.innerText();
+      assert.match(shown, /Rule:\n\s*on INSERT, MODIFY, REMOVE\n\s*count votes by choice\n\w+ votes tea/, shown);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
 });
