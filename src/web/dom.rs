@@ -32,11 +32,3 @@ pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
     .forget();
     Ok(())
 }
-
-/// Copies `text` to the clipboard (asynchronously; browsers may refuse outside a user gesture
-/// or on an insecure origin, in which case nothing happens).
-pub fn copy(text: &str) {
-    if let Some(w) = web_sys::window() {
-        let _ = w.navigator().clipboard().write_text(text);
-    }
-}

@@ -313,14 +313,18 @@ fn record_row(r: &Rc<Record>, index: usize, total: usize, on_action: &Callback<A
 
 /// The detail dialog's element, opened (as a modal) and closed as `lab.detail` says. A hook of
 /// the root: the dialog is a plain function, not a component of its own (size of the wasm).
+/// Also the dialog's copy note, emptied whenever what the dialog shows changes.
 #[hook]
-pub fn use_detail_dialog(lab: &super::LabHandle) -> NodeRef {
+pub fn use_detail_dialog(lab: &super::LabHandle) -> (NodeRef, UseStateHandle<String>) {
     let dialog = use_node_ref();
+    let note = use_state(String::new);
     {
         let dialog = dialog.clone();
+        let note = note.clone();
         let detail = lab.detail.clone();
         let open = detail.is_some();
         use_effect_with((open, detail), move |_| {
+            note.set(String::new());
             if let Some(d) = dialog.cast::<HtmlDialogElement>() {
                 if open && !d.open() {
                     let _ = d.show_modal();
@@ -330,13 +334,13 @@ pub fn use_detail_dialog(lab: &super::LabHandle) -> NodeRef {
             }
         });
     }
-    dialog
+    (dialog, note)
 }
 
 /// The detail dialog: a record (exact JSON, old-to-new difference, every view type) or any
 /// JSON (a Lambda event, an on-failure record), with a copy button. `dialog`: from
 /// [`use_detail_dialog`].
-pub fn detail_dialog(props: &PanelProps, dialog: NodeRef) -> Html {
+pub fn detail_dialog(props: &PanelProps, (dialog, note): (NodeRef, UseStateHandle<String>)) -> Html {
     let detail = props.lab.detail.clone();
     let region = props.lab.session.borrow().engine().cfg.region.clone();
     let on_close = props.on_action.reform(|_: Event| Action::CloseDetail);
@@ -355,12 +359,18 @@ pub fn detail_dialog(props: &PanelProps, dialog: NodeRef) -> Html {
             (title, record_body(r, &text, &region), text, "Copy record JSON".to_string())
         }
     };
+    // Said in the dialog (the page behind it is inert); no Clipboard API (an http:// host) or a
+    // refusal gets a message, not an exception.
     let copy = {
-        let text = copy_text.clone();
-        let on_action = props.on_action.clone();
+        let (text, note) = (copy_text.clone(), note.clone());
         Callback::from(move |_: MouseEvent| {
-            dom::copy(&text);
-            on_action.emit(Action::FilesNote(super::state::Note::Ok("Copied to the clipboard.".into())));
+            let (text, note) = (text.clone(), note.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                note.set(match super::teach::net::copy_text(&text).await {
+                    Ok(()) => "Copied to the clipboard.".into(),
+                    Err(()) => "The browser did not let the page copy: select the JSON below and press Ctrl+C (or ⌘C).".into(),
+                });
+            });
         })
     };
 
@@ -374,6 +384,7 @@ pub fn detail_dialog(props: &PanelProps, dialog: NodeRef) -> Html {
                         <button type="button" class="primary" onclick={close} autofocus=true>{ "Close" }</button>
                     </div>
                 </div>
+                <p class="status" role="status">{ (*note).clone() }</p>
                 { body }
             }
         </dialog>

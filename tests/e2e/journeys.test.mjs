@@ -326,4 +326,33 @@ describe("learner journeys (release build)", () => {
       await context.close();
     }
   });
+
+  test("record dialog: Copy says so in the dialog; without a Clipboard API (an http:// host) it says what to do, with no page error", async () => {
+    for (const clipboard of [true, false]) {
+      const { context, page, problems } = await openApp("", { permissions: ["clipboard-read", "clipboard-write"] });
+      try {
+        if (!clipboard) {
+          // As on an insecure origin: navigator.clipboard is undefined.
+          await page.addInitScript(() => Object.defineProperty(Navigator.prototype, "clipboard", { get: () => undefined }));
+          await page.reload();
+          await button(page, "Put item").waitFor();
+        }
+        await put(page, '{"voter": {"S": "ana"}}');
+        await until("one record", async () => (await records(page).count()) === 1);
+        await records(page).first().getByRole("button").click();
+        const dialog = page.getByRole("dialog");
+        await dialog.waitFor();
+        await button(page, "Copy record JSON").click();
+        const expected = clipboard ? /Copied to the clipboard\./ : /did not let the page copy: select the JSON below/;
+        await until("the note in the dialog", async () => expected.test(await text(dialog.getByRole("status"))));
+        await button(page, "Close").click();
+        await records(page).first().getByRole("button").click();
+        await dialog.waitFor();
+        assert.equal(await text(dialog.getByRole("status")), "", "a reopened dialog starts without the note");
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    }
+  });
 });
