@@ -8,36 +8,9 @@
 
 use serde_json::{json, Value};
 mod common;
+use common::lambda::*;
 use common::*;
 use streamlab::engine::Engine;
-use streamlab::error::AwsError;
-
-/// 2026-01-01T00:00:00Z, the default simulated start.
-const T0: f64 = 1_767_225_600.0;
-const QUEUE: &str = "arn:aws:sqs:us-east-1:123456789012:esm-failures";
-
-#[track_caller]
-fn assert_err(e: &mut Engine, action: &str, req: Value, kind: &str) -> AwsError {
-    let er = err(e, action, req.clone());
-    assert_eq!(er.kind, kind, "{action} {req}: {}", er.message);
-    er
-}
-
-/// A table keyed by `pk` (S) with a stream of the given view type; returns the stream ARN.
-fn table(e: &mut Engine, name: &str, view: &str) -> String {
-    let r = ok(
-        e,
-        "CreateTable",
-        json!({
-            "TableName": name,
-            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
-            "BillingMode": "PAY_PER_REQUEST",
-            "StreamSpecification": {"StreamEnabled": true, "StreamViewType": view},
-        }),
-    );
-    r["TableDescription"]["LatestStreamArn"].as_str().expect("LatestStreamArn").to_string()
-}
 
 /// The §1.5 table: `Orders`, pk (HASH, S) + sk (RANGE, S), NEW_AND_OLD_IMAGES; returns the ARN.
 fn orders(e: &mut Engine) -> String {
@@ -77,52 +50,13 @@ fn orders_scenario(e: &mut Engine) {
     advance(e, 60.0);
 }
 
-fn function(e: &mut Engine, name: &str, code: &str) {
-    ok(e, "CreateFunction", json!({"FunctionName": name, "Code": code}));
-}
-
-/// CreateEventSourceMapping with TableName/FunctionName/TRIM_HORIZON plus `extra` members.
-fn mapping(e: &mut Engine, tbl: &str, func: &str, extra: Value) -> Value {
-    let mut r = json!({"TableName": tbl, "FunctionName": func, "StartingPosition": "TRIM_HORIZON"});
-    for (k, v) in extra.as_object().unwrap() {
-        r[k] = v.clone();
-    }
-    ok(e, "CreateEventSourceMapping", r)
-}
-
 fn filter(patterns: &[&str]) -> Value {
     json!({"FilterCriteria": {"Filters": patterns.iter().map(|p| json!({"Pattern": p})).collect::<Vec<_>>()}})
-}
-
-fn put(e: &mut Engine, tbl: &str, pk: &str, v: i64) {
-    ok(e, "PutItem", json!({"TableName": tbl, "Item": {"pk": {"S": pk}, "v": {"N": v.to_string()}}}));
-}
-
-fn advance(e: &mut Engine, secs: f64) {
-    ok(e, "AdvanceClock", json!({ "Seconds": secs }));
-}
-
-fn invs(e: &Engine) -> Vec<Value> {
-    e.invocations_output()
-}
-
-fn records(inv: &Value) -> Vec<Value> {
-    inv["Event"]["Records"].as_array().cloned().unwrap_or_default()
-}
-
-fn pks(inv: &Value) -> Vec<String> {
-    records(inv).iter().map(|r| r["dynamodb"]["Keys"]["pk"]["S"].as_str().unwrap().to_string()).collect()
-}
-
-fn outcome(inv: &Value) -> &str {
-    inv["Outcome"].as_str().expect("Outcome")
 }
 
 fn event_names(e: &Engine) -> Vec<String> {
     invs(e).iter().flat_map(records).map(|r| r["eventName"].as_str().unwrap().to_string()).collect()
 }
-
-const FAIL_ALL: &str = "on INSERT, MODIFY, REMOVE fail \"boom\"";
 
 // ---------------------------------------------------------------------------------------------
 // §1.2 / §1.5: the records of the §1.5 scenario as Lambda delivers them

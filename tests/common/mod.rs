@@ -1,5 +1,7 @@
 //! Helpers shared by the integration tests: an engine, and calls that must succeed or fail.
 #![allow(dead_code)]
+pub mod lambda;
+
 
 use serde_json::{json, Value};
 use streamlab::engine::{Engine, EngineConfig};
