@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { ARTIFACTS, ROOT, button, openPage, records, start, stop, until } from "./harness.mjs";
+import { ARTIFACTS, ROOT, advance, button, deploy, item, openPage, put, records, region, start, stop, until } from "./harness.mjs";
 
 const DIST = ROOT + "dist";
 
@@ -18,15 +18,6 @@ after(() => stop({ server, browser }));
 /** A page on the app with the wasm started; `problems` collects what must never happen. */
 const openApp = (options = {}) => openPage(browser, url, options);
 
-const item = (page) => page.getByRole("textbox", { name: "Item" });
-
-
-async function put(page, text) {
-  await item(page).fill(text);
-  await page.getByRole("button", { name: "Put item" }).click();
-}
-
-
 /** Press Tab until `test(document.activeElement)` holds (at most `max` times). */
 async function tabTo(page, test, max = 80) {
   for (let i = 0; i < max; i++) {
@@ -34,24 +25,6 @@ async function tabTo(page, test, max = 80) {
     if (await page.evaluate(`(${test.toString()})(document.activeElement)`)) return;
   }
   assert.fail(`Tab never reached the element (${test})`);
-}
-
-const region = (page, name) => page.getByRole("region", { name, exact: true });
-
-async function advance(page, seconds) {
-  await page.getByRole("spinbutton", { name: "Seconds" }).fill(String(seconds));
-  await button(page, "Advance clock").click();
-}
-
-async function deploy(page, rules, settings = {}) {
-  await page.getByRole("textbox", { name: "Trigger rules" }).fill(rules);
-  if (Object.keys(settings).length) {
-    const details = page.locator("details.mapping");
-    if (!(await details.evaluate((d) => d.open))) await details.locator("summary").click();
-    for (const [label, value] of Object.entries(settings)) await page.getByLabel(label).fill(value);
-  }
-  await button(page, "Deploy").click();
-  await until("deployed", async () => /Deployed/.test(await page.locator("#triggers").textContent()));
 }
 
 describe("StreamLab app (release build)", () => {
@@ -122,7 +95,6 @@ describe("StreamLab app (release build)", () => {
       await context.close();
     }
   });
-
 
   test("each view type: the records show what the type carries (an INSERT under OLD_IMAGE has no image)", async () => {
     const { context, page, problems } = await openApp();
@@ -387,7 +359,6 @@ describe("StreamLab app (release build)", () => {
     }
   });
 
-
   test("the clock: play and pause move time; fast-forward shows TTL deletions, 24-hour trimming and shard roll-over", async () => {
     const { context, page, problems } = await openApp();
     try {
@@ -423,7 +394,6 @@ describe("StreamLab app (release build)", () => {
       await context.close();
     }
   });
-
 
   test("files: export downloads a scenario that imports back (file and paste); copy puts a record's JSON on the clipboard", async () => {
     const { context, page, problems } = await openApp({ acceptDownloads: true, permissions: ["clipboard-read", "clipboard-write"] });

@@ -65,3 +65,30 @@ export async function until(what, fn, timeout = 8000) {
 
 export const button = (page, name) => page.getByRole("button", { name, exact: true });
 export const records = (page) => page.getByRole("list", { name: "Stream records" }).getByRole("listitem");
+
+// The lab's main controls, as the app tests drive them.
+export const item = (page) => page.getByRole("textbox", { name: "Item" });
+export const region = (page, name) => page.getByRole("region", { name, exact: true });
+
+/** Puts the DynamoDB JSON `json` through the item editor. */
+export async function put(page, json) {
+  await item(page).fill(json);
+  await button(page, "Put item").click();
+}
+
+export async function advance(page, seconds) {
+  await page.getByRole("spinbutton", { name: "Seconds" }).fill(String(seconds));
+  await button(page, "Advance clock").click();
+}
+
+/** Deploys `rules`, with the mapping `settings` (label to value) filled in first. */
+export async function deploy(page, rules, settings = {}) {
+  await page.getByRole("textbox", { name: "Trigger rules" }).fill(rules);
+  if (Object.keys(settings).length) {
+    const details = page.locator("details.mapping");
+    if (!(await details.evaluate((d) => d.open))) await details.locator("summary").click();
+    for (const [label, value] of Object.entries(settings)) await page.getByLabel(label).fill(value);
+  }
+  await button(page, "Deploy").click();
+  await until("deployed", async () => /Deployed/.test((await page.locator("#triggers").textContent()) ?? ""));
+}

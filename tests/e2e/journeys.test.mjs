@@ -3,7 +3,7 @@
 // Run by `make test`; by hand: `node --test --test-concurrency=1 tests/e2e/journeys.test.mjs`.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ROOT, button, openPage, records, start, stop, until } from "./harness.mjs";
+import { ROOT, advance, button, deploy, item, openPage, put, records, region, start, stop, until } from "./harness.mjs";
 
 const DIST = process.env.E2E_DIST || ROOT + "dist";
 
@@ -14,31 +14,8 @@ before(async () => ({ server, url, browser } = await start(DIST)));
 after(() => stop({ server, browser }));
 
 const openApp = (path = "", options = {}) => openPage(browser, url + path, options);
-const item = (page) => page.getByRole("textbox", { name: "Item" });
 const text = async (loc) => (await loc.textContent()) ?? "";
-const region = (page, name) => page.getByRole("region", { name, exact: true });
 const clockNotes = (page) => page.locator(".clock-notes");
-
-async function put(page, json) {
-  await item(page).fill(json);
-  await button(page, "Put item").click();
-}
-
-async function advance(page, seconds) {
-  await page.getByRole("spinbutton", { name: "Seconds" }).fill(String(seconds));
-  await button(page, "Advance clock").click();
-}
-
-async function deploy(page, rules, settings = {}) {
-  await page.getByRole("textbox", { name: "Trigger rules" }).fill(rules);
-  if (Object.keys(settings).length) {
-    const details = page.locator("details.mapping");
-    if (!(await details.evaluate((d) => d.open))) await details.locator("summary").click();
-    for (const [label, value] of Object.entries(settings)) await page.getByLabel(label).fill(value);
-  }
-  await button(page, "Deploy").click();
-  await until("deployed", async () => /Deployed/.test(await text(page.locator("#triggers"))));
-}
 
 /** The elements matching `selector` whose single word is drawn on more than one line. */
 const brokenWords = (page, selector) => page.evaluate((selector) => [...document.querySelectorAll(selector)]
