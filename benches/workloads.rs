@@ -19,7 +19,15 @@ impl Figure {
         self.ops as f64 / (self.ms / 1000.0).max(1e-9)
     }
     pub fn line(&self) -> String {
-        format!("{:<34} {:>10} {:<8} in {:>9.1} ms = {:>10.0} {}/s", self.name, self.ops, self.unit, self.ms, self.per_sec(), self.unit)
+        format!(
+            "{:<34} {:>10} {:<8} in {:>9.1} ms = {:>10.0} {}/s",
+            self.name,
+            self.ops,
+            self.unit,
+            self.ms,
+            self.per_sec(),
+            self.unit
+        )
     }
 }
 

@@ -26,7 +26,8 @@ pub fn snapshot(e: &Engine) -> Value {
         .tables()
         .map(|t| json!({"name": t.name, "items": t.items.values().map(|i| item_to_json(i)).collect::<Vec<_>>(), "bytes": t.bytes, "ttl": t.ttl_attribute, "stream": t.stream}))
         .collect();
-    let records: Vec<String> = e.streams().iter().flat_map(|s| s.records_in_order()).map(|r| r.seq.to_string()).collect();
+    let records: Vec<String> =
+        e.streams().iter().flat_map(|s| s.records_in_order()).map(|r| r.seq.to_string()).collect();
     json!({"tables": tables, "records": records, "now": e.now_ms(), "invocations": e.lambda().invocations.len(),
         "notifications": e.lambda().notifications.len(), "functions": e.lambda().functions.len(), "mappings": e.lambda().mappings.len()})
 }
@@ -89,11 +90,20 @@ pub fn expressions(data: &[u8]) {
     };
     let reqs = [
         ("UpdateItem", with(json!({"TableName": "Tbl", "Key": key}), &[("UpdateExpression", &src)])),
-        ("UpdateItem", with(json!({"TableName": "Tbl", "Key": key}), &[("UpdateExpression", "SET a = a + :v"), ("ConditionExpression", &src)])),
+        (
+            "UpdateItem",
+            with(
+                json!({"TableName": "Tbl", "Key": key}),
+                &[("UpdateExpression", "SET a = a + :v"), ("ConditionExpression", &src)],
+            ),
+        ),
         ("PutItem", with(json!({"TableName": "Tbl", "Item": sample_item()}), &[("ConditionExpression", &src)])),
         ("DeleteItem", with(json!({"TableName": "Tbl", "Key": key}), &[("ConditionExpression", &src)])),
         ("Query", with(json!({"TableName": "Tbl"}), &[("KeyConditionExpression", &src)])),
-        ("Query", with(json!({"TableName": "Tbl"}), &[("KeyConditionExpression", "pk = :k"), ("FilterExpression", &src)])),
+        (
+            "Query",
+            with(json!({"TableName": "Tbl"}), &[("KeyConditionExpression", "pk = :k"), ("FilterExpression", &src)]),
+        ),
         ("Scan", with(json!({"TableName": "Tbl"}), &[("FilterExpression", &src)])),
         ("Scan", with(json!({"TableName": "Tbl"}), &[("ProjectionExpression", &src)])),
         ("GetItem", with(json!({"TableName": "Tbl", "Key": key}), &[("ProjectionExpression", &src)])),
@@ -120,7 +130,10 @@ pub fn assert_images_rebuild(e: &Engine) {
         let s = &e.streams()[si];
         // After 24 hours records (and whole closed shards) may have been trimmed away.
         let trimmed = e.now_ms() >= s.created_ms + streamlab::engine::RETENTION_MS;
-        if s.view_type != ViewType::NewAndOldImages || trimmed || e.streams().iter().filter(|x| x.table_name == t.name).count() > 1 {
+        if s.view_type != ViewType::NewAndOldImages
+            || trimmed
+            || e.streams().iter().filter(|x| x.table_name == t.name).count() > 1
+        {
             continue;
         }
         let mut rebuilt: BTreeMap<String, Value> = BTreeMap::new();
@@ -135,7 +148,8 @@ pub fn assert_images_rebuild(e: &Engine) {
                 }
             }
         }
-        let actual: BTreeMap<String, Value> = t.items.iter().map(|(k, v)| (item_to_json(&t.key_item(k)).to_string(), item_to_json(v))).collect();
+        let actual: BTreeMap<String, Value> =
+            t.items.iter().map(|(k, v)| (item_to_json(&t.key_item(k)).to_string(), item_to_json(v))).collect();
         assert_eq!(rebuilt, actual, "replaying the stream's images does not rebuild table {}", t.name);
     }
 }
@@ -150,11 +164,21 @@ pub fn rules_source(data: &[u8]) {
     }
     let _ = program.aggregate_names();
     let item: Item = item_from_json(&sample_item()).expect("sample item");
-    let keys: Item = item.iter().filter(|(k, _)| *k == "pk" || *k == "sk").map(|(k, v)| (k.clone(), v.clone())).collect();
+    let keys: Item =
+        item.iter().filter(|(k, _)| *k == "pk" || *k == "sk").map(|(k, v)| (k.clone(), v.clone())).collect();
     let mut aggs = Aggregates::default();
-    for (event, new, old) in [("INSERT", Some(&item), None), ("MODIFY", Some(&item), Some(&item)), ("REMOVE", None, Some(&item))] {
+    for (event, new, old) in
+        [("INSERT", Some(&item), None), ("MODIFY", Some(&item), Some(&item)), ("REMOVE", None, Some(&item))]
+    {
         for ttl in [false, true] {
-            let view = RecordView { event_name: event, ttl, keys: &keys, new_image: new, old_image: old, sequence_number: "100" };
+            let view = RecordView {
+                event_name: event,
+                ttl,
+                keys: &keys,
+                new_image: new,
+                old_image: old,
+                sequence_number: "100",
+            };
             let _ = program.run(&view, &mut aggs);
         }
     }
@@ -164,7 +188,11 @@ pub fn rules_source(data: &[u8]) {
     if call_checked(&mut e, "CreateFunction", &json!({"FunctionName": "f", "Code": src})).is_none() {
         return;
     }
-    call_checked(&mut e, "CreateEventSourceMapping", &json!({"TableName": "Tbl", "FunctionName": "f", "StartingPosition": "TRIM_HORIZON", "MaximumRetryAttempts": 1}));
+    call_checked(
+        &mut e,
+        "CreateEventSourceMapping",
+        &json!({"TableName": "Tbl", "FunctionName": "f", "StartingPosition": "TRIM_HORIZON", "MaximumRetryAttempts": 1}),
+    );
     for i in 0..4 {
         let mut it = sample_item();
         it["sk"] = json!({"N": i.to_string()});
@@ -194,7 +222,11 @@ pub fn filter_pattern(data: &[u8]) {
     // The same text as a mapping's filter: accepted or rejected without a change.
     let mut e = engine_with_item();
     call_checked(&mut e, "CreateFunction", &json!({"FunctionName": "f", "Code": "on INSERT\n  count n by pk"}));
-    call_checked(&mut e, "CreateEventSourceMapping", &json!({"TableName": "Tbl", "FunctionName": "f", "StartingPosition": "TRIM_HORIZON", "FilterCriteria": criteria}));
+    call_checked(
+        &mut e,
+        "CreateEventSourceMapping",
+        &json!({"TableName": "Tbl", "FunctionName": "f", "StartingPosition": "TRIM_HORIZON", "FilterCriteria": criteria}),
+    );
     call_checked(&mut e, "AdvanceClock", &json!({"Seconds": 5}));
 }
 
@@ -222,7 +254,11 @@ pub fn item_json(data: &[u8]) {
     if call_checked(&mut e, "PutItem", &json!({"TableName": "Tbl", "Item": it})).is_some() {
         let key = json!({"pk": it["pk"], "sk": it["sk"]});
         let got = e.call("GetItem", &json!({"TableName": "Tbl", "Key": key})).expect("get after put");
-        assert_eq!(item_from_json(&got["Item"]).ok(), item_from_json(&it).ok(), "GetItem does not return what PutItem stored");
+        assert_eq!(
+            item_from_json(&got["Item"]).ok(),
+            item_from_json(&it).ok(),
+            "GetItem does not return what PutItem stored"
+        );
     }
     assert_images_rebuild(&e);
 }
@@ -294,10 +330,22 @@ pub fn engine_ops(data: &[u8]) {
                 ("PutItem", r)
             }
             2 | 3 => {
-                let exprs = ["SET a = a + :v", "ADD a :v", "REMOVE a", "SET a = if_not_exists(a, :v)", "SET l = list_append(if_not_exists(l, :e), :l)", "SET a = :s"];
+                let exprs = [
+                    "SET a = a + :v",
+                    "ADD a :v",
+                    "REMOVE a",
+                    "SET a = if_not_exists(a, :v)",
+                    "SET l = list_append(if_not_exists(l, :e), :l)",
+                    "SET a = :s",
+                ];
                 let ex = exprs[usize::from(b) % exprs.len()];
                 let mut vals = serde_json::Map::new();
-                for (k, v) in [(":v", json!({"N": "1"})), (":e", json!({"L": []})), (":l", json!({"L": [{"N": "1"}]})), (":s", json!({"S": "s"}))] {
+                for (k, v) in [
+                    (":v", json!({"N": "1"})),
+                    (":e", json!({"L": []})),
+                    (":l", json!({"L": [{"N": "1"}]})),
+                    (":s", json!({"S": "s"})),
+                ] {
                     if ex.contains(k) {
                         vals.insert(k.into(), v);
                     }
@@ -308,7 +356,10 @@ pub fn engine_ops(data: &[u8]) {
                 }
                 ("UpdateItem", r)
             }
-            4 => ("DeleteItem", json!({"TableName": "Tbl", "Key": key, "ReturnValues": if a & 1 == 0 { "ALL_OLD" } else { "NONE" }})),
+            4 => (
+                "DeleteItem",
+                json!({"TableName": "Tbl", "Key": key, "ReturnValues": if a & 1 == 0 { "ALL_OLD" } else { "NONE" }}),
+            ),
             5 => {
                 let n = usize::from(a % 4) + 1;
                 let puts: Vec<Value> = (0..n).map(|i| json!({"PutRequest": {"Item": {"pk": {"S": format!("k{i}")}, "sk": {"N": (b % 3).to_string()}}}})).collect();
@@ -320,15 +371,26 @@ pub fn engine_ops(data: &[u8]) {
                     {"Put": {"TableName": "Tbl", "Item": {"pk": {"S": format!("k{}", a % 4)}, "sk": {"N": "0"}, "t": {"N": b.to_string()}}}},
                     {"ConditionCheck": {"TableName": "Tbl", "Key": {"pk": {"S": "k"}, "sk": {"N": "1"}}, "ConditionExpression": if b & 1 == 0 { "attribute_exists(pk)" } else { "attribute_not_exists(pk)" }}}]}),
             ),
-            7 => ("AdvanceClock", json!({"Seconds": u64::from(a) * u64::from(b) * if op & 0x80 != 0 { 60 } else { 1 }})),
-            8 => ("UpdateTimeToLive", json!({"TableName": "Tbl", "TimeToLiveSpecification": {"Enabled": a & 1 == 0, "AttributeName": "exp"}})),
+            7 => {
+                ("AdvanceClock", json!({"Seconds": u64::from(a) * u64::from(b) * if op & 0x80 != 0 { 60 } else { 1 }}))
+            }
+            8 => (
+                "UpdateTimeToLive",
+                json!({"TableName": "Tbl", "TimeToLiveSpecification": {"Enabled": a & 1 == 0, "AttributeName": "exp"}}),
+            ),
             9 => (
                 "CreateEventSourceMapping",
                 json!({"TableName": "Tbl", "FunctionName": "f", "StartingPosition": if a & 1 == 0 { "TRIM_HORIZON" } else { "LATEST" },
                     "BatchSize": u32::from(b % 10) + 1, "ParallelizationFactor": u32::from(a % 3) + 1, "MaximumBatchingWindowInSeconds": u32::from(b % 3)}),
             ),
-            10 => ("UpdateFunctionCode", json!({"FunctionName": "f", "Code": if a & 1 == 0 { "on INSERT\n  fail \"no\"" } else { "on INSERT\n  count n by pk" }})),
-            11 => ("Query", json!({"TableName": "Tbl", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": format!("k{}", a % 4)}}, "Limit": u32::from(b % 4)})),
+            10 => (
+                "UpdateFunctionCode",
+                json!({"FunctionName": "f", "Code": if a & 1 == 0 { "on INSERT\n  fail \"no\"" } else { "on INSERT\n  count n by pk" }}),
+            ),
+            11 => (
+                "Query",
+                json!({"TableName": "Tbl", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": format!("k{}", a % 4)}}, "Limit": u32::from(b % 4)}),
+            ),
             12 => ("Scan", json!({"TableName": "Tbl", "Limit": u32::from(b % 4) + 1})),
             _ => ("GetItem", json!({"TableName": "Tbl", "Key": key})),
         };

@@ -7,11 +7,11 @@
 //! in place and takes the change back if it fails (`update_in_place`), then commits as usual.
 
 use crate::engine::{req, ttl_due_at, Engine};
-use crate::image::Image;
-use crate::stream::{fnv1a, Change};
 use crate::error::{AwsError, Result};
 use crate::expr::{self, Condition, Expressions, KeyOp, Sources, Update};
-use crate::table::{key_hash, KeyVal, Kept, PrimaryKey, Table};
+use crate::image::Image;
+use crate::stream::{fnv1a, Change};
+use crate::table::{key_hash, Kept, KeyVal, PrimaryKey, Table};
 use crate::value::{item_from_json, item_size, item_to_json, AttributeValue, Item, MAX_ITEM_SIZE};
 use serde_json::{json, Map, Value};
 use std::collections::btree_map::Entry;
@@ -186,7 +186,9 @@ impl Engine {
         let t = self.live_table(p.table)?;
         if let Some(u) = &ex.update {
             if let Some(k) = u.target_tops().find(|a| t.schema.is_key(a)) {
-                return Err(AwsError::invalid_values(format!("Cannot update attribute {k}. This attribute is part of the key")));
+                return Err(AwsError::invalid_values(format!(
+                    "Cannot update attribute {k}. This attribute is part of the key"
+                )));
             }
         }
         p.kind = Kind::Update(ex.update.take());
@@ -249,7 +251,9 @@ impl Engine {
     pub(crate) fn put_item(&mut self, r: &Value, decoded: Option<Result<Item>>) -> Result<Value> {
         let rv = return_values(r, &["NONE", "ALL_OLD"], "ReturnValues can only be ALL_OLD or NONE")?;
         let mut p = self.prepare_put_decoded(req::table_name(r, "TableName")?, r, decoded, true, true)?;
-        let Kind::Put(item, size, image) = &mut p.kind else { return Err(AwsError::new("InternalServerError", "Not a put")) };
+        let Kind::Put(item, size, image) = &mut p.kind else {
+            return Err(AwsError::new("InternalServerError", "Not a put"));
+        };
         // The request's item moves into the table.
         let (new, size, image) = (Rc::new(std::mem::take(item)), *size, image.take());
         let t = self.tables.get_mut(p.table).ok_or_else(|| AwsError::not_found("Requested resource not found"))?;
@@ -387,7 +391,11 @@ impl Engine {
                 let p = match (put, del) {
                     (Some(p), None) => self.prepare_put_in(req::valid_table_name(table, "TableName")?, p, false)?,
                     (None, Some(d)) => self.prepare_delete_in(req::valid_table_name(table, "TableName")?, d, false)?,
-                    _ => return Err(AwsError::validation("Supplied WriteRequest must contain exactly one of PutRequest or DeleteRequest")),
+                    _ => {
+                        return Err(AwsError::validation(
+                            "Supplied WriteRequest must contain exactly one of PutRequest or DeleteRequest",
+                        ))
+                    }
                 };
                 if prepared.iter().any(|q| q.table == p.table && q.key == p.key) {
                     return Err(AwsError::validation("Provided list of item keys contains duplicates"));
@@ -423,7 +431,11 @@ impl Engine {
                 "Update" => self.prepare_update(body)?,
                 "Delete" => self.prepare_delete(body)?,
                 "ConditionCheck" => self.prepare_check(body)?,
-                _ => return Err(AwsError::validation("TransactItems can only contain one of Check, Put, Update or Delete")),
+                _ => {
+                    return Err(AwsError::validation(
+                        "TransactItems can only contain one of Check, Put, Update or Delete",
+                    ))
+                }
             };
             if prepared.iter().any(|q| q.table == p.table && q.key == p.key) {
                 return Err(AwsError::validation("Transaction request cannot include multiple operations on one item"));
@@ -451,7 +463,10 @@ impl Engine {
             let codes: Vec<&str> = reasons.iter().map(|r| r["Code"].as_str().unwrap_or("None")).collect();
             return Err(AwsError::new(
                 "TransactionCanceledException",
-                format!("Transaction cancelled, please refer cancellation reasons for specific reasons [{}]", codes.join(", ")),
+                format!(
+                    "Transaction cancelled, please refer cancellation reasons for specific reasons [{}]",
+                    codes.join(", ")
+                ),
             )
             .with("CancellationReasons", Value::Array(reasons)));
         }
@@ -474,7 +489,9 @@ impl Engine {
         let name = req::table_name(r, "TableName")?;
         let ex = compile(r, &["KeyConditionExpression", "FilterExpression", "ProjectionExpression"])?;
         let kc = ex.key_condition.as_ref().ok_or_else(|| {
-            AwsError::validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.")
+            AwsError::validation(
+                "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.",
+            )
         })?;
         let read = ReadOptions::parse(r)?;
         let t = self.live_table(name)?;
@@ -486,14 +503,20 @@ impl Engine {
             )));
         }
         let start = read.start_key(t)?;
-        let mut items: Vec<(&PrimaryKey, &Rc<Item>)> =
-            t.items.range((hash.clone(), None)..).take_while(|(k, _)| k.0 == hash).filter(|(k, _)| sort.matches(k.1.as_ref())).collect();
+        let mut items: Vec<(&PrimaryKey, &Rc<Item>)> = t
+            .items
+            .range((hash.clone(), None)..)
+            .take_while(|(k, _)| k.0 == hash)
+            .filter(|(k, _)| sort.matches(k.1.as_ref()))
+            .collect();
         if !read.forward {
             items.reverse();
         }
         if let Some(s) = &start {
             if s.0 != hash {
-                return Err(AwsError::validation("The provided starting key is invalid: The provided key element does not match the schema"));
+                return Err(AwsError::validation(
+                    "The provided starting key is invalid: The provided key element does not match the schema",
+                ));
             }
             let pos = items.iter().position(|(k, _)| k == &s).map_or_else(
                 || items.iter().position(|(k, _)| if read.forward { *k > s } else { *k < s }).unwrap_or(items.len()),
@@ -513,8 +536,14 @@ impl Engine {
         let segments = match (segment, total) {
             (None, None) => None,
             (Some(s), Some(n)) if (1..=1_000_000).contains(&n) && (0..n).contains(&s) => Some((s as u64, n as u64)),
-            (Some(_), Some(_)) => return Err(AwsError::validation("The Segment parameter is out of range for the TotalSegments parameter")),
-            _ => return Err(AwsError::validation("The TotalSegments and Segment parameters must be specified together")),
+            (Some(_), Some(_)) => {
+                return Err(AwsError::validation(
+                    "The Segment parameter is out of range for the TotalSegments parameter",
+                ))
+            }
+            _ => {
+                return Err(AwsError::validation("The TotalSegments and Segment parameters must be specified together"))
+            }
         };
         let t = self.live_table(name)?;
         check_index(r)?;
@@ -556,7 +585,9 @@ struct ReadOptions {
 impl ReadOptions {
     fn parse(r: &Value) -> Result<ReadOptions> {
         let limit = match req::integer(r, "Limit")? {
-            Some(l) if l < 1 => return Err(req::constraint(l, "limit", "Member must have value greater than or equal to 1")),
+            Some(l) if l < 1 => {
+                return Err(req::constraint(l, "limit", "Member must have value greater than or equal to 1"))
+            }
             l => l.map(|l| l as usize),
         };
         let count_only = match req::string(r, "Select")? {
@@ -579,7 +610,9 @@ impl ReadOptions {
             .as_ref()
             .map(|s| {
                 t.key_from_request(s).map_err(|_| {
-                    AwsError::validation("The provided starting key is invalid: The provided key element does not match the schema")
+                    AwsError::validation(
+                        "The provided starting key is invalid: The provided key element does not match the schema",
+                    )
                 })
             })
             .transpose()

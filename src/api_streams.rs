@@ -24,7 +24,8 @@ fn unhex(s: &str) -> Option<String> {
     if s.len() % 2 != 0 {
         return None;
     }
-    let bytes: Option<Vec<u8>> = (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect();
+    let bytes: Option<Vec<u8>> =
+        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect();
     String::from_utf8(bytes?).ok()
 }
 
@@ -48,7 +49,11 @@ fn well_formed_arn(arn: &str) -> bool {
 
 fn sequence_number(s: &str) -> Result<u128> {
     if s.len() < 21 || s.len() > 40 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(req::constraint(s, "sequenceNumber", "Member must have length between 21 and 40 and contain only digits"));
+        return Err(req::constraint(
+            s,
+            "sequenceNumber",
+            "Member must have length between 21 and 40 and contain only digits",
+        ));
     }
     s.parse().map_err(|_| req::constraint(s, "sequenceNumber", "Member must be a valid sequence number"))
 }
@@ -122,7 +127,11 @@ impl Engine {
             Some(f) => {
                 let ty = req::required_string(f, "Type")?;
                 if ty != "CHILD_SHARDS" {
-                    return Err(req::constraint(ty, "shardFilter.type", "Member must satisfy enum value set: [CHILD_SHARDS]"));
+                    return Err(req::constraint(
+                        ty,
+                        "shardFilter.type",
+                        "Member must satisfy enum value set: [CHILD_SHARDS]",
+                    ));
                 }
                 let id = req::required_string(f, "ShardId")?;
                 check_shard_id(id, "shardFilter.shardId")?;
@@ -132,7 +141,8 @@ impl Engine {
         };
         let si = self.stream_by_arn(arn, "streamArn")?;
         let s = &self.streams[si];
-        let mut shards: Vec<_> = s.shards.iter().filter(|sh| parent_filter.is_none_or(|p| sh.parent.as_deref() == Some(p))).collect();
+        let mut shards: Vec<_> =
+            s.shards.iter().filter(|sh| parent_filter.is_none_or(|p| sh.parent.as_deref() == Some(p))).collect();
         // Stable, as `sort_by` was: two shards with one id (a collision of their random part)
         // keep the stream's order, which is the order of their addresses in `s.shards`.
         crate::sort::heapsort_by(&mut shards, |a, b| (&a.id, std::ptr::from_ref(*a)) < (&b.id, std::ptr::from_ref(*b)));
@@ -202,9 +212,9 @@ impl Engine {
         }
         check_shard_id(shard_id, "shardId")?;
         let si = self.stream_by_arn(arn, "streamArn")?;
-        let shard = self.streams[si]
-            .shard(shard_id)
-            .ok_or_else(|| AwsError::not_found(format!("Requested resource not found: Shard does not exist: {shard_id}")))?;
+        let shard = self.streams[si].shard(shard_id).ok_or_else(|| {
+            AwsError::not_found(format!("Requested resource not found: Shard does not exist: {shard_id}"))
+        })?;
         let position = match (ty, seq) {
             ("TRIM_HORIZON", None) => shard.trimmed_through + 1,
             ("LATEST", None) => shard.last_seq().map_or(shard.start_seq, |s| s + 1).max(shard.trimmed_through + 1),
@@ -218,14 +228,17 @@ impl Engine {
                 } else {
                     // The largest number the simulator can hold has no successor: rejected as
                     // the larger (unparsable) ones are.
-                    n.checked_add(1).ok_or_else(|| req::constraint(s, "sequenceNumber", "Member must be a valid sequence number"))?
+                    n.checked_add(1)
+                        .ok_or_else(|| req::constraint(s, "sequenceNumber", "Member must be a valid sequence number"))?
                 }
             }
             (_, None) => {
                 return Err(AwsError::validation(format!("Must specify a sequence number for iterator type {ty}")))
             }
             (_, Some(_)) => {
-                return Err(AwsError::validation(format!("Sequence number must not be specified for iterator type {ty}")))
+                return Err(AwsError::validation(format!(
+                    "Sequence number must not be specified for iterator type {ty}"
+                )))
             }
         };
         let it = Iter { stream: si, shard: shard_id.to_string(), position, issued_ms: self.now_ms() };
@@ -261,9 +274,9 @@ impl Engine {
             ));
         }
         let stream = &self.streams[it.stream];
-        let shard = stream
-            .shard(&it.shard)
-            .ok_or_else(|| AwsError::not_found(format!("Requested resource not found: Shard does not exist: {}", it.shard)))?;
+        let shard = stream.shard(&it.shard).ok_or_else(|| {
+            AwsError::not_found(format!("Requested resource not found: Shard does not exist: {}", it.shard))
+        })?;
         if it.position <= shard.trimmed_through {
             return Err(trimmed());
         }

@@ -8,7 +8,8 @@ use serde_json::{json, Map, Value};
 
 /// A parsed `StreamSpecification`: Some(view type) to enable, None to disable.
 fn stream_spec(spec: &Value) -> Result<Option<ViewType>> {
-    let enabled = req::boolean(spec, "StreamEnabled")?.ok_or_else(|| req::missing("streamSpecification.streamEnabled"))?;
+    let enabled =
+        req::boolean(spec, "StreamEnabled")?.ok_or_else(|| req::missing("streamSpecification.streamEnabled"))?;
     let view = match req::string(spec, "StreamViewType")? {
         None => None,
         Some(v) => Some(ViewType::parse(v).ok_or_else(|| {
@@ -22,7 +23,9 @@ fn stream_spec(spec: &Value) -> Result<Option<ViewType>> {
     match (enabled, view) {
         (true, Some(v)) => Ok(Some(v)),
         (true, None) => Err(AwsError::invalid_values("You must specify a StreamViewType when enabling a stream")),
-        (false, Some(_)) => Err(AwsError::invalid_values("You cannot modify the StreamViewType when disabling a stream")),
+        (false, Some(_)) => {
+            Err(AwsError::invalid_values("You cannot modify the StreamViewType when disabling a stream"))
+        }
         (false, None) => Ok(None),
     }
 }
@@ -41,17 +44,21 @@ fn key_schema(req: &Value, defs: &[(String, String)]) -> Result<KeySchema> {
         let name = req::required_string(e, "AttributeName")?;
         let kt = req::required_string(e, "KeyType")?;
         if kt != "HASH" && kt != "RANGE" {
-            return Err(req::constraint(kt, "keySchema.member.keyType", "Member must satisfy enum value set: [HASH, RANGE]"));
+            return Err(req::constraint(
+                kt,
+                "keySchema.member.keyType",
+                "Member must satisfy enum value set: [HASH, RANGE]",
+            ));
         }
         elems.push((name.to_string(), kt));
     }
     if elems[0].1 != "HASH" || elems.get(1).is_some_and(|e| e.1 != "RANGE") {
-        return Err(AwsError::invalid_values(
-            "Invalid KeySchema: The first KeySchemaElement is not a HASH key type",
-        ));
+        return Err(AwsError::invalid_values("Invalid KeySchema: The first KeySchemaElement is not a HASH key type"));
     }
     if elems.len() == 2 && elems[0].0 == elems[1].0 {
-        return Err(AwsError::invalid_values("Both the Hash Key and the Range Key element in the KeySchema have the same name"));
+        return Err(AwsError::invalid_values(
+            "Both the Hash Key and the Range Key element in the KeySchema have the same name",
+        ));
     }
     let attr = |name: &str| -> Result<KeyAttr> {
         let ty = defs.iter().find(|(n, _)| n == name).map(|(_, t)| t.as_str());
@@ -83,19 +90,25 @@ fn index_key_names(req: &Value) -> Vec<String> {
 
 impl Engine {
     fn table_ref(&self, name: &str) -> Result<&Table> {
-        self.tables.get(name).ok_or_else(|| AwsError::not_found(format!("Requested resource not found: Table: {name} not found")))
+        self.tables
+            .get(name)
+            .ok_or_else(|| AwsError::not_found(format!("Requested resource not found: Table: {name} not found")))
     }
 
     pub(crate) fn describe_json(&self, t: &Table, status: &str) -> Value {
         let mut m = Map::new();
-        let defs: Vec<Value> = t.attribute_definitions.iter().map(|(n, ty)| json!({"AttributeName": n, "AttributeType": ty})).collect();
+        let defs: Vec<Value> =
+            t.attribute_definitions.iter().map(|(n, ty)| json!({"AttributeName": n, "AttributeType": ty})).collect();
         m.insert("AttributeDefinitions".into(), Value::Array(defs));
         m.insert("TableName".into(), json!(t.name));
         m.insert("KeySchema".into(), t.schema.to_json());
         m.insert("TableStatus".into(), json!(status));
         m.insert("CreationDateTime".into(), json!(t.created_ms as f64 / 1000.0));
         let (r, w) = t.provisioned.unwrap_or((0, 0));
-        m.insert("ProvisionedThroughput".into(), json!({"NumberOfDecreasesToday": 0, "ReadCapacityUnits": r, "WriteCapacityUnits": w}));
+        m.insert(
+            "ProvisionedThroughput".into(),
+            json!({"NumberOfDecreasesToday": 0, "ReadCapacityUnits": r, "WriteCapacityUnits": w}),
+        );
         m.insert("TableSizeBytes".into(), json!(t.size_bytes()));
         m.insert("ItemCount".into(), json!(t.items.len()));
         m.insert("TableArn".into(), json!(t.arn));
@@ -106,7 +119,10 @@ impl Engine {
         }
         if let Some(si) = t.stream {
             let s = &self.streams[si];
-            m.insert("StreamSpecification".into(), json!({"StreamEnabled": true, "StreamViewType": s.view_type.as_str()}));
+            m.insert(
+                "StreamSpecification".into(),
+                json!({"StreamEnabled": true, "StreamViewType": s.view_type.as_str()}),
+            );
         }
         if let Some(si) = t.latest_stream {
             let s = &self.streams[si];
@@ -125,7 +141,11 @@ impl Engine {
             let n = req::required_string(d, "AttributeName")?;
             let t = req::required_string(d, "AttributeType")?;
             if KeyType::parse(t).is_none() {
-                return Err(req::constraint(t, "attributeDefinitions.member.attributeType", "Member must satisfy enum value set: [B, N, S]"));
+                return Err(req::constraint(
+                    t,
+                    "attributeDefinitions.member.attributeType",
+                    "Member must satisfy enum value set: [B, N, S]",
+                ));
             }
             if defs.iter().any(|(x, _): &(String, String)| x == n) {
                 return Err(AwsError::invalid_values(format!("Duplicate AttributeName in AttributeDefinitions: {n}")));
@@ -145,22 +165,32 @@ impl Engine {
         let pt = req::object(r, "ProvisionedThroughput")?;
         let provisioned = match (billing, pt) {
             ("PAY_PER_REQUEST", None) => None,
-            ("PAY_PER_REQUEST", Some(_)) => {
-                return Err(AwsError::invalid_values(
-                    "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST",
-                ))
-            }
+            ("PAY_PER_REQUEST", Some(_)) => return Err(AwsError::invalid_values(
+                "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST",
+            )),
             ("PROVISIONED", Some(p)) => {
-                let rc = req::integer(p, "ReadCapacityUnits")?.ok_or_else(|| req::missing("provisionedThroughput.readCapacityUnits"))?;
-                let wc = req::integer(p, "WriteCapacityUnits")?.ok_or_else(|| req::missing("provisionedThroughput.writeCapacityUnits"))?;
+                let rc = req::integer(p, "ReadCapacityUnits")?
+                    .ok_or_else(|| req::missing("provisionedThroughput.readCapacityUnits"))?;
+                let wc = req::integer(p, "WriteCapacityUnits")?
+                    .ok_or_else(|| req::missing("provisionedThroughput.writeCapacityUnits"))?;
                 if rc < 1 || wc < 1 {
-                    return Err(req::constraint(rc.min(wc), "provisionedThroughput", "Member must have value greater than or equal to 1"));
+                    return Err(req::constraint(
+                        rc.min(wc),
+                        "provisionedThroughput",
+                        "Member must have value greater than or equal to 1",
+                    ));
                 }
                 Some((rc, wc))
             }
-            ("PROVISIONED", None) => return Err(AwsError::validation("No provisioned throughput specified for the table")),
+            ("PROVISIONED", None) => {
+                return Err(AwsError::validation("No provisioned throughput specified for the table"))
+            }
             (other, _) => {
-                return Err(req::constraint(other, "billingMode", "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]"))
+                return Err(req::constraint(
+                    other,
+                    "billingMode",
+                    "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]",
+                ))
             }
         };
         let stream = match req::object(r, "StreamSpecification")? {
@@ -214,7 +244,8 @@ impl Engine {
         if !(1..=100).contains(&limit) {
             return Err(req::constraint(limit, "limit", "Member must have value between 1 and 100"));
         }
-        let names: Vec<&String> = self.tables.values().map(|t| &t.name).filter(|n| start.is_none_or(|s| n.as_str() > s)).collect();
+        let names: Vec<&String> =
+            self.tables.values().map(|t| &t.name).filter(|n| start.is_none_or(|s| n.as_str() > s)).collect();
         let page: Vec<&String> = names.iter().take(limit as usize).copied().collect();
         let mut out = json!({"TableNames": page});
         if names.len() > page.len() {
@@ -245,13 +276,19 @@ impl Engine {
         }
         if let Some(b) = billing {
             if b != "PROVISIONED" && b != "PAY_PER_REQUEST" {
-                return Err(req::constraint(b, "billingMode", "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]"));
+                return Err(req::constraint(
+                    b,
+                    "billingMode",
+                    "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]",
+                ));
             }
         }
         let provisioned = match pt {
             Some(p) => {
-                let rc = req::integer(p, "ReadCapacityUnits")?.ok_or_else(|| req::missing("provisionedThroughput.readCapacityUnits"))?;
-                let wc = req::integer(p, "WriteCapacityUnits")?.ok_or_else(|| req::missing("provisionedThroughput.writeCapacityUnits"))?;
+                let rc = req::integer(p, "ReadCapacityUnits")?
+                    .ok_or_else(|| req::missing("provisionedThroughput.readCapacityUnits"))?;
+                let wc = req::integer(p, "WriteCapacityUnits")?
+                    .ok_or_else(|| req::missing("provisionedThroughput.writeCapacityUnits"))?;
                 Some((rc.max(1), wc.max(1)))
             }
             None => None,
@@ -293,7 +330,11 @@ impl Engine {
         let enabled = req::boolean(spec, "Enabled")?.ok_or_else(|| req::missing("timeToLiveSpecification.enabled"))?;
         let attr = req::required_string(spec, "AttributeName")?;
         if attr.is_empty() || attr.len() > 255 {
-            return Err(req::constraint(attr, "timeToLiveSpecification.attributeName", "Member must have length between 1 and 255"));
+            return Err(req::constraint(
+                attr,
+                "timeToLiveSpecification.attributeName",
+                "Member must have length between 1 and 255",
+            ));
         }
         let current = self.table_ref(&name)?.ttl_attribute.clone();
         match (enabled, current.as_deref()) {
@@ -321,5 +362,4 @@ impl Engine {
             None => json!({"TimeToLiveDescription": {"TimeToLiveStatus": "DISABLED"}}),
         })
     }
-
 }

@@ -2,7 +2,8 @@
 
 use std::io::{self, Write};
 
-const USAGE: &str = "usage: streamlab replay FILE   replay a scenario file (or - for standard input) and print what happened as JSON
+const USAGE: &str =
+    "usage: streamlab replay FILE   replay a scenario file (or - for standard input) and print what happened as JSON
 
 A scenario is a JSON file of DynamoDB, DynamoDB Streams and Lambda steps; see README.md.
 Exit status: 0 when the scenario ran (failing steps are reported in its output),
@@ -65,7 +66,10 @@ fn replay_file(file: &str) -> i32 {
     let open = || std::fs::File::open(file);
     // The engine is not dropped: the process ends next, and freeing a long replay's records
     // one by one takes a noticeable time.
-    match crate::scenario::replay_streaming(&open, &mut out).map(std::mem::forget).and_then(|_| out.flush().map_err(ReplayError::Write)) {
+    match crate::scenario::replay_streaming(&open, &mut out)
+        .map(std::mem::forget)
+        .and_then(|_| out.flush().map_err(ReplayError::Write))
+    {
         Ok(()) => 0,
         Err(ReplayError::Invalid(e)) => {
             eprintln!("streamlab: {file}: {e}");

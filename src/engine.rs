@@ -190,8 +190,7 @@ impl Engine {
             "DeleteEventSourceMapping" => self.delete_event_source_mapping(req),
             "GetEventSourceMapping" => self.get_event_source_mapping(req),
             "AdvanceClock" => {
-                let secs = req::number(req, "Seconds")?
-                    .ok_or_else(|| req::missing("seconds"))?;
+                let secs = req::number(req, "Seconds")?.ok_or_else(|| req::missing("seconds"))?;
                 if !(0.0..=(MAX_ADVANCE_MS / 1000) as f64).contains(&secs) {
                     return Err(AwsError::validation(format!(
                         "AdvanceClock Seconds must be between 0 and {} (one year)",
@@ -201,10 +200,7 @@ impl Engine {
                 self.advance_clock_ms((secs * 1000.0).round() as u64);
                 Ok(json!({"Time": time::iso_millis(self.now_ms)}))
             }
-            other => Err(AwsError::new(
-                "UnknownOperationException",
-                format!("Unknown action: {other}"),
-            )),
+            other => Err(AwsError::new("UnknownOperationException", format!("Unknown action: {other}"))),
         }
     }
 
@@ -361,7 +357,14 @@ impl Engine {
     /// stored there now), and appends a stream record if the item really changed. The caller
     /// has validated everything. (An update in place, which changes the stored item itself,
     /// makes its record in `update_in_place`.)
-    pub(crate) fn commit(&mut self, table: &str, key: PrimaryKey, old: Option<Rc<Item>>, new: Option<(Rc<Item>, usize)>, ttl: bool) {
+    pub(crate) fn commit(
+        &mut self,
+        table: &str,
+        key: PrimaryKey,
+        old: Option<Rc<Item>>,
+        new: Option<(Rc<Item>, usize)>,
+        ttl: bool,
+    ) {
         self.commit_stored(table, key, old, new, ttl, false, None)
     }
 
@@ -369,11 +372,21 @@ impl Engine {
     /// `old` (a PutItem, which finds the item's place once), so only the rest is done;
     /// `image`: `new`'s stream image, if the caller has made it.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn commit_stored(&mut self, table: &str, key: PrimaryKey, old: Option<Rc<Item>>, new: Option<(Rc<Item>, usize)>, ttl: bool, stored: bool, image: Option<Image>) {
+    pub(crate) fn commit_stored(
+        &mut self,
+        table: &str,
+        key: PrimaryKey,
+        old: Option<Rc<Item>>,
+        new: Option<(Rc<Item>, usize)>,
+        ttl: bool,
+        stored: bool,
+        image: Option<Image>,
+    ) {
         let Some(t) = self.tables.get_mut(table) else { return };
         // With a stream, the new item's image is made first (a change needs it), and the
         // entry kept for the old item is found once.
-        let new_image = new.as_ref().filter(|_| t.stream.is_some()).map(|(n, _)| image.unwrap_or_else(|| Image::encode(n)));
+        let new_image =
+            new.as_ref().filter(|_| t.stream.is_some()).map(|(n, _)| image.unwrap_or_else(|| Image::encode(n)));
         // The shard routing hash of the key, which also finds its kept image (neither is
         // needed by a table that never had a stream).
         let route = if t.stream.is_some() || !t.images.is_empty() { fnv1a(&key.0.hash_bytes()) } else { 0 };
@@ -527,7 +540,8 @@ impl Engine {
             label_ms += 1;
         }
         let label = time::label(label_ms);
-        let arn = format!("arn:aws:dynamodb:{}:{}:table/{}/stream/{}", self.cfg.region, self.cfg.account_id, table, label);
+        let arn =
+            format!("arn:aws:dynamodb:{}:{}:table/{}/stream/{}", self.cfg.region, self.cfg.account_id, table, label);
         let key_schema = self.tables.get(table).map(|t| t.schema.to_json()).unwrap_or(Value::Null);
         let shards: Vec<Shard> = (0..self.cfg.shards_per_stream).map(|_| self.new_shard(None, self.now_ms)).collect();
         let open_slots = (0..shards.len()).collect();
@@ -651,10 +665,9 @@ pub(crate) mod req {
     pub fn integer(req: &Value, name: &str) -> Result<Option<i64>> {
         match get(req, name) {
             None => Ok(None),
-            Some(Value::Number(n)) => n
-                .as_i64()
-                .map(Some)
-                .ok_or_else(|| AwsError::serialization(format!("Expected an integer for {name}"))),
+            Some(Value::Number(n)) => {
+                n.as_i64().map(Some).ok_or_else(|| AwsError::serialization(format!("Expected an integer for {name}")))
+            }
             Some(_) => Err(AwsError::serialization(format!("Expected an integer for {name}"))),
         }
     }

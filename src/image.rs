@@ -213,26 +213,32 @@ fn put_value(out: &mut Vec<u8>, v: &AttributeValue) -> usize {
         AttributeValue::SS(ss) => {
             out.push(SS);
             put_varint(out, ss.len());
-            ss.iter().map(|s| {
-                put_bytes(out, s.as_bytes());
-                s.len()
-            }).sum()
+            ss.iter()
+                .map(|s| {
+                    put_bytes(out, s.as_bytes());
+                    s.len()
+                })
+                .sum()
         }
         AttributeValue::NS(ns) => {
             out.push(NS);
             put_varint(out, ns.len());
-            ns.iter().map(|n| {
-                put_number(out, n);
-                n.size_bytes()
-            }).sum()
+            ns.iter()
+                .map(|n| {
+                    put_number(out, n);
+                    n.size_bytes()
+                })
+                .sum()
         }
         AttributeValue::BS(bs) => {
             out.push(BS);
             put_varint(out, bs.len());
-            bs.iter().map(|b| {
-                put_bytes(out, b);
-                b.len()
-            }).sum()
+            bs.iter()
+                .map(|b| {
+                    put_bytes(out, b);
+                    b.len()
+                })
+                .sum()
         }
     }
 }
@@ -369,7 +375,11 @@ impl<'a> Reader<'a> {
         Some(())
     }
 
-    fn list_json(&mut self, out: &mut Vec<u8>, mut each: impl FnMut(&mut Self, &mut Vec<u8>) -> Option<()>) -> Option<()> {
+    fn list_json(
+        &mut self,
+        out: &mut Vec<u8>,
+        mut each: impl FnMut(&mut Self, &mut Vec<u8>) -> Option<()>,
+    ) -> Option<()> {
         let n = self.varint()?;
         out.push(b'[');
         for i in 0..n {
@@ -492,10 +502,11 @@ mod tests {
 
     #[test]
     fn strings_are_written_as_serde_json_writes_them() {
-        let mut all: Vec<String> = ["", "plain", "a\"b", "back\\slash", "tab\there", "nul\u{0}", "del\u{7f}", "é ü 😀", "\u{1f}", " "]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut all: Vec<String> =
+            ["", "plain", "a\"b", "back\\slash", "tab\there", "nul\u{0}", "del\u{7f}", "é ü 😀", "\u{1f}", " "]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
         all.extend((0u8..128).map(|b| format!("x{}y", b as char)));
         for s in &all {
             let mut out = Vec::new();

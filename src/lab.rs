@@ -66,7 +66,12 @@ pub fn set_view_type(s: &mut Session, table: &str, view: Option<ViewType>) -> Re
     let functions: Vec<String> = match &old_arn {
         Some(arn) => {
             let e = s.engine();
-            e.lambda().mappings.iter().filter(|m| &e.streams()[m.stream].arn == arn).map(|m| m.function.clone()).collect()
+            e.lambda()
+                .mappings
+                .iter()
+                .filter(|m| &e.streams()[m.stream].arn == arn)
+                .map(|m| m.function.clone())
+                .collect()
         }
         None => Vec::new(),
     };
@@ -222,7 +227,9 @@ pub fn tokens(s: &Session, limit: usize) -> Vec<Token> {
         }
     }
     // Sequence numbers are unique, so an unstable sort gives the same order: newest first.
-    crate::sort::heapsort_by(&mut out, |a, b| (a.record.created_ms, a.record.seq) > (b.record.created_ms, b.record.seq));
+    crate::sort::heapsort_by(&mut out, |a, b| {
+        (a.record.created_ms, a.record.seq) > (b.record.created_ms, b.record.seq)
+    });
     out.truncate(limit);
     out
 }
@@ -282,11 +289,18 @@ impl ClockChanges {
         }
         let n = self.trimmed;
         if n > 0 {
-            out.push(format!("{n} record{} older than 24 hours {} trimmed from the stream.", plural(n), if n == 1 { "was" } else { "were" }));
+            out.push(format!(
+                "{n} record{} older than 24 hours {} trimmed from the stream.",
+                plural(n),
+                if n == 1 { "was" } else { "were" }
+            ));
         }
         let n = self.new_shards;
         if n > 0 {
-            out.push(format!("{n} new shard{} opened: shards roll over about every 4 hours, each child pointing to its parent.", plural(n)));
+            out.push(format!(
+                "{n} new shard{} opened: shards roll over about every 4 hours, each child pointing to its parent.",
+                plural(n)
+            ));
         }
         let n = self.invocations;
         if n > 0 {
@@ -316,7 +330,11 @@ pub fn clock_changes(before: &Census, s: &Session) -> ClockChanges {
 }
 
 fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 #[cfg(test)]
@@ -324,7 +342,8 @@ mod tests {
     use super::*;
 
     fn put(s: &mut Session, voter: &str, choice: &str) {
-        s.apply("PutItem", &json!({"TableName": "Votes", "Item": {"voter": {"S": voter}, "choice": {"S": choice}}})).unwrap();
+        s.apply("PutItem", &json!({"TableName": "Votes", "Item": {"voter": {"S": voter}, "choice": {"S": choice}}}))
+            .unwrap();
     }
 
     #[test]
@@ -366,7 +385,14 @@ mod tests {
     #[test]
     fn tokens_show_where_records_are() {
         let mut s = starter_session();
-        deploy(&mut s, "Votes", "trigger", "on INSERT when new.choice = \"tea\"\n  fail \"no tea\"", &json!({"MaximumRetryAttempts": 1})).unwrap();
+        deploy(
+            &mut s,
+            "Votes",
+            "trigger",
+            "on INSERT when new.choice = \"tea\"\n  fail \"no tea\"",
+            &json!({"MaximumRetryAttempts": 1}),
+        )
+        .unwrap();
         put(&mut s, "ana", "coffee");
         let t = tokens(&s, 10);
         assert_eq!(t[0].stages, vec![("trigger".to_string(), Stage::InShard)]);
@@ -405,7 +431,8 @@ mod tests {
         let item = |pairs: &[(&str, &str)]| -> Item {
             pairs.iter().map(|(k, v)| (k.to_string(), AttributeValue::S(v.to_string()))).collect()
         };
-        let (old, new) = (item(&[("b", "1"), ("c", "1"), ("e", "1")]), item(&[("a", "1"), ("c", "2"), ("e", "1"), ("f", "1")]));
+        let (old, new) =
+            (item(&[("b", "1"), ("c", "1"), ("e", "1")]), item(&[("a", "1"), ("c", "2"), ("e", "1"), ("f", "1")]));
         let d = diff(Some(&old), Some(&new));
         let kinds: Vec<(&str, &DiffKind)> = d.iter().map(|e| (e.name.as_str(), &e.kind)).collect();
         use DiffKind::*;
@@ -414,17 +441,28 @@ mod tests {
         assert_eq!(d[2].new, Some(json!({"S": "2"})));
         let names = |d: Vec<DiffEntry>| d.into_iter().map(|e| (e.name, e.kind)).collect::<Vec<_>>();
         assert_eq!(names(diff(None, Some(&old))), vec![("b".into(), Added), ("c".into(), Added), ("e".into(), Added)]);
-        assert_eq!(names(diff(Some(&old), None)), vec![("b".into(), Removed), ("c".into(), Removed), ("e".into(), Removed)]);
+        assert_eq!(
+            names(diff(Some(&old), None)),
+            vec![("b".into(), Removed), ("c".into(), Removed), ("e".into(), Removed)]
+        );
         assert!(diff(None, None).is_empty());
     }
 
     #[test]
     fn clock_report_tells_ttl_trimming_and_rollover() {
         let mut s = starter_session();
-        s.apply("UpdateTimeToLive", &json!({"TableName": "Votes", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}})).unwrap();
+        s.apply(
+            "UpdateTimeToLive",
+            &json!({"TableName": "Votes", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}}),
+        )
+        .unwrap();
         put(&mut s, "ana", "tea");
         let now = s.engine().now_ms() / 1000;
-        s.apply("PutItem", &json!({"TableName": "Votes", "Item": {"voter": {"S": "ben"}, "exp": {"N": (now + 60).to_string()}}})).unwrap();
+        s.apply(
+            "PutItem",
+            &json!({"TableName": "Votes", "Item": {"voter": {"S": "ben"}, "exp": {"N": (now + 60).to_string()}}}),
+        )
+        .unwrap();
         let mut total = ClockChanges::default();
         for _ in 0..25 {
             let before = census(&s);

@@ -318,8 +318,12 @@ fn int_param(r: &Value, name: &str, min: i64, max: i64) -> Result<Option<i64>> {
     let field = req::camel(name);
     match req::integer(r, name)? {
         None => Ok(None),
-        Some(v) if v < min => Err(req::constraint(v, &field, &format!("Member must have value greater than or equal to {min}"))),
-        Some(v) if v > max => Err(req::constraint(v, &field, &format!("Member must have value less than or equal to {max}"))),
+        Some(v) if v < min => {
+            Err(req::constraint(v, &field, &format!("Member must have value greater than or equal to {min}")))
+        }
+        Some(v) if v > max => {
+            Err(req::constraint(v, &field, &format!("Member must have value less than or equal to {max}")))
+        }
         Some(v) => Ok(Some(v)),
     }
 }
@@ -407,7 +411,11 @@ impl MappingConfig {
         }
         if let Some(list) = req::array(r, "FunctionResponseTypes")? {
             if list.len() > 1 {
-                return Err(req::constraint("[..]", "functionResponseTypes", "Member must have length less than or equal to 1"));
+                return Err(req::constraint(
+                    "[..]",
+                    "functionResponseTypes",
+                    "Member must have length less than or equal to 1",
+                ));
             }
             self.report_failures = false;
             for t in list {
@@ -431,7 +439,9 @@ impl MappingConfig {
         }
         if let Some(d) = req::object(r, "DestinationConfig")? {
             if req::get(d, "OnSuccess").is_some() {
-                return Err(AwsError::invalid_parameter("Unsupported DestinationConfig parameter for given event source mapping type."));
+                return Err(AwsError::invalid_parameter(
+                    "Unsupported DestinationConfig parameter for given event source mapping type.",
+                ));
             }
             self.on_failure = match req::object(d, "OnFailure")? {
                 Some(of) => match req::string(of, "Destination")? {
@@ -463,17 +473,20 @@ impl Engine {
     pub(crate) fn create_function(&mut self, r: &Value) -> Result<Value> {
         let name = req::required_string(r, "FunctionName")?;
         if !function_name_valid(name) {
-            return Err(req::constraint(name, "functionName", "Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+ and have length between 1 and 64"));
+            return Err(req::constraint(
+                name,
+                "functionName",
+                "Member must satisfy regular expression pattern: [a-zA-Z0-9-_]+ and have length between 1 and 64",
+            ));
         }
-        let code = match req::get(r, "Code") {
-            None => "",
-            Some(Value::String(s)) => s.as_str(),
-            Some(_) => {
-                return Err(AwsError::invalid_parameter(
+        let code =
+            match req::get(r, "Code") {
+                None => "",
+                Some(Value::String(s)) => s.as_str(),
+                Some(_) => return Err(AwsError::invalid_parameter(
                     "StreamLab functions are written in the trigger rule language: Code must be the rules' source text",
-                ))
-            }
-        };
+                )),
+            };
         if self.lambda.functions.contains_key(name) {
             return Err(AwsError::new("ResourceConflictException", format!("Function already exist: {name}")));
         }
@@ -603,7 +616,8 @@ impl Engine {
         if let Some(uuid) = req::string(r, "UUID")? {
             return self.lambda.mappings.iter().position(|m| m.uuid == uuid).ok_or_else(not_found);
         }
-        let function = bare_function_name(req::string(r, "FunctionName")?.ok_or_else(|| req::missing("uUID"))?).to_string();
+        let function =
+            bare_function_name(req::string(r, "FunctionName")?.ok_or_else(|| req::missing("uUID"))?).to_string();
         let si = self.mapping_stream(r).map_err(|_| not_found())?;
         self.lambda.mappings.iter().position(|m| m.stream == si && m.function == function).ok_or_else(not_found)
     }
@@ -615,7 +629,9 @@ impl Engine {
         cfg.apply(r)?;
         // With a UUID, FunctionName points the mapping at that function, as in Lambda.
         let retarget = match (req::string(r, "UUID")?, req::string(r, "FunctionName")?) {
-            (Some(_), Some(f)) => Some(bare_function_name(f).to_string()).filter(|f| *f != self.lambda.mappings[m].function),
+            (Some(_), Some(f)) => {
+                Some(bare_function_name(f).to_string()).filter(|f| *f != self.lambda.mappings[m].function)
+            }
             _ => None,
         };
         if let Some(function) = &retarget {
@@ -709,9 +725,16 @@ impl Engine {
                 if active {
                     let nv = self.lambda.mappings[m].cursors[c].vshards.len();
                     for v in 0..nv {
-                        let due = self.lambda.mappings.get(m).and_then(|mp| mp.cursors.get(c)).and_then(|cur| cur.vshards.get(v)).is_some_and(|vs| {
-                            vs.next_wake.is_some_and(|w| w <= now) || (vs.queue.is_empty() && vs.window.as_ref().is_some_and(|w| w.end_ms <= now))
-                        });
+                        let due = self
+                            .lambda
+                            .mappings
+                            .get(m)
+                            .and_then(|mp| mp.cursors.get(c))
+                            .and_then(|cur| cur.vshards.get(v))
+                            .is_some_and(|vs| {
+                                vs.next_wake.is_some_and(|w| w <= now)
+                                    || (vs.queue.is_empty() && vs.window.as_ref().is_some_and(|w| w.end_ms <= now))
+                            });
                         if due {
                             self.poll(m, c, v);
                         }
@@ -732,7 +755,15 @@ impl Engine {
             .shards
             .iter()
             .filter(|sh| !known.contains(&sh.id.as_str()))
-            .map(|sh| new_cursor(&sh.id, sh.parent.clone(), sh.trimmed_through + 1, mp.cfg.parallelization, Some(next_poll(now))))
+            .map(|sh| {
+                new_cursor(
+                    &sh.id,
+                    sh.parent.clone(),
+                    sh.trimmed_through + 1,
+                    mp.cfg.parallelization,
+                    Some(next_poll(now)),
+                )
+            })
             .collect();
         self.lambda.mappings[m].cursors.extend(new);
     }
@@ -745,7 +776,8 @@ impl Engine {
         };
         let region = self.cfg.region.clone();
         let arn = self.streams[si].arn.clone();
-        let hash_key = self.streams[si].key_schema.get(0).and_then(|k| k["AttributeName"].as_str()).unwrap_or("").to_string();
+        let hash_key =
+            self.streams[si].key_schema.get(0).and_then(|k| k["AttributeName"].as_str()).unwrap_or("").to_string();
         let Some(shard) = self.streams[si].shard(&shard_id) else {
             // The shard was trimmed away: nothing left to read.
             let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
@@ -777,8 +809,10 @@ impl Engine {
                 vs.queue.push_back(Batch::new());
             }
             let Some(batch) = vs.queue.front_mut() else { return };
-            let mut payload: usize = batch.records.iter().map(|r| r.to_json(&region, Some(&arn)).to_string().len()).sum();
-            let window_of = |r: &Record| if cfg.tumbling_s > 0 { (r.created_ms / 1000) / u64::from(cfg.tumbling_s) } else { 0 };
+            let mut payload: usize =
+                batch.records.iter().map(|r| r.to_json(&region, Some(&arn)).to_string().len()).sum();
+            let window_of =
+                |r: &Record| if cfg.tumbling_s > 0 { (r.created_ms / 1000) / u64::from(cfg.tumbling_s) } else { 0 };
             for rec in shard.records.range(shard.position_of(vs.scan_pos)..) {
                 if rec.created_ms >= now {
                     // Written at this very instant: the next poll sees it.
@@ -825,7 +859,8 @@ impl Engine {
             }
         }
         let batch_full = vs.queue.front().is_some_and(|b| b.records.len() >= cfg.batch_size as usize);
-        let waiting_window = vs.queue.front().is_some_and(|b| b.attempts == 0) && cfg.window_s > 0 && !batch_full && !more_in_shard;
+        let waiting_window =
+            vs.queue.front().is_some_and(|b| b.attempts == 0) && cfg.window_s > 0 && !batch_full && !more_in_shard;
         let window_deadline = if waiting_window {
             let ws = *vs.window_start.get_or_insert(now);
             let end = ws + u64::from(cfg.window_s) * 1000;
@@ -837,13 +872,29 @@ impl Engine {
             vs.next_wake = Some(end);
         }
         let window_due = vs.window.as_ref().is_some_and(|w| w.end_ms <= now)
-            && vs.queue.front().is_none_or(|b| b.records.first().is_none_or(|r| r.created_ms >= vs.window.as_ref().map_or(0, |w| w.end_ms)));
+            && vs.queue.front().is_none_or(|b| {
+                b.records.first().is_none_or(|r| r.created_ms >= vs.window.as_ref().map_or(0, |w| w.end_ms))
+            });
         let front = vs.queue.front().cloned();
         if !filtered.is_empty() {
-            self.log(now, &uuid, &shard_id, LogKind::Filtered, filtered, "filtered out: no filter pattern matched; skipped for good".into());
+            self.log(
+                now,
+                &uuid,
+                &shard_id,
+                LogKind::Filtered,
+                filtered,
+                "filtered out: no filter pattern matched; skipped for good".into(),
+            );
         }
         if lost {
-            self.log(now, &uuid, &shard_id, LogKind::Expired, vec![], "records were trimmed from the stream before they were read".into());
+            self.log(
+                now,
+                &uuid,
+                &shard_id,
+                LogKind::Expired,
+                vec![],
+                "records were trimmed from the stream before they were read".into(),
+            );
         }
         if window_due {
             self.final_window_invoke(m, c, v, false);
@@ -879,7 +930,8 @@ impl Engine {
         }
         let chain = batch.records.iter().map(|r| r.chain).max().unwrap_or(0) + 1;
         if chain > MAX_CHAIN {
-            let (uuid, shard) = (self.lambda.mappings[m].uuid.clone(), self.lambda.mappings[m].cursors[c].shard_id.clone());
+            let (uuid, shard) =
+                (self.lambda.mappings[m].uuid.clone(), self.lambda.mappings[m].cursors[c].shard_id.clone());
             let seqs = batch.records.iter().map(|r| r.seq.to_string()).collect();
             self.log(
                 now,
@@ -902,7 +954,8 @@ impl Engine {
             Outcome::Success => {
                 vs.queue.pop_front();
                 // §4.9: a window state over 1 MB ends the window early.
-                let too_big = vs.window.as_ref().is_some_and(|w| w.state.to_json().to_string().len() > WINDOW_STATE_LIMIT);
+                let too_big =
+                    vs.window.as_ref().is_some_and(|w| w.state.to_json().to_string().len() > WINDOW_STATE_LIMIT);
                 self.lambda.mappings[m].last_result = "OK".into();
                 self.after_batch(m, c, v);
                 if too_big {
@@ -943,7 +996,14 @@ impl Engine {
             b.retry_at = Some(next_poll(now));
             vs.queue.insert(1, second);
             vs.next_wake = Some(next_poll(now));
-            self.log(now, &uuid, &shard, LogKind::Bisected, seqs, "function error: batch split in two halves, retried separately (no retry used)".into());
+            self.log(
+                now,
+                &uuid,
+                &shard,
+                LogKind::Bisected,
+                seqs,
+                "function error: batch split in two halves, retried separately (no retry used)".into(),
+            );
         } else if cfg.max_retry >= 0 && i64::from(b.retries) >= cfg.max_retry {
             self.discard(m, c, v, "RetryAttemptsExhausted");
         } else {
@@ -951,7 +1011,11 @@ impl Engine {
             let delay = (BACKOFF_BASE_MS << (b.retries - 1).min(16)).min(BACKOFF_CAP_MS);
             b.retry_at = Some(now + delay);
             vs.next_wake = Some(now + delay);
-            let msg = format!("retry {} in {} s; the shard is blocked until this batch succeeds or is discarded", b.retries, delay / 1000);
+            let msg = format!(
+                "retry {} in {} s; the shard is blocked until this batch succeeds or is discarded",
+                b.retries,
+                delay / 1000
+            );
             self.log(now, &uuid, &shard, LogKind::Retrying, seqs, msg);
         }
     }
@@ -997,7 +1061,9 @@ impl Engine {
         });
         let msg = match &dest {
             Some(d) => format!("{condition}: batch discarded and described to the on-failure destination {d}"),
-            None => format!("{condition}: batch discarded (no on-failure destination is configured, so nothing keeps it)"),
+            None => {
+                format!("{condition}: batch discarded (no on-failure destination is configured, so nothing keeps it)")
+            }
         };
         if let Some(d) = dest {
             let mut rec = record;
@@ -1043,7 +1109,15 @@ impl Engine {
 
     /// Invokes the mapping's function with `batch` and applies its effects.
     /// `final_window`: for a window's final invoke, whether it was terminated early.
-    fn invoke(&mut self, m: usize, c: usize, v: usize, batch: &Batch, chain: u32, final_window: Option<bool>) -> Outcome {
+    fn invoke(
+        &mut self,
+        m: usize,
+        c: usize,
+        v: usize,
+        batch: &Batch,
+        chain: u32,
+        final_window: Option<bool>,
+    ) -> Outcome {
         let now = self.now_ms();
         let region = self.cfg.region.clone();
         let (si, name, uuid, shard_id, cfg) = {
@@ -1114,7 +1188,15 @@ impl Engine {
         }
         self.write_chain = saved_chain;
         self.costs.invocation(now, batch.attempts == 0, &batch.records);
-        let invocation = Invocation { function: name, uuid, shard_id, time_ms: now, attempt: batch.attempts + 1, event, outcome: outcome.clone() };
+        let invocation = Invocation {
+            function: name,
+            uuid,
+            shard_id,
+            time_ms: now,
+            attempt: batch.attempts + 1,
+            event,
+            outcome: outcome.clone(),
+        };
         let limit = self.cfg.history_limit;
         keep(&mut self.lambda.invocations, invocation, limit, &mut self.lambda.dropped.invocations);
         outcome
@@ -1131,8 +1213,12 @@ impl Engine {
                     keep(&mut self.lambda.notifications, n, limit, &mut self.lambda.dropped.notifications);
                     Ok(Value::Null)
                 }
-                Effect::Put { table, item } => self.call("PutItem", &json!({"TableName": table, "Item": item_to_json(&item)})),
-                Effect::Delete { table, key } => self.call("DeleteItem", &json!({"TableName": table, "Key": item_to_json(&key)})),
+                Effect::Put { table, item } => {
+                    self.call("PutItem", &json!({"TableName": table, "Item": item_to_json(&item)}))
+                }
+                Effect::Delete { table, key } => {
+                    self.call("DeleteItem", &json!({"TableName": table, "Key": item_to_json(&key)}))
+                }
                 Effect::Update { table, key, add, set } => {
                     let mut names = Map::new();
                     let mut values = Map::new();
@@ -1188,7 +1274,8 @@ impl Engine {
                 m.outcomes.pop_first();
             }
         }
-        let entry = LogEntry { time_ms: now, uuid: uuid.into(), shard_id: shard.into(), kind, sequence_numbers: seqs, message };
+        let entry =
+            LogEntry { time_ms: now, uuid: uuid.into(), shard_id: shard.into(), kind, sequence_numbers: seqs, message };
         keep(&mut self.lambda.log, entry, Some(MAX_LOG), &mut self.lambda.dropped.log);
     }
 
@@ -1302,10 +1389,24 @@ fn vshard_of(rec: &Record, hash_key: &str, parallelization: u32) -> usize {
 }
 
 fn new_vshard(position: u128, wake: Option<u64>) -> VShard {
-    VShard { position, scan_pos: position, queue: VecDeque::new(), window_start: None, next_wake: wake, finished: false, window: None }
+    VShard {
+        position,
+        scan_pos: position,
+        queue: VecDeque::new(),
+        window_start: None,
+        next_wake: wake,
+        finished: false,
+        window: None,
+    }
 }
 
-fn new_cursor(shard_id: &str, parent: Option<String>, position: u128, parallelization: u32, wake: Option<u64>) -> Cursor {
+fn new_cursor(
+    shard_id: &str,
+    parent: Option<String>,
+    position: u128,
+    parallelization: u32,
+    wake: Option<u64>,
+) -> Cursor {
     Cursor {
         shard_id: shard_id.to_string(),
         parent,

@@ -23,7 +23,8 @@ pub const MAX_OPTIONS: usize = 6;
 /// Largest lesson file read.
 pub const MAX_BYTES: usize = 512 * 1024;
 /// Panels a step may ask the page to bring forward.
-pub const FOCUS: &[&str] = &["table", "stream", "flow", "invocations", "notifications", "aggregates", "failures", "costs"];
+pub const FOCUS: &[&str] =
+    &["table", "stream", "flow", "invocations", "notifications", "aggregates", "failures", "costs"];
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lesson {
@@ -183,7 +184,9 @@ pub(crate) mod fields {
             None => Err(format!("{at}field \"{key}\" is missing")),
             Some(v) => match v.as_u64() {
                 Some(n) if (n as usize) < len && n < u32::MAX as u64 => Ok(n as usize),
-                Some(n) => Err(format!("{at}field \"{key}\" is {n}, but there are only {len} options (counted from 0)")),
+                Some(n) => {
+                    Err(format!("{at}field \"{key}\" is {n}, but there are only {len} options (counted from 0)"))
+                }
                 None => Err(format!("{at}field \"{key}\" must be a whole number counted from 0")),
             },
         }
@@ -202,7 +205,8 @@ pub(crate) mod fields {
 
 use fields::*;
 
-const TOP_FIELDS: &[&str] = &["format", "id", "title", "summary", "level", "spec", "scenario", "expectedErrors", "steps", "playground"];
+const TOP_FIELDS: &[&str] =
+    &["format", "id", "title", "summary", "level", "spec", "scenario", "expectedErrors", "steps", "playground"];
 const STEP_FIELDS: &[&str] = &["title", "text", "watch", "runUntil", "focus", "question"];
 const QUESTION_FIELDS: &[&str] = &["prompt", "options", "answer", "explanation"];
 
@@ -211,12 +215,15 @@ pub fn parse(text: &str) -> Result<Lesson, String> {
     if text.len() > MAX_BYTES {
         return Err(format!("the lesson file is {} bytes; at most {MAX_BYTES} are read", text.len()));
     }
-    let v: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON at line {}, column {}", e.line(), e.column()))?;
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| format!("not valid JSON at line {}, column {}", e.line(), e.column()))?;
     let top = object(&v, "a lesson")?;
     only(top, TOP_FIELDS, "")?;
     match top.get("format").and_then(Value::as_u64) {
         Some(FORMAT) => {}
-        Some(n) => return Err(format!("field \"format\" is {n}; this version of StreamLab reads lesson format {FORMAT}")),
+        Some(n) => {
+            return Err(format!("field \"format\" is {n}; this version of StreamLab reads lesson format {FORMAT}"))
+        }
         None => return Err(format!("field \"format\" must be {FORMAT}")),
     }
     let id = name(top, "id", "")?;
@@ -262,7 +269,10 @@ pub fn parse(text: &str) -> Result<Lesson, String> {
     let mut steps = Vec::with_capacity(list.len());
     let mut last_run: Option<usize> = None;
     for (i, sv) in list.iter().enumerate() {
-        let label = sv.get("title").and_then(Value::as_str).map(|t| format!(" (\"{}\")", t.chars().take(40).collect::<String>()));
+        let label = sv
+            .get("title")
+            .and_then(Value::as_str)
+            .map(|t| format!(" (\"{}\")", t.chars().take(40).collect::<String>()));
         let at = format!("step {i}{}: ", label.unwrap_or_default());
         let o = object(sv, &format!("step {i}"))?;
         only(o, STEP_FIELDS, &at)?;
@@ -270,18 +280,34 @@ pub fn parse(text: &str) -> Result<Lesson, String> {
         let text = string(o, "text", &at)?;
         let watch = strings(o, "watch", &at, true)?;
         let run_until = match o.get("runUntil") {
-            None => return Err(format!("{at}field \"runUntil\" is missing (the index of the last scenario step run by now, or -1)")),
+            None => {
+                return Err(format!(
+                    "{at}field \"runUntil\" is missing (the index of the last scenario step run by now, or -1)"
+                ))
+            }
             Some(v) => match (v.as_i64(), v.as_u64()) {
                 (Some(-1), _) => None,
                 (_, Some(k)) if (k as usize) < n && k < u32::MAX as u64 => Some(k as usize),
                 (_, Some(k)) => {
-                    return Err(format!("{at}field \"runUntil\" is {k}, but the scenario has only {n} steps (0 to {})", n.saturating_sub(1)))
+                    return Err(format!(
+                        "{at}field \"runUntil\" is {k}, but the scenario has only {n} steps (0 to {})",
+                        n.saturating_sub(1)
+                    ))
                 }
-                _ => return Err(format!("{at}field \"runUntil\" must be a scenario step index (0 to {}) or -1", n.saturating_sub(1))),
+                _ => {
+                    return Err(format!(
+                        "{at}field \"runUntil\" must be a scenario step index (0 to {}) or -1",
+                        n.saturating_sub(1)
+                    ))
+                }
             },
         };
         if run_until < last_run {
-            return Err(format!("{at}field \"runUntil\" goes back (from {} to {}); steps must move forward through the scenario", fmt_run(last_run), fmt_run(run_until)));
+            return Err(format!(
+                "{at}field \"runUntil\" goes back (from {} to {}); steps must move forward through the scenario",
+                fmt_run(last_run),
+                fmt_run(run_until)
+            ));
         }
         last_run = run_until;
         let focus = opt_string(o, "focus", &at)?;
@@ -300,7 +326,8 @@ pub fn parse(text: &str) -> Result<Lesson, String> {
     let pg = top.get("playground").ok_or("field \"playground\" is missing")?;
     let pg = object(pg, "field \"playground\"")?;
     only(pg, &["text", "ideas"], "playground: ")?;
-    let playground = Playground { text: string(pg, "text", "playground: ")?, ideas: strings(pg, "ideas", "playground: ", false)? };
+    let playground =
+        Playground { text: string(pg, "text", "playground: ")?, ideas: strings(pg, "ideas", "playground: ", false)? };
     Ok(Lesson { id, title, summary, level, spec, scenario, scenario_json, expected_errors, steps, playground })
 }
 
@@ -321,7 +348,8 @@ pub(crate) fn parse_index_of(text: &str, key: &str, allowed: &[&str]) -> Result<
     if text.len() > MAX_BYTES {
         return Err(format!("the index is {} bytes; at most {MAX_BYTES} are read", text.len()));
     }
-    let v: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON at line {}, column {}", e.line(), e.column()))?;
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| format!("not valid JSON at line {}, column {}", e.line(), e.column()))?;
     let top = object(&v, "an index")?;
     only(top, &["format", key], "")?;
     if top.get("format").and_then(Value::as_u64) != Some(FORMAT) {

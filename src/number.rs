@@ -35,7 +35,11 @@ impl std::ops::Deref for Digits {
 impl fmt::Debug for Number {
     /// As `#[derive(Debug)]` wrote the boxed form: `Number { neg, digits: [..], exp }`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Number").field("neg", &self.neg).field("digits", &&*self.digits()).field("exp", &self.exp).finish()
+        f.debug_struct("Number")
+            .field("neg", &self.neg)
+            .field("digits", &&*self.digits())
+            .field("exp", &self.exp)
+            .finish()
     }
 }
 
@@ -256,12 +260,14 @@ impl Number {
         self.len == 0
     }
 
-
-
     /// The nearest float (ties to even), as `str::parse::<f64>` gives it.
     pub fn to_f64(&self) -> f64 {
         let v = crate::float::decimal_to_f64(&self.digits(), i64::from(self.exp()) - usize::from(self.len) as i64);
-        if self.neg { -v } else { v }
+        if self.neg {
+            -v
+        } else {
+            v
+        }
     }
 
     /// The value as an integer, if it is one and fits.
@@ -315,7 +321,11 @@ impl Number {
         if len_a <= 18 && len_b <= 18 {
             let int = |n: &Number, l: i32| {
                 let m = n.digits().iter().fold(0i64, |a, d| a * 10 + i64::from(*d)) * 10i64.pow((l - low) as u32);
-                if n.neg { -m } else { m }
+                if n.neg {
+                    -m
+                } else {
+                    m
+                }
             };
             let sum = int(self, low_a) + int(other, low_b);
             let mut buf = [0u8; 20];
@@ -504,7 +514,10 @@ mod tests {
         assert!(std::mem::size_of::<crate::value::AttributeValue>() <= 32);
         let max = "9.9999999999999999999999999999999999999E+125";
         assert_eq!(n(max).to_string(), format!("99999999999999999999999999999999999999{}", "0".repeat(88)));
-        assert_eq!(n("-1234567890123456789012345678901234567.8").to_string(), "-1234567890123456789012345678901234567.8");
+        assert_eq!(
+            n("-1234567890123456789012345678901234567.8").to_string(),
+            "-1234567890123456789012345678901234567.8"
+        );
         assert!(n("12345678901234567890123456789012345678") > n("12345678901234567890123456789012345677"));
         assert!(n("0.12") < n("0.123") && n("0.123") < n("0.13"));
     }
@@ -567,7 +580,8 @@ mod tests {
         };
         let int_len = m.find('.').unwrap_or(m.len()) as i64;
         let digits: Vec<u8> = m.bytes().filter(u8::is_ascii_digit).map(|b| b - b'0').collect();
-        let well_formed = !digits.is_empty() && m.bytes().all(|b| b.is_ascii_digit() || b == b'.') && m.matches('.').count() <= 1;
+        let well_formed =
+            !digits.is_empty() && m.bytes().all(|b| b.is_ascii_digit() || b == b'.') && m.matches('.').count() <= 1;
         let e = match e {
             None => Some(0),
             Some(e) => {
@@ -592,7 +606,8 @@ mod tests {
             x ^= x << 17;
             x % n
         };
-        let pieces = ["0", "00", "1", "9", "5", "000000000000000000000", "123456789", ".", "e", "E", "-", "+", "7", "0"];
+        let pieces =
+            ["0", "00", "1", "9", "5", "000000000000000000000", "123456789", ".", "e", "E", "-", "+", "7", "0"];
         for _ in 0..50_000 {
             let s: String = (0..1 + next(12)).map(|_| pieces[next(pieces.len() as u64) as usize]).collect();
             let (a, b) = (Number::parse(&s), old_parse(&s));
@@ -696,10 +711,27 @@ mod tests {
             x % n
         };
         let mut cases: Vec<Number> = [
-            "0", "1", "-1", "0.1", "0.5", "1E-130", "-1E-130", "9.9999999999999999999999999999999999999E+125",
-            "-9.9999999999999999999999999999999999999E+125", "1E125", "1.7976931348623157", "9007199254740993",
-            "9007199254740992.5", "12345678901234567890123456789012345678", "0.30000000000000004", "1700000000",
-            "1E22", "1E23", "123456789012345E22", "1234567890123456E-22", "99999999999999999999999999999999999999",
+            "0",
+            "1",
+            "-1",
+            "0.1",
+            "0.5",
+            "1E-130",
+            "-1E-130",
+            "9.9999999999999999999999999999999999999E+125",
+            "-9.9999999999999999999999999999999999999E+125",
+            "1E125",
+            "1.7976931348623157",
+            "9007199254740993",
+            "9007199254740992.5",
+            "12345678901234567890123456789012345678",
+            "0.30000000000000004",
+            "1700000000",
+            "1E22",
+            "1E23",
+            "123456789012345E22",
+            "1234567890123456E-22",
+            "99999999999999999999999999999999999999",
         ]
         .iter()
         .map(|s| n(s))
@@ -723,7 +755,9 @@ mod tests {
                 assert_eq!(Number::from_f64(v / d), old_from_f64(v / d), "{c} / {d}");
             }
         }
-        for v in [0.0, -0.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, f64::MAX, 5e-324, 1e-131, 9.999999999999999e125] {
+        for v in
+            [0.0, -0.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, f64::MAX, 5e-324, 1e-131, 9.999999999999999e125]
+        {
             assert_eq!(Number::from_f64(v), old_from_f64(v), "{v}");
         }
     }

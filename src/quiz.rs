@@ -96,11 +96,16 @@ pub struct Instance {
 #[derive(Clone, Debug, PartialEq)]
 enum Key {
     None,
-    ViewType { needs: Vec<String> },
+    ViewType {
+        needs: Vec<String>,
+    },
     /// Expected record (or None = no record) per option.
     Record(Vec<Option<Value>>),
     Records,
-    RuleOutput { output: String, values: Vec<Value> },
+    RuleOutput {
+        output: String,
+        values: Vec<Value>,
+    },
 }
 
 // ---- parsing --------------------------------------------------------------------------------
@@ -113,12 +118,15 @@ pub fn parse(text: &str) -> Result<Bank, String> {
     if text.len() > MAX_BYTES {
         return Err(format!("the bank is {} bytes; at most {MAX_BYTES} are read", text.len()));
     }
-    let v: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON at line {}, column {}", e.line(), e.column()))?;
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| format!("not valid JSON at line {}, column {}", e.line(), e.column()))?;
     let top = object(&v, "a quiz bank")?;
     only(top, BANK_FIELDS, "")?;
     match top.get("format").and_then(Value::as_u64) {
         Some(FORMAT) => {}
-        Some(n) => return Err(format!("field \"format\" is {n}; this version of StreamLab reads bank format {FORMAT}")),
+        Some(n) => {
+            return Err(format!("field \"format\" is {n}; this version of StreamLab reads bank format {FORMAT}"))
+        }
         None => return Err(format!("field \"format\" must be {FORMAT}")),
     }
     let id = name(top, "id", "")?;
@@ -131,7 +139,8 @@ pub fn parse(text: &str) -> Result<Bank, String> {
     }
     let mut questions: Vec<QuestionDef> = Vec::with_capacity(qs.len());
     for (i, q) in qs.iter().enumerate() {
-        let label = q.get("id").and_then(Value::as_str).map(|t| format!(" (\"{}\")", t.chars().take(40).collect::<String>()));
+        let label =
+            q.get("id").and_then(Value::as_str).map(|t| format!(" (\"{}\")", t.chars().take(40).collect::<String>()));
         let at = format!("question {i}{}: ", label.unwrap_or_default());
         let o = object(q, &format!("question {i}"))?;
         let qid = name(o, "id", &at)?;
@@ -176,7 +185,9 @@ fn parse_params(v: Option<&Value>, at: &str) -> Result<Vec<(String, Value)>, Str
             }
         }
         if let Some(r) = so.get("oneOf") {
-            let ok = r.as_array().is_some_and(|a| !a.is_empty() && a.len() <= 100 && a.iter().all(|x| x.is_string() || x.is_i64()));
+            let ok = r
+                .as_array()
+                .is_some_and(|a| !a.is_empty() && a.len() <= 100 && a.iter().all(|x| x.is_string() || x.is_i64()));
             if !ok {
                 return Err(format!("{pat}\"oneOf\" must be a list of 1 to 100 strings or whole numbers"));
             }
@@ -184,15 +195,23 @@ fn parse_params(v: Option<&Value>, at: &str) -> Result<Vec<(String, Value)>, Str
         for f in ["sum", "diff"] {
             if let Some(r) = so.get(f) {
                 let ok = r.as_array().is_some_and(|a| {
-                    !a.is_empty() && a.len() <= 8 && a.iter().all(|x| x.as_i64().is_some_and(|n| n.abs() < 1_000_000_000_000) || x.as_str().is_some_and(|s| seen.contains(&s)))
+                    !a.is_empty()
+                        && a.len() <= 8
+                        && a.iter().all(|x| {
+                            x.as_i64().is_some_and(|n| n.abs() < 1_000_000_000_000)
+                                || x.as_str().is_some_and(|s| seen.contains(&s))
+                        })
                 });
                 if !ok {
-                    return Err(format!("{pat}\"{f}\" must list whole numbers and names of parameters declared before it"));
+                    return Err(format!(
+                        "{pat}\"{f}\" must list whole numbers and names of parameters declared before it"
+                    ));
                 }
             }
         }
         if let Some(r) = so.get("notEqual") {
-            let ok = so.contains_key("oneOf") && r.as_array().is_some_and(|a| a.iter().all(|x| x.as_str().is_some_and(|s| seen.contains(&s))));
+            let ok = so.contains_key("oneOf")
+                && r.as_array().is_some_and(|a| a.iter().all(|x| x.as_str().is_some_and(|s| seen.contains(&s))));
             if !ok {
                 return Err(format!("{pat}\"notEqual\" goes with \"oneOf\" and lists parameters declared before it"));
             }
@@ -232,7 +251,12 @@ fn draw(params: &[(String, Value)], rng: &mut Rng) -> Vec<(String, Value)> {
             let avoid: Vec<&Value> = spec
                 .get("notEqual")
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(|n| n.as_str()).filter_map(|n| out.iter().find(|(k, _)| k == n).map(|(_, v)| v)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|n| n.as_str())
+                        .filter_map(|n| out.iter().find(|(k, _)| k == n).map(|(_, v)| v))
+                        .collect()
+                })
                 .unwrap_or_default();
             let allowed: Vec<&Value> = choices.iter().filter(|c| !avoid.contains(c)).collect();
             let pool: Vec<&Value> = if allowed.is_empty() { choices.iter().collect() } else { allowed };
@@ -266,7 +290,8 @@ fn substitute(v: &Value, params: &[(String, Value)], path: &str) -> Result<Value
             // Numbers stay numbers only where data is expected (scenario bodies, option values);
             // texts stay texts.
             // ({"N": "{{n}}"} stays a string: DynamoDB numbers are strings.)
-            let tagged = [".N", ".S", ".B"].iter().any(|t| path.ends_with(t)) || [".NS[", ".SS[", ".BS["].iter().any(|t| path.contains(t));
+            let tagged = [".N", ".S", ".B"].iter().any(|t| path.ends_with(t))
+                || [".NS[", ".SS[", ".BS["].iter().any(|t| path.contains(t));
             let data = (path.starts_with("scenario") || path.contains(".value")) && !tagged;
             if let Some(inner) = s.strip_prefix("{{").and_then(|r| r.strip_suffix("}}")).filter(|_| data) {
                 if let Some((_, pv)) = params.iter().find(|(k, _)| k == inner) {
@@ -277,7 +302,12 @@ fn substitute(v: &Value, params: &[(String, Value)], path: &str) -> Result<Value
             }
             Value::String(substitute_str(s, params, path)?)
         }
-        Value::Array(a) => Value::Array(a.iter().enumerate().map(|(i, x)| substitute(x, params, &format!("{path}[{i}]"))).collect::<Result<_, _>>()?),
+        Value::Array(a) => Value::Array(
+            a.iter()
+                .enumerate()
+                .map(|(i, x)| substitute(x, params, &format!("{path}[{i}]")))
+                .collect::<Result<_, _>>()?,
+        ),
         Value::Object(o) => {
             let mut m = Map::new();
             for (k, x) in o {
@@ -300,7 +330,9 @@ fn substitute_str(s: &str, params: &[(String, Value)], path: &str) -> Result<Str
             let name = &after[..ident_len];
             match params.iter().find(|(k, _)| k == name) {
                 Some((_, v)) => out.push_str(&value_text(v)),
-                None => return Err(format!("field \"{}\": unknown parameter {{{{{name}}}}}", path.trim_start_matches('.'))),
+                None => {
+                    return Err(format!("field \"{}\": unknown parameter {{{{{name}}}}}", path.trim_start_matches('.')))
+                }
             }
             rest = &after[ident_len + 2..];
         } else {
@@ -383,7 +415,10 @@ pub fn instantiate(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
                 }
             }
             let answer = string(o, "answer", "")?;
-            let ex = o.get("explanations").and_then(Value::as_object).ok_or("field \"explanations\" must be an object with one explanation per view type")?;
+            let ex = o
+                .get("explanations")
+                .and_then(Value::as_object)
+                .ok_or("field \"explanations\" must be an object with one explanation per view type")?;
             only(ex, &ViewType::ALL.map(|v| v.as_str()), "explanations: ")?;
             for v in ViewType::ALL {
                 inst.options.push(Opt {
@@ -392,7 +427,8 @@ pub fn instantiate(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
                     explanation: Some(string(ex, v.as_str(), "explanations: ")?),
                 });
             }
-            let a = ViewType::parse(&answer).ok_or("field \"answer\" must be KEYS_ONLY, NEW_IMAGE, OLD_IMAGE or NEW_AND_OLD_IMAGES")?;
+            let a = ViewType::parse(&answer)
+                .ok_or("field \"answer\" must be KEYS_ONLY, NEW_IMAGE, OLD_IMAGE or NEW_AND_OLD_IMAGES")?;
             inst.correct = vec![ViewType::ALL.iter().position(|v| *v == a).unwrap_or(0)];
             inst.key = Key::ViewType { needs };
         }
@@ -400,8 +436,15 @@ pub fn instantiate(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
             need_scenario(&inst)?;
             let mut expected = Vec::new();
             inst.options = options(o, |i, ob| {
-                let r = ob.get("record").ok_or_else(|| format!("field \"options\", item {i}: field \"record\" is missing (a record, or null for no record)"))?;
-                if !(r.is_null() || r.get("eventName").is_some_and(Value::is_string) && r.get("dynamodb").is_some_and(Value::is_object)) {
+                let r = ob.get("record").ok_or_else(|| {
+                    format!(
+                        "field \"options\", item {i}: field \"record\" is missing (a record, or null for no record)"
+                    )
+                })?;
+                if !(r.is_null()
+                    || r.get("eventName").is_some_and(Value::is_string)
+                        && r.get("dynamodb").is_some_and(Value::is_object))
+                {
                     return Err(format!("field \"options\", item {i}: field \"record\" must be null or {{\"eventName\": ..., \"dynamodb\": {{\"Keys\": ...}}}}"));
                 }
                 expected.push((!r.is_null()).then(|| r.clone()));
@@ -424,11 +467,21 @@ pub fn instantiate(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
                 inst.correct = vec![index(o, "answer", "", inst.options.len())?];
             } else {
                 inst.multi = true;
-                let a = o.get("answer").and_then(Value::as_array).ok_or("field \"answer\" must be a list of record indexes (counted from 0; may be empty)")?;
+                let a = o
+                    .get("answer")
+                    .and_then(Value::as_array)
+                    .ok_or("field \"answer\" must be a list of record indexes (counted from 0; may be empty)")?;
                 for x in a {
                     match x.as_u64() {
-                        Some(n) if (n as usize) < inst.options.len() && !inst.correct.contains(&(n as usize)) => inst.correct.push(n as usize),
-                        _ => return Err(format!("field \"answer\": {x} is not a record index (0 to {}) or is listed twice", inst.options.len() - 1)),
+                        Some(n) if (n as usize) < inst.options.len() && !inst.correct.contains(&(n as usize)) => {
+                            inst.correct.push(n as usize)
+                        }
+                        _ => {
+                            return Err(format!(
+                                "field \"answer\": {x} is not a record index (0 to {}) or is listed twice",
+                                inst.options.len() - 1
+                            ))
+                        }
                     }
                 }
             }
@@ -438,7 +491,8 @@ pub fn instantiate(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
                     Value::Array(a) => a.iter().collect(),
                     p => vec![p],
                 };
-                let criteria = json!({"Filters": patterns.iter().map(|p| json!({"Pattern": p.to_string()})).collect::<Vec<_>>()});
+                let criteria =
+                    json!({"Filters": patterns.iter().map(|p| json!({"Pattern": p.to_string()})).collect::<Vec<_>>()});
                 if patterns.iter().any(|p| !p.is_object()) {
                     return Err("field \"filter\": every pattern must be a JSON object".into());
                 }
@@ -461,10 +515,19 @@ pub fn instantiate(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
             }
             let mut values = Vec::new();
             inst.options = options(o, |i, ob| {
-                let v = ob.get("value").ok_or_else(|| format!("field \"options\", item {i}: field \"value\" is missing"))?;
-                let ok = if output == "aggregates" { v.is_object() } else { v.as_array().is_some_and(|a| a.iter().all(Value::is_string)) };
+                let v = ob
+                    .get("value")
+                    .ok_or_else(|| format!("field \"options\", item {i}: field \"value\" is missing"))?;
+                let ok = if output == "aggregates" {
+                    v.is_object()
+                } else {
+                    v.as_array().is_some_and(|a| a.iter().all(Value::is_string))
+                };
                 if !ok {
-                    return Err(format!("field \"options\", item {i}: field \"value\" must be {}", if output == "aggregates" { "an aggregates object" } else { "a list of messages" }));
+                    return Err(format!(
+                        "field \"options\", item {i}: field \"value\" must be {}",
+                        if output == "aggregates" { "an aggregates object" } else { "a list of messages" }
+                    ));
                 }
                 values.push(v.clone());
                 Ok(())
@@ -487,7 +550,9 @@ pub fn instantiate(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
         inst.correct = inst.correct.iter().filter_map(|c| order.iter().position(|k| k == c)).collect();
         inst.key = match inst.key {
             Key::Record(v) => Key::Record(order.iter().filter_map(|&k| v.get(k).cloned()).collect()),
-            Key::RuleOutput { output, values } => Key::RuleOutput { output, values: order.iter().filter_map(|&k| values.get(k).cloned()).collect() },
+            Key::RuleOutput { output, values } => {
+                Key::RuleOutput { output, values: order.iter().filter_map(|&k| values.get(k).cloned()).collect() }
+            }
             k => k,
         };
     }
@@ -504,7 +569,10 @@ fn need_scenario(inst: &Instance) -> Result<(), String> {
 
 /// Reads `options`: each `{"text": ..., "explanation": ..., ...}`; `each` checks the kind's
 /// extra members.
-fn options(o: &Map<String, Value>, mut each: impl FnMut(usize, &Map<String, Value>) -> Result<(), String>) -> Result<Vec<Opt>, String> {
+fn options(
+    o: &Map<String, Value>,
+    mut each: impl FnMut(usize, &Map<String, Value>) -> Result<(), String>,
+) -> Result<Vec<Opt>, String> {
     let list = o.get("options").ok_or("field \"options\" is missing")?;
     let list = list.as_array().ok_or("field \"options\" must be a list")?;
     if list.len() < 2 || list.len() > MAX_OPTIONS {
@@ -570,7 +638,15 @@ fn failed_steps(out: &Value) -> Vec<String> {
         .into_iter()
         .flatten()
         .filter(|r| r["ok"] != json!(true))
-        .map(|r| format!("step {} ({}) failed: {} {}", r["step"], value_text(&r["action"]), value_text(&r["error"]["type"]), value_text(&r["error"]["message"])))
+        .map(|r| {
+            format!(
+                "step {} ({}) failed: {} {}",
+                r["step"],
+                value_text(&r["action"]),
+                value_text(&r["error"]["type"]),
+                value_text(&r["error"]["message"])
+            )
+        })
         .collect()
 }
 
@@ -643,7 +719,8 @@ pub fn verify(inst: &Instance) -> Result<(), String> {
             for v in ViewType::ALL {
                 let met = needs_met(v)?;
                 if needs.iter().all(|n| met.contains(&n.as_str())) {
-                    let size: u64 = view_type_records(v)?.iter().filter_map(|r| r["dynamodb"]["SizeBytes"].as_u64()).sum();
+                    let size: u64 =
+                        view_type_records(v)?.iter().filter_map(|r| r["dynamodb"]["SizeBytes"].as_u64()).sum();
                     if best.is_none_or(|(s, _)| size < s) {
                         best = Some((size, v));
                     }
@@ -652,7 +729,11 @@ pub fn verify(inst: &Instance) -> Result<(), String> {
             let best = best.ok_or("no view type carries all the needs")?.1;
             let answer = inst.correct.first().and_then(|&i| ViewType::ALL.get(i)).copied();
             if answer != Some(best) {
-                return Err(format!("the engine says the smallest view type carrying {needs:?} is {}, not {:?}", best.as_str(), answer.map(|a| a.as_str())));
+                return Err(format!(
+                    "the engine says the smallest view type carrying {needs:?} is {}, not {:?}",
+                    best.as_str(),
+                    answer.map(|a| a.as_str())
+                ));
             }
             Ok(())
         }
@@ -664,7 +745,8 @@ pub fn verify(inst: &Instance) -> Result<(), String> {
             }
             let after = replay(scenario)?;
             let (b, a) = (records_of(&before), records_of(&after));
-            let new: Vec<&Value> = a.iter().filter(|r| !b.iter().any(|x| seq(x) == seq(r) && x["eventID"] == r["eventID"])).collect();
+            let new: Vec<&Value> =
+                a.iter().filter(|r| !b.iter().any(|x| seq(x) == seq(r) && x["eventID"] == r["eventID"])).collect();
             if new.len() > 1 {
                 return Err(format!("the last step made {} records; a record question needs at most one", new.len()));
             }
@@ -681,7 +763,9 @@ pub fn verify(inst: &Instance) -> Result<(), String> {
                         "option {i} ({:?}) is marked {} but the engine made {}",
                         inst.options.get(i).map(|o| o.text.as_str()).unwrap_or(""),
                         if right { "right" } else { "wrong" },
-                        actual.map_or("no record".to_string(), |a| json!({"eventName": a["eventName"], "dynamodb": a["dynamodb"]}).to_string())
+                        actual.map_or("no record".to_string(), |a| {
+                            json!({"eventName": a["eventName"], "dynamodb": a["dynamodb"]}).to_string()
+                        })
                     ));
                 }
             }
@@ -695,7 +779,11 @@ pub fn verify(inst: &Instance) -> Result<(), String> {
             }
             let labelled = label_records(kind, scenario)?;
             if labelled.len() != inst.options.len() {
-                return Err(format!("the scenario makes {} records but the question labels {}", labelled.len(), inst.options.len()));
+                return Err(format!(
+                    "the scenario makes {} records but the question labels {}",
+                    labelled.len(),
+                    inst.options.len()
+                ));
             }
             let actual: Vec<usize> = match kind {
                 "filter" => {
@@ -710,13 +798,20 @@ pub fn verify(inst: &Instance) -> Result<(), String> {
                     let invs = out["invocations"].as_array().cloned().unwrap_or_default();
                     let failed = invs
                         .iter()
-                        .position(|i| i["Outcome"] != json!("Success") && i["Event"]["Records"].as_array().is_some_and(|r| !r.is_empty()))
+                        .position(|i| {
+                            i["Outcome"] != json!("Success")
+                                && i["Event"]["Records"].as_array().is_some_and(|r| !r.is_empty())
+                        })
                         .ok_or("no invocation failed in this scenario")?;
                     let f = &invs[failed];
                     let next = invs
                         .iter()
                         .skip(failed + 1)
-                        .find(|i| i["UUID"] == f["UUID"] && i["ShardId"] == f["ShardId"] && i["Event"]["Records"].as_array().is_some_and(|r| !r.is_empty()))
+                        .find(|i| {
+                            i["UUID"] == f["UUID"]
+                                && i["ShardId"] == f["ShardId"]
+                                && i["Event"]["Records"].as_array().is_some_and(|r| !r.is_empty())
+                        })
                         .ok_or("no invocation follows the failed one")?;
                     let first = seq(&next["Event"]["Records"][0]);
                     (0..labelled.len()).filter(|&i| seq(&labelled[i]) == first).collect()
@@ -735,11 +830,16 @@ pub fn verify(inst: &Instance) -> Result<(), String> {
             let actual = if output == "aggregates" {
                 out["aggregates"].clone()
             } else {
-                Value::Array(out["notifications"].as_array().into_iter().flatten().map(|n| n["Message"].clone()).collect())
+                Value::Array(
+                    out["notifications"].as_array().into_iter().flatten().map(|n| n["Message"].clone()).collect(),
+                )
             };
             for (i, v) in values.iter().enumerate() {
                 if (v == &actual) != inst.correct.contains(&i) {
-                    return Err(format!("option {i} is marked {} but the engine's {output} are {actual}", if inst.correct.contains(&i) { "right" } else { "wrong" }));
+                    return Err(format!(
+                        "option {i} is marked {} but the engine's {output} are {actual}",
+                        if inst.correct.contains(&i) { "right" } else { "wrong" }
+                    ));
                 }
             }
             Ok(())
@@ -807,7 +907,15 @@ impl Quiz {
     /// (impossible for a bank that passed `parse`) is left out rather than failing the quiz.
     pub fn start(bank: &Bank, mode: Mode, seed: u64) -> Quiz {
         let questions: Vec<Instance> = bank.questions.iter().filter_map(|d| instantiate(d, seed).ok()).collect();
-        Quiz { bank_id: bank.id.clone(), bank_title: bank.title.clone(), mode, seed, answers: vec![None; questions.len()], questions, finished: false }
+        Quiz {
+            bank_id: bank.id.clone(),
+            bank_title: bank.title.clone(),
+            mode,
+            seed,
+            answers: vec![None; questions.len()],
+            questions,
+            finished: false,
+        }
     }
 
     pub fn questions(&self) -> &[Instance] {
@@ -859,7 +967,11 @@ impl Quiz {
             .questions
             .iter()
             .zip(&self.answers)
-            .map(|(q, a)| QuestionResult { id: q.id.clone(), chosen: a.clone(), feedback: feedback(q, a.as_deref().unwrap_or(&[usize::MAX])) })
+            .map(|(q, a)| QuestionResult {
+                id: q.id.clone(),
+                chosen: a.clone(),
+                feedback: feedback(q, a.as_deref().unwrap_or(&[usize::MAX])),
+            })
             .collect();
         Summary {
             total: results.len(),
@@ -890,7 +1002,10 @@ impl Quiz {
                 if ix.is_empty() {
                     return "none".into();
                 }
-                ix.iter().map(|&i| q.options.get(i).map_or("?".to_string(), |o| o.text.clone())).collect::<Vec<_>>().join(" + ")
+                ix.iter()
+                    .map(|&i| q.options.get(i).map_or("?".to_string(), |o| o.text.clone()))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
             };
             let line = match &r.chosen {
                 None => format!("not answered (answer: {})", names(&r.feedback.correct_options)),
@@ -952,7 +1067,12 @@ mod tests {
         assert_eq!((s.total, s.answered, s.correct), (3, 2, 1));
         assert!(q.answer(2, &[0]).is_err());
         let text = q.summary_text();
-        assert!(text.contains("Score: 1/3") && text.contains("wrong: 7 days (answer: 24 hours)") && text.contains("not answered"), "{text}");
+        assert!(
+            text.contains("Score: 1/3")
+                && text.contains("wrong: 7 days (answer: 24 hours)")
+                && text.contains("not answered"),
+            "{text}"
+        );
 
         let mut e = Quiz::start(&b, Mode::Exam, 7);
         assert_eq!(e.answer(0, &[1]).unwrap(), None);
@@ -969,7 +1089,8 @@ mod tests {
         assert!((2..=5).contains(&n));
         assert_eq!(a.options[0].text, (n + 10).to_string());
         assert!(a.prompt.starts_with("ana") || a.prompt.starts_with("ben"));
-        let distinct: std::collections::BTreeSet<String> = (0..40).map(|s| instantiate(&b.questions[2], s).unwrap().prompt).collect();
+        let distinct: std::collections::BTreeSet<String> =
+            (0..40).map(|s| instantiate(&b.questions[2], s).unwrap().prompt).collect();
         assert!(distinct.len() > 3);
     }
 

@@ -126,7 +126,9 @@ fn header(obj: &Map<String, Value>) -> Result<(Option<String>, EngineConfig), St
     };
     match obj.get("region") {
         None | Some(Value::Null) => {}
-        Some(Value::String(r)) if !r.is_empty() && r.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') => {
+        Some(Value::String(r))
+            if !r.is_empty() && r.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') =>
+        {
             config.region = r.clone()
         }
         Some(_) => return Err("\"region\" must be a region name such as \"us-east-1\"".into()),
@@ -137,8 +139,9 @@ fn header(obj: &Map<String, Value>) -> Result<(Option<String>, EngineConfig), St
     match obj.get("startTime") {
         None | Some(Value::Null) => {}
         Some(Value::String(s)) => {
-            config.start_ms = time::parse_iso(s)
-                .ok_or_else(|| format!("\"startTime\" must be an ISO-8601 UTC time such as \"2026-01-01T00:00:00Z\", not {s:?}"))?
+            config.start_ms = time::parse_iso(s).ok_or_else(|| {
+                format!("\"startTime\" must be an ISO-8601 UTC time such as \"2026-01-01T00:00:00Z\", not {s:?}")
+            })?
         }
         Some(_) => return Err("\"startTime\" must be a string such as \"2026-01-01T00:00:00Z\"".into()),
     }
@@ -165,8 +168,9 @@ fn header(obj: &Map<String, Value>) -> Result<(Option<String>, EngineConfig), St
 
 /// Parses a scenario file. Errors name the line and column, or the step, of the problem.
 pub fn parse(text: &str) -> Result<Scenario, String> {
-    let v: Value = serde_json::from_str(text)
-        .map_err(|e| format!("not valid JSON at line {}, column {}: {}", e.line(), e.column(), strip_position(&e.to_string())))?;
+    let v: Value = serde_json::from_str(text).map_err(|e| {
+        format!("not valid JSON at line {}, column {}: {}", e.line(), e.column(), strip_position(&e.to_string()))
+    })?;
     let obj = v.as_object().ok_or("a scenario must be a JSON object with a \"steps\" list")?;
     let (description, config) = header(obj)?;
     let steps = obj.get("steps").ok_or("a scenario needs a \"steps\" list")?;
@@ -175,7 +179,9 @@ pub fn parse(text: &str) -> Result<Scenario, String> {
     let at = |i: usize| offsets.get(i).map(|o| format!(" ({})", position(text, *o))).unwrap_or_default();
     let mut out = Vec::with_capacity(steps.len());
     for (i, s) in steps.iter().enumerate() {
-        let o = s.as_object().ok_or_else(|| format!("step {i}{}: a step must be an object with one key, the action's name", at(i)))?;
+        let o = s
+            .as_object()
+            .ok_or_else(|| format!("step {i}{}: a step must be an object with one key, the action's name", at(i)))?;
         if o.len() != 1 {
             let keys: Vec<&str> = o.keys().map(String::as_str).collect();
             return Err(format!(
@@ -303,7 +309,11 @@ fn write_tail(engine: Engine, out: &mut dyn Write) -> io::Result<Engine> {
 }
 
 /// Writes a stream's records, one per line. Returns whether there was any.
-fn write_records<'a>(out: &mut dyn Write, region: &str, records: impl Iterator<Item = RecordJson<'a>>) -> io::Result<bool> {
+fn write_records<'a>(
+    out: &mut dyn Write,
+    region: &str,
+    records: impl Iterator<Item = RecordJson<'a>>,
+) -> io::Result<bool> {
     let format = |chunk: &[RecordJson], first: bool, text: &mut Vec<u8>| {
         for (i, r) in chunk.iter().enumerate() {
             text.extend_from_slice(if first && i == 0 { b"\n      " } else { b",\n      " });
@@ -402,7 +412,10 @@ pub enum ReplayError {
 /// known to be a scenario: the results are held (`Held`) until the reader has checked it to
 /// its end, or, should they grow past `HELD_MAX`, until a first pass has. Any problem is
 /// reported by `parse` itself (the file is then read whole), so the messages cannot drift apart.
-pub fn replay_streaming<R: io::Read + Send>(open: &dyn Fn() -> io::Result<R>, out: &mut dyn Write) -> Result<Engine, ReplayError> {
+pub fn replay_streaming<R: io::Read + Send>(
+    open: &dyn Fn() -> io::Result<R>,
+    out: &mut dyn Write,
+) -> Result<Engine, ReplayError> {
     replay_pass(open, out, None)
 }
 
@@ -467,10 +480,14 @@ fn member(members: &mut Map<String, Value>, key: String, text: &[u8]) -> bool {
 /// a scenario `replay_pass` can run.
 fn check<R: io::Read>(open: &dyn Fn() -> io::Result<R>) -> Result<Option<EngineConfig>, ReplayError> {
     let mut members = Map::new();
-    let steps = stream::walk(open().map_err(ReplayError::Read)?, &mut |t, i| Some((stream::step(t, i)?, ())), &mut |key, v, _| match key {
-        None => true,
-        Some(k) => member(&mut members, k, v),
-    })
+    let steps = stream::walk(
+        open().map_err(ReplayError::Read)?,
+        &mut |t, i| Some((stream::step(t, i)?, ())),
+        &mut |key, v, _| match key {
+            None => true,
+            Some(k) => member(&mut members, k, v),
+        },
+    )
     .map_err(ReplayError::Read)?;
     Ok(if steps == Some(1) { header(&members).ok().map(|(_, config)| config) } else { None })
 }
@@ -478,7 +495,11 @@ fn check<R: io::Read>(open: &dyn Fn() -> io::Result<R>) -> Result<Option<EngineC
 /// One pass of `replay_streaming`. `known`: the file has been checked and has this
 /// configuration; otherwise it is run with the configuration of the members before its steps,
 /// and run again should the members after them change it.
-fn replay_pass<R: io::Read + Send>(open: &dyn Fn() -> io::Result<R>, out: &mut dyn Write, known: Option<EngineConfig>) -> Result<Engine, ReplayError> {
+fn replay_pass<R: io::Read + Send>(
+    open: &dyn Fn() -> io::Result<R>,
+    out: &mut dyn Write,
+    known: Option<EngineConfig>,
+) -> Result<Engine, ReplayError> {
     let new_engine = |config: &EngineConfig| Engine::new(EngineConfig { history_limit: None, ..config.clone() });
     let mut engine = known.as_ref().map(|c| (new_engine(c), c.clone()));
     // `None` once the results are written as they come (the file is known to be a scenario).
@@ -588,7 +609,9 @@ fn replay_pass<R: io::Read + Send>(open: &dyn Fn() -> io::Result<R>, out: &mut d
     };
     let engine = match engine {
         Some((engine, used)) if used == config => engine,
-        _ if held.is_none() => return Err(ReplayError::Read(io::Error::other("the file changed while it was replayed"))),
+        _ if held.is_none() => {
+            return Err(ReplayError::Read(io::Error::other("the file changed while it was replayed")))
+        }
         Some(_) => return replay_pass(open, out, Some(config)), // the members after the steps change how they run
         None => new_engine(&config),
     };
@@ -674,7 +697,10 @@ mod stream {
         /// The next text that `read` (given the bytes read and where the text starts) finds
         /// complete, and what it makes of it, reading on as needed; `None` when it finds none
         /// before the file ends.
-        fn next<T>(&mut self, mut read: impl FnMut(&[u8], usize) -> Option<(usize, T)>) -> io::Result<Option<(&[u8], T)>> {
+        fn next<T>(
+            &mut self,
+            mut read: impl FnMut(&[u8], usize) -> Option<(usize, T)>,
+        ) -> io::Result<Option<(&[u8], T)>> {
             self.peek()?;
             loop {
                 match read(&self.buf[..self.len], self.pos) {
@@ -706,7 +732,9 @@ mod stream {
         }
         if !r.eat(b'}')? {
             loop {
-                let Some(Ok(key)) = r.next(|t, i| Some((string(t, i)?, ())))?.map(|(k, _)| serde_json::from_slice::<String>(k)) else {
+                let Some(Ok(key)) =
+                    r.next(|t, i| Some((string(t, i)?, ())))?.map(|(k, _)| serde_json::from_slice::<String>(k))
+                else {
                     return Ok(None);
                 };
                 if !r.eat(b':')? {
@@ -826,7 +854,9 @@ mod stream {
             b'"' => return string(t, i).and_then(|e| Some((e, Value::String(chars(s, i, e)?)))),
             b'{' => b'}',
             b'[' => b']',
-            b't' | b'f' | b'n' => return Some((value(t, i, depth)?, if t[i] == b'n' { Value::Null } else { Value::Bool(t[i] == b't') })),
+            b't' | b'f' | b'n' => {
+                return Some((value(t, i, depth)?, if t[i] == b'n' { Value::Null } else { Value::Bool(t[i] == b't') }))
+            }
             _ => return number(t, i).and_then(|e| Some((e, number_value(&s[i..e])?))),
         };
         if depth >= MAX_DEPTH {
@@ -870,7 +900,11 @@ mod stream {
                 }
             }
         }
-        let v = if close == b'}' { Value::Object(scratch.members.drain(m0..).collect()) } else { Value::Array(scratch.elems.drain(e0..).collect()) };
+        let v = if close == b'}' {
+            Value::Object(scratch.members.drain(m0..).collect())
+        } else {
+            Value::Array(scratch.elems.drain(e0..).collect())
+        };
         Some((i + 1, v))
     }
 
@@ -1218,7 +1252,11 @@ mod stream {
                 _ => ascii = false,
             }
         }
-        let ok = if surrogate { serde_json::from_slice::<String>(&t[i..j]).is_ok() } else { ascii || std::str::from_utf8(&t[i..j]).is_ok() };
+        let ok = if surrogate {
+            serde_json::from_slice::<String>(&t[i..j]).is_ok()
+        } else {
+            ascii || std::str::from_utf8(&t[i..j]).is_ok()
+        };
         ok.then_some((j, escaped))
     }
 
@@ -1266,7 +1304,9 @@ mod stream {
                 let expected = crate::value::item_from_json(&serde_json::from_str(item).unwrap());
                 for defer in [false, true] {
                     let mut scratch = Scratch { defer, ..Scratch::default() };
-                    let Some((end, Step(action, body, Some(read)))) = parse_step(text.as_bytes(), 0, &mut 64, &mut scratch) else {
+                    let Some((end, Step(action, body, Some(read)))) =
+                        parse_step(text.as_bytes(), 0, &mut 64, &mut scratch)
+                    else {
                         panic!("{text} reads as a PutItem with an item")
                     };
                     assert_eq!((end, action.as_str(), &body["Item"]), (text.len(), "PutItem", &serde_json::json!({})));

@@ -170,7 +170,11 @@ impl Session {
         let v: Value = serde_json::from_str(text).map_err(|e| format!("the saved session is not readable: {e}"))?;
         match v.get("streamlab").and_then(Value::as_u64) {
             Some(STORAGE_VERSION) => {}
-            Some(other) => return Err(format!("the saved session is of format {other}; this version of StreamLab reads format {STORAGE_VERSION}")),
+            Some(other) => {
+                return Err(format!(
+                    "the saved session is of format {other}; this version of StreamLab reads format {STORAGE_VERSION}"
+                ))
+            }
             None => return Err("the saved data is not a StreamLab session".into()),
         }
         let scenario = v.get("scenario").ok_or("the saved session has no scenario")?;

@@ -113,7 +113,9 @@ pub fn open_state(packed: &Packed) -> Result<Session, String> {
 
 /// True for a lesson or quiz name a link may carry: 1–64 characters of `[a-z0-9-]`.
 pub fn valid_name(name: &str) -> bool {
-    !name.is_empty() && name.len() <= MAX_NAME_CHARS && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    !name.is_empty()
+        && name.len() <= MAX_NAME_CHARS
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// The fragment of a lesson link, `lesson=<name>`; None for a name a link may not carry.
@@ -169,11 +171,10 @@ pub fn split_options(fragment: &str) -> Result<(&str, LinkOptions), String> {
     for part in parts {
         match part.split_once('=') {
             Some(("seed", v)) => {
-                let seed = v
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|s| *s <= MAX_SEED && !v.starts_with('+'))
-                    .ok_or_else(|| format!("a quiz seed in a link must be a whole number from 0 to {MAX_SEED}, not {:?}", clip(v)))?;
+                let seed =
+                    v.parse::<u64>().ok().filter(|s| *s <= MAX_SEED && !v.starts_with('+')).ok_or_else(|| {
+                        format!("a quiz seed in a link must be a whole number from 0 to {MAX_SEED}, not {:?}", clip(v))
+                    })?;
                 opts.seed = Some(seed);
             }
             Some(("embed", "1")) => opts.embed = true,
@@ -229,14 +230,15 @@ fn clip(s: &str) -> String {
 /// base64url → the packed bytes of an `s=` link, not yet unpacked.
 fn decode_data(data: &str) -> Result<Packed, String> {
     if data.len() > MAX_ENCODED_CHARS {
-        return Err(format!("the link carries {} characters of data; StreamLab reads at most {MAX_ENCODED_CHARS}", data.len()));
+        return Err(format!(
+            "the link carries {} characters of data; StreamLab reads at most {MAX_ENCODED_CHARS}",
+            data.len()
+        ));
     }
     let data = data.trim_end_matches('=');
-    URL_SAFE_NO_PAD
-        .decode(data)
-        .or_else(|_| URL_SAFE.decode(data))
-        .map(Packed)
-        .map_err(|_| "the link's data is damaged (it is not base64url); it may have been cut short when copied".to_string())
+    URL_SAFE_NO_PAD.decode(data).or_else(|_| URL_SAFE.decode(data)).map(Packed).map_err(|_| {
+        "the link's data is damaged (it is not base64url); it may have been cut short when copied".to_string()
+    })
 }
 
 #[cfg(test)]
@@ -260,7 +262,8 @@ mod tests {
     #[test]
     fn state_round_trips_through_a_link() {
         let mut s = lab::starter_session();
-        s.apply("PutItem", &json!({"TableName": "Votes", "Item": {"voter": {"S": "ana"}, "choice": {"S": "tea"}}})).unwrap();
+        s.apply("PutItem", &json!({"TableName": "Votes", "Item": {"voter": {"S": "ana"}, "choice": {"S": "tea"}}}))
+            .unwrap();
         s.apply("AdvanceClock", &json!({"Seconds": 2})).unwrap();
         let frag = encode_state(&s);
         assert!(frag.starts_with("s="));
@@ -276,7 +279,15 @@ mod tests {
         assert!(matches!(decode_fragment("quiz=filters2").unwrap(), Target::Quiz(n) if n == "filters2"));
         assert_eq!(lesson_fragment("views").as_deref(), Some("lesson=views"));
         assert_eq!(quiz_fragment("../x"), None);
-        for bad in ["#lesson=../secret", "#lesson=https://evil.example/x", "#quiz=", "#quiz=A", "#lesson=a/b", "#quiz=a%2fb", "#lesson=a.json"] {
+        for bad in [
+            "#lesson=../secret",
+            "#lesson=https://evil.example/x",
+            "#quiz=",
+            "#quiz=A",
+            "#lesson=a/b",
+            "#quiz=a%2fb",
+            "#lesson=a.json",
+        ] {
             let e = decode_fragment(bad).unwrap_err();
             assert!(e.contains("a-z, 0-9 and -"), "{bad}: {e}");
         }
@@ -316,14 +327,23 @@ mod tests {
         let (t, o) = decode_link("lesson=retries&embed=1").unwrap();
         assert!(matches!(t, Target::Lesson(n) if n == "retries"));
         assert!(o.embed && o.seed.is_none());
-        assert!(matches!(decode_link("#quiz=a&embed=1&seed=0").unwrap(), (Target::Quiz(_), LinkOptions { seed: Some(0), embed: true })));
+        assert!(matches!(
+            decode_link("#quiz=a&embed=1&seed=0").unwrap(),
+            (Target::Quiz(_), LinkOptions { seed: Some(0), embed: true })
+        ));
         assert_eq!(quiz_fragment_with_seed("filters", 7).as_deref(), Some("quiz=filters&seed=7"));
         assert_eq!(quiz_fragment_with_seed("../x", 7), None);
         // Round trip of a state link with embed.
         let s = lab::starter_session();
         let (t, o) = decode_link(&format!("#{}&embed=1", encode_state(&s))).unwrap();
         assert!(matches!(t, Target::State(_)) && o.embed);
-        for bad in ["#quiz=a&seed=-1", "#quiz=a&seed=x", "#quiz=a&seed=+3", "#quiz=a&seed=99999999999999999999", "#quiz=a&seed=1000000000001"] {
+        for bad in [
+            "#quiz=a&seed=-1",
+            "#quiz=a&seed=x",
+            "#quiz=a&seed=+3",
+            "#quiz=a&seed=99999999999999999999",
+            "#quiz=a&seed=1000000000001",
+        ] {
             assert!(decode_link(bad).unwrap_err().contains("whole number"), "{bad}");
         }
         assert!(decode_link("#quiz=a&colour=red").unwrap_err().contains("unknown option"));

@@ -72,11 +72,24 @@ mod tests {
         use crate::number::Number;
         let mut r = Rng::new(12345);
         for n in [0, 1, 2, 3, 10, 100, 1000] {
-            let strings: Vec<String> =
-                (0..n).map(|_| ["", "a", "A", "é", "ab", "b", "z\u{10348}", "aa"][(r.next_u64() % 8) as usize].repeat((r.next_u64() % 3) as usize)).collect();
-            let bytes: Vec<Vec<u8>> = (0..n).map(|_| (0..r.next_u64() % 4).map(|_| (r.next_u64() % 4) as u8 * 85).collect()).collect();
+            let strings: Vec<String> = (0..n)
+                .map(|_| {
+                    ["", "a", "A", "é", "ab", "b", "z\u{10348}", "aa"][(r.next_u64() % 8) as usize]
+                        .repeat((r.next_u64() % 3) as usize)
+                })
+                .collect();
+            let bytes: Vec<Vec<u8>> =
+                (0..n).map(|_| (0..r.next_u64() % 4).map(|_| (r.next_u64() % 4) as u8 * 85).collect()).collect();
             let numbers: Vec<Number> = (0..n)
-                .map(|_| Number::parse(&format!("{}{}e{}", if r.next_u64() % 2 == 0 { "-" } else { "" }, r.next_u64() % 1000, r.next_u64() % 7)).unwrap())
+                .map(|_| {
+                    Number::parse(&format!(
+                        "{}{}e{}",
+                        if r.next_u64() % 2 == 0 { "-" } else { "" },
+                        r.next_u64() % 1000,
+                        r.next_u64() % 7
+                    ))
+                    .unwrap()
+                })
                 .collect();
             let (mut a, mut b, mut c) = (strings.clone(), bytes.clone(), numbers.clone());
             let (mut sa, mut sb, mut sc) = (strings, bytes, numbers);

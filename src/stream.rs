@@ -15,7 +15,8 @@ pub enum ViewType {
 }
 
 impl ViewType {
-    pub const ALL: [ViewType; 4] = [ViewType::KeysOnly, ViewType::NewImage, ViewType::OldImage, ViewType::NewAndOldImages];
+    pub const ALL: [ViewType; 4] =
+        [ViewType::KeysOnly, ViewType::NewImage, ViewType::OldImage, ViewType::NewAndOldImages];
 
     pub fn parse(s: &str) -> Option<ViewType> {
         Self::ALL.into_iter().find(|v| v.as_str() == s)
@@ -146,7 +147,6 @@ impl Record {
         self.old_carried().map(Image::decode)
     }
 
-
     /// `SizeBytes`: the key plus the images the view type carries.
     pub fn size_bytes(&self) -> usize {
         let [keys, old, new] = self.change.sizes;
@@ -238,10 +238,16 @@ impl RecordJson<'_> {
         out.extend_from_slice(b",\"eventVersion\":\"1.1\",\"eventSource\":\"aws:dynamodb\",\"awsRegion\":");
         json_str(out, region);
         if self.ttl {
-            out.extend_from_slice(b",\"userIdentity\":{\"type\":\"Service\",\"principalId\":\"dynamodb.amazonaws.com\"}");
+            out.extend_from_slice(
+                b",\"userIdentity\":{\"type\":\"Service\",\"principalId\":\"dynamodb.amazonaws.com\"}",
+            );
         }
         out.extend_from_slice(b",\"dynamodb\":{\"ApproximateCreationDateTime\":");
-        let _ = if lambda_arn.is_some() { serde_json::to_writer(&mut *out, &(secs as f64)) } else { serde_json::to_writer(&mut *out, &secs) };
+        let _ = if lambda_arn.is_some() {
+            serde_json::to_writer(&mut *out, &(secs as f64))
+        } else {
+            serde_json::to_writer(&mut *out, &secs)
+        };
         out.extend_from_slice(b",\"Keys\":");
         self.keys.write_json(out);
         if let Some(n) = self.new {
@@ -399,12 +405,18 @@ mod tests {
         let insert = rec(None, Some(item("a")), ViewType::OldImage);
         assert_eq!(
             insert.absent_images_explained(),
-            ["No old image: there was no item before an INSERT.", "No new image: the view type OLD_IMAGE does not carry new images."]
+            [
+                "No old image: there was no item before an INSERT.",
+                "No new image: the view type OLD_IMAGE does not carry new images."
+            ]
         );
         let remove = rec(Some(item("a")), None, ViewType::NewImage);
         assert_eq!(
             remove.absent_images_explained(),
-            ["No old image: the view type NEW_IMAGE does not carry old images.", "No new image: there is no item after a REMOVE."]
+            [
+                "No old image: the view type NEW_IMAGE does not carry old images.",
+                "No new image: there is no item after a REMOVE."
+            ]
         );
         assert!(rec(Some(item("a")), Some(item("b")), ViewType::NewAndOldImages).absent_images_explained().is_empty());
     }
@@ -415,7 +427,14 @@ mod tests {
         // deletes only), dynamodb {ApproximateCreationDateTime, Keys, NewImage, OldImage,
         // SequenceNumber, SizeBytes, StreamViewType}; Lambda adds eventSourceARN and a float time.
         let change = Change { keys: item("a"), old: Some(item("b")), new: None, sizes: [2, 2, 0] };
-        let mut rec = Record::new(0xe2fd9c34eff2d779b297b26f5fef4206, 1_767_225_600_250, change, ViewType::NewAndOldImages, 300000000000000499659, true);
+        let mut rec = Record::new(
+            0xe2fd9c34eff2d779b297b26f5fef4206,
+            1_767_225_600_250,
+            change,
+            ViewType::NewAndOldImages,
+            300000000000000499659,
+            true,
+        );
         rec.chain = 0;
         let old = r#"{"k":{"S":"b"}}"#;
         let keys = r#"{"k":{"S":"a"}}"#;

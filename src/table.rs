@@ -293,9 +293,10 @@ impl Table {
 /// Checks one key attribute's value. `in_item` selects PutItem's messages over the `Key` ones.
 fn key_value(attr: &KeyAttr, v: &AttributeValue, in_item: bool) -> Result<KeyVal> {
     let kv = match (attr.ty, v) {
-        (KeyType::S, AttributeValue::S(_)) | (KeyType::N, AttributeValue::N(_)) | (KeyType::B, AttributeValue::B(_)) => {
-            KeyVal::from_attr(v).ok_or_else(|| AwsError::validation("The provided key element does not match the schema"))?
-        }
+        (KeyType::S, AttributeValue::S(_))
+        | (KeyType::N, AttributeValue::N(_))
+        | (KeyType::B, AttributeValue::B(_)) => KeyVal::from_attr(v)
+            .ok_or_else(|| AwsError::validation("The provided key element does not match the schema"))?,
         _ if in_item => {
             return Err(AwsError::invalid_values(format!(
                 "Type mismatch for key {} expected: {} actual: {}",

@@ -35,9 +35,12 @@ pub fn b64_encode(bytes: &[u8]) -> String {
 }
 
 pub fn b64_decode(s: &str) -> Result<Vec<u8>> {
-    base64::engine::general_purpose::STANDARD
-        .decode(s)
-        .map_err(|_| AwsError::serialization(format!("Base64 encoded length is expected a multiple of 4 bytes but found: {}", s.len())))
+    base64::engine::general_purpose::STANDARD.decode(s).map_err(|_| {
+        AwsError::serialization(format!(
+            "Base64 encoded length is expected a multiple of 4 bytes but found: {}",
+            s.len()
+        ))
+    })
 }
 
 /// A JSON value as the AttributeValue parser reads it: a `&serde_json::Value`, or any other
@@ -57,7 +60,8 @@ pub trait Json<'a>: Copy {
     fn is_null(self) -> bool;
 }
 
-type ValueMembers<'a> = std::iter::Map<serde_json::map::Iter<'a>, fn((&'a String, &'a Value)) -> (Cow<'a, str>, &'a Value)>;
+type ValueMembers<'a> =
+    std::iter::Map<serde_json::map::Iter<'a>, fn((&'a String, &'a Value)) -> (Cow<'a, str>, &'a Value)>;
 
 impl<'a> Json<'a> for &'a Value {
     type Members = ValueMembers<'a>;
@@ -137,9 +141,7 @@ impl AttributeValue {
             "BOOL" => AttributeValue::Bool(val.boolean().ok_or_else(|| type_mismatch("a boolean"))?),
             "NULL" => {
                 if val.boolean() != Some(true) {
-                    return Err(AwsError::invalid_values(
-                        "Null attribute value types must have the value of true",
-                    ));
+                    return Err(AwsError::invalid_values("Null attribute value types must have the value of true"));
                 }
                 AttributeValue::Null
             }
@@ -385,24 +387,47 @@ mod tests {
 
     #[test]
     fn validation_messages_match_dynamodb() {
-        assert_eq!(err(json!({})), "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+        assert_eq!(
+            err(json!({})),
+            "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"
+        );
         assert_eq!(
             err(json!({"S": "a", "N": "1"})),
             "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"
         );
-        assert_eq!(err(json!({"NULL": false})), "One or more parameter values were invalid: Null attribute value types must have the value of true");
-        assert_eq!(err(json!({"SS": []})), "One or more parameter values were invalid: An string set  may not be empty");
-        assert_eq!(err(json!({"NS": []})), "One or more parameter values were invalid: An number set  may not be empty");
-        assert_eq!(err(json!({"BS": []})), "One or more parameter values were invalid: Binary sets should not be empty");
-        assert_eq!(err(json!({"SS": ["a", "a"]})), "One or more parameter values were invalid: Input collection [a, a] contains duplicates.");
+        assert_eq!(
+            err(json!({"NULL": false})),
+            "One or more parameter values were invalid: Null attribute value types must have the value of true"
+        );
+        assert_eq!(
+            err(json!({"SS": []})),
+            "One or more parameter values were invalid: An string set  may not be empty"
+        );
+        assert_eq!(
+            err(json!({"NS": []})),
+            "One or more parameter values were invalid: An number set  may not be empty"
+        );
+        assert_eq!(
+            err(json!({"BS": []})),
+            "One or more parameter values were invalid: Binary sets should not be empty"
+        );
+        assert_eq!(
+            err(json!({"SS": ["a", "a"]})),
+            "One or more parameter values were invalid: Input collection [a, a] contains duplicates."
+        );
         assert_eq!(err(json!({"NS": ["1", "1.0"]})), "Input collection contains duplicates");
         assert_eq!(err(json!({"N": "abc"})), "The parameter cannot be converted to a numeric value: abc");
-        assert_eq!(err(json!({"N": "1".repeat(39)})), "Attempting to store more than 38 significant digits in a Number");
+        assert_eq!(
+            err(json!({"N": "1".repeat(39)})),
+            "Attempting to store more than 38 significant digits in a Number"
+        );
     }
 
     #[test]
     fn wrong_json_shapes_are_serialization_errors() {
-        for bad in [json!({"S": 5}), json!({"N": 5}), json!({"BOOL": "yes"}), json!({"M": []}), json!("x"), json!({"X": "1"})] {
+        for bad in
+            [json!({"S": 5}), json!({"N": 5}), json!({"BOOL": "yes"}), json!({"M": []}), json!("x"), json!({"X": "1"})]
+        {
             let e = AttributeValue::from_json(&bad).unwrap_err();
             assert_eq!(e.kind, "SerializationException", "{bad}");
         }

@@ -75,7 +75,12 @@ fn invalid_expression_attribute_values_name_the_placeholder() {
     ok(&mut e, "PutItem", o(json!({"Item": {"pk": s("A"), "sk": s("S"), "a": n("1")}})));
     let w = "ExpressionAttributeValues contains invalid value: ";
     let cases: Vec<(Value, String)> = vec![
-        (json!({}), format!("{w}Supplied AttributeValue is empty, must contain exactly one of the supported datatypes for key :v")),
+        (
+            json!({}),
+            format!(
+                "{w}Supplied AttributeValue is empty, must contain exactly one of the supported datatypes for key :v"
+            ),
+        ),
         (json!({"SS": []}), format!("{w}{P}An string set  may not be empty for key :v")),
         (json!({"NULL": false}), format!("{w}{P}Null attribute value types must have the value of true for key :v")),
         (json!({"N": "abc"}), format!("{w}The parameter cannot be converted to a numeric value: abc for key :v")),
@@ -91,7 +96,9 @@ fn invalid_expression_attribute_values_name_the_placeholder() {
         validation(
             &mut e,
             "PutItem",
-            o(json!({"Item": {"pk": s("B"), "sk": s("S")}, "ConditionExpression": "a <> :v", "ExpressionAttributeValues": {":v": v}})),
+            o(
+                json!({"Item": {"pk": s("B"), "sk": s("S")}, "ConditionExpression": "a <> :v", "ExpressionAttributeValues": {":v": v}}),
+            ),
             &msg,
         );
     }
@@ -130,7 +137,9 @@ fn placeholder_maps_need_expressions_and_well_formed_keys() {
     validation(
         &mut e,
         "PutItem",
-        o(json!({"Item": item, "ConditionExpression": "attribute_not_exists(pk)", "ExpressionAttributeValues": {":x": n("1"), ":y": n("2")}})),
+        o(
+            json!({"Item": item, "ConditionExpression": "attribute_not_exists(pk)", "ExpressionAttributeValues": {":x": n("1"), ":y": n("2")}}),
+        ),
         "Value provided in ExpressionAttributeValues unused in expressions: keys: {:x, :y}",
     );
 }
@@ -147,7 +156,11 @@ fn a_name_placeholder_may_hold_a_dot_and_names_one_attribute() {
         o(json!({"Key": key("A"), "UpdateExpression": "SET #d = :v", "ExpressionAttributeNames": {"#d": "x.y"},
                  "ExpressionAttributeValues": {":v": n("1")}})),
     );
-    assert_av_eq(&get(&mut e, "A").unwrap(), &json!({"pk": s("A"), "sk": s("S"), "x.y": n("1")}), "attribute named x.y");
+    assert_av_eq(
+        &get(&mut e, "A").unwrap(),
+        &json!({"pk": s("A"), "sk": s("S"), "x.y": n("1")}),
+        "attribute named x.y",
+    );
     // x does not exist: x.y is a nested path whose parent is missing (§6.4).
     validation(
         &mut e,
@@ -171,8 +184,14 @@ fn the_same_expression_with_new_values_uses_the_new_values() {
     // values (or other value types) must use them.
     let mut e = tables();
     ok(&mut e, "PutItem", o(json!({"Item": {"pk": s("A"), "sk": s("S")}})));
-    for (v, want) in [(n("1"), n("1")), (n("2"), n("2")), (s("x"), s("x")), (json!({"SS": ["a"]}), json!({"SS": ["a"]}))] {
-        ok(&mut e, "UpdateItem", o(json!({"Key": key("A"), "UpdateExpression": "SET a = :v", "ExpressionAttributeValues": {":v": v}})));
+    for (v, want) in
+        [(n("1"), n("1")), (n("2"), n("2")), (s("x"), s("x")), (json!({"SS": ["a"]}), json!({"SS": ["a"]}))]
+    {
+        ok(
+            &mut e,
+            "UpdateItem",
+            o(json!({"Key": key("A"), "UpdateExpression": "SET a = :v", "ExpressionAttributeValues": {":v": v}})),
+        );
         assert_eq!(get(&mut e, "A").unwrap()["a"], want);
     }
     // An invalid value after a valid one with the same expression is still rejected.
@@ -193,15 +212,26 @@ fn key_attributes_cannot_be_updated_by_any_clause_or_placeholder() {
     let mut e = tables();
     ok(&mut e, "PutItem", o(json!({"Item": {"pk": s("A"), "sk": s("S")}})));
     let cases: Vec<(Value, &str)> = vec![
-        (json!({"UpdateExpression": "SET #k = :v", "ExpressionAttributeNames": {"#k": "pk"}, "ExpressionAttributeValues": {":v": s("B")}}), "pk"),
+        (
+            json!({"UpdateExpression": "SET #k = :v", "ExpressionAttributeNames": {"#k": "pk"}, "ExpressionAttributeValues": {":v": s("B")}}),
+            "pk",
+        ),
         (json!({"UpdateExpression": "ADD sk :v", "ExpressionAttributeValues": {":v": {"SS": ["x"]}}}), "sk"),
         (json!({"UpdateExpression": "DELETE pk :v", "ExpressionAttributeValues": {":v": {"SS": ["x"]}}}), "pk"),
         // Setting the key to the value it has is still an update of the key.
-        (json!({"UpdateExpression": "SET a = :v, sk = :s", "ExpressionAttributeValues": {":v": s("B"), ":s": s("S")}}), "sk"),
+        (
+            json!({"UpdateExpression": "SET a = :v, sk = :s", "ExpressionAttributeValues": {":v": s("B"), ":s": s("S")}}),
+            "sk",
+        ),
     ];
     for (mut req, k) in cases {
         req["Key"] = key("A");
-        validation(&mut e, "UpdateItem", o(req), &format!("{P}Cannot update attribute {k}. This attribute is part of the key"));
+        validation(
+            &mut e,
+            "UpdateItem",
+            o(req),
+            &format!("{P}Cannot update attribute {k}. This attribute is part of the key"),
+        );
     }
 }
 
@@ -219,7 +249,12 @@ fn a_key_with_the_right_count_but_a_wrong_name_does_not_match_the_schema() {
         validation(&mut e, action, o(req), "The provided key element does not match the schema");
     }
     // A key attribute of a non-key type in PutItem.
-    validation(&mut e, "PutItem", o(json!({"Item": {"pk": s("A"), "sk": {"NULL": true}}})), &format!("{P}Type mismatch for key sk expected: S actual: NULL"));
+    validation(
+        &mut e,
+        "PutItem",
+        o(json!({"Item": {"pk": s("A"), "sk": {"NULL": true}}})),
+        &format!("{P}Type mismatch for key sk expected: S actual: NULL"),
+    );
 }
 
 #[test]
@@ -229,8 +264,14 @@ fn create_table_key_types_and_definitions() {
     let mut e = engine();
     let make = |ks: Value, defs: Value| json!({"TableName": "Keys", "KeySchema": ks, "AttributeDefinitions": defs, "BillingMode": "PAY_PER_REQUEST"});
     for (ks, defs) in [
-        (json!([{"AttributeName": "pk", "KeyType": "HASH"}]), json!([{"AttributeName": "pk", "AttributeType": "BOOL"}])),
-        (json!([{"AttributeName": "pk", "KeyType": "HASH"}]), json!([{"AttributeName": "other", "AttributeType": "S"}])),
+        (
+            json!([{"AttributeName": "pk", "KeyType": "HASH"}]),
+            json!([{"AttributeName": "pk", "AttributeType": "BOOL"}]),
+        ),
+        (
+            json!([{"AttributeName": "pk", "KeyType": "HASH"}]),
+            json!([{"AttributeName": "other", "AttributeType": "S"}]),
+        ),
         (json!([{"AttributeName": "pk", "KeyType": "RANGE"}]), json!([{"AttributeName": "pk", "AttributeType": "S"}])),
         (
             json!([{"AttributeName": "a", "KeyType": "HASH"}, {"AttributeName": "b", "KeyType": "HASH"}]),
@@ -242,7 +283,14 @@ fn create_table_key_types_and_definitions() {
         assert_eq!(er.kind, "ValidationException", "{ks}: {}", er.message);
     }
     assert!(e.table("Keys").is_none());
-    ok(&mut e, "CreateTable", make(json!([{"AttributeName": "pk", "KeyType": "HASH"}]), json!([{"AttributeName": "pk", "AttributeType": "B"}])));
+    ok(
+        &mut e,
+        "CreateTable",
+        make(
+            json!([{"AttributeName": "pk", "KeyType": "HASH"}]),
+            json!([{"AttributeName": "pk", "AttributeType": "B"}]),
+        ),
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -283,7 +331,12 @@ fn item_size_limit_counts_every_type_by_the_spec_rules() {
         let mut big = item.clone();
         big["pk"] = s("B");
         big["d"] = s(&format!("{}y", item["d"]["S"].as_str().unwrap()));
-        validation(&mut e, "PutItem", json!({"TableName": table, "Item": big}), "Item size has exceeded the maximum allowed size");
+        validation(
+            &mut e,
+            "PutItem",
+            json!({"TableName": table, "Item": big}),
+            "Item size has exceeded the maximum allowed size",
+        );
     }
 }
 
@@ -291,7 +344,9 @@ fn item_size_limit_counts_every_type_by_the_spec_rules() {
 fn update_size_limit_counts_every_type_on_every_path() {
     // §6.3: UpdateItem's own message; exactly 409 600 bytes is allowed. The item starts 10
     // bytes below the limit; SET e = <9 chars> adds 1 + 9 = 10 bytes, <10 chars> 11.
-    for (table, rv) in [("Orders", "NONE"), ("Orders", "ALL_OLD"), ("Orders", "UPDATED_NEW"), ("Plain", "NONE"), ("Plain", "ALL_NEW")] {
+    for (table, rv) in
+        [("Orders", "NONE"), ("Orders", "ALL_OLD"), ("Orders", "UPDATED_NEW"), ("Plain", "NONE"), ("Plain", "ALL_NEW")]
+    {
         let mut e = tables();
         let mut item = sized_item("A", 409_600 - 54 - 10);
         let mut k = key("A");
@@ -301,15 +356,16 @@ fn update_size_limit_counts_every_type_on_every_path() {
             k = json!({"pk": s("A")});
         }
         ok(&mut e, "PutItem", json!({"TableName": table, "Item": item}));
-        let upd = |v: &str| {
-            json!({"TableName": table, "Key": k, "UpdateExpression": "SET e = :v", "ExpressionAttributeValues": {":v": s(v)}, "ReturnValues": rv})
-        };
-        validation(&mut e, "UpdateItem", upd("0123456789"), "Item size to update has exceeded the maximum allowed size");
+        let upd = |v: &str| json!({"TableName": table, "Key": k, "UpdateExpression": "SET e = :v", "ExpressionAttributeValues": {":v": s(v)}, "ReturnValues": rv});
+        validation(
+            &mut e,
+            "UpdateItem",
+            upd("0123456789"),
+            "Item size to update has exceeded the maximum allowed size",
+        );
         ok(&mut e, "UpdateItem", upd("012345678"));
         // Growing a number inside the map: 1.2 (3 bytes) → 1.23 (3 bytes) fits, 1.234 (4) does not.
-        let num = |v: &str| {
-            json!({"TableName": table, "Key": k, "UpdateExpression": "SET m.c[0] = :v", "ExpressionAttributeValues": {":v": n(v)}, "ReturnValues": rv})
-        };
+        let num = |v: &str| json!({"TableName": table, "Key": k, "UpdateExpression": "SET m.c[0] = :v", "ExpressionAttributeValues": {":v": n(v)}, "ReturnValues": rv});
         ok(&mut e, "UpdateItem", num("1.23"));
         validation(&mut e, "UpdateItem", num("1.234"), "Item size to update has exceeded the maximum allowed size");
     }
@@ -340,12 +396,24 @@ fn updated(start: Value, expr: &str, values: Value) -> Value {
 fn update_expression_more_semantics() {
     let l = |xs: &[&str]| json!({"L": xs.iter().map(|x| s(x)).collect::<Vec<_>>()});
     // operand + operand where the operand is a function (§6.4 "operand = path, :value, or function")
-    assert_eq!(updated(json!({}), "SET c = if_not_exists(c, :z) + :one", json!({":z": n("0"), ":one": n("1")})), json!({"c": n("1")}));
-    assert_eq!(updated(json!({"c": n("5")}), "SET c = if_not_exists(c, :z) + :one", json!({":z": n("0"), ":one": n("1")})), json!({"c": n("6")}));
+    assert_eq!(
+        updated(json!({}), "SET c = if_not_exists(c, :z) + :one", json!({":z": n("0"), ":one": n("1")})),
+        json!({"c": n("1")})
+    );
+    assert_eq!(
+        updated(json!({"c": n("5")}), "SET c = if_not_exists(c, :z) + :one", json!({":z": n("0"), ":one": n("1")})),
+        json!({"c": n("6")})
+    );
     // list_append of two literal lists
-    assert_eq!(updated(json!({}), "SET l = list_append(:a, :b)", json!({":a": l(&["a"]), ":b": l(&["b"])})), json!({"l": l(&["a", "b"])}));
+    assert_eq!(
+        updated(json!({}), "SET l = list_append(:a, :b)", json!({":a": l(&["a"]), ":b": l(&["b"])})),
+        json!({"l": l(&["a", "b"])})
+    );
     // REMOVE of several list elements: each index names an element of the list before the update
-    assert_eq!(updated(json!({"l": l(&["a", "b", "c", "d"])}), "REMOVE l[0], l[2]", json!({})), json!({"l": l(&["b", "d"])}));
+    assert_eq!(
+        updated(json!({"l": l(&["a", "b", "c", "d"])}), "REMOVE l[0], l[2]", json!({})),
+        json!({"l": l(&["b", "d"])})
+    );
     // REMOVE of a nested map member and of a missing nested member
     assert_eq!(
         updated(json!({"m": {"M": {"x": n("1"), "y": n("2")}}}), "REMOVE m.x, m.zz", json!({})),
@@ -358,7 +426,11 @@ fn update_expression_more_semantics() {
         "DELETE absent members",
     );
     // ADD of a number to a number set, of an NS to a missing attribute
-    assert_av_eq(&updated(json!({}), "ADD t :v", json!({":v": {"NS": ["1", "2"]}})), &json!({"t": {"NS": ["1", "2"]}}), "ADD NS creates");
+    assert_av_eq(
+        &updated(json!({}), "ADD t :v", json!({":v": {"NS": ["1", "2"]}})),
+        &json!({"t": {"NS": ["1", "2"]}}),
+        "ADD NS creates",
+    );
     // SET of a path in a list element's map
     assert_eq!(
         updated(json!({"l": {"L": [{"M": {"k": n("1")}}]}}), "SET l[0].k = :v", json!({":v": n("2")})),
@@ -372,7 +444,13 @@ fn delete_from_a_missing_attribute_changes_nothing() {
     // have succeeds and writes nothing (no record, §0 no-op writes).
     let mut e = tables();
     ok(&mut e, "PutItem", o(json!({"Item": {"pk": s("A"), "sk": s("S"), "a": n("1")}})));
-    ok(&mut e, "UpdateItem", o(json!({"Key": key("A"), "UpdateExpression": "DELETE t :v", "ExpressionAttributeValues": {":v": {"SS": ["x"]}}})));
+    ok(
+        &mut e,
+        "UpdateItem",
+        o(
+            json!({"Key": key("A"), "UpdateExpression": "DELETE t :v", "ExpressionAttributeValues": {":v": {"SS": ["x"]}}}),
+        ),
+    );
     assert_av_eq(&get(&mut e, "A").unwrap(), &json!({"pk": s("A"), "sk": s("S"), "a": n("1")}), "unchanged");
     assert_eq!(records(&e).len(), 1);
 }
@@ -383,7 +461,11 @@ fn update_runtime_type_errors() {
     // type"); ADD to a set of another type, DELETE from a non-set (runtime).
     let msg = "An operand in the update expression has an incorrect data type";
     let mut e = tables();
-    ok(&mut e, "PutItem", o(json!({"Item": {"pk": s("A"), "sk": s("S"), "s": s("x"), "ns": {"NS": ["1"]}, "l": {"L": []}}})));
+    ok(
+        &mut e,
+        "PutItem",
+        o(json!({"Item": {"pk": s("A"), "sk": s("S"), "s": s("x"), "ns": {"NS": ["1"]}, "l": {"L": []}}})),
+    );
     for (expr, v) in [
         ("SET a = :v - s", n("1")),
         ("SET a = ns + :v", n("1")),
@@ -406,7 +488,13 @@ fn update_runtime_type_errors() {
 
 fn cond_holds(cond: &str, values: Value) -> bool {
     let mut e = tables();
-    ok(&mut e, "PutItem", o(json!({"Item": {"pk": s("A"), "sk": s("S"), "n": n("5"), "str": s("abc"), "l": {"L": [{"M": {"k": s("v")}}]}}})));
+    ok(
+        &mut e,
+        "PutItem",
+        o(
+            json!({"Item": {"pk": s("A"), "sk": s("S"), "n": n("5"), "str": s("abc"), "l": {"L": [{"M": {"k": s("v")}}]}}}),
+        ),
+    );
     let mut req = json!({"Key": key("A"), "ConditionExpression": cond});
     if !values.as_object().unwrap().is_empty() {
         req["ExpressionAttributeValues"] = values;
@@ -478,9 +566,19 @@ fn condition_function_arguments() {
 #[test]
 fn return_values_of_nested_updates_and_missing_items() {
     let mut e = tables();
-    ok(&mut e, "PutItem", o(json!({"Item": {"pk": s("A"), "sk": s("S"), "m": {"M": {"x": n("1"), "y": n("2")}}, "keep": s("k")}})));
+    ok(
+        &mut e,
+        "PutItem",
+        o(json!({"Item": {"pk": s("A"), "sk": s("S"), "m": {"M": {"x": n("1"), "y": n("2")}}, "keep": s("k")}})),
+    );
     let upd = |e: &mut Engine, rv: &str, v: &str| {
-        ok(e, "UpdateItem", o(json!({"Key": key("A"), "UpdateExpression": "SET m.x = :v", "ExpressionAttributeValues": {":v": n(v)}, "ReturnValues": rv})))
+        ok(
+            e,
+            "UpdateItem",
+            o(
+                json!({"Key": key("A"), "UpdateExpression": "SET m.x = :v", "ExpressionAttributeValues": {":v": n(v)}, "ReturnValues": rv}),
+            ),
+        )
     };
     // UPDATED_*: only the updated attributes — for a nested path, the path within its parents.
     assert_eq!(upd(&mut e, "UPDATED_OLD", "3"), json!({"Attributes": {"m": {"M": {"x": n("1")}}}}));
@@ -488,15 +586,31 @@ fn return_values_of_nested_updates_and_missing_items() {
     // An update of an item that does not exist: ALL_OLD / UPDATED_OLD have nothing to return;
     // ALL_NEW is the new item, key included.
     let new = |e: &mut Engine, pk: &str, rv: &str| {
-        ok(e, "UpdateItem", o(json!({"Key": key(pk), "UpdateExpression": "SET a = :v", "ExpressionAttributeValues": {":v": n("1")}, "ReturnValues": rv})))
+        ok(
+            e,
+            "UpdateItem",
+            o(
+                json!({"Key": key(pk), "UpdateExpression": "SET a = :v", "ExpressionAttributeValues": {":v": n("1")}, "ReturnValues": rv}),
+            ),
+        )
     };
     assert_eq!(new(&mut e, "B", "ALL_OLD"), json!({}));
     assert_eq!(new(&mut e, "C", "UPDATED_OLD"), json!({}));
-    assert_av_eq(&new(&mut e, "D", "ALL_NEW")["Attributes"], &json!({"pk": s("D"), "sk": s("S"), "a": n("1")}), "ALL_NEW of a new item");
+    assert_av_eq(
+        &new(&mut e, "D", "ALL_NEW")["Attributes"],
+        &json!({"pk": s("D"), "sk": s("S"), "a": n("1")}),
+        "ALL_NEW of a new item",
+    );
     // REMOVE: UPDATED_OLD has the removed value, UPDATED_NEW nothing.
-    let rm = |e: &mut Engine, rv: &str| ok(e, "UpdateItem", o(json!({"Key": key("A"), "UpdateExpression": "REMOVE keep", "ReturnValues": rv})));
+    let rm = |e: &mut Engine, rv: &str| {
+        ok(e, "UpdateItem", o(json!({"Key": key("A"), "UpdateExpression": "REMOVE keep", "ReturnValues": rv})))
+    };
     assert_eq!(rm(&mut e, "UPDATED_NEW"), json!({}));
-    ok(&mut e, "UpdateItem", o(json!({"Key": key("A"), "UpdateExpression": "SET keep = :k", "ExpressionAttributeValues": {":k": s("k")}})));
+    ok(
+        &mut e,
+        "UpdateItem",
+        o(json!({"Key": key("A"), "UpdateExpression": "SET keep = :k", "ExpressionAttributeValues": {":k": s("k")}})),
+    );
     assert_eq!(rm(&mut e, "UPDATED_OLD"), json!({"Attributes": {"keep": s("k")}}));
 }
 
@@ -507,8 +621,18 @@ fn invalid_return_values() {
     let mut e = tables();
     ok(&mut e, "PutItem", o(json!({"Item": {"pk": s("A"), "sk": s("S")}})));
     for rv in ["ALL_NEW", "UPDATED_OLD", "UPDATED_NEW"] {
-        validation(&mut e, "DeleteItem", o(json!({"Key": key("A"), "ReturnValues": rv})), "ReturnValues can only be ALL_OLD or NONE");
-        validation(&mut e, "PutItem", o(json!({"Item": {"pk": s("A"), "sk": s("S"), "x": n("1")}, "ReturnValues": rv})), "ReturnValues can only be ALL_OLD or NONE");
+        validation(
+            &mut e,
+            "DeleteItem",
+            o(json!({"Key": key("A"), "ReturnValues": rv})),
+            "ReturnValues can only be ALL_OLD or NONE",
+        );
+        validation(
+            &mut e,
+            "PutItem",
+            o(json!({"Item": {"pk": s("A"), "sk": s("S"), "x": n("1")}, "ReturnValues": rv})),
+            "ReturnValues can only be ALL_OLD or NONE",
+        );
     }
     for action in ["PutItem", "DeleteItem", "UpdateItem"] {
         let mut req = json!({"Key": key("A"), "Item": {"pk": s("A"), "sk": s("S"), "x": n("1")}, "ReturnValuesOnConditionCheckFailure": "ALL_NEW"});
@@ -528,12 +652,15 @@ fn invalid_return_values() {
 fn batch_write_request_shape_and_response() {
     let mut e = tables();
     // A WriteRequest with both a put and a delete, or neither, is rejected whole.
-    for w in [
-        json!({"PutRequest": {"Item": {"pk": s("A"), "sk": s("S")}}, "DeleteRequest": {"Key": key("A")}}),
-        json!({}),
-    ] {
+    for w in
+        [json!({"PutRequest": {"Item": {"pk": s("A"), "sk": s("S")}}, "DeleteRequest": {"Key": key("A")}}), json!({})]
+    {
         let before = snapshot(&mut e);
-        let er = err(&mut e, "BatchWriteItem", json!({"RequestItems": {"Orders": [{"PutRequest": {"Item": {"pk": s("B"), "sk": s("S")}}}, w]}}));
+        let er = err(
+            &mut e,
+            "BatchWriteItem",
+            json!({"RequestItems": {"Orders": [{"PutRequest": {"Item": {"pk": s("B"), "sk": s("S")}}}, w]}}),
+        );
         assert_eq!(er.kind, "ValidationException");
         assert_eq!(snapshot(&mut e), before);
     }
@@ -561,7 +688,10 @@ fn batch_write_request_shape_and_response() {
         json!({"RequestItems": {"Orders": [{"PutRequest": {"Item": {"pk": s("C"), "sk": s("S")}}},
                                            {"PutRequest": {"Item": sized_item("D", 409_600)}}]}}),
     );
-    assert_eq!((er.kind.as_str(), er.message.as_str()), ("ValidationException", "Item size has exceeded the maximum allowed size"));
+    assert_eq!(
+        (er.kind.as_str(), er.message.as_str()),
+        ("ValidationException", "Item size has exceeded the maximum allowed size")
+    );
     assert_eq!(snapshot(&mut e), before);
 }
 
@@ -572,7 +702,11 @@ fn transaction_records_follow_the_commit_and_checks_write_nothing() {
     let mut e = tables();
     ok(&mut e, "PutItem", o(json!({"Item": {"pk": s("A"), "sk": s("S"), "v": n("1"), "str": s("x")}})));
     let before = snapshot(&mut e);
-    let er = err(&mut e, "TransactWriteItems", json!({"TransactItems": [{"ConditionCheck": {"TableName": "Orders", "Key": key("A")}}]}));
+    let er = err(
+        &mut e,
+        "TransactWriteItems",
+        json!({"TransactItems": [{"ConditionCheck": {"TableName": "Orders", "Key": key("A")}}]}),
+    );
     assert_eq!(er.kind, "ValidationException");
     assert_eq!(snapshot(&mut e), before);
     ok(
@@ -585,9 +719,15 @@ fn transaction_records_follow_the_commit_and_checks_write_nothing() {
             {"Delete": {"TableName": "Orders", "Key": key("nothing")}},
         ]}),
     );
-    let names: Vec<String> = records(&e).iter().map(|r| format!("{} {}", r["eventName"].as_str().unwrap(), r["dynamodb"]["Keys"]["pk"]["S"].as_str().unwrap())).collect();
+    let names: Vec<String> = records(&e)
+        .iter()
+        .map(|r| format!("{} {}", r["eventName"].as_str().unwrap(), r["dynamodb"]["Keys"]["pk"]["S"].as_str().unwrap()))
+        .collect();
     assert_eq!(names, ["INSERT A", "INSERT B"]);
-    assert_eq!(ok(&mut e, "GetItem", json!({"TableName": "Plain", "Key": {"pk": s("C")}}))["Item"], json!({"pk": s("C"), "v": n("1")}));
+    assert_eq!(
+        ok(&mut e, "GetItem", json!({"TableName": "Plain", "Key": {"pk": s("C")}}))["Item"],
+        json!({"pk": s("C"), "v": n("1")})
+    );
     // A runtime error in one action cancels the transaction (real AWS: reason Code "ValidationError").
     let before = snapshot(&mut e);
     let er = err(
@@ -599,7 +739,10 @@ fn transaction_records_follow_the_commit_and_checks_write_nothing() {
         ]}),
     );
     assert_eq!(er.kind, "TransactionCanceledException");
-    assert_eq!(er.message, "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ValidationError]");
+    assert_eq!(
+        er.message,
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ValidationError]"
+    );
     assert_eq!(er.extra["CancellationReasons"][0], json!({"Code": "None"}));
     assert_eq!(er.extra["CancellationReasons"][1]["Code"], "ValidationError");
     assert_eq!(snapshot(&mut e), before);
@@ -613,8 +756,10 @@ fn update_expression_holds_at_most_300_operators_or_functions() {
     let mut e = tables();
     ok(&mut e, "PutItem", o(json!({"Item": {"pk": s("A"), "sk": s("S")}})));
     let plus = |k: usize| format!("SET {}", (0..k).map(|i| format!("a{i}=:v+:v")).collect::<Vec<_>>().join(","));
-    let func = |k: usize| format!("SET {}", (0..k).map(|i| format!("a{i}=if_not_exists(b,:v)")).collect::<Vec<_>>().join(","));
-    let upd = |x: String| o(json!({"Key": key("A"), "UpdateExpression": x, "ExpressionAttributeValues": {":v": n("1")}}));
+    let func =
+        |k: usize| format!("SET {}", (0..k).map(|i| format!("a{i}=if_not_exists(b,:v)")).collect::<Vec<_>>().join(","));
+    let upd =
+        |x: String| o(json!({"Key": key("A"), "UpdateExpression": x, "ExpressionAttributeValues": {":v": n("1")}}));
     assert!(plus(301).len() < 4096 && func(150).len() < 4096);
     ok(&mut e, "UpdateItem", upd(plus(300)));
     assert_eq!(get(&mut e, "A").unwrap()["a299"], n("2"));
@@ -693,7 +838,9 @@ fn placeholders_are_at_most_255_bytes() {
         names.insert(name.to_string(), json!("a"));
         let mut values = serde_json::Map::new();
         values.insert(value.to_string(), n("1"));
-        o(json!({"Key": key("A"), "UpdateExpression": format!("SET {name} = {value}"), "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}))
+        o(
+            json!({"Key": key("A"), "UpdateExpression": format!("SET {name} = {value}"), "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}),
+        )
     };
     ok(&mut e, "UpdateItem", upd(&n255, &v255));
     assert_eq!(get(&mut e, "A").unwrap()["a"], n("1"));
@@ -724,7 +871,10 @@ fn stream_decisions_for_update_table_and_filters() {
     ok(&mut e, "UpdateTable", upd(true, Some("KEYS_ONLY")));
     for view in ["KEYS_ONLY", "NEW_IMAGE"] {
         let er = err(&mut e, "UpdateTable", upd(true, Some(view)));
-        assert_eq!((er.kind.as_str(), er.message.as_str()), ("ValidationException", "Table already has an enabled stream: TableName: Plain"));
+        assert_eq!(
+            (er.kind.as_str(), er.message.as_str()),
+            ("ValidationException", "Table already has an enabled stream: TableName: Plain")
+        );
     }
     ok(&mut e, "CreateFunction", json!({"FunctionName": "f", "Code": ""}));
     let mapping = |pattern: &str| {
@@ -739,7 +889,11 @@ fn stream_decisions_for_update_table_and_filters() {
         // Rejected (`err` fails the test if the request succeeds); no mapping is made.
         err(&mut e, "CreateEventSourceMapping", mapping(bad));
     }
-    ok(&mut e, "CreateEventSourceMapping", mapping(r#"{"dynamodb": {"Keys": {"pk": {"S": [{"anything-but": "a"}]}}}}"#));
+    ok(
+        &mut e,
+        "CreateEventSourceMapping",
+        mapping(r#"{"dynamodb": {"Keys": {"pk": {"S": [{"anything-but": "a"}]}}}}"#),
+    );
 }
 
 #[test]
@@ -747,7 +901,11 @@ fn sets_may_hold_empty_members_and_lose_their_order() {
     // §6.1: sets are non-empty, without duplicates, order not preserved; "empty string/binary
     // members allowed".
     let mut e = tables();
-    ok(&mut e, "PutItem", o(json!({"Item": {"pk": s("A"), "sk": s("S"), "ss": {"SS": ["b", "", "a"]}, "bs": {"BS": ["", "AQ=="]}}})));
+    ok(
+        &mut e,
+        "PutItem",
+        o(json!({"Item": {"pk": s("A"), "sk": s("S"), "ss": {"SS": ["b", "", "a"]}, "bs": {"BS": ["", "AQ=="]}}})),
+    );
     let got = get(&mut e, "A").unwrap();
     assert_av_eq(&got["ss"], &json!({"SS": ["", "a", "b"]}), "SS with an empty member");
     assert_av_eq(&got["bs"], &json!({"BS": ["", "AQ=="]}), "BS with an empty member");

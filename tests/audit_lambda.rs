@@ -86,7 +86,11 @@ fn section_1_5_records_as_delivered_to_lambda() {
         let fields: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
         let mut fields = fields;
         fields.sort();
-        assert_eq!(fields, ["awsRegion", "dynamodb", "eventID", "eventName", "eventSource", "eventSourceARN", "eventVersion"], "{r}");
+        assert_eq!(
+            fields,
+            ["awsRegion", "dynamodb", "eventID", "eventName", "eventSource", "eventSourceARN", "eventVersion"],
+            "{r}"
+        );
         assert_eq!(r["eventName"], name);
         assert_eq!(r["eventVersion"], "1.1");
         assert_eq!(r["eventSource"], "aws:dynamodb");
@@ -192,7 +196,10 @@ fn example_06_exists_true_on_the_set() {
 fn example_07_exists_false_on_an_object_path() {
     // MODIFY matches (tags is not a leaf); INSERT (no tags) and REMOVE (no NewImage) have no
     // leaf there either (§5.3: exists:false is the only operator that needs no field).
-    assert_eq!(delivered(&[r#"{"dynamodb":{"NewImage":{"tags":[{"exists":false}]}}}"#]), ["INSERT", "MODIFY", "REMOVE"]);
+    assert_eq!(
+        delivered(&[r#"{"dynamodb":{"NewImage":{"tags":[{"exists":false}]}}}"#]),
+        ["INSERT", "MODIFY", "REMOVE"]
+    );
 }
 
 #[test]
@@ -220,11 +227,24 @@ fn example_11_ttl_remove_by_user_identity() {
     // §1.6 / §5.4 #11: the TTL REMOVE matches; a user's DeleteItem REMOVE does not.
     let mut e = engine();
     orders(&mut e);
-    ok(&mut e, "UpdateTimeToLive", json!({"TableName": "Orders", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "expiresAt"}}));
+    ok(
+        &mut e,
+        "UpdateTimeToLive",
+        json!({"TableName": "Orders", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "expiresAt"}}),
+    );
     function(&mut e, "f", "");
-    mapping(&mut e, "Orders", "f", filter(&[r#"{"userIdentity":{"type":["Service"],"principalId":["dynamodb.amazonaws.com"]}}"#]));
+    mapping(
+        &mut e,
+        "Orders",
+        "f",
+        filter(&[r#"{"userIdentity":{"type":["Service"],"principalId":["dynamodb.amazonaws.com"]}}"#]),
+    );
     let expiry = (T0 as i64 + 30).to_string();
-    ok(&mut e, "PutItem", json!({"TableName": "Orders", "Item": {"pk": {"S": "SESSION#9"}, "sk": {"S": "META"}, "expiresAt": {"N": expiry}}}));
+    ok(
+        &mut e,
+        "PutItem",
+        json!({"TableName": "Orders", "Item": {"pk": {"S": "SESSION#9"}, "sk": {"S": "META"}, "expiresAt": {"N": expiry}}}),
+    );
     orders_scenario(&mut e);
     advance(&mut e, 3.0 * 24.0 * 3600.0);
     let recs: Vec<Value> = invs(&e).iter().flat_map(records).collect();
@@ -257,7 +277,9 @@ fn example_14_filters_are_ored() {
 #[test]
 fn example_15_state_transition() {
     assert_eq!(
-        delivered(&[r#"{"eventName":["MODIFY"],"dynamodb":{"OldImage":{"status":{"S":["open"]}},"NewImage":{"status":{"S":["shipped"]}}}}"#]),
+        delivered(&[
+            r#"{"eventName":["MODIFY"],"dynamodb":{"OldImage":{"status":{"S":["open"]}},"NewImage":{"status":{"S":["shipped"]}}}}"#
+        ]),
         ["MODIFY"]
     );
 }
@@ -304,7 +326,12 @@ fn unsupported_operators_are_rejected_at_create_and_update() {
         r#"{"eventName":[{"anything-but":{"prefix":"INS"}}]}"#,
         r#"{"eventName":[{"anything-but":{"suffix":"ERT"}}]}"#,
     ] {
-        let er = assert_err(&mut e, "UpdateEventSourceMapping", json!({"UUID": m["UUID"], "FilterCriteria": {"Filters": [{"Pattern": p}]}}), "InvalidParameterValueException");
+        let er = assert_err(
+            &mut e,
+            "UpdateEventSourceMapping",
+            json!({"UUID": m["UUID"], "FilterCriteria": {"Filters": [{"Pattern": p}]}}),
+            "InvalidParameterValueException",
+        );
         assert_eq!(er.message, "Invalid filter pattern definition.", "{p}");
     }
     // The supported ones are accepted.
@@ -320,7 +347,11 @@ fn unsupported_operators_are_rejected_at_create_and_update() {
         r#"{"eventName":[{"suffix":"RT"}]}"#,
         r#"{"eventName":[{"equals-ignore-case":"insert"}]}"#,
     ] {
-        ok(&mut e, "UpdateEventSourceMapping", json!({"UUID": m["UUID"], "FilterCriteria": {"Filters": [{"Pattern": p}]}}));
+        ok(
+            &mut e,
+            "UpdateEventSourceMapping",
+            json!({"UUID": m["UUID"], "FilterCriteria": {"Filters": [{"Pattern": p}]}}),
+        );
     }
 }
 
@@ -406,7 +437,12 @@ fn on_failure_destination_may_be_cleared() {
     let mut e = engine();
     table(&mut e, "Tbl", "NEW_IMAGE");
     function(&mut e, "f", FAIL_ALL);
-    let m = mapping(&mut e, "Tbl", "f", json!({"DestinationConfig": {"OnFailure": {"Destination": QUEUE}}, "MaximumRetryAttempts": 0}));
+    let m = mapping(
+        &mut e,
+        "Tbl",
+        "f",
+        json!({"DestinationConfig": {"OnFailure": {"Destination": QUEUE}}, "MaximumRetryAttempts": 0}),
+    );
     let u = ok(&mut e, "UpdateEventSourceMapping", json!({"UUID": m["UUID"], "DestinationConfig": {"OnFailure": {}}}));
     assert_eq!(u["DestinationConfig"], json!({"OnFailure": {}}));
     put(&mut e, "Tbl", "a", 1);
@@ -429,7 +465,11 @@ fn batches_stay_under_the_6_mb_payload() {
     mapping(&mut e, "Tbl", "f", json!({"BatchSize": 100}));
     let big = "x".repeat(350_000);
     for i in 0..20 {
-        ok(&mut e, "PutItem", json!({"TableName": "Tbl", "Item": {"pk": {"S": format!("k{i:02}")}, "blob": {"S": big}}}));
+        ok(
+            &mut e,
+            "PutItem",
+            json!({"TableName": "Tbl", "Item": {"pk": {"S": format!("k{i:02}")}, "blob": {"S": big}}}),
+        );
     }
     advance(&mut e, 5.0);
     let all = invs(&e);
@@ -463,7 +503,10 @@ fn infinite_retries_block_until_the_records_expire() {
     advance(&mut e, 2.0 * 3600.0);
     let all = invs(&e);
     let bad: Vec<&Value> = all.iter().filter(|i| pks(i).contains(&"bad".to_string())).collect();
-    assert!(bad.iter().all(|i| i["Time"].as_f64().unwrap() <= T0 + 24.0 * 3600.0 + 0.25), "never invoked with an expired record");
+    assert!(
+        bad.iter().all(|i| i["Time"].as_f64().unwrap() <= T0 + 24.0 * 3600.0 + 0.25),
+        "never invoked with an expired record"
+    );
     let f = e.failures_output();
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0]["DDBStreamBatchInfo"]["batchSize"], 1);
@@ -480,8 +523,18 @@ fn s3_destination_record_carries_the_payload() {
     table(&mut e, "Tbl", "NEW_IMAGE");
     table(&mut e, "Tbl2", "NEW_IMAGE");
     function(&mut e, "f", FAIL_ALL);
-    mapping(&mut e, "Tbl", "f", json!({"MaximumRetryAttempts": 0, "DestinationConfig": {"OnFailure": {"Destination": "arn:aws:s3:::failed-batches"}}}));
-    mapping(&mut e, "Tbl2", "f", json!({"MaximumRetryAttempts": 0, "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}));
+    mapping(
+        &mut e,
+        "Tbl",
+        "f",
+        json!({"MaximumRetryAttempts": 0, "DestinationConfig": {"OnFailure": {"Destination": "arn:aws:s3:::failed-batches"}}}),
+    );
+    mapping(
+        &mut e,
+        "Tbl2",
+        "f",
+        json!({"MaximumRetryAttempts": 0, "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}),
+    );
     put(&mut e, "Tbl", "a", 1);
     put(&mut e, "Tbl", "b", 2);
     advance(&mut e, 5.0);
@@ -505,7 +558,12 @@ fn batch_size_counts_only_matching_records() {
     let mut e = engine();
     table(&mut e, "Tbl", "NEW_IMAGE");
     function(&mut e, "f", "");
-    mapping(&mut e, "Tbl", "f", json!({"BatchSize": 2, "FilterCriteria": {"Filters": [{"Pattern": r#"{"dynamodb":{"NewImage":{"v":{"N":["1"]}}}}"#}]}}));
+    mapping(
+        &mut e,
+        "Tbl",
+        "f",
+        json!({"BatchSize": 2, "FilterCriteria": {"Filters": [{"Pattern": r#"{"dynamodb":{"NewImage":{"v":{"N":["1"]}}}}"#}]}}),
+    );
     for (k, v) in [("a", 1), ("b", 0), ("c", 1), ("d", 0), ("e", 1), ("f", 0), ("g", 1)] {
         put(&mut e, "Tbl", k, v);
     }
@@ -526,13 +584,26 @@ fn update_can_point_the_mapping_at_another_function() {
     put(&mut e, "Tbl", "a", 1);
     advance(&mut e, 1.0);
     assert_eq!(invs(&e).iter().map(|i| i["FunctionName"].as_str().unwrap().to_string()).collect::<Vec<_>>(), ["g"]);
-    let er = assert_err(&mut e, "UpdateEventSourceMapping", json!({"UUID": m["UUID"], "FunctionName": "nobody"}), "InvalidParameterValueException");
+    let er = assert_err(
+        &mut e,
+        "UpdateEventSourceMapping",
+        json!({"UUID": m["UUID"], "FunctionName": "nobody"}),
+        "InvalidParameterValueException",
+    );
     assert!(er.message.contains("Function does not exist"), "{}", er.message);
     // Pointing it at a function that already has a mapping on the stream is a conflict (§4.1).
     function(&mut e, "h", "");
     mapping(&mut e, "Tbl", "h", json!({}));
-    assert_err(&mut e, "UpdateEventSourceMapping", json!({"UUID": m["UUID"], "FunctionName": "h"}), "ResourceConflictException");
-    assert_eq!(ok(&mut e, "GetEventSourceMapping", json!({"UUID": m["UUID"]}))["FunctionArn"], "arn:aws:lambda:us-east-1:123456789012:function:g");
+    assert_err(
+        &mut e,
+        "UpdateEventSourceMapping",
+        json!({"UUID": m["UUID"], "FunctionName": "h"}),
+        "ResourceConflictException",
+    );
+    assert_eq!(
+        ok(&mut e, "GetEventSourceMapping", json!({"UUID": m["UUID"]}))["FunctionArn"],
+        "arn:aws:lambda:us-east-1:123456789012:function:g"
+    );
 }
 
 #[test]
@@ -555,7 +626,12 @@ fn window_state_over_1_mb_ends_the_window_early() {
         .map(|i| {
             let ev = &i["Event"];
             let groups = ev["state"].get("n").and_then(Value::as_object).map_or(0, |g| g.len());
-            (records(i).len(), ev["isFinalInvokeForWindow"].as_bool().unwrap(), ev["isWindowTerminatedEarly"].as_bool().unwrap(), groups)
+            (
+                records(i).len(),
+                ev["isFinalInvokeForWindow"].as_bool().unwrap(),
+                ev["isWindowTerminatedEarly"].as_bool().unwrap(),
+                groups,
+            )
         })
         .collect();
     assert_eq!(

@@ -23,7 +23,11 @@ fn write_temp(name: &str, text: &str) -> PathBuf {
 fn replay_text(name: &str, text: &str) -> (i32, String, String) {
     let p = write_temp(name, text);
     let out = Command::new(bin()).arg("replay").arg(&p).output().expect("run streamlab");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 /// The output of a scenario that must run (exit 0, JSON on stdout).
@@ -56,7 +60,10 @@ fn is_hex32(v: &Value) -> bool {
 /// leading zero (so that ordering by (length, text) is ordering as integers).
 fn check_seq(v: &Value) {
     let t = v.as_str().unwrap_or_else(|| panic!("SequenceNumber {v} is not a string"));
-    assert!((21..=40).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()) && !t.starts_with('0'), "SequenceNumber {t}");
+    assert!(
+        (21..=40).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()) && !t.starts_with('0'),
+        "SequenceNumber {t}"
+    );
 }
 
 /// The complete small example of scenario-format.md, compared member by member with what
@@ -84,7 +91,10 @@ fn the_complete_small_example_gives_what_the_spec_says() {
     }
     // CreateTable's response is the AWS one: a TableDescription naming the table and its stream.
     assert_eq!(results[0]["response"]["TableDescription"]["TableName"], "Votes");
-    assert_eq!(results[0]["response"]["TableDescription"]["StreamSpecification"]["StreamViewType"], "NEW_AND_OLD_IMAGES");
+    assert_eq!(
+        results[0]["response"]["TableDescription"]["StreamSpecification"]["StreamViewType"],
+        "NEW_AND_OLD_IMAGES"
+    );
 
     // streams: one stream, of table Votes, view type as created.
     let streams = out["streams"].as_array().unwrap();
@@ -138,7 +148,10 @@ fn the_complete_small_example_gives_what_the_spec_says() {
     ids.dedup();
     assert_eq!(ids.len(), 3, "eventIDs are unique");
     // ana's two records are in write order on one shard: the REMOVE has the larger number.
-    let (a, b) = (recs[0]["dynamodb"]["SequenceNumber"].as_str().unwrap(), recs[2]["dynamodb"]["SequenceNumber"].as_str().unwrap());
+    let (a, b) = (
+        recs[0]["dynamodb"]["SequenceNumber"].as_str().unwrap(),
+        recs[2]["dynamodb"]["SequenceNumber"].as_str().unwrap(),
+    );
     assert!((a.len(), a) < (b.len(), b), "{a} < {b}");
 
     // Nothing else happened.
@@ -171,7 +184,11 @@ fn region_start_time_and_seed_take_effect() {
     let st = &out["streams"][0];
     assert_eq!(st["StreamLabel"], "2026-03-04T05:06:07.000");
     assert!(st["StreamArn"].as_str().unwrap().starts_with("arn:aws:dynamodb:eu-west-1:"), "{}", st["StreamArn"]);
-    assert!(st["StreamArn"].as_str().unwrap().ends_with(":table/Votes/stream/2026-03-04T05:06:07.000"), "{}", st["StreamArn"]);
+    assert!(
+        st["StreamArn"].as_str().unwrap().ends_with(":table/Votes/stream/2026-03-04T05:06:07.000"),
+        "{}",
+        st["StreamArn"]
+    );
     // 2026-03-04T05:06:07Z = 1767225600 (Jan 1) + (31 + 28 + 3) days + 5 h 6 min 7 s.
     let t = 1_767_225_600 + 62 * 86_400 + 5 * 3600 + 6 * 60 + 7;
     for r in st["Records"].as_array().unwrap() {
@@ -181,7 +198,8 @@ fn region_start_time_and_seed_take_effect() {
     // The seed drives eventIDs: another seed, other IDs (still 32 hex, still unique); the
     // records are otherwise the same changes.
     let other = run("seed.json", &example("\n  \"seed\": 2,"));
-    let (a, b) = (base["streams"][0]["Records"].as_array().unwrap(), other["streams"][0]["Records"].as_array().unwrap());
+    let (a, b) =
+        (base["streams"][0]["Records"].as_array().unwrap(), other["streams"][0]["Records"].as_array().unwrap());
     assert_eq!(a.len(), b.len());
     for (x, y) in a.iter().zip(b) {
         assert!(is_hex32(&y["eventID"]));
@@ -202,7 +220,11 @@ fn files_that_are_not_scenarios_are_rejected_before_anything_runs() {
         ("top-array.json", "[{\"PutItem\": {}}]", "steps"),
         ("truncated.json", "{\"steps\": [\n  {\"ListStreams\": {}}", "line 2"),
         ("trailing.json", "{\"steps\": []} x", "line 1, column"),
-        ("late-unknown.json", "{\"steps\": [{\"ListStreams\": {}}, {\"ListStreams\": {}}, {\"PutItems\": {}}]}", "step 2"),
+        (
+            "late-unknown.json",
+            "{\"steps\": [{\"ListStreams\": {}}, {\"ListStreams\": {}}, {\"PutItems\": {}}]}",
+            "step 2",
+        ),
     ];
     for (file, text, want) in cases {
         let (code, stdout, stderr) = replay_text(file, text);
@@ -211,7 +233,13 @@ fn files_that_are_not_scenarios_are_rejected_before_anything_runs() {
         assert!(stderr.contains(want), "{file}: {stderr:?} should contain {want:?}");
     }
     // The same from standard input.
-    let mut child = Command::new(bin()).args(["replay", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = Command::new(bin())
+        .args(["replay", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     use std::io::Write;
     child.stdin.take().unwrap().write_all(b"{\"steps\": [{\"ListStreams\": {}, \"Scan\": {}}]}").unwrap();
     let out = child.wait_with_output().unwrap();
@@ -253,7 +281,11 @@ fn failing_steps_say_why_as_aws_would_and_write_nothing() {
         assert_eq!(r[i]["error"]["message"], msg, "{}", r[i]);
         assert!(r[i].get("response").is_none(), "{}", r[i]);
     };
-    fail(1, "TransactionCanceledException", "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed]");
+    fail(
+        1,
+        "TransactionCanceledException",
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed]",
+    );
     fail(
         2,
         "ValidationException",
@@ -355,7 +387,14 @@ fn every_stream_ever_made_is_in_the_output_in_creation_order() {
     assert_eq!(st[0]["StreamViewType"], "KEYS_ONLY");
     assert_eq!(st[1]["StreamViewType"], "NEW_IMAGE");
     assert_ne!(st[0]["StreamArn"], st[1]["StreamArn"]);
-    let names = |s: &Value| s["Records"].as_array().unwrap().iter().map(|r| r["eventName"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let names = |s: &Value| {
+        s["Records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["eventName"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(names(&st[0]), ["INSERT"]);
     assert_eq!(names(&st[1]), ["REMOVE"]);
     // KEYS_ONLY: Keys only; REMOVE under NEW_IMAGE: no image at all.

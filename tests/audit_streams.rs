@@ -27,7 +27,11 @@ fn create(e: &mut Engine, name: &str, view: Option<&str>) -> Value {
 }
 
 fn enable(e: &mut Engine, table: &str, view: &str) -> Value {
-    ok(e, "UpdateTable", json!({"TableName": table, "StreamSpecification": {"StreamEnabled": true, "StreamViewType": view}}))
+    ok(
+        e,
+        "UpdateTable",
+        json!({"TableName": table, "StreamSpecification": {"StreamEnabled": true, "StreamViewType": view}}),
+    )
 }
 
 fn disable(e: &mut Engine, table: &str) -> Value {
@@ -55,8 +59,11 @@ fn read_stream(e: &mut Engine, arn: &str) -> Vec<Value> {
     let shards = describe(e, arn)["Shards"].as_array().unwrap().clone();
     let mut out = vec![];
     for sh in shards {
-        let mut it = ok(e, "GetShardIterator", json!({"StreamArn": arn, "ShardId": sh["ShardId"], "ShardIteratorType": "TRIM_HORIZON"}))
-            ["ShardIterator"]
+        let mut it = ok(
+            e,
+            "GetShardIterator",
+            json!({"StreamArn": arn, "ShardId": sh["ShardId"], "ShardIteratorType": "TRIM_HORIZON"}),
+        )["ShardIterator"]
             .clone();
         for _ in 0..100 {
             let r = ok(e, "GetRecords", json!({ "ShardIterator": it }));
@@ -73,7 +80,12 @@ fn read_stream(e: &mut Engine, arn: &str) -> Vec<Value> {
 
 fn events(recs: &[Value]) -> Vec<(String, String)> {
     recs.iter()
-        .map(|r| (r["eventName"].as_str().unwrap().to_string(), r["dynamodb"]["Keys"]["pk"]["S"].as_str().unwrap().to_string()))
+        .map(|r| {
+            (
+                r["eventName"].as_str().unwrap().to_string(),
+                r["dynamodb"]["Keys"]["pk"]["S"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -105,7 +117,10 @@ fn stream_label_is_the_enabling_time_with_milliseconds() {
     assert_eq!(d["StreamStatus"], "ENABLED");
     assert_eq!(d["StreamViewType"], "NEW_IMAGE");
     assert_eq!(d["TableName"], "Orders");
-    assert_eq!(d["KeySchema"], json!([{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}]));
+    assert_eq!(
+        d["KeySchema"],
+        json!([{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}])
+    );
     assert_eq!(d["CreationRequestDateTime"].as_f64(), Some((START_MS + 3_723_456) as f64 / 1000.0));
     let listed = ok(&mut e, "ListStreams", json!({"TableName": "Orders"}));
     assert_eq!(listed, json!({"Streams": [{"StreamArn": arn, "TableName": "Orders", "StreamLabel": label}]}));
@@ -121,7 +136,9 @@ fn table_descriptions_keep_the_stream_members_across_other_updates() {
     let arn = c["LatestStreamArn"].as_str().unwrap().to_string();
     assert_eq!(c["LatestStreamLabel"], "2026-01-01T00:00:00.000");
     assert_eq!(c["StreamSpecification"], json!({"StreamEnabled": true, "StreamViewType": "KEYS_ONLY"}));
-    let u = ok(&mut e, "UpdateTable", json!({"TableName": "Orders", "BillingMode": "PAY_PER_REQUEST"}))["TableDescription"].clone();
+    let u = ok(&mut e, "UpdateTable", json!({"TableName": "Orders", "BillingMode": "PAY_PER_REQUEST"}))
+        ["TableDescription"]
+        .clone();
     assert_eq!(u["LatestStreamArn"], arn.as_str());
     assert_eq!(u["LatestStreamLabel"], c["LatestStreamLabel"]);
     assert_eq!(u["StreamSpecification"], c["StreamSpecification"]);
@@ -164,7 +181,12 @@ fn shard_ranges_contain_their_records_and_children_start_after_parents() {
         let range = &sh["SequenceNumberRange"];
         let start = big(range["StartingSequenceNumber"].as_str().unwrap());
         let id = sh["ShardId"].clone();
-        let it = ok(&mut e, "GetShardIterator", json!({"StreamArn": arn, "ShardId": id, "ShardIteratorType": "TRIM_HORIZON"}))["ShardIterator"].clone();
+        let it = ok(
+            &mut e,
+            "GetShardIterator",
+            json!({"StreamArn": arn, "ShardId": id, "ShardIteratorType": "TRIM_HORIZON"}),
+        )["ShardIterator"]
+            .clone();
         let recs = ok(&mut e, "GetRecords", json!({ "ShardIterator": it }))["Records"].as_array().unwrap().clone();
         for r in &recs {
             let q = big(r["dynamodb"]["SequenceNumber"].as_str().unwrap());
@@ -201,9 +223,17 @@ fn identical_put_of_an_item_written_before_the_stream_is_no_record() {
     enable(&mut e, "Orders", "NEW_AND_OLD_IMAGES");
     let arn = latest_arn(&mut e, "Orders");
     put(&mut e, "Orders", json!({"pk": s("A"), "sk": s("S"), "v": n("1.50"), "tags": {"SS": ["y", "x"]}}));
-    ok(&mut e, "UpdateItem", json!({"TableName": "Orders", "Key": key("A"), "UpdateExpression": "SET v = :v", "ExpressionAttributeValues": {":v": n("15E-1")}}));
+    ok(
+        &mut e,
+        "UpdateItem",
+        json!({"TableName": "Orders", "Key": key("A"), "UpdateExpression": "SET v = :v", "ExpressionAttributeValues": {":v": n("15E-1")}}),
+    );
     assert_eq!(read_stream(&mut e, &arn), Vec::<Value>::new(), "no-op writes → no record");
-    ok(&mut e, "UpdateItem", json!({"TableName": "Orders", "Key": key("A"), "UpdateExpression": "SET w = :w", "ExpressionAttributeValues": {":w": s("new")}}));
+    ok(
+        &mut e,
+        "UpdateItem",
+        json!({"TableName": "Orders", "Key": key("A"), "UpdateExpression": "SET w = :w", "ExpressionAttributeValues": {":w": s("new")}}),
+    );
     let recs = read_stream(&mut e, &arn);
     assert_eq!(events(&recs), [("MODIFY".to_string(), "A".to_string())]);
     assert_av_eq(&recs[0]["dynamodb"]["OldImage"], &item, "OldImage = item stored before the stream");
@@ -222,7 +252,11 @@ fn images_after_disable_and_re_enable_show_the_current_item() {
         put(&mut e, "Orders", json!({"pk": s("A"), "sk": s("S"), "v": n("1")}));
         disable(&mut e, "Orders");
         // Changed while there is no stream (an update and a put).
-        ok(&mut e, "UpdateItem", json!({"TableName": "Orders", "Key": key("A"), "UpdateExpression": "SET v = :v", "ExpressionAttributeValues": {":v": n("2")}}));
+        ok(
+            &mut e,
+            "UpdateItem",
+            json!({"TableName": "Orders", "Key": key("A"), "UpdateExpression": "SET v = :v", "ExpressionAttributeValues": {":v": n("2")}}),
+        );
         put(&mut e, "Orders", json!({"pk": s("B"), "sk": s("S"), "v": n("1")}));
         ok(&mut e, "DeleteItem", json!({"TableName": "Orders", "Key": key("B")}));
         enable(&mut e, "Orders", "NEW_AND_OLD_IMAGES");
@@ -242,7 +276,11 @@ fn images_after_disable_and_re_enable_show_the_current_item() {
         // B was deleted while there was no stream: writing it is an INSERT.
         put(&mut e, "Orders", json!({"pk": s("B"), "sk": s("S"), "v": n("1")}));
         let recs = read_stream(&mut e, &arn);
-        assert_eq!(events(&recs), [("MODIFY".to_string(), "A".to_string()), ("INSERT".to_string(), "B".to_string())], "{rv}");
+        assert_eq!(
+            events(&recs),
+            [("MODIFY".to_string(), "A".to_string()), ("INSERT".to_string(), "B".to_string())],
+            "{rv}"
+        );
         assert_av_eq(&recs[0]["dynamodb"]["OldImage"], &json!({"pk": s("A"), "sk": s("S"), "v": n("2")}), "OldImage");
         assert_av_eq(&recs[0]["dynamodb"]["NewImage"], &json!({"pk": s("A"), "sk": s("S"), "v": n("1")}), "NewImage");
     }
@@ -272,7 +310,14 @@ fn update_item_records_do_not_depend_on_return_values() {
         assert!(upd(&mut e, "REMOVE l", json!({})).is_ok()); // no-op
         read_stream(&mut e, &arn)
             .iter()
-            .map(|r| (r["eventName"].clone(), norm(&r["dynamodb"]["OldImage"]), norm(&r["dynamodb"]["NewImage"]), r["dynamodb"]["SizeBytes"].clone()))
+            .map(|r| {
+                (
+                    r["eventName"].clone(),
+                    norm(&r["dynamodb"]["OldImage"]),
+                    norm(&r["dynamodb"]["NewImage"]),
+                    r["dynamodb"]["SizeBytes"].clone(),
+                )
+            })
             .collect::<Vec<_>>()
     };
     let want = {
@@ -342,7 +387,11 @@ fn batch_and_transaction_records_go_to_each_tables_own_stream() {
 // ---------------------------------------------------------------------------------------------
 
 fn enable_ttl(e: &mut Engine, table: &str, attr: &str) {
-    ok(e, "UpdateTimeToLive", json!({"TableName": table, "TimeToLiveSpecification": {"Enabled": true, "AttributeName": attr}}));
+    ok(
+        e,
+        "UpdateTimeToLive",
+        json!({"TableName": table, "TimeToLiveSpecification": {"Enabled": true, "AttributeName": attr}}),
+    );
 }
 
 #[test]
@@ -363,12 +412,19 @@ fn ttl_set_by_update_item_is_swept_with_a_service_record() {
                    "ExpressionAttributeNames": {"#e": "exp"}, "ExpressionAttributeValues": {":e": n(&(START_S + 60).to_string())}, "ReturnValues": rv}),
         );
         e.advance_clock_ms(2 * HOUR);
-        assert!(ok(&mut e, "GetItem", json!({"TableName": "Sessions", "Key": key("A")})).get("Item").is_none(), "{rv}: deleted");
+        assert!(
+            ok(&mut e, "GetItem", json!({"TableName": "Sessions", "Key": key("A")})).get("Item").is_none(),
+            "{rv}: deleted"
+        );
         let recs = read_stream(&mut e, &arn);
         assert_eq!(events(&recs).last().unwrap().0, "REMOVE", "{rv}");
         let last = recs.last().unwrap();
         assert_eq!(last["userIdentity"], json!({"type": "Service", "principalId": "dynamodb.amazonaws.com"}));
-        assert_av_eq(&last["dynamodb"]["OldImage"], &json!({"pk": s("A"), "sk": s("S"), "exp": n(&(START_S + 60).to_string())}), "OldImage");
+        assert_av_eq(
+            &last["dynamodb"]["OldImage"],
+            &json!({"pk": s("A"), "sk": s("S"), "exp": n(&(START_S + 60).to_string())}),
+            "OldImage",
+        );
         // Only the TTL deletion carries userIdentity (§1.1).
         assert!(recs[..recs.len() - 1].iter().all(|r| r.get("userIdentity").is_none()));
     }
@@ -467,8 +523,13 @@ fn one_shard(e: &mut Engine) -> (String, String, String) {
     let arn = latest_arn(e, "Orders");
     put(e, "Orders", json!({"pk": s("A"), "sk": s("S")}));
     let shard = describe(e, &arn)["Shards"][0]["ShardId"].as_str().unwrap().to_string();
-    let it = ok(e, "GetShardIterator", json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "TRIM_HORIZON"}));
-    let seq = ok(e, "GetRecords", json!({"ShardIterator": it["ShardIterator"]}))["Records"][0]["dynamodb"]["SequenceNumber"].as_str().unwrap().to_string();
+    let it =
+        ok(e, "GetShardIterator", json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "TRIM_HORIZON"}));
+    let seq = ok(e, "GetRecords", json!({"ShardIterator": it["ShardIterator"]}))["Records"][0]["dynamodb"]
+        ["SequenceNumber"]
+        .as_str()
+        .unwrap()
+        .to_string();
     (arn, shard, seq)
 }
 
@@ -480,10 +541,18 @@ fn after_the_largest_sequence_number_is_an_error_not_a_crash() {
     let mut e = engine();
     let (arn, shard, _) = one_shard(&mut e);
     let max = u128::MAX.to_string(); // 39 digits: a well-formed sequence number
-    let er = err(&mut e, "GetShardIterator", json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": max}));
+    let er = err(
+        &mut e,
+        "GetShardIterator",
+        json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": max}),
+    );
     assert_eq!(er.kind, "ValidationException", "{}", er.message);
     // AT that number: nothing is there (every record has a smaller number).
-    let it = ok(&mut e, "GetShardIterator", json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "AT_SEQUENCE_NUMBER", "SequenceNumber": max}));
+    let it = ok(
+        &mut e,
+        "GetShardIterator",
+        json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "AT_SEQUENCE_NUMBER", "SequenceNumber": max}),
+    );
     let r = ok(&mut e, "GetRecords", json!({"ShardIterator": it["ShardIterator"]}));
     assert_eq!(r["Records"], json!([]));
     assert!(r["NextShardIterator"].is_string(), "open shard");
@@ -500,13 +569,21 @@ fn describe_stream_shard_id_members_have_the_model_length() {
     for bad in ["abc", "shardId-0000000000000000000", long.as_str()] {
         let er = err(&mut e, "DescribeStream", json!({"StreamArn": arn, "ExclusiveStartShardId": bad}));
         assert_eq!(er.kind, "ValidationException", "ExclusiveStartShardId {bad}: {}", er.message);
-        let er = err(&mut e, "DescribeStream", json!({"StreamArn": arn, "ShardFilter": {"Type": "CHILD_SHARDS", "ShardId": bad}}));
+        let er = err(
+            &mut e,
+            "DescribeStream",
+            json!({"StreamArn": arn, "ShardFilter": {"Type": "CHILD_SHARDS", "ShardId": bad}}),
+        );
         assert_eq!(er.kind, "ValidationException", "ShardFilter.ShardId {bad}: {}", er.message);
     }
     let unknown = format!("shardId-{}", "0".repeat(57)); // 65 characters, no such shard
     let r = ok(&mut e, "DescribeStream", json!({"StreamArn": arn, "ExclusiveStartShardId": unknown}));
     assert_eq!(r["StreamDescription"]["Shards"], json!([]));
-    let r = ok(&mut e, "DescribeStream", json!({"StreamArn": arn, "ShardFilter": {"Type": "CHILD_SHARDS", "ShardId": shard}}));
+    let r = ok(
+        &mut e,
+        "DescribeStream",
+        json!({"StreamArn": arn, "ShardFilter": {"Type": "CHILD_SHARDS", "ShardId": shard}}),
+    );
     assert_eq!(r["StreamDescription"]["Shards"], json!([]));
 }
 
@@ -552,5 +629,8 @@ fn describe_stream_checks_its_members_before_looking_up_the_stream() {
         assert_eq!(er.kind, "ValidationException", "{req}: {}", er.message);
         assert!(er.message.starts_with("1 validation error detected: "), "{}", er.message);
     }
-    assert_eq!(err(&mut e, "DescribeStream", json!({"StreamArn": unknown, "Limit": 100})).kind, "ResourceNotFoundException");
+    assert_eq!(
+        err(&mut e, "DescribeStream", json!({"StreamArn": unknown, "Limit": 100})).kind,
+        "ResourceNotFoundException"
+    );
 }

@@ -124,15 +124,29 @@ fn temp(name: &str, text: &str) -> PathBuf {
 /// (exit code, stdout, stderr) of `streamlab replay FILE`.
 fn replay_file(path: &Path) -> (i32, String, String) {
     let out = Command::new(bin()).arg("replay").arg(path).output().expect("run streamlab");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 /// (exit code, stdout, stderr) of `streamlab replay -` with `text` on standard input.
 fn replay_stdin(text: &str) -> (i32, String, String) {
-    let mut child = Command::new(bin()).args(["replay", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = Command::new(bin())
+        .args(["replay", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 fn json_of(stdout: &str) -> Value {
@@ -178,7 +192,8 @@ fn readme_scenario_example_replays_as_described() {
     let out = json_of(&stdout);
 
     // "It prints `{"results", "streams", ...}` as JSON", in that order.
-    let names: Vec<String> = between(sec, "It prints", "`{", "}`").split(',').map(|s| s.trim().trim_matches('"').to_string()).collect();
+    let names: Vec<String> =
+        between(sec, "It prints", "`{", "}`").split(',').map(|s| s.trim().trim_matches('"').to_string()).collect();
     let keys: Vec<String> = out.as_object().unwrap().keys().cloned().collect();
     assert_eq!(keys, names);
 
@@ -191,7 +206,8 @@ fn readme_scenario_example_replays_as_described() {
     assert!(!out["invocations"].as_array().unwrap().is_empty(), "the example's trigger runs");
     for l in &lines {
         if ["{\"step\":", "{\"eventID\":", "{\"FunctionName\":"].iter().any(|p| l.starts_with(p)) {
-            serde_json::from_str::<Value>(l.trim_end_matches(',')).unwrap_or_else(|e| panic!("a line is not one JSON value ({e}): {l}"));
+            serde_json::from_str::<Value>(l.trim_end_matches(','))
+                .unwrap_or_else(|e| panic!("a line is not one JSON value ({e}): {l}"));
         }
     }
     // "The same file always gives the same bytes."
@@ -305,18 +321,27 @@ fn spec_examples_replay_as_the_spec_says() {
         .iter()
         .map(|r| {
             let d = &r["dynamodb"];
-            (r["eventName"].as_str().unwrap(), d["Keys"]["voter"]["S"].as_str().unwrap(), d.get("NewImage").is_some(), d.get("OldImage").is_some())
+            (
+                r["eventName"].as_str().unwrap(),
+                d["Keys"]["voter"]["S"].as_str().unwrap(),
+                d.get("NewImage").is_some(),
+                d.get("OldImage").is_some(),
+            )
         })
         .collect();
     assert_eq!(got, [("INSERT", "ana", true, false), ("INSERT", "ben", true, false), ("REMOVE", "ana", false, true)]);
     for r in recs {
         assert_eq!(r["dynamodb"]["Keys"].as_object().unwrap().len(), 1);
-        assert_eq!((&r["eventVersion"], &r["eventSource"], &r["awsRegion"]), (&json!("1.1"), &json!("aws:dynamodb"), &json!("us-east-1")));
+        assert_eq!(
+            (&r["eventVersion"], &r["eventSource"], &r["awsRegion"]),
+            (&json!("1.1"), &json!("aws:dynamodb"), &json!("us-east-1"))
+        );
     }
 
     // The Output block's top-level members, in order.
     let output = &blocks(section(&spec, "## Output"), "json")[0];
-    let names: Vec<&str> = output.lines().filter_map(|l| l.strip_prefix("  \"")).filter_map(|l| l.split('"').next()).collect();
+    let names: Vec<&str> =
+        output.lines().filter_map(|l| l.strip_prefix("  \"")).filter_map(|l| l.split('"').next()).collect();
     let keys: Vec<&str> = out.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(keys, names);
 
@@ -387,7 +412,11 @@ fn readme_rule_examples_parse() {
     let bs = blocks(sec, "");
     assert!(bs.len() >= 5, "{} blocks", bs.len());
     for b in &bs {
-        let src = if b.trim_start().starts_with("on ") || b.trim_start().starts_with("--") { b.clone() } else { format!("on INSERT, MODIFY, REMOVE\n{b}") };
+        let src = if b.trim_start().starts_with("on ") || b.trim_start().starts_with("--") {
+            b.clone()
+        } else {
+            format!("on INSERT, MODIFY, REMOVE\n{b}")
+        };
         rules::parse(&src).unwrap_or_else(|d| panic!("{}", d.render(&src)));
     }
     // Inline examples: `on INSERT, REMOVE`, `on REMOVE when not ttl ...`, the fail heading, a
@@ -436,7 +465,10 @@ fn readme_first_rule_example_behaves_as_described() {
     // (the key is `id` here, so keys.sku is absent: "<missing keys.sku>").
     let stock = |qty: &str| put(json!({"id": {"S": "p-1"}, "qty": {"N": qty}}));
     let out = lab("NEW_AND_OLD_IMAGES", &code, vec![stock("7"), stock("3"), stock("2"), stock("9"), stock("4")]);
-    assert_eq!(messages(&out), ["Stock of <missing keys.sku> dropped to 3", "Stock of <missing keys.sku> dropped to 4"]);
+    assert_eq!(
+        messages(&out),
+        ["Stock of <missing keys.sku> dropped to 3", "Stock of <missing keys.sku> dropped to 4"]
+    );
 
     // on TTL: only the TTL service's deletions; `on REMOVE when not ttl` only the others.
     // "TTL deletes an expired item 10 minutes after its expiry time".
@@ -487,10 +519,14 @@ on INSERT notify "#c" "{{braces}} and \"quotes\" for {keys.id}"
         "NEW_AND_OLD_IMAGES",
         code,
         vec![
-            put(json!({"id": {"S": "a"}, "s": {"S": "10"}, "n": {"N": "9"}, "email": {"S": "admin@ex.com"}, "tags": {"SS": ["vip", "new"]},
-                       "list": {"L": [{"S": "vip"}]}, "address": {"M": {"city": {"S": "Oslo"}}}, "odd name": {"BOOL": true}})),
-            put(json!({"id": {"S": "a"}, "s": {"S": "10"}, "n": {"N": "9"}, "email": {"S": "admin@ex.com"}, "tags": {"SS": ["vip", "new"]},
-                       "list": {"L": [{"S": "vip"}]}, "address": {"M": {"city": {"S": "Oslo"}}}, "odd name": {"BOOL": true}, "status": {"S": "open"}})),
+            put(
+                json!({"id": {"S": "a"}, "s": {"S": "10"}, "n": {"N": "9"}, "email": {"S": "admin@ex.com"}, "tags": {"SS": ["vip", "new"]},
+                       "list": {"L": [{"S": "vip"}]}, "address": {"M": {"city": {"S": "Oslo"}}}, "odd name": {"BOOL": true}}),
+            ),
+            put(
+                json!({"id": {"S": "a"}, "s": {"S": "10"}, "n": {"N": "9"}, "email": {"S": "admin@ex.com"}, "tags": {"SS": ["vip", "new"]},
+                       "list": {"L": [{"S": "vip"}]}, "address": {"M": {"city": {"S": "Oslo"}}}, "odd name": {"BOOL": true}, "status": {"S": "open"}}),
+            ),
         ],
     );
     assert_eq!(
@@ -525,9 +561,11 @@ fn readme_aggregate_examples_behave_as_described() {
     let agg = blocks(sec, "").into_iter().find(|b| b.contains("avg rating")).unwrap();
     let code = format!("on INSERT, MODIFY, REMOVE\n{agg}  count items\n");
     let item = |id: &str, qty: &str, wh: &str, price: &str, status: &str| {
-        put(json!({"id": {"S": id}, "qty": {"N": qty}, "warehouse": {"S": wh}, "price": {"N": price}, "category": {"S": "c"},
+        put(
+            json!({"id": {"S": id}, "qty": {"N": qty}, "warehouse": {"S": wh}, "price": {"N": price}, "category": {"S": "c"},
                    "amount": {"N": price}, "auction": {"S": "x"}, "stars": {"N": qty}, "product": {"S": "p"},
-                   "status": {"S": status}, "region": {"S": "eu"}, "choice": {"S": "tea"}}))
+                   "status": {"S": status}, "region": {"S": "eu"}, "choice": {"S": "tea"}}),
+        )
     };
     let out = lab(
         "NEW_AND_OLD_IMAGES",
@@ -543,7 +581,11 @@ fn readme_aggregate_examples_behave_as_described() {
     );
     let a = &out["aggregates"];
     assert_eq!(a["votes"], json!({"tea": 2}));
-    assert_eq!(a["stock"], json!({"north": 9}), "a qty that is not a number takes no part; south dropped to 0 and disappeared");
+    assert_eq!(
+        a["stock"],
+        json!({"north": 9}),
+        "a qty that is not a number takes no part; south dropped to 0 and disappeared"
+    );
     assert_eq!(a["cheapest"], json!({"c": 3}));
     assert_eq!(a["top_bid"], json!({"x": 5}), "removing the maximum uncovers the next one");
     assert_eq!(a["rating"], json!({"p": 4.5}), "avg is sum / count");
@@ -552,7 +594,11 @@ fn readme_aggregate_examples_behave_as_described() {
 
     // "A plain `count items` needs no image at all: it is right under every view type".
     for view in ["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"] {
-        let out = lab(view, "on INSERT, REMOVE\n  count items", vec![put(json!({"id": {"S": "a"}})), put(json!({"id": {"S": "b"}})), del("a")]);
+        let out = lab(
+            view,
+            "on INSERT, REMOVE\n  count items",
+            vec![put(json!({"id": {"S": "a"}})), put(json!({"id": {"S": "b"}})), del("a")],
+        );
         assert_eq!(out["aggregates"]["items"], json!({"*": 1}), "{view}");
     }
 }
@@ -566,20 +612,57 @@ fn readme_table_write_examples_behave_as_described() {
     let lines: Vec<&str> = writes.lines().collect();
     let (put_audit, update, delete) = (lines[0], lines[1], lines[2]);
     let code = format!("on INSERT\n  {put_audit}\n  {update}\non REMOVE\n  {delete}");
-    let ins = |id: &str, amount: &str| put(json!({"id": {"S": id}, "choice": {"S": "tea"}, "amount": {"N": amount}, "ts": {"S": format!("t-{id}")}}));
-    let out = lab("NEW_AND_OLD_IMAGES", &code, vec![ins("a", "5"), ins("b", "2"), put(json!({"id": {"S": "c"}, "choice": {"S": "tea"}})), del("a"), json!({"AdvanceClock": {"Seconds": 1}}), scan("Audit"), scan("Totals")]);
+    let ins = |id: &str, amount: &str| {
+        put(json!({"id": {"S": id}, "choice": {"S": "tea"}, "amount": {"N": amount}, "ts": {"S": format!("t-{id}")}}))
+    };
+    let out = lab(
+        "NEW_AND_OLD_IMAGES",
+        &code,
+        vec![
+            ins("a", "5"),
+            ins("b", "2"),
+            put(json!({"id": {"S": "c"}, "choice": {"S": "tea"}})),
+            del("a"),
+            json!({"AdvanceClock": {"Seconds": 1}}),
+            scan("Audit"),
+            scan("Totals"),
+        ],
+    );
     let scans: Vec<&Value> = out["results"].as_array().unwrap().iter().filter(|r| r["action"] == "Scan").collect();
-    let mut audit: Vec<String> = scans[0]["response"]["Items"].as_array().unwrap().iter().map(|i| i["id"]["S"].as_str().unwrap().to_string()).collect();
+    let mut audit: Vec<String> = scans[0]["response"]["Items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"]["S"].as_str().unwrap().to_string())
+        .collect();
     audit.sort();
     assert_eq!(audit, ["b", "c"], "put Audit on each insert, delete Audit on the remove");
     assert_eq!(scans[0]["response"]["Items"][0]["note"], json!({"S": "admin signup"}));
     // `add` adds up; `set` replaces; an absent value (c has no amount or ts) is left out.
-    assert_eq!(last_scan(&out), [json!({"pk": {"S": "tea"}, "n": {"N": "3"}, "total": {"N": "7"}, "last": {"S": "t-b"}})]);
+    assert_eq!(
+        last_scan(&out),
+        [json!({"pk": {"S": "tea"}, "n": {"N": "3"}, "total": {"N": "7"}, "last": {"S": "t-b"}})]
+    );
 
     let chain = blocks(sec, "").into_iter().find(|b| b.contains("changed(choice)")).unwrap();
     let vote = |who: &str, choice: &str| put(json!({"id": {"S": who}, "choice": {"S": choice}}));
-    let out = lab("NEW_AND_OLD_IMAGES", &chain, vec![vote("ana", "tea"), vote("ben", "tea"), vote("ana", "coffee"), vote("ana", "coffee"), del("ben"), json!({"AdvanceClock": {"Seconds": 1}}), scan("Totals")]);
-    assert_eq!(last_scan(&out), [json!({"pk": {"S": "coffee"}, "n": {"N": "1"}}), json!({"pk": {"S": "tea"}, "n": {"N": "0"}})]);
+    let out = lab(
+        "NEW_AND_OLD_IMAGES",
+        &chain,
+        vec![
+            vote("ana", "tea"),
+            vote("ben", "tea"),
+            vote("ana", "coffee"),
+            vote("ana", "coffee"),
+            del("ben"),
+            json!({"AdvanceClock": {"Seconds": 1}}),
+            scan("Totals"),
+        ],
+    );
+    assert_eq!(
+        last_scan(&out),
+        [json!({"pk": {"S": "coffee"}, "n": {"N": "1"}}), json!({"pk": {"S": "tea"}, "n": {"N": "0"}})]
+    );
 }
 
 /// "Failing on purpose": the record is all or nothing.
@@ -588,10 +671,21 @@ fn readme_fail_is_all_or_nothing() {
     let md = readme();
     let fail = between(section(&md, RULES), "### Failing on purpose: ", "`", "`").to_string();
     let code = format!("on INSERT\n  notify \"#c\" \"seen {{keys.id}}\"\n  count n\n  put Audit {{ id: keys.id }}\non INSERT when new.amount > 100\n  {fail}");
-    let out = lab("NEW_AND_OLD_IMAGES", &code, vec![put(json!({"id": {"S": "a"}, "amount": {"N": "500"}})), json!({"AdvanceClock": {"Seconds": 5}}), scan("Audit")]);
+    let out = lab(
+        "NEW_AND_OLD_IMAGES",
+        &code,
+        vec![
+            put(json!({"id": {"S": "a"}, "amount": {"N": "500"}})),
+            json!({"AdvanceClock": {"Seconds": 5}}),
+            scan("Audit"),
+        ],
+    );
     let inv = out["invocations"].as_array().unwrap();
     assert!(!inv.is_empty());
-    assert!(inv.iter().all(|i| i["Outcome"] == "Error" && i["Error"].as_str().unwrap().contains("amount 500 too large")), "{inv:?}");
+    assert!(
+        inv.iter().all(|i| i["Outcome"] == "Error" && i["Error"].as_str().unwrap().contains("amount 500 too large")),
+        "{inv:?}"
+    );
     assert!(inv.len() > 1, "the failed batch is retried");
     assert!(messages(&out).is_empty());
     assert_eq!(out["aggregates"]["n"], json!({}));
@@ -611,7 +705,10 @@ fn readme_errors_and_warnings() {
     assert_eq!(caret.trim(), "^", "{shown}");
     assert_eq!(caret.find('^').unwrap() - 2, d.column - 1, "the caret is under the column: {shown}");
     let warned = |src: &str, view| !rules::parse(src).unwrap().warnings(view).is_empty();
-    assert!(warned("on MODIFY\n  notify \"#c\" \"{old.x}\"", ViewType::NewImage), "an image the view type does not carry");
+    assert!(
+        warned("on MODIFY\n  notify \"#c\" \"{old.x}\"", ViewType::NewImage),
+        "an image the view type does not carry"
+    );
     assert!(warned("on REMOVE\n  notify \"#c\" \"{new.x}\"", ViewType::NewAndOldImages), "new.* in a REMOVE-only rule");
     assert!(warned("on INSERT when changed(x)\n  count n", ViewType::NewAndOldImages), "changed(...) outside MODIFY");
     assert!(!warned("on MODIFY when changed(x)\n  notify \"#c\" \"{old.x} {new.x}\"", ViewType::NewAndOldImages));
@@ -629,7 +726,11 @@ fn readme_errors_and_warnings() {
 /// after they were written.
 #[test]
 fn readme_simulated_time_choices() {
-    let out = lab("NEW_IMAGE", "on INSERT\n  fail \"no\"", vec![put(json!({"id": {"S": "a"}})), json!({"AdvanceClock": {"Seconds": 300}})]);
+    let out = lab(
+        "NEW_IMAGE",
+        "on INSERT\n  fail \"no\"",
+        vec![put(json!({"id": {"S": "a"}})), json!({"AdvanceClock": {"Seconds": 300}})],
+    );
     let times: Vec<f64> = out["invocations"].as_array().unwrap().iter().map(|i| i["Time"].as_f64().unwrap()).collect();
     let gaps: Vec<f64> = times.windows(2).map(|w| w[1] - w[0]).collect();
     assert_eq!(gaps[..8], [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 60.0]);
@@ -668,15 +769,37 @@ fn readme_simulated_time_choices() {
 
     // "a disabled stream disappears 24 hours after".
     let disable = json!({"UpdateTable": {"TableName": "Items", "StreamSpecification": {"StreamEnabled": false}}});
-    let out = lab("NEW_IMAGE", "", vec![disable, json!({"AdvanceClock": {"Seconds": 24 * 3600 - 2}}), json!({"ListStreams": {}}), json!({"AdvanceClock": {"Seconds": 2}}), json!({"ListStreams": {}})]);
-    let lists: Vec<usize> = out["results"].as_array().unwrap().iter().filter(|r| r["action"] == "ListStreams").map(|r| r["response"]["Streams"].as_array().unwrap().len()).collect();
+    let out = lab(
+        "NEW_IMAGE",
+        "",
+        vec![
+            disable,
+            json!({"AdvanceClock": {"Seconds": 24 * 3600 - 2}}),
+            json!({"ListStreams": {}}),
+            json!({"AdvanceClock": {"Seconds": 2}}),
+            json!({"ListStreams": {}}),
+        ],
+    );
+    let lists: Vec<usize> = out["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["action"] == "ListStreams")
+        .map(|r| r["response"]["Streams"].as_array().unwrap().len())
+        .collect();
     assert_eq!(lists, [1, 0]);
 }
 
 // ---- docs/teaching.md -------------------------------------------------------------------------
 
 fn records_at(s: &streamlab::session::Session) -> Vec<Value> {
-    s.engine().streams_output().as_array().unwrap().iter().flat_map(|st| st["Records"].as_array().unwrap().clone()).collect()
+    s.engine()
+        .streams_output()
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|st| st["Records"].as_array().unwrap().clone())
+        .collect()
 }
 
 /// "A complete lesson": it passes every check `cargo test --test teaching` makes of a shipped
@@ -688,7 +811,11 @@ fn teaching_lesson_example_is_a_valid_lesson() {
     let sec = section(&md, "### A complete lesson");
     let text = &blocks(sec, "json")[0];
     let l = lesson::parse(text).unwrap_or_else(|e| panic!("{e}"));
-    assert!((4..=8).contains(&l.steps.len()), "{} steps: `cargo test --test teaching` wants 4 to 8 in a shipped lesson", l.steps.len());
+    assert!(
+        (4..=8).contains(&l.steps.len()),
+        "{} steps: `cargo test --test teaching` wants 4 to 8 in a shipped lesson",
+        l.steps.len()
+    );
     assert!(share::lesson_fragment(&l.id).is_some());
     let (code, stdout, stderr) = replay_stdin(&l.scenario_json.to_string());
     assert_eq!(code, 0, "{stderr}");
@@ -696,7 +823,11 @@ fn teaching_lesson_example_is_a_valid_lesson() {
 
     let line = between(sec, "Then add it to `www/lessons/index.json`: ", "`", "`");
     let index = lesson::parse_index(&format!("{{\"format\": 1, \"lessons\": [{line}]}}")).unwrap();
-    assert_eq!((index[0].id.as_str(), index[0].title.as_str()), (l.id.as_str(), l.title.as_str()), "the title must be the lesson's");
+    assert_eq!(
+        (index[0].id.as_str(), index[0].title.as_str()),
+        (l.id.as_str(), l.title.as_str()),
+        "the title must be the lesson's"
+    );
 
     // The narration: an empty stream; one INSERT with a NewImage; still one record after the
     // identical put; a MODIFY with the new image only (NEW_IMAGE stream).
@@ -789,11 +920,27 @@ fn teaching_parameter_forms() {
         assert_ne!(p("who"), p("other"));
         assert_eq!(p("s"), json!(a + bb + 3));
         assert_eq!(p("d"), json!(a - bb));
-        assert_eq!(q.prompt, format!("{a} and {bb} by {}, not {}; {} {}; {{{{x", p("who").as_str().unwrap(), p("other").as_str().unwrap(), a + bb + 3, a - bb));
+        assert_eq!(
+            q.prompt,
+            format!(
+                "{a} and {bb} by {}, not {}; {} {}; {{{{x",
+                p("who").as_str().unwrap(),
+                p("other").as_str().unwrap(),
+                a + bb + 3,
+                a - bb
+            )
+        );
         let steps = &q.scenario.as_ref().unwrap()["steps"];
         assert_eq!(steps[4]["AdvanceClock"]["Seconds"], json!(a), "a number inside a scenario");
-        assert_eq!(steps[3]["PutItem"]["Item"]["n"]["N"], json!((a + bb + 3).to_string()), "{{\"N\": \"{{{{n}}}}\"}} stays a string");
-        assert_eq!(steps[1]["CreateFunction"]["Code"], json!("on INSERT\n  sum total of n\n  notify \"#c\" \"{{ literal }}\""));
+        assert_eq!(
+            steps[3]["PutItem"]["Item"]["n"]["N"],
+            json!((a + bb + 3).to_string()),
+            "{{\"N\": \"{{{{n}}}}\"}} stays a string"
+        );
+        assert_eq!(
+            steps[1]["CreateFunction"]["Code"],
+            json!("on INSERT\n  sum total of n\n  notify \"#c\" \"{{ literal }}\"")
+        );
         quiz::verify(&q).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
     }
 }
@@ -866,8 +1013,12 @@ fn every_shipped_lesson_scenario_replays_on_the_command_line() {
         let l = lesson::parse(&std::fs::read_to_string(&p).unwrap()).unwrap();
         let (code, stdout, stderr) = replay_stdin(&l.scenario_json.to_string());
         assert_eq!(code, 0, "{}: {stderr}", l.id);
-        let failed: Vec<(u64, String)> = failed_steps(&json_of(&stdout)).iter().map(|r| (r["step"].as_u64().unwrap(), r["error"]["type"].as_str().unwrap().to_string())).collect();
-        let expected: Vec<(u64, String)> = l.expected_errors.iter().map(|e| (e.step as u64, e.error_type.clone())).collect();
+        let failed: Vec<(u64, String)> = failed_steps(&json_of(&stdout))
+            .iter()
+            .map(|r| (r["step"].as_u64().unwrap(), r["error"]["type"].as_str().unwrap().to_string()))
+            .collect();
+        let expected: Vec<(u64, String)> =
+            l.expected_errors.iter().map(|e| (e.step as u64, e.error_type.clone())).collect();
         assert_eq!(failed, expected, "{}", l.id);
         n += 1;
     }
@@ -882,7 +1033,8 @@ fn documented_links_open_what_they_say() {
     let mut seen = 0;
     for (kind, dir) in [("lesson", "www/lessons"), ("quiz", "www/quizzes")] {
         for (i, _) in text.match_indices(&format!("#{kind}=")) {
-            let frag: String = text[i..].chars().take_while(|c| !matches!(c, '`' | ' ' | '"' | '|' | ')' | '\n')).collect();
+            let frag: String =
+                text[i..].chars().take_while(|c| !matches!(c, '`' | ' ' | '"' | '|' | ')' | '\n')).collect();
             let (target, _) = share::decode_link(&frag).unwrap_or_else(|e| panic!("{frag}: {e}"));
             let name = match target {
                 share::Target::Lesson(n) | share::Target::Quiz(n) => n,
@@ -902,7 +1054,10 @@ fn documented_links_open_what_they_say() {
         assert!(share::decode_link(bad).is_err(), "{bad}");
     }
     assert!(share::decode_link("#lesson=retries&embed=1").unwrap().1.embed);
-    assert!(matches!(share::decode_fragment("quiz=filters"), Ok(share::Target::Quiz(n)) if n == "filters"), "with or without #");
+    assert!(
+        matches!(share::decode_fragment("quiz=filters"), Ok(share::Target::Quiz(n)) if n == "filters"),
+        "with or without #"
+    );
     assert!(share::decode_fragment(&format!("#lesson={}", "a".repeat(64))).is_ok());
     assert!(share::decode_fragment(&format!("#lesson={}", "a".repeat(65))).is_err(), "names are 1 to 64 characters");
     assert!(share::embed_query("?embed=1"));
@@ -934,7 +1089,8 @@ fn teaching_record_questions_as_described() {
         quiz::verify(&quiz::instantiate(&b.questions[0], 0).unwrap())
     };
     let delete = json!({"DeleteItem": {"TableName": "Carts", "Key": {"id": {"S": "ana"}}}});
-    let keys_only = json!({"text": "Keys only", "record": {"eventName": "REMOVE", "dynamodb": {"Keys": {"id": {"S": "ana"}}}}});
+    let keys_only =
+        json!({"text": "Keys only", "record": {"eventName": "REMOVE", "dynamodb": {"Keys": {"id": {"S": "ana"}}}}});
     let with_old = json!({"text": "With OldImage", "record": {"eventName": "REMOVE", "dynamodb": {"Keys": {"id": {"S": "ana"}}, "OldImage": item}}});
     let none = json!({"text": "No record", "record": null});
     q(delete.clone(), json!([keys_only, with_old, none]), 1).unwrap();
@@ -963,7 +1119,9 @@ fn readme_condition_literals() {
     let mut code = String::new();
     for (i, lit) in literals.iter().enumerate() {
         item[format!("a{i}")] = attr(lit);
-        code.push_str(&format!("on INSERT when new.a{i} = {lit} and not (new.missing != {lit})\n  notify \"#c\" \"{i}\"\n"));
+        code.push_str(&format!(
+            "on INSERT when new.a{i} = {lit} and not (new.missing != {lit})\n  notify \"#c\" \"{i}\"\n"
+        ));
     }
     let out = lab("NEW_IMAGE", &code, vec![put(item)]);
     assert_eq!(messages(&out), ["0", "1", "2", "3", "4", "5"], "{code}");

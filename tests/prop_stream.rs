@@ -10,7 +10,11 @@ use std::collections::BTreeMap;
 use streamlab::engine::{Engine, EngineConfig};
 
 fn engine(shards: usize) -> Engine {
-    let mut e = Engine::new(EngineConfig { shards_per_stream: shards, shard_rollover_ms: 20 * 60 * 1000, ..Default::default() });
+    let mut e = Engine::new(EngineConfig {
+        shards_per_stream: shards,
+        shard_rollover_ms: 20 * 60 * 1000,
+        ..Default::default()
+    });
     e.call(
         "CreateTable",
         &json!({"TableName": "Tbl",
@@ -122,18 +126,28 @@ fn request(op: &Op) -> (&'static str, Value) {
 }
 
 fn scan(e: &mut Engine) -> BTreeMap<String, Value> {
-    let items = e.call("Scan", &json!({"TableName": "Tbl"})).expect("scan")["Items"].as_array().cloned().unwrap_or_default();
+    let items =
+        e.call("Scan", &json!({"TableName": "Tbl"})).expect("scan")["Items"].as_array().cloned().unwrap_or_default();
     items.into_iter().map(|i| (i["pk"].to_string() + &i["sk"].to_string(), i)).collect()
 }
 
 /// Every record of every shard read through the Streams API, shard by shard, parents first.
 fn read_all(e: &mut Engine) -> Vec<Vec<Value>> {
-    let arn = e.call("DescribeTable", &json!({"TableName": "Tbl"})).unwrap()["Table"]["LatestStreamArn"].as_str().unwrap().to_string();
-    let shards = e.call("DescribeStream", &json!({"StreamArn": arn})).unwrap()["StreamDescription"]["Shards"].as_array().cloned().unwrap();
+    let arn = e.call("DescribeTable", &json!({"TableName": "Tbl"})).unwrap()["Table"]["LatestStreamArn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let shards = e.call("DescribeStream", &json!({"StreamArn": arn})).unwrap()["StreamDescription"]["Shards"]
+        .as_array()
+        .cloned()
+        .unwrap();
     let mut out = Vec::new();
     for sh in shards {
         let mut it = e
-            .call("GetShardIterator", &json!({"StreamArn": arn, "ShardId": sh["ShardId"], "ShardIteratorType": "TRIM_HORIZON"}))
+            .call(
+                "GetShardIterator",
+                &json!({"StreamArn": arn, "ShardId": sh["ShardId"], "ShardIteratorType": "TRIM_HORIZON"}),
+            )
             .unwrap()["ShardIterator"]
             .clone();
         let mut recs = Vec::new();
@@ -201,7 +215,8 @@ fn check(ops: &[Op], shards: usize) -> Result<(), TestCaseError> {
     let shards_read = read_all(&mut e);
     let mut total = 0;
     for recs in &shards_read {
-        let seqs: Vec<u128> = recs.iter().map(|r| r["dynamodb"]["SequenceNumber"].as_str().unwrap().parse().unwrap()).collect();
+        let seqs: Vec<u128> =
+            recs.iter().map(|r| r["dynamodb"]["SequenceNumber"].as_str().unwrap().parse().unwrap()).collect();
         prop_assert!(seqs.windows(2).all(|w| w[0] < w[1]), "sequence numbers not increasing: {:?}", seqs);
         total += recs.len();
     }
@@ -239,20 +254,39 @@ fn arb_json() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(|n| json!(n)),
-        prop_oneof![Just("Tbl".to_string()), Just("pk".to_string()), Just("S".to_string()), Just("N".to_string()),
-            Just("a = :v".to_string()), ".{0,12}".prop_map(|s| s)].prop_map(Value::String),
+        prop_oneof![
+            Just("Tbl".to_string()),
+            Just("pk".to_string()),
+            Just("S".to_string()),
+            Just("N".to_string()),
+            Just("a = :v".to_string()),
+            ".{0,12}".prop_map(|s| s)
+        ]
+        .prop_map(Value::String),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
             proptest::collection::btree_map(
-                prop_oneof![Just("TableName".to_string()), Just("Item".to_string()), Just("Key".to_string()),
-                    Just("S".to_string()), Just("N".to_string()), Just("pk".to_string()), Just("sk".to_string()),
-                    Just("UpdateExpression".to_string()), Just("ConditionExpression".to_string()),
-                    Just("ExpressionAttributeValues".to_string()), Just("StreamArn".to_string()), Just("Seconds".to_string()),
-                    "[a-zA-Z:#]{1,6}".prop_map(|s| s)],
-                inner, 0..5)
-                .prop_map(|m| Value::Object(m.into_iter().collect())),
+                prop_oneof![
+                    Just("TableName".to_string()),
+                    Just("Item".to_string()),
+                    Just("Key".to_string()),
+                    Just("S".to_string()),
+                    Just("N".to_string()),
+                    Just("pk".to_string()),
+                    Just("sk".to_string()),
+                    Just("UpdateExpression".to_string()),
+                    Just("ConditionExpression".to_string()),
+                    Just("ExpressionAttributeValues".to_string()),
+                    Just("StreamArn".to_string()),
+                    Just("Seconds".to_string()),
+                    "[a-zA-Z:#]{1,6}".prop_map(|s| s)
+                ],
+                inner,
+                0..5
+            )
+            .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
 }

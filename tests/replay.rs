@@ -17,7 +17,11 @@ fn bin() -> PathBuf {
 
 fn replay(path: &Path) -> (i32, String, String) {
     let out = Command::new(bin()).arg("replay").arg(path).output().expect("run streamlab");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 fn matches(expected: &Value, actual: Option<&Value>, path: &str, errors: &mut Vec<String>) {
@@ -32,7 +36,9 @@ fn matches(expected: &Value, actual: Option<&Value>, path: &str, errors: &mut Ve
             let _ = a;
         }
         (Value::String(s), Some(a)) if s == "<hex32>" => {
-            let ok = a.as_str().is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+            let ok = a
+                .as_str()
+                .is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
             if !ok {
                 errors.push(format!("{path}: expected 32 lowercase hex characters, found {a}"));
             }
@@ -78,7 +84,8 @@ fn scenario_files_give_the_records_aws_would_give() {
         }
         let expect_path = path.with_file_name(name.replace(".json", ".expect.json"));
         let Ok(expect_text) = std::fs::read_to_string(&expect_path) else { continue };
-        let expected: Value = serde_json::from_str(&expect_text).unwrap_or_else(|e| panic!("{}: {e}", expect_path.display()));
+        let expected: Value =
+            serde_json::from_str(&expect_text).unwrap_or_else(|e| panic!("{}: {e}", expect_path.display()));
         let (code, stdout, stderr) = replay(&path);
         assert_eq!(code, 0, "{name}: exit {code}: {stderr}");
         let actual: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{name}: output is not JSON: {e}"));
@@ -105,8 +112,16 @@ fn write_temp(name: &str, text: &str) -> PathBuf {
 fn malformed_files_are_rejected_with_a_position_and_nonzero_exit() {
     let cases = [
         ("bad-json.json", "{\n  \"steps\": [\n    {\"PutItem\": {]\n  ]\n}", "line 3, column"),
-        ("unknown.json", "{\"steps\": [\n  {\"CreateTable\": {}},\n  {\"Frobnicate\": {}}\n]}", "step 1 (line 3, column 3): unknown action \"Frobnicate\""),
-        ("two-keys.json", "{\"steps\": [{\"PutItem\": {}, \"GetItem\": {}}]}", "step 0 (line 1, column 12): a step must have exactly one key"),
+        (
+            "unknown.json",
+            "{\"steps\": [\n  {\"CreateTable\": {}},\n  {\"Frobnicate\": {}}\n]}",
+            "step 1 (line 3, column 3): unknown action \"Frobnicate\"",
+        ),
+        (
+            "two-keys.json",
+            "{\"steps\": [{\"PutItem\": {}, \"GetItem\": {}}]}",
+            "step 0 (line 1, column 12): a step must have exactly one key",
+        ),
         ("no-steps.json", "{\"description\": \"x\"}", "needs a \"steps\" list"),
         ("body.json", "{\"steps\": [{\"PutItem\": 3}]}", "the body of PutItem must be a JSON object"),
         ("start.json", "{\"startTime\": \"yesterday\", \"steps\": []}", "startTime"),

@@ -23,25 +23,185 @@ fn soup(pieces: &'static [&'static str], max: usize) -> impl Strategy<Value = St
 }
 
 const EXPR_PIECES: &[&str] = &[
-    "SET", "REMOVE", "ADD", "DELETE", "a", "s", "l", "m", "m.x", "l[0]", "l[1]", "#n", "#m", "#k", "#x", "#zz", ":v", ":s", ":l",
-    ":ss", ":b", ":k", ":zz", "pk", "sk", "=", "<>", "<", "<=", ">", ">=", "+", "-", "(", ")", "[", "]", ",", ".", "AND", "OR",
-    "NOT", "BETWEEN", "IN", "if_not_exists", "list_append", "attribute_exists", "attribute_not_exists", "attribute_type",
-    "begins_with", "contains", "size", "0", "1", "10", "#n.#x", "SET a = :v", "a = :v", "pk = :k", "sk > :v", "$", "\u{e9}",
+    "SET",
+    "REMOVE",
+    "ADD",
+    "DELETE",
+    "a",
+    "s",
+    "l",
+    "m",
+    "m.x",
+    "l[0]",
+    "l[1]",
+    "#n",
+    "#m",
+    "#k",
+    "#x",
+    "#zz",
+    ":v",
+    ":s",
+    ":l",
+    ":ss",
+    ":b",
+    ":k",
+    ":zz",
+    "pk",
+    "sk",
+    "=",
+    "<>",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "+",
+    "-",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    ".",
+    "AND",
+    "OR",
+    "NOT",
+    "BETWEEN",
+    "IN",
+    "if_not_exists",
+    "list_append",
+    "attribute_exists",
+    "attribute_not_exists",
+    "attribute_type",
+    "begins_with",
+    "contains",
+    "size",
+    "0",
+    "1",
+    "10",
+    "#n.#x",
+    "SET a = :v",
+    "a = :v",
+    "pk = :k",
+    "sk > :v",
+    "$",
+    "\u{e9}",
 ];
 
 const RULE_PIECES: &[&str] = &[
-    "on", "INSERT", "MODIFY", "REMOVE", "TTL", ",", "when", "new.a", "old.a", "keys.pk", "new.m.x", "new.l[0]", "new[\"s\"]",
-    "event", "ttl", "=", "!=", "<>", "<", ">=", "and", "or", "not", "(", ")", "exists(new.a)", "begins_with(new.s, \"h\")",
-    "contains(new.l, 1)", "changed(a)", "\"text\"", "42", "-1.5", "true", "false", "null", "\n", "\n  ", "count", "sum", "min",
-    "max", "avg", "votes", "of", "by", "where", "s", "a", "notify", "\"#c\"", "\"{keys.pk} {new.a}\"", "\"{\"", "put", "update",
-    "delete", "T", "key", "{", "}", "pk:", "sk:", "add", "set", "fail", "\"boom\"", "-- comment", "//", "\u{1F600}",
+    "on",
+    "INSERT",
+    "MODIFY",
+    "REMOVE",
+    "TTL",
+    ",",
+    "when",
+    "new.a",
+    "old.a",
+    "keys.pk",
+    "new.m.x",
+    "new.l[0]",
+    "new[\"s\"]",
+    "event",
+    "ttl",
+    "=",
+    "!=",
+    "<>",
+    "<",
+    ">=",
+    "and",
+    "or",
+    "not",
+    "(",
+    ")",
+    "exists(new.a)",
+    "begins_with(new.s, \"h\")",
+    "contains(new.l, 1)",
+    "changed(a)",
+    "\"text\"",
+    "42",
+    "-1.5",
+    "true",
+    "false",
+    "null",
+    "\n",
+    "\n  ",
+    "count",
+    "sum",
+    "min",
+    "max",
+    "avg",
+    "votes",
+    "of",
+    "by",
+    "where",
+    "s",
+    "a",
+    "notify",
+    "\"#c\"",
+    "\"{keys.pk} {new.a}\"",
+    "\"{\"",
+    "put",
+    "update",
+    "delete",
+    "T",
+    "key",
+    "{",
+    "}",
+    "pk:",
+    "sk:",
+    "add",
+    "set",
+    "fail",
+    "\"boom\"",
+    "-- comment",
+    "//",
+    "\u{1F600}",
 ];
 
 const FILTER_PIECES: &[&str] = &[
-    "{", "}", "[", "]", ":", ",", "\"eventName\"", "\"dynamodb\"", "\"NewImage\"", "\"OldImage\"", "\"Keys\"", "\"a\"", "\"pk\"",
-    "\"N\"", "\"S\"", "\"BOOL\"", "\"INSERT\"", "\"MODIFY\"", "\"REMOVE\"", "\"prefix\"", "\"suffix\"", "\"anything-but\"",
-    "\"numeric\"", "\"exists\"", "\"equals-ignore-case\"", "\"wildcard\"", "\"cidr\"", "\"<\"", "\">=\"", "\"=\"", "0", "5", "1e3",
-    "-2", "true", "false", "null", "\"k\"", "\"h*\"", "\"\"", "{\"prefix\": \"h\"}", "{\"numeric\": [\">\", 1]}", "{\"exists\": false}",
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
+    ",",
+    "\"eventName\"",
+    "\"dynamodb\"",
+    "\"NewImage\"",
+    "\"OldImage\"",
+    "\"Keys\"",
+    "\"a\"",
+    "\"pk\"",
+    "\"N\"",
+    "\"S\"",
+    "\"BOOL\"",
+    "\"INSERT\"",
+    "\"MODIFY\"",
+    "\"REMOVE\"",
+    "\"prefix\"",
+    "\"suffix\"",
+    "\"anything-but\"",
+    "\"numeric\"",
+    "\"exists\"",
+    "\"equals-ignore-case\"",
+    "\"wildcard\"",
+    "\"cidr\"",
+    "\"<\"",
+    "\">=\"",
+    "\"=\"",
+    "0",
+    "5",
+    "1e3",
+    "-2",
+    "true",
+    "false",
+    "null",
+    "\"k\"",
+    "\"h*\"",
+    "\"\"",
+    "{\"prefix\": \"h\"}",
+    "{\"numeric\": [\">\", 1]}",
+    "{\"exists\": false}",
 ];
 
 const SCENARIO_PIECES: &[&str] = &[
@@ -97,16 +257,34 @@ fn json_value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         Just(json!(null)),
         any::<bool>().prop_map(Value::from),
-        proptest::sample::select(vec!["0", "1.50", "-1e3", "1e126", "1e-131", "x", "", "AAAA", "9999999999999999999999999999999999999999"]).prop_map(Value::from),
+        proptest::sample::select(vec![
+            "0",
+            "1.50",
+            "-1e3",
+            "1e126",
+            "1e-131",
+            "x",
+            "",
+            "AAAA",
+            "9999999999999999999999999999999999999999"
+        ])
+        .prop_map(Value::from),
         any::<i32>().prop_map(Value::from),
     ];
     leaf.prop_recursive(4, 40, 6, |inner| {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
-            (proptest::sample::select(&["S", "N", "B", "BOOL", "NULL", "L", "M", "SS", "NS", "BS", "a", "pk"][..]), inner.clone())
+            (
+                proptest::sample::select(&["S", "N", "B", "BOOL", "NULL", "L", "M", "SS", "NS", "BS", "a", "pk"][..]),
+                inner.clone()
+            )
                 .prop_map(|(k, v)| json!({ k: v })),
-            proptest::collection::btree_map(proptest::sample::select(&["pk", "sk", "a", "b", "S", "N", "M", "L"][..]), inner, 0..4)
-                .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+            proptest::collection::btree_map(
+                proptest::sample::select(&["pk", "sk", "a", "b", "S", "N", "M", "L"][..]),
+                inner,
+                0..4
+            )
+            .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
         ]
     })
 }
@@ -122,8 +300,10 @@ fn attribute_value() -> impl Strategy<Value = Value> {
         any::<bool>().prop_map(|b| json!({"BOOL": b})),
         Just(json!({"NULL": true})),
         proptest::collection::btree_set("[a-c]{1,3}", 1..4).prop_map(|s| json!({"SS": s})),
-        proptest::collection::btree_set(proptest::sample::select(vec!["1", "2.5", "-3", "100"]), 1..4).prop_map(|s| json!({"NS": s})),
-        proptest::collection::btree_set(proptest::sample::select(vec!["AA==", "AQ==", "AgM="]), 1..3).prop_map(|s| json!({"BS": s})),
+        proptest::collection::btree_set(proptest::sample::select(vec!["1", "2.5", "-3", "100"]), 1..4)
+            .prop_map(|s| json!({"NS": s})),
+        proptest::collection::btree_set(proptest::sample::select(vec!["AA==", "AQ==", "AgM="]), 1..3)
+            .prop_map(|s| json!({"BS": s})),
     ];
     leaf.prop_recursive(3, 24, 4, move |inner| {
         prop_oneof![
@@ -234,11 +414,22 @@ fn streaming_replay_matches_parse_and_run_on_files() {
         targets::scenario_text(text.as_bytes());
     }
     for bad in [
-        "", "[]", "{}", "{\"steps\": {}}", "{\"steps\": [], \"steps\": []}", "{\"steps\": [1]}", "{\"steps\": [{}]}",
-        "{\"steps\": [{\"PutItem\": {}, \"GetItem\": {}}]}", "{\"steps\": [{\"PutItem\": {}, \"PutItem\": {}}]}",
-        "{\"steps\": [{\"Nope\": {}}]}", "{\"steps\": [{\"PutItem\": []}]}", "{\"steps\": [], \"seed\": -1}",
-        "{\"seed\": 1, \"seed\": 2, \"steps\": []}", "{\"steps\": [{\"AdvanceClock\": {\"Seconds\": 1}}]} x",
-        "{\"steps\": [{\"AdvanceClock\": {\"Seconds\": 1}}], \"description\": 3}", "{\"steps\": [{\"AdvanceClock\": {\"Seconds\": 1}}",
+        "",
+        "[]",
+        "{}",
+        "{\"steps\": {}}",
+        "{\"steps\": [], \"steps\": []}",
+        "{\"steps\": [1]}",
+        "{\"steps\": [{}]}",
+        "{\"steps\": [{\"PutItem\": {}, \"GetItem\": {}}]}",
+        "{\"steps\": [{\"PutItem\": {}, \"PutItem\": {}}]}",
+        "{\"steps\": [{\"Nope\": {}}]}",
+        "{\"steps\": [{\"PutItem\": []}]}",
+        "{\"steps\": [], \"seed\": -1}",
+        "{\"seed\": 1, \"seed\": 2, \"steps\": []}",
+        "{\"steps\": [{\"AdvanceClock\": {\"Seconds\": 1}}]} x",
+        "{\"steps\": [{\"AdvanceClock\": {\"Seconds\": 1}}], \"description\": 3}",
+        "{\"steps\": [{\"AdvanceClock\": {\"Seconds\": 1}}",
     ] {
         targets::scenario_text(bad.as_bytes());
     }
@@ -262,7 +453,8 @@ fn streaming_replay_matches_parse_and_run_on_files() {
         targets::scenario_text(text.as_bytes());
     }
     for depth in [123, 124, 200] {
-        let text = format!("{{\"steps\": [{{\"AdvanceClock\": {{\"x\": {}{}}}}}]}}", "[".repeat(depth), "]".repeat(depth));
+        let text =
+            format!("{{\"steps\": [{{\"AdvanceClock\": {{\"x\": {}{}}}}}]}}", "[".repeat(depth), "]".repeat(depth));
         targets::scenario_text(text.as_bytes());
     }
 }
@@ -339,14 +531,23 @@ fn streaming_replay_decodes_put_items_as_parse_and_run_do() {
 #[test]
 fn streaming_replay_checks_the_whole_file_before_it_writes() {
     let table = r#"{"CreateTable": {"TableName": "Tbl", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}], "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST", "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"}}}"#;
-    let puts: Vec<String> = (0..150).map(|i| format!(r#"{{"PutItem": {{"TableName": "Tbl", "Item": {{"pk": {{"S": "k{i}"}}}}}}}}"#)).collect();
+    let puts: Vec<String> = (0..150)
+        .map(|i| format!(r#"{{"PutItem": {{"TableName": "Tbl", "Item": {{"pk": {{"S": "k{i}"}}}}}}}}"#))
+        .collect();
     let steps = format!("{table}, {}", puts.join(", "));
     // Two big items, read in turn (equal results in a row would be held once).
     let big: Vec<String> = (0..2)
-        .map(|i| format!(r#"{{"PutItem": {{"TableName": "Tbl", "Item": {{"pk": {{"S": "big{i}"}}, "text": {{"S": "{}"}}}}}}}}"#, "\\u0001".repeat(60_000)))
+        .map(|i| {
+            format!(
+                r#"{{"PutItem": {{"TableName": "Tbl", "Item": {{"pk": {{"S": "big{i}"}}, "text": {{"S": "{}"}}}}}}}}"#,
+                "\\u0001".repeat(60_000)
+            )
+        })
         .collect();
     let big = big.join(", ");
-    let gets: Vec<String> = (0..50).map(|i| format!(r#"{{"GetItem": {{"TableName": "Tbl", "Key": {{"pk": {{"S": "big{}"}}}}}}}}"#, i % 2)).collect();
+    let gets: Vec<String> = (0..50)
+        .map(|i| format!(r#"{{"GetItem": {{"TableName": "Tbl", "Key": {{"pk": {{"S": "big{}"}}}}}}}}"#, i % 2))
+        .collect();
     let gets = gets.join(", ");
     let texts = [
         format!(r#"{{"seed": 3, "steps": [{steps}]}}"#),
@@ -366,7 +567,9 @@ fn streaming_replay_checks_the_whole_file_before_it_writes() {
     for text in &texts {
         targets::streaming_matches_parse_and_run(text);
     }
-    let seeded = |text: &str| streamlab::scenario::replay(text).expect("a valid scenario")["streams"][0]["Records"][0]["eventID"].clone();
+    let seeded = |text: &str| {
+        streamlab::scenario::replay(text).expect("a valid scenario")["streams"][0]["Records"][0]["eventID"].clone()
+    };
     assert_ne!(seeded(&texts[1]), seeded(&texts[2]), "the seed after the steps counts");
 }
 
@@ -375,7 +578,8 @@ fn streaming_replay_checks_the_whole_file_before_it_writes() {
 #[test]
 fn the_replay_writes_every_record_once_in_order() {
     for n in [0, 1, 1023, 1024, 1025, 2048, 2049, 4100] {
-        let mut steps = vec![json!({"CreateTable": {"TableName": "Tbl", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+        let mut steps =
+            vec![json!({"CreateTable": {"TableName": "Tbl", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
             "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST",
             "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"}}})];
         for i in 0..n {
@@ -407,11 +611,23 @@ fn a_rule_that_notifies_on_every_record_keeps_memory_bounded_in_the_lab() {
     fn run(limit: Option<usize>) -> Engine {
         let mut e = Engine::new(EngineConfig { history_limit: limit, ..Default::default() });
         let call = |e: &mut Engine, a: &str, r: Value| e.call(a, &r).unwrap_or_else(|err| panic!("{a}: {err:?}"));
-        call(&mut e, "CreateTable", json!({"TableName": "Loud", "KeySchema": [{"AttributeName": "k", "KeyType": "HASH"}],
+        call(
+            &mut e,
+            "CreateTable",
+            json!({"TableName": "Loud", "KeySchema": [{"AttributeName": "k", "KeyType": "HASH"}],
             "AttributeDefinitions": [{"AttributeName": "k", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST",
-            "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_IMAGE"}}));
-        call(&mut e, "CreateFunction", json!({"FunctionName": "loud", "Code": "on INSERT\n  notify \"#all\" \"new {keys.k}\"\n"}));
-        call(&mut e, "CreateEventSourceMapping", json!({"TableName": "Loud", "FunctionName": "loud", "StartingPosition": "TRIM_HORIZON", "BatchSize": 100}));
+            "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_IMAGE"}}),
+        );
+        call(
+            &mut e,
+            "CreateFunction",
+            json!({"FunctionName": "loud", "Code": "on INSERT\n  notify \"#all\" \"new {keys.k}\"\n"}),
+        );
+        call(
+            &mut e,
+            "CreateEventSourceMapping",
+            json!({"TableName": "Loud", "FunctionName": "loud", "StartingPosition": "TRIM_HORIZON", "BatchSize": 100}),
+        );
         for i in 0..30_000 {
             call(&mut e, "PutItem", json!({"TableName": "Loud", "Item": {"k": {"S": format!("k{i}")}}}));
         }

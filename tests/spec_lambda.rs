@@ -75,20 +75,41 @@ fn create_response_has_the_2025_defaults() {
     let mut e = engine();
     let arn = table(&mut e, "Orders", "NEW_AND_OLD_IMAGES");
     function(&mut e, "my-fn", "");
-    let r = ok(&mut e, "CreateEventSourceMapping", json!({"EventSourceArn": arn, "FunctionName": "my-fn", "StartingPosition": "TRIM_HORIZON"}));
+    let r = ok(
+        &mut e,
+        "CreateEventSourceMapping",
+        json!({"EventSourceArn": arn, "FunctionName": "my-fn", "StartingPosition": "TRIM_HORIZON"}),
+    );
     let uuid = r["UUID"].as_str().unwrap();
     assert!(is_uuid(uuid), "UUID {uuid}");
     assert_eq!(
         keys(&r),
         set(&[
-            "UUID", "EventSourceMappingArn", "EventSourceArn", "FunctionArn", "StartingPosition", "BatchSize",
-            "MaximumBatchingWindowInSeconds", "ParallelizationFactor", "MaximumRetryAttempts", "MaximumRecordAgeInSeconds",
-            "BisectBatchOnFunctionError", "TumblingWindowInSeconds", "FunctionResponseTypes", "DestinationConfig",
-            "LastModified", "LastProcessingResult", "State", "StateTransitionReason",
+            "UUID",
+            "EventSourceMappingArn",
+            "EventSourceArn",
+            "FunctionArn",
+            "StartingPosition",
+            "BatchSize",
+            "MaximumBatchingWindowInSeconds",
+            "ParallelizationFactor",
+            "MaximumRetryAttempts",
+            "MaximumRecordAgeInSeconds",
+            "BisectBatchOnFunctionError",
+            "TumblingWindowInSeconds",
+            "FunctionResponseTypes",
+            "DestinationConfig",
+            "LastModified",
+            "LastProcessingResult",
+            "State",
+            "StateTransitionReason",
         ]),
         "{r}"
     );
-    assert_eq!(r["EventSourceMappingArn"], json!(format!("arn:aws:lambda:us-east-1:{ACCOUNT}:event-source-mapping:{uuid}")));
+    assert_eq!(
+        r["EventSourceMappingArn"],
+        json!(format!("arn:aws:lambda:us-east-1:{ACCOUNT}:event-source-mapping:{uuid}"))
+    );
     assert_eq!(r["EventSourceArn"], json!(arn));
     assert_eq!(r["FunctionArn"], json!(format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:my-fn")));
     assert_eq!(r["StartingPosition"], "TRIM_HORIZON");
@@ -165,7 +186,10 @@ fn last_processing_result_follows_the_outcome() {
     put(&mut e, "Tbl", "a", 1);
     advance(&mut e, 2.0);
     assert_eq!(ok(&mut e, "GetEventSourceMapping", json!({"UUID": a["UUID"]}))["LastProcessingResult"], "OK");
-    assert_eq!(ok(&mut e, "GetEventSourceMapping", json!({"UUID": b["UUID"]}))["LastProcessingResult"], "PROBLEM: Function call failed");
+    assert_eq!(
+        ok(&mut e, "GetEventSourceMapping", json!({"UUID": b["UUID"]}))["LastProcessingResult"],
+        "PROBLEM: Function call failed"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -203,11 +227,21 @@ fn integer_parameters_have_their_ranges() {
         let mut r = base.clone();
         r[param] = json!(min - 1);
         let er = err(&mut e, "CreateEventSourceMapping", r);
-        assert_constraint(&er, &(min - 1).to_string(), field, &format!("Member must have value greater than or equal to {min}"));
+        assert_constraint(
+            &er,
+            &(min - 1).to_string(),
+            field,
+            &format!("Member must have value greater than or equal to {min}"),
+        );
         let mut r = base.clone();
         r[param] = json!(max + 1);
         let er = err(&mut e, "CreateEventSourceMapping", r);
-        assert_constraint(&er, &(max + 1).to_string(), field, &format!("Member must have value less than or equal to {max}"));
+        assert_constraint(
+            &er,
+            &(max + 1).to_string(),
+            field,
+            &format!("Member must have value less than or equal to {max}"),
+        );
         // Both bounds accepted (one mapping per function and stream, so a new function each time).
         for (i, v) in [min, max].into_iter().enumerate() {
             let name = format!("f{i}");
@@ -234,12 +268,20 @@ fn record_age_is_minus_one_or_60_to_604800() {
         let mut r = base.clone();
         r["MaximumRecordAgeInSeconds"] = json!(bad);
         let er = assert_err(&mut e, "CreateEventSourceMapping", r, "InvalidParameterValueException");
-        assert_eq!(er.message, "MaximumRecordAgeInSeconds must be either -1 (forever) or between 60 and 604800 (inclusive)");
+        assert_eq!(
+            er.message,
+            "MaximumRecordAgeInSeconds must be either -1 (forever) or between 60 and 604800 (inclusive)"
+        );
     }
     let mut r = base.clone();
     r["MaximumRecordAgeInSeconds"] = json!(604_801);
     let er = err(&mut e, "CreateEventSourceMapping", r);
-    assert_constraint(&er, "604801", "maximumRecordAgeInSeconds", "Member must have value less than or equal to 604800");
+    assert_constraint(
+        &er,
+        "604801",
+        "maximumRecordAgeInSeconds",
+        "Member must have value less than or equal to 604800",
+    );
     let mut r = base.clone();
     r["MaximumRecordAgeInSeconds"] = json!(-2);
     let er = err(&mut e, "CreateEventSourceMapping", r);
@@ -300,7 +342,12 @@ fn starting_position_rules() {
     );
     assert_eq!(er.message, format!("Unsupported starting position for arn type: {arn}"));
     // Missing.
-    let er = assert_err(&mut e, "CreateEventSourceMapping", json!({"EventSourceArn": arn, "FunctionName": "f"}), "InvalidParameterValueException");
+    let er = assert_err(
+        &mut e,
+        "CreateEventSourceMapping",
+        json!({"EventSourceArn": arn, "FunctionName": "f"}),
+        "InvalidParameterValueException",
+    );
     assert_eq!(
         er.message,
         "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null."
@@ -314,7 +361,11 @@ fn starting_position_rules() {
     );
     assert!(er.message.starts_with("1 validation error detected: Value 'EARLIEST' at 'startingPosition' failed to satisfy constraint: Member must satisfy enum value set"), "{}", er.message);
     // Nothing was created by the failed calls.
-    ok(&mut e, "CreateEventSourceMapping", json!({"EventSourceArn": arn, "FunctionName": "f", "StartingPosition": "LATEST"}));
+    ok(
+        &mut e,
+        "CreateEventSourceMapping",
+        json!({"EventSourceArn": arn, "FunctionName": "f", "StartingPosition": "LATEST"}),
+    );
 }
 
 #[test]
@@ -423,8 +474,16 @@ fn update_validates_like_create() {
     let m = mapping(&mut e, "Tbl", "f", json!({}));
     let er = err(&mut e, "UpdateEventSourceMapping", json!({"UUID": m["UUID"], "BatchSize": 0}));
     assert_constraint(&er, "0", "batchSize", "Member must have value greater than or equal to 1");
-    let er = assert_err(&mut e, "UpdateEventSourceMapping", json!({"UUID": m["UUID"], "MaximumRecordAgeInSeconds": 30}), "InvalidParameterValueException");
-    assert_eq!(er.message, "MaximumRecordAgeInSeconds must be either -1 (forever) or between 60 and 604800 (inclusive)");
+    let er = assert_err(
+        &mut e,
+        "UpdateEventSourceMapping",
+        json!({"UUID": m["UUID"], "MaximumRecordAgeInSeconds": 30}),
+        "InvalidParameterValueException",
+    );
+    assert_eq!(
+        er.message,
+        "MaximumRecordAgeInSeconds must be either -1 (forever) or between 60 and 604800 (inclusive)"
+    );
     // A failed update changes nothing.
     assert_eq!(ok(&mut e, "GetEventSourceMapping", json!({"UUID": m["UUID"]}))["BatchSize"], 100);
     let u = ok(&mut e, "UpdateEventSourceMapping", json!({"UUID": m["UUID"], "BatchSize": 9}));
@@ -482,7 +541,10 @@ fn lambda_event_shape() {
     let recs = records(inv);
     assert_eq!(recs.len(), 1);
     let r = &recs[0];
-    assert_eq!(keys(r), set(&["eventID", "eventName", "eventVersion", "eventSource", "awsRegion", "dynamodb", "eventSourceARN"]));
+    assert_eq!(
+        keys(r),
+        set(&["eventID", "eventName", "eventVersion", "eventSource", "awsRegion", "dynamodb", "eventSourceARN"])
+    );
     assert_eq!(r["eventSourceARN"], json!(arn));
     assert_eq!(r["eventName"], "INSERT");
     assert_eq!(r["eventVersion"], "1.1");
@@ -529,7 +591,11 @@ fn records_of_one_invocation_come_from_one_shard() {
     let mut shard_of = BTreeMap::new();
     for sh in desc["StreamDescription"]["Shards"].as_array().unwrap() {
         let sid = sh["ShardId"].as_str().unwrap().to_string();
-        let it = ok(&mut e, "GetShardIterator", json!({"StreamArn": arn, "ShardId": sid, "ShardIteratorType": "TRIM_HORIZON"}));
+        let it = ok(
+            &mut e,
+            "GetShardIterator",
+            json!({"StreamArn": arn, "ShardId": sid, "ShardIteratorType": "TRIM_HORIZON"}),
+        );
         let recs = ok(&mut e, "GetRecords", json!({"ShardIterator": it["ShardIterator"]}));
         for r in recs["Records"].as_array().unwrap() {
             shard_of.insert(r["eventID"].as_str().unwrap().to_string(), sid.clone());
@@ -891,7 +957,12 @@ fn maximum_retry_attempts_then_discard_and_move_on() {
         let mut e = engine();
         table(&mut e, "Tbl", "NEW_IMAGE");
         function(&mut e, "f", "on INSERT when keys.pk = \"bad\" fail \"poison\"");
-        mapping(&mut e, "Tbl", "f", json!({"MaximumRetryAttempts": retries, "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}));
+        mapping(
+            &mut e,
+            "Tbl",
+            "f",
+            json!({"MaximumRetryAttempts": retries, "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}),
+        );
         put(&mut e, "Tbl", "bad", 0);
         advance(&mut e, 120.0);
         put(&mut e, "Tbl", "next", 1);
@@ -934,7 +1005,12 @@ fn on_failure_record_shape() {
     let mut e = engine();
     let arn = table(&mut e, "Tbl", "NEW_IMAGE");
     function(&mut e, "f", FAIL_ALL);
-    mapping(&mut e, "Tbl", "f", json!({"MaximumRetryAttempts": 1, "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}));
+    mapping(
+        &mut e,
+        "Tbl",
+        "f",
+        json!({"MaximumRetryAttempts": 1, "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}),
+    );
     advance(&mut e, 3.0);
     put(&mut e, "Tbl", "a", 1); // at T0+3
     advance(&mut e, 2.0);
@@ -944,13 +1020,20 @@ fn on_failure_record_shape() {
     let f = e.failures_output();
     assert_eq!(f.len(), 2, "{f:?}");
     let rec = &f[0];
-    assert_eq!(keys(rec), set(&["requestContext", "responseContext", "version", "timestamp", "DDBStreamBatchInfo"]), "{rec}");
+    assert_eq!(
+        keys(rec),
+        set(&["requestContext", "responseContext", "version", "timestamp", "DDBStreamBatchInfo"]),
+        "{rec}"
+    );
     assert_eq!(keys(&rec["requestContext"]), set(&["requestId", "functionArn", "condition", "approximateInvokeCount"]));
     assert!(is_uuid(rec["requestContext"]["requestId"].as_str().unwrap()), "{}", rec["requestContext"]["requestId"]);
     assert_eq!(rec["requestContext"]["functionArn"], "arn:aws:lambda:us-east-1:123456789012:function:f");
     assert_eq!(rec["requestContext"]["condition"], "RetryAttemptsExhausted");
     assert_eq!(rec["requestContext"]["approximateInvokeCount"], 2);
-    assert_eq!(rec["responseContext"], json!({"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"}));
+    assert_eq!(
+        rec["responseContext"],
+        json!({"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"})
+    );
     assert_eq!(rec["version"], "1.0");
     // Sent when the last attempt failed.
     let a: Vec<&Value> = all.iter().filter(|i| pks(i) == ["a"]).collect();
@@ -960,7 +1043,15 @@ fn on_failure_record_shape() {
     let info = &rec["DDBStreamBatchInfo"];
     assert_eq!(
         keys(info),
-        set(&["shardId", "startSequenceNumber", "endSequenceNumber", "approximateArrivalOfFirstRecord", "approximateArrivalOfLastRecord", "batchSize", "streamArn"])
+        set(&[
+            "shardId",
+            "startSequenceNumber",
+            "endSequenceNumber",
+            "approximateArrivalOfFirstRecord",
+            "approximateArrivalOfLastRecord",
+            "batchSize",
+            "streamArn"
+        ])
     );
     assert_eq!(info["shardId"], a[0]["ShardId"]);
     assert_eq!(info["startSequenceNumber"], json!(seqs(a[0])[0]));
@@ -984,8 +1075,13 @@ fn on_failure_record_for_a_multi_record_batch() {
     let mut e = engine();
     table(&mut e, "Tbl", "NEW_IMAGE");
     function(&mut e, "f", FAIL_ALL);
-    mapping(&mut e, "Tbl", "f", json!({"MaximumRetryAttempts": 0, "MaximumBatchingWindowInSeconds": 10,
-                                     "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}));
+    mapping(
+        &mut e,
+        "Tbl",
+        "f",
+        json!({"MaximumRetryAttempts": 0, "MaximumBatchingWindowInSeconds": 10,
+                                     "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}),
+    );
     put(&mut e, "Tbl", "a", 1);
     advance(&mut e, 2.0);
     put(&mut e, "Tbl", "b", 1);
@@ -1014,7 +1110,12 @@ fn record_age_exceeded_discards() {
     let mut e = engine();
     table(&mut e, "Tbl", "NEW_IMAGE");
     function(&mut e, "f", FAIL_ALL);
-    mapping(&mut e, "Tbl", "f", json!({"MaximumRecordAgeInSeconds": 60, "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}));
+    mapping(
+        &mut e,
+        "Tbl",
+        "f",
+        json!({"MaximumRecordAgeInSeconds": 60, "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}),
+    );
     put(&mut e, "Tbl", "a", 1);
     advance(&mut e, 600.0);
     let all = invs(&e);
@@ -1043,7 +1144,12 @@ fn records_already_too_old_are_not_sent() {
     put(&mut e, "Tbl", "old", 1);
     advance(&mut e, 120.0);
     put(&mut e, "Tbl", "young", 1);
-    mapping(&mut e, "Tbl", "f", json!({"MaximumRecordAgeInSeconds": 60, "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}));
+    mapping(
+        &mut e,
+        "Tbl",
+        "f",
+        json!({"MaximumRecordAgeInSeconds": 60, "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}),
+    );
     advance(&mut e, 5.0);
     let sent: Vec<String> = invs(&e).iter().flat_map(pks).collect();
     assert_eq!(sent, ["young"]);
@@ -1060,8 +1166,13 @@ fn bisect_splits_without_consuming_retries() {
     let mut e = engine();
     table(&mut e, "Tbl", "NEW_IMAGE");
     function(&mut e, "f", "on INSERT when keys.pk = \"c\" fail \"poison\"\non INSERT notify \"#ok\" \"{keys.pk}\"");
-    mapping(&mut e, "Tbl", "f", json!({"BatchSize": 4, "BisectBatchOnFunctionError": true, "MaximumRetryAttempts": 0,
-                                     "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}));
+    mapping(
+        &mut e,
+        "Tbl",
+        "f",
+        json!({"BatchSize": 4, "BisectBatchOnFunctionError": true, "MaximumRetryAttempts": 0,
+                                     "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}),
+    );
     for k in ["a", "b", "c", "d"] {
         put(&mut e, "Tbl", k, 1);
     }
@@ -1071,7 +1182,13 @@ fn bisect_splits_without_consuming_retries() {
     let v = |ks: &[&str], o: &str| (ks.iter().map(|s| s.to_string()).collect::<Vec<_>>(), o.to_string());
     assert_eq!(
         shape,
-        [v(&["a", "b", "c", "d"], "Error"), v(&["a", "b"], "Success"), v(&["c", "d"], "Error"), v(&["c"], "Error"), v(&["d"], "Success")]
+        [
+            v(&["a", "b", "c", "d"], "Error"),
+            v(&["a", "b"], "Success"),
+            v(&["c", "d"], "Error"),
+            v(&["c"], "Error"),
+            v(&["d"], "Success")
+        ]
     );
     let f = e.failures_output();
     assert_eq!(f.len(), 1, "only the poison record is discarded");
@@ -1080,7 +1197,8 @@ fn bisect_splits_without_consuming_retries() {
     assert_eq!(f[0]["DDBStreamBatchInfo"]["startSequenceNumber"], json!(c_seq));
     assert_eq!(f[0]["requestContext"]["condition"], "RetryAttemptsExhausted");
     // a, b processed in the first failed attempt (before c threw) and again in [a, b]; d once.
-    let notes: Vec<String> = e.notifications_output().iter().map(|n| n["Message"].as_str().unwrap().to_string()).collect();
+    let notes: Vec<String> =
+        e.notifications_output().iter().map(|n| n["Message"].as_str().unwrap().to_string()).collect();
     assert_eq!(notes, ["a", "b", "a", "b", "d"]);
 }
 
@@ -1098,7 +1216,8 @@ fn bisect_keeps_batch_size_for_later_batches() {
         put(&mut e, "Tbl", k, 1);
     }
     advance(&mut e, 5.0);
-    let later: Vec<Vec<String>> = invs(&e).iter().map(pks).filter(|p| ["p", "q", "r", "s"].contains(&p[0].as_str())).collect();
+    let later: Vec<Vec<String>> =
+        invs(&e).iter().map(pks).filter(|p| ["p", "q", "r", "s"].contains(&p[0].as_str())).collect();
     assert_eq!(later, [vec!["p", "q"], vec!["r", "s"]]);
 }
 
@@ -1114,8 +1233,13 @@ fn partial_failure_checkpoints_at_the_failed_record() {
     let mut e = engine();
     table(&mut e, "Tbl", "NEW_IMAGE");
     function(&mut e, "f", "on INSERT when keys.pk = \"c\" fail \"poison\"\non INSERT notify \"#ok\" \"{keys.pk}\"");
-    mapping(&mut e, "Tbl", "f", json!({"BatchSize": 5, "FunctionResponseTypes": ["ReportBatchItemFailures"], "MaximumRetryAttempts": 1,
-                                     "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}));
+    mapping(
+        &mut e,
+        "Tbl",
+        "f",
+        json!({"BatchSize": 5, "FunctionResponseTypes": ["ReportBatchItemFailures"], "MaximumRetryAttempts": 1,
+                                     "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}),
+    );
     for k in ["a", "b", "c", "d", "e"] {
         put(&mut e, "Tbl", k, 1);
     }
@@ -1139,7 +1263,8 @@ fn partial_failure_checkpoints_at_the_failed_record() {
     assert_eq!(info["startSequenceNumber"], json!(s[2]));
     assert_eq!(info["endSequenceNumber"], json!(s[4]));
     assert_eq!(info["batchSize"], 3);
-    let notes: Vec<String> = e.notifications_output().iter().map(|n| n["Message"].as_str().unwrap().to_string()).collect();
+    let notes: Vec<String> =
+        e.notifications_output().iter().map(|n| n["Message"].as_str().unwrap().to_string()).collect();
     assert_eq!(notes, ["a", "b"], "a and b are checkpointed and never re-sent");
     // The shard moves on after the discard.
     put(&mut e, "Tbl", "f", 1);
@@ -1165,7 +1290,8 @@ fn partial_failure_blocks_the_remainder_while_retrying() {
         assert_eq!(pks(inv), ["c", "d", "e"]);
         assert_eq!(outcome(inv), "PartialFailure");
     }
-    let notes: Vec<String> = e.notifications_output().iter().map(|n| n["Message"].as_str().unwrap().to_string()).collect();
+    let notes: Vec<String> =
+        e.notifications_output().iter().map(|n| n["Message"].as_str().unwrap().to_string()).collect();
     assert_eq!(notes, ["a", "b"]);
     assert!(e.failures_output().is_empty());
 }
@@ -1176,7 +1302,12 @@ fn without_report_batch_item_failures_the_whole_batch_is_retried() {
     let mut e = engine();
     table(&mut e, "Tbl", "NEW_IMAGE");
     function(&mut e, "f", "on INSERT when keys.pk = \"c\" fail \"poison\"");
-    mapping(&mut e, "Tbl", "f", json!({"BatchSize": 5, "MaximumRetryAttempts": 1, "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}));
+    mapping(
+        &mut e,
+        "Tbl",
+        "f",
+        json!({"BatchSize": 5, "MaximumRetryAttempts": 1, "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}),
+    );
     for k in ["a", "b", "c", "d", "e"] {
         put(&mut e, "Tbl", k, 1);
     }
@@ -1198,9 +1329,14 @@ fn bisect_with_partial_response_splits_at_the_returned_sequence_number() {
     let mut e = engine();
     table(&mut e, "Tbl", "NEW_IMAGE");
     function(&mut e, "f", "on INSERT when keys.pk = \"c\" fail \"poison\"");
-    mapping(&mut e, "Tbl", "f", json!({"BatchSize": 5, "FunctionResponseTypes": ["ReportBatchItemFailures"],
+    mapping(
+        &mut e,
+        "Tbl",
+        "f",
+        json!({"BatchSize": 5, "FunctionResponseTypes": ["ReportBatchItemFailures"],
                                      "BisectBatchOnFunctionError": true, "MaximumRetryAttempts": 0,
-                                     "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}));
+                                     "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}),
+    );
     for k in ["a", "b", "c", "d", "e"] {
         put(&mut e, "Tbl", k, 1);
     }
@@ -1211,7 +1347,10 @@ fn bisect_with_partial_response_splits_at_the_returned_sequence_number() {
     for inv in &all[1..] {
         assert!(!pks(inv).contains(&"a".to_string()) && !pks(inv).contains(&"b".to_string()));
     }
-    assert!(all.iter().any(|i| pks(i).contains(&"e".to_string()) && outcome(i) == "Success"), "the rest of the batch gets through");
+    assert!(
+        all.iter().any(|i| pks(i).contains(&"e".to_string()) && outcome(i) == "Success"),
+        "the rest of the batch gets through"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1225,10 +1364,15 @@ fn filtered_records_are_dropped_for_good() {
     let mut e = engine();
     table(&mut e, "Tbl", "NEW_AND_OLD_IMAGES");
     function(&mut e, "f", FAIL_ALL);
-    let m = mapping(&mut e, "Tbl", "f", json!({
+    let m = mapping(
+        &mut e,
+        "Tbl",
+        "f",
+        json!({
         "FilterCriteria": {"Filters": [{"Pattern": "{\"eventName\":[\"INSERT\"]}"}]},
         "MaximumRetryAttempts": 0, "BatchSize": 10,
-        "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}));
+        "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}),
+    );
     assert_eq!(m["FilterCriteria"], json!({"Filters": [{"Pattern": "{\"eventName\":[\"INSERT\"]}"}]}));
     put(&mut e, "Tbl", "a", 1);
     put(&mut e, "Tbl", "a", 2); // MODIFY
@@ -1263,8 +1407,18 @@ fn filter_on_image_values_needs_the_type_wrapper() {
     table(&mut e, "Tbl", "NEW_IMAGE");
     function(&mut e, "wrapped", "");
     function(&mut e, "bare", "");
-    mapping(&mut e, "Tbl", "wrapped", json!({"FilterCriteria": {"Filters": [{"Pattern": "{\"dynamodb\":{\"NewImage\":{\"v\":{\"N\":[\"2\"]}}}}"}]}}));
-    mapping(&mut e, "Tbl", "bare", json!({"FilterCriteria": {"Filters": [{"Pattern": "{\"dynamodb\":{\"NewImage\":{\"v\":[\"2\"]}}}"}]}}));
+    mapping(
+        &mut e,
+        "Tbl",
+        "wrapped",
+        json!({"FilterCriteria": {"Filters": [{"Pattern": "{\"dynamodb\":{\"NewImage\":{\"v\":{\"N\":[\"2\"]}}}}"}]}}),
+    );
+    mapping(
+        &mut e,
+        "Tbl",
+        "bare",
+        json!({"FilterCriteria": {"Filters": [{"Pattern": "{\"dynamodb\":{\"NewImage\":{\"v\":[\"2\"]}}}"}]}}),
+    );
     put(&mut e, "Tbl", "a", 1);
     put(&mut e, "Tbl", "b", 2);
     put(&mut e, "Tbl", "c", 3);
@@ -1279,14 +1433,20 @@ fn filters_are_ored() {
     let mut e = engine();
     table(&mut e, "Tbl", "NEW_AND_OLD_IMAGES");
     function(&mut e, "f", "");
-    mapping(&mut e, "Tbl", "f", json!({"FilterCriteria": {"Filters": [
+    mapping(
+        &mut e,
+        "Tbl",
+        "f",
+        json!({"FilterCriteria": {"Filters": [
         {"Pattern": "{\"eventName\":[\"REMOVE\"]}"},
-        {"Pattern": "{\"dynamodb\":{\"NewImage\":{\"v\":{\"N\":[\"1\"]}}}}"}]}}));
+        {"Pattern": "{\"dynamodb\":{\"NewImage\":{\"v\":{\"N\":[\"1\"]}}}}"}]}}),
+    );
     put(&mut e, "Tbl", "a", 1); // INSERT v=1 → 2nd filter
     put(&mut e, "Tbl", "a", 2); // MODIFY v=2 → no
     ok(&mut e, "DeleteItem", json!({"TableName": "Tbl", "Key": {"pk": {"S": "a"}}})); // REMOVE → 1st
     advance(&mut e, 5.0);
-    let names: Vec<String> = invs(&e).iter().flat_map(records).map(|r| r["eventName"].as_str().unwrap().to_string()).collect();
+    let names: Vec<String> =
+        invs(&e).iter().flat_map(records).map(|r| r["eventName"].as_str().unwrap().to_string()).collect();
     assert_eq!(names, ["INSERT", "REMOVE"]);
 }
 
@@ -1295,14 +1455,32 @@ fn metadata_filter_selects_ttl_deletes() {
     // §5.2 / §5.4 example 11 / §7: filter on userIdentity to process only TTL deletes.
     let mut e = engine();
     table(&mut e, "Sessions", "NEW_AND_OLD_IMAGES");
-    ok(&mut e, "UpdateTimeToLive", json!({"TableName": "Sessions", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}}));
+    ok(
+        &mut e,
+        "UpdateTimeToLive",
+        json!({"TableName": "Sessions", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}}),
+    );
     function(&mut e, "ttl", "");
     function(&mut e, "removes", "");
-    mapping(&mut e, "Sessions", "ttl", json!({"FilterCriteria": {"Filters": [
-        {"Pattern": "{\"userIdentity\":{\"type\":[\"Service\"],\"principalId\":[\"dynamodb.amazonaws.com\"]}}"}]}}));
-    mapping(&mut e, "Sessions", "removes", json!({"FilterCriteria": {"Filters": [{"Pattern": "{\"eventName\":[\"REMOVE\"]}"}]}}));
+    mapping(
+        &mut e,
+        "Sessions",
+        "ttl",
+        json!({"FilterCriteria": {"Filters": [
+        {"Pattern": "{\"userIdentity\":{\"type\":[\"Service\"],\"principalId\":[\"dynamodb.amazonaws.com\"]}}"}]}}),
+    );
+    mapping(
+        &mut e,
+        "Sessions",
+        "removes",
+        json!({"FilterCriteria": {"Filters": [{"Pattern": "{\"eventName\":[\"REMOVE\"]}"}]}}),
+    );
     let expiry = (T0 as i64) + 60;
-    ok(&mut e, "PutItem", json!({"TableName": "Sessions", "Item": {"pk": {"S": "s1"}, "exp": {"N": expiry.to_string()}}}));
+    ok(
+        &mut e,
+        "PutItem",
+        json!({"TableName": "Sessions", "Item": {"pk": {"S": "s1"}, "exp": {"N": expiry.to_string()}}}),
+    );
     put(&mut e, "Sessions", "s2", 1);
     ok(&mut e, "DeleteItem", json!({"TableName": "Sessions", "Key": {"pk": {"S": "s2"}}}));
     // TTL deletes within 48 h of expiry (§7; scenario-format: at most 48 hours by default).
@@ -1325,7 +1503,12 @@ fn numeric_filter_on_approximate_creation_date_time() {
     let mut e = engine();
     table(&mut e, "Tbl", "KEYS_ONLY");
     function(&mut e, "f", "");
-    mapping(&mut e, "Tbl", "f", json!({"FilterCriteria": {"Filters": [{"Pattern": format!("{{\"dynamodb\":{{\"ApproximateCreationDateTime\":[{{\"numeric\":[\">=\",{}]}}]}}}}", T0 as i64 + 10)}]}}));
+    mapping(
+        &mut e,
+        "Tbl",
+        "f",
+        json!({"FilterCriteria": {"Filters": [{"Pattern": format!("{{\"dynamodb\":{{\"ApproximateCreationDateTime\":[{{\"numeric\":[\">=\",{}]}}]}}}}", T0 as i64 + 10)}]}}),
+    );
     put(&mut e, "Tbl", "early", 1);
     advance(&mut e, 20.0);
     put(&mut e, "Tbl", "late", 1);
@@ -1358,7 +1541,15 @@ fn tumbling_window_events_and_final_invoke() {
         let ev = &inv["Event"];
         assert_eq!(
             keys(ev),
-            set(&["Records", "window", "state", "shardId", "eventSourceARN", "isFinalInvokeForWindow", "isWindowTerminatedEarly"])
+            set(&[
+                "Records",
+                "window",
+                "state",
+                "shardId",
+                "eventSourceARN",
+                "isFinalInvokeForWindow",
+                "isWindowTerminatedEarly"
+            ])
         );
         assert_eq!(ev["window"], json!({"start": "2026-01-01T00:00:00Z", "end": "2026-01-01T00:01:00Z"}));
         assert_eq!(ev["shardId"], shard);
@@ -1425,11 +1616,22 @@ fn parent_shard_finishes_before_child() {
     assert_eq!(parent_invs.len(), 9, "1 + 8 retries");
     assert_eq!(child_invs.len(), 1);
     assert_ne!(parent_invs[0]["ShardId"], child_invs[0]["ShardId"]);
-    assert!(time(child_invs[0]) >= time(parent_invs[8]), "child at {} before parent done at {}", time(child_invs[0]), time(parent_invs[8]));
+    assert!(
+        time(child_invs[0]) >= time(parent_invs[8]),
+        "child at {} before parent done at {}",
+        time(child_invs[0]),
+        time(parent_invs[8])
+    );
     assert!(time(parent_invs[8]) > T0 + 90.0, "the parent was still retrying when the child record arrived");
     // The child's ParentShardId is the parent (§2.5).
     let desc = ok(&mut e, "DescribeStream", json!({"StreamArn": arn}));
-    let child = desc["StreamDescription"]["Shards"].as_array().unwrap().iter().find(|s| s["ShardId"] == child_invs[0]["ShardId"]).cloned().unwrap();
+    let child = desc["StreamDescription"]["Shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["ShardId"] == child_invs[0]["ShardId"])
+        .cloned()
+        .unwrap();
     assert_eq!(child["ParentShardId"], parent_invs[0]["ShardId"]);
 }
 
@@ -1514,7 +1716,12 @@ fn syntax_error_in_code_is_rejected_with_line_and_column() {
     // Rule language: "Syntax errors give the line and column"; the Lambda API rejects the
     // parameter with InvalidParameterValueException.
     let mut e = engine();
-    let er = assert_err(&mut e, "CreateFunction", json!({"FunctionName": "f", "Code": "on INSERT\n  notify \"#ops\"\n"}), "InvalidParameterValueException");
+    let er = assert_err(
+        &mut e,
+        "CreateFunction",
+        json!({"FunctionName": "f", "Code": "on INSERT\n  notify \"#ops\"\n"}),
+        "InvalidParameterValueException",
+    );
     assert!(er.message.contains("line 2, column"), "{}", er.message);
     // Nothing was created.
     table(&mut e, "Tbl", "NEW_IMAGE");

@@ -21,14 +21,25 @@ fn fixture() -> Engine {
                "AttributeDefinitions": [{"AttributeName": "Artist", "AttributeType": "S"}, {"AttributeName": "SongNum", "AttributeType": "N"}],
                "BillingMode": "PAY_PER_REQUEST"}),
     );
-    for (num, genre, plays) in [("10", "rock", "5"), ("2", "pop", "50"), ("20", "rock", "7"), ("1", "jazz", "1"), ("3", "rock", "100"), ("-1.5", "pop", "3")] {
+    for (num, genre, plays) in [
+        ("10", "rock", "5"),
+        ("2", "pop", "50"),
+        ("20", "rock", "7"),
+        ("1", "jazz", "1"),
+        ("3", "rock", "100"),
+        ("-1.5", "pop", "3"),
+    ] {
         ok(
             &mut e,
             "PutItem",
             json!({"TableName": "Music", "Item": {"Artist": s("A"), "SongNum": n(num), "Genre": s(genre), "Plays": n(plays)}}),
         );
     }
-    ok(&mut e, "PutItem", json!({"TableName": "Music", "Item": {"Artist": s("B"), "SongNum": n("1"), "Genre": s("rock"), "Plays": n("1.50")}}));
+    ok(
+        &mut e,
+        "PutItem",
+        json!({"TableName": "Music", "Item": {"Artist": s("B"), "SongNum": n("1"), "Genre": s("rock"), "Plays": n("1.50")}}),
+    );
     ok(
         &mut e,
         "CreateTable",
@@ -62,7 +73,11 @@ fn get_item_basics() {
     // Numbers come back canonical (§6.2: "1.50" is stored and returned as "1.5").
     assert_eq!(r["Item"], json!({"Artist": s("B"), "SongNum": n("1"), "Genre": s("rock"), "Plays": n("1.5")}));
     // The key may be written in a non-canonical form and still match (§6.2 canonical numbers).
-    let r = ok(&mut e, "GetItem", json!({"TableName": "Music", "Key": {"Artist": s("B"), "SongNum": n("1.00")}, "ConsistentRead": true}));
+    let r = ok(
+        &mut e,
+        "GetItem",
+        json!({"TableName": "Music", "Key": {"Artist": s("B"), "SongNum": n("1.00")}, "ConsistentRead": true}),
+    );
     assert_eq!(r["Item"]["Genre"], s("rock"));
     // Real AWS: a missing item gives a response without "Item".
     let r = ok(&mut e, "GetItem", json!({"TableName": "Music", "Key": {"Artist": s("B"), "SongNum": n("2")}}));
@@ -86,7 +101,11 @@ fn get_item_projection_of_nested_paths() {
         "PutItem",
         json!({"TableName": "Words", "Item": {"pk": s("n"), "sk": s("1"), "m": {"M": {"x": n("1"), "y": n("2")}}, "l": {"L": [s("a"), s("b"), s("c")]}}}),
     );
-    let r = ok(&mut e, "GetItem", json!({"TableName": "Words", "Key": {"pk": s("n"), "sk": s("1")}, "ProjectionExpression": "m.y, l[2]"}));
+    let r = ok(
+        &mut e,
+        "GetItem",
+        json!({"TableName": "Words", "Key": {"pk": s("n"), "sk": s("1")}, "ProjectionExpression": "m.y, l[2]"}),
+    );
     assert_eq!(r["Item"], json!({"m": {"M": {"y": n("2")}}, "l": {"L": [s("c")]}}));
 }
 
@@ -112,7 +131,11 @@ fn query_key_conditions() {
     for (kce, extra, want) in cases {
         let mut vals = extra.as_object().unwrap().clone();
         vals.insert(":a".into(), s("A"));
-        let r = ok(&mut e, "Query", json!({"TableName": "Music", "KeyConditionExpression": kce, "ExpressionAttributeValues": vals}));
+        let r = ok(
+            &mut e,
+            "Query",
+            json!({"TableName": "Music", "KeyConditionExpression": kce, "ExpressionAttributeValues": vals}),
+        );
         assert_eq!(song_nums(&r["Items"]), want, "{kce}");
         assert_eq!(r["Count"], json!(want.len()), "{kce}");
         assert_eq!(r["ScannedCount"], json!(want.len()), "{kce}");
@@ -130,9 +153,15 @@ fn query_string_sort_key_order_and_begins_with() {
     };
     // UTF-8 byte order: "B" (0x42) < "a" < "a#1" < "a#2" < "ab" < "b" < "z" < "é" (0xC3 0xA9).
     assert_eq!(sks(&q(&mut e, "pk = :p", json!({}))["Items"]), ["B", "a", "a#1", "a#2", "ab", "b", "z", "é"]);
-    assert_eq!(sks(&q(&mut e, "pk = :p AND begins_with(sk, :x)", json!({":x": s("a")}))["Items"]), ["a", "a#1", "a#2", "ab"]);
+    assert_eq!(
+        sks(&q(&mut e, "pk = :p AND begins_with(sk, :x)", json!({":x": s("a")}))["Items"]),
+        ["a", "a#1", "a#2", "ab"]
+    );
     assert_eq!(sks(&q(&mut e, "pk = :p AND begins_with(sk, :x)", json!({":x": s("a#")}))["Items"]), ["a#1", "a#2"]);
-    assert_eq!(sks(&q(&mut e, "pk = :p AND sk BETWEEN :x AND :y", json!({":x": s("a"), ":y": s("b")}))["Items"]), ["a", "a#1", "a#2", "ab", "b"]);
+    assert_eq!(
+        sks(&q(&mut e, "pk = :p AND sk BETWEEN :x AND :y", json!({":x": s("a"), ":y": s("b")}))["Items"]),
+        ["a", "a#1", "a#2", "ab", "b"]
+    );
     assert_eq!(sks(&q(&mut e, "pk = :p AND sk > :x", json!({":x": s("z")}))["Items"]), ["é"]);
 }
 
@@ -166,7 +195,11 @@ fn query_pagination_with_limit_and_exclusive_start_key() {
             let items = song_nums(&r["Items"]);
             if let Some(lek) = r.get("LastEvaluatedKey") {
                 let last = r["Items"].as_array().unwrap().last().unwrap();
-                assert_eq!(lek, &json!({"Artist": last["Artist"], "SongNum": last["SongNum"]}), "LEK = last item's key");
+                assert_eq!(
+                    lek,
+                    &json!({"Artist": last["Artist"], "SongNum": last["SongNum"]}),
+                    "LEK = last item's key"
+                );
                 start = Some(lek.clone());
                 pages.push(items);
             } else {
@@ -174,8 +207,11 @@ fn query_pagination_with_limit_and_exclusive_start_key() {
                 break;
             }
         }
-        let want: Vec<Vec<&str>> =
-            if forward { vec![vec!["-1.5", "1", "2", "3"], vec!["10", "20"]] } else { vec![vec!["20", "10", "3", "2"], vec!["1", "-1.5"]] };
+        let want: Vec<Vec<&str>> = if forward {
+            vec![vec!["-1.5", "1", "2", "3"], vec!["10", "20"]]
+        } else {
+            vec![vec!["20", "10", "3", "2"], vec!["1", "-1.5"]]
+        };
         assert_eq!(pages, want, "forward={forward}");
     }
 }
@@ -256,7 +292,11 @@ fn query_select_count_and_projection() {
 #[test]
 fn query_unknown_partition_gives_empty_result() {
     let mut e = fixture();
-    let r = ok(&mut e, "Query", json!({"TableName": "Music", "KeyConditionExpression": "Artist = :a", "ExpressionAttributeValues": {":a": s("Z")}}));
+    let r = ok(
+        &mut e,
+        "Query",
+        json!({"TableName": "Music", "KeyConditionExpression": "Artist = :a", "ExpressionAttributeValues": {":a": s("Z")}}),
+    );
     assert_eq!(r["Items"], json!([]));
     assert_eq!(r["Count"], 0);
     assert_eq!(r["ScannedCount"], 0);
@@ -267,8 +307,14 @@ fn query_unknown_partition_gives_empty_result() {
 fn query_validation_errors() {
     // Real AWS: all ValidationException.
     let cases: Vec<(Value, &str)> = vec![
-        (json!({"KeyConditionExpression": "SongNum = :n", "ExpressionAttributeValues": {":n": n("1")}}), "no partition-key equality"),
-        (json!({"KeyConditionExpression": "Artist > :a", "ExpressionAttributeValues": {":a": s("A")}}), "partition key with > instead of ="),
+        (
+            json!({"KeyConditionExpression": "SongNum = :n", "ExpressionAttributeValues": {":n": n("1")}}),
+            "no partition-key equality",
+        ),
+        (
+            json!({"KeyConditionExpression": "Artist > :a", "ExpressionAttributeValues": {":a": s("A")}}),
+            "partition key with > instead of =",
+        ),
         (
             json!({"KeyConditionExpression": "Artist = :a AND Genre = :g", "ExpressionAttributeValues": {":a": s("A"), ":g": s("rock")}}),
             "non-key attribute in key condition",
@@ -281,8 +327,14 @@ fn query_validation_errors() {
             json!({"KeyConditionExpression": "Artist = :a AND begins_with(SongNum, :n)", "ExpressionAttributeValues": {":a": s("A"), ":n": n("1")}}),
             "begins_with on a number sort key",
         ),
-        (json!({"KeyConditionExpression": "Artist = :a", "ExpressionAttributeValues": {":a": n("1")}}), "key value of the wrong type"),
-        (json!({"KeyConditionExpression": "Artist = :a", "ExpressionAttributeValues": {":a": s("A")}, "Limit": 0}), "Limit 0"),
+        (
+            json!({"KeyConditionExpression": "Artist = :a", "ExpressionAttributeValues": {":a": n("1")}}),
+            "key value of the wrong type",
+        ),
+        (
+            json!({"KeyConditionExpression": "Artist = :a", "ExpressionAttributeValues": {":a": s("A")}, "Limit": 0}),
+            "Limit 0",
+        ),
         (
             json!({"KeyConditionExpression": "Artist = :a", "ExpressionAttributeValues": {":a": s("A")}, "ExclusiveStartKey": {"Artist": s("A")}}),
             "ExclusiveStartKey missing the sort key",
@@ -301,7 +353,11 @@ fn query_validation_errors() {
         assert_eq!(er.kind, "ValidationException", "{why}: {}", er.message);
     }
     // Exact message where real AWS's text is well known.
-    let er = err(&mut e, "Query", json!({"TableName": "Music", "KeyConditionExpression": "SongNum = :n", "ExpressionAttributeValues": {":n": n("1")}}));
+    let er = err(
+        &mut e,
+        "Query",
+        json!({"TableName": "Music", "KeyConditionExpression": "SongNum = :n", "ExpressionAttributeValues": {":n": n("1")}}),
+    );
     assert_eq!(er.message, "Query condition missed key schema element: Artist");
 }
 
@@ -317,7 +373,10 @@ fn query_filter_on_key_attribute_is_rejected() {
                "ExpressionAttributeValues": {":a": s("A"), ":n": n("1")}}),
     );
     assert_eq!(er.kind, "ValidationException");
-    assert_eq!(er.message, "Filter Expression can only contain non-primary key attributes: Primary key attribute: SongNum");
+    assert_eq!(
+        er.message,
+        "Filter Expression can only contain non-primary key attributes: Primary key attribute: SongNum"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -348,9 +407,9 @@ fn scan_returns_everything_and_paginates() {
         }
         let r = ok(&mut e, "Scan", req);
         assert!(r["Items"].as_array().unwrap().len() <= 2);
-        seen.extend(
-            r["Items"].as_array().unwrap().iter().map(|i| (i["Artist"]["S"].as_str().unwrap().to_string(), i["SongNum"]["N"].as_str().unwrap().to_string())),
-        );
+        seen.extend(r["Items"].as_array().unwrap().iter().map(|i| {
+            (i["Artist"]["S"].as_str().unwrap().to_string(), i["SongNum"]["N"].as_str().unwrap().to_string())
+        }));
         match r.get("LastEvaluatedKey") {
             Some(k) => {
                 let last = r["Items"].as_array().unwrap().last().unwrap();
@@ -378,15 +437,27 @@ fn scan_filter_select_and_projection() {
     assert_eq!(got, ["1", "10", "20", "3"]);
     assert_eq!((r["Count"].clone(), r["ScannedCount"].clone()), (json!(4), json!(7)));
     // A Scan filter may use key attributes (unlike Query).
-    let r = ok(&mut e, "Scan", json!({"TableName": "Music", "FilterExpression": "Artist = :b", "ExpressionAttributeValues": {":b": s("B")}}));
+    let r = ok(
+        &mut e,
+        "Scan",
+        json!({"TableName": "Music", "FilterExpression": "Artist = :b", "ExpressionAttributeValues": {":b": s("B")}}),
+    );
     assert_eq!(r["Count"], 1);
     let r = ok(&mut e, "Scan", json!({"TableName": "Music", "Select": "COUNT"}));
     assert_eq!(r["Count"], 7);
     assert!(r.get("Items").is_none());
-    let r = ok(&mut e, "Scan", json!({"TableName": "Music", "ProjectionExpression": "Artist", "FilterExpression": "SongNum = :n", "ExpressionAttributeValues": {":n": n("-1.5")}}));
+    let r = ok(
+        &mut e,
+        "Scan",
+        json!({"TableName": "Music", "ProjectionExpression": "Artist", "FilterExpression": "SongNum = :n", "ExpressionAttributeValues": {":n": n("-1.5")}}),
+    );
     assert_eq!(r["Items"], json!([{"Artist": s("A")}]));
     // size() is a function (§6.5): "size(Genre) > 3" keeps rock (4) and jazz (4), drops pop (3).
-    let r = ok(&mut e, "Scan", json!({"TableName": "Music", "FilterExpression": "size(Genre) > :n", "ExpressionAttributeValues": {":n": n("3")}}));
+    let r = ok(
+        &mut e,
+        "Scan",
+        json!({"TableName": "Music", "FilterExpression": "size(Genre) > :n", "ExpressionAttributeValues": {":n": n("3")}}),
+    );
     assert_eq!(r["Count"], 5);
 }
 
@@ -394,7 +465,11 @@ fn scan_filter_select_and_projection() {
 fn scan_filter_reserved_word_needs_placeholder() {
     let mut e = fixture();
     ok(&mut e, "PutItem", json!({"TableName": "Words", "Item": {"pk": s("x"), "sk": s("y"), "status": s("open")}}));
-    let er = err(&mut e, "Scan", json!({"TableName": "Words", "FilterExpression": "status = :s", "ExpressionAttributeValues": {":s": s("open")}}));
+    let er = err(
+        &mut e,
+        "Scan",
+        json!({"TableName": "Words", "FilterExpression": "status = :s", "ExpressionAttributeValues": {":s": s("open")}}),
+    );
     assert_eq!(er.kind, "ValidationException");
     assert_eq!(er.message, "Invalid FilterExpression: Attribute name is a reserved keyword; reserved keyword: status");
     let r = ok(
@@ -409,7 +484,11 @@ fn scan_filter_reserved_word_needs_placeholder() {
 fn get_item_projection_of_absent_attributes_gives_empty_item() {
     // Real AWS: the item exists, none of the projected attributes do → "Item": {}.
     let mut e = fixture();
-    let r = ok(&mut e, "GetItem", json!({"TableName": "Music", "Key": {"Artist": s("B"), "SongNum": n("1")}, "ProjectionExpression": "Nope"}));
+    let r = ok(
+        &mut e,
+        "GetItem",
+        json!({"TableName": "Music", "Key": {"Artist": s("B"), "SongNum": n("1")}, "ProjectionExpression": "Nope"}),
+    );
     assert_eq!(r["Item"], json!({}));
 }
 
@@ -428,7 +507,10 @@ fn parallel_scan_segments_partition_the_table() {
     assert_eq!(seen, ["A/-1.5", "A/1", "A/10", "A/2", "A/20", "A/3", "B/1"]);
     // Segment without TotalSegments, or Segment ≥ TotalSegments → ValidationException.
     assert_eq!(err(&mut e, "Scan", json!({"TableName": "Music", "Segment": 0})).kind, "ValidationException");
-    assert_eq!(err(&mut e, "Scan", json!({"TableName": "Music", "Segment": 3, "TotalSegments": 3})).kind, "ValidationException");
+    assert_eq!(
+        err(&mut e, "Scan", json!({"TableName": "Music", "Segment": 3, "TotalSegments": 3})).kind,
+        "ValidationException"
+    );
 }
 
 #[test]
@@ -447,7 +529,11 @@ fn query_on_binary_sort_key_orders_by_bytes() {
     for b in ["/w==", "AQ==", "AQI=", "fw=="] {
         ok(&mut e, "PutItem", json!({"TableName": "Bins", "Item": {"pk": s("p"), "sk": {"B": b}}}));
     }
-    let r = ok(&mut e, "Query", json!({"TableName": "Bins", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": s("p")}}));
+    let r = ok(
+        &mut e,
+        "Query",
+        json!({"TableName": "Bins", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": s("p")}}),
+    );
     let got: Vec<&str> = r["Items"].as_array().unwrap().iter().map(|i| i["sk"]["B"].as_str().unwrap()).collect();
     assert_eq!(got, ["AQ==", "AQI=", "fw==", "/w=="]);
     let r = ok(

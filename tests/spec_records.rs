@@ -49,10 +49,8 @@ fn records(e: &Engine, table: &str) -> Vec<Value> {
 
 /// All records via the real Streams API: every shard from TRIM_HORIZON, parents first.
 fn records_via_api(e: &mut Engine, table: &str) -> Vec<Value> {
-    let arn = ok(e, "DescribeTable", json!({"TableName": table}))["Table"]["LatestStreamArn"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let arn =
+        ok(e, "DescribeTable", json!({"TableName": table}))["Table"]["LatestStreamArn"].as_str().unwrap().to_string();
     let d = ok(e, "DescribeStream", json!({"StreamArn": arn}));
     let mut out = vec![];
     for sh in d["StreamDescription"]["Shards"].as_array().unwrap() {
@@ -165,7 +163,8 @@ fn view_type_by_event_12_cells() {
             assert_eq!(fields, want, "{ctx}: StreamRecord members");
         }
         // §1.5 timestamps: t1, t1+60, t1+120 in whole seconds.
-        let times: Vec<f64> = recs.iter().map(|r| r["dynamodb"]["ApproximateCreationDateTime"].as_f64().unwrap()).collect();
+        let times: Vec<f64> =
+            recs.iter().map(|r| r["dynamodb"]["ApproximateCreationDateTime"].as_f64().unwrap()).collect();
         assert_eq!(times, vec![START_S as f64, (START_S + 60) as f64, (START_S + 120) as f64], "{view}");
     }
 }
@@ -200,7 +199,11 @@ fn event_ids(seed: u64) -> Vec<String> {
     create_orders(&mut e, "KEYS_ONLY");
     for i in 0..50 {
         ok(&mut e, "PutItem", json!({"TableName": "Orders", "Item": {"pk": s(&format!("p{i}")), "sk": s("x")}}));
-        ok(&mut e, "PutItem", json!({"TableName": "Orders", "Item": {"pk": s(&format!("p{i}")), "sk": s("x"), "v": n("1")}}));
+        ok(
+            &mut e,
+            "PutItem",
+            json!({"TableName": "Orders", "Item": {"pk": s(&format!("p{i}")), "sk": s("x"), "v": n("1")}}),
+        );
     }
     records(&e, "Orders").iter().map(|r| r["eventID"].as_str().unwrap().to_string()).collect()
 }
@@ -231,14 +234,19 @@ fn sequence_numbers_digits_21_plus_strictly_increasing() {
     let mut e = engine();
     create_orders(&mut e, "KEYS_ONLY");
     for i in 0..30 {
-        ok(&mut e, "PutItem", json!({"TableName": "Orders", "Item": {"pk": s(&format!("k{}", i % 7)), "sk": s(&i.to_string())}}));
+        ok(
+            &mut e,
+            "PutItem",
+            json!({"TableName": "Orders", "Item": {"pk": s(&format!("k{}", i % 7)), "sk": s(&i.to_string())}}),
+        );
         if i % 5 == 0 {
             e.advance_clock_ms(1_000);
         }
     }
     let recs = records(&e, "Orders");
     assert_eq!(recs.len(), 30);
-    let seqs: Vec<String> = recs.iter().map(|r| r["dynamodb"]["SequenceNumber"].as_str().unwrap().to_string()).collect();
+    let seqs: Vec<String> =
+        recs.iter().map(|r| r["dynamodb"]["SequenceNumber"].as_str().unwrap().to_string()).collect();
     for q in &seqs {
         assert!(q.len() >= 21 && q.len() <= 40, "{q}");
         assert!(q.bytes().all(|b| b.is_ascii_digit()), "{q}");
@@ -286,13 +294,20 @@ fn sizes(view: &str, keys: &[(&str, &str, &str)], writes: Vec<(&str, Value)>) ->
 fn size_bytes_worked_checks() {
     // Keys {pk:"a", sk:"b"} KEYS_ONLY → 6.
     assert_eq!(
-        sizes("KEYS_ONLY", &[("pk", "S", "HASH"), ("sk", "S", "RANGE")], vec![("PutItem", json!({"Item": {"pk": s("a"), "sk": s("b"), "x": s("y")}}))]),
+        sizes(
+            "KEYS_ONLY",
+            &[("pk", "S", "HASH"), ("sk", "S", "RANGE")],
+            vec![("PutItem", json!({"Item": {"pk": s("a"), "sk": s("b"), "x": s("y")}}))]
+        ),
         vec![6]
     );
     // {Id:N"101"} + NewImage {Message:"New item!", Id:101} → 26; MODIFY to
     // "This item has changed" → 59 (NEW_AND_OLD); REMOVE → 38.
     let id = &[("Id", "N", "HASH")];
-    assert_eq!(sizes("NEW_IMAGE", id, vec![("PutItem", json!({"Item": {"Id": n("101"), "Message": s("New item!")}}))]), vec![26]);
+    assert_eq!(
+        sizes("NEW_IMAGE", id, vec![("PutItem", json!({"Item": {"Id": n("101"), "Message": s("New item!")}}))]),
+        vec![26]
+    );
     assert_eq!(
         sizes(
             "NEW_AND_OLD_IMAGES",
@@ -310,7 +325,11 @@ fn size_bytes_worked_checks() {
     assert_eq!(sizes("NEW_AND_OLD_IMAGES", idk, vec![("PutItem", json!({"Item": {"id": s("id_value")}}))]), vec![20]);
     // {id:"id_value_1", numericFilter:N"42"} → 12 + 27 = 39.
     assert_eq!(
-        sizes("NEW_AND_OLD_IMAGES", idk, vec![("PutItem", json!({"Item": {"id": s("id_value_1"), "numericFilter": n("42")}}))]),
+        sizes(
+            "NEW_AND_OLD_IMAGES",
+            idk,
+            vec![("PutItem", json!({"Item": {"id": s("id_value_1"), "numericFilter": n("42")}}))]
+        ),
         vec![39]
     );
     // B "Zm9vYmFy" is 6 raw bytes: Keys 27 (2 + 25-char id) + NewImage 27 + 10 ("binaryData") + 6 = 43 → 70.
@@ -362,13 +381,21 @@ fn size_bytes_value_sizes_per_6_3() {
         (json!({"M": {"k": s("ab")}}), 3 + 1 + 1 + 2, "§6.3 M = 3 + Σ(1 + name + value)"),
     ];
     for (v, size, why) in cases {
-        let got = sizes("NEW_IMAGE", &[("pk", "S", "HASH")], vec![("PutItem", json!({"Item": {"pk": s("a"), "x": v.clone()}}))]);
+        let got = sizes(
+            "NEW_IMAGE",
+            &[("pk", "S", "HASH")],
+            vec![("PutItem", json!({"Item": {"pk": s("a"), "x": v.clone()}}))],
+        );
         assert_eq!(got, vec![7 + size], "{why}: value {v}");
     }
     // §6.3 docs example: {"shirt-color":"R","shirt-size":"M"} = 23 bytes; as a NEW_IMAGE with
     // key {pk:"a"} (3): 3 + (3 + 23) = 29.
     assert_eq!(
-        sizes("NEW_IMAGE", &[("pk", "S", "HASH")], vec![("PutItem", json!({"Item": {"pk": s("a"), "shirt-color": s("R"), "shirt-size": s("M")}}))]),
+        sizes(
+            "NEW_IMAGE",
+            &[("pk", "S", "HASH")],
+            vec![("PutItem", json!({"Item": {"pk": s("a"), "shirt-color": s("R"), "shirt-size": s("M")}}))]
+        ),
         vec![29]
     );
 }
@@ -433,7 +460,11 @@ fn images_carry_canonical_numbers() {
     // §1.5 "N string of digits (canonical form, see §6.2)"; §6.2 "0025.50" → "25.5".
     let mut e = engine();
     create_orders(&mut e, "NEW_IMAGE");
-    ok(&mut e, "PutItem", json!({"TableName": "Orders", "Item": {"pk": s("a"), "sk": s("b"), "t": n("0025.50"), "z": n("-0.0100")}}));
+    ok(
+        &mut e,
+        "PutItem",
+        json!({"TableName": "Orders", "Item": {"pk": s("a"), "sk": s("b"), "t": n("0025.50"), "z": n("-0.0100")}}),
+    );
     let r = &records(&e, "Orders")[0];
     assert_eq!(r["dynamodb"]["NewImage"]["t"], n("25.5"));
     assert_eq!(r["dynamodb"]["NewImage"]["z"], n("-0.01"));
@@ -444,7 +475,11 @@ fn images_carry_canonical_numbers() {
 // ---------------------------------------------------------------------------------------------
 
 fn enable_ttl(e: &mut Engine, table: &str, attr: &str) {
-    ok(e, "UpdateTimeToLive", json!({"TableName": table, "TimeToLiveSpecification": {"Enabled": true, "AttributeName": attr}}));
+    ok(
+        e,
+        "UpdateTimeToLive",
+        json!({"TableName": table, "TimeToLiveSpecification": {"Enabled": true, "AttributeName": attr}}),
+    );
 }
 
 fn get(e: &mut Engine, pk: &str) -> Option<Value> {
@@ -497,11 +532,17 @@ fn ttl_deletion_record_has_user_identity_and_old_image() {
 #[test]
 fn ttl_deletion_images_follow_view_type() {
     // §7: "a normal REMOVE stream record (OldImage per view type)".
-    for (view, has_old) in [("KEYS_ONLY", false), ("NEW_IMAGE", false), ("OLD_IMAGE", true), ("NEW_AND_OLD_IMAGES", true)] {
+    for (view, has_old) in
+        [("KEYS_ONLY", false), ("NEW_IMAGE", false), ("OLD_IMAGE", true), ("NEW_AND_OLD_IMAGES", true)]
+    {
         let mut e = engine();
         create_table(&mut e, "Sessions", &[("pk", "S", "HASH"), ("sk", "S", "RANGE")], Some(view));
         enable_ttl(&mut e, "Sessions", "exp");
-        ok(&mut e, "PutItem", json!({"TableName": "Sessions", "Item": {"pk": s("a"), "sk": s("META"), "exp": n(&(START_S + 10).to_string())}}));
+        ok(
+            &mut e,
+            "PutItem",
+            json!({"TableName": "Sessions", "Item": {"pk": s("a"), "sk": s("META"), "exp": n(&(START_S + 10).to_string())}}),
+        );
         e.advance_clock_ms(3600_000);
         let recs = records(&e, "Sessions");
         assert_eq!(recs.len(), 2, "{view}");
@@ -558,7 +599,11 @@ fn ttl_disabled_table_deletes_nothing() {
     // §7: TTL is enabled per table; without it nothing expires.
     let mut e = engine();
     create_table(&mut e, "Sessions", &[("pk", "S", "HASH"), ("sk", "S", "RANGE")], Some("KEYS_ONLY"));
-    ok(&mut e, "PutItem", json!({"TableName": "Sessions", "Item": {"pk": s("a"), "sk": s("META"), "exp": n(&(START_S - 10).to_string())}}));
+    ok(
+        &mut e,
+        "PutItem",
+        json!({"TableName": "Sessions", "Item": {"pk": s("a"), "sk": s("META"), "exp": n(&(START_S - 10).to_string())}}),
+    );
     e.advance_clock_ms(20 * 3600 * 1000);
     assert!(get(&mut e, "a").is_some());
     assert_eq!(records(&e, "Sessions").len(), 1);
@@ -571,7 +616,11 @@ fn expired_item_can_be_updated_before_deletion() {
     let mut e = engine();
     create_table(&mut e, "Sessions", &[("pk", "S", "HASH"), ("sk", "S", "RANGE")], Some("KEYS_ONLY"));
     enable_ttl(&mut e, "Sessions", "exp");
-    ok(&mut e, "PutItem", json!({"TableName": "Sessions", "Item": {"pk": s("a"), "sk": s("META"), "exp": n(&(START_S + 60).to_string())}}));
+    ok(
+        &mut e,
+        "PutItem",
+        json!({"TableName": "Sessions", "Item": {"pk": s("a"), "sk": s("META"), "exp": n(&(START_S + 60).to_string())}}),
+    );
     e.advance_clock_ms(120_000); // expired 60 s ago; deletion due at +660 s
     ok(
         &mut e,
@@ -600,7 +649,11 @@ fn streams_output_keeps_per_item_order_across_shards_and_rollover() {
     create_orders(&mut e, "NEW_IMAGE");
     for round in 0..5 {
         for k in 0..6 {
-            ok(&mut e, "PutItem", json!({"TableName": "Orders", "Item": {"pk": s(&format!("k{k}")), "sk": s("x"), "r": n(&round.to_string())}}));
+            ok(
+                &mut e,
+                "PutItem",
+                json!({"TableName": "Orders", "Item": {"pk": s(&format!("k{k}")), "sk": s("x"), "r": n(&round.to_string())}}),
+            );
         }
         e.advance_clock_ms(5 * 60_000 + 1);
     }
@@ -629,7 +682,11 @@ fn ttl_on_table_without_stream_still_deletes() {
     let mut e = engine();
     create_table(&mut e, "Sessions", &[("pk", "S", "HASH"), ("sk", "S", "RANGE")], None);
     enable_ttl(&mut e, "Sessions", "exp");
-    ok(&mut e, "PutItem", json!({"TableName": "Sessions", "Item": {"pk": s("a"), "sk": s("META"), "exp": n(&(START_S - 1).to_string())}}));
+    ok(
+        &mut e,
+        "PutItem",
+        json!({"TableName": "Sessions", "Item": {"pk": s("a"), "sk": s("META"), "exp": n(&(START_S - 1).to_string())}}),
+    );
     e.advance_clock_ms(3600_000);
     assert!(get(&mut e, "a").is_none());
     assert_eq!(e.streams_output(), json!([]));
@@ -645,18 +702,38 @@ fn ttl_settings_api() {
     create_table(&mut e, "Sessions", &[("pk", "S", "HASH"), ("sk", "S", "RANGE")], None);
     let d = ok(&mut e, "DescribeTimeToLive", json!({"TableName": "Sessions"}));
     assert_eq!(d["TimeToLiveDescription"]["TimeToLiveStatus"], "DISABLED");
-    let r = ok(&mut e, "UpdateTimeToLive", json!({"TableName": "Sessions", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}}));
+    let r = ok(
+        &mut e,
+        "UpdateTimeToLive",
+        json!({"TableName": "Sessions", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}}),
+    );
     assert_eq!(r["TimeToLiveSpecification"], json!({"Enabled": true, "AttributeName": "exp"}));
     let d = ok(&mut e, "DescribeTimeToLive", json!({"TableName": "Sessions"}));
     assert!(["ENABLED", "ENABLING"].contains(&d["TimeToLiveDescription"]["TimeToLiveStatus"].as_str().unwrap()), "{d}");
     assert_eq!(d["TimeToLiveDescription"]["AttributeName"], "exp");
-    let er = err(&mut e, "UpdateTimeToLive", json!({"TableName": "Sessions", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "other"}}));
+    let er = err(
+        &mut e,
+        "UpdateTimeToLive",
+        json!({"TableName": "Sessions", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "other"}}),
+    );
     assert_eq!(er.kind, "ValidationException");
-    let er = err(&mut e, "UpdateTimeToLive", json!({"TableName": "Nope", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}}));
+    let er = err(
+        &mut e,
+        "UpdateTimeToLive",
+        json!({"TableName": "Nope", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}}),
+    );
     assert_eq!(er.kind, "ResourceNotFoundException");
     // Disabling stops deletions.
-    ok(&mut e, "UpdateTimeToLive", json!({"TableName": "Sessions", "TimeToLiveSpecification": {"Enabled": false, "AttributeName": "exp"}}));
-    ok(&mut e, "PutItem", json!({"TableName": "Sessions", "Item": {"pk": s("a"), "sk": s("META"), "exp": n(&(START_S - 1).to_string())}}));
+    ok(
+        &mut e,
+        "UpdateTimeToLive",
+        json!({"TableName": "Sessions", "TimeToLiveSpecification": {"Enabled": false, "AttributeName": "exp"}}),
+    );
+    ok(
+        &mut e,
+        "PutItem",
+        json!({"TableName": "Sessions", "Item": {"pk": s("a"), "sk": s("META"), "exp": n(&(START_S - 1).to_string())}}),
+    );
     e.advance_clock_ms(3600_000);
     assert!(get(&mut e, "a").is_some());
 }
@@ -739,11 +816,7 @@ fn replay_options_and_malformed_files() {
     let b = streamlab::scenario::replay(&text("eu-west-1", 8)).unwrap();
     assert_ne!(r["eventID"], b["streams"][0]["Records"][0]["eventID"], "seed drives eventIDs");
     // Not a scenario at all → Err (bad JSON with position, unknown action, two keys in a step).
-    for bad in [
-        "{not json",
-        r#"{"steps": [{"Frobnicate": {}}]}"#,
-        r#"{"steps": [{"PutItem": {}, "GetItem": {}}]}"#,
-    ] {
+    for bad in ["{not json", r#"{"steps": [{"Frobnicate": {}}]}"#, r#"{"steps": [{"PutItem": {}, "GetItem": {}}]}"#] {
         assert!(streamlab::scenario::replay(bad).is_err(), "{bad}");
     }
 }
@@ -755,8 +828,16 @@ fn ttl_delay_boundary_and_user_delete_before_sweep() {
     create_table(&mut e, "Sessions", &[("pk", "S", "HASH"), ("sk", "S", "RANGE")], Some("KEYS_ONLY"));
     enable_ttl(&mut e, "Sessions", "exp");
     let exp = START_S + 100;
-    ok(&mut e, "PutItem", json!({"TableName": "Sessions", "Item": {"pk": s("a"), "sk": s("META"), "exp": n(&exp.to_string())}}));
-    ok(&mut e, "PutItem", json!({"TableName": "Sessions", "Item": {"pk": s("u"), "sk": s("META"), "exp": n(&exp.to_string())}}));
+    ok(
+        &mut e,
+        "PutItem",
+        json!({"TableName": "Sessions", "Item": {"pk": s("a"), "sk": s("META"), "exp": n(&exp.to_string())}}),
+    );
+    ok(
+        &mut e,
+        "PutItem",
+        json!({"TableName": "Sessions", "Item": {"pk": s("u"), "sk": s("META"), "exp": n(&exp.to_string())}}),
+    );
     e.advance_clock_ms((100 + 600) * 1000 - 1_000); // expiry + 9 min 59 s
     assert!(get(&mut e, "a").is_some(), "not yet deleted at expiry + 9:59");
     // The user deletes "u" before the sweeper gets to it: one user REMOVE, no TTL REMOVE later.

@@ -190,11 +190,21 @@ fn disabling_without_a_stream_is_validation_error() {
     // Decisions row 2 (message uncertain per §2.4, so only the kind is checked).
     let mut e = engine();
     create(&mut e, "Plain", None);
-    assert_err(&mut e, "UpdateTable", json!({"TableName": "Plain", "StreamSpecification": {"StreamEnabled": false}}), "ValidationException");
+    assert_err(
+        &mut e,
+        "UpdateTable",
+        json!({"TableName": "Plain", "StreamSpecification": {"StreamEnabled": false}}),
+        "ValidationException",
+    );
     // ...and disabling twice.
     create(&mut e, "Orders", Some("KEYS_ONLY"));
     ok(&mut e, "UpdateTable", json!({"TableName": "Orders", "StreamSpecification": {"StreamEnabled": false}}));
-    assert_err(&mut e, "UpdateTable", json!({"TableName": "Orders", "StreamSpecification": {"StreamEnabled": false}}), "ValidationException");
+    assert_err(
+        &mut e,
+        "UpdateTable",
+        json!({"TableName": "Orders", "StreamSpecification": {"StreamEnabled": false}}),
+        "ValidationException",
+    );
 }
 
 #[test]
@@ -327,7 +337,7 @@ fn records_are_readable_before_24h_and_trimmed_after() {
     let at_old = it(&mut e, &arn, &shard, "AT_SEQUENCE_NUMBER", Some(&old_seq));
 
     advance(&mut e, 10 * MIN); // now 24 h 5 min after the first write; iterator is 10 min old
-    // ...now points at trimmed data (§3.4 / §3.6).
+                               // ...now points at trimmed data (§3.4 / §3.6).
     let er = get_records(&mut e, &at_old, None).unwrap_err();
     assert_eq!(er.kind, "TrimmedDataAccessException");
     assert_eq!(er.message, "The data you are trying to access has been trimmed.");
@@ -400,8 +410,13 @@ fn shard_rolls_over_every_4h_by_default_with_parent_lineage() {
     let end = parent["SequenceNumberRange"]["EndingSequenceNumber"].as_str().unwrap();
     assert!(!seq_lt(end, &seq(&precs[1])), "EndingSequenceNumber {end} ≥ last record");
     // ShardFilter CHILD_SHARDS returns only the children (§3.2).
-    let f = ok(&mut e, "DescribeStream", json!({"StreamArn": arn, "ShardFilter": {"Type": "CHILD_SHARDS", "ShardId": pid}}));
-    let ids: Vec<&str> = f["StreamDescription"]["Shards"].as_array().unwrap().iter().map(|s| s["ShardId"].as_str().unwrap()).collect();
+    let f = ok(
+        &mut e,
+        "DescribeStream",
+        json!({"StreamArn": arn, "ShardFilter": {"Type": "CHILD_SHARDS", "ShardId": pid}}),
+    );
+    let ids: Vec<&str> =
+        f["StreamDescription"]["Shards"].as_array().unwrap().iter().map(|s| s["ShardId"].as_str().unwrap()).collect();
     assert_eq!(ids, [cid]);
 }
 
@@ -543,7 +558,11 @@ fn describe_stream_unknown_exclusive_start_shard_id_gives_empty_list() {
     let mut e = engine_with(|c| c.shards_per_stream = 3);
     create(&mut e, "Orders", Some("KEYS_ONLY"));
     let arn = latest_arn(&mut e, "Orders");
-    let p = ok(&mut e, "DescribeStream", json!({"StreamArn": arn, "ExclusiveStartShardId": "shardId-00000000000000000000-00000000"}));
+    let p = ok(
+        &mut e,
+        "DescribeStream",
+        json!({"StreamArn": arn, "ExclusiveStartShardId": "shardId-00000000000000000000-00000000"}),
+    );
     assert_eq!(p["StreamDescription"]["Shards"], json!([]));
 }
 
@@ -610,14 +629,38 @@ fn shard_iterator_errors() {
     let (mut e, arn, shard, seqs) = abc();
     let v = "ValidationException";
     let cases: Vec<(Value, &str, &str)> = vec![
-        (json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "AT_SEQUENCE_NUMBER"}), v, "AT without SequenceNumber"),
-        (json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "AFTER_SEQUENCE_NUMBER"}), v, "AFTER without SequenceNumber"),
-        (json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "TRIM_HORIZON", "SequenceNumber": seqs[0]}), v, "TRIM_HORIZON with SequenceNumber"),
-        (json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "LATEST", "SequenceNumber": seqs[0]}), v, "LATEST with SequenceNumber"),
+        (
+            json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "AT_SEQUENCE_NUMBER"}),
+            v,
+            "AT without SequenceNumber",
+        ),
+        (
+            json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "AFTER_SEQUENCE_NUMBER"}),
+            v,
+            "AFTER without SequenceNumber",
+        ),
+        (
+            json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "TRIM_HORIZON", "SequenceNumber": seqs[0]}),
+            v,
+            "TRIM_HORIZON with SequenceNumber",
+        ),
+        (
+            json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "LATEST", "SequenceNumber": seqs[0]}),
+            v,
+            "LATEST with SequenceNumber",
+        ),
         (json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "AT_TIMESTAMP"}), v, "invalid enum"),
         (json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "trim_horizon"}), v, "enum is case-sensitive"),
-        (json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "AT_SEQUENCE_NUMBER", "SequenceNumber": "abc"}), v, "non-numeric sequence number"),
-        (json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "AT_SEQUENCE_NUMBER", "SequenceNumber": "12345678901234567890x"}), v, "non-numeric sequence number (21 chars)"),
+        (
+            json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "AT_SEQUENCE_NUMBER", "SequenceNumber": "abc"}),
+            v,
+            "non-numeric sequence number",
+        ),
+        (
+            json!({"StreamArn": arn, "ShardId": shard, "ShardIteratorType": "AT_SEQUENCE_NUMBER", "SequenceNumber": "12345678901234567890x"}),
+            v,
+            "non-numeric sequence number (21 chars)",
+        ),
         (
             json!({"StreamArn": arn, "ShardId": "shardId-00000000000000000000-00000000", "ShardIteratorType": "TRIM_HORIZON"}),
             "ResourceNotFoundException",
@@ -753,7 +796,13 @@ fn garbage_iterator_is_validation_error() {
     let (mut e, arn, shard, _) = abc();
     let good = it(&mut e, &arn, &shard, "TRIM_HORIZON", None);
     let truncated = good[..good.len() / 2].to_string();
-    for bad in ["garbage", "", "arn:aws:dynamodb:us-east-1:123456789012:table/Orders/stream/x|1|AAAA", &truncated, &"A".repeat(2049)] {
+    for bad in [
+        "garbage",
+        "",
+        "arn:aws:dynamodb:us-east-1:123456789012:table/Orders/stream/x|1|AAAA",
+        &truncated,
+        &"A".repeat(2049),
+    ] {
         let er = get_records(&mut e, bad, None).unwrap_err();
         assert_eq!(er.kind, "ValidationException", "iterator {bad:.60}: {}", er.message);
     }
@@ -871,7 +920,12 @@ fn items_stay_in_one_shard_lineage_with_several_shards() {
     let sh = shards(&mut e, &arn);
     let parent_of: std::collections::HashMap<String, Option<String>> = sh
         .iter()
-        .map(|s| (s["ShardId"].as_str().unwrap().to_string(), s.get("ParentShardId").and_then(|p| p.as_str()).map(String::from)))
+        .map(|s| {
+            (
+                s["ShardId"].as_str().unwrap().to_string(),
+                s.get("ParentShardId").and_then(|p| p.as_str()).map(String::from),
+            )
+        })
         .collect();
     let root = |mut id: String| {
         while let Some(Some(p)) = parent_of.get(&id) {
@@ -940,7 +994,11 @@ fn iterators_are_stream_specific() {
     let (mut e, arn, shard, _) = abc();
     let i = it(&mut e, &arn, &shard, "TRIM_HORIZON", None);
     ok(&mut e, "UpdateTable", json!({"TableName": "Orders", "StreamSpecification": {"StreamEnabled": false}}));
-    ok(&mut e, "UpdateTable", json!({"TableName": "Orders", "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "KEYS_ONLY"}}));
+    ok(
+        &mut e,
+        "UpdateTable",
+        json!({"TableName": "Orders", "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "KEYS_ONLY"}}),
+    );
     put(&mut e, "Orders", "z", "1");
     let (recs, next) = drain(&mut e, i);
     assert_eq!(pks(&recs), ["a", "b", "c"]);
@@ -970,8 +1028,14 @@ fn describe_stream_shard_filter_validation() {
     create(&mut e, "Orders", Some("KEYS_ONLY"));
     let arn = latest_arn(&mut e, "Orders");
     let id = shard_ids(&mut e, &arn).remove(0);
-    assert_err(&mut e, "DescribeStream", json!({"StreamArn": arn, "ShardFilter": {"Type": "PARENT_SHARDS", "ShardId": id}}), "ValidationException");
+    assert_err(
+        &mut e,
+        "DescribeStream",
+        json!({"StreamArn": arn, "ShardFilter": {"Type": "PARENT_SHARDS", "ShardId": id}}),
+        "ValidationException",
+    );
     // A shard without children → empty list.
-    let r = ok(&mut e, "DescribeStream", json!({"StreamArn": arn, "ShardFilter": {"Type": "CHILD_SHARDS", "ShardId": id}}));
+    let r =
+        ok(&mut e, "DescribeStream", json!({"StreamArn": arn, "ShardFilter": {"Type": "CHILD_SHARDS", "ShardId": id}}));
     assert_eq!(r["StreamDescription"]["Shards"], json!([]));
 }

@@ -95,46 +95,65 @@ fn record_generation_table() {
         (
             "PutItem identical after number canonicalisation (1.50 vs 1.5)",
             vec![put(a1.clone())],
-            put(json!({"pk": s("A"), "sk": s("S"), "total": n("1.50"), "tags": {"SS": ["a", "b"]}, "ns": {"NS": ["1", "2"]}, "x": s("v")})),
+            put(
+                json!({"pk": s("A"), "sk": s("S"), "total": n("1.50"), "tags": {"SS": ["a", "b"]}, "ns": {"NS": ["1", "2"]}, "x": s("v")}),
+            ),
             None,
             vec![],
         ),
         (
             "PutItem identical with leading zeros / exponent (0001.5000, 15E-1)",
             vec![put(a1.clone())],
-            put(json!({"pk": s("A"), "sk": s("S"), "total": n("15E-1"), "tags": {"SS": ["a", "b"]}, "ns": {"NS": ["1.0", "0002"]}, "x": s("v")})),
+            put(
+                json!({"pk": s("A"), "sk": s("S"), "total": n("15E-1"), "tags": {"SS": ["a", "b"]}, "ns": {"NS": ["1.0", "0002"]}, "x": s("v")}),
+            ),
             None,
             vec![],
         ),
         (
             "PutItem identical with reordered sets",
             vec![put(a1.clone())],
-            put(json!({"pk": s("A"), "sk": s("S"), "total": n("1.5"), "tags": {"SS": ["b", "a"]}, "ns": {"NS": ["2", "1"]}, "x": s("v")})),
+            put(
+                json!({"pk": s("A"), "sk": s("S"), "total": n("1.5"), "tags": {"SS": ["b", "a"]}, "ns": {"NS": ["2", "1"]}, "x": s("v")}),
+            ),
             None,
             vec![],
         ),
         (
             "PutItem differing only by number value",
             vec![put(a1.clone())],
-            put(json!({"pk": s("A"), "sk": s("S"), "total": n("1.51"), "tags": {"SS": ["a", "b"]}, "ns": {"NS": ["1", "2"]}, "x": s("v")})),
+            put(
+                json!({"pk": s("A"), "sk": s("S"), "total": n("1.51"), "tags": {"SS": ["a", "b"]}, "ns": {"NS": ["1", "2"]}, "x": s("v")}),
+            ),
             None,
             vec!["MODIFY"],
         ),
         (
             "PutItem changing type only (S \"1.5\" vs N 1.5)",
             vec![put(a1.clone())],
-            put(json!({"pk": s("A"), "sk": s("S"), "total": s("1.5"), "tags": {"SS": ["a", "b"]}, "ns": {"NS": ["1", "2"]}, "x": s("v")})),
+            put(
+                json!({"pk": s("A"), "sk": s("S"), "total": s("1.5"), "tags": {"SS": ["a", "b"]}, "ns": {"NS": ["1", "2"]}, "x": s("v")}),
+            ),
             None,
             vec!["MODIFY"],
         ),
         (
             "UpdateItem on a missing key",
             vec![],
-            ("UpdateItem", json!({"Key": key("A"), "UpdateExpression": "SET x = :v", "ExpressionAttributeValues": {":v": s("v")}})),
+            (
+                "UpdateItem",
+                json!({"Key": key("A"), "UpdateExpression": "SET x = :v", "ExpressionAttributeValues": {":v": s("v")}}),
+            ),
             None,
             vec!["INSERT"],
         ),
-        ("UpdateItem with no UpdateExpression on a missing key", vec![], ("UpdateItem", json!({"Key": key("A")})), None, vec!["INSERT"]),
+        (
+            "UpdateItem with no UpdateExpression on a missing key",
+            vec![],
+            ("UpdateItem", json!({"Key": key("A")})),
+            None,
+            vec!["INSERT"],
+        ),
         (
             "UpdateItem with no UpdateExpression on an existing key (changes nothing)",
             vec![put(a1.clone())],
@@ -145,14 +164,20 @@ fn record_generation_table() {
         (
             "UpdateItem that changes an attribute",
             vec![put(a1.clone())],
-            ("UpdateItem", json!({"Key": key("A"), "UpdateExpression": "SET x = :v", "ExpressionAttributeValues": {":v": s("changed")}})),
+            (
+                "UpdateItem",
+                json!({"Key": key("A"), "UpdateExpression": "SET x = :v", "ExpressionAttributeValues": {":v": s("changed")}}),
+            ),
             None,
             vec!["MODIFY"],
         ),
         (
             "UpdateItem SET a = same value",
             vec![put(a1.clone())],
-            ("UpdateItem", json!({"Key": key("A"), "UpdateExpression": "SET x = :v", "ExpressionAttributeValues": {":v": s("v")}})),
+            (
+                "UpdateItem",
+                json!({"Key": key("A"), "UpdateExpression": "SET x = :v", "ExpressionAttributeValues": {":v": s("v")}}),
+            ),
             None,
             vec![],
         ),
@@ -169,7 +194,10 @@ fn record_generation_table() {
         (
             "UpdateItem SET set to a reordered equal set",
             vec![put(a1.clone())],
-            ("UpdateItem", json!({"Key": key("A"), "UpdateExpression": "SET tags = :v", "ExpressionAttributeValues": {":v": {"SS": ["b", "a"]}}})),
+            (
+                "UpdateItem",
+                json!({"Key": key("A"), "UpdateExpression": "SET tags = :v", "ExpressionAttributeValues": {":v": {"SS": ["b", "a"]}}}),
+            ),
             None,
             vec![],
         ),
@@ -186,7 +214,10 @@ fn record_generation_table() {
         (
             "UpdateItem ADD an existing set member",
             vec![put(a1.clone())],
-            ("UpdateItem", json!({"Key": key("A"), "UpdateExpression": "ADD tags :v", "ExpressionAttributeValues": {":v": {"SS": ["a"]}}})),
+            (
+                "UpdateItem",
+                json!({"Key": key("A"), "UpdateExpression": "ADD tags :v", "ExpressionAttributeValues": {":v": {"SS": ["a"]}}}),
+            ),
             None,
             vec![],
         ),
@@ -200,16 +231,28 @@ fn record_generation_table() {
         (
             "UpdateItem DELETE a member that is not in the set",
             vec![put(a1.clone())],
-            ("UpdateItem", json!({"Key": key("A"), "UpdateExpression": "DELETE tags :v", "ExpressionAttributeValues": {":v": {"SS": ["zz"]}}})),
+            (
+                "UpdateItem",
+                json!({"Key": key("A"), "UpdateExpression": "DELETE tags :v", "ExpressionAttributeValues": {":v": {"SS": ["zz"]}}}),
+            ),
             None,
             vec![],
         ),
-        ("DeleteItem of an existing item", vec![put(a1.clone())], ("DeleteItem", json!({"Key": key("A")})), None, vec!["REMOVE"]),
+        (
+            "DeleteItem of an existing item",
+            vec![put(a1.clone())],
+            ("DeleteItem", json!({"Key": key("A")})),
+            None,
+            vec!["REMOVE"],
+        ),
         ("DeleteItem of a missing item", vec![], ("DeleteItem", json!({"Key": key("A")})), None, vec![]),
         (
             "PutItem with failing ConditionExpression",
             vec![put(a1.clone())],
-            ("PutItem", json!({"Item": {"pk": s("A"), "sk": s("S"), "x": s("new")}, "ConditionExpression": "attribute_not_exists(pk)"})),
+            (
+                "PutItem",
+                json!({"Item": {"pk": s("A"), "sk": s("S"), "x": s("new")}, "ConditionExpression": "attribute_not_exists(pk)"}),
+            ),
             Some("ConditionalCheckFailedException"),
             vec![],
         ),
@@ -226,7 +269,10 @@ fn record_generation_table() {
         (
             "DeleteItem with failing ConditionExpression",
             vec![put(a1.clone())],
-            ("DeleteItem", json!({"Key": key("A"), "ConditionExpression": "x = :v", "ExpressionAttributeValues": {":v": s("other")}})),
+            (
+                "DeleteItem",
+                json!({"Key": key("A"), "ConditionExpression": "x = :v", "ExpressionAttributeValues": {":v": s("other")}}),
+            ),
             Some("ConditionalCheckFailedException"),
             vec![],
         ),
@@ -303,10 +349,15 @@ fn batch_write_judges_each_request() {
     // §6.8: unprocessed requests come back in UnprocessedItems (real AWS: `{}` when none).
     assert_eq!(r["UnprocessedItems"], json!({}));
     let recs = &records(&e)[before..];
-    let mut got: Vec<(String, String)> =
-        recs.iter().map(|r| (r["eventName"].as_str().unwrap().into(), r["dynamodb"]["Keys"]["pk"]["S"].as_str().unwrap().into())).collect();
+    let mut got: Vec<(String, String)> = recs
+        .iter()
+        .map(|r| (r["eventName"].as_str().unwrap().into(), r["dynamodb"]["Keys"]["pk"]["S"].as_str().unwrap().into()))
+        .collect();
     got.sort();
-    assert_eq!(got, vec![("INSERT".into(), "new".into()), ("MODIFY".into(), "changed".into()), ("REMOVE".into(), "gone".into())]);
+    assert_eq!(
+        got,
+        vec![("INSERT".into(), "new".into()), ("MODIFY".into(), "changed".into()), ("REMOVE".into(), "gone".into())]
+    );
 }
 
 #[test]
@@ -343,7 +394,12 @@ fn transact_write_records_per_item_and_condition_check_produces_nothing() {
     // key → INSERT, §2.1), so it does produce an INSERT.
     assert_eq!(
         got,
-        vec![("INSERT".into(), "new".into()), ("INSERT".into(), "noop".into()), ("MODIFY".into(), "upd".into()), ("REMOVE".into(), "del".into())]
+        vec![
+            ("INSERT".into(), "new".into()),
+            ("INSERT".into(), "noop".into()),
+            ("MODIFY".into(), "upd".into()),
+            ("REMOVE".into(), "del".into())
+        ]
     );
 }
 
@@ -363,7 +419,10 @@ fn cancelled_transaction_writes_nothing() {
         ]}),
     );
     assert_eq!(er.kind, "TransactionCanceledException");
-    assert_eq!(er.message, "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed, None]");
+    assert_eq!(
+        er.message,
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed, None]"
+    );
     assert_eq!(
         er.extra["CancellationReasons"],
         json!([{"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}, {"Code": "None"}])
@@ -385,7 +444,10 @@ fn cancelled_by_condition_check_writes_nothing() {
         ]}),
     );
     assert_eq!(er.kind, "TransactionCanceledException");
-    assert_eq!(er.message, "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed]");
+    assert_eq!(
+        er.message,
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed]"
+    );
     assert!(get_item(&mut e, "new").is_none());
     assert_eq!(e.streams_output(), streams_before);
 }
@@ -546,7 +608,10 @@ fn key_size_limits_are_inclusive() {
     // 1024 two-byte characters = 2048 bytes: still fine; 1025 = 2050 bytes: too big.
     ok(&mut e, "PutItem", t(json!({"Item": {"pk": s(&"é".repeat(1024)), "sk": s("S")}})));
     let er = err(&mut e, "PutItem", t(json!({"Item": {"pk": s(&"é".repeat(1025)), "sk": s("S")}})));
-    assert_eq!(er.message, "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
+    assert_eq!(
+        er.message,
+        "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes"
+    );
     let er = err(&mut e, "PutItem", t(json!({"Item": {"pk": s("A"), "sk": s(&"é".repeat(513))}})));
     assert_eq!(er.message, "One or more parameter values were invalid: Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
 }
@@ -561,14 +626,18 @@ fn missing_table() {
         ("GetItem", json!({"TableName": "Nope", "Key": {"pk": s("A")}})),
         ("UpdateItem", json!({"TableName": "Nope", "Key": {"pk": s("A")}})),
         ("DeleteItem", json!({"TableName": "Nope", "Key": {"pk": s("A")}})),
-        ("Query", json!({"TableName": "Nope", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": s("A")}})),
+        (
+            "Query",
+            json!({"TableName": "Nope", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": s("A")}}),
+        ),
         ("Scan", json!({"TableName": "Nope"})),
         ("DescribeTable", json!({"TableName": "Nope"})),
     ] {
         let er = err(&mut e, action, req);
         assert_eq!(er.kind, "ResourceNotFoundException", "{action}");
         assert!(
-            er.message == "Requested resource not found" || er.message == "Requested resource not found: Table: Nope not found",
+            er.message == "Requested resource not found"
+                || er.message == "Requested resource not found: Table: Nope not found",
             "{action}: {}",
             er.message
         );
@@ -583,7 +652,10 @@ fn item_size_limit_400kb() {
     ok(&mut e, "PutItem", t(json!({"Item": {"pk": s("A"), "sk": s("S"), "d": s(&"x".repeat(409_600 - 7))}})));
     let before = (scan_all(&mut e), e.streams_output());
     let er = err(&mut e, "PutItem", t(json!({"Item": {"pk": s("B"), "sk": s("S"), "d": s(&"x".repeat(409_600 - 6))}})));
-    assert_eq!((er.kind.as_str(), er.message.as_str()), ("ValidationException", "Item size has exceeded the maximum allowed size"));
+    assert_eq!(
+        (er.kind.as_str(), er.message.as_str()),
+        ("ValidationException", "Item size has exceeded the maximum allowed size")
+    );
     assert_eq!((scan_all(&mut e), e.streams_output()), before);
     // UpdateItem growing an item past the limit.
     ok(&mut e, "PutItem", t(json!({"Item": {"pk": s("C"), "sk": s("S"), "d": s(&"x".repeat(409_600 - 7 - 10))}})));
@@ -591,13 +663,24 @@ fn item_size_limit_400kb() {
     let er = err(
         &mut e,
         "UpdateItem",
-        t(json!({"Key": key("C"), "UpdateExpression": "SET e = :v", "ExpressionAttributeValues": {":v": s("0123456789")}})),
+        t(
+            json!({"Key": key("C"), "UpdateExpression": "SET e = :v", "ExpressionAttributeValues": {":v": s("0123456789")}}),
+        ),
     );
     // "e" (1) + 10 bytes = 11 > 10 bytes left.
-    assert_eq!((er.kind.as_str(), er.message.as_str()), ("ValidationException", "Item size to update has exceeded the maximum allowed size"));
+    assert_eq!(
+        (er.kind.as_str(), er.message.as_str()),
+        ("ValidationException", "Item size to update has exceeded the maximum allowed size")
+    );
     assert_eq!((scan_all(&mut e), e.streams_output()), before);
     // Exactly at the limit is fine: "e" (1) + 9 bytes = 10.
-    ok(&mut e, "UpdateItem", t(json!({"Key": key("C"), "UpdateExpression": "SET e = :v", "ExpressionAttributeValues": {":v": s("012345678")}})));
+    ok(
+        &mut e,
+        "UpdateItem",
+        t(
+            json!({"Key": key("C"), "UpdateExpression": "SET e = :v", "ExpressionAttributeValues": {":v": s("012345678")}}),
+        ),
+    );
 }
 
 /// An UpdateItem changes the stored item where it is: a copy of the item held elsewhere (as
@@ -611,18 +694,25 @@ fn an_update_keeps_held_versions_and_a_failed_one_changes_nothing() {
     let out = ok(
         &mut e,
         "UpdateItem",
-        t(json!({"Key": key("A"), "UpdateExpression": "SET n = n + :one, m = :one", "ExpressionAttributeValues": {":one": {"N": "1"}},
-                 "ReturnValues": "UPDATED_NEW"})),
+        t(
+            json!({"Key": key("A"), "UpdateExpression": "SET n = n + :one, m = :one", "ExpressionAttributeValues": {":one": {"N": "1"}},
+                 "ReturnValues": "UPDATED_NEW"}),
+        ),
     );
     assert_eq!(out, json!({"Attributes": {"n": {"N": "2"}, "m": {"N": "1"}}}));
-    assert_eq!(streamlab::value::item_to_json(&held), json!({"pk": s("A"), "sk": s("S"), "n": {"N": "1"}, "tags": {"SS": ["x"]}}));
+    assert_eq!(
+        streamlab::value::item_to_json(&held),
+        json!({"pk": s("A"), "sk": s("S"), "n": {"N": "1"}, "tags": {"SS": ["x"]}})
+    );
     let before = (scan_all(&mut e), e.streams_output());
     assert_eq!(records(&e).len(), 2);
     // `tags` is a string set: adding a number to it fails after n and m were set.
     let er = err(
         &mut e,
         "UpdateItem",
-        t(json!({"Key": key("A"), "UpdateExpression": "SET n = :one REMOVE m ADD tags :one", "ExpressionAttributeValues": {":one": {"N": "1"}}})),
+        t(
+            json!({"Key": key("A"), "UpdateExpression": "SET n = :one REMOVE m ADD tags :one", "ExpressionAttributeValues": {":one": {"N": "1"}}}),
+        ),
     );
     assert_eq!(er.message, "An operand in the update expression has an incorrect data type");
     assert_eq!((scan_all(&mut e), e.streams_output()), before);
@@ -660,8 +750,20 @@ fn update_expression_semantics() {
     let cases: Vec<(&str, Value, &str, Value, Value)> = vec![
         // (why, start item, expression, values, expected item)
         ("SET plain", json!({}), "SET a = :v", json!({":v": s("x")}), json!({"a": s("x")})),
-        ("SET a = b + :n", json!({"b": n("2")}), "SET a = b + :n", json!({":n": n("3")}), json!({"a": n("5"), "b": n("2")})),
-        ("SET a = b - :n", json!({"b": n("2")}), "SET a = b - :n", json!({":n": n("3.5")}), json!({"a": n("-1.5"), "b": n("2")})),
+        (
+            "SET a = b + :n",
+            json!({"b": n("2")}),
+            "SET a = b + :n",
+            json!({":n": n("3")}),
+            json!({"a": n("5"), "b": n("2")}),
+        ),
+        (
+            "SET a = b - :n",
+            json!({"b": n("2")}),
+            "SET a = b - :n",
+            json!({":n": n("3.5")}),
+            json!({"a": n("-1.5"), "b": n("2")}),
+        ),
         (
             "if_not_exists keeps the existing value",
             json!({"a": n("1")}),
@@ -669,7 +771,13 @@ fn update_expression_semantics() {
             json!({":d": n("9")}),
             json!({"a": n("1")}),
         ),
-        ("if_not_exists uses the default", json!({}), "SET a = if_not_exists(a, :d)", json!({":d": n("9")}), json!({"a": n("9")})),
+        (
+            "if_not_exists uses the default",
+            json!({}),
+            "SET a = if_not_exists(a, :d)",
+            json!({":d": n("9")}),
+            json!({"a": n("9")}),
+        ),
         (
             "list_append appends",
             json!({"l": l(&[s("a")])}),
@@ -909,10 +1017,24 @@ fn update_and_condition_expression_errors() {
 fn empty_expression_attribute_maps_are_rejected() {
     // §6.6: "ExpressionAttributeValues must not be empty" / "ExpressionAttributeNames must not be empty".
     let mut e = orders();
-    let er = err(&mut e, "UpdateItem", t(json!({"Key": key("A"), "UpdateExpression": "REMOVE a", "ExpressionAttributeValues": {}})));
-    assert_eq!((er.kind.as_str(), er.message.as_str()), ("ValidationException", "ExpressionAttributeValues must not be empty"));
-    let er = err(&mut e, "UpdateItem", t(json!({"Key": key("A"), "UpdateExpression": "REMOVE a", "ExpressionAttributeNames": {}})));
-    assert_eq!((er.kind.as_str(), er.message.as_str()), ("ValidationException", "ExpressionAttributeNames must not be empty"));
+    let er = err(
+        &mut e,
+        "UpdateItem",
+        t(json!({"Key": key("A"), "UpdateExpression": "REMOVE a", "ExpressionAttributeValues": {}})),
+    );
+    assert_eq!(
+        (er.kind.as_str(), er.message.as_str()),
+        ("ValidationException", "ExpressionAttributeValues must not be empty")
+    );
+    let er = err(
+        &mut e,
+        "UpdateItem",
+        t(json!({"Key": key("A"), "UpdateExpression": "REMOVE a", "ExpressionAttributeNames": {}})),
+    );
+    assert_eq!(
+        (er.kind.as_str(), er.message.as_str()),
+        ("ValidationException", "ExpressionAttributeNames must not be empty")
+    );
 }
 
 #[test]
@@ -921,7 +1043,11 @@ fn update_expression_syntax_errors() {
     // "Invalid UpdateExpression: Syntax error; ..." (format approximate, so only the prefix).
     for expr in ["SET a = :v SET b = :v", "SET", "SET a :v", "FOO a", "SET a = :v,", "REMOVE"] {
         let mut e = orders();
-        let er = err(&mut e, "UpdateItem", t(json!({"Key": key("A"), "UpdateExpression": expr, "ExpressionAttributeValues": {":v": n("1")}})));
+        let er = err(
+            &mut e,
+            "UpdateItem",
+            t(json!({"Key": key("A"), "UpdateExpression": expr, "ExpressionAttributeValues": {":v": n("1")}})),
+        );
         assert_eq!(er.kind, "ValidationException", "{expr}");
         assert!(er.message.starts_with("Invalid UpdateExpression: "), "{expr}: {}", er.message);
         assert!(records(&e).is_empty());
@@ -949,8 +1075,8 @@ fn condition_expression_semantics() {
         ("n <= :n5", true),
         ("n > :n4", true),
         ("n >= :n6", false),
-        ("n = :sfive", false),   // different types: false
-        ("n <> :sfive", true),   // different types: <> true
+        ("n = :sfive", false), // different types: false
+        ("n <> :sfive", true), // different types: <> true
         ("nope = :n5", false), // missing path: false
         ("nope < :n5", false),
         ("n BETWEEN :n4 AND :n6", true),
@@ -1025,7 +1151,11 @@ fn condition_expression_semantics() {
         match (want, r) {
             (true, Ok(_)) => assert!(get_item(&mut e, "A").unwrap().get("touched").is_some(), "{cond}"),
             (false, Err(er)) => {
-                assert_eq!((er.kind.as_str(), er.message.as_str()), ("ConditionalCheckFailedException", "The conditional request failed"), "{cond}");
+                assert_eq!(
+                    (er.kind.as_str(), er.message.as_str()),
+                    ("ConditionalCheckFailedException", "The conditional request failed"),
+                    "{cond}"
+                );
                 assert!(get_item(&mut e, "A").unwrap().get("touched").is_none(), "{cond}");
             }
             (w, r) => panic!("{cond}: expected {w}, got {r:?}"),
@@ -1037,8 +1167,16 @@ fn condition_expression_semantics() {
 fn condition_on_missing_item_sees_empty_item() {
     // §6.5: the condition is checked against an empty item if none exists.
     let mut e = orders();
-    ok(&mut e, "PutItem", t(json!({"Item": {"pk": s("A"), "sk": s("S")}, "ConditionExpression": "attribute_not_exists(pk)"})));
-    let er = err(&mut e, "PutItem", t(json!({"Item": {"pk": s("A"), "sk": s("S")}, "ConditionExpression": "attribute_not_exists(pk)"})));
+    ok(
+        &mut e,
+        "PutItem",
+        t(json!({"Item": {"pk": s("A"), "sk": s("S")}, "ConditionExpression": "attribute_not_exists(pk)"})),
+    );
+    let er = err(
+        &mut e,
+        "PutItem",
+        t(json!({"Item": {"pk": s("A"), "sk": s("S")}, "ConditionExpression": "attribute_not_exists(pk)"})),
+    );
     assert_eq!(er.kind, "ConditionalCheckFailedException");
     let er = err(&mut e, "DeleteItem", t(json!({"Key": key("B"), "ConditionExpression": "attribute_exists(pk)"})));
     assert_eq!(er.kind, "ConditionalCheckFailedException");
@@ -1060,8 +1198,14 @@ fn condition_failure_returns_old_item_when_asked() {
     let item = json!({"pk": s("A"), "sk": s("S"), "v": n("1")});
     for (action, req) in [
         ("PutItem", json!({"Item": {"pk": s("A"), "sk": s("S")}, "ConditionExpression": "attribute_not_exists(pk)"})),
-        ("DeleteItem", json!({"Key": key("A"), "ConditionExpression": "v = :two", "ExpressionAttributeValues": {":two": n("2")}})),
-        ("UpdateItem", json!({"Key": key("A"), "UpdateExpression": "REMOVE v", "ConditionExpression": "v = :two", "ExpressionAttributeValues": {":two": n("2")}})),
+        (
+            "DeleteItem",
+            json!({"Key": key("A"), "ConditionExpression": "v = :two", "ExpressionAttributeValues": {":two": n("2")}}),
+        ),
+        (
+            "UpdateItem",
+            json!({"Key": key("A"), "UpdateExpression": "REMOVE v", "ConditionExpression": "v = :two", "ExpressionAttributeValues": {":two": n("2")}}),
+        ),
     ] {
         let mut e = orders();
         ok(&mut e, "PutItem", t(json!({ "Item": item })));
@@ -1090,12 +1234,18 @@ fn return_values() {
         ok(
             &mut e,
             "UpdateItem",
-            t(json!({"Key": key("A"), "UpdateExpression": "SET a = a + :one, c = :c", "ExpressionAttributeValues": {":one": n("1"), ":c": s("new")}, "ReturnValues": rv})),
+            t(
+                json!({"Key": key("A"), "UpdateExpression": "SET a = a + :one, c = :c", "ExpressionAttributeValues": {":one": n("1"), ":c": s("new")}, "ReturnValues": rv}),
+            ),
         )
     };
     assert!(upd("NONE").get("Attributes").is_none());
     assert_av_eq(&upd("ALL_OLD")["Attributes"], &old, "ALL_OLD");
-    assert_av_eq(&upd("ALL_NEW")["Attributes"], &json!({"pk": s("A"), "sk": s("S"), "a": n("2"), "b": s("x"), "c": s("new")}), "ALL_NEW");
+    assert_av_eq(
+        &upd("ALL_NEW")["Attributes"],
+        &json!({"pk": s("A"), "sk": s("S"), "a": n("2"), "b": s("x"), "c": s("new")}),
+        "ALL_NEW",
+    );
     // UPDATED_OLD: only the updated attributes, as they were (c did not exist).
     assert_av_eq(&upd("UPDATED_OLD")["Attributes"], &json!({"a": n("1")}), "UPDATED_OLD");
     assert_av_eq(&upd("UPDATED_NEW")["Attributes"], &json!({"a": n("2"), "c": s("new")}), "UPDATED_NEW");
@@ -1114,7 +1264,10 @@ fn return_values() {
 
     // Invalid values.
     let er = err(&mut e, "PutItem", t(json!({"Item": old, "ReturnValues": "ALL_NEW"})));
-    assert_eq!((er.kind.as_str(), er.message.as_str()), ("ValidationException", "ReturnValues can only be ALL_OLD or NONE"));
+    assert_eq!(
+        (er.kind.as_str(), er.message.as_str()),
+        ("ValidationException", "ReturnValues can only be ALL_OLD or NONE")
+    );
     // DeleteItem allows only NONE / ALL_OLD (§6.7); real AWS uses the same message text.
     let er = err(&mut e, "DeleteItem", t(json!({"Key": key("A"), "ReturnValues": "UPDATED_NEW"})));
     assert_eq!(er.kind, "ValidationException");
@@ -1140,9 +1293,13 @@ fn batch_write_validation() {
             {"DeleteRequest": {"Key": key("A")}},
         ]}}),
     );
-    assert_eq!((er.kind.as_str(), er.message.as_str()), ("ValidationException", "Provided list of item keys contains duplicates"));
+    assert_eq!(
+        (er.kind.as_str(), er.message.as_str()),
+        ("ValidationException", "Provided list of item keys contains duplicates")
+    );
     // More than 25 requests (≤ 25, §6.8).
-    let many: Vec<Value> = (0..26).map(|i| json!({"PutRequest": {"Item": {"pk": s(&format!("p{i}")), "sk": s("S")}}})).collect();
+    let many: Vec<Value> =
+        (0..26).map(|i| json!({"PutRequest": {"Item": {"pk": s(&format!("p{i}")), "sk": s("S")}}})).collect();
     let er = err(&mut e, "BatchWriteItem", json!({"RequestItems": {"Orders": many}}));
     assert_eq!(er.kind, "ValidationException");
     // One invalid item fails the whole batch (real AWS validates the whole request first).
@@ -1158,7 +1315,8 @@ fn batch_write_validation() {
     assert_eq!(scan_all(&mut e), json!([]));
     assert_eq!(e.streams_output(), before);
     // Exactly 25 is fine.
-    let many: Vec<Value> = (0..25).map(|i| json!({"PutRequest": {"Item": {"pk": s(&format!("p{i}")), "sk": s("S")}}})).collect();
+    let many: Vec<Value> =
+        (0..25).map(|i| json!({"PutRequest": {"Item": {"pk": s(&format!("p{i}")), "sk": s("S")}}})).collect();
     ok(&mut e, "BatchWriteItem", json!({"RequestItems": {"Orders": many}}));
     assert_eq!(records(&e).len(), 25);
 }
@@ -1180,13 +1338,17 @@ fn transact_write_validation() {
     assert_eq!(er.kind, "ValidationException");
     assert_eq!(er.message, "Transaction request cannot include multiple operations on one item");
     // More than 100 actions (§6.8 ≤ 100).
-    let many: Vec<Value> = (0..101).map(|i| json!({"Put": {"TableName": "Orders", "Item": {"pk": s(&format!("p{i}")), "sk": s("S")}}})).collect();
+    let many: Vec<Value> = (0..101)
+        .map(|i| json!({"Put": {"TableName": "Orders", "Item": {"pk": s(&format!("p{i}")), "sk": s("S")}}}))
+        .collect();
     let er = err(&mut e, "TransactWriteItems", json!({ "TransactItems": many }));
     assert_eq!(er.kind, "ValidationException");
     assert_eq!(scan_all(&mut e), json!([]));
     assert_eq!(e.streams_output(), before);
     // Exactly 100 is fine.
-    let many: Vec<Value> = (0..100).map(|i| json!({"Put": {"TableName": "Orders", "Item": {"pk": s(&format!("p{i}")), "sk": s("S")}}})).collect();
+    let many: Vec<Value> = (0..100)
+        .map(|i| json!({"Put": {"TableName": "Orders", "Item": {"pk": s(&format!("p{i}")), "sk": s("S")}}}))
+        .collect();
     ok(&mut e, "TransactWriteItems", json!({ "TransactItems": many }));
     assert_eq!(records(&e).len(), 100);
 }
@@ -1200,11 +1362,36 @@ fn failed_requests_change_nothing() {
     // §2.1 last row + scenario-format: "nothing it would have written is written".
     let failing: Vec<(&str, Value)> = vec![
         ("PutItem", t(json!({"Item": {"pk": s("A"), "sk": s("S"), "x": {"SS": []}}}))),
-        ("PutItem", t(json!({"Item": {"pk": s("A"), "sk": s("S"), "v": n("9")}, "ConditionExpression": "v = :x", "ExpressionAttributeValues": {":x": n("0")}}))),
-        ("UpdateItem", t(json!({"Key": key("A"), "UpdateExpression": "SET v = :x, w = nothere + :x", "ExpressionAttributeValues": {":x": n("1")}}))),
-        ("UpdateItem", t(json!({"Key": key("A"), "UpdateExpression": "SET v = :x", "ConditionExpression": "attribute_not_exists(pk)", "ExpressionAttributeValues": {":x": n("1")}}))),
-        ("UpdateItem", t(json!({"Key": key("new"), "UpdateExpression": "SET v = :x", "ConditionExpression": "attribute_exists(pk)", "ExpressionAttributeValues": {":x": n("1")}}))),
-        ("UpdateItem", t(json!({"Key": key("A"), "UpdateExpression": "SET v = :x ADD s :bad", "ExpressionAttributeValues": {":x": n("1"), ":bad": s("q")}}))),
+        (
+            "PutItem",
+            t(
+                json!({"Item": {"pk": s("A"), "sk": s("S"), "v": n("9")}, "ConditionExpression": "v = :x", "ExpressionAttributeValues": {":x": n("0")}}),
+            ),
+        ),
+        (
+            "UpdateItem",
+            t(
+                json!({"Key": key("A"), "UpdateExpression": "SET v = :x, w = nothere + :x", "ExpressionAttributeValues": {":x": n("1")}}),
+            ),
+        ),
+        (
+            "UpdateItem",
+            t(
+                json!({"Key": key("A"), "UpdateExpression": "SET v = :x", "ConditionExpression": "attribute_not_exists(pk)", "ExpressionAttributeValues": {":x": n("1")}}),
+            ),
+        ),
+        (
+            "UpdateItem",
+            t(
+                json!({"Key": key("new"), "UpdateExpression": "SET v = :x", "ConditionExpression": "attribute_exists(pk)", "ExpressionAttributeValues": {":x": n("1")}}),
+            ),
+        ),
+        (
+            "UpdateItem",
+            t(
+                json!({"Key": key("A"), "UpdateExpression": "SET v = :x ADD s :bad", "ExpressionAttributeValues": {":x": n("1"), ":bad": s("q")}}),
+            ),
+        ),
         ("DeleteItem", t(json!({"Key": key("A"), "ConditionExpression": "attribute_not_exists(pk)"}))),
         ("DeleteItem", t(json!({"Key": {"pk": s("A")}}))),
         ("PutItem", json!({"TableName": "Nope", "Item": {"pk": s("A"), "sk": s("S")}})),
@@ -1248,9 +1435,15 @@ fn number_set_duplicates_after_canonicalisation() {
     // §6.1: sets have no duplicates; "1" and "1.0" are the same number (§6.2 canonical form).
     let mut e = orders();
     let er = err(&mut e, "PutItem", t(item_with(json!({"NS": ["1", "1.0"]}))));
-    assert_eq!((er.kind.as_str(), er.message.as_str()), ("ValidationException", "Input collection contains duplicates"));
+    assert_eq!(
+        (er.kind.as_str(), er.message.as_str()),
+        ("ValidationException", "Input collection contains duplicates")
+    );
     let er = err(&mut e, "PutItem", t(item_with(json!({"SS": ["a", "b", "a"]}))));
-    assert_eq!(er.message, "One or more parameter values were invalid: Input collection [a, b, a] contains duplicates.");
+    assert_eq!(
+        er.message,
+        "One or more parameter values were invalid: Input collection [a, b, a] contains duplicates."
+    );
 }
 
 #[test]
@@ -1269,7 +1462,10 @@ fn more_no_op_updates_produce_no_record() {
         ("SET l[0] = :v", json!({":v": s("x")})),
     ];
     for (expr, vals) in cases {
-        let (res, names, _) = run(&[put(start.clone())], ("UpdateItem", json!({"Key": key("A"), "UpdateExpression": expr, "ExpressionAttributeValues": vals})));
+        let (res, names, _) = run(
+            &[put(start.clone())],
+            ("UpdateItem", json!({"Key": key("A"), "UpdateExpression": expr, "ExpressionAttributeValues": vals})),
+        );
         res.unwrap_or_else(|er| panic!("{expr}: {} {}", er.kind, er.message));
         assert_eq!(names, Vec::<String>::new(), "{expr}");
     }
@@ -1290,7 +1486,13 @@ fn identical_put_with_return_values_and_passing_condition() {
 #[test]
 fn update_delete_on_number_set_uses_numeric_equality() {
     // §6.4 DELETE removes the given elements; numbers compare after canonicalisation (§6.2).
-    let got = update_result(json!({"ns": {"NS": ["1", "2", "3"]}}), "DELETE ns :v", json!({":v": {"NS": ["2.0"]}}), json!({})).unwrap();
+    let got = update_result(
+        json!({"ns": {"NS": ["1", "2", "3"]}}),
+        "DELETE ns :v",
+        json!({":v": {"NS": ["2.0"]}}),
+        json!({}),
+    )
+    .unwrap();
     assert_av_eq(&got, &json!({"ns": {"NS": ["1", "3"]}}), "DELETE 2.0 removes 2");
 }
 
@@ -1329,7 +1531,9 @@ fn condition_more_semantics() {
     let er = err(
         &mut e,
         "DeleteItem",
-        t(json!({"Key": key("A"), "ConditionExpression": format!("n IN ({})", list.join(", ")), "ExpressionAttributeValues": vals})),
+        t(
+            json!({"Key": key("A"), "ConditionExpression": format!("n IN ({})", list.join(", ")), "ExpressionAttributeValues": vals}),
+        ),
     );
     assert_eq!(er.kind, "ValidationException");
     let cases: Vec<(&str, Value, bool)> = vec![
@@ -1396,10 +1600,18 @@ fn transaction_cancellation_reasons_with_all_old_and_update() {
 #[test]
 fn batch_write_unknown_table() {
     let mut e = orders();
-    let er = err(&mut e, "BatchWriteItem", json!({"RequestItems": {"Nope": [{"PutRequest": {"Item": {"pk": s("A"), "sk": s("S")}}}]}}));
+    let er = err(
+        &mut e,
+        "BatchWriteItem",
+        json!({"RequestItems": {"Nope": [{"PutRequest": {"Item": {"pk": s("A"), "sk": s("S")}}}]}}),
+    );
     assert_eq!(er.kind, "ResourceNotFoundException");
     // A transaction naming a missing table is rejected too (real AWS: ResourceNotFoundException).
-    let er = err(&mut e, "TransactWriteItems", json!({"TransactItems": [{"Put": {"TableName": "Nope", "Item": {"pk": s("A")}}}]}));
+    let er = err(
+        &mut e,
+        "TransactWriteItems",
+        json!({"TransactItems": [{"Put": {"TableName": "Nope", "Item": {"pk": s("A")}}}]}),
+    );
     assert_eq!(er.kind, "ResourceNotFoundException");
 }
 
@@ -1439,23 +1651,54 @@ fn more_expression_validation_errors() {
     // All ValidationException (§6.4–§6.6; real AWS for the BETWEEN bound order and function
     // name case).
     let cases: Vec<(Value, &str)> = vec![
-        (json!({"UpdateExpression": "SET touched = :tt", "ConditionExpression": "n BETWEEN :hi AND :lo",
-                "ExpressionAttributeValues": {":tt": s("x"), ":hi": n("6"), ":lo": n("4")}}), "BETWEEN with lower > upper"),
-        (json!({"UpdateExpression": "SET touched = :tt", "ConditionExpression": "ATTRIBUTE_EXISTS(n)",
-                "ExpressionAttributeValues": {":tt": s("x")}}), "function names are case-sensitive"),
-        (json!({"UpdateExpression": "SET touched = :tt", "ConditionExpression": "attribute_type(n, :t)",
-                "ExpressionAttributeValues": {":tt": s("x"), ":t": s("NUMBER")}}), "attribute_type with an unknown type"),
-        (json!({"UpdateExpression": "ADD ns :v", "ExpressionAttributeValues": {":v": {"SS": ["a"]}}}), "ADD SS to an NS"),
-        (json!({"UpdateExpression": "DELETE ns :v", "ExpressionAttributeValues": {":v": {"SS": ["a"]}}}), "DELETE SS from an NS"),
-        (json!({"UpdateExpression": "SET l.x = :v", "ExpressionAttributeValues": {":v": s("a")}}), "map path into a list"),
-        (json!({"UpdateExpression": "SET n[0] = :v", "ExpressionAttributeValues": {":v": s("a")}}), "list index into a number"),
-        (json!({"UpdateExpression": format!("SET a = :v{}", ", a = :v".repeat(0)) + &" ".repeat(4100), "ExpressionAttributeValues": {":v": s("a")}}), "UpdateExpression > 4 KB"),
-        (json!({"UpdateExpression": "SET a = :v", "ExpressionAttributeValues": {":v": {"SS": []}}}), "invalid AttributeValue in ExpressionAttributeValues"),
+        (
+            json!({"UpdateExpression": "SET touched = :tt", "ConditionExpression": "n BETWEEN :hi AND :lo",
+                "ExpressionAttributeValues": {":tt": s("x"), ":hi": n("6"), ":lo": n("4")}}),
+            "BETWEEN with lower > upper",
+        ),
+        (
+            json!({"UpdateExpression": "SET touched = :tt", "ConditionExpression": "ATTRIBUTE_EXISTS(n)",
+                "ExpressionAttributeValues": {":tt": s("x")}}),
+            "function names are case-sensitive",
+        ),
+        (
+            json!({"UpdateExpression": "SET touched = :tt", "ConditionExpression": "attribute_type(n, :t)",
+                "ExpressionAttributeValues": {":tt": s("x"), ":t": s("NUMBER")}}),
+            "attribute_type with an unknown type",
+        ),
+        (
+            json!({"UpdateExpression": "ADD ns :v", "ExpressionAttributeValues": {":v": {"SS": ["a"]}}}),
+            "ADD SS to an NS",
+        ),
+        (
+            json!({"UpdateExpression": "DELETE ns :v", "ExpressionAttributeValues": {":v": {"SS": ["a"]}}}),
+            "DELETE SS from an NS",
+        ),
+        (
+            json!({"UpdateExpression": "SET l.x = :v", "ExpressionAttributeValues": {":v": s("a")}}),
+            "map path into a list",
+        ),
+        (
+            json!({"UpdateExpression": "SET n[0] = :v", "ExpressionAttributeValues": {":v": s("a")}}),
+            "list index into a number",
+        ),
+        (
+            json!({"UpdateExpression": format!("SET a = :v{}", ", a = :v".repeat(0)) + &" ".repeat(4100), "ExpressionAttributeValues": {":v": s("a")}}),
+            "UpdateExpression > 4 KB",
+        ),
+        (
+            json!({"UpdateExpression": "SET a = :v", "ExpressionAttributeValues": {":v": {"SS": []}}}),
+            "invalid AttributeValue in ExpressionAttributeValues",
+        ),
         (json!({"UpdateExpression": "SET a = size(l)"}), "size() is not an update function"),
     ];
     for (mut req, why) in cases {
         let mut e = orders();
-        ok(&mut e, "PutItem", t(json!({"Item": {"pk": s("A"), "sk": s("S"), "n": n("5"), "ns": {"NS": ["1"]}, "l": {"L": [s("a")]}}})));
+        ok(
+            &mut e,
+            "PutItem",
+            t(json!({"Item": {"pk": s("A"), "sk": s("S"), "n": n("5"), "ns": {"NS": ["1"]}, "l": {"L": [s("a")]}}})),
+        );
         let before = (scan_all(&mut e), e.streams_output());
         req["Key"] = key("A");
         let er = err(&mut e, "UpdateItem", t(req));
@@ -1482,7 +1725,10 @@ fn empty_binary_key_is_rejected() {
     let b = |k: usize| base64::engine::general_purpose::STANDARD.encode(vec![7u8; k]);
     ok(&mut e, "PutItem", json!({"TableName": "Bin", "Item": {"pk": {"B": b(2048)}}}));
     let er = err(&mut e, "PutItem", json!({"TableName": "Bin", "Item": {"pk": {"B": b(2049)}}}));
-    assert_eq!(er.message, "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes");
+    assert_eq!(
+        er.message,
+        "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size limit of2048 bytes"
+    );
 }
 
 #[test]
@@ -1508,10 +1754,18 @@ fn arithmetic_result_beyond_38_digits_is_rejected() {
     // §6.1: a stored number has ≤ 38 significant digits; an update whose result needs more is a
     // ValidationException and writes nothing.
     let mut e = orders();
-    ok(&mut e, "PutItem", t(json!({"Item": {"pk": s("A"), "sk": s("S"), "a": n("12345678901234567890123456789012345678")}})));
+    ok(
+        &mut e,
+        "PutItem",
+        t(json!({"Item": {"pk": s("A"), "sk": s("S"), "a": n("12345678901234567890123456789012345678")}})),
+    );
     let before = (scan_all(&mut e), e.streams_output());
     for expr in ["SET a = a + :v", "ADD a :v"] {
-        let er = err(&mut e, "UpdateItem", t(json!({"Key": key("A"), "UpdateExpression": expr, "ExpressionAttributeValues": {":v": n("0.1")}})));
+        let er = err(
+            &mut e,
+            "UpdateItem",
+            t(json!({"Key": key("A"), "UpdateExpression": expr, "ExpressionAttributeValues": {":v": n("0.1")}})),
+        );
         assert_eq!(er.kind, "ValidationException", "{expr}");
         assert_eq!((scan_all(&mut e), e.streams_output()), before, "{expr}");
     }
@@ -1521,7 +1775,13 @@ fn arithmetic_result_beyond_38_digits_is_rejected() {
 fn condition_failure_on_missing_item_has_no_item_member() {
     // §6.5: ALL_OLD attaches the current item; with no item there is nothing to attach.
     let mut e = orders();
-    let er = err(&mut e, "DeleteItem", t(json!({"Key": key("A"), "ConditionExpression": "attribute_exists(pk)", "ReturnValuesOnConditionCheckFailure": "ALL_OLD"})));
+    let er = err(
+        &mut e,
+        "DeleteItem",
+        t(
+            json!({"Key": key("A"), "ConditionExpression": "attribute_exists(pk)", "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}),
+        ),
+    );
     assert_eq!(er.kind, "ConditionalCheckFailedException");
     assert!(er.extra.get("Item").is_none(), "{:?}", er.extra);
 }

@@ -74,8 +74,12 @@ fn lesson_scenarios_replay_without_unplanned_failures() {
             let expected = l.expected_errors.iter().find(|e| e.step == i);
             match (r["ok"].as_bool(), expected) {
                 (Some(true), None) => {}
-                (Some(false), Some(e)) => assert_eq!(r["error"]["type"].as_str(), Some(e.error_type.as_str()), "{} step {i}", l.id),
-                (Some(true), Some(e)) => panic!("{} step {i} was expected to fail with {} but succeeded", l.id, e.error_type),
+                (Some(false), Some(e)) => {
+                    assert_eq!(r["error"]["type"].as_str(), Some(e.error_type.as_str()), "{} step {i}", l.id)
+                }
+                (Some(true), Some(e)) => {
+                    panic!("{} step {i} was expected to fail with {} but succeeded", l.id, e.error_type)
+                }
                 _ => panic!("{} step {i} ({}) failed: {}", l.id, r["action"], r["error"]),
             }
         }
@@ -119,7 +123,11 @@ fn lesson_narration_matches_the_engine() {
         }
         scenario::replay(&text.to_string()).unwrap()
     };
-    let records = |out: &Value| -> usize { out["streams"].as_array().map_or(0, |s| s.iter().map(|st| st["Records"].as_array().map_or(0, |r| r.len())).sum()) };
+    let records = |out: &Value| -> usize {
+        out["streams"]
+            .as_array()
+            .map_or(0, |s| s.iter().map(|st| st["Records"].as_array().map_or(0, |r| r.len())).sum())
+    };
 
     // streams-basics: a stream only after enabling; 3 records; the identical put adds none.
     assert_eq!(records(&at("streams-basics", 0)), 0);
@@ -159,7 +167,14 @@ fn lesson_narration_matches_the_engine() {
     assert_eq!(at("retention", 4)["aggregates"]["events"], serde_json::json!({"*": 1}));
     assert_eq!(records(&at("retention", 5)), 0);
     // filters: o-2 insert, then o-1 modify, then nothing for o-3, then o-4.
-    let msgs = |out: &Value| out["notifications"].as_array().unwrap().iter().map(|n| n["Message"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    let msgs = |out: &Value| {
+        out["notifications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["Message"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(msgs(&at("filters", 1)), vec!["INSERT o-2"]);
     assert_eq!(msgs(&at("filters", 2)), vec!["INSERT o-2", "MODIFY o-1"]);
     assert_eq!(msgs(&at("filters", 3)), vec!["INSERT o-2", "MODIFY o-1"]);
@@ -365,7 +380,9 @@ fn a_link_made_elsewhere_opens() {
     let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
     let link = std::fs::read_to_string(tests.join("fixtures/lifecycle.link")).unwrap();
     let text = std::fs::read_to_string(tests.join("scenarios/lifecycle.json")).unwrap();
-    let (share::Target::State(packed), _) = share::decode_link(link.trim()).unwrap() else { panic!("not a state link") };
+    let (share::Target::State(packed), _) = share::decode_link(link.trim()).unwrap() else {
+        panic!("not a state link")
+    };
     let opened = share::open_state(&packed).unwrap();
     let direct = streamlab::session::Session::from_scenario_text(&text).unwrap();
     assert_eq!(opened.to_scenario_json(), direct.to_scenario_json());
@@ -374,11 +391,16 @@ fn a_link_made_elsewhere_opens() {
 
 #[test]
 fn the_guide_examples_are_valid() {
-    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/teaching.md")).expect("docs/teaching.md");
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/teaching.md"))
+        .expect("docs/teaching.md");
     let blocks: Vec<&str> = doc.split("```json").skip(1).filter_map(|b| b.split("```").next()).collect();
     let lesson = blocks.iter().find(|b| b.contains("\"playground\"")).expect("a lesson example");
     let l = lesson::parse(lesson).unwrap_or_else(|e| panic!("lesson example: {e}"));
-    assert!(scenario::replay(&l.scenario_json.to_string()).unwrap()["results"].as_array().unwrap().iter().all(|r| r["ok"] == true));
+    assert!(scenario::replay(&l.scenario_json.to_string()).unwrap()["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["ok"] == true));
     let bank = blocks.iter().find(|b| b.contains("\"questions\"")).expect("a bank example");
     let b = quiz::parse(bank).unwrap_or_else(|e| panic!("bank example: {e}"));
     for q in &b.questions {

@@ -38,9 +38,7 @@ async fn settle() {
 }
 
 fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("no element matches {selector}"))
+    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no element matches {selector}"))
 }
 
 fn button(root: &Element, label: &str) -> HtmlElement {
@@ -62,10 +60,7 @@ fn records_list(root: &Element) -> Element {
 }
 
 fn record_count(root: &Element) -> u32 {
-    records_list(root)
-        .query_selector_all("li")
-        .unwrap()
-        .length()
+    records_list(root).query_selector_all("li").unwrap().length()
 }
 
 /// Type into the item textarea: set its value and fire the `input` event a user's typing fires.
@@ -79,25 +74,16 @@ fn set_item(root: &Element, text: &str) {
 }
 
 fn item_text(root: &Element) -> String {
-    find(root, "textarea#item")
-        .dyn_into::<HtmlTextAreaElement>()
-        .unwrap()
-        .value()
+    find(root, "textarea#item").dyn_into::<HtmlTextAreaElement>().unwrap().value()
 }
 
 #[wasm_bindgen_test]
 async fn renders_the_form_and_an_empty_stream_records_list() {
     let root = mount().await;
     assert_eq!(find(&root, "h1").text_content().unwrap(), "StreamLab");
-    assert_eq!(
-        find(&root, "label[for=item]").text_content().unwrap(),
-        "Item"
-    );
+    assert_eq!(find(&root, "label[for=item]").text_content().unwrap(), "Item");
     let textarea: HtmlTextAreaElement = find(&root, "textarea#item").dyn_into().unwrap();
-    assert!(
-        textarea.value().contains("\"voter\""),
-        "textarea is prefilled with an example"
-    );
+    assert!(textarea.value().contains("\"voter\""), "textarea is prefilled with an example");
     button(&root, "Put item");
     button(&root, "Delete item");
     assert_eq!(record_count(&root), 0);
@@ -107,10 +93,7 @@ async fn renders_the_form_and_an_empty_stream_records_list() {
 #[wasm_bindgen_test]
 async fn putting_an_item_adds_a_stream_record() {
     let root = mount().await;
-    set_item(
-        &root,
-        r#"{"voter": {"S": "ana"}, "choice": {"S": "streams"}}"#,
-    );
+    set_item(&root, r#"{"voter": {"S": "ana"}, "choice": {"S": "streams"}}"#);
     button(&root, "Put item").click();
     settle().await;
 
@@ -118,10 +101,7 @@ async fn putting_an_item_adds_a_stream_record() {
     let record = find(&records_list(&root), "li");
     let text = record.text_content().unwrap();
     assert!(text.contains("INSERT"), "{text}");
-    assert!(
-        text.contains(r#""voter""#) && text.contains(r#""ana""#),
-        "{text}"
-    );
+    assert!(text.contains(r#""voter""#) && text.contains(r#""ana""#), "{text}");
     assert!(text.contains("SequenceNumber"), "{text}");
     assert_eq!(find(&root, "#item-error").text_content().unwrap(), "");
 
@@ -149,11 +129,7 @@ async fn a_rejected_item_shows_the_error_and_adds_no_record() {
     assert_eq!(record_count(&root), 0);
     let error = find(&root, "#item-error").text_content().unwrap();
     assert!(error.contains("ValidationException"), "{error}");
-    assert_eq!(
-        item_text(&root),
-        r#"{"voter": {"S": ""}}"#,
-        "the user's text stays"
-    );
+    assert_eq!(item_text(&root), r#"{"voter": {"S": ""}}"#, "the user's text stays");
 
     set_item(&root, "{ not json");
     button(&root, "Put item").click();
@@ -179,10 +155,7 @@ async fn user_text_is_shown_as_text_not_markup() {
     assert_eq!(record_count(&root), 1);
     let list = records_list(&root);
     assert!(list.query_selector("img").unwrap().is_none());
-    assert!(list
-        .text_content()
-        .unwrap()
-        .contains("<img src=x onerror=alert(1)>"));
+    assert!(list.text_content().unwrap().contains("<img src=x onerror=alert(1)>"));
 }
 
 fn section(root: &Element, name: &str) -> Element {
@@ -294,8 +267,25 @@ async fn the_session_is_saved_and_restored_and_bad_saved_data_is_set_aside() {
 #[wasm_bindgen_test]
 fn browser_lowercase_is_rusts() {
     let cases = [
-        "Alice", "ÀÉÎÕÜ", "ΟΔΟΣ ΟΔΟΣ.", "Σ", "ΑΣ", "ΑΣ'Α", "İstanbul", "KELVIN K", "ẞtraße",
-        "ǅungla", "ＡＢＣ", "ДОБРО", "ՄԱՐՏ", "𐐀𐐁", "ᏣᎳᎩ", "Ⅻ", "ⓐⒷ", "ΣΑΣ ΣΑΣ", "A\u{0301}Σ\u{0301}",
+        "Alice",
+        "ÀÉÎÕÜ",
+        "ΟΔΟΣ ΟΔΟΣ.",
+        "Σ",
+        "ΑΣ",
+        "ΑΣ'Α",
+        "İstanbul",
+        "KELVIN K",
+        "ẞtraße",
+        "ǅungla",
+        "ＡＢＣ",
+        "ДОБРО",
+        "ՄԱՐՏ",
+        "𐐀𐐁",
+        "ᏣᎳᎩ",
+        "Ⅻ",
+        "ⓐⒷ",
+        "ΣΑΣ ΣΑΣ",
+        "A\u{0301}Σ\u{0301}",
     ];
     for s in cases {
         assert_eq!(streamlab::platform::to_lowercase(s), s.to_lowercase(), "{s:?}");

@@ -91,7 +91,8 @@ fn key(src: &Sources) -> u64 {
 
 /// Whether expressions like these may be cached at all.
 fn cacheable(src: &Sources) -> bool {
-    let mentions = |s: &str, word: &str| s.as_bytes().windows(word.len()).any(|w| w.eq_ignore_ascii_case(word.as_bytes()));
+    let mentions =
+        |s: &str, word: &str| s.as_bytes().windows(word.len()).any(|w| w.eq_ignore_ascii_case(word.as_bytes()));
     let content_checked = |s: &str| mentions(s, "attribute_type") || mentions(s, "between");
     src.key_condition.is_none() && !texts(src).into_iter().flatten().any(content_checked)
 }
@@ -178,13 +179,14 @@ pub(super) fn get(src: &Sources) -> Option<Expressions> {
     };
     let mut out = entry.template.clone();
     let mut holes = entry.holes.iter();
-    let filled = each_value(&mut out, &mut |v| match holes.next().and_then(|&(i, last)| Some((given.get_mut(i)?, last))) {
-        Some((g, last)) => {
-            *v = if last { std::mem::replace(g, AttributeValue::Null) } else { g.clone() };
-            true
-        }
-        None => false,
-    });
+    let filled =
+        each_value(&mut out, &mut |v| match holes.next().and_then(|&(i, last)| Some((given.get_mut(i)?, last))) {
+            Some((g, last)) => {
+                *v = if last { std::mem::replace(g, AttributeValue::Null) } else { g.clone() };
+                true
+            }
+            None => false,
+        });
     #[cfg(test)]
     if filled {
         HITS.with(|h| h.set(h.get() + 1));
@@ -218,9 +220,9 @@ pub(super) fn put(src: &Sources, values: Option<&Item>, compiled: &Expressions) 
         return;
     }
     let holes = (0..holes.len()).map(|h| (holes[h], !holes[h + 1..].contains(&holes[h]))).collect();
-    let names = src.names.map(|_| {
-        members(src.names).map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect()
-    });
+    let names = src
+        .names
+        .map(|_| members(src.names).map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect());
     let values = src.values.map(|_| given.iter().map(|(k, v)| ((*k).clone(), v.type_name())).collect());
     let entry = Entry { texts: texts(src).map(|t| t.map(str::to_string)), names, values, holes, template };
     let k = key(src);
@@ -274,18 +276,63 @@ mod tests {
     #[test]
     fn a_cached_compile_is_the_compile() {
         // (update, condition, filter, projection, names, placeholders and their two types)
-        type Case = (Option<&'static str>, Option<&'static str>, Option<&'static str>, Option<&'static str>, Value, &'static [(&'static str, [&'static str; 2])]);
+        type Case = (
+            Option<&'static str>,
+            Option<&'static str>,
+            Option<&'static str>,
+            Option<&'static str>,
+            Value,
+            &'static [(&'static str, [&'static str; 2])],
+        );
         let cases: Vec<Case> = vec![
-            (Some("SET qty = qty + :d, #s = :s, version = :v ADD tags :t"), Some("attribute_exists(pk)"), None, None, json!({"#s": "status"}),
-                &[(":d", ["N", "S"]), (":s", ["S", "N"]), (":v", ["N", "N"]), (":t", ["SS", "NS"])]),
-            (Some("SET a = if_not_exists(a, :z), l = list_append(l, :l) REMOVE r[1], q DELETE s :s"), Some("size(a) < :n AND NOT contains(l, :c)"), None, None, Value::Null,
-                &[(":z", ["N", "M"]), (":l", ["L", "S"]), (":s", ["SS", "NS"]), (":n", ["N", "S"]), (":c", ["N", "S"])]),
-            (None, Some("#a IN (:x, :y, :z) OR begins_with(#b, :p) OR (:x = :y AND attribute_not_exists(#b))"), None, None, json!({"#a": "a", "#b": "b"}),
-                &[(":x", ["S", "N"]), (":y", ["S", "BOOL"]), (":z", ["NULL", "B"]), (":p", ["S", "B"])]),
-            (None, None, Some("c > :c AND d <> :d"), Some("c, d, #e.f[2]"), json!({"#e": "e"}),
-                &[(":c", ["N", "S"]), (":d", ["M", "L"])]),
-            (Some("SET a = :a - :b, b = :b"), None, None, None, Value::Null, &[(":a", ["N", "S"]), (":b", ["N", "SS"])]),
-            (Some("ADD n :n SET m.k = :m"), Some("m.k <> :m"), None, None, Value::Null, &[(":n", ["N", "NS"]), (":m", ["S", "M"])]),
+            (
+                Some("SET qty = qty + :d, #s = :s, version = :v ADD tags :t"),
+                Some("attribute_exists(pk)"),
+                None,
+                None,
+                json!({"#s": "status"}),
+                &[(":d", ["N", "S"]), (":s", ["S", "N"]), (":v", ["N", "N"]), (":t", ["SS", "NS"])],
+            ),
+            (
+                Some("SET a = if_not_exists(a, :z), l = list_append(l, :l) REMOVE r[1], q DELETE s :s"),
+                Some("size(a) < :n AND NOT contains(l, :c)"),
+                None,
+                None,
+                Value::Null,
+                &[(":z", ["N", "M"]), (":l", ["L", "S"]), (":s", ["SS", "NS"]), (":n", ["N", "S"]), (":c", ["N", "S"])],
+            ),
+            (
+                None,
+                Some("#a IN (:x, :y, :z) OR begins_with(#b, :p) OR (:x = :y AND attribute_not_exists(#b))"),
+                None,
+                None,
+                json!({"#a": "a", "#b": "b"}),
+                &[(":x", ["S", "N"]), (":y", ["S", "BOOL"]), (":z", ["NULL", "B"]), (":p", ["S", "B"])],
+            ),
+            (
+                None,
+                None,
+                Some("c > :c AND d <> :d"),
+                Some("c, d, #e.f[2]"),
+                json!({"#e": "e"}),
+                &[(":c", ["N", "S"]), (":d", ["M", "L"])],
+            ),
+            (
+                Some("SET a = :a - :b, b = :b"),
+                None,
+                None,
+                None,
+                Value::Null,
+                &[(":a", ["N", "S"]), (":b", ["N", "SS"])],
+            ),
+            (
+                Some("ADD n :n SET m.k = :m"),
+                Some("m.k <> :m"),
+                None,
+                None,
+                Value::Null,
+                &[(":n", ["N", "NS"]), (":m", ["S", "M"])],
+            ),
         ];
         let mut r = Rng::new(11);
         let hits_before = HITS.with(|h| h.get());

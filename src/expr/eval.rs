@@ -213,7 +213,10 @@ impl Slot<'_> {
     }
 
     /// Stores `f` of the value there now (found once), as `put` does.
-    fn update(self, f: impl FnOnce(Option<&AttributeValue>) -> Result<AttributeValue>) -> Result<Option<AttributeValue>> {
+    fn update(
+        self,
+        f: impl FnOnce(Option<&AttributeValue>) -> Result<AttributeValue>,
+    ) -> Result<Option<AttributeValue>> {
         match self {
             Slot::Key(m, k) => match value::attr_mut(m, k) {
                 Some(e) => {
@@ -387,7 +390,12 @@ impl Update {
     }
 
     /// Runs the actions on `out` with the SET values computed beforehand, noting each change.
-    fn run<'a>(&'a self, set_values: Vec<AttributeValue>, out: &mut Item, done: &mut Vec<(&'a Path, Undone)>) -> Result<()> {
+    fn run<'a>(
+        &'a self,
+        set_values: Vec<AttributeValue>,
+        out: &mut Item,
+        done: &mut Vec<(&'a Path, Undone)>,
+    ) -> Result<()> {
         let mut set_values = set_values.into_iter();
         let mut removes: Vec<&Path> = Vec::new();
         for a in &self.actions {

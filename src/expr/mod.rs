@@ -259,9 +259,8 @@ fn parse_names(v: Option<&serde_json::Value>) -> Result<Option<&Names>> {
         if let Some(e) = placeholder_too_long("ExpressionAttributeNames", k) {
             return Err(e);
         }
-        let name = v
-            .as_str()
-            .ok_or_else(|| AwsError::serialization("Unexpected value type in payload: expected a string"))?;
+        let name =
+            v.as_str().ok_or_else(|| AwsError::serialization("Unexpected value type in payload: expected a string"))?;
         if name.is_empty() {
             return Err(AwsError::validation(format!(
                 "ExpressionAttributeNames contains invalid value: Empty attribute name; key: \"{k}\""
@@ -290,9 +289,10 @@ fn parse_values(v: Option<&serde_json::Value>) -> Result<Option<Item>> {
     let mut item = Item::new();
     for (k, av) in obj {
         let parsed = AttributeValue::from_json(av).map_err(|e| match e.kind.as_str() {
-            "ValidationException" => {
-                AwsError::validation(format!("ExpressionAttributeValues contains invalid value: {} for key {k}", e.message))
-            }
+            "ValidationException" => AwsError::validation(format!(
+                "ExpressionAttributeValues contains invalid value: {} for key {k}",
+                e.message
+            )),
             _ => e,
         })?;
         item.insert(k.clone(), parsed);
@@ -310,10 +310,7 @@ fn unused<'a>(what: &str, keys: impl Iterator<Item = &'a String>, used: &[String
     }
     // The keys are unique: any sort gives the same order.
     crate::sort::sort(&mut left);
-    Err(AwsError::validation(format!(
-        "Value provided in {what} unused in expressions: keys: {{{}}}",
-        left.join(", ")
-    )))
+    Err(AwsError::validation(format!("Value provided in {what} unused in expressions: keys: {{{}}}", left.join(", "))))
 }
 
 /// Parses every expression of a request, resolves `#names` and `:values`, and validates them

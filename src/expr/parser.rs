@@ -314,7 +314,10 @@ impl<'p, 'a> Parser<'p, 'a> {
         match t.kind {
             Tok::Ident if !self.kind.is_keyword(text) => {
                 if is_reserved(text) {
-                    self.issue(Rank::Reserved, format!("Attribute name is a reserved keyword; reserved keyword: {text}"));
+                    self.issue(
+                        Rank::Reserved,
+                        format!("Attribute name is a reserved keyword; reserved keyword: {text}"),
+                    );
                 }
                 self.bump();
                 Ok(text.to_string())
@@ -401,10 +404,11 @@ impl<'p, 'a> Parser<'p, 'a> {
                 self.bump();
                 Ok(Operand::Value(self.value(text)))
             }
-            Tok::Ident if !self.kind.is_keyword(text) && {
-                let n = self.peek_at(self.pos + 1);
-                n.kind == Tok::Punct && self.text(n) == "("
-            } =>
+            Tok::Ident
+                if !self.kind.is_keyword(text) && {
+                    let n = self.peek_at(self.pos + 1);
+                    n.kind == Tok::Punct && self.text(n) == "("
+                } =>
             {
                 self.check_depth(depth + 1)?;
                 self.bump();
@@ -445,11 +449,21 @@ impl<'p, 'a> Parser<'p, 'a> {
             }
         }
         let bad_type = |me: &mut Self, t: &str| {
-            me.issue(Rank::Type, format!("Incorrect operand type for operator or function; operator or function: {name}, operand type: {t}"))
+            me.issue(
+                Rank::Type,
+                format!(
+                    "Incorrect operand type for operator or function; operator or function: {name}, operand type: {t}"
+                ),
+            )
         };
         match (name, args.as_slice()) {
-            ("attribute_exists" | "attribute_not_exists" | "if_not_exists", [first, ..]) if !matches!(first, Operand::Path(_)) => {
-                self.issue(Rank::Type, format!("Operator or function requires a document path; operator or function: {name}"));
+            ("attribute_exists" | "attribute_not_exists" | "if_not_exists", [first, ..])
+                if !matches!(first, Operand::Path(_)) =>
+            {
+                self.issue(
+                    Rank::Type,
+                    format!("Operator or function requires a document path; operator or function: {name}"),
+                );
             }
             ("begins_with", _) => {
                 if let Some(t) = args.iter().filter_map(static_type).find(|t| *t != "S" && *t != "B") {
@@ -487,7 +501,10 @@ impl<'p, 'a> Parser<'p, 'a> {
     fn operand_use(&mut self, op: &Operand) {
         if let Operand::Call(name, _) = op {
             if is_condition_function(name) {
-                self.issue(Rank::Misused, format!("The function is not allowed to be used this way in an expression; function: {name}"));
+                self.issue(
+                    Rank::Misused,
+                    format!("The function is not allowed to be used this way in an expression; function: {name}"),
+                );
             }
         }
     }
@@ -603,13 +620,22 @@ impl<'p, 'a> Parser<'p, 'a> {
 
     fn between_bounds(&mut self, lo: &Operand, hi: &Operand) {
         let (Operand::Value(x), Operand::Value(y)) = (lo, hi) else { return };
-        let bounds = format!("lower bound operand: AttributeValue: {}, upper bound operand: AttributeValue: {}", brief(x), brief(y));
+        let bounds = format!(
+            "lower bound operand: AttributeValue: {}, upper bound operand: AttributeValue: {}",
+            brief(x),
+            brief(y)
+        );
         if x.type_name() != y.type_name() {
-            self.issue(Rank::Type, format!("The BETWEEN operator requires same data type for lower and upper bounds; {bounds}"));
+            self.issue(
+                Rank::Type,
+                format!("The BETWEEN operator requires same data type for lower and upper bounds; {bounds}"),
+            );
         } else if eval::compare(x, y) == Some(Ordering::Greater) {
             self.issue(
                 Rank::Type,
-                format!("The BETWEEN operator requires upper bound to be greater than or equal to lower bound; {bounds}"),
+                format!(
+                    "The BETWEEN operator requires upper bound to be greater than or equal to lower bound; {bounds}"
+                ),
             );
         }
     }
@@ -634,7 +660,10 @@ impl<'p, 'a> Parser<'p, 'a> {
             Term::Cond(c, _) => Ok(c),
             Term::Op(Operand::Call(name, args), _) => {
                 if &*name == "size" {
-                    self.issue(Rank::Misused, format!("The function is not allowed to be used this way in an expression; function: {name}"));
+                    self.issue(
+                        Rank::Misused,
+                        format!("The function is not allowed to be used this way in an expression; function: {name}"),
+                    );
                 }
                 Ok(Condition::Func(name, args))
             }
@@ -655,7 +684,10 @@ impl<'p, 'a> Parser<'p, 'a> {
             }
             self.bump();
             if seen.contains(&section) {
-                self.issue(Rank::Section, format!("The \"{section}\" section can only be used once in an update expression;"));
+                self.issue(
+                    Rank::Section,
+                    format!("The \"{section}\" section can only be used once in an update expression;"),
+                );
             }
             loop {
                 let path = self.path()?;
@@ -805,9 +837,15 @@ fn key_condition(cond: Condition) -> Result<KeyCondition> {
     };
     for c in conds {
         let part = match c {
-            Condition::Or(..) => return Err(AwsError::validation("Invalid operator used in KeyConditionExpression: OR")),
-            Condition::Not(_) => return Err(AwsError::validation("Invalid operator used in KeyConditionExpression: NOT")),
-            Condition::In(..) => return Err(AwsError::validation("Invalid operator used in KeyConditionExpression: IN")),
+            Condition::Or(..) => {
+                return Err(AwsError::validation("Invalid operator used in KeyConditionExpression: OR"))
+            }
+            Condition::Not(_) => {
+                return Err(AwsError::validation("Invalid operator used in KeyConditionExpression: NOT"))
+            }
+            Condition::In(..) => {
+                return Err(AwsError::validation("Invalid operator used in KeyConditionExpression: IN"))
+            }
             Condition::Cmp(CmpOp::Ne, ..) => {
                 return Err(AwsError::validation("Invalid operator used in KeyConditionExpression: <>"))
             }
@@ -841,7 +879,11 @@ fn key_condition(cond: Condition) -> Result<KeyCondition> {
             Condition::Func(name, args) => match (&*name, <[Operand; 2]>::try_from(args)) {
                 ("begins_with", Ok([Operand::Path(p), Operand::Value(v)])) => (key_name(&p)?, KeyOp::BeginsWith(v)),
                 ("begins_with", _) => return Err(unsupported()),
-                _ => return Err(AwsError::validation(format!("Invalid operator used in KeyConditionExpression: {name}"))),
+                _ => {
+                    return Err(AwsError::validation(format!(
+                        "Invalid operator used in KeyConditionExpression: {name}"
+                    )))
+                }
             },
             _ => return Err(unsupported()),
         };

@@ -29,12 +29,15 @@ fn used_only(expr: &str, values: Value) -> Value {
     let kept: serde_json::Map<String, Value> = m
         .into_iter()
         .filter(|(k, _)| {
-            expr.match_indices(k.as_str()).any(|(i, _)| {
-                !expr[i + k.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-            })
+            expr.match_indices(k.as_str())
+                .any(|(i, _)| !expr[i + k.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
         })
         .collect();
-    if kept.is_empty() { Value::Null } else { Value::Object(kept) }
+    if kept.is_empty() {
+        Value::Null
+    } else {
+        Value::Object(kept)
+    }
 }
 
 /// Evaluates `expr` (values as JSON) against `it`.
@@ -69,9 +72,18 @@ fn comparators_on_numbers_strings_and_binaries() {
     let v = json!({":ten": {"N": "10.0"}, ":nine": {"N": "9"}, ":h": {"S": "hello"}, ":i": {"S": "i"},
                    ":b": {"B": "AQID"}, ":b2": {"B": "AQIE"}});
     for (e, want) in [
-        ("n = :ten", true), ("n <> :ten", false), ("n > :nine", true), ("n >= :ten", true),
-        ("n < :nine", false), ("n <= :ten", true), ("s = :h", true), ("s < :i", true),
-        ("s > :i", false), ("b = :b", true), ("b < :b2", true), ("b >= :b2", false),
+        ("n = :ten", true),
+        ("n <> :ten", false),
+        ("n > :nine", true),
+        ("n >= :ten", true),
+        ("n < :nine", false),
+        ("n <= :ten", true),
+        ("s = :h", true),
+        ("s < :i", true),
+        ("s > :i", false),
+        ("b = :b", true),
+        ("b < :b2", true),
+        ("b >= :b2", false),
         (":nine < n", true),
     ] {
         assert_eq!(check(e, v.clone(), &it), want, "{e}");
@@ -152,7 +164,11 @@ fn existence_and_type_functions() {
     let it = sample();
     let v = json!({":t": {"S": "N"}, ":ss": {"S": "SS"}});
     assert!(check("attribute_exists(n) AND attribute_exists(m.deep.d) AND attribute_exists(l[1])", Value::Null, &it));
-    assert!(check("attribute_not_exists(zz) AND attribute_not_exists(m.zz) AND attribute_not_exists(l[2])", Value::Null, &it));
+    assert!(check(
+        "attribute_not_exists(zz) AND attribute_not_exists(m.zz) AND attribute_not_exists(l[2])",
+        Value::Null,
+        &it
+    ));
     assert!(!check("attribute_exists(n.x)", Value::Null, &it));
     assert!(check("attribute_type(n, :t) AND attribute_type(ss, :ss)", v.clone(), &it));
     assert!(!check("attribute_type(s, :t)", v.clone(), &it));
@@ -193,7 +209,11 @@ fn size_function() {
     let v = json!({":1": {"N": "1"}, ":2": {"N": "2"}, ":3": {"N": "3"}, ":5": {"N": "5"}});
     assert!(check("size(s) = :5", v.clone(), &it));
     assert!(check("size(u) = :2", v.clone(), &it), "UTF-8 bytes");
-    assert!(check("size(b) = :3 AND size(ss) = :2 AND size(l) = :2 AND size(m) = :2 AND size(m.deep) = :1", v.clone(), &it));
+    assert!(check(
+        "size(b) = :3 AND size(ss) = :2 AND size(l) = :2 AND size(m) = :2 AND size(m.deep) = :1",
+        v.clone(),
+        &it
+    ));
     assert!(check("size(l) BETWEEN :1 AND :3 AND :1 < size(ns)", v.clone(), &it));
     assert!(!check("size(n) = :2 OR size(zz) = :2 OR size(t) = :1", v.clone(), &it), "no size for N, BOOL or missing");
 }
@@ -201,7 +221,10 @@ fn size_function() {
 #[test]
 fn function_placement_and_names() {
     let e = msg(compile_cond("size(a)", Value::Null, Value::Null));
-    assert_eq!(e, "Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: size");
+    assert_eq!(
+        e,
+        "Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: size"
+    );
     let e = msg(compile_cond("attribute_exists(a) = :v", Value::Null, json!({":v": {"BOOL": true}})));
     assert_eq!(e, "Invalid ConditionExpression: The function is not allowed to be used this way in an expression; function: attribute_exists");
     let e = msg(compile_cond("Size(a) > :v", Value::Null, json!({":v": {"N": "1"}})));
@@ -224,12 +247,32 @@ fn syntax_errors() {
     assert_eq!(e, "Invalid ConditionExpression: Syntax error; token: \"5\", near: \"= 5\"");
     let e = msg(compile_cond("a == :v", Value::Null, json!({":v": {"N": "1"}})));
     assert_eq!(e, "Invalid ConditionExpression: Syntax error; token: \"=\", near: \"== :v\"");
-    for bad in ["a", "a AND b", "(a = :v", "a = :v)", "a BETWEEN :v", "a IN :v", "a IN ()", "NOT", "a = :v OR", "a $ :v",
-                "a.= :v", "a[x] = :v", "a[-1] = :v", "and = :v", "a = :v b = :v", "attribute_exists()", "é = :v"] {
+    for bad in [
+        "a",
+        "a AND b",
+        "(a = :v",
+        "a = :v)",
+        "a BETWEEN :v",
+        "a IN :v",
+        "a IN ()",
+        "NOT",
+        "a = :v OR",
+        "a $ :v",
+        "a.= :v",
+        "a[x] = :v",
+        "a[-1] = :v",
+        "and = :v",
+        "a = :v b = :v",
+        "attribute_exists()",
+        "é = :v",
+    ] {
         let e = msg(compile_cond(bad, Value::Null, json!({":v": {"N": "1"}})));
         assert!(e.starts_with("Invalid ConditionExpression: Syntax error; token: "), "{bad}: {e}");
     }
-    assert_eq!(msg(compile_cond("  ", Value::Null, Value::Null)), "Invalid ConditionExpression: The expression can not be empty;");
+    assert_eq!(
+        msg(compile_cond("  ", Value::Null, Value::Null)),
+        "Invalid ConditionExpression: The expression can not be empty;"
+    );
     let long = format!("a = :v{}", " ".repeat(4100));
     assert_eq!(
         msg(compile_cond(&long, Value::Null, json!({":v": {"N": "1"}}))),
@@ -250,7 +293,8 @@ fn reserved_words_and_name_placeholders() {
     let e = msg(compile_update("SET a.Name = :v", Value::Null, json!({":v": {"S": "x"}})));
     assert_eq!(e, "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: Name");
     // Through #placeholders reserved words are fine, and a dot is part of the name.
-    let c = compile_cond("#s = :v AND #d = :v", json!({"#s": "status", "#d": "a.b"}), json!({":v": {"S": "x"}})).unwrap();
+    let c =
+        compile_cond("#s = :v AND #d = :v", json!({"#s": "status", "#d": "a.b"}), json!({":v": {"S": "x"}})).unwrap();
     assert!(c.eval(Some(&item(json!({"status": {"S": "x"}, "a.b": {"S": "x"}})))).unwrap());
     assert!(!c.eval(Some(&item(json!({"status": {"S": "x"}, "a": {"M": {"b": {"S": "x"}}}})))).unwrap());
     let u = compile_update("SET #a.#b = :v", json!({"#a": "map", "#b": "x.y"}), json!({":v": {"N": "1"}})).unwrap();
@@ -347,8 +391,14 @@ fn set_arithmetic_and_functions() {
         msg(apply("SET a = zz + :one", v.clone(), base.clone())),
         "The provided expression refers to an attribute that does not exist in the item"
     );
-    assert_eq!(msg(apply("SET a = s + :one", v.clone(), base.clone())), "An operand in the update expression has an incorrect data type");
-    assert_eq!(msg(apply("SET a = list_append(l, n)", v.clone(), base.clone())), "An operand in the update expression has an incorrect data type");
+    assert_eq!(
+        msg(apply("SET a = s + :one", v.clone(), base.clone())),
+        "An operand in the update expression has an incorrect data type"
+    );
+    assert_eq!(
+        msg(apply("SET a = list_append(l, n)", v.clone(), base.clone())),
+        "An operand in the update expression has an incorrect data type"
+    );
     // Number errors pass through.
     let big = json!({":big": {"N": "9E+125"}});
     assert!(msg(apply("SET a = :big + :big", big, base.clone())).starts_with("Number overflow"));
@@ -357,7 +407,10 @@ fn set_arithmetic_and_functions() {
     let e = msg(compile_update("SET a = list_append(l, :s)", Value::Null, json!({":s": {"S": "x"}})));
     assert_eq!(e, "Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: list_append, operand type: S");
     let e = msg(compile_update("SET a = if_not_exists(:s, a)", Value::Null, json!({":s": {"S": "x"}})));
-    assert_eq!(e, "Invalid UpdateExpression: Operator or function requires a document path; operator or function: if_not_exists");
+    assert_eq!(
+        e,
+        "Invalid UpdateExpression: Operator or function requires a document path; operator or function: if_not_exists"
+    );
     let e = msg(compile_update("SET a = size(b)", Value::Null, Value::Null));
     assert_eq!(e, "Invalid UpdateExpression: Invalid function name; function: size");
 }
@@ -383,9 +436,19 @@ fn add_numbers_and_sets() {
         item(json!({"n": {"N": "-2.5"}, "ss": {"SS": ["a", "b", "c", "d"]}, "s": {"S": "x"},
                     "newn": {"N": "-7.5"}, "newset": {"NS": ["1", "3"]}}))
     );
-    assert_eq!(out["ss"], AttributeValue::SS(vec!["a".into(), "b".into(), "c".into(), "d".into()]), "sorted, deduplicated");
-    assert_eq!(msg(apply("ADD s :n", v.clone(), base.clone())), "An operand in the update expression has an incorrect data type");
-    assert_eq!(msg(apply("ADD ss :ns", v.clone(), base.clone())), "An operand in the update expression has an incorrect data type");
+    assert_eq!(
+        out["ss"],
+        AttributeValue::SS(vec!["a".into(), "b".into(), "c".into(), "d".into()]),
+        "sorted, deduplicated"
+    );
+    assert_eq!(
+        msg(apply("ADD s :n", v.clone(), base.clone())),
+        "An operand in the update expression has an incorrect data type"
+    );
+    assert_eq!(
+        msg(apply("ADD ss :ns", v.clone(), base.clone())),
+        "An operand in the update expression has an incorrect data type"
+    );
     let e = msg(compile_update("ADD a :s", Value::Null, json!({":s": {"S": "x"}})));
     assert_eq!(e, "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: STRING");
     let e = msg(compile_update("ADD a :s", Value::Null, json!({":s": {"L": []}})));
@@ -398,7 +461,10 @@ fn delete_from_sets() {
     let v = json!({":ss": {"SS": ["a", "c", "z"]}, ":ns": {"NS": ["1.0"]}});
     let out = apply("DELETE ss :ss, ns :ns, zz :ss", v.clone(), base.clone()).unwrap();
     assert_eq!(out, item(json!({"ss": {"SS": ["b"]}, "s": {"S": "x"}})), "an emptied set is removed");
-    assert_eq!(msg(apply("DELETE s :ss", v.clone(), base.clone())), "An operand in the update expression has an incorrect data type");
+    assert_eq!(
+        msg(apply("DELETE s :ss", v.clone(), base.clone())),
+        "An operand in the update expression has an incorrect data type"
+    );
     let e = msg(compile_update("DELETE a :n", Value::Null, json!({":n": {"N": "1"}})));
     assert_eq!(e, "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: DELETE, operand type: NUMBER");
 }
@@ -406,11 +472,23 @@ fn delete_from_sets() {
 #[test]
 fn clauses_in_any_order_once_each() {
     let v = json!({":v": {"N": "1"}, ":s": {"SS": ["x"]}});
-    let out = apply("delete d :s add c :v remove b set a = :v", v.clone(), json!({"b": {"N": "1"}, "d": {"SS": ["x", "y"]}})).unwrap();
+    let out =
+        apply("delete d :s add c :v remove b set a = :v", v.clone(), json!({"b": {"N": "1"}, "d": {"SS": ["x", "y"]}}))
+            .unwrap();
     assert_eq!(out, item(json!({"a": {"N": "1"}, "c": {"N": "1"}, "d": {"SS": ["y"]}})));
     let e = msg(compile_update("SET a = :v SET b = :v", Value::Null, json!({":v": {"N": "1"}})));
     assert_eq!(e, "Invalid UpdateExpression: The \"SET\" section can only be used once in an update expression;");
-    for bad in ["SET a", "SET a = ", "a = :v", "SET a = :v,", "REMOVE", "SET a = :v + :v + :v", "ADD a", "ADD a b", "SET a = :v REMOVE"] {
+    for bad in [
+        "SET a",
+        "SET a = ",
+        "a = :v",
+        "SET a = :v,",
+        "REMOVE",
+        "SET a = :v + :v + :v",
+        "ADD a",
+        "ADD a b",
+        "SET a = :v REMOVE",
+    ] {
         let e = msg(compile_update(bad, Value::Null, json!({":v": {"N": "1"}})));
         assert!(e.starts_with("Invalid UpdateExpression: Syntax error; token: "), "{bad}: {e}");
     }
@@ -430,7 +508,8 @@ fn overlapping_and_conflicting_paths() {
 
 #[test]
 fn targets() {
-    let u = compile_update("SET a.b = :v, c = :v REMOVE a.d, l[2] ADD n :v", Value::Null, json!({":v": {"N": "1"}})).unwrap();
+    let u = compile_update("SET a.b = :v, c = :v REMOVE a.d, l[2] ADD n :v", Value::Null, json!({":v": {"N": "1"}}))
+        .unwrap();
     assert_eq!(u.target_tops().collect::<Vec<_>>(), vec!["a", "c", "a", "l", "n"]);
     assert_eq!(u.target_paths().len(), 5);
     assert_eq!(u.target_paths()[3], Path(vec![PathElem::Attr("l".into()), PathElem::Index(2)].into()));
@@ -441,7 +520,12 @@ fn targets() {
 fn compile_key(expr: &str, values: Value) -> Result<KeyCondition> {
     let names = json!({"#s": "sk"});
     let values = used_only(expr, values);
-    let src = Sources { key_condition: Some(expr), values: opt(&values), names: expr.contains("#s").then_some(&names), ..Default::default() };
+    let src = Sources {
+        key_condition: Some(expr),
+        values: opt(&values),
+        names: expr.contains("#s").then_some(&names),
+        ..Default::default()
+    };
     compile(&src).map(|e| e.key_condition.unwrap())
 }
 
@@ -450,27 +534,46 @@ fn key_conditions() {
     let v = json!({":p": {"S": "p"}, ":a": {"N": "1"}, ":b": {"N": "2"}});
     let av = |j: Value| AttributeValue::from_json(&j).unwrap();
     let k = compile_key("pk = :p AND #s BETWEEN :a AND :b", v.clone()).unwrap();
-    assert_eq!(k.parts, vec![("pk".into(), KeyOp::Eq(av(json!({"S": "p"})))), ("sk".into(), KeyOp::Between(av(json!({"N": "1"})), av(json!({"N": "2"}))))]);
+    assert_eq!(
+        k.parts,
+        vec![
+            ("pk".into(), KeyOp::Eq(av(json!({"S": "p"})))),
+            ("sk".into(), KeyOp::Between(av(json!({"N": "1"})), av(json!({"N": "2"}))))
+        ]
+    );
     let k = compile_key("begins_with(sk, :p) and :p = pk", json!({":p": {"S": "p"}})).unwrap();
     assert_eq!(k.parts[0], ("sk".into(), KeyOp::BeginsWith(av(json!({"S": "p"})))));
     assert_eq!(k.parts[1], ("pk".into(), KeyOp::Eq(av(json!({"S": "p"})))));
     let k = compile_key("pk = :p AND :a < sk", v.clone()).unwrap();
     assert_eq!(k.parts[1], ("sk".into(), KeyOp::Gt(av(json!({"N": "1"})))), "reversed operands flip the operator");
-    assert_eq!(msg(compile_key("pk = :p OR sk = :a", v.clone())), "Invalid operator used in KeyConditionExpression: OR");
-    assert_eq!(msg(compile_key("pk <> :p", json!({":p": {"S": "p"}}))), "Invalid operator used in KeyConditionExpression: <>");
-    assert_eq!(msg(compile_key("attribute_exists(pk)", Value::Null)), "Invalid operator used in KeyConditionExpression: attribute_exists");
+    assert_eq!(
+        msg(compile_key("pk = :p OR sk = :a", v.clone())),
+        "Invalid operator used in KeyConditionExpression: OR"
+    );
+    assert_eq!(
+        msg(compile_key("pk <> :p", json!({":p": {"S": "p"}}))),
+        "Invalid operator used in KeyConditionExpression: <>"
+    );
+    assert_eq!(
+        msg(compile_key("attribute_exists(pk)", Value::Null)),
+        "Invalid operator used in KeyConditionExpression: attribute_exists"
+    );
     assert_eq!(
         msg(compile_key("pk = :p AND sk = :a AND x = :b", v.clone())),
         "KeyConditionExpressions must only contain one condition per key"
     );
-    assert_eq!(msg(compile_key("pk = :p AND pk = :p", json!({":p": {"S": "p"}}))), "KeyConditionExpressions must only contain one condition per key");
+    assert_eq!(
+        msg(compile_key("pk = :p AND pk = :p", json!({":p": {"S": "p"}}))),
+        "KeyConditionExpressions must only contain one condition per key"
+    );
     assert!(msg(compile_key("pk = ", Value::Null)).starts_with("Invalid KeyConditionExpression: Syntax error"));
 }
 
 #[test]
 fn projections_keep_nested_structure() {
     let names = json!({"#n": "name"});
-    let src = Sources { projection: Some("a.b, l[2], l[0], #n, zz, m.x[1]"), names: Some(&names), ..Default::default() };
+    let src =
+        Sources { projection: Some("a.b, l[2], l[0], #n, zz, m.x[1]"), names: Some(&names), ..Default::default() };
     let paths = compile(&src).unwrap().projection.unwrap();
     assert_eq!(paths.len(), 6);
     let it = item(json!({
@@ -489,15 +592,61 @@ fn projections_keep_nested_structure() {
     let src = Sources { projection: Some("size(a)"), ..Default::default() };
     assert!(msg(compile(&src)).starts_with("Invalid ProjectionExpression: Syntax error"));
     let src = Sources { projection: Some("status"), ..Default::default() };
-    assert_eq!(msg(compile(&src)), "Invalid ProjectionExpression: Attribute name is a reserved keyword; reserved keyword: status");
+    assert_eq!(
+        msg(compile(&src)),
+        "Invalid ProjectionExpression: Attribute name is a reserved keyword; reserved keyword: status"
+    );
 }
 
 // ---------- robustness ----------
 
 const SOUP: &[&str] = &[
-    "a", "b", "#n", "#m", ":v", ":w", ":l", ":s", "=", "<>", "<", "<=", ">", ">=", "(", ")", "[", "]", "0", "1", "99999999999999999999999",
-    ",", ".", "+", "-", "AND", "OR", "NOT", "BETWEEN", "IN", "SET", "REMOVE", "ADD", "DELETE", "size", "contains",
-    "begins_with", "attribute_exists", "attribute_not_exists", "attribute_type", "if_not_exists", "list_append", "status", "é", "$", " ",
+    "a",
+    "b",
+    "#n",
+    "#m",
+    ":v",
+    ":w",
+    ":l",
+    ":s",
+    "=",
+    "<>",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "(",
+    ")",
+    "[",
+    "]",
+    "0",
+    "1",
+    "99999999999999999999999",
+    ",",
+    ".",
+    "+",
+    "-",
+    "AND",
+    "OR",
+    "NOT",
+    "BETWEEN",
+    "IN",
+    "SET",
+    "REMOVE",
+    "ADD",
+    "DELETE",
+    "size",
+    "contains",
+    "begins_with",
+    "attribute_exists",
+    "attribute_not_exists",
+    "attribute_type",
+    "if_not_exists",
+    "list_append",
+    "status",
+    "é",
+    "$",
+    " ",
 ];
 
 fn run_everything(expr: &str) {
@@ -568,11 +717,20 @@ fn pathological_inputs_do_not_overflow_the_stack() {
     }
 }
 
-
 /// The SET, REMOVE, ADD and DELETE clauses an update is made of in
 /// `an_update_in_place_is_the_update_and_is_taken_back_exactly`: some fail (a missing
 /// parent, a wrong type), so that a failure can come after other actions changed the item.
-const SETS: &[&str] = &["a = :v", "m.x = :v", "m.y = :v", "l[1] = :v", "l[7] = :v", "n = n + :one", "zz.y = :v", "q = s + :one", "m.k = list_append(l, :l)"];
+const SETS: &[&str] = &[
+    "a = :v",
+    "m.x = :v",
+    "m.y = :v",
+    "l[1] = :v",
+    "l[7] = :v",
+    "n = n + :one",
+    "zz.y = :v",
+    "q = s + :one",
+    "m.k = list_append(l, :l)",
+];
 const REMOVES: &[&str] = &["l[0]", "l[2]", "zz", "m.k", "s", "l[9]", "zz.k"];
 const ADDS: &[&str] = &["n :one", "ss :ss", "newn :one", "s :one", "ns :ss"];
 const DELETES: &[&str] = &["ss :ss", "ns :ns", "s :ss", "ss :all"];

@@ -126,14 +126,7 @@ impl AggKind {
 
 #[derive(Clone, Debug)]
 pub(crate) enum Action {
-    Aggregate {
-        name: String,
-        kind: AggKind,
-        pos: Pos,
-        value: Option<Expr>,
-        group: Option<Expr>,
-        filter: Option<Expr>,
-    },
+    Aggregate { name: String, kind: AggKind, pos: Pos, value: Option<Expr>, group: Option<Expr>, filter: Option<Expr> },
     Notify { channel: Template, message: Template },
     Put { table: String, item: Vec<(String, Expr)> },
     Update { table: String, key: Vec<(String, Expr)>, add: Vec<(String, Expr)>, set: Vec<(String, Expr)> },

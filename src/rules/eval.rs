@@ -212,7 +212,9 @@ pub(crate) fn run(p: &Program, rec: &RecordView, aggs: &mut Aggregates) -> Resul
                 Action::Notify { channel, message } => {
                     effects.push(Effect::Notify { channel: fill(channel, &scope), message: fill(message, &scope) })
                 }
-                Action::Put { table, item } => effects.push(Effect::Put { table: table.clone(), item: build(item, &scope) }),
+                Action::Put { table, item } => {
+                    effects.push(Effect::Put { table: table.clone(), item: build(item, &scope) })
+                }
                 Action::Update { table, key, add, set } => effects.push(Effect::Update {
                     table: table.clone(),
                     key: build(key, &scope),

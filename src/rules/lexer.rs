@@ -138,7 +138,11 @@ pub(crate) fn lex(src: &str, line: usize, col: usize) -> Result<Vec<Token>, Diag
             loop {
                 match chars.get(j).copied() {
                     None | Some('\n') => {
-                        return Err(err(tl, tc, "this string is never closed: add a `\"` before the end of the line".into()))
+                        return Err(err(
+                            tl,
+                            tc,
+                            "this string is never closed: add a `\"` before the end of the line".into(),
+                        ))
                     }
                     Some('"') => break,
                     Some('\\') => {
@@ -148,7 +152,11 @@ pub(crate) fn lex(src: &str, line: usize, col: usize) -> Result<Vec<Token>, Diag
                             Some('n') => '\n',
                             Some('t') => '\t',
                             _ => {
-                                return Err(err(line, k, "unknown escape: inside a string write \\\" \\\\ \\n or \\t".into()))
+                                return Err(err(
+                                    line,
+                                    k,
+                                    "unknown escape: inside a string write \\\" \\\\ \\n or \\t".into(),
+                                ))
                             }
                         };
                         s.push(decoded);

@@ -32,9 +32,9 @@ mod ast;
 mod eval;
 mod lexer;
 mod parser;
-mod warn;
 #[cfg(test)]
 mod tests;
+mod warn;
 
 pub use ast::AggKind;
 
@@ -99,11 +99,25 @@ pub struct RecordView<'a> {
 /// Side effects a run produced, in order.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
-    Notify { channel: String, message: String },
-    Put { table: String, item: Item },
+    Notify {
+        channel: String,
+        message: String,
+    },
+    Put {
+        table: String,
+        item: Item,
+    },
     /// `add` pairs are DynamoDB `ADD` actions, `set` pairs are `SET name = value`.
-    Update { table: String, key: Item, add: Vec<(String, AttributeValue)>, set: Vec<(String, AttributeValue)> },
-    Delete { table: String, key: Item },
+    Update {
+        table: String,
+        key: Item,
+        add: Vec<(String, AttributeValue)>,
+        set: Vec<(String, AttributeValue)>,
+    },
+    Delete {
+        table: String,
+        key: Item,
+    },
 }
 
 /// The aggregates' running state: name -> group -> accumulator. Deterministic (sorted by

@@ -160,10 +160,8 @@ impl Parser {
                     "REMOVE" => events.remove = true,
                     "TTL" => events.ttl = true,
                     _ => {
-                        return Err(self.error_at(
-                            &t,
-                            format!("expected an event (INSERT, MODIFY, REMOVE or TTL), found `{w}`"),
-                        ))
+                        return Err(self
+                            .error_at(&t, format!("expected an event (INSERT, MODIFY, REMOVE or TTL), found `{w}`")))
                     }
                 },
                 other => {
@@ -221,7 +219,10 @@ impl Parser {
                 let clause = self.peek().clone();
                 if self.eat_kw("of") {
                     if kind == AggKind::Count {
-                        return Err(self.error_at(&clause, "`count` counts records and takes no `of`; use `sum ... of` to add up a value".into()));
+                        return Err(self.error_at(
+                            &clause,
+                            "`count` counts records and takes no `of`; use `sum ... of` to add up a value".into(),
+                        ));
                     }
                     if value.is_some() {
                         return Err(self.error_at(&clause, "`of` given twice".into()));
@@ -280,7 +281,9 @@ impl Parser {
                 let table = self.table()?;
                 if !self.eat_kw("key") {
                     let found = self.peek().tok.describe();
-                    return Err(self.error_here(format!("expected `key` and the key in braces (like key {{ pk: new.status }}), found {found}")));
+                    return Err(self.error_here(format!(
+                        "expected `key` and the key in braces (like key {{ pk: new.status }}), found {found}"
+                    )));
                 }
                 let key = self.record("the key in braces (like key { pk: new.status })")?;
                 let (mut add, mut set) = (Vec::new(), Vec::new());
@@ -316,10 +319,8 @@ impl Parser {
                 }
                 Ok(Action::Update { table, key, add, set })
             }
-            _ if is_keyword(&word) => Err(self.error_at(
-                &t,
-                format!("expected an action ({ACTIONS}), found the keyword `{}`", self.word_text(&t)),
-            )),
+            _ if is_keyword(&word) => Err(self
+                .error_at(&t, format!("expected an action ({ACTIONS}), found the keyword `{}`", self.word_text(&t)))),
             _ => Err(self.error_at(&t, format!("unknown action `{}`: the actions are {ACTIONS}", self.word_text(&t)))),
         }
     }
@@ -575,7 +576,9 @@ impl Parser {
                             let a = path.text();
                             return Err(self.error_at(
                                 &t,
-                                format!("`{a}` alone does not say which image to read: write new.{a}, old.{a} or keys.{a}"),
+                                format!(
+                                    "`{a}` alone does not say which image to read: write new.{a}, old.{a} or keys.{a}"
+                                ),
                             ));
                         }
                         Ok(Expr::Path(path))
@@ -596,7 +599,10 @@ impl Parser {
                     match &t.tok {
                         Tok::Word(w) => segs.push(Seg::Field(w.clone())),
                         other => {
-                            return Err(self.error_at(&t, format!("expected an attribute name after `.`, found {}", other.describe())))
+                            return Err(self.error_at(
+                                &t,
+                                format!("expected an attribute name after `.`, found {}", other.describe()),
+                            ))
                         }
                     }
                 }
@@ -611,7 +617,10 @@ impl Parser {
                         other => {
                             return Err(self.error_at(
                                 &t,
-                                format!("expected a list index like [0] or a name like [\"my attr\"], found {}", other.describe()),
+                                format!(
+                                    "expected a list index like [0] or a name like [\"my attr\"], found {}",
+                                    other.describe()
+                                ),
                             ))
                         }
                     }
@@ -629,7 +638,10 @@ impl Parser {
             _ => {
                 return Err(self.error_at(
                     t,
-                    format!("unknown function `{}`: the functions are begins_with, contains, exists and changed", self.word_text(t)),
+                    format!(
+                        "unknown function `{}`: the functions are begins_with, contains, exists and changed",
+                        self.word_text(t)
+                    ),
                 ))
             }
         };
@@ -644,12 +656,11 @@ impl Parser {
                     let segs = self.segments(vec![Seg::Field(w.clone())])?;
                     Path { root: Root::Side, segs, pos: Pos { line: at.line, col: at.col } }
                 }
-                _ => {
-                    return Err(self.error_at(
-                        &at,
-                        "changed takes a bare attribute name, like changed(status): it compares old.status with new.status".into(),
-                    ))
-                }
+                _ => return Err(self.error_at(
+                    &at,
+                    "changed takes a bare attribute name, like changed(status): it compares old.status with new.status"
+                        .into(),
+                )),
             };
             self.expect(Tok::RParen, "`)` after the attribute")?;
             self.depth -= 1;

@@ -104,7 +104,14 @@ fn empty_and_comment_only_sources_do_nothing() {
         assert!(p.is_empty());
         assert!(p.aggregate_names().is_empty());
         let keys = item(&[("id", s("a"))]);
-        let rec = RecordView { event_name: "INSERT", ttl: false, keys: &keys, new_image: Some(&keys), old_image: None, sequence_number: "1" };
+        let rec = RecordView {
+            event_name: "INSERT",
+            ttl: false,
+            keys: &keys,
+            new_image: Some(&keys),
+            old_image: None,
+            sequence_number: "1",
+        };
         let mut aggs = Aggregates::default();
         assert_eq!(p.run(&rec, &mut aggs), Ok(vec![]));
         assert_eq!(aggs.to_json(), json!({}));
@@ -188,7 +195,11 @@ fn bare_names_must_say_their_image_outside_aggregates() {
 fn images_inside_aggregates_are_explained() {
     let d = err("on INSERT\n  count votes by new.choice");
     assert_eq!((d.line, d.column), (2, 18));
-    assert!(d.message.starts_with("inside an aggregate write the bare attribute name (`choice`, not `new.choice`)"), "{}", d.message);
+    assert!(
+        d.message.starts_with("inside an aggregate write the bare attribute name (`choice`, not `new.choice`)"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]
@@ -230,7 +241,10 @@ fn missing_action_and_misplaced_tokens() {
     assert_eq!((d.line, d.column), (1, 1));
     assert_eq!(d.message, "expected `on` to start a rule (like `on INSERT`), found `count`");
     let d = err("on INSERT tally votes");
-    assert_eq!(d.message, "unknown action `tally`: the actions are count, sum, min, max, avg, notify, put, update, delete or fail");
+    assert_eq!(
+        d.message,
+        "unknown action `tally`: the actions are count, sum, min, max, avg, notify, put, update, delete or fail"
+    );
     let d = err("on INSERT count votes of qty");
     assert_eq!((d.line, d.column), (1, 23));
     let d = err("on INSERT sum stock by sku");
@@ -360,7 +374,10 @@ fn reads_the_rules_own_events_cannot_satisfy_warn_under_every_view() {
     }
     let p = parse("on INSERT when changed(status) notify \"#x\" \"y\"").unwrap();
     let w = p.warnings(ViewType::NewAndOldImages);
-    assert_eq!(w[0].message, "changed(status) can only be true on MODIFY, but this rule handles only INSERT: it is always false here");
+    assert_eq!(
+        w[0].message,
+        "changed(status) can only be true on MODIFY, but this rule handles only INSERT: it is always false here"
+    );
     let p = parse("on MODIFY when changed(status) notify \"#x\" \"y\"").unwrap();
     assert!(p.warnings(ViewType::NewAndOldImages).is_empty());
     assert_eq!(
@@ -532,7 +549,10 @@ fn notification_templates_interpolate_and_never_invent() {
     );
     let mut sim = Sim::new("on INSERT notify \"#ops\" \"qty {new.qty} old {old.qty}\"", ViewType::NewImage, "sku");
     let fx = sim.put("pear", &[]);
-    assert_eq!(fx, vec![Effect::Notify { channel: "#ops".into(), message: "qty <missing new.qty> old <missing old.qty>".into() }]);
+    assert_eq!(
+        fx,
+        vec![Effect::Notify { channel: "#ops".into(), message: "qty <missing new.qty> old <missing old.qty>".into() }]
+    );
 }
 
 #[test]
@@ -575,7 +595,12 @@ on REMOVE
                 add: vec![("n".into(), n("1")), ("total".into(), n("3"))],
                 set: vec![("last".into(), n("17"))],
             },
-            Effect::Update { table: "Totals".into(), key: item(&[("pk", s("new"))]), add: vec![("n".into(), n("-1"))], set: vec![] },
+            Effect::Update {
+                table: "Totals".into(),
+                key: item(&[("pk", s("new"))]),
+                add: vec![("n".into(), n("-1"))],
+                set: vec![]
+            },
         ]
     );
     assert_eq!(sim.delete("u2"), vec![Effect::Delete { table: "Audit".into(), key: item(&[("id", s("u2"))]) }]);
@@ -600,7 +625,10 @@ fn ttl_rules_see_only_ttl_deletions() {
     sim.put("s1", &[]);
     sim.put("s2", &[]);
     assert!(sim.delete("s1").is_empty());
-    assert_eq!(sim.expire("s2"), vec![Effect::Notify { channel: "#sessions".into(), message: "Session s2 expired".into() }]);
+    assert_eq!(
+        sim.expire("s2"),
+        vec![Effect::Notify { channel: "#sessions".into(), message: "Session s2 expired".into() }]
+    );
     assert_eq!(sim.json(), json!({"deleted": {"*": -1}, "expired": {"*": -1}}));
     assert!(parse(src).unwrap().warnings(ViewType::KeysOnly).is_empty());
 }
@@ -614,7 +642,7 @@ fn changed_compares_old_and_new() {
     assert!(sim.put("p", &[("address", addr("Lyon")), ("age", n("3"))]).is_empty());
     assert_eq!(sim.put("p", &[("address", addr("Nice"))]).len(), 1);
     assert_eq!(sim.put("p", &[]).len(), 1); // the attribute disappearing is a change
-    // Without the old image changed() is never true.
+                                            // Without the old image changed() is never true.
     let mut sim = Sim::new(src, ViewType::NewImage, "id");
     sim.put("p", &[("address", addr("Lyon"))]);
     assert!(sim.put("p", &[("address", addr("Nice"))]).is_empty());
@@ -627,10 +655,18 @@ fn functions_and_logic() {
     let mut sim = Sim::new(src, ViewType::NewAndOldImages, "id");
     let tags = AttributeValue::SS(vec!["a".into(), "vip".into()]);
     let list = AttributeValue::L(vec![n("1"), n("7")]);
-    assert_eq!(sim.put("a", &[("tags", tags.clone()), ("n", n("2")), ("list", list.clone()), ("name", s("A"))]).len(), 1);
+    assert_eq!(
+        sim.put("a", &[("tags", tags.clone()), ("n", n("2")), ("list", list.clone()), ("name", s("A"))]).len(),
+        1
+    );
     assert!(sim.put("b", &[("tags", tags.clone()), ("n", n("1")), ("list", list.clone())]).is_empty());
     assert_eq!(sim.put("c", &[("tags", tags.clone()), ("name", s("xzzx")), ("list", list.clone())]).len(), 1);
-    assert!(sim.put("d", &[("tags", tags.clone()), ("n", n("5")), ("list", list.clone()), ("banned", AttributeValue::Bool(true))]).is_empty());
+    assert!(sim
+        .put(
+            "d",
+            &[("tags", tags.clone()), ("n", n("5")), ("list", list.clone()), ("banned", AttributeValue::Bool(true))]
+        )
+        .is_empty());
     // Mixed types never order: "10" is not > 2.
     assert!(sim.put("e", &[("tags", tags), ("n", s("10")), ("list", list)]).is_empty());
 }
@@ -640,7 +676,14 @@ fn aggregates_of_another_kind_are_reset() {
     let mut aggs = Aggregates::default();
     let keys = item(&[("id", s("a"))]);
     let img = item(&[("id", s("a")), ("v", n("4"))]);
-    let rec = RecordView { event_name: "INSERT", ttl: false, keys: &keys, new_image: Some(&img), old_image: None, sequence_number: "1" };
+    let rec = RecordView {
+        event_name: "INSERT",
+        ttl: false,
+        keys: &keys,
+        new_image: Some(&img),
+        old_image: None,
+        sequence_number: "1",
+    };
     parse("on INSERT count x").unwrap().run(&rec, &mut aggs).unwrap();
     parse("on INSERT sum x of v").unwrap().run(&rec, &mut aggs).unwrap();
     assert_eq!(aggs.to_json(), json!({"x": {"*": 4}}));
@@ -659,17 +702,80 @@ fn run_everywhere(p: &Program) {
     let img = item(&[("id", s("a")), ("a", n("1")), ("b", s("x")), ("m", AttributeValue::M(item(&[("c", n("2"))])))]);
     let mut aggs = Aggregates::default();
     for (ev, ttl) in [("INSERT", false), ("MODIFY", false), ("REMOVE", false), ("REMOVE", true)] {
-        let rec = RecordView { event_name: ev, ttl, keys: &keys, new_image: Some(&img), old_image: Some(&img), sequence_number: "1" };
+        let rec = RecordView {
+            event_name: ev,
+            ttl,
+            keys: &keys,
+            new_image: Some(&img),
+            old_image: Some(&img),
+            sequence_number: "1",
+        };
         let _ = p.run(&rec, &mut aggs);
         let _ = aggs.to_json();
     }
 }
 
 const WORDS: &[&str] = &[
-    "on", "INSERT", "MODIFY", "REMOVE", "TTL", "when", "and", "or", "not", "ttl", "count", "sum", "min", "max", "avg",
-    "of", "by", "where", "notify", "put", "update", "key", "add", "set", "delete", "fail", "new", "old", "keys",
-    "changed", "exists", "begins_with", "contains", "a", "b", "m", "c", ".", ",", ":", "(", ")", "{", "}", "[", "]",
-    "=", "!=", "<", ">=", "1", "-2.5", "\"#ops\"", "\"x {new.a} {old.m.c}\"", "\"{\"", "--", "\n", "#", "'", "1e999",
+    "on",
+    "INSERT",
+    "MODIFY",
+    "REMOVE",
+    "TTL",
+    "when",
+    "and",
+    "or",
+    "not",
+    "ttl",
+    "count",
+    "sum",
+    "min",
+    "max",
+    "avg",
+    "of",
+    "by",
+    "where",
+    "notify",
+    "put",
+    "update",
+    "key",
+    "add",
+    "set",
+    "delete",
+    "fail",
+    "new",
+    "old",
+    "keys",
+    "changed",
+    "exists",
+    "begins_with",
+    "contains",
+    "a",
+    "b",
+    "m",
+    "c",
+    ".",
+    ",",
+    ":",
+    "(",
+    ")",
+    "{",
+    "}",
+    "[",
+    "]",
+    "=",
+    "!=",
+    "<",
+    ">=",
+    "1",
+    "-2.5",
+    "\"#ops\"",
+    "\"x {new.a} {old.m.c}\"",
+    "\"{\"",
+    "--",
+    "\n",
+    "#",
+    "'",
+    "1e999",
 ];
 
 proptest! {

@@ -131,9 +131,15 @@ pub(crate) fn warnings(p: &Program, view: ViewType) -> Vec<Diagnostic> {
             } else if view == ViewType::KeysOnly {
                 Some(format!("{text} compares the old and new images, but a KEYS_ONLY stream carries no images at all: it is always false"))
             } else if !view.has_old() {
-                Some(format!("{text} compares the old and new images, but {} carries no old image: it is always false", a_view(view)))
+                Some(format!(
+                    "{text} compares the old and new images, but {} carries no old image: it is always false",
+                    a_view(view)
+                ))
             } else if !view.has_new() {
-                Some(format!("{text} compares the old and new images, but {} carries no new image: it is always false", a_view(view)))
+                Some(format!(
+                    "{text} compares the old and new images, but {} carries no new image: it is always false",
+                    a_view(view)
+                ))
             } else {
                 None
             };
@@ -147,7 +153,14 @@ pub(crate) fn warnings(p: &Program, view: ViewType) -> Vec<Diagnostic> {
     out
 }
 
-fn aggregate_warning(out: &mut Vec<Diagnostic>, view: ViewType, ev: Events, name: &str, kind: AggKind, mut side: Vec<&Path>) {
+fn aggregate_warning(
+    out: &mut Vec<Diagnostic>,
+    view: ViewType,
+    ev: Events,
+    name: &str,
+    kind: AggKind,
+    mut side: Vec<&Path>,
+) {
     if side.is_empty() {
         // A plain `count n` needs only the event name: it is right under every view type.
         return;

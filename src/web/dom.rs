@@ -14,7 +14,8 @@ pub fn download(name: &str, text: &str, mime: &str) -> Result<(), String> {
     let parts = js_sys::Array::of1(&text.into());
     let options = BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "the browser could not make the file")?;
+    let blob =
+        Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "the browser could not make the file")?;
     let url = Url::create_object_url_with_blob(&blob).map_err(|_| "the browser could not make a link to the file")?;
     let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let a: HtmlAnchorElement = document.create_element("a").map_err(|_| "no link")?.unchecked_into();

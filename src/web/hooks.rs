@@ -21,9 +21,8 @@ pub fn use_clock(lab: &LabHandle, on_action: Callback<Action>) {
     let playing = lab.playing;
     let speed = lab.speed;
     use_effect_with((playing, speed.to_bits()), move |_| {
-        let interval = playing.then(|| {
-            Interval::new(TICK_MS, move || on_action.emit(Action::Tick(speed * f64::from(TICK_MS) / 1000.0)))
-        });
+        let interval = playing
+            .then(|| Interval::new(TICK_MS, move || on_action.emit(Action::Tick(speed * f64::from(TICK_MS) / 1000.0))));
         move || drop(interval)
     });
 }

@@ -148,7 +148,9 @@ pub fn files_panel(props: &PanelProps, pasted: &NodeRef) -> Html {
         Callback::from(move |_: MouseEvent| {
             let text = format!("{:#}", lab.session.borrow().to_scenario_json());
             let note = match dom::download("streamlab-scenario.json", &text, "application/json") {
-                Ok(()) => Note::Ok("Exported streamlab-scenario.json: replay it with `streamlab replay`, or import it here.".into()),
+                Ok(()) => Note::Ok(
+                    "Exported streamlab-scenario.json: replay it with `streamlab replay`, or import it here.".into(),
+                ),
                 Err(e) => Note::Error { kind: "Export failed".into(), message: e },
             };
             on_action.emit(Action::FilesNote(note));
@@ -168,7 +170,10 @@ pub fn files_panel(props: &PanelProps, pasted: &NodeRef) -> Html {
                         let text = text.as_string().unwrap_or_default();
                         on_action.emit(Action::Import { text, source: name });
                     }
-                    Err(_) => on_action.emit(Action::FilesNote(Note::Error { kind: "Import failed".into(), message: format!("{name} could not be read.") })),
+                    Err(_) => on_action.emit(Action::FilesNote(Note::Error {
+                        kind: "Import failed".into(),
+                        message: format!("{name} could not be read."),
+                    })),
                 }
             });
         })

@@ -104,9 +104,18 @@ impl Note {
 /// Long work done in slices between frames.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Job {
-    Advance { left_ms: u64, total_ms: u64, changes: lab::ClockChanges },
+    Advance {
+        left_ms: u64,
+        total_ms: u64,
+        changes: lab::ClockChanges,
+    },
     /// Generated votes `base + next .. base + end`, written 25 per BatchWriteItem.
-    Burst { next: u32, end: u32, failed: u32, base: u32 },
+    Burst {
+        next: u32,
+        end: u32,
+        failed: u32,
+        base: u32,
+    },
 }
 
 /// What the user can do.
@@ -114,7 +123,10 @@ pub enum Action {
     Write(WriteOp, WriteForm),
     SelectTable(String),
     SetViewType(String),
-    Deploy { code: String, params: Value },
+    Deploy {
+        code: String,
+        params: Value,
+    },
     /// "Advance clock" by this many seconds (done in slices).
     Advance(f64),
     /// One tick of the playing clock.
@@ -129,7 +141,10 @@ pub enum Action {
     Work,
     Open(Detail),
     CloseDetail,
-    Import { text: String, source: String },
+    Import {
+        text: String,
+        source: String,
+    },
     FilesNote(Note),
     /// UpdateTimeToLive on the current table with this attribute.
     EnableTtl(String),
@@ -342,12 +357,18 @@ impl Lab {
                 }
                 Job::Burst { mut next, end, mut failed, base } => {
                     // One 25-item batch per step; the work loop stops after its time budget.
-                    let key = self.session.borrow().engine().table(&self.table).map(|t| (t.schema.hash.name.clone(), t.schema.hash.ty));
+                    let key = self
+                        .session
+                        .borrow()
+                        .engine()
+                        .table(&self.table)
+                        .map(|t| (t.schema.hash.name.clone(), t.schema.hash.ty));
                     {
                         let chunk = (end - next).min(25);
                         let puts: Vec<Value> = (next..next + chunk)
                             .map(|i| {
-                                let choice = ["tea", "coffee", "juice", "water", "streams"][(i as usize * 7 + i as usize / 5) % 5];
+                                let choice = ["tea", "coffee", "juice", "water", "streams"]
+                                    [(i as usize * 7 + i as usize / 5) % 5];
                                 let id = base + i;
                                 let (name, key_value) = match &key {
                                     Some((k, crate::table::KeyType::N)) => (k.clone(), json!({"N": id.to_string()})),
@@ -360,7 +381,10 @@ impl Lab {
                                 json!({"PutRequest": {"Item": item}})
                             })
                             .collect();
-                        let r = self.session.borrow_mut().apply_owned("BatchWriteItem", json!({"RequestItems": {self.table.clone(): puts}}));
+                        let r = self
+                            .session
+                            .borrow_mut()
+                            .apply_owned("BatchWriteItem", json!({"RequestItems": {self.table.clone(): puts}}));
                         if r.is_err() {
                             failed += chunk;
                         }
@@ -390,11 +414,9 @@ impl Lab {
     /// What the running job has done so far, for a progress line.
     pub fn progress(&self) -> Option<String> {
         match &self.job {
-            Some(Job::Advance { left_ms, total_ms, .. }) => Some(format!(
-                "Advancing the clock: {} of {} done…",
-                duration(total_ms - left_ms),
-                duration(*total_ms)
-            )),
+            Some(Job::Advance { left_ms, total_ms, .. }) => {
+                Some(format!("Advancing the clock: {} of {} done…", duration(total_ms - left_ms), duration(*total_ms)))
+            }
             Some(Job::Burst { next, end, .. }) => Some(format!("Writing votes: {next} of {end}…")),
             None => None,
         }
@@ -430,8 +452,15 @@ impl Reducible for Lab {
                 let table = lab.table.clone();
                 let r = lab::deploy(&mut lab.session.borrow_mut(), &table, lab::DEFAULT_FUNCTION, &code, &params);
                 lab.deploy_note = Some(match r {
-                    Ok(w) if w.is_empty() => Note::Ok("Deployed. The trigger polls the stream as the clock runs: press Play, Step or Advance clock.".into()),
-                    Ok(w) => Note::Ok(format!("Deployed, with {} warning{}: see above.", w.len(), if w.len() == 1 { "" } else { "s" })),
+                    Ok(w) if w.is_empty() => Note::Ok(
+                        "Deployed. The trigger polls the stream as the clock runs: press Play, Step or Advance clock."
+                            .into(),
+                    ),
+                    Ok(w) => Note::Ok(format!(
+                        "Deployed, with {} warning{}: see above.",
+                        w.len(),
+                        if w.len() == 1 { "" } else { "s" }
+                    )),
                     Err(e) => Note::aws(e),
                 });
                 lab.changed();
@@ -476,7 +505,8 @@ impl Reducible for Lab {
                     lab.detail = None;
                     // Notes about the undone step would contradict the panels now.
                     (lab.write_note, lab.view_note, lab.deploy_note) = (None, None, None);
-                    lab.clock_note = Some(Note::Ok("Undid the last step (the session was replayed without it).".into()));
+                    lab.clock_note =
+                        Some(Note::Ok("Undid the last step (the session was replayed without it).".into()));
                     lab.changed();
                 }
             }
@@ -504,7 +534,9 @@ impl Reducible for Lab {
                     )));
                     return Rc::new(fresh);
                 }
-                Err(why) => lab.files_note = Some(Note::error("Import failed", format!("{source} was not imported: {why}."))),
+                Err(why) => {
+                    lab.files_note = Some(Note::error("Import failed", format!("{source} was not imported: {why}.")))
+                }
             },
             Action::FilesNote(n) => lab.files_note = Some(n),
             Action::EnableTtl(attr) => {
@@ -539,8 +571,14 @@ impl Reducible for Lab {
                         fresh.files_note = Some(Note::Ok(format!("Restored the previous lab.{kept}")));
                         return Rc::new(fresh);
                     }
-                    Some(Err(why)) => lab.files_note = Some(Note::error("Restore failed", format!("The previous lab could not be read: {why}."))),
-                    None => lab.files_note = Some(Note::error("Restore failed", "There is no previous lab in this browser.")),
+                    Some(Err(why)) => {
+                        lab.files_note =
+                            Some(Note::error("Restore failed", format!("The previous lab could not be read: {why}.")))
+                    }
+                    None => {
+                        lab.files_note =
+                            Some(Note::error("Restore failed", "There is no previous lab in this browser."))
+                    }
                 }
             }
             Action::DismissRestoreNote => lab.restore_note = None,

@@ -65,7 +65,8 @@ pub fn stream_panel(props: &PanelProps) -> Html {
                         }
                     })
                     .collect();
-                let newest = st.shards.iter().filter_map(|sh| sh.records.back()).max_by_key(|r| (r.created_ms, r.seq)).cloned();
+                let newest =
+                    st.shards.iter().filter_map(|sh| sh.records.back()).max_by_key(|r| (r.created_ms, r.seq)).cloned();
                 let older = e.streams().iter().filter(|o| o.table_name == lab.table && o.arn != st.arn).count();
                 (st.arn.clone(), st.status_str(), shards, stream_len(st), e.cfg.region.clone(), newest, older)
             }
@@ -87,7 +88,11 @@ pub fn stream_panel(props: &PanelProps) -> Html {
     };
     let on_view = {
         let apply = apply.clone();
-        Callback::from(move |e: Event| if !ARROWED.get() { apply(&e) })
+        Callback::from(move |e: Event| {
+            if !ARROWED.get() {
+                apply(&e)
+            }
+        })
     };
     let on_view_key = {
         let apply = apply.clone();
@@ -96,11 +101,17 @@ pub fn stream_panel(props: &PanelProps) -> Html {
                 ARROWED.set(false);
                 apply(&e);
             }
-            "ArrowUp" | "ArrowDown" | "ArrowLeft" | "ArrowRight" | "Home" | "End" | "PageUp" | "PageDown" => ARROWED.set(!e.alt_key()),
+            "ArrowUp" | "ArrowDown" | "ArrowLeft" | "ArrowRight" | "Home" | "End" | "PageUp" | "PageDown" => {
+                ARROWED.set(!e.alt_key())
+            }
             _ => {}
         })
     };
-    let on_view_blur = Callback::from(move |e: FocusEvent| if ARROWED.replace(false) { apply(&e) });
+    let on_view_blur = Callback::from(move |e: FocusEvent| {
+        if ARROWED.replace(false) {
+            apply(&e)
+        }
+    });
 
     html! {
         <section class="panel" aria-labelledby="stream-heading" id="stream">
@@ -254,7 +265,8 @@ pub fn RecordList(props: &RecordListProps) -> Html {
                     skip -= r.len();
                 }
                 let mut rows = Vec::new();
-                for (i, r) in shards.flat_map(|r| r.iter()).skip(skip).take((last_row - first_row) as usize).enumerate() {
+                for (i, r) in shards.flat_map(|r| r.iter()).skip(skip).take((last_row - first_row) as usize).enumerate()
+                {
                     rows.push(record_row(r, first_row as usize + i, count as usize, &props.on_action));
                 }
                 rows
@@ -368,7 +380,9 @@ pub fn detail_dialog(props: &PanelProps, (dialog, note): (NodeRef, UseStateHandl
             wasm_bindgen_futures::spawn_local(async move {
                 note.set(match super::teach::net::copy_text(&text).await {
                     Ok(()) => "Copied to the clipboard.".into(),
-                    Err(()) => "The browser did not let the page copy: select the JSON below and press Ctrl+C (or ⌘C).".into(),
+                    Err(()) => {
+                        "The browser did not let the page copy: select the JSON below and press Ctrl+C (or ⌘C).".into()
+                    }
                 });
             });
         })
@@ -395,7 +409,8 @@ fn record_body(r: &Rc<Record>, text: &str, region: &str) -> Html {
     let d = lab::diff(r.old_image().as_ref(), r.new_image().as_ref());
     let view = r.view_type;
     let notes = r.absent_images_explained();
-    let missing = (!notes.is_empty()).then(|| format!("{} This record's view type, {}: {}", notes.join(" "), view.as_str(), view.describe()));
+    let missing = (!notes.is_empty())
+        .then(|| format!("{} This record's view type, {}: {}", notes.join(" "), view.as_str(), view.describe()));
     let cell = |v: &Option<Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "—".into());
     html! {
         <>

@@ -27,7 +27,8 @@ struct Row {
 }
 
 fn rows_from_json(text: &str) -> Result<Vec<Row>, String> {
-    let v: Value = serde_json::from_str(text).map_err(|e| format!("The JSON has an error ({e}): fix it in JSON mode first."))?;
+    let v: Value =
+        serde_json::from_str(text).map_err(|e| format!("The JSON has an error ({e}): fix it in JSON mode first."))?;
     let Value::Object(m) = v else { return Err("The item must be a JSON object: fix it in JSON mode first.".into()) };
     Ok(m.into_iter()
         .map(|(name, av)| {
@@ -236,14 +237,15 @@ pub fn TablePanel(props: &PanelProps) -> Html {
     };
 
     // "Edit" on a row of the grid: the row's item into the editor.
-    let on_edit = use_callback((form.clone(), rows.clone(), form_mode.clone()), |text: String, (form, rows, form_mode)| {
-        let mut f = (**form).clone();
-        if **form_mode {
-            rows.set(rows_from_json(&text).unwrap_or_default());
-        }
-        f.item = text;
-        form.set(f);
-    });
+    let on_edit =
+        use_callback((form.clone(), rows.clone(), form_mode.clone()), |text: String, (form, rows, form_mode)| {
+            let mut f = (**form).clone();
+            if **form_mode {
+                rows.set(rows_from_json(&text).unwrap_or_default());
+            }
+            f.item = text;
+            form.set(f);
+        });
 
     html! {
         <section class="panel" aria-labelledby="write-heading" id="table">

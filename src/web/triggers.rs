@@ -96,13 +96,8 @@ impl MappingForm {
 
     /// The CreateEventSourceMapping / UpdateEventSourceMapping request members.
     fn params(&self) -> Value {
-        let patterns: Vec<Value> = self
-            .filters
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(|l| json!({"Pattern": l}))
-            .collect();
+        let patterns: Vec<Value> =
+            self.filters.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| json!({"Pattern": l})).collect();
         json!({
             "BatchSize": num(&self.batch_size),
             "MaximumBatchingWindowInSeconds": num(&self.window),
@@ -126,7 +121,12 @@ pub fn TriggersPanel(props: &PanelProps) -> Html {
     let lab = &props.lab;
     let code = use_state(|| {
         let s = lab.session.borrow();
-        s.engine().lambda().functions.get(lab::DEFAULT_FUNCTION).map(|f| f.code.clone()).unwrap_or_else(|| EXAMPLE_RULES.to_string())
+        s.engine()
+            .lambda()
+            .functions
+            .get(lab::DEFAULT_FUNCTION)
+            .map(|f| f.code.clone())
+            .unwrap_or_else(|| EXAMPLE_RULES.to_string())
     });
     let mapping = use_state(|| MappingForm::from_session(lab));
     let view = lab.view_type();
@@ -136,7 +136,8 @@ pub fn TriggersPanel(props: &PanelProps) -> Html {
         let s = lab.session.borrow();
         lab::check_rules(&s, &lab.table, &code)
     });
-    let has_mapping = lab.session.borrow().engine().lambda().mappings.iter().any(|m| m.function == lab::DEFAULT_FUNCTION);
+    let has_mapping =
+        lab.session.borrow().engine().lambda().mappings.iter().any(|m| m.function == lab::DEFAULT_FUNCTION);
 
     let on_code = {
         let code = code.setter();
@@ -228,8 +229,13 @@ pub fn TriggersPanel(props: &PanelProps) -> Html {
 
     let (diagnostics, ok_line) = match &*check {
         Err(e) => (html! { <pre class="diagnostic error-text">{ e.clone() }</pre> }, None),
-        Ok(w) if w.is_empty() => (html! {}, Some(format!("No problems under {}.", view.map(|v| v.as_str()).unwrap_or("this stream")))),
-        Ok(w) => (html! { <>{ for w.iter().map(|w| html! { <pre class="diagnostic warning-text">{ format!("Warning: {w}") }</pre> }) }</> }, None),
+        Ok(w) if w.is_empty() => {
+            (html! {}, Some(format!("No problems under {}.", view.map(|v| v.as_str()).unwrap_or("this stream"))))
+        }
+        Ok(w) => (
+            html! { <>{ for w.iter().map(|w| html! { <pre class="diagnostic warning-text">{ format!("Warning: {w}") }</pre> }) }</> },
+            None,
+        ),
     };
 
     html! {
@@ -307,12 +313,18 @@ pub fn timeline(props: &PanelProps) -> Html {
         let (class, outcome) = match &inv.outcome {
             Outcome::Success => ("tl ok", "succeeded".to_string()),
             Outcome::Error(m) => ("tl bad", format!("failed: {m}")),
-            Outcome::PartialFailure(ids) => ("tl warn", format!("reported {} failed record{}", ids.len(), if ids.len() == 1 { "" } else { "s" })),
+            Outcome::PartialFailure(ids) => {
+                ("tl warn", format!("reported {} failed record{}", ids.len(), if ids.len() == 1 { "" } else { "s" }))
+            }
         };
         let event = Rc::new(inv.event.clone());
         let attempt = inv.attempt;
         let onclick = props.on_action.reform(move |_: MouseEvent| {
-            Action::Open(Detail::Json { title: format!("Lambda event (attempt {attempt})"), value: event.clone(), copy_label: "Copy Lambda event".into() })
+            Action::Open(Detail::Json {
+                title: format!("Lambda event (attempt {attempt})"),
+                value: event.clone(),
+                copy_label: "Copy Lambda event".into(),
+            })
         });
         invocations.push((inv.time_ms, html! {
             <li ~className={class}>
@@ -332,12 +344,15 @@ pub fn timeline(props: &PanelProps) -> Html {
             LogKind::LoopStopped => ("tl bad", "Loop stopped"),
             LogKind::Expired => ("tl bad", "Expired"),
         };
-        logs.push((entry.time_ms, html! {
-            <li ~className={class}>
-                <span class="tl-time">{ clock(entry.time_ms) }</span>
-                <span class="tl-text"><strong>{ what }</strong>{ format!(": {}", entry.message) }</span>
-            </li>
-        }));
+        logs.push((
+            entry.time_ms,
+            html! {
+                <li ~className={class}>
+                    <span class="tl-time">{ clock(entry.time_ms) }</span>
+                    <span class="tl-text"><strong>{ what }</strong>{ format!(": {}", entry.message) }</span>
+                </li>
+            },
+        ));
     }
     let (mut a, mut b) = (invocations.into_iter().peekable(), logs.into_iter().peekable());
     let mut entries: Vec<Html> = Vec::new();
@@ -365,7 +380,11 @@ pub fn timeline(props: &PanelProps) -> Html {
         );
         let value = Rc::new(f);
         let onclick = props.on_action.reform(move |_: MouseEvent| {
-            Action::Open(Detail::Json { title: format!("On-failure record {}", i + 1), value: value.clone(), copy_label: "Copy JSON".into() })
+            Action::Open(Detail::Json {
+                title: format!("On-failure record {}", i + 1),
+                value: value.clone(),
+                copy_label: "Copy JSON".into(),
+            })
         });
         html! {
             <li class="tl bad">

@@ -2,7 +2,6 @@
 #![allow(dead_code)]
 pub mod lambda;
 
-
 use serde_json::{json, Value};
 use streamlab::engine::{Engine, EngineConfig};
 use streamlab::error::AwsError;

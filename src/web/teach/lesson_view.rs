@@ -69,10 +69,34 @@ pub struct TeachFileProps {
 pub fn TeachFile(props: &TeachFileProps) -> Html {
     // The file, its parser; the heading's id and text while loading, the close button's label.
     let (url, parse, id, title, close): (String, fn(&str) -> Result<File, String>, _, _, _) = match &props.route {
-        Route::Quizzes => ("quizzes/index.json".into(), |t| crate::quiz::parse_index(t).map(File::Index), "quizzes-heading", "Quizzes", "Close"),
-        Route::Lesson(name) => (format!("lessons/{name}.json"), |t| lesson::parse(t).map(|l| File::Lesson(Rc::new(l))), "lesson-heading", "Lesson", "Close lesson"),
-        Route::Quiz { name, .. } => (format!("quizzes/{name}.json"), |t| crate::quiz::parse(t).map(|b| File::Bank(Rc::new(b))), "quiz-heading", "Quiz", "Close quiz"),
-        _ => ("lessons/index.json".into(), |t| lesson::parse_index(t).map(File::Index), "lessons-heading", "Lessons", "Close"),
+        Route::Quizzes => (
+            "quizzes/index.json".into(),
+            |t| crate::quiz::parse_index(t).map(File::Index),
+            "quizzes-heading",
+            "Quizzes",
+            "Close",
+        ),
+        Route::Lesson(name) => (
+            format!("lessons/{name}.json"),
+            |t| lesson::parse(t).map(|l| File::Lesson(Rc::new(l))),
+            "lesson-heading",
+            "Lesson",
+            "Close lesson",
+        ),
+        Route::Quiz { name, .. } => (
+            format!("quizzes/{name}.json"),
+            |t| crate::quiz::parse(t).map(|b| File::Bank(Rc::new(b))),
+            "quiz-heading",
+            "Quiz",
+            "Close quiz",
+        ),
+        _ => (
+            "lessons/index.json".into(),
+            |t| lesson::parse_index(t).map(File::Index),
+            "lessons-heading",
+            "Lessons",
+            "Close",
+        ),
     };
     let file = use_file(url, parse);
     let loaded = match &*file {
@@ -86,7 +110,8 @@ pub fn TeachFile(props: &TeachFileProps) -> Html {
         Route::Lessons => Some(("lesson", "lessons", "Each lesson runs a scenario in the lab step by step. Opening one replaces what is in the lab (export it under Files first to keep it).")),
         _ => None,
     };
-    let (what, list) = if matches!(props.route, Route::Quiz { .. }) { ("quiz", "quizzes") } else { ("lesson", "lessons") };
+    let (what, list) =
+        if matches!(props.route, Route::Quiz { .. }) { ("quiz", "quizzes") } else { ("lesson", "lessons") };
     let title = match &*file {
         Load::Ready(File::Lesson(l)) => l.title.clone(),
         Load::Ready(File::Bank(b)) => b.title.clone(),
@@ -95,7 +120,9 @@ pub fn TeachFile(props: &TeachFileProps) -> Html {
     let body = match (&*file, menu) {
         (Load::Loading, Some((_, key, _))) => html! { <p class="hint">{ format!("Loading the {key}…") }</p> },
         (Load::Loading, None) => html! { <p class="hint">{ format!("Loading the {what}…") }</p> },
-        (Load::Failed(e), Some((what, _, _))) => html! { <p class="teach-error" role="alert">{ format!("The {what} list could not be loaded: {e}.") }</p> },
+        (Load::Failed(e), Some((what, _, _))) => {
+            html! { <p class="teach-error" role="alert">{ format!("The {what} list could not be loaded: {e}.") }</p> }
+        }
         (Load::Failed(e), None) => html! {
             <div class="teach-error" role="alert">
                 <p>{ format!("The {what} could not be opened: {e}.") }</p>
@@ -186,7 +213,8 @@ fn use_steps(lesson: Option<Rc<Lesson>>, on_action: Callback<Action>) -> StepsSt
     let load_error = use_state(|| None::<String>);
     let title_ref = use_node_ref();
     let moved = use_mut_ref(|| false);
-    let asking = lesson.as_ref().is_some_and(|l| *pos < l.steps.len() && l.steps[*pos].question.is_some()) && !*revealed;
+    let asking =
+        lesson.as_ref().is_some_and(|l| *pos < l.steps.len() && l.steps[*pos].question.is_some()) && !*revealed;
 
     // Load the step's lab state into the lab panels.
     {
@@ -226,7 +254,8 @@ fn use_steps(lesson: Option<Rc<Lesson>>, on_action: Callback<Action>) -> StepsSt
 /// A lesson: "Step N of M", the step (or the playground), Back and Next.
 fn steps(lesson: &Rc<Lesson>, st: &StepsState) -> Html {
     let StepsState { pos, choice, revealed, load_error, title_ref, moved, asking } = st;
-    let (pos, choice, revealed, load_error, moved, asking) = (pos.clone(), choice.clone(), revealed.clone(), load_error.clone(), moved.clone(), *asking);
+    let (pos, choice, revealed, load_error, moved, asking) =
+        (pos.clone(), choice.clone(), revealed.clone(), load_error.clone(), moved.clone(), *asking);
     let n = lesson.steps.len();
     let go = |to: usize| {
         let pos = pos.clone();
@@ -247,7 +276,8 @@ fn steps(lesson: &Rc<Lesson>, st: &StepsState) -> Html {
             <button type="button" class="primary" onclick={go(*pos + 1)} disabled={asking}>{ label }</button>
         }
     });
-    let progress = if *pos < n { format!("Step {} of {n}", *pos + 1) } else { format!("Playground (after step {n} of {n})") };
+    let progress =
+        if *pos < n { format!("Step {} of {n}", *pos + 1) } else { format!("Playground (after step {n} of {n})") };
 
     let error = (*load_error).clone().map(|e| {
         html! { <p class="teach-error" role="alert">{ format!("The lab could not be set to this step: {e}.") }</p> }

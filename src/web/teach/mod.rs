@@ -37,7 +37,10 @@ pub enum Route {
     /// The quiz menu (`#quizzes`).
     Quizzes,
     Lesson(String),
-    Quiz { name: String, seed: Option<u64> },
+    Quiz {
+        name: String,
+        seed: Option<u64>,
+    },
     /// A lab state from an `#s=` link, being unpacked (by the browser, asynchronously).
     Opening,
     /// A lab state from an `#s=` link, already loaded into the lab.
@@ -285,7 +288,8 @@ pub fn nav(lab: &LabHandle, (shared, input): &ShareState) -> Html {
                     Ok(()) => "Link copied to the clipboard. Opening it shows this lab as it is now.".to_string(),
                     Err(()) => {
                         net::select_input(&input);
-                        "The browser did not let the page copy: the link is selected, press Ctrl+C (or ⌘C) to copy it.".to_string()
+                        "The browser did not let the page copy: the link is selected, press Ctrl+C (or ⌘C) to copy it."
+                            .to_string()
                     }
                 };
                 shared.set(Some((url, Some(note))));

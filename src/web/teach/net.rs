@@ -28,12 +28,10 @@ pub async fn fetch_text(url: &str) -> Result<String, String> {
         });
     }
     let text_fn: Function = get("text").dyn_into().map_err(|_| "the browser cannot read the response")?;
-    let promise: Promise = text_fn
-        .call0(&response)
-        .ok()
-        .and_then(|p| p.dyn_into().ok())
-        .ok_or("the browser cannot read the response")?;
-    let text = JsFuture::from(promise).await.ok().and_then(|t| t.as_string()).ok_or_else(|| format!("{url} is not text"))?;
+    let promise: Promise =
+        text_fn.call0(&response).ok().and_then(|p| p.dyn_into().ok()).ok_or("the browser cannot read the response")?;
+    let text =
+        JsFuture::from(promise).await.ok().and_then(|t| t.as_string()).ok_or_else(|| format!("{url} is not text"))?;
     if text.len() > MAX_TEXT {
         return Err(format!("{url} is larger than {MAX_TEXT} bytes"));
     }

@@ -64,8 +64,15 @@ pub fn use_run() -> RunState {
 /// a seed from the link (`&seed=N`); otherwise this learner's own.
 pub fn run(bank: &Rc<Bank>, link_seed: Option<u64>, st: &RunState, on_action: &Callback<Action>) -> Html {
     let RunState { seed, quiz, cur, selected, feedback, message, refresh, heading, moved, summary_ref, copy_note } = st;
-    let (quiz, cur, selected, feedback, message, refresh, moved) =
-        (quiz.clone(), cur.clone(), selected.clone(), feedback.clone(), message.clone(), refresh.clone(), moved.clone());
+    let (quiz, cur, selected, feedback, message, refresh, moved) = (
+        quiz.clone(),
+        cur.clone(),
+        selected.clone(),
+        feedback.clone(),
+        message.clone(),
+        refresh.clone(),
+        moved.clone(),
+    );
     let seed_state = seed.clone();
     let seed = seed.unwrap_or_else(|| link_seed.unwrap_or_else(net::learner_seed));
     let started = quiz.borrow().is_some();
@@ -73,7 +80,8 @@ pub fn run(bank: &Rc<Bank>, link_seed: Option<u64>, st: &RunState, on_action: &C
         let start = |mode: Mode| {
             let quiz = quiz.clone();
             let bank = bank.clone();
-            let (cur, selected, feedback, refresh, moved) = (cur.clone(), selected.clone(), feedback.clone(), refresh.clone(), moved.clone());
+            let (cur, selected, feedback, refresh, moved) =
+                (cur.clone(), selected.clone(), feedback.clone(), refresh.clone(), moved.clone());
             Callback::from(move |_: MouseEvent| {
                 *quiz.borrow_mut() = Some(Quiz::start(&bank, mode, seed));
                 *moved.borrow_mut() = true;
@@ -146,7 +154,8 @@ pub fn run(bank: &Rc<Bank>, link_seed: Option<u64>, st: &RunState, on_action: &C
         })
     };
     let goto = |to: usize| {
-        let (cur, selected, feedback, moved, quiz, message) = (cur.clone(), selected.clone(), feedback.clone(), moved.clone(), quiz.clone(), message.clone());
+        let (cur, selected, feedback, moved, quiz, message) =
+            (cur.clone(), selected.clone(), feedback.clone(), moved.clone(), quiz.clone(), message.clone());
         Callback::from(move |_: MouseEvent| {
             *moved.borrow_mut() = true;
             let prior = quiz.borrow().as_ref().and_then(|q| q.answer_of(to).map(|a| a.to_vec()));
@@ -157,13 +166,18 @@ pub fn run(bank: &Rc<Bank>, link_seed: Option<u64>, st: &RunState, on_action: &C
         })
     };
     let on_answer = {
-        let (quiz, selected, feedback, message, refresh) = (quiz.clone(), selected.clone(), feedback.clone(), message.clone(), refresh.clone());
+        let (quiz, selected, feedback, message, refresh) =
+            (quiz.clone(), selected.clone(), feedback.clone(), message.clone(), refresh.clone());
         Callback::from(move |_: MouseEvent| {
             let r = quiz.borrow_mut().as_mut().map(|q| q.answer(i, &selected));
             match r {
                 Some(Ok(fb)) => {
                     feedback.set(fb);
-                    message.set(if mode == Mode::Exam { Some("Answer saved. You can change it until you finish.".into()) } else { None });
+                    message.set(if mode == Mode::Exam {
+                        Some("Answer saved. You can change it until you finish.".into())
+                    } else {
+                        None
+                    });
                 }
                 Some(Err(e)) => message.set(Some(capitalised(e))),
                 None => {}
@@ -184,7 +198,9 @@ pub fn run(bank: &Rc<Bank>, link_seed: Option<u64>, st: &RunState, on_action: &C
 
     // Practice: once answered, the feedback (kept in the quiz, so Back shows it again).
     let shown_feedback: Option<Feedback> = match mode {
-        Mode::Practice => (*feedback).clone().or_else(|| saved.as_ref().map(|_| q.summary().results[i].feedback.clone())),
+        Mode::Practice => {
+            (*feedback).clone().or_else(|| saved.as_ref().map(|_| q.summary().results[i].feedback.clone()))
+        }
         Mode::Exam => None,
     };
     let locked = shown_feedback.is_some();
@@ -196,10 +212,13 @@ pub fn run(bank: &Rc<Bank>, link_seed: Option<u64>, st: &RunState, on_action: &C
         let on_action = on_action.clone();
         let text = sc.to_string();
         let source = format!("quiz question {}", i + 1);
-        Callback::from(move |_: MouseEvent| on_action.emit(Action::Import { text: text.clone(), source: source.clone() }))
+        Callback::from(move |_: MouseEvent| {
+            on_action.emit(Action::Import { text: text.clone(), source: source.clone() })
+        })
     });
 
-    let body = question_view(inst, i, &chosen, shown_feedback.as_ref().map(|f| (f, false)), on_toggle, locked, open_in_lab);
+    let body =
+        question_view(inst, i, &chosen, shown_feedback.as_ref().map(|f| (f, false)), on_toggle, locked, open_in_lab);
     let answer_label = match mode {
         Mode::Practice => "Check answer",
         Mode::Exam if saved.is_some() => "Save new answer",
@@ -263,11 +282,13 @@ fn question_view(
 ) -> Html {
     let feedback = shown.map(|(fb, _)| fb);
     let unanswered = shown.is_some_and(|(_, u)| u);
-    let filter = inst.filter.as_ref().map(|f| html! {
-        <div class="q-data">
-            <p class="label">{ "The filter" }</p>
-            <pre class="json" tabindex="0" aria-label="The filter">{ compact(f) }</pre>
-        </div>
+    let filter = inst.filter.as_ref().map(|f| {
+        html! {
+            <div class="q-data">
+                <p class="label">{ "The filter" }</p>
+                <pre class="json" tabindex="0" aria-label="The filter">{ compact(f) }</pre>
+            </div>
+        }
     });
     let scenario = inst.scenario.as_ref().map(|s| {
         let steps = s.get("steps").and_then(|v| v.as_array()).map_or(0, |a| a.len());
@@ -335,7 +356,13 @@ fn question_view(
 
 /// The results of a finished quiz: the score, the summary to copy, every question explained.
 /// A plain function of [`Run`] (its hooks hold the summary's node and the copy note).
-fn results(q: &Quiz, heading: &NodeRef, text_ref: &NodeRef, copy_note: &UseStateHandle<String>, on_again: Callback<MouseEvent>) -> Html {
+fn results(
+    q: &Quiz,
+    heading: &NodeRef,
+    text_ref: &NodeRef,
+    copy_note: &UseStateHandle<String>,
+    on_again: Callback<MouseEvent>,
+) -> Html {
     let s = q.summary();
     let text = q.summary_text();
     let pct = (s.correct * 100).checked_div(s.total).unwrap_or(0);
@@ -350,7 +377,10 @@ fn results(q: &Quiz, heading: &NodeRef, text_ref: &NodeRef, copy_note: &UseState
                     Ok(()) => copy_note.set("Summary copied to the clipboard.".into()),
                     Err(()) => {
                         net::select_input(&text_ref);
-                        copy_note.set("The browser did not let the page copy: the summary is selected, press Ctrl+C (or ⌘C).".into());
+                        copy_note.set(
+                            "The browser did not let the page copy: the summary is selected, press Ctrl+C (or ⌘C)."
+                                .into(),
+                        );
                     }
                 }
             });
