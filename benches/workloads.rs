@@ -4,7 +4,7 @@
 //! nothing here asserts on time.
 
 use serde_json::{json, Value};
-use streamlab::engine::{Engine, EngineConfig};
+use streamlab::{Engine, EngineConfig};
 
 /// One measured figure.
 pub struct Figure {

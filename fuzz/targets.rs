@@ -9,11 +9,11 @@
 
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use streamlab::engine::{Engine, EngineConfig};
-use streamlab::filter::FilterCriteria;
 use streamlab::rules::{self, Aggregates, RecordView};
-use streamlab::stream::ViewType;
-use streamlab::value::{item_from_json, item_to_json, AttributeValue, Item};
+use streamlab::FilterCriteria;
+use streamlab::ViewType;
+use streamlab::{item_from_json, item_to_json, AttributeValue, Item};
+use streamlab::{Engine, EngineConfig};
 
 /// Bytes as text (invalid UTF-8 replaced), capped so one input stays fast.
 fn text(data: &[u8], max: usize) -> String {
@@ -129,7 +129,7 @@ pub fn assert_images_rebuild(e: &Engine) {
         let Some(si) = t.stream else { continue };
         let s = &e.streams()[si];
         // After 24 hours records (and whole closed shards) may have been trimmed away.
-        let trimmed = e.now_ms() >= s.created_ms + streamlab::engine::RETENTION_MS;
+        let trimmed = e.now_ms() >= s.created_ms + streamlab::RETENTION_MS;
         if s.view_type != ViewType::NewAndOldImages
             || trimmed
             || e.streams().iter().filter(|x| x.table_name == t.name).count() > 1
@@ -242,8 +242,8 @@ pub fn item_json(data: &[u8]) {
     let back = item_to_json(&item);
     assert_eq!(item_from_json(&back).ok().as_ref(), Some(&item), "item does not round-trip: {v}");
     // The size counted while writing the stream image (PutItem's size check) is DynamoDB's.
-    let (image, size) = streamlab::image::Image::encode_sized(&item);
-    assert_eq!(size, streamlab::value::item_size(&item), "image walk size differs: {v}");
+    let (image, size) = streamlab::internals::Image::encode_sized(&item);
+    assert_eq!(size, streamlab::item_size(&item), "image walk size differs: {v}");
     assert_eq!(image.decode(), item, "image does not decode to the item: {v}");
     let mut e = engine_with_item();
     let mut it = back.clone();

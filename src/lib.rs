@@ -1,37 +1,37 @@
 //! StreamLab: a deterministic simulator of DynamoDB tables, DynamoDB Streams and Lambda event
-//! source mappings. Everything here but `web` is plain Rust with no web dependency.
+//! source mappings, the teaching layer on top of it, and (on wasm32) the Yew app that shows it.
+//!
+//! Layers, from the bottom up; each imports only from the layers below it (README,
+//! "Architecture"): `support` → `model` → `lang` → `sim` → `scenario` → `teach` → `web` / `cli`.
+//! Everything but `web` is plain Rust with no web dependency. The modules are private: what the
+//! binary, the tests, the benchmarks and the fuzz targets use is re-exported here.
+
+mod lang;
+mod model;
+mod sim;
+mod support;
+mod teach;
+
+pub mod scenario;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
-pub mod costs;
-pub mod engine;
-pub mod error;
-pub mod expr;
-pub mod filter;
-pub mod float;
-pub mod image;
-pub mod lab;
-pub mod lambda;
-pub mod lesson;
-pub mod named;
-pub mod number;
-pub mod platform;
-pub mod quiz;
-pub mod rules;
-pub mod scenario;
-pub mod session;
-pub mod share;
-pub mod sort;
-pub mod stream;
-pub mod table;
-pub mod time;
-pub mod value;
-
-mod api_items;
-mod api_streams;
-mod api_tables;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+
+pub use lang::filter::FilterCriteria;
+pub use lang::rules;
+pub use model::{item_from_json, item_size, item_to_json, AttributeValue, AwsError, Item, Result, ViewType};
+pub use sim::{Dropped, Engine, EngineConfig, HISTORY_LIMIT, RETENTION_MS};
+pub use support::platform;
+pub use teach::{lab, lesson, quiz, share, Session, MAX_INPUT_BYTES};
+
+/// Internals that the fuzz targets and property tests check against each other; not an API.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::model::Image;
+    pub use crate::support::hash::fnv1a;
+}
 
 /// In the browser (the page and the wasm tests) the library allocates with talc instead of
 /// Rust's default dlmalloc: 2.7 KB smaller after gzip, and as fast or faster on the engine

@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 mod common;
 use common::*;
-use streamlab::engine::Engine;
+use streamlab::Engine;
 
 const P: &str = "One or more parameter values were invalid: ";
 

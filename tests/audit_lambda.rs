@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 mod common;
 use common::lambda::*;
 use common::*;
-use streamlab::engine::Engine;
+use streamlab::Engine;
 
 /// The §1.5 table: `Orders`, pk (HASH, S) + sk (RANGE, S), NEW_AND_OLD_IMAGES; returns the ARN.
 fn orders(e: &mut Engine) -> String {

@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 mod common;
 use common::*;
-use streamlab::engine::Engine;
+use streamlab::Engine;
 
 const START_MS: u64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z, the default simulated start
 const START_S: u64 = START_MS / 1000;
@@ -590,7 +590,7 @@ fn describe_stream_shard_id_members_have_the_model_length() {
 /// An iterator in the simulator's format, for a position and issue time of our choosing.
 fn forged_iterator(arn: &str, shard: &str, position: u128, issued_ms: u64) -> String {
     let body = format!("{shard}/{position}/{issued_ms}");
-    let check = streamlab::stream::fnv1a(format!("{arn}|{body}").as_bytes());
+    let check = streamlab::internals::fnv1a(format!("{arn}|{body}").as_bytes());
     let hex: String = format!("{body}/{check:016x}").bytes().map(|b| format!("{b:02x}")).collect();
     format!("{arn}|1|{hex}")
 }

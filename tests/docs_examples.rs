@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use streamlab::rules;
-use streamlab::stream::ViewType;
+use streamlab::ViewType;
 use streamlab::{lesson, quiz, scenario, share};
 
 // ---- reading the documents ----------------------------------------------------------------------
@@ -792,7 +792,7 @@ fn readme_simulated_time_choices() {
 
 // ---- docs/teaching.md -------------------------------------------------------------------------
 
-fn records_at(s: &streamlab::session::Session) -> Vec<Value> {
+fn records_at(s: &streamlab::Session) -> Vec<Value> {
     s.engine()
         .streams_output()
         .as_array()
@@ -1062,7 +1062,7 @@ fn documented_links_open_what_they_say() {
     assert!(share::decode_fragment(&format!("#lesson={}", "a".repeat(65))).is_err(), "names are 1 to 64 characters");
     assert!(share::embed_query("?embed=1"));
     // #s=: the session's scenario; a link that unpacks past 2 MB is refused with a message.
-    let s = streamlab::session::Session::from_scenario_text(&read("tests/scenarios/votes.json")).unwrap();
+    let s = streamlab::Session::from_scenario_text(&read("tests/scenarios/votes.json")).unwrap();
     let frag = share::encode_state(&s);
     let share::Target::State(p) = share::decode_fragment(&frag).unwrap() else { panic!("not a state") };
     assert_eq!(share::open_state(&p).unwrap().to_scenario_json(), s.to_scenario_json());

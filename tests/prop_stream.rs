@@ -7,7 +7,7 @@
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use streamlab::engine::{Engine, EngineConfig};
+use streamlab::{Engine, EngineConfig};
 
 fn engine(shards: usize) -> Engine {
     let mut e = Engine::new(EngineConfig {
@@ -207,7 +207,7 @@ fn check(ops: &[Op], shards: usize) -> Result<(), TestCaseError> {
     // The table's size, kept up to date on every write, is the sum of its items' sizes.
     let sizes: usize = scan(&mut e)
         .values()
-        .map(|i| streamlab::value::item_from_json(i).map_or(usize::MAX, |i| streamlab::value::item_size(&i)))
+        .map(|i| streamlab::item_from_json(i).map_or(usize::MAX, |i| streamlab::item_size(&i)))
         .sum();
     prop_assert_eq!(e.table("Tbl").map(|t| t.size_bytes()), Some(sizes));
     // Sequence numbers strictly increase within each shard (compared as integers), and the

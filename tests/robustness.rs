@@ -11,7 +11,7 @@ mod targets;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use streamlab::engine::{Engine, EngineConfig};
+use streamlab::{Engine, EngineConfig};
 
 fn cfg(cases: u32) -> ProptestConfig {
     ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
@@ -374,7 +374,7 @@ proptest! {
         let mut delivered: Vec<(String, u128)> = Vec::new();
         for inv in &e.lambda().invocations {
             for r in inv.event["Records"].as_array().unwrap() {
-                let keys = streamlab::value::item_from_json(&r["dynamodb"]["Keys"]).unwrap();
+                let keys = streamlab::item_from_json(&r["dynamodb"]["Keys"]).unwrap();
                 let seq: u128 = r["dynamodb"]["SequenceNumber"].as_str().unwrap().parse().unwrap();
                 delivered.push((format!("{keys:?}"), seq));
             }
@@ -598,8 +598,8 @@ fn the_replay_writes_every_record_once_in_order() {
 #[test]
 fn oversized_input_is_refused() {
     let big = format!("{{\"steps\": [{}]}}", vec!["{\"AdvanceClock\": {\"Seconds\": 1}}"; 80_000].join(","));
-    assert!(big.len() > streamlab::session::MAX_INPUT_BYTES);
-    let err = streamlab::session::Session::from_scenario_text(&big).err().expect("refused");
+    assert!(big.len() > streamlab::MAX_INPUT_BYTES);
+    let err = streamlab::Session::from_scenario_text(&big).err().expect("refused");
     assert!(err.contains("at most"), "{err}");
 }
 
@@ -636,7 +636,7 @@ fn a_rule_that_notifies_on_every_record_keeps_memory_bounded_in_the_lab() {
     }
     let lab = run(EngineConfig::default().history_limit);
     let l = lab.lambda();
-    assert!(l.notifications.len() <= streamlab::engine::HISTORY_LIMIT, "{} kept", l.notifications.len());
+    assert!(l.notifications.len() <= streamlab::HISTORY_LIMIT, "{} kept", l.notifications.len());
     assert_eq!(l.notifications.len() as u64 + l.dropped.notifications, 30_000, "every notification is kept or counted");
     assert_eq!(l.notifications.last().map(|n| n.message.as_str()), Some("new k29999"), "the newest are kept");
     assert_eq!(l.invocations.len() as u64 + l.dropped.invocations, 300);
@@ -644,5 +644,5 @@ fn a_rule_that_notifies_on_every_record_keeps_memory_bounded_in_the_lab() {
 
     let replay = run(None);
     assert_eq!(replay.lambda().notifications.len(), 30_000);
-    assert_eq!(replay.lambda().dropped, streamlab::lambda::Dropped::default());
+    assert_eq!(replay.lambda().dropped, streamlab::Dropped::default());
 }

@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, BTreeSet};
 mod common;
 use common::lambda::*;
 use common::*;
-use streamlab::engine::Engine;
-use streamlab::error::AwsError;
+use streamlab::AwsError;
+use streamlab::Engine;
 
 // ---------------------------------------------------------------------------------------------
 // helpers

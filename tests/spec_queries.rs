@@ -8,7 +8,7 @@
 use serde_json::{json, Value};
 mod common;
 use common::*;
-use streamlab::engine::{Engine, EngineConfig};
+use streamlab::{Engine, EngineConfig};
 
 /// Table Music (Artist S HASH, SongNum N RANGE) and table Words (pk S HASH, sk S RANGE).
 fn fixture() -> Engine {

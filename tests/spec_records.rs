@@ -7,7 +7,7 @@
 use serde_json::{json, Value};
 mod common;
 use common::*;
-use streamlab::engine::Engine;
+use streamlab::Engine;
 
 // ---------------------------------------------------------------------------------------------
 // helpers

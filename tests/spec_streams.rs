@@ -7,8 +7,8 @@
 use serde_json::{json, Value};
 mod common;
 use common::*;
-use streamlab::engine::Engine;
-use streamlab::error::AwsError;
+use streamlab::AwsError;
+use streamlab::Engine;
 
 // ---------------------------------------------------------------------------------------------
 // helpers

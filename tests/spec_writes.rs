@@ -8,8 +8,8 @@
 use serde_json::{json, Value};
 mod common;
 use common::*;
-use streamlab::engine::Engine;
-use streamlab::error::AwsError;
+use streamlab::AwsError;
+use streamlab::Engine;
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -701,7 +701,7 @@ fn an_update_keeps_held_versions_and_a_failed_one_changes_nothing() {
     );
     assert_eq!(out, json!({"Attributes": {"n": {"N": "2"}, "m": {"N": "1"}}}));
     assert_eq!(
-        streamlab::value::item_to_json(&held),
+        streamlab::item_to_json(&held),
         json!({"pk": s("A"), "sk": s("S"), "n": {"N": "1"}, "tags": {"SS": ["x"]}})
     );
     let before = (scan_all(&mut e), e.streams_output());

@@ -384,7 +384,7 @@ fn a_link_made_elsewhere_opens() {
         panic!("not a state link")
     };
     let opened = share::open_state(&packed).unwrap();
-    let direct = streamlab::session::Session::from_scenario_text(&text).unwrap();
+    let direct = streamlab::Session::from_scenario_text(&text).unwrap();
     assert_eq!(opened.to_scenario_json(), direct.to_scenario_json());
     assert_eq!(opened.engine().streams_output(), direct.engine().streams_output());
 }

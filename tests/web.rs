@@ -311,7 +311,7 @@ async fn share_links_use_the_browsers_deflate() {
     let text = include_str!("scenarios/lifecycle.json");
     let Ok((Target::State(packed), _)) = share::decode_link(link) else { panic!("not a state link") };
     let opened = share::state_from_unpacked(codec::unpack(&packed).await.unwrap()).unwrap();
-    let direct = streamlab::session::Session::from_scenario_text(text).unwrap();
+    let direct = streamlab::Session::from_scenario_text(text).unwrap();
     assert_eq!(opened.to_scenario_json(), direct.to_scenario_json());
 
     let packed = codec::pack(text).await.unwrap();

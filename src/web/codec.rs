@@ -1,11 +1,11 @@
 //! Raw DEFLATE for share links, by the browser (`www/codec.js`: `CompressionStream` and
-//! `DecompressionStream`), so the page carries no DEFLATE of its own (`crate::share` explains
+//! `DecompressionStream`), so the page carries no DEFLATE of its own (`crate::teach::share` explains
 //! the link format; natively the same format is `share::pack` / `share::unpack`).
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::share::{self, Packed, MAX_SCENARIO_BYTES};
+use crate::teach::share::{self, Packed, MAX_SCENARIO_BYTES};
 
 #[wasm_bindgen(module = "/www/codec.js")]
 extern "C" {

@@ -6,9 +6,9 @@ use yew::prelude::*;
 
 use super::state::{Action, Detail};
 use super::PanelProps;
-use crate::lab::{self, Token};
-use crate::lambda::Stage;
-use crate::value::AttributeValue;
+use crate::model::AttributeValue;
+use crate::sim::Stage;
+use crate::teach::lab::{self, Token};
 
 /// Tokens drawn at most (the newest ones).
 const TOKENS: usize = 40;
@@ -39,7 +39,7 @@ fn place(stage: Option<Stage>) -> Place {
 }
 
 /// "ana" for {"voter": {"S": "ana"}}; several key values joined by " / ".
-pub fn key_text(keys: &crate::value::Item) -> String {
+pub fn key_text(keys: &crate::model::Item) -> String {
     keys.values()
         .map(|v| match v {
             AttributeValue::S(s) => s.clone(),

@@ -1,4 +1,4 @@
-//! The browser app (wasm32 only): a Yew front end over `crate::lab` and `crate::session`.
+//! The browser app (wasm32 only): a Yew front end over `crate::teach::lab` and `crate::teach::session`.
 //!
 //! Shape follows yew's `function_todomvc` example: function components, one `use_reducer` at
 //! the root holding [`state::Lab`] (the learner's session and what the page shows), and an

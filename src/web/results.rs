@@ -13,7 +13,7 @@ use super::{dom, note_view, PanelProps};
 const FEED: usize = 100;
 
 fn number(v: &Value) -> Option<f64> {
-    v.as_f64().or_else(|| v.as_str().and_then(crate::float::parse_f64))
+    v.as_f64().or_else(|| v.as_str().and_then(crate::support::float::parse_f64))
 }
 
 fn value_text(v: &Value) -> String {
@@ -46,7 +46,7 @@ pub fn results_panel(props: &PanelProps) -> Html {
         // 1.2 KB of gzip); the bits of a non-negative float order as its value.
         let hidden = rows.len().saturating_sub(MAX_GROUPS);
         if hidden > 0 {
-            crate::sort::stable_sort_by_key(&mut rows, |(_, v)| {
+            crate::support::sort::stable_sort_by_key(&mut rows, |(_, v)| {
                 std::cmp::Reverse(number(v).filter(|n| !n.is_nan()).map_or(0, |n| n.abs().to_bits()))
             });
             rows.truncate(MAX_GROUPS);
@@ -112,7 +112,7 @@ pub fn results_panel(props: &PanelProps) -> Html {
             <section class="sub" aria-label="Notifications">
                 <h3>{ format!("Notifications ({})", notes.len() as u64 + dropped) }</h3>
                 if dropped > 0 {
-                    <p class="hint">{ format!("The {dropped} oldest are not kept: the lab keeps the newest {}.", crate::engine::HISTORY_LIMIT) }</p>
+                    <p class="hint">{ format!("The {dropped} oldest are not kept: the lab keeps the newest {}.", crate::sim::HISTORY_LIMIT) }</p>
                 }
                 if notes.is_empty() {
                     <p class="empty">{ "None yet. A rule's notify action posts here." }</p>
@@ -198,7 +198,7 @@ pub fn files_panel(props: &PanelProps, pasted: &NodeRef) -> Html {
             } else {
                 <p class="hint warn-text" role="status">{ format!(
                     "This lab is now over {} MB, more than this browser keeps: it is no longer saved here (a reload brings back the lab as it was last saved). Export it as a scenario file to keep it.",
-                    crate::session::MAX_INPUT_BYTES / (1024 * 1024)
+                    crate::teach::session::MAX_INPUT_BYTES / (1024 * 1024)
                 ) }</p>
             }
             <div class="actions">

@@ -2,7 +2,7 @@
 //! shows about it (messages, the open record, the clock's play state).
 //!
 //! No simulation happens here. Every change is an AWS action sent through `Session::apply` or
-//! a `crate::lab` call; the page reads the engine back to render it.
+//! a `crate::teach::lab` call; the page reads the engine back to render it.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -10,10 +10,11 @@ use std::rc::Rc;
 use serde_json::{json, Map, Value};
 use yew::Reducible;
 
-use crate::error::AwsError;
-use crate::lab;
-use crate::session::Session;
-use crate::stream::{Record, ViewType};
+use crate::model::AwsError;
+use crate::model::ViewType;
+use crate::sim::Record;
+use crate::teach::lab;
+use crate::teach::session::Session;
 
 /// Where the session is saved, and where unreadable saved data is set aside.
 pub const STORAGE_KEY: &str = "streamlab.session";
@@ -371,7 +372,7 @@ impl Lab {
                                     [(i as usize * 7 + i as usize / 5) % 5];
                                 let id = base + i;
                                 let (name, key_value) = match &key {
-                                    Some((k, crate::table::KeyType::N)) => (k.clone(), json!({"N": id.to_string()})),
+                                    Some((k, crate::model::KeyType::N)) => (k.clone(), json!({"N": id.to_string()})),
                                     Some((k, _)) if k != "voter" => (k.clone(), json!({"S": format!("item-{id:06}")})),
                                     _ => ("voter".to_string(), json!({"S": format!("voter-{id:06}")})),
                                 };
@@ -466,7 +467,7 @@ impl Reducible for Lab {
                 lab.changed();
             }
             Action::Advance(secs) => {
-                let max_secs = crate::engine::MAX_ADVANCE_MS / 1000;
+                let max_secs = crate::sim::MAX_ADVANCE_MS / 1000;
                 // The clock counts milliseconds: less than one would advance it by nothing.
                 if !secs.is_finite() || secs < 0.001 || secs > max_secs as f64 {
                     lab.clock_note = Some(Note::error(

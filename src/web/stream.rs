@@ -12,9 +12,10 @@ use super::dom;
 use super::flow::key_text;
 use super::state::{Action, Detail};
 use super::{note_view, PanelProps};
-use crate::lab::{self, DiffKind};
-use crate::stream::{Record, Stream, ViewType};
-use crate::time;
+use crate::model::ViewType;
+use crate::sim::{Record, Stream};
+use crate::support::time;
+use crate::teach::lab::{self, DiffKind};
 
 /// Height of one record row in CSS pixels (matches `.record` in style.css).
 pub const ROW_PX: u32 = 64;
@@ -303,7 +304,7 @@ fn record_row(r: &Rc<Record>, index: usize, total: usize, on_action: &Callback<A
     let event = r.event_name.as_str();
     let record = r.clone();
     let onclick = on_action.reform(move |_: MouseEvent| Action::Open(Detail::Record(record.clone())));
-    let keys = crate::value::item_to_json(&r.keys()).to_string();
+    let keys = crate::model::item_to_json(&r.keys()).to_string();
     let image = |name: &str, has: bool| {
         html! { <span ~className={if has { "chip chip-has" } else { "chip chip-none" }}>{ if has { format!("{name} ✓") } else { format!("no {name}") } }</span> }
     };

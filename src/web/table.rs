@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use super::state::{Action, Note, WriteForm, WriteOp, EXAMPLE_ITEM};
 use super::PanelProps;
-use crate::value::{item_to_json, Item};
+use crate::model::{item_to_json, Item};
 
 /// Items the grid shows at most.
 const ROWS: usize = 50;

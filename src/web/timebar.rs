@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use super::state::Action;
 use super::{note_view, PanelProps};
-use crate::time;
+use crate::support::time;
 
 /// Simulated seconds per real second.
 const SPEEDS: [(u32, &str); 5] = [(1, "1×"), (10, "10×"), (60, "60×"), (600, "600×"), (3600, "3600×")];
@@ -30,7 +30,7 @@ pub fn time_bar(props: &PanelProps, seconds: &NodeRef) -> Html {
         props.on_action.reform(move |e: SubmitEvent| {
             e.prevent_default();
             let text = seconds.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
-            Action::Advance(crate::float::parse_f64(text.trim()).unwrap_or(f64::NAN))
+            Action::Advance(crate::support::float::parse_f64(text.trim()).unwrap_or(f64::NAN))
         })
     };
     let quick = QUICK.iter().map(|(s, label)| {

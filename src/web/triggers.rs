@@ -10,9 +10,9 @@ use yew::prelude::*;
 
 use super::state::{Action, Detail};
 use super::{note_view, PanelProps};
-use crate::lab;
-use crate::lambda::{LogKind, Outcome};
-use crate::time;
+use crate::sim::{LogKind, Outcome};
+use crate::support::time;
+use crate::teach::lab;
 
 pub const EXAMPLE_RULES: &str = "-- count votes per choice\non INSERT, MODIFY, REMOVE\n  count votes by choice\n";
 
@@ -406,7 +406,7 @@ pub fn timeline(props: &PanelProps) -> Html {
             }
             <h3 id="dlq-heading">{ format!("On-failure queue ({n_fail})") }</h3>
             if dropped_fail > 0 {
-                <p class="hint">{ format!("The {dropped_fail} oldest are not kept: the lab keeps the newest {}.", crate::engine::HISTORY_LIMIT) }</p>
+                <p class="hint">{ format!("The {dropped_fail} oldest are not kept: the lab keeps the newest {}.", crate::sim::HISTORY_LIMIT) }</p>
             }
             if n_fail == 0 {
                 <p class="empty">{ "Empty. Records land here when retries or their age run out and an OnFailure destination is set." }</p>

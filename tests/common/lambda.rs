@@ -3,8 +3,8 @@
 
 use super::ok;
 use serde_json::{json, Value};
-use streamlab::engine::Engine;
-use streamlab::error::AwsError;
+use streamlab::AwsError;
+use streamlab::Engine;
 
 /// 2026-01-01T00:00:00Z, the default simulated start.
 pub const T0: f64 = 1_767_225_600.0;

@@ -3,8 +3,8 @@
 pub mod lambda;
 
 use serde_json::{json, Value};
-use streamlab::engine::{Engine, EngineConfig};
-use streamlab::error::AwsError;
+use streamlab::AwsError;
+use streamlab::{Engine, EngineConfig};
 
 pub fn engine() -> Engine {
     Engine::new(EngineConfig::default())

@@ -11,9 +11,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::{net, Route};
-use crate::lesson::{self, IndexEntry, Lesson};
-use crate::quiz::Bank;
-use crate::session::Session;
+use crate::teach::lesson::{self, IndexEntry, Lesson};
+use crate::teach::quiz::Bank;
+use crate::teach::session::Session;
 use crate::web::state::Action;
 
 /// A teaching file, parsed: a menu's index, a lesson or a quiz bank.
@@ -71,7 +71,7 @@ pub fn TeachFile(props: &TeachFileProps) -> Html {
     let (url, parse, id, title, close): (String, fn(&str) -> Result<File, String>, _, _, _) = match &props.route {
         Route::Quizzes => (
             "quizzes/index.json".into(),
-            |t| crate::quiz::parse_index(t).map(File::Index),
+            |t| crate::teach::quiz::parse_index(t).map(File::Index),
             "quizzes-heading",
             "Quizzes",
             "Close",
@@ -85,7 +85,7 @@ pub fn TeachFile(props: &TeachFileProps) -> Html {
         ),
         Route::Quiz { name, .. } => (
             format!("quizzes/{name}.json"),
-            |t| crate::quiz::parse(t).map(|b| File::Bank(Rc::new(b))),
+            |t| crate::teach::quiz::parse(t).map(|b| File::Bank(Rc::new(b))),
             "quiz-heading",
             "Quiz",
             "Close quiz",

@@ -1,6 +1,6 @@
 //! Teaching views: guided lessons, quizzes, shareable links and embed mode (issue #5).
 //!
-//! The page's URL fragment says what to show (`crate::share`): `#lesson=<id>`, `#quiz=<id>`
+//! The page's URL fragment says what to show (`crate::teach::share`): `#lesson=<id>`, `#quiz=<id>`
 //! (optionally `&seed=N`), `#s=<data>` (a whole lab state), `#lessons` and `#quizzes` (the
 //! menus); `&embed=1` or `?embed=1` hides the header for an iframe in a course page.
 //!
@@ -25,7 +25,7 @@ use yew::prelude::*;
 use super::codec;
 use super::state::Action;
 use super::LabHandle;
-use crate::share::{self, Target};
+use crate::teach::share::{self, Target};
 
 /// What the fragment asks for.
 #[derive(Clone, Debug, PartialEq)]

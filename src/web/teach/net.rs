@@ -77,7 +77,7 @@ pub fn learner_seed() -> u64 {
     let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
     if let Some(s) = storage.as_ref().and_then(|s| s.get_item(SEED_KEY).ok().flatten()) {
         if let Ok(n) = s.trim().parse::<u64>() {
-            if n <= crate::share::MAX_SEED {
+            if n <= crate::teach::share::MAX_SEED {
                 return n;
             }
         }

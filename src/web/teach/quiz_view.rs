@@ -1,14 +1,14 @@
 //! A quiz (`#quiz=<id>[&seed=N]`, fetched by `lesson_view::TeachFile`, like the quiz menu):
 //! Practice (feedback after each answer) or Exam (results at the end), one question at a time,
 //! the learner's seed shown (kept in localStorage, or taken from the link), a score summary
-//! with `Quiz::summary_text` and a Copy summary button. Grading is `crate::quiz::Quiz`'s.
+//! with `Quiz::summary_text` and a Copy summary button. Grading is `crate::teach::quiz::Quiz`'s.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
 use super::net;
-use crate::quiz::{Bank, Feedback, Instance, Mode, Quiz};
+use crate::teach::quiz::{Bank, Feedback, Instance, Mode, Quiz};
 use crate::web::state::Action;
 
 /// The quiz being taken, shared by the callbacks.
@@ -92,7 +92,7 @@ pub fn run(bank: &Rc<Bank>, link_seed: Option<u64>, st: &RunState, on_action: &C
             })
         };
         let renew = Callback::from(move |_: MouseEvent| seed_state.set(Some(net::renew_seed())));
-        let link = crate::share::quiz_fragment_with_seed(&bank.id, seed).unwrap_or_default();
+        let link = crate::teach::share::quiz_fragment_with_seed(&bank.id, seed).unwrap_or_default();
         let n = bank.questions.len();
         return html! {
             <div class="quiz-start">
@@ -145,7 +145,7 @@ pub fn run(bank: &Rc<Bank>, link_seed: Option<u64>, st: &RunState, on_action: &C
                     s.remove(p);
                 } else {
                     s.push(k);
-                    crate::quiz::sort_indexes(&mut s);
+                    crate::teach::quiz::sort_indexes(&mut s);
                 }
             } else {
                 s = vec![k];

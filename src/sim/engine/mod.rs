@@ -1,0 +1,676 @@
+//! The engine: every table and stream of one simulated account and region, a simulated clock
+//! and a seeded generator. `Engine::call` takes an AWS action name and its JSON request body and
+//! returns the JSON response or an AWS error; nothing in here reads the real clock or panics.
+
+mod api;
+mod lambda;
+pub use lambda::{Dropped, Stage};
+#[cfg(target_arch = "wasm32")]
+pub use lambda::{LogKind, Outcome};
+
+use crate::model::Image;
+use crate::model::PrimaryKey;
+use crate::model::ViewType;
+use crate::model::{AttributeValue, Item};
+use crate::model::{AwsError, Result};
+use crate::sim::stream::{Change, Record, Shard, Stream, StreamStatus};
+use crate::sim::table::{key_hash, Kept, Table};
+use crate::support::hash::fnv1a;
+use crate::support::rng::Rng;
+use crate::support::time;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+pub const DAY_MS: u64 = 86_400_000;
+pub const RETENTION_MS: u64 = DAY_MS;
+pub const ITERATOR_TTL_MS: u64 = 15 * 60 * 1000;
+const FIVE_YEARS_SECS: u64 = 5 * 365 * 86_400;
+/// The longest single clock advance (one year), so a typo cannot freeze the page.
+pub const MAX_ADVANCE_MS: u64 = 366 * DAY_MS;
+
+/// Settings of a simulated account. `Default` gives the scenario-format defaults.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EngineConfig {
+    pub region: String,
+    pub account_id: String,
+    pub seed: u64,
+    /// Simulated start time, epoch milliseconds.
+    pub start_ms: u64,
+    /// Open shards per stream; partition keys are spread over them by hash.
+    pub shards_per_stream: usize,
+    /// Simulated time after which an open shard is closed and succeeded by a child.
+    pub shard_rollover_ms: u64,
+    /// How long after its expiry time the TTL sweeper deletes an item.
+    pub ttl_delay_ms: u64,
+    /// How many Lambda invocations, notifications and on-failure records are kept (the
+    /// newest; the dropped ones are counted in `Lambda::dropped`). `None` keeps all, as
+    /// `streamlab replay` must (its output lists every one); the lab keeps the default.
+    pub history_limit: Option<usize>,
+}
+
+/// The default `EngineConfig::history_limit`.
+pub const HISTORY_LIMIT: usize = 10_000;
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            region: "us-east-1".into(),
+            account_id: "123456789012".into(),
+            seed: 1,
+            start_ms: 1_767_225_600_000, // 2026-01-01T00:00:00Z
+            shards_per_stream: 1,
+            shard_rollover_ms: 4 * 3600 * 1000,
+            ttl_delay_ms: 10 * 60 * 1000,
+            history_limit: Some(HISTORY_LIMIT),
+        }
+    }
+}
+
+/// A request body must be a JSON object.
+fn body(req: &Value) -> Result<()> {
+    if req.is_object() {
+        Ok(())
+    } else {
+        Err(AwsError::serialization("The request body must be a JSON object"))
+    }
+}
+
+pub struct Engine {
+    pub cfg: EngineConfig,
+    now_ms: u64,
+    pub(crate) rng: Rng,
+    pub(crate) tables: crate::support::named::ByName<Table>,
+    /// Every stream ever enabled, in creation order.
+    pub(crate) streams: Vec<Stream>,
+    next_seq: u128,
+    /// (due time, table, key) of items whose TTL deletion is due; re-checked when due.
+    pub(crate) ttl_queue: BTreeSet<(u64, String, PrimaryKey)>,
+    /// Chain depth given to records written now (set while a trigger's writes are applied).
+    pub(crate) write_chain: u32,
+    pub(crate) lambda: crate::sim::engine::lambda::Lambda,
+    pub(crate) costs: crate::sim::costs::Costs,
+}
+
+impl Engine {
+    pub fn new(cfg: EngineConfig) -> Engine {
+        let mut cfg = cfg;
+        cfg.shards_per_stream = cfg.shards_per_stream.clamp(1, 64);
+        cfg.shard_rollover_ms = cfg.shard_rollover_ms.max(1000);
+        Engine {
+            now_ms: cfg.start_ms,
+            rng: Rng::new(cfg.seed),
+            cfg,
+            tables: Default::default(),
+            streams: Vec::new(),
+            next_seq: 100_000_000_000_000_000_000, // 21 digits
+            ttl_queue: BTreeSet::new(),
+            write_chain: 0,
+            lambda: Default::default(),
+            costs: Default::default(),
+        }
+    }
+
+    pub fn now_ms(&self) -> u64 {
+        self.now_ms
+    }
+
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.get(name)
+    }
+
+    pub fn tables(&self) -> impl Iterator<Item = &Table> {
+        self.tables.values()
+    }
+
+    pub fn streams(&self) -> &[Stream] {
+        &self.streams
+    }
+
+    /// Runs one AWS action. The request is the JSON body the AWS API takes.
+    pub fn call(&mut self, action: &str, req: &Value) -> Result<Value> {
+        body(req)?;
+        match action {
+            "CreateTable" => self.create_table(req),
+            "DescribeTable" => self.describe_table(req),
+            "UpdateTable" => self.update_table(req),
+            "DeleteTable" => self.delete_table(req),
+            "ListTables" => self.list_tables(req),
+            "UpdateTimeToLive" => self.update_time_to_live(req),
+            "DescribeTimeToLive" => self.describe_time_to_live(req),
+            "PutItem" => self.put_item(req, None),
+            "UpdateItem" => self.update_item(req),
+            "DeleteItem" => self.delete_item(req),
+            "GetItem" => self.get_item(req),
+            "Query" => self.query(req),
+            "Scan" => self.scan(req),
+            "BatchWriteItem" => self.batch_write_item(req),
+            "TransactWriteItems" => self.transact_write_items(req),
+            "ListStreams" => self.list_streams(req),
+            "DescribeStream" => self.describe_stream(req),
+            "GetShardIterator" => self.get_shard_iterator(req),
+            "GetRecords" => self.get_records(req),
+            "CreateFunction" => self.create_function(req),
+            "UpdateFunctionCode" => self.update_function_code(req),
+            "CreateEventSourceMapping" => self.create_event_source_mapping(req),
+            "UpdateEventSourceMapping" => self.update_event_source_mapping(req),
+            "DeleteEventSourceMapping" => self.delete_event_source_mapping(req),
+            "GetEventSourceMapping" => self.get_event_source_mapping(req),
+            "AdvanceClock" => {
+                let secs = req::number(req, "Seconds")?.ok_or_else(|| req::missing("seconds"))?;
+                if !(0.0..=(MAX_ADVANCE_MS / 1000) as f64).contains(&secs) {
+                    return Err(AwsError::validation(format!(
+                        "AdvanceClock Seconds must be between 0 and {} (one year)",
+                        MAX_ADVANCE_MS / 1000
+                    )));
+                }
+                self.advance_clock_ms((secs * 1000.0).round() as u64);
+                Ok(json!({"Time": time::iso_millis(self.now_ms)}))
+            }
+            other => Err(AwsError::new("UnknownOperationException", format!("Unknown action: {other}"))),
+        }
+    }
+
+    /// `call("PutItem", req)` for a caller that has already decoded the request's `Item`, an
+    /// object, as `value::item_from` decodes it (`streamlab replay` does it on its reader
+    /// thread): the same response or error. `req`'s own `Item` is only checked to be an object.
+    pub fn put_item_decoded(&mut self, req: &Value, item: Result<Item>) -> Result<Value> {
+        body(req)?;
+        self.put_item(req, Some(item))
+    }
+
+    /// The `streams` member of `streamlab replay` output: every stream ever enabled.
+    pub fn streams_output(&self) -> Value {
+        Value::Array(self.streams.iter().map(|s| s.to_output_json(&self.cfg.region)).collect())
+    }
+
+    // ---- the simulated clock -------------------------------------------------------------
+
+    /// Moves simulated time forward, running everything due in between in time order.
+    pub fn advance_clock_ms(&mut self, ms: u64) {
+        let target = self.now_ms.saturating_add(ms.min(MAX_ADVANCE_MS));
+        // Every event moves time forward or consumes what was due; the guard only makes sure
+        // that a mistake there could never freeze the page.
+        let mut stalled = 0u32;
+        while let Some(t) = self.next_event_ms() {
+            if t > target {
+                break;
+            }
+            stalled = if t <= self.now_ms { stalled + 1 } else { 0 };
+            if stalled > 10_000 {
+                break;
+            }
+            self.move_clock_to(t);
+            self.run_due();
+        }
+        self.move_clock_to(target);
+        self.run_due();
+    }
+
+    fn move_clock_to(&mut self, t: u64) {
+        if t > self.now_ms {
+            let sizes: Vec<usize> = self.tables.values().filter(|t| t.stream.is_some()).map(|t| t.bytes).collect();
+            self.costs.scans_between(self.now_ms, t, &sizes);
+            self.now_ms = t;
+        }
+    }
+
+    /// What the polling design and the streams design have cost so far.
+    pub fn costs(&self) -> &crate::sim::costs::Costs {
+        &self.costs
+    }
+
+    pub fn set_polling_interval_ms(&mut self, ms: u64) {
+        self.costs.polling_interval_ms = ms.max(1000);
+    }
+
+    /// The earliest time at which something is due, if anything ever is.
+    fn next_event_ms(&self) -> Option<u64> {
+        let rollover = self
+            .streams
+            .iter()
+            .filter(|s| s.status == StreamStatus::Enabled)
+            .flat_map(|s| s.open_slots.iter().map(move |i| s.shards[*i].created_ms + self.cfg.shard_rollover_ms))
+            .min();
+        let ttl = self.ttl_queue.iter().next().map(|(t, _, _)| *t);
+        let trim = self
+            .streams
+            .iter()
+            .flat_map(|s| s.shards.iter())
+            .filter_map(|sh| match sh.records.front() {
+                Some(r) => Some(r.created_ms + RETENTION_MS),
+                None => sh.closed_ms.map(|c| c + RETENTION_MS),
+            })
+            .min();
+        let lambda = self.lambda.next_event_ms();
+        [rollover, ttl, trim, lambda].into_iter().flatten().min()
+    }
+
+    /// Runs everything due at the current time: TTL deletions, shard roll-over, trimming.
+    fn run_due(&mut self) {
+        self.run_ttl();
+        self.roll_over_shards();
+        self.run_lambda();
+        self.trim();
+    }
+
+    fn run_ttl(&mut self) {
+        while let Some(first) = self.ttl_queue.iter().next().cloned() {
+            if first.0 > self.now_ms {
+                break;
+            }
+            self.ttl_queue.remove(&first);
+            let (_, table, key) = first;
+            let Some(t) = self.tables.get(&table) else { continue };
+            let Some(item) = t.items.get(&key) else { continue };
+            let due = t.ttl_attribute.as_deref().and_then(|a| self.ttl_due(item, a));
+            if due.is_some_and(|d| d <= self.now_ms) {
+                let old = Some(item.clone());
+                self.commit(&table, key, old, None, true);
+            }
+        }
+    }
+
+    /// When the TTL sweeper deletes `item`: its TTL attribute must be a top-level number of
+    /// epoch seconds, and not more than five years in the past.
+    fn ttl_due(&self, item: &Item, attr: &str) -> Option<u64> {
+        ttl_due_at(item, attr, self.now_ms, self.cfg.ttl_delay_ms)
+    }
+
+    fn roll_over_shards(&mut self) {
+        for si in 0..self.streams.len() {
+            if self.streams[si].status != StreamStatus::Enabled {
+                continue;
+            }
+            for slot in 0..self.streams[si].open_slots.len() {
+                let idx = self.streams[si].open_slots[slot];
+                let due = self.streams[si].shards[idx].created_ms + self.cfg.shard_rollover_ms;
+                if due > self.now_ms {
+                    continue;
+                }
+                let parent_id = self.streams[si].shards[idx].id.clone();
+                self.close_shard(si, idx, due);
+                let child = self.new_shard(Some(parent_id), due);
+                let stream = &mut self.streams[si];
+                stream.shards.push(child);
+                stream.open_slots[slot] = stream.shards.len() - 1;
+            }
+        }
+    }
+
+    /// Drops records older than the 24-hour retention, and closed shards left empty after it.
+    fn trim(&mut self) {
+        let now = self.now_ms;
+        for stream in &mut self.streams {
+            for shard in &mut stream.shards {
+                while shard.records.front().is_some_and(|r| r.created_ms + RETENTION_MS <= now) {
+                    if let Some(r) = shard.records.pop_front() {
+                        shard.trimmed_through = r.seq;
+                    }
+                }
+            }
+            let expired = |sh: &Shard| sh.records.is_empty() && sh.closed_ms.is_some_and(|c| c + RETENTION_MS <= now);
+            if stream.shards.iter().any(expired) {
+                let open_ids: Vec<String> = stream.open_slots.iter().map(|i| stream.shards[*i].id.clone()).collect();
+                stream.shards.retain(|sh| !expired(sh));
+                stream.open_slots = open_ids.iter().filter_map(|id| stream.shard_index(id)).collect();
+            }
+        }
+    }
+
+    // ---- writes and records ---------------------------------------------------------------
+
+    /// Stores `new` (None deletes; with its size) under `key`, in place of `old` (the item
+    /// stored there now), and appends a stream record if the item really changed. The caller
+    /// has validated everything. (An update in place, which changes the stored item itself,
+    /// makes its record in `update_in_place`.)
+    pub(crate) fn commit(
+        &mut self,
+        table: &str,
+        key: PrimaryKey,
+        old: Option<Rc<Item>>,
+        new: Option<(Rc<Item>, usize)>,
+        ttl: bool,
+    ) {
+        self.commit_stored(table, key, old, new, ttl, false, None)
+    }
+
+    /// `commit`; `stored`: the caller has already put `new` in the table's items in place of
+    /// `old` (a PutItem, which finds the item's place once), so only the rest is done;
+    /// `image`: `new`'s stream image, if the caller has made it.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn commit_stored(
+        &mut self,
+        table: &str,
+        key: PrimaryKey,
+        old: Option<Rc<Item>>,
+        new: Option<(Rc<Item>, usize)>,
+        ttl: bool,
+        stored: bool,
+        image: Option<Image>,
+    ) {
+        let Some(t) = self.tables.get_mut(table) else { return };
+        // With a stream, the new item's image is made first (a change needs it), and the
+        // entry kept for the old item is found once.
+        let new_image =
+            new.as_ref().filter(|_| t.stream.is_some()).map(|(n, _)| image.unwrap_or_else(|| Image::encode(n)));
+        // The shard routing hash of the key, which also finds its kept image (neither is
+        // needed by a table that never had a stream).
+        let route = if t.stream.is_some() || !t.images.is_empty() { fnv1a(&key.0.hash_bytes()) } else { 0 };
+        let hash = key_hash(route, &key);
+        let slot = match (&old, &new_image) {
+            (Some(_), Some(_)) => t.images.get_mut(hash, &key),
+            _ => None,
+        };
+        let changed = match (&old, &new) {
+            (None, None) => false,
+            (Some(o), Some((n, _))) => match (&new_image, &slot) {
+                // Images are canonical (names, set members and number texts in one order):
+                // two are equal exactly when their items are, and bytes compare faster.
+                (Some(img), Some(kept)) => *img != kept.image,
+                _ => **o != **n,
+            },
+            _ => true,
+        };
+        if !changed {
+            return;
+        }
+        let new_size = new.as_ref().map_or(0, |(_, size)| *size);
+        let new = new.map(|(n, _)| n);
+        // The key is copied only for a new entry (`old` is the item stored under it now).
+        match new.as_ref().filter(|_| !stored) {
+            Some(n) => match old.as_ref().and_then(|_| t.items.get_mut(&key)) {
+                Some(slot) => *slot = n.clone(),
+                None => {
+                    t.items.insert(key.clone(), n.clone());
+                }
+            },
+            None if new.is_none() && !stored => {
+                t.items.remove(&key);
+            }
+            None => {}
+        }
+        // What needs the key after it moves into `images`: the TTL queue, the shard routing.
+        let due = match (&t.ttl_attribute, &new) {
+            (Some(attr), Some(n)) => ttl_due_at(n, attr, self.now_ms, self.cfg.ttl_delay_ms),
+            _ => None,
+        };
+        let queued = due.map(|d| (d, table.to_string(), key.clone()));
+        // The record's images: the old one is the image made when the old item was written
+        // (if the table had a stream then), the new one is kept for the next change.
+        let (old_kept, keys) = match &new_image {
+            Some(img) => {
+                let keep = |keys: &(Image, usize)| Kept { image: img.clone(), size: new_size, keys: keys.clone() };
+                match slot {
+                    Some(slot) => {
+                        let keys = slot.keys.clone();
+                        (Some(std::mem::replace(slot, keep(&keys))), Some(keys))
+                    }
+                    None => {
+                        let keys = t.key_image(&key);
+                        (t.images.insert(hash, key, keep(&keys)), Some(keys))
+                    }
+                }
+            }
+            None => {
+                let kept = t.images.remove(hash, &key);
+                let keys = match &kept {
+                    Some(k) => Some(k.keys.clone()),
+                    None => t.stream.map(|_| t.key_image(&key)),
+                };
+                (kept, keys)
+            }
+        };
+        let old_size = match (&old, &old_kept) {
+            (Some(_), Some(kept)) => kept.size,
+            (Some(o), None) => crate::model::item_size(o),
+            (None, _) => 0,
+        };
+        t.bytes = (t.bytes + new_size).saturating_sub(old_size);
+        let change = match (t.stream, keys) {
+            (Some(_), Some((keys, keys_size))) => Some(Change {
+                sizes: [keys_size, old_size, new_size],
+                keys,
+                old: old.as_deref().map(|o| old_kept.map_or_else(|| Image::encode(o), |k| k.image)),
+                new: new_image,
+            }),
+            _ => None,
+        };
+        let stream = t.stream;
+        if let Some(q) = queued {
+            self.ttl_queue.insert(q);
+        }
+        if let (Some(si), Some(change)) = (stream, change) {
+            self.append_record(si, route, change, ttl);
+        }
+    }
+
+    /// Appends a record of `change` to stream `si`, in the shard of `route` (the FNV-1a hash of
+    /// the partition key's bytes).
+    pub(crate) fn append_record(&mut self, si: usize, route: u64, change: Change, ttl: bool) {
+        let event_id = self.rng.next_u128();
+        self.next_seq += 100;
+        let seq = self.next_seq;
+        let now = self.now_ms;
+        let stream = &mut self.streams[si];
+        if stream.open_slots.is_empty() {
+            return;
+        }
+        let slot = (route % stream.open_slots.len() as u64) as usize;
+        let view = stream.view_type;
+        let shard = &mut stream.shards[stream.open_slots[slot]];
+        self.costs.change(now);
+        let mut rec = Record::new(event_id, now, change, view, seq, ttl);
+        rec.chain = self.write_chain;
+        shard.records.push_back(Rc::new(rec));
+        self.lambda.wake_stream(si, now);
+    }
+
+    /// Re-queues every item of a table for TTL deletion (when TTL is enabled).
+    pub(crate) fn index_ttl(&mut self, table: &str) {
+        let Some(t) = self.tables.get(table) else { return };
+        let Some(attr) = t.ttl_attribute.clone() else { return };
+        let due: Vec<(u64, String, PrimaryKey)> = t
+            .items
+            .iter()
+            .filter_map(|(k, item)| self.ttl_due(item, &attr).map(|d| (d, table.to_string(), k.clone())))
+            .collect();
+        self.ttl_queue.extend(due);
+    }
+
+    // ---- stream lifecycle -----------------------------------------------------------------
+
+    fn new_shard(&mut self, parent: Option<String>, created_ms: u64) -> Shard {
+        self.next_seq += 100;
+        Shard {
+            id: format!("shardId-{:020}-{:08x}", created_ms, self.rng.next_u64() as u32),
+            parent,
+            start_seq: self.next_seq,
+            end_seq: None,
+            created_ms,
+            closed_ms: None,
+            records: Default::default(),
+            trimmed_through: 0,
+        }
+    }
+
+    fn close_shard(&mut self, si: usize, idx: usize, at_ms: u64) {
+        let shard = &mut self.streams[si].shards[idx];
+        shard.end_seq = Some(shard.last_seq().unwrap_or(shard.start_seq));
+        shard.closed_ms = Some(at_ms);
+    }
+
+    /// Enables a new stream on a table (new ARN and label, even right after a disable).
+    pub(crate) fn enable_stream(&mut self, table: &str, view_type: ViewType) {
+        let mut label_ms = self.now_ms;
+        while self.streams.iter().any(|s| s.table_name == table && s.label == time::label(label_ms)) {
+            label_ms += 1;
+        }
+        let label = time::label(label_ms);
+        let arn =
+            format!("arn:aws:dynamodb:{}:{}:table/{}/stream/{}", self.cfg.region, self.cfg.account_id, table, label);
+        let key_schema = self.tables.get(table).map(|t| t.schema.to_json()).unwrap_or(Value::Null);
+        let shards: Vec<Shard> = (0..self.cfg.shards_per_stream).map(|_| self.new_shard(None, self.now_ms)).collect();
+        let open_slots = (0..shards.len()).collect();
+        self.streams.push(Stream {
+            arn,
+            label,
+            table_name: table.to_string(),
+            view_type,
+            status: StreamStatus::Enabled,
+            key_schema,
+            created_ms: label_ms,
+            disabled_ms: None,
+            shards,
+            open_slots,
+        });
+        let si = self.streams.len() - 1;
+        if let Some(t) = self.tables.get_mut(table) {
+            t.stream = Some(si);
+            t.latest_stream = Some(si);
+        }
+    }
+
+    /// Disables a table's stream: every open shard is closed; the data stays readable 24 h.
+    pub(crate) fn disable_stream(&mut self, si: usize) {
+        let now = self.now_ms;
+        for idx in std::mem::take(&mut self.streams[si].open_slots) {
+            self.close_shard(si, idx, now);
+        }
+        let stream = &mut self.streams[si];
+        stream.status = StreamStatus::Disabled;
+        stream.disabled_ms = Some(now);
+        let table = stream.table_name.clone();
+        if let Some(t) = self.tables.get_mut(&table) {
+            if t.stream == Some(si) {
+                t.stream = None;
+            }
+        }
+    }
+}
+
+/// `Engine::ttl_due` at the time `now_ms`, with the sweeper's delay `delay_ms`.
+pub(crate) fn ttl_due_at(item: &Item, attr: &str, now_ms: u64, delay_ms: u64) -> Option<u64> {
+    let secs = match item.get(attr)? {
+        AttributeValue::N(n) => n.to_f64(),
+        _ => return None,
+    };
+    if !(0.0..1e13).contains(&secs) {
+        return None;
+    }
+    let secs = secs.floor() as u64;
+    if secs + FIVE_YEARS_SECS < now_ms / 1000 {
+        return None;
+    }
+    Some(secs * 1000 + delay_ms)
+}
+
+/// Reading typed members of a JSON request, with AWS's errors.
+pub(crate) mod req {
+    use super::*;
+
+    /// `1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null`
+    pub fn missing(field: &str) -> AwsError {
+        AwsError::validation(format!(
+            "1 validation error detected: Value null at '{field}' failed to satisfy constraint: Member must not be null"
+        ))
+    }
+
+    pub fn constraint(value: impl std::fmt::Display, field: &str, constraint: &str) -> AwsError {
+        AwsError::validation(format!(
+            "1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: {constraint}"
+        ))
+    }
+
+    /// The wire name's lowerCamel form, as AWS names members in validation messages. Wire
+    /// names are this crate's own ASCII constants (`TableName` -> `tableName`).
+    pub fn camel(name: &str) -> String {
+        let mut out = name.to_string();
+        if let Some(first) = out.get_mut(..1) {
+            first.make_ascii_lowercase();
+        }
+        out
+    }
+
+    /// A member that is set (not null). A request has a few members: a scan over them is much
+    /// cheaper than the map's hashed lookup (SipHash of the name), which serves large ones.
+    pub fn get<'a>(req: &'a Value, name: &str) -> Option<&'a Value> {
+        let m = req.as_object()?;
+        let v = if m.len() <= 16 { m.iter().find(|(k, _)| *k == name).map(|(_, v)| v) } else { m.get(name) };
+        v.filter(|v| !v.is_null())
+    }
+
+    pub fn string<'a>(req: &'a Value, name: &str) -> Result<Option<&'a str>> {
+        match get(req, name) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(AwsError::serialization(format!("Expected a string for {name}"))),
+        }
+    }
+
+    pub fn required_string<'a>(req: &'a Value, name: &str) -> Result<&'a str> {
+        string(req, name)?.ok_or_else(|| missing(&camel(name)))
+    }
+
+    pub fn boolean(req: &Value, name: &str) -> Result<Option<bool>> {
+        match get(req, name) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(_) => Err(AwsError::serialization(format!("Expected a boolean for {name}"))),
+        }
+    }
+
+    pub fn number(req: &Value, name: &str) -> Result<Option<f64>> {
+        match get(req, name) {
+            None => Ok(None),
+            Some(Value::Number(n)) => Ok(n.as_f64()),
+            Some(_) => Err(AwsError::serialization(format!("Expected a number for {name}"))),
+        }
+    }
+
+    /// An integer member; fractional or out-of-range JSON numbers are serialization errors.
+    pub fn integer(req: &Value, name: &str) -> Result<Option<i64>> {
+        match get(req, name) {
+            None => Ok(None),
+            Some(Value::Number(n)) => {
+                n.as_i64().map(Some).ok_or_else(|| AwsError::serialization(format!("Expected an integer for {name}")))
+            }
+            Some(_) => Err(AwsError::serialization(format!("Expected an integer for {name}"))),
+        }
+    }
+
+    pub fn array<'a>(req: &'a Value, name: &str) -> Result<Option<&'a Vec<Value>>> {
+        match get(req, name) {
+            None => Ok(None),
+            Some(Value::Array(a)) => Ok(Some(a)),
+            Some(_) => Err(AwsError::serialization(format!("Expected a list for {name}"))),
+        }
+    }
+
+    pub fn object<'a>(req: &'a Value, name: &str) -> Result<Option<&'a Value>> {
+        match get(req, name) {
+            None => Ok(None),
+            Some(v @ Value::Object(_)) => Ok(Some(v)),
+            Some(_) => Err(AwsError::serialization(format!("Expected a structure for {name}"))),
+        }
+    }
+
+    /// A table name: 3 to 255 characters of `[a-zA-Z0-9_.-]`.
+    pub fn table_name<'a>(req: &'a Value, name: &str) -> Result<&'a str> {
+        valid_table_name(required_string(req, name)?, name)
+    }
+
+    /// A table name, checked as the member `name` of a request.
+    pub fn valid_table_name<'a>(t: &'a str, name: &str) -> Result<&'a str> {
+        let problem = if t.len() < 3 {
+            "Member must have length greater than or equal to 3"
+        } else if t.len() > 255 {
+            "Member must have length less than or equal to 255"
+        } else if !t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-') {
+            "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
+        } else {
+            return Ok(t);
+        };
+        Err(constraint(t, &camel(name), problem))
+    }
+}

@@ -1,0 +1,471 @@
+//! Lessons: a scenario plus narrated steps (`www/lessons/<id>.json`; schema in
+//! `docs/teaching.md`).
+//!
+//! Each step says how far the lesson's scenario has run by then (`runUntil`, the index of the
+//! last scenario step replayed, -1 for none), so the page shows a step by replaying the scenario
+//! up to that point; stepping back or forward is replaying to the previous or next point (the
+//! engine is deterministic). A step may ask a predict-then-reveal question: it is asked with
+//! the state of the previous step on screen, and the answer is revealed with this step's state.
+//! After the last step comes the playground: the whole scenario replayed, and the learner free.
+//!
+//! `parse` checks everything and names the step and field of the first problem. It never
+//! panics, whatever the text.
+
+use crate::scenario::{self, Scenario};
+use crate::teach::session::{self, Session};
+use serde_json::{Map, Value};
+
+/// The lesson format this version reads (`"format": 1`).
+pub const FORMAT: u64 = 1;
+/// Most narrated steps in one lesson (shipped lessons keep to 4–8).
+pub const MAX_STEPS: usize = 12;
+pub const MAX_OPTIONS: usize = 6;
+/// Largest lesson file read.
+pub const MAX_BYTES: usize = 512 * 1024;
+/// Panels a step may ask the page to bring forward.
+pub const FOCUS: &[&str] =
+    &["table", "stream", "flow", "invocations", "notifications", "aggregates", "failures", "costs"];
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lesson {
+    /// The file name without `.json`: `[a-z0-9-]`, 1–64 characters.
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    /// `"basics"` or `"deeper"`.
+    pub level: String,
+    /// Sections of aws-semantics.md the lesson rests on, e.g. "§1.3".
+    pub spec: Vec<String>,
+    pub scenario: Scenario,
+    /// The scenario exactly as written in the file (for export and `streamlab replay`).
+    pub scenario_json: Value,
+    /// Scenario steps that fail on purpose, with the AWS error type they fail with.
+    pub expected_errors: Vec<ExpectedError>,
+    pub steps: Vec<LessonStep>,
+    pub playground: Playground,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExpectedError {
+    pub step: usize,
+    pub error_type: String,
+    pub why: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LessonStep {
+    pub title: String,
+    pub text: String,
+    /// What to watch for on screen once the step has run.
+    pub watch: Vec<String>,
+    /// Index of the last scenario step replayed by this point; None = nothing run yet.
+    pub run_until: Option<usize>,
+    /// A panel the page should bring forward (one of [`FOCUS`]).
+    pub focus: Option<String>,
+    pub question: Option<Prediction>,
+}
+
+/// A predict-then-reveal question.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prediction {
+    pub prompt: String,
+    pub options: Vec<String>,
+    pub answer: usize,
+    pub explanation: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Playground {
+    pub text: String,
+    /// Things to try, one line each.
+    pub ideas: Vec<String>,
+}
+
+impl Lesson {
+    /// The scenario cut after its first `n` steps.
+    pub fn scenario_prefix(&self, n: usize) -> Scenario {
+        let mut s = self.scenario.clone();
+        s.steps.truncate(n);
+        s
+    }
+
+    /// How many scenario steps have run at lesson step `i` (clamped to the last step).
+    pub fn steps_run_at(&self, i: usize) -> usize {
+        match self.steps.get(i.min(self.steps.len().saturating_sub(1))).and_then(|s| s.run_until) {
+            Some(k) => k + 1,
+            None => 0,
+        }
+    }
+
+    /// How many scenario steps have run when the question of lesson step `i` is asked: those of
+    /// the step before it.
+    pub fn steps_run_before(&self, i: usize) -> usize {
+        if i == 0 {
+            0
+        } else {
+            self.steps_run_at(i - 1)
+        }
+    }
+
+    /// The lab as it is at lesson step `i`: the scenario replayed up to its `runUntil`.
+    pub fn session_at(&self, i: usize) -> Result<Session, String> {
+        Session::from_scenario(&self.scenario_prefix(self.steps_run_at(i)))
+    }
+
+    /// The lab while the question of lesson step `i` is open: the scenario replayed as far as
+    /// the step before (`steps_run_before(i)`); the answer is revealed with [`Self::session_at`].
+    pub fn session_before(&self, i: usize) -> Result<Session, String> {
+        Session::from_scenario(&self.scenario_prefix(self.steps_run_before(i)))
+    }
+
+    /// The playground: the whole scenario replayed, for the learner to carry on.
+    pub fn playground_session(&self) -> Result<Session, String> {
+        Session::from_scenario(&self.scenario)
+    }
+}
+
+// ---- reading JSON with messages that say where ------------------------------------------------
+
+/// Helpers shared with the quiz parser: typed field access with messages naming the field.
+pub(crate) mod fields {
+    use serde_json::{Map, Value};
+
+    pub fn object<'a>(v: &'a Value, what: &str) -> Result<&'a Map<String, Value>, String> {
+        v.as_object().ok_or_else(|| format!("{what} must be a JSON object"))
+    }
+
+    pub fn only(obj: &Map<String, Value>, allowed: &[&str], at: &str) -> Result<(), String> {
+        for k in obj.keys() {
+            if !allowed.contains(&k.as_str()) {
+                let k: String = k.chars().take(40).collect();
+                return Err(format!("{at}unknown field \"{k}\" (expected one of: {})", allowed.join(", ")));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn string(obj: &Map<String, Value>, key: &str, at: &str) -> Result<String, String> {
+        match obj.get(key) {
+            Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
+            Some(Value::String(_)) => Err(format!("{at}field \"{key}\" must not be empty")),
+            Some(_) => Err(format!("{at}field \"{key}\" must be a string")),
+            None => Err(format!("{at}field \"{key}\" is missing")),
+        }
+    }
+
+    pub fn opt_string(obj: &Map<String, Value>, key: &str, at: &str) -> Result<Option<String>, String> {
+        match obj.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(_) => string(obj, key, at).map(Some),
+        }
+    }
+
+    pub fn strings(obj: &Map<String, Value>, key: &str, at: &str, required: bool) -> Result<Vec<String>, String> {
+        let v = match obj.get(key) {
+            None | Some(Value::Null) if !required => return Ok(Vec::new()),
+            None => return Err(format!("{at}field \"{key}\" is missing")),
+            Some(v) => v,
+        };
+        let a = v.as_array().ok_or_else(|| format!("{at}field \"{key}\" must be a list of strings"))?;
+        if required && a.is_empty() {
+            return Err(format!("{at}field \"{key}\" must not be empty"));
+        }
+        a.iter()
+            .enumerate()
+            .map(|(i, s)| match s.as_str() {
+                Some(t) if !t.trim().is_empty() => Ok(t.to_string()),
+                _ => Err(format!("{at}field \"{key}\", item {i}: must be a non-empty string")),
+            })
+            .collect()
+    }
+
+    pub fn index(obj: &Map<String, Value>, key: &str, at: &str, len: usize) -> Result<usize, String> {
+        match obj.get(key) {
+            None => Err(format!("{at}field \"{key}\" is missing")),
+            Some(v) => match v.as_u64() {
+                Some(n) if (n as usize) < len && n < u32::MAX as u64 => Ok(n as usize),
+                Some(n) => {
+                    Err(format!("{at}field \"{key}\" is {n}, but there are only {len} options (counted from 0)"))
+                }
+                None => Err(format!("{at}field \"{key}\" must be a whole number counted from 0")),
+            },
+        }
+    }
+
+    /// 1–64 characters of `[a-z0-9-]`.
+    pub fn name(obj: &Map<String, Value>, key: &str, at: &str) -> Result<String, String> {
+        let s = string(obj, key, at)?;
+        if crate::teach::share::valid_name(&s) {
+            Ok(s)
+        } else {
+            Err(format!("{at}field \"{key}\" must be 1 to 64 characters of a-z, 0-9 and - (it names a file and appears in links)"))
+        }
+    }
+}
+
+use fields::*;
+
+const TOP_FIELDS: &[&str] =
+    &["format", "id", "title", "summary", "level", "spec", "scenario", "expectedErrors", "steps", "playground"];
+const STEP_FIELDS: &[&str] = &["title", "text", "watch", "runUntil", "focus", "question"];
+const QUESTION_FIELDS: &[&str] = &["prompt", "options", "answer", "explanation"];
+
+/// Parses and checks a lesson file.
+pub fn parse(text: &str) -> Result<Lesson, String> {
+    if text.len() > MAX_BYTES {
+        return Err(format!("the lesson file is {} bytes; at most {MAX_BYTES} are read", text.len()));
+    }
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| format!("not valid JSON at line {}, column {}", e.line(), e.column()))?;
+    let top = object(&v, "a lesson")?;
+    only(top, TOP_FIELDS, "")?;
+    match top.get("format").and_then(Value::as_u64) {
+        Some(FORMAT) => {}
+        Some(n) => {
+            return Err(format!("field \"format\" is {n}; this version of StreamLab reads lesson format {FORMAT}"))
+        }
+        None => return Err(format!("field \"format\" must be {FORMAT}")),
+    }
+    let id = name(top, "id", "")?;
+    let title = string(top, "title", "")?;
+    let summary = string(top, "summary", "")?;
+    let level = string(top, "level", "")?;
+    if level != "basics" && level != "deeper" {
+        return Err("field \"level\" must be \"basics\" or \"deeper\"".into());
+    }
+    let spec = strings(top, "spec", "", false)?;
+    let scenario_json = top.get("scenario").cloned().ok_or("field \"scenario\" is missing")?;
+    if !scenario_json.is_object() {
+        return Err("field \"scenario\" must be a scenario object (see scenario-format.md)".into());
+    }
+    let scenario = scenario::parse(&scenario_json.to_string()).map_err(|e| format!("field \"scenario\": {e}"))?;
+    if scenario.steps.len() > session::MAX_STEPS {
+        return Err(format!("field \"scenario\": at most {} steps", session::MAX_STEPS));
+    }
+    let n = scenario.steps.len();
+
+    let mut expected_errors = Vec::new();
+    if let Some(e) = top.get("expectedErrors") {
+        let list = e.as_array().ok_or("field \"expectedErrors\" must be a list")?;
+        for (i, item) in list.iter().enumerate() {
+            let at = format!("expectedErrors item {i}: ");
+            let o = object(item, &format!("expectedErrors item {i}"))?;
+            only(o, &["step", "type", "why"], &at)?;
+            let step = index(o, "step", &at, n).map_err(|e| e.replace("options", "scenario steps"))?;
+            let error_type = string(o, "type", &at)?;
+            let why = string(o, "why", &at)?;
+            if expected_errors.iter().any(|x: &ExpectedError| x.step == step) {
+                return Err(format!("{at}scenario step {step} is listed twice"));
+            }
+            expected_errors.push(ExpectedError { step, error_type, why });
+        }
+    }
+
+    let list = top.get("steps").ok_or("field \"steps\" is missing")?;
+    let list = list.as_array().ok_or("field \"steps\" must be a list")?;
+    if list.is_empty() || list.len() > MAX_STEPS {
+        return Err(format!("field \"steps\" must have 1 to {MAX_STEPS} steps; it has {}", list.len()));
+    }
+    let mut steps = Vec::with_capacity(list.len());
+    let mut last_run: Option<usize> = None;
+    for (i, sv) in list.iter().enumerate() {
+        let label = sv
+            .get("title")
+            .and_then(Value::as_str)
+            .map(|t| format!(" (\"{}\")", t.chars().take(40).collect::<String>()));
+        let at = format!("step {i}{}: ", label.unwrap_or_default());
+        let o = object(sv, &format!("step {i}"))?;
+        only(o, STEP_FIELDS, &at)?;
+        let title = string(o, "title", &at)?;
+        let text = string(o, "text", &at)?;
+        let watch = strings(o, "watch", &at, true)?;
+        let run_until = match o.get("runUntil") {
+            None => {
+                return Err(format!(
+                    "{at}field \"runUntil\" is missing (the index of the last scenario step run by now, or -1)"
+                ))
+            }
+            Some(v) => match (v.as_i64(), v.as_u64()) {
+                (Some(-1), _) => None,
+                (_, Some(k)) if (k as usize) < n && k < u32::MAX as u64 => Some(k as usize),
+                (_, Some(k)) => {
+                    return Err(format!(
+                        "{at}field \"runUntil\" is {k}, but the scenario has only {n} steps (0 to {})",
+                        n.saturating_sub(1)
+                    ))
+                }
+                _ => {
+                    return Err(format!(
+                        "{at}field \"runUntil\" must be a scenario step index (0 to {}) or -1",
+                        n.saturating_sub(1)
+                    ))
+                }
+            },
+        };
+        if run_until < last_run {
+            return Err(format!(
+                "{at}field \"runUntil\" goes back (from {} to {}); steps must move forward through the scenario",
+                fmt_run(last_run),
+                fmt_run(run_until)
+            ));
+        }
+        last_run = run_until;
+        let focus = opt_string(o, "focus", &at)?;
+        if let Some(f) = &focus {
+            if !FOCUS.contains(&f.as_str()) {
+                return Err(format!("{at}field \"focus\" must be one of: {}", FOCUS.join(", ")));
+            }
+        }
+        let question = match o.get("question") {
+            None | Some(Value::Null) => None,
+            Some(q) => Some(prediction(q, &format!("{at}question: "))?),
+        };
+        steps.push(LessonStep { title, text, watch, run_until, focus, question });
+    }
+
+    let pg = top.get("playground").ok_or("field \"playground\" is missing")?;
+    let pg = object(pg, "field \"playground\"")?;
+    only(pg, &["text", "ideas"], "playground: ")?;
+    let playground =
+        Playground { text: string(pg, "text", "playground: ")?, ideas: strings(pg, "ideas", "playground: ", false)? };
+    Ok(Lesson { id, title, summary, level, spec, scenario, scenario_json, expected_errors, steps, playground })
+}
+
+/// One entry of an index file (`www/lessons/index.json` or `www/quizzes/index.json`): a static
+/// site cannot list a folder, so the page reads the index to show the menu.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndexEntry {
+    pub id: String,
+    pub title: String,
+}
+
+/// Parses `www/lessons/index.json`: `{"format": 1, "lessons": [{"id", "title", "level"}]}`.
+pub fn parse_index(text: &str) -> Result<Vec<IndexEntry>, String> {
+    parse_index_of(text, "lessons", &["id", "title", "level"])
+}
+
+pub(crate) fn parse_index_of(text: &str, key: &str, allowed: &[&str]) -> Result<Vec<IndexEntry>, String> {
+    if text.len() > MAX_BYTES {
+        return Err(format!("the index is {} bytes; at most {MAX_BYTES} are read", text.len()));
+    }
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| format!("not valid JSON at line {}, column {}", e.line(), e.column()))?;
+    let top = object(&v, "an index")?;
+    only(top, &["format", key], "")?;
+    if top.get("format").and_then(Value::as_u64) != Some(FORMAT) {
+        return Err(format!("field \"format\" must be {FORMAT}"));
+    }
+    let list = top.get(key).and_then(Value::as_array).ok_or_else(|| format!("field \"{key}\" must be a list"))?;
+    let mut out: Vec<IndexEntry> = Vec::new();
+    for (i, e) in list.iter().enumerate() {
+        let at = format!("{key} item {i}: ");
+        let o = object(e, &format!("{key} item {i}"))?;
+        only(o, allowed, &at)?;
+        let id = name(o, "id", &at)?;
+        if out.iter().any(|x| x.id == id) {
+            return Err(format!("{at}\"{id}\" is listed twice"));
+        }
+        out.push(IndexEntry { id, title: string(o, "title", &at)? });
+    }
+    Ok(out)
+}
+
+fn fmt_run(r: Option<usize>) -> String {
+    r.map_or("-1".into(), |k| k.to_string())
+}
+
+fn prediction(v: &Value, at: &str) -> Result<Prediction, String> {
+    let o: &Map<String, Value> = v.as_object().ok_or_else(|| format!("{at}must be an object"))?;
+    only(o, QUESTION_FIELDS, at)?;
+    let prompt = string(o, "prompt", at)?;
+    let options = strings(o, "options", at, true)?;
+    if options.len() < 2 || options.len() > MAX_OPTIONS {
+        return Err(format!("{at}field \"options\" must have 2 to {MAX_OPTIONS} options"));
+    }
+    let answer = index(o, "answer", at, options.len())?;
+    let explanation = string(o, "explanation", at)?;
+    Ok(Prediction { prompt, options, answer, explanation })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn sample() -> Value {
+        json!({
+            "format": 1, "id": "tiny", "title": "Tiny", "summary": "A tiny lesson.", "level": "basics",
+            "scenario": {"steps": [
+                {"CreateTable": {"TableName": "Tiny", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+                    "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST",
+                    "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_IMAGE"}}},
+                {"PutItem": {"TableName": "Tiny", "Item": {"id": {"S": "a"}}}},
+                {"PutItem": {"TableName": "Tiny", "Item": {"id": {"S": "b"}}}}
+            ]},
+            "steps": [
+                {"title": "Start", "text": "Nothing yet.", "watch": ["the empty table"], "runUntil": 0},
+                {"title": "Write", "text": "Two writes.", "watch": ["two INSERT records"], "runUntil": 2, "focus": "stream",
+                 "question": {"prompt": "How many records?", "options": ["1", "2"], "answer": 1, "explanation": "One per write."}}
+            ],
+            "playground": {"text": "Go on.", "ideas": ["delete a"]}
+        })
+    }
+
+    fn err(v: &Value) -> String {
+        parse(&v.to_string()).unwrap_err()
+    }
+
+    #[test]
+    fn a_lesson_replays_to_each_step() {
+        let l = parse(&sample().to_string()).unwrap();
+        assert_eq!(l.steps.len(), 2);
+        assert_eq!(l.steps_run_at(0), 1);
+        assert_eq!(l.steps_run_before(1), 1);
+        let recs = |s: &Session| s.engine().streams_output()[0]["Records"].as_array().map_or(0, |a| a.len());
+        assert_eq!(recs(&l.session_at(0).unwrap()), 0);
+        assert_eq!(recs(&l.session_at(1).unwrap()), 2);
+        assert_eq!(l.playground_session().unwrap().steps().len(), 3);
+        assert_eq!(recs(&l.session_before(1).unwrap()), 0, "the question is asked before the writes");
+        assert_eq!(l.session_before(1).unwrap().steps().len(), 1);
+        assert_eq!(l.session_before(0).unwrap().steps().len(), 0);
+    }
+
+    #[test]
+    fn errors_name_the_step_and_field() {
+        let mut v = sample();
+        v["steps"][1]["runUntil"] = json!(7);
+        let e = err(&v);
+        assert!(e.contains("step 1 (\"Write\")") && e.contains("runUntil") && e.contains("only 3 steps"), "{e}");
+        let mut v = sample();
+        v["steps"][1]["runUntil"] = json!(-1);
+        assert!(err(&v).contains("goes back"));
+        let mut v = sample();
+        v["steps"][1]["question"]["answer"] = json!(2);
+        let e = err(&v);
+        assert!(e.contains("step 1") && e.contains("question") && e.contains("\"answer\""), "{e}");
+        let mut v = sample();
+        v["steps"][0]["watch"] = json!([]);
+        assert!(err(&v).contains("\"watch\" must not be empty"));
+        let mut v = sample();
+        v["steps"][0]["tilte"] = json!("x");
+        assert!(err(&v).contains("unknown field \"tilte\""));
+        let mut v = sample();
+        v["id"] = json!("../x");
+        assert!(err(&v).contains("\"id\""));
+        let mut v = sample();
+        v["scenario"]["steps"][1] = json!({"Nope": {}});
+        let e = err(&v);
+        assert!(e.contains("field \"scenario\"") && e.contains("unknown action"), "{e}");
+        let mut v = sample();
+        v["format"] = json!(2);
+        assert!(err(&v).contains("format"));
+        let mut v = sample();
+        v["steps"][0]["focus"] = json!("sidebar");
+        assert!(err(&v).contains("\"focus\""));
+        let mut v = sample();
+        v["expectedErrors"] = json!([{"step": 9, "type": "X", "why": "y"}]);
+        assert!(err(&v).contains("expectedErrors item 0"));
+        assert!(parse("[]").unwrap_err().contains("JSON object"));
+        assert!(parse("{").unwrap_err().contains("line 1"));
+    }
+}

@@ -1,0 +1,1132 @@
+//! Quiz banks and the grading engine (`www/quizzes/<id>.json`; schema in `docs/teaching.md`).
+//!
+//! A bank is a list of questions of a few kinds. Most kinds are about what the engine does, and
+//! carry what is needed to check their answer by running it ([`verify`]): a scenario, a filter,
+//! the data a view type must carry. Parameters (`params`) are drawn from a seed, so neighbours
+//! see different names and numbers; the same seed always gives the same question.
+//!
+//! [`Quiz`] is the state machine a page drives: `start(bank, mode, seed)` instantiates the
+//! questions, `answer(i, choice)` records an answer (and gives feedback at once in practice
+//! mode), `finish()` grades everything, and `summary_text()` is a plain-text report a learner
+//! can copy for the instructor. Nothing here panics, whatever the bank or the answers.
+
+use crate::lang::filter::FilterCriteria;
+use crate::model::ViewType;
+use crate::support::rng::Rng;
+use crate::teach::lesson::fields::*;
+use serde_json::{json, Map, Value};
+
+/// The bank format this version reads (`"format": 1`).
+pub const FORMAT: u64 = 1;
+pub const MAX_BYTES: usize = 1024 * 1024;
+pub const MAX_QUESTIONS: usize = 200;
+pub const MAX_OPTIONS: usize = 8;
+pub const MAX_PARAMS: usize = 16;
+
+/// The question kinds.
+pub const KINDS: &[&str] = &["choice", "view-type", "record", "filter", "checkpoint", "retention", "rule-output"];
+
+/// What a view-type question may need, checked against the records of an insert, an update and
+/// a delete made under each view type.
+pub const NEEDS: &[&str] = &[
+    "keys on INSERT",
+    "keys on MODIFY",
+    "keys on REMOVE",
+    "new image on INSERT",
+    "new image on MODIFY",
+    "old image on MODIFY",
+    "old image on REMOVE",
+];
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bank {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub questions: Vec<QuestionDef>,
+}
+
+/// A question as written in the bank (parameters not yet drawn).
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuestionDef {
+    pub id: String,
+    pub kind: String,
+    /// The question's JSON object, templates and all.
+    raw: Map<String, Value>,
+    params: Vec<(String, Value)>,
+}
+
+/// One option as shown to the learner.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Opt {
+    pub text: String,
+    /// Data to show with the option: a stream record (record, filter, checkpoint and
+    /// retention questions), an aggregates object or a list of notifications (rule-output).
+    pub detail: Option<Value>,
+    /// Why this option is right or wrong, shown with the feedback.
+    pub explanation: Option<String>,
+}
+
+/// A question with its parameters drawn: what the page shows, and the key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Instance {
+    pub id: String,
+    pub kind: String,
+    pub prompt: String,
+    pub explanation: String,
+    /// Section of aws-semantics.md the answer rests on.
+    pub spec: Option<String>,
+    pub options: Vec<Opt>,
+    /// More than one option may be chosen (filter and retention questions; none is a valid
+    /// answer there).
+    pub multi: bool,
+    /// The right option(s), sorted.
+    pub correct: Vec<usize>,
+    /// The scenario the question is about (scenario format), if any: to show, or to open in the
+    /// lab afterwards.
+    pub scenario: Option<Value>,
+    /// The FilterCriteria of a filter question.
+    pub filter: Option<Value>,
+    /// Drawn parameters, name → value.
+    pub params: Vec<(String, Value)>,
+    /// Kind-specific data for [`verify`].
+    key: Key,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Key {
+    None,
+    ViewType {
+        needs: Vec<String>,
+    },
+    /// Expected record (or None = no record) per option.
+    Record(Vec<Option<Value>>),
+    Records,
+    RuleOutput {
+        output: String,
+        values: Vec<Value>,
+    },
+}
+
+// ---- parsing --------------------------------------------------------------------------------
+
+const BANK_FIELDS: &[&str] = &["format", "id", "title", "description", "questions"];
+const COMMON: &[&str] = &["id", "kind", "prompt", "explanation", "spec", "params", "shuffle"];
+
+/// Parses and checks a quiz bank. Every question is instantiated once (seed 0) to check it.
+pub fn parse(text: &str) -> Result<Bank, String> {
+    if text.len() > MAX_BYTES {
+        return Err(format!("the bank is {} bytes; at most {MAX_BYTES} are read", text.len()));
+    }
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| format!("not valid JSON at line {}, column {}", e.line(), e.column()))?;
+    let top = object(&v, "a quiz bank")?;
+    only(top, BANK_FIELDS, "")?;
+    match top.get("format").and_then(Value::as_u64) {
+        Some(FORMAT) => {}
+        Some(n) => {
+            return Err(format!("field \"format\" is {n}; this version of StreamLab reads bank format {FORMAT}"))
+        }
+        None => return Err(format!("field \"format\" must be {FORMAT}")),
+    }
+    let id = name(top, "id", "")?;
+    let title = string(top, "title", "")?;
+    let description = string(top, "description", "")?;
+    let qs = top.get("questions").ok_or("field \"questions\" is missing")?;
+    let qs = qs.as_array().ok_or("field \"questions\" must be a list")?;
+    if qs.is_empty() || qs.len() > MAX_QUESTIONS {
+        return Err(format!("field \"questions\" must have 1 to {MAX_QUESTIONS} questions"));
+    }
+    let mut questions: Vec<QuestionDef> = Vec::with_capacity(qs.len());
+    for (i, q) in qs.iter().enumerate() {
+        let label =
+            q.get("id").and_then(Value::as_str).map(|t| format!(" (\"{}\")", t.chars().take(40).collect::<String>()));
+        let at = format!("question {i}{}: ", label.unwrap_or_default());
+        let o = object(q, &format!("question {i}"))?;
+        let qid = name(o, "id", &at)?;
+        if questions.iter().any(|d| d.id == qid) {
+            return Err(format!("{at}field \"id\": another question already has the id \"{qid}\""));
+        }
+        let kind = string(o, "kind", &at)?;
+        if !KINDS.contains(&kind.as_str()) {
+            return Err(format!("{at}field \"kind\" must be one of: {}", KINDS.join(", ")));
+        }
+        let params = parse_params(o.get("params"), &at)?;
+        let def = QuestionDef { id: qid, kind, raw: o.clone(), params };
+        instantiate(&def, 0).map_err(|e| format!("{at}{e}"))?;
+        questions.push(def);
+    }
+    Ok(Bank { id, title, description, questions })
+}
+
+fn parse_params(v: Option<&Value>, at: &str) -> Result<Vec<(String, Value)>, String> {
+    let Some(v) = v.filter(|v| !v.is_null()) else { return Ok(Vec::new()) };
+    let o = v.as_object().ok_or_else(|| format!("{at}field \"params\" must be an object"))?;
+    if o.len() > MAX_PARAMS {
+        return Err(format!("{at}field \"params\" has more than {MAX_PARAMS} parameters"));
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for (k, spec) in o {
+        let pat = format!("{at}params.{k}: ");
+        if k.is_empty() || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return Err(format!("{pat}a parameter name must be letters, digits and _"));
+        }
+        let so = spec.as_object().ok_or_else(|| format!("{pat}must be an object such as {{\"int\": [1, 9]}}"))?;
+        only(so, &["int", "oneOf", "notEqual", "sum", "diff"], &pat)?;
+        let forms = ["int", "oneOf", "sum", "diff"].iter().filter(|f| so.contains_key(**f)).count();
+        if forms != 1 {
+            return Err(format!("{pat}give exactly one of int, oneOf, sum, diff"));
+        }
+        if let Some(r) = so.get("int") {
+            let ok = r.as_array().is_some_and(|a| a.len() == 2 && matches!((a[0].as_i64(), a[1].as_i64()), (Some(lo), Some(hi)) if lo <= hi && hi - lo < 1_000_000_000 && lo.abs() < 1_000_000_000_000 && hi.abs() < 1_000_000_000_000));
+            if !ok {
+                return Err(format!("{pat}\"int\" must be [low, high], whole numbers with low <= high"));
+            }
+        }
+        if let Some(r) = so.get("oneOf") {
+            let ok = r
+                .as_array()
+                .is_some_and(|a| !a.is_empty() && a.len() <= 100 && a.iter().all(|x| x.is_string() || x.is_i64()));
+            if !ok {
+                return Err(format!("{pat}\"oneOf\" must be a list of 1 to 100 strings or whole numbers"));
+            }
+        }
+        for f in ["sum", "diff"] {
+            if let Some(r) = so.get(f) {
+                let ok = r.as_array().is_some_and(|a| {
+                    !a.is_empty()
+                        && a.len() <= 8
+                        && a.iter().all(|x| {
+                            x.as_i64().is_some_and(|n| n.abs() < 1_000_000_000_000)
+                                || x.as_str().is_some_and(|s| seen.contains(&s))
+                        })
+                });
+                if !ok {
+                    return Err(format!(
+                        "{pat}\"{f}\" must list whole numbers and names of parameters declared before it"
+                    ));
+                }
+            }
+        }
+        if let Some(r) = so.get("notEqual") {
+            let ok = so.contains_key("oneOf")
+                && r.as_array().is_some_and(|a| a.iter().all(|x| x.as_str().is_some_and(|s| seen.contains(&s))));
+            if !ok {
+                return Err(format!("{pat}\"notEqual\" goes with \"oneOf\" and lists parameters declared before it"));
+            }
+        }
+        seen.push(k.as_str());
+        out.push((k.clone(), spec.clone()));
+    }
+    Ok(out)
+}
+
+/// Parses `www/quizzes/index.json`: `{"format": 1, "banks": [{"id", "title"}]}`.
+pub fn parse_index(text: &str) -> Result<Vec<crate::teach::lesson::IndexEntry>, String> {
+    crate::teach::lesson::parse_index_of(text, "banks", &["id", "title"])
+}
+
+// ---- drawing parameters -----------------------------------------------------------------------
+
+/// The engine's generator (splitmix64), seeded from the quiz seed and the question id.
+fn question_rng(seed: u64, id: &str) -> Rng {
+    Rng::new(seed ^ crate::support::hash::fnv1a(id.as_bytes()).rotate_left(17))
+}
+
+fn draw(params: &[(String, Value)], rng: &mut Rng) -> Vec<(String, Value)> {
+    let mut out: Vec<(String, Value)> = Vec::new();
+    let lookup = |out: &Vec<(String, Value)>, x: &Value| -> i64 {
+        match x {
+            Value::String(s) => out.iter().find(|(k, _)| k == s).and_then(|(_, v)| v.as_i64()).unwrap_or(0),
+            v => v.as_i64().unwrap_or(0),
+        }
+    };
+    for (name, spec) in params {
+        let v = if let Some(r) = spec.get("int").and_then(Value::as_array) {
+            let lo = r.first().and_then(Value::as_i64).unwrap_or(0);
+            let hi = r.get(1).and_then(Value::as_i64).unwrap_or(lo).max(lo);
+            json!(lo + rng.below((hi - lo) as u64 + 1) as i64)
+        } else if let Some(choices) = spec.get("oneOf").and_then(Value::as_array) {
+            let avoid: Vec<&Value> = spec
+                .get("notEqual")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|n| n.as_str())
+                        .filter_map(|n| out.iter().find(|(k, _)| k == n).map(|(_, v)| v))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let allowed: Vec<&Value> = choices.iter().filter(|c| !avoid.contains(c)).collect();
+            let pool: Vec<&Value> = if allowed.is_empty() { choices.iter().collect() } else { allowed };
+            pool.get(rng.below(pool.len() as u64) as usize).map(|v| (*v).clone()).unwrap_or(Value::Null)
+        } else if let Some(terms) = spec.get("sum").and_then(Value::as_array) {
+            json!(terms.iter().fold(0i64, |acc, t| acc.saturating_add(lookup(&out, t))))
+        } else if let Some(terms) = spec.get("diff").and_then(Value::as_array) {
+            let first = terms.first().map(|t| lookup(&out, t)).unwrap_or(0);
+            json!(terms.iter().skip(1).fold(first, |acc, t| acc.saturating_sub(lookup(&out, t))))
+        } else {
+            Value::Null
+        };
+        out.push((name.clone(), v));
+    }
+    out
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Replaces `{{name}}` in every string of `v`. A string that is exactly `{{name}}` of a number
+/// parameter becomes that number. `{{` not followed by `name}}` is left alone (the rule
+/// language writes literal braces as `{{`).
+fn substitute(v: &Value, params: &[(String, Value)], path: &str) -> Result<Value, String> {
+    Ok(match v {
+        Value::String(s) => {
+            // Numbers stay numbers only where data is expected (scenario bodies, option values);
+            // texts stay texts.
+            // ({"N": "{{n}}"} stays a string: DynamoDB numbers are strings.)
+            let tagged = [".N", ".S", ".B"].iter().any(|t| path.ends_with(t))
+                || [".NS[", ".SS[", ".BS["].iter().any(|t| path.contains(t));
+            let data = (path.starts_with("scenario") || path.contains(".value")) && !tagged;
+            if let Some(inner) = s.strip_prefix("{{").and_then(|r| r.strip_suffix("}}")).filter(|_| data) {
+                if let Some((_, pv)) = params.iter().find(|(k, _)| k == inner) {
+                    if pv.is_number() {
+                        return Ok(pv.clone());
+                    }
+                }
+            }
+            Value::String(substitute_str(s, params, path)?)
+        }
+        Value::Array(a) => Value::Array(
+            a.iter()
+                .enumerate()
+                .map(|(i, x)| substitute(x, params, &format!("{path}[{i}]")))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Object(o) => {
+            let mut m = Map::new();
+            for (k, x) in o {
+                m.insert(k.clone(), substitute(x, params, &format!("{path}.{k}"))?);
+            }
+            Value::Object(m)
+        }
+        other => other.clone(),
+    })
+}
+
+fn substitute_str(s: &str, params: &[(String, Value)], path: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("{{") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let ident_len = after.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_').count();
+        if ident_len > 0 && after[ident_len..].starts_with("}}") {
+            let name = &after[..ident_len];
+            match params.iter().find(|(k, _)| k == name) {
+                Some((_, v)) => out.push_str(&value_text(v)),
+                None => {
+                    return Err(format!("field \"{}\": unknown parameter {{{{{name}}}}}", path.trim_start_matches('.')))
+                }
+            }
+            rest = &after[ident_len + 2..];
+        } else {
+            out.push_str("{{");
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+// ---- instantiating --------------------------------------------------------------------------
+
+/// Draws the parameters of `def` from `seed` and builds the question. Deterministic.
+pub fn instantiate(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
+    let mut rng = question_rng(seed, &def.id);
+    let params = draw(&def.params, &mut rng);
+    let mut body = Map::new();
+    for (k, v) in &def.raw {
+        if k == "params" || k == "id" || k == "kind" {
+            continue;
+        }
+        body.insert(k.clone(), substitute(v, &params, k)?);
+    }
+    let o = &body;
+    let kind = def.kind.as_str();
+    let extra: &[&str] = match kind {
+        "choice" => &["options", "answer"],
+        "view-type" => &["needs", "answer", "explanations"],
+        "record" => &["scenario", "options", "answer"],
+        "filter" => &["scenario", "filter", "records", "answer"],
+        "checkpoint" | "retention" => &["scenario", "records", "answer"],
+        "rule-output" => &["scenario", "output", "options", "answer"],
+        _ => &[],
+    };
+    let allowed: Vec<&str> = COMMON.iter().chain(extra.iter()).copied().collect();
+    only(o, &allowed, "")?;
+    let prompt = string(o, "prompt", "")?;
+    let explanation = string(o, "explanation", "")?;
+    let spec = opt_string(o, "spec", "")?;
+    let shuffle = match o.get("shuffle") {
+        None | Some(Value::Bool(false)) => false,
+        Some(Value::Bool(true)) => true,
+        Some(_) => return Err("field \"shuffle\" must be true or false".into()),
+    };
+    let scenario = match o.get("scenario") {
+        None => None,
+        Some(s) => {
+            crate::scenario::parse(&s.to_string()).map_err(|e| format!("field \"scenario\": {e}"))?;
+            if s.get("steps").and_then(Value::as_array).is_none_or(|a| a.is_empty() || a.len() > 200) {
+                return Err("field \"scenario\": a question's scenario has 1 to 200 steps".into());
+            }
+            Some(s.clone())
+        }
+    };
+    let mut inst = Instance {
+        id: def.id.clone(),
+        kind: def.kind.clone(),
+        prompt,
+        explanation,
+        spec,
+        options: Vec::new(),
+        multi: false,
+        correct: Vec::new(),
+        scenario,
+        filter: None,
+        params: params.clone(),
+        key: Key::None,
+    };
+    match kind {
+        "choice" => {
+            inst.options = options(o, |_, _| Ok(()))?;
+            inst.correct = vec![index(o, "answer", "", inst.options.len())?];
+        }
+        "view-type" => {
+            let needs = strings(o, "needs", "", false)?;
+            for (i, n) in needs.iter().enumerate() {
+                if !NEEDS.contains(&n.as_str()) {
+                    return Err(format!("field \"needs\", item {i}: {n:?} is not one of: {}", NEEDS.join("; ")));
+                }
+            }
+            let answer = string(o, "answer", "")?;
+            let ex = o
+                .get("explanations")
+                .and_then(Value::as_object)
+                .ok_or("field \"explanations\" must be an object with one explanation per view type")?;
+            only(ex, &ViewType::ALL.map(|v| v.as_str()), "explanations: ")?;
+            for v in ViewType::ALL {
+                inst.options.push(Opt {
+                    text: v.as_str().to_string(),
+                    detail: None,
+                    explanation: Some(string(ex, v.as_str(), "explanations: ")?),
+                });
+            }
+            let a = ViewType::parse(&answer)
+                .ok_or("field \"answer\" must be KEYS_ONLY, NEW_IMAGE, OLD_IMAGE or NEW_AND_OLD_IMAGES")?;
+            inst.correct = vec![ViewType::ALL.iter().position(|v| *v == a).unwrap_or(0)];
+            inst.key = Key::ViewType { needs };
+        }
+        "record" => {
+            need_scenario(&inst)?;
+            let mut expected = Vec::new();
+            inst.options = options(o, |i, ob| {
+                let r = ob.get("record").ok_or_else(|| {
+                    format!(
+                        "field \"options\", item {i}: field \"record\" is missing (a record, or null for no record)"
+                    )
+                })?;
+                if !(r.is_null()
+                    || r.get("eventName").is_some_and(Value::is_string)
+                        && r.get("dynamodb").is_some_and(Value::is_object))
+                {
+                    return Err(format!("field \"options\", item {i}: field \"record\" must be null or {{\"eventName\": ..., \"dynamodb\": {{\"Keys\": ...}}}}"));
+                }
+                expected.push((!r.is_null()).then(|| r.clone()));
+                Ok(())
+            })?;
+            for (opt, rec) in inst.options.iter_mut().zip(&expected) {
+                opt.detail = rec.clone();
+            }
+            inst.correct = vec![index(o, "answer", "", inst.options.len())?];
+            inst.key = Key::Record(expected);
+        }
+        "filter" | "checkpoint" | "retention" => {
+            need_scenario(&inst)?;
+            let labels = strings(o, "records", "", true)?;
+            if labels.len() > MAX_OPTIONS {
+                return Err(format!("field \"records\" has more than {MAX_OPTIONS} records"));
+            }
+            inst.options = labels.into_iter().map(|text| Opt { text, detail: None, explanation: None }).collect();
+            if kind == "checkpoint" {
+                inst.correct = vec![index(o, "answer", "", inst.options.len())?];
+            } else {
+                inst.multi = true;
+                let a = o
+                    .get("answer")
+                    .and_then(Value::as_array)
+                    .ok_or("field \"answer\" must be a list of record indexes (counted from 0; may be empty)")?;
+                for x in a {
+                    match x.as_u64() {
+                        Some(n) if (n as usize) < inst.options.len() && !inst.correct.contains(&(n as usize)) => {
+                            inst.correct.push(n as usize)
+                        }
+                        _ => {
+                            return Err(format!(
+                                "field \"answer\": {x} is not a record index (0 to {}) or is listed twice",
+                                inst.options.len() - 1
+                            ))
+                        }
+                    }
+                }
+            }
+            if kind == "filter" {
+                let f = o.get("filter").ok_or("field \"filter\" is missing (a pattern object, or a list of them)")?;
+                let patterns: Vec<&Value> = match f {
+                    Value::Array(a) => a.iter().collect(),
+                    p => vec![p],
+                };
+                let criteria =
+                    json!({"Filters": patterns.iter().map(|p| json!({"Pattern": p.to_string()})).collect::<Vec<_>>()});
+                if patterns.iter().any(|p| !p.is_object()) {
+                    return Err("field \"filter\": every pattern must be a JSON object".into());
+                }
+                FilterCriteria::parse(&criteria).map_err(|(t, m)| format!("field \"filter\": {t}: {m}"))?;
+                inst.filter = Some(criteria);
+            }
+            // Show the records themselves with their labels.
+            if let Some(records) = inst.scenario.as_ref().and_then(|s| label_records(kind, s).ok()) {
+                for (opt, r) in inst.options.iter_mut().zip(records) {
+                    opt.detail = Some(r);
+                }
+            }
+            inst.key = Key::Records;
+        }
+        "rule-output" => {
+            need_scenario(&inst)?;
+            let output = string(o, "output", "")?;
+            if output != "aggregates" && output != "notifications" {
+                return Err("field \"output\" must be \"aggregates\" or \"notifications\"".into());
+            }
+            let mut values = Vec::new();
+            inst.options = options(o, |i, ob| {
+                let v = ob
+                    .get("value")
+                    .ok_or_else(|| format!("field \"options\", item {i}: field \"value\" is missing"))?;
+                let ok = if output == "aggregates" {
+                    v.is_object()
+                } else {
+                    v.as_array().is_some_and(|a| a.iter().all(Value::is_string))
+                };
+                if !ok {
+                    return Err(format!(
+                        "field \"options\", item {i}: field \"value\" must be {}",
+                        if output == "aggregates" { "an aggregates object" } else { "a list of messages" }
+                    ));
+                }
+                values.push(v.clone());
+                Ok(())
+            })?;
+            for (opt, v) in inst.options.iter_mut().zip(&values) {
+                opt.detail = Some(v.clone());
+            }
+            inst.correct = vec![index(o, "answer", "", inst.options.len())?];
+            inst.key = Key::RuleOutput { output, values };
+        }
+        _ => return Err(format!("field \"kind\" must be one of: {}", KINDS.join(", "))),
+    }
+    if shuffle && !inst.multi && kind != "view-type" {
+        let n = inst.options.len();
+        let mut order: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            order.swap(i, rng.below(i as u64 + 1) as usize);
+        }
+        inst.options = order.iter().filter_map(|&k| inst.options.get(k).cloned()).collect();
+        inst.correct = inst.correct.iter().filter_map(|c| order.iter().position(|k| k == c)).collect();
+        inst.key = match inst.key {
+            Key::Record(v) => Key::Record(order.iter().filter_map(|&k| v.get(k).cloned()).collect()),
+            Key::RuleOutput { output, values } => {
+                Key::RuleOutput { output, values: order.iter().filter_map(|&k| values.get(k).cloned()).collect() }
+            }
+            k => k,
+        };
+    }
+    sort_indexes(&mut inst.correct);
+    Ok(inst)
+}
+
+fn need_scenario(inst: &Instance) -> Result<(), String> {
+    if inst.scenario.is_none() {
+        return Err(format!("field \"scenario\" is missing (a {} question is about a scenario)", inst.kind));
+    }
+    Ok(())
+}
+
+/// Reads `options`: each `{"text": ..., "explanation": ..., ...}`; `each` checks the kind's
+/// extra members.
+fn options(
+    o: &Map<String, Value>,
+    mut each: impl FnMut(usize, &Map<String, Value>) -> Result<(), String>,
+) -> Result<Vec<Opt>, String> {
+    let list = o.get("options").ok_or("field \"options\" is missing")?;
+    let list = list.as_array().ok_or("field \"options\" must be a list")?;
+    if list.len() < 2 || list.len() > MAX_OPTIONS {
+        return Err(format!("field \"options\" must have 2 to {MAX_OPTIONS} options"));
+    }
+    let mut out = Vec::new();
+    for (i, ov) in list.iter().enumerate() {
+        let at = format!("field \"options\", item {i}: ");
+        let ob = ov.as_object().ok_or_else(|| format!("{at}must be an object with a \"text\""))?;
+        only(ob, &["text", "explanation", "record", "value"], &at)?;
+        let text = string(ob, "text", &at)?;
+        let explanation = opt_string(ob, "explanation", &at)?;
+        each(i, ob)?;
+        if out.iter().any(|x: &Opt| x.text == text) {
+            return Err(format!("{at}the same text as another option"));
+        }
+        out.push(Opt { text, detail: None, explanation });
+    }
+    Ok(out)
+}
+
+// ---- running scenarios ------------------------------------------------------------------------
+
+/// Every record of every stream of a replay output, as Lambda delivers it (§1.2), in order.
+fn delivered_records(out: &Value) -> Vec<Value> {
+    let mut v = Vec::new();
+    for st in out["streams"].as_array().into_iter().flatten() {
+        let arn = st["StreamArn"].clone();
+        for r in st["Records"].as_array().into_iter().flatten() {
+            let mut r = r.clone();
+            if let Some(t) = r["dynamodb"]["ApproximateCreationDateTime"].as_f64() {
+                r["dynamodb"]["ApproximateCreationDateTime"] = json!(t);
+            }
+            r["eventSourceARN"] = arn.clone();
+            v.push(r);
+        }
+    }
+    v
+}
+
+fn replay(scenario: &Value) -> Result<Value, String> {
+    crate::scenario::replay(&scenario.to_string())
+}
+
+fn without_last_step(scenario: &Value) -> Value {
+    let mut s = scenario.clone();
+    if let Some(a) = s.get_mut("steps").and_then(Value::as_array_mut) {
+        a.pop();
+    }
+    s
+}
+
+/// The records a record-labelled question is about: those of the whole scenario, or for a
+/// retention question those written before its last step (the clock advance).
+fn label_records(kind: &str, scenario: &Value) -> Result<Vec<Value>, String> {
+    let out = if kind == "retention" { replay(&without_last_step(scenario))? } else { replay(scenario)? };
+    Ok(delivered_records(&out))
+}
+
+fn failed_steps(out: &Value) -> Vec<String> {
+    out["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["ok"] != json!(true))
+        .map(|r| {
+            format!(
+                "step {} ({}) failed: {} {}",
+                r["step"],
+                value_text(&r["action"]),
+                value_text(&r["error"]["type"]),
+                value_text(&r["error"]["message"])
+            )
+        })
+        .collect()
+}
+
+fn seq(r: &Value) -> String {
+    value_text(&r["dynamodb"]["SequenceNumber"])
+}
+
+/// Compares a record with an option's expected one: `eventName`, `userIdentity` (absent
+/// unless given) and `dynamodb.Keys`, `NewImage`, `OldImage` (absent unless given).
+fn record_matches(expected: &Value, actual: &Value) -> bool {
+    expected["eventName"] == actual["eventName"]
+        && expected.get("userIdentity") == actual.get("userIdentity")
+        && ["Keys", "NewImage", "OldImage"].iter().all(|k| expected["dynamodb"].get(*k) == actual["dynamodb"].get(*k))
+}
+
+/// The records of an insert, an update and a delete under `view` (engine-made).
+fn view_type_records(view: ViewType) -> Result<Vec<Value>, String> {
+    let s = json!({"steps": [
+        {"CreateTable": {"TableName": "Check", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST",
+            "StreamSpecification": {"StreamEnabled": true, "StreamViewType": view.as_str()}}},
+        {"PutItem": {"TableName": "Check", "Item": {"id": {"S": "a"}, "v": {"N": "1"}}}},
+        {"UpdateItem": {"TableName": "Check", "Key": {"id": {"S": "a"}}, "UpdateExpression": "SET v = :v",
+            "ExpressionAttributeValues": {":v": {"N": "2"}}}},
+        {"DeleteItem": {"TableName": "Check", "Key": {"id": {"S": "a"}}}}
+    ]});
+    Ok(delivered_records(&replay(&s)?))
+}
+
+/// The needs (of [`NEEDS`]) that `view` meets, read off records the engine made.
+pub fn needs_met(view: ViewType) -> Result<Vec<&'static str>, String> {
+    let recs = view_type_records(view)?;
+    let mut met = Vec::new();
+    for need in NEEDS {
+        let (what, event) = need.rsplit_once(" on ").unwrap_or(("", ""));
+        let member = match what {
+            "keys" => "Keys",
+            "new image" => "NewImage",
+            "old image" => "OldImage",
+            _ => continue,
+        };
+        if recs.iter().any(|r| r["eventName"] == json!(event) && r["dynamodb"].get(member).is_some()) {
+            met.push(*need);
+        }
+    }
+    Ok(met)
+}
+
+/// Checks an instance's answer key by running the engine; Err says what disagrees.
+///
+/// - view-type: the answer is the view type with the smallest records (total `SizeBytes` of an
+///   insert, update and delete) that carries every need; every other option lacks a need or
+///   carries more than needed.
+/// - record: the last scenario step makes exactly the right option's record (or none), and no
+///   wrong option's.
+/// - filter: `FilterCriteria::matches` on the scenario's records, as Lambda delivers them,
+///   selects exactly the answer; the scenario makes one record per label.
+/// - checkpoint: the invocation after the first failed one (same mapping and shard) starts with
+///   the answer's record.
+/// - retention: of the records present before the final clock advance, exactly the answer's
+///   are present after it.
+/// - rule-output: the replay's aggregates (or notification messages) equal the right option's
+///   value and no other's.
+/// - choice: nothing to run.
+pub fn verify(inst: &Instance) -> Result<(), String> {
+    let records_of = |out: &Value| delivered_records(out);
+    match (&inst.key, inst.kind.as_str()) {
+        (Key::ViewType { needs }, _) => {
+            let mut best: Option<(u64, ViewType)> = None;
+            for v in ViewType::ALL {
+                let met = needs_met(v)?;
+                if needs.iter().all(|n| met.contains(&n.as_str())) {
+                    let size: u64 =
+                        view_type_records(v)?.iter().filter_map(|r| r["dynamodb"]["SizeBytes"].as_u64()).sum();
+                    if best.is_none_or(|(s, _)| size < s) {
+                        best = Some((size, v));
+                    }
+                }
+            }
+            let best = best.ok_or("no view type carries all the needs")?.1;
+            let answer = inst.correct.first().and_then(|&i| ViewType::ALL.get(i)).copied();
+            if answer != Some(best) {
+                return Err(format!(
+                    "the engine says the smallest view type carrying {needs:?} is {}, not {:?}",
+                    best.as_str(),
+                    answer.map(|a| a.as_str())
+                ));
+            }
+            Ok(())
+        }
+        (Key::Record(expected), _) => {
+            let scenario = inst.scenario.as_ref().ok_or("no scenario")?;
+            let before = replay(&without_last_step(scenario))?;
+            if let Some(f) = failed_steps(&before).first() {
+                return Err(f.clone());
+            }
+            let after = replay(scenario)?;
+            let (b, a) = (records_of(&before), records_of(&after));
+            let new: Vec<&Value> =
+                a.iter().filter(|r| !b.iter().any(|x| seq(x) == seq(r) && x["eventID"] == r["eventID"])).collect();
+            if new.len() > 1 {
+                return Err(format!("the last step made {} records; a record question needs at most one", new.len()));
+            }
+            let actual = new.first().copied();
+            for (i, e) in expected.iter().enumerate() {
+                let hit = match (e, actual) {
+                    (None, None) => true,
+                    (Some(e), Some(a)) => record_matches(e, a),
+                    _ => false,
+                };
+                let right = inst.correct.contains(&i);
+                if hit != right {
+                    return Err(format!(
+                        "option {i} ({:?}) is marked {} but the engine made {}",
+                        inst.options.get(i).map(|o| o.text.as_str()).unwrap_or(""),
+                        if right { "right" } else { "wrong" },
+                        actual.map_or("no record".to_string(), |a| {
+                            json!({"eventName": a["eventName"], "dynamodb": a["dynamodb"]}).to_string()
+                        })
+                    ));
+                }
+            }
+            Ok(())
+        }
+        (Key::Records, kind) => {
+            let scenario = inst.scenario.as_ref().ok_or("no scenario")?;
+            let out = replay(scenario)?;
+            if let Some(f) = failed_steps(&out).first() {
+                return Err(f.clone());
+            }
+            let labelled = label_records(kind, scenario)?;
+            if labelled.len() != inst.options.len() {
+                return Err(format!(
+                    "the scenario makes {} records but the question labels {}",
+                    labelled.len(),
+                    inst.options.len()
+                ));
+            }
+            let actual: Vec<usize> = match kind {
+                "filter" => {
+                    let fc = FilterCriteria::parse(inst.filter.as_ref().unwrap_or(&Value::Null)).map_err(|(_, m)| m)?;
+                    (0..labelled.len()).filter(|&i| fc.matches(&labelled[i])).collect()
+                }
+                "retention" => {
+                    let left: Vec<String> = records_of(&out).iter().map(seq).collect();
+                    (0..labelled.len()).filter(|&i| left.contains(&seq(&labelled[i]))).collect()
+                }
+                _ => {
+                    let invs = out["invocations"].as_array().cloned().unwrap_or_default();
+                    let failed = invs
+                        .iter()
+                        .position(|i| {
+                            i["Outcome"] != json!("Success")
+                                && i["Event"]["Records"].as_array().is_some_and(|r| !r.is_empty())
+                        })
+                        .ok_or("no invocation failed in this scenario")?;
+                    let f = &invs[failed];
+                    let next = invs
+                        .iter()
+                        .skip(failed + 1)
+                        .find(|i| {
+                            i["UUID"] == f["UUID"]
+                                && i["ShardId"] == f["ShardId"]
+                                && i["Event"]["Records"].as_array().is_some_and(|r| !r.is_empty())
+                        })
+                        .ok_or("no invocation follows the failed one")?;
+                    let first = seq(&next["Event"]["Records"][0]);
+                    (0..labelled.len()).filter(|&i| seq(&labelled[i]) == first).collect()
+                }
+            };
+            if actual != inst.correct {
+                return Err(format!("the engine gives records {actual:?}, the answer says {:?}", inst.correct));
+            }
+            Ok(())
+        }
+        (Key::RuleOutput { output, values }, _) => {
+            let out = replay(inst.scenario.as_ref().ok_or("no scenario")?)?;
+            if let Some(f) = failed_steps(&out).first() {
+                return Err(f.clone());
+            }
+            let actual = if output == "aggregates" {
+                out["aggregates"].clone()
+            } else {
+                Value::Array(
+                    out["notifications"].as_array().into_iter().flatten().map(|n| n["Message"].clone()).collect(),
+                )
+            };
+            for (i, v) in values.iter().enumerate() {
+                if (v == &actual) != inst.correct.contains(&i) {
+                    return Err(format!(
+                        "option {i} is marked {} but the engine's {output} are {actual}",
+                        if inst.correct.contains(&i) { "right" } else { "wrong" }
+                    ));
+                }
+            }
+            Ok(())
+        }
+        (Key::None, _) => Ok(()),
+    }
+}
+
+// ---- the quiz state machine -----------------------------------------------------------------
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Feedback after each answer; an answer is final once its feedback is shown.
+    Practice,
+    /// No feedback until `finish`; answers can be changed until then.
+    Exam,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Practice => "practice",
+            Mode::Exam => "exam",
+        }
+    }
+}
+
+/// What the learner is told about one answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Feedback {
+    pub correct: bool,
+    pub correct_options: Vec<usize>,
+    pub explanation: String,
+    /// Per option (same order as the options): why it is right or wrong, where the bank says.
+    pub option_notes: Vec<Option<String>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuestionResult {
+    pub id: String,
+    pub chosen: Option<Vec<usize>>,
+    pub feedback: Feedback,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    pub total: usize,
+    pub answered: usize,
+    pub correct: usize,
+    pub results: Vec<QuestionResult>,
+}
+
+pub struct Quiz {
+    pub bank_id: String,
+    pub bank_title: String,
+    pub mode: Mode,
+    pub seed: u64,
+    questions: Vec<Instance>,
+    answers: Vec<Option<Vec<usize>>>,
+    finished: bool,
+}
+
+impl Quiz {
+    /// Instantiates every question of the bank from `seed`. A question that cannot be built
+    /// (impossible for a bank that passed `parse`) is left out rather than failing the quiz.
+    pub fn start(bank: &Bank, mode: Mode, seed: u64) -> Quiz {
+        let questions: Vec<Instance> = bank.questions.iter().filter_map(|d| instantiate(d, seed).ok()).collect();
+        Quiz {
+            bank_id: bank.id.clone(),
+            bank_title: bank.title.clone(),
+            mode,
+            seed,
+            answers: vec![None; questions.len()],
+            questions,
+            finished: false,
+        }
+    }
+
+    pub fn questions(&self) -> &[Instance] {
+        &self.questions
+    }
+
+    pub fn answer_of(&self, i: usize) -> Option<&[usize]> {
+        self.answers.get(i).and_then(|a| a.as_deref())
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Records the answer to question `i` (option indexes; one for a single-choice question,
+    /// any number, none included, for a multi-choice one). Practice mode returns the feedback
+    /// at once; exam mode returns None.
+    pub fn answer(&mut self, i: usize, choice: &[usize]) -> Result<Option<Feedback>, String> {
+        if self.finished {
+            return Err("the quiz is finished; start it again to answer".into());
+        }
+        let q = self.questions.get(i).ok_or_else(|| format!("there is no question {}", i + 1))?;
+        if let Some(bad) = choice.iter().find(|&&c| c >= q.options.len()) {
+            return Err(format!("question {} has no option {}", i + 1, bad + 1));
+        }
+        let mut c = choice.to_vec();
+        sort_indexes(&mut c);
+        c.dedup();
+        if !q.multi && c.len() != 1 {
+            return Err(format!("question {} takes exactly one option", i + 1));
+        }
+        if self.mode == Mode::Practice && self.answers[i].is_some() {
+            return Err(format!("question {} is already answered", i + 1));
+        }
+        let fb = feedback(q, &c);
+        self.answers[i] = Some(c);
+        Ok((self.mode == Mode::Practice).then_some(fb))
+    }
+
+    /// Ends the quiz and grades every question (unanswered ones count as wrong).
+    pub fn finish(&mut self) -> Summary {
+        self.finished = true;
+        self.summary()
+    }
+
+    /// The score so far (all of it once finished).
+    pub fn summary(&self) -> Summary {
+        let results: Vec<QuestionResult> = self
+            .questions
+            .iter()
+            .zip(&self.answers)
+            .map(|(q, a)| QuestionResult {
+                id: q.id.clone(),
+                chosen: a.clone(),
+                feedback: feedback(q, a.as_deref().unwrap_or(&[usize::MAX])),
+            })
+            .collect();
+        Summary {
+            total: results.len(),
+            answered: results.iter().filter(|r| r.chosen.is_some()).count(),
+            correct: results.iter().filter(|r| r.chosen.is_some() && r.feedback.correct).count(),
+            results,
+        }
+    }
+
+    /// A plain-text report to copy for the instructor.
+    pub fn summary_text(&self) -> String {
+        let s = self.summary();
+        let pct = (s.correct * 100).checked_div(s.total).unwrap_or(0);
+        let mut t = format!(
+            "StreamLab quiz \"{}\" (bank {}), {} mode, seed {}{}\nScore: {}/{} ({}%), {} answered\n",
+            self.bank_title,
+            self.bank_id,
+            self.mode.as_str(),
+            self.seed,
+            if self.finished { "" } else { ", not finished" },
+            s.correct,
+            s.total,
+            pct,
+            s.answered
+        );
+        for (n, (r, q)) in s.results.iter().zip(&self.questions).enumerate() {
+            let names = |ix: &[usize]| -> String {
+                if ix.is_empty() {
+                    return "none".into();
+                }
+                ix.iter()
+                    .map(|&i| q.options.get(i).map_or("?".to_string(), |o| o.text.clone()))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            };
+            let line = match &r.chosen {
+                None => format!("not answered (answer: {})", names(&r.feedback.correct_options)),
+                Some(c) if r.feedback.correct => format!("right ({})", names(c)),
+                Some(c) => format!("wrong: {} (answer: {})", names(c), names(&r.feedback.correct_options)),
+            };
+            t.push_str(&format!("{:>2}. {}: {}\n", n + 1, r.id, line));
+        }
+        t
+    }
+}
+
+/// Sorts option or record indexes in increasing order (one small sort for every list of
+/// indexes of the app; see [`crate::support::sort::heapsort_by`]).
+pub fn sort_indexes(v: &mut [usize]) {
+    crate::support::sort::heapsort_by(v, |a, b| a < b);
+}
+
+fn feedback(q: &Instance, chosen: &[usize]) -> Feedback {
+    let mut c = chosen.to_vec();
+    sort_indexes(&mut c);
+    Feedback {
+        correct: c == q.correct,
+        correct_options: q.correct.clone(),
+        explanation: q.explanation.clone(),
+        option_notes: q.options.iter().map(|o| o.explanation.clone()).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bank() -> Value {
+        json!({"format": 1, "id": "t", "title": "T", "description": "d", "questions": [
+            {"id": "c1", "kind": "choice", "prompt": "How long are records kept?", "explanation": "24 h (§2.3).",
+             "options": [{"text": "24 hours"}, {"text": "7 days", "explanation": "that is Kinesis' longest"}], "answer": 0},
+            {"id": "v1", "kind": "view-type", "prompt": "A chat that posts each new message.", "explanation": "Only the new item.",
+             "needs": ["new image on INSERT"], "answer": "NEW_IMAGE",
+             "explanations": {"KEYS_ONLY": "no text", "NEW_IMAGE": "right", "OLD_IMAGE": "no new", "NEW_AND_OLD_IMAGES": "more than needed"}},
+            {"id": "n1", "kind": "choice", "prompt": "{{who}} buys {{n}}; total {{t}}?", "explanation": "sum",
+             "params": {"who": {"oneOf": ["ana", "ben"]}, "n": {"int": [2, 5]}, "t": {"sum": ["n", 10]}},
+             "options": [{"text": "{{t}}"}, {"text": "{{n}}"}], "answer": 0}
+        ]})
+    }
+
+    #[test]
+    fn practice_and_exam() {
+        let b = parse(&bank().to_string()).unwrap();
+        let mut q = Quiz::start(&b, Mode::Practice, 7);
+        let fb = q.answer(0, &[1]).unwrap().unwrap();
+        assert!(!fb.correct);
+        assert_eq!(fb.option_notes[1].as_deref(), Some("that is Kinesis' longest"));
+        assert!(q.answer(0, &[0]).is_err(), "practice answers are final");
+        assert!(q.answer(1, &[0, 1]).is_err());
+        assert!(q.answer(1, &[9]).is_err());
+        assert!(q.answer(1, &[1]).unwrap().unwrap().correct);
+        let s = q.finish();
+        assert_eq!((s.total, s.answered, s.correct), (3, 2, 1));
+        assert!(q.answer(2, &[0]).is_err());
+        let text = q.summary_text();
+        assert!(
+            text.contains("Score: 1/3")
+                && text.contains("wrong: 7 days (answer: 24 hours)")
+                && text.contains("not answered"),
+            "{text}"
+        );
+
+        let mut e = Quiz::start(&b, Mode::Exam, 7);
+        assert_eq!(e.answer(0, &[1]).unwrap(), None);
+        assert_eq!(e.answer(0, &[0]).unwrap(), None, "exam answers can change");
+        assert_eq!(e.finish().correct, 1);
+    }
+
+    #[test]
+    fn parameters_are_deterministic_and_vary() {
+        let b = parse(&bank().to_string()).unwrap();
+        let a = instantiate(&b.questions[2], 1).unwrap();
+        assert_eq!(a, instantiate(&b.questions[2], 1).unwrap());
+        let n = a.params.iter().find(|(k, _)| k == "n").and_then(|p| p.1.as_i64()).unwrap_or(0);
+        assert!((2..=5).contains(&n));
+        assert_eq!(a.options[0].text, (n + 10).to_string());
+        assert!(a.prompt.starts_with("ana") || a.prompt.starts_with("ben"));
+        let distinct: std::collections::BTreeSet<String> =
+            (0..40).map(|s| instantiate(&b.questions[2], s).unwrap().prompt).collect();
+        assert!(distinct.len() > 3);
+    }
+
+    #[test]
+    fn errors_name_question_and_field() {
+        let err = |f: &dyn Fn(&mut Value)| {
+            let mut v = bank();
+            f(&mut v);
+            parse(&v.to_string()).unwrap_err()
+        };
+        let e = err(&|v| v["questions"][0]["answer"] = json!(5));
+        assert!(e.contains("question 0 (\"c1\")") && e.contains("\"answer\""), "{e}");
+        let e = err(&|v| v["questions"][1]["needs"] = json!(["old image on INSERT"]));
+        assert!(e.contains("question 1 (\"v1\")") && e.contains("\"needs\""), "{e}");
+        let e = err(&|v| {
+            v["questions"][1]["explanations"].as_object_mut().unwrap().remove("OLD_IMAGE");
+        });
+        assert!(e.contains("OLD_IMAGE"), "{e}");
+        let e = err(&|v| v["questions"][2]["prompt"] = json!("{{nope}}"));
+        assert!(e.contains("question 2") && e.contains("unknown parameter {{nope}}") && e.contains("prompt"), "{e}");
+        let e = err(&|v| v["questions"][2]["params"]["t"] = json!({"sum": ["zz"]}));
+        assert!(e.contains("params.t"), "{e}");
+        let e = err(&|v| v["questions"][1]["id"] = json!("c1"));
+        assert!(e.contains("already has the id"), "{e}");
+        let e = err(&|v| v["questions"][0]["kind"] = json!("essay"));
+        assert!(e.contains("\"kind\""), "{e}");
+        let e = err(&|v| v["questions"][0]["colour"] = json!(1));
+        assert!(e.contains("unknown field \"colour\""), "{e}");
+    }
+
+    #[test]
+    fn view_type_needs_come_from_the_engine() {
+        assert_eq!(needs_met(ViewType::KeysOnly).unwrap(), vec!["keys on INSERT", "keys on MODIFY", "keys on REMOVE"]);
+        let n = needs_met(ViewType::NewImage).unwrap();
+        assert!(n.contains(&"new image on MODIFY") && !n.contains(&"old image on MODIFY"));
+        let b = parse(&bank().to_string()).unwrap();
+        verify(&instantiate(&b.questions[1], 0).unwrap()).unwrap();
+    }
+}

@@ -1,0 +1,282 @@
+//! A learner's session: the scenario of everything they did, and the engine it produced.
+//!
+//! Every successful action is appended as a scenario step, so the session can be exported as a
+//! scenario file, stored, shared, and stepped back by replaying all but the last step (the
+//! engine is deterministic, so the replay reproduces the state exactly). Failed actions change
+//! nothing in the engine and are not recorded.
+
+use crate::model::{AwsError, Result};
+use crate::scenario::{self, Scenario, Step};
+use crate::sim::{Engine, EngineConfig};
+use crate::support::time;
+use serde_json::{json, Value};
+
+/// Version of the stored session format (`SessionFile`); bump when it changes incompatibly.
+pub const STORAGE_VERSION: u64 = 1;
+
+/// Limits that keep the page responsive whatever is loaded or pasted.
+pub const MAX_STEPS: usize = 20_000;
+pub const MAX_INPUT_BYTES: usize = 2 * 1024 * 1024;
+
+pub struct Session {
+    description: Option<String>,
+    config: EngineConfig,
+    steps: Vec<Step>,
+    engine: Engine,
+    /// Bytes of the steps as the scenario file writes them (kept up to date on every step).
+    steps_bytes: usize,
+}
+
+/// Bytes of one step as `{"Action": body}` in compact JSON (written by the same serializer as
+/// the steps' text: one writer type in the page, not two).
+fn step_bytes(step: &Step) -> usize {
+    step.action.len() + 6 + step.body.to_string().len()
+}
+
+impl Session {
+    pub fn new(config: EngineConfig) -> Session {
+        Session { description: None, engine: Engine::new(config.clone()), config, steps: Vec::new(), steps_bytes: 0 }
+    }
+
+    /// Replays a scenario into a new session. Failing steps are dropped (they changed nothing).
+    pub fn from_scenario(s: &Scenario) -> std::result::Result<Session, String> {
+        if s.steps.len() > MAX_STEPS {
+            return Err(format!("this scenario has {} steps; the lab keeps at most {MAX_STEPS}", s.steps.len()));
+        }
+        let mut session = Session::new(s.config.clone());
+        session.description = s.description.clone();
+        for step in &s.steps {
+            let _ = session.apply(&step.action, &step.body);
+        }
+        Ok(session)
+    }
+
+    /// Parses a scenario file's text and replays it.
+    pub fn from_scenario_text(text: &str) -> std::result::Result<Session, String> {
+        if text.len() > MAX_INPUT_BYTES {
+            return Err(format!("the file is {} bytes; the lab reads at most {MAX_INPUT_BYTES}", text.len()));
+        }
+        Session::from_scenario(&scenario::parse(text)?)
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// Runs one action; on success it becomes the session's next step.
+    pub fn apply(&mut self, action: &str, body: &Value) -> Result<Value> {
+        self.apply_owned(action, body.clone())
+    }
+
+    /// [`Session::apply`] for a request the caller no longer needs: it is kept as the step
+    /// without a copy.
+    pub fn apply_owned(&mut self, action: &str, body: Value) -> Result<Value> {
+        if !scenario::ACTIONS.contains(&action) {
+            return Err(AwsError::new("UnknownOperationException", format!("Unknown action: {action}")));
+        }
+        if self.steps.len() >= MAX_STEPS {
+            return Err(AwsError::validation(format!(
+                "This session already has {MAX_STEPS} steps; export it, or start a new one"
+            )));
+        }
+        let r = self.engine.call(action, &body)?;
+        // Consecutive clock advances merge into one step, so playing the clock keeps the
+        // scenario short.
+        match (action, self.steps.last_mut()) {
+            ("AdvanceClock", Some(last)) if last.action == "AdvanceClock" => {
+                let a = last.body["Seconds"].as_f64().unwrap_or(0.0);
+                let b = body["Seconds"].as_f64().unwrap_or(0.0);
+                last.body = json!({"Seconds": round_ms(a + b)});
+            }
+            _ => {
+                let step = Step { action: action.to_string(), body };
+                self.steps_bytes += step_bytes(&step);
+                self.steps.push(step);
+            }
+        }
+        Ok(r)
+    }
+
+    /// About how many bytes the session's scenario file (and its saved form) takes.
+    pub fn size_bytes(&self) -> usize {
+        self.steps_bytes + 200
+    }
+
+    /// Whether the browser can keep this session: its saved form must be one the lab can read
+    /// back (at most `MAX_INPUT_BYTES`); a bigger lab is kept by exporting it.
+    pub fn fits_storage(&self) -> bool {
+        self.size_bytes() <= MAX_INPUT_BYTES
+    }
+
+    /// Undoes the last step by replaying every step before it. False when there is none.
+    pub fn step_back(&mut self) -> bool {
+        let Some(last) = self.steps.pop() else { return false };
+        self.steps_bytes = self.steps_bytes.saturating_sub(step_bytes(&last));
+        let mut engine = Engine::new(self.config.clone());
+        for s in &self.steps {
+            let _ = engine.call(&s.action, &s.body);
+        }
+        self.engine = engine;
+        true
+    }
+
+    /// The session as a scenario file (what `streamlab replay` takes).
+    pub fn to_scenario_json(&self) -> Value {
+        let mut v = json!({});
+        if let Some(d) = &self.description {
+            v["description"] = json!(d);
+        }
+        v["region"] = json!(self.config.region);
+        v["seed"] = json!(self.config.seed);
+        v["startTime"] = json!(time::iso_seconds(self.config.start_ms));
+        let defaults = EngineConfig::default();
+        let mut sim = serde_json::Map::new();
+        if self.config.shards_per_stream != defaults.shards_per_stream {
+            sim.insert("shardsPerStream".into(), json!(self.config.shards_per_stream));
+        }
+        if self.config.shard_rollover_ms != defaults.shard_rollover_ms {
+            sim.insert("shardRolloverSeconds".into(), json!(self.config.shard_rollover_ms / 1000));
+        }
+        if self.config.ttl_delay_ms != defaults.ttl_delay_ms {
+            sim.insert("ttlDelaySeconds".into(), json!(self.config.ttl_delay_ms / 1000));
+        }
+        if !sim.is_empty() {
+            v["simulator"] = serde_json::Value::Object(sim);
+        }
+        v["steps"] = json!(self.steps.iter().map(|s| json!({ s.action.clone(): s.body })).collect::<Vec<_>>());
+        v
+    }
+
+    /// The stored form: the scenario wrapped with a format version.
+    pub fn to_storage(&self) -> String {
+        json!({"streamlab": STORAGE_VERSION, "scenario": self.to_scenario_json()}).to_string()
+    }
+
+    /// Reads a stored session. Data of another version, or unreadable data, is refused with a
+    /// message saying why, so the caller can set it aside.
+    pub fn from_storage(text: &str) -> std::result::Result<Session, String> {
+        let v: Value = serde_json::from_str(text).map_err(|e| format!("the saved session is not readable: {e}"))?;
+        match v.get("streamlab").and_then(Value::as_u64) {
+            Some(STORAGE_VERSION) => {}
+            Some(other) => {
+                return Err(format!(
+                    "the saved session is of format {other}; this version of StreamLab reads format {STORAGE_VERSION}"
+                ))
+            }
+            None => return Err("the saved data is not a StreamLab session".into()),
+        }
+        let scenario = v.get("scenario").ok_or("the saved session has no scenario")?;
+        Session::from_scenario_text(&scenario.to_string())
+    }
+}
+
+fn round_ms(s: f64) -> f64 {
+    (s * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Value {
+        json!({"TableName": "Votes", "KeySchema": [{"AttributeName": "voter", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "voter", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST",
+            "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"}})
+    }
+
+    fn put(v: &str) -> Value {
+        json!({"TableName": "Votes", "Item": {"voter": {"S": v}}})
+    }
+
+    #[test]
+    fn failed_actions_are_not_recorded_and_change_nothing() {
+        let mut s = Session::new(EngineConfig::default());
+        s.apply("CreateTable", &table()).unwrap();
+        assert!(s.apply("PutItem", &json!({"TableName": "Votes", "Item": {"voter": {"S": ""}}})).is_err());
+        assert_eq!(s.steps().len(), 1);
+        assert_eq!(s.engine().streams_output()[0]["Records"].as_array().unwrap().len(), 0);
+    }
+
+    #[test]
+    fn step_back_restores_the_previous_state_exactly() {
+        let mut s = Session::new(EngineConfig::default());
+        s.apply("CreateTable", &table()).unwrap();
+        s.apply("PutItem", &put("ana")).unwrap();
+        let before = s.engine().streams_output();
+        s.apply("PutItem", &put("ben")).unwrap();
+        assert_ne!(s.engine().streams_output(), before);
+        assert!(s.step_back());
+        assert_eq!(s.engine().streams_output(), before, "same records, same eventIDs and sequence numbers");
+        assert_eq!(s.steps().len(), 2);
+    }
+
+    #[test]
+    fn clock_advances_merge_and_export_replays_identically() {
+        let mut s = Session::new(EngineConfig { seed: 7, ..EngineConfig::default() });
+        s.apply("CreateTable", &table()).unwrap();
+        s.apply("AdvanceClock", &json!({"Seconds": 0.25})).unwrap();
+        s.apply("AdvanceClock", &json!({"Seconds": 0.5})).unwrap();
+        s.apply("PutItem", &put("ana")).unwrap();
+        assert_eq!(s.steps().len(), 3);
+        assert_eq!(s.steps()[1].body, json!({"Seconds": 0.75}));
+        let text = s.to_scenario_json().to_string();
+        let replayed = Session::from_scenario_text(&text).unwrap();
+        assert_eq!(replayed.engine().streams_output(), s.engine().streams_output());
+        let out = scenario::replay(&text).unwrap();
+        assert_eq!(out["streams"], s.engine().streams_output());
+    }
+
+    #[test]
+    fn storage_round_trips_and_refuses_other_versions() {
+        let mut s = Session::new(EngineConfig::default());
+        s.apply("CreateTable", &table()).unwrap();
+        s.apply("PutItem", &put("ana")).unwrap();
+        let back = Session::from_storage(&s.to_storage()).unwrap();
+        assert_eq!(back.engine().streams_output(), s.engine().streams_output());
+        let err = |t: &str| Session::from_storage(t).err().unwrap_or_default();
+        assert!(err("{not json").contains("not readable"));
+        assert!(err(r#"{"streamlab": 99, "scenario": {}}"#).contains("format 99"));
+        assert!(err(r#"{"other": 1}"#).contains("not a StreamLab session"));
+    }
+
+    #[test]
+    fn oversized_input_is_refused_with_a_message() {
+        let big = " ".repeat(MAX_INPUT_BYTES + 1);
+        assert!(Session::from_scenario_text(&big).err().unwrap_or_default().contains("at most"));
+    }
+
+    #[test]
+    fn the_size_is_that_of_the_scenario_file_and_bounds_what_the_browser_keeps() {
+        let mut s = Session::new(EngineConfig::default());
+        s.apply("CreateTable", &table()).expect("table");
+        for i in 0..50 {
+            s.apply("PutItem", &put(&format!("voter-{i}"))).expect("put");
+        }
+        let file = s.to_scenario_json()["steps"].to_string().len();
+        let size = s.size_bytes();
+        assert!(size >= file && size <= file + 300, "{size} against {file}");
+        assert!(s.fits_storage());
+        s.step_back();
+        assert!(s.size_bytes() < size);
+        // A lab whose saved form could not be read back (over 2 MB) does not fit.
+        let big = "x".repeat(100_000);
+        while s.fits_storage() {
+            s.apply("PutItem", &json!({"TableName": "Votes", "Item": {"voter": {"S": format!("v{}", s.steps().len())}, "note": {"S": big}}})).expect("put");
+        }
+        let text = s.to_storage();
+        assert!(text.len() > MAX_INPUT_BYTES, "{} bytes", text.len());
+        assert!(Session::from_storage(&text).is_err(), "the lab could not read it back");
+    }
+}

@@ -1,0 +1,355 @@
+//! Shareable links: what a URL fragment can carry.
+//!
+//! - `#s=<data>`: the whole state of a lab. `<data>` is the session's scenario JSON (the same
+//!   text `streamlab replay` takes), compressed with raw DEFLATE (RFC 1951) and encoded as
+//!   base64url without padding (RFC 4648 §5), so it survives in a URL unescaped.
+//! - `#lesson=<name>`: a lesson on the same site, `www/lessons/<name>.json`.
+//! - `#quiz=<name>`: a quiz bank on the same site, `www/quizzes/<name>.json`.
+//!
+//! Links come from anyone, so decoding trusts nothing: names are restricted to `[a-z0-9-]`
+//! (1 to 64 characters, so a crafted link cannot point at another path or site), the encoded
+//! data is capped before it is decoded, decompression stops at [`MAX_SCENARIO_BYTES`] (a "zip
+//! bomb" cannot freeze the page), and the decompressed text is parsed and replayed as a
+//! scenario (with the session's own limits) before anything uses it. Nothing here panics.
+//!
+//! DEFLATE itself is the host's: natively [`pack`] and [`unpack`] (miniz_oxide); in the browser
+//! the built-in `CompressionStream` and `DecompressionStream` (`web::codec`), which keeps a
+//! second DEFLATE out of the page (about 15 KB of the compressed wasm). Both read and write the
+//! same format, so a link made by either opens in the other. Opening a state link is therefore
+//! three steps: [`decode_link`] (the fragment, checked, base64 decoded), unpacking (bounded by
+//! [`MAX_SCENARIO_BYTES`], failing with [`too_big`] or [`damaged`]), and [`state_from_unpacked`].
+
+use crate::teach::session::Session;
+use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
+use base64::Engine as _;
+
+/// Largest decompressed scenario a link may carry (the session's own input limit, 2 MB).
+pub const MAX_SCENARIO_BYTES: usize = crate::teach::session::MAX_INPUT_BYTES;
+/// Largest encoded `s=` payload read at all. Deflate of JSON rarely gets below 1/10 of the
+/// text; browsers themselves cut URLs at a few MB.
+pub const MAX_ENCODED_CHARS: usize = 1024 * 1024;
+/// Longest lesson or quiz name.
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// What a link points at.
+pub enum Target {
+    /// A whole lab state, still compressed: unpack it, then [`state_from_unpacked`].
+    State(Packed),
+    /// A lesson file name (without `.json`), checked against `[a-z0-9-]`.
+    Lesson(String),
+    /// A quiz bank file name (without `.json`), checked against `[a-z0-9-]`.
+    Quiz(String),
+}
+
+/// The data of an `#s=` link: a scenario text compressed with raw DEFLATE, not yet unpacked.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Packed(pub Vec<u8>);
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::State(p) => write!(f, "State({} bytes packed)", p.0.len()),
+            Target::Lesson(n) => write!(f, "Lesson({n:?})"),
+            Target::Quiz(n) => write!(f, "Quiz({n:?})"),
+        }
+    }
+}
+
+/// Why a link's data did not unpack: it is more than [`MAX_SCENARIO_BYTES`].
+pub fn too_big() -> String {
+    format!("the link's data unpacks to more than {MAX_SCENARIO_BYTES} bytes; StreamLab refuses it")
+}
+
+/// Why a link's data did not unpack: it is not valid DEFLATE.
+pub fn damaged() -> String {
+    "the link's data is damaged (it does not decompress); it may have been cut short when copied".to_string()
+}
+
+/// The lab state an `#s=` link carries, from its unpacked bytes: checked as text, parsed and
+/// replayed as a scenario.
+pub fn state_from_unpacked(bytes: Vec<u8>) -> Result<Session, String> {
+    let text = String::from_utf8(bytes).map_err(|_| "the link's data is not text".to_string())?;
+    Session::from_scenario_text(&text)
+}
+
+/// The fragment (without `#`) of a state link, from the packed scenario text: `s=<data>`.
+pub fn state_fragment(packed: &[u8]) -> String {
+    format!("s={}", URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// Raw DEFLATE of a scenario text (natively; the page uses the browser's, `web::codec`).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn pack(text: &str) -> Vec<u8> {
+    miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9)
+}
+
+/// Inflates a link's data, stopping past [`MAX_SCENARIO_BYTES`] (natively; the page uses the
+/// browser's, `web::codec`).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn unpack(packed: &Packed) -> Result<Vec<u8>, String> {
+    miniz_oxide::inflate::decompress_to_vec_with_limit(&packed.0, MAX_SCENARIO_BYTES).map_err(|e| match e.status {
+        miniz_oxide::inflate::TINFLStatus::HasMoreOutput => too_big(),
+        _ => damaged(),
+    })
+}
+
+/// The fragment (without `#`) that carries the session's whole state: `s=<data>`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn encode_state(session: &Session) -> String {
+    state_fragment(&pack(&session.to_scenario_json().to_string()))
+}
+
+/// DEFLATE + base64url of a scenario text (the `<data>` of `s=<data>`).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn encode_scenario_text(text: &str) -> String {
+    URL_SAFE_NO_PAD.encode(pack(text))
+}
+
+/// Unpacks and opens a state link's data (natively; the page does the same in three steps).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn open_state(packed: &Packed) -> Result<Session, String> {
+    unpack(packed).and_then(state_from_unpacked)
+}
+
+/// True for a lesson or quiz name a link may carry: 1–64 characters of `[a-z0-9-]`.
+pub fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_NAME_CHARS
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// The fragment of a lesson link, `lesson=<name>`; None for a name a link may not carry.
+pub fn lesson_fragment(name: &str) -> Option<String> {
+    valid_name(name).then(|| format!("lesson={name}"))
+}
+
+/// The fragment of a quiz link, `quiz=<name>`; None for a name a link may not carry.
+pub fn quiz_fragment(name: &str) -> Option<String> {
+    valid_name(name).then(|| format!("quiz={name}"))
+}
+
+/// Decodes a URL fragment (with or without the leading `#`).
+pub fn decode_fragment(fragment: &str) -> Result<Target, String> {
+    let f = fragment.strip_prefix('#').unwrap_or(fragment).trim();
+    let Some((key, value)) = f.split_once('=') else {
+        return Err(if f.is_empty() {
+            "the link has nothing after #".into()
+        } else {
+            "the link's fragment is not one of #s=..., #lesson=... or #quiz=...".into()
+        });
+    };
+    match key {
+        "s" => decode_data(value).map(Target::State),
+        "lesson" => name(value, "lesson").map(Target::Lesson),
+        "quiz" => name(value, "quiz").map(Target::Quiz),
+        _ => Err(format!("the link's fragment starts with an unknown key {:?}; expected s, lesson or quiz", clip(key))),
+    }
+}
+
+/// Options a link may carry after its target, separated by `&`: `#quiz=filters&seed=42`,
+/// `#lesson=retries&embed=1`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LinkOptions {
+    /// `seed=N` (a quiz link only): the quiz seed, so everyone opening the link gets the same
+    /// questions.
+    pub seed: Option<u64>,
+    /// `embed=1`: the page is shown inside another page (no header chrome).
+    pub embed: bool,
+}
+
+/// Largest quiz seed a link may carry (the seed is shown to learners: keep it short).
+pub const MAX_SEED: u64 = 1_000_000_000_000;
+
+/// Splits the options off a fragment (with or without `#`): `("quiz=x", {seed: 5})` for
+/// `#quiz=x&seed=5`. The target part is returned unchecked (give it to [`decode_fragment`]).
+/// An unknown or malformed option is an error, so a mistyped link says so.
+pub fn split_options(fragment: &str) -> Result<(&str, LinkOptions), String> {
+    let f = fragment.strip_prefix('#').unwrap_or(fragment).trim();
+    let mut parts = f.split('&');
+    let target = parts.next().unwrap_or("");
+    let mut opts = LinkOptions::default();
+    for part in parts {
+        match part.split_once('=') {
+            Some(("seed", v)) => {
+                let seed =
+                    v.parse::<u64>().ok().filter(|s| *s <= MAX_SEED && !v.starts_with('+')).ok_or_else(|| {
+                        format!("a quiz seed in a link must be a whole number from 0 to {MAX_SEED}, not {:?}", clip(v))
+                    })?;
+                opts.seed = Some(seed);
+            }
+            Some(("embed", "1")) => opts.embed = true,
+            Some(("embed", "0")) => opts.embed = false,
+            _ => return Err(format!("the link has an unknown option {:?}; links take seed=N and embed=1", clip(part))),
+        }
+    }
+    Ok((target, opts))
+}
+
+/// Decodes a whole link fragment: its target ([`decode_fragment`]) and its options
+/// ([`split_options`]). `seed=` is only accepted on a quiz link.
+pub fn decode_link(fragment: &str) -> Result<(Target, LinkOptions), String> {
+    let (target, opts) = split_options(fragment)?;
+    let t = decode_fragment(target)?;
+    if opts.seed.is_some() && !matches!(t, Target::Quiz(_)) {
+        return Err("seed= only goes with a quiz link (#quiz=NAME&seed=N)".into());
+    }
+    Ok((t, opts))
+}
+
+/// The fragment of a quiz link with a fixed seed, `quiz=<name>&seed=<n>`.
+pub fn quiz_fragment_with_seed(name: &str, seed: u64) -> Option<String> {
+    (valid_name(name) && seed <= MAX_SEED).then(|| format!("quiz={name}&seed={seed}"))
+}
+
+/// True when a page's query string (`location.search`, with or without `?`) asks for embed
+/// mode: `?embed=1`.
+pub fn embed_query(search: &str) -> bool {
+    search.strip_prefix('?').unwrap_or(search).split('&').any(|p| p == "embed=1")
+}
+
+fn name(value: &str, what: &str) -> Result<String, String> {
+    if valid_name(value) {
+        Ok(value.to_string())
+    } else {
+        Err(format!(
+            "a {what} name in a link must be 1 to {MAX_NAME_CHARS} characters of a-z, 0-9 and -, not {:?}",
+            clip(value)
+        ))
+    }
+}
+
+/// The first 40 characters of untrusted text, for messages.
+fn clip(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if s.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// base64url → the packed bytes of an `s=` link, not yet unpacked.
+fn decode_data(data: &str) -> Result<Packed, String> {
+    if data.len() > MAX_ENCODED_CHARS {
+        return Err(format!(
+            "the link carries {} characters of data; StreamLab reads at most {MAX_ENCODED_CHARS}",
+            data.len()
+        ));
+    }
+    let data = data.trim_end_matches('=');
+    URL_SAFE_NO_PAD.decode(data).or_else(|_| URL_SAFE.decode(data)).map(Packed).map_err(|_| {
+        "the link's data is damaged (it is not base64url); it may have been cut short when copied".to_string()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::teach::lab;
+    use serde_json::json;
+
+    /// Decodes a state link's fragment, unpacks and opens it (the page's three steps).
+    fn open_session(fragment: &str) -> Result<Session, String> {
+        match decode_fragment(fragment)? {
+            Target::State(packed) => open_state(&packed),
+            other => panic!("not a state link: {other:?}"),
+        }
+    }
+
+    fn open_error(fragment: &str) -> String {
+        open_session(fragment).err().expect("the link opened")
+    }
+
+    #[test]
+    fn state_round_trips_through_a_link() {
+        let mut s = lab::starter_session();
+        s.apply("PutItem", &json!({"TableName": "Votes", "Item": {"voter": {"S": "ana"}, "choice": {"S": "tea"}}}))
+            .unwrap();
+        s.apply("AdvanceClock", &json!({"Seconds": 2})).unwrap();
+        let frag = encode_state(&s);
+        assert!(frag.starts_with("s="));
+        assert!(frag[2..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{frag}");
+        let back = open_session(&format!("#{frag}")).unwrap();
+        assert_eq!(back.to_scenario_json(), s.to_scenario_json());
+        assert_eq!(back.engine().streams_output(), s.engine().streams_output());
+    }
+
+    #[test]
+    fn lesson_and_quiz_names() {
+        assert!(matches!(decode_fragment("#lesson=view-types").unwrap(), Target::Lesson(n) if n == "view-types"));
+        assert!(matches!(decode_fragment("quiz=filters2").unwrap(), Target::Quiz(n) if n == "filters2"));
+        assert_eq!(lesson_fragment("views").as_deref(), Some("lesson=views"));
+        assert_eq!(quiz_fragment("../x"), None);
+        for bad in [
+            "#lesson=../secret",
+            "#lesson=https://evil.example/x",
+            "#quiz=",
+            "#quiz=A",
+            "#lesson=a/b",
+            "#quiz=a%2fb",
+            "#lesson=a.json",
+        ] {
+            let e = decode_fragment(bad).unwrap_err();
+            assert!(e.contains("a-z, 0-9 and -"), "{bad}: {e}");
+        }
+        let long = format!("#lesson={}", "a".repeat(65));
+        assert!(decode_fragment(&long).is_err());
+        assert!(decode_fragment("#other=1").unwrap_err().contains("unknown key"));
+        assert!(decode_fragment("").unwrap_err().contains("nothing"));
+        assert!(decode_fragment("#hello").unwrap_err().contains("not one of"));
+    }
+
+    #[test]
+    fn damaged_and_hostile_data_is_refused() {
+        assert!(decode_fragment("#s=***").unwrap_err().contains("base64url"));
+        assert!(open_error("#s=AAAA").contains("damaged"));
+        // Valid deflate of something that is not a scenario.
+        let e = open_error(&format!("#s={}", encode_scenario_text("{\"steps\": 3}")));
+        assert!(e.contains("steps"), "{e}");
+        let e = open_error(&format!("#s={}", encode_scenario_text("not json")));
+        assert!(e.contains("not valid JSON"), "{e}");
+        // A zip bomb: 50 MB of spaces packs into a few kB but must not be unpacked in full.
+        let bomb = miniz_oxide::deflate::compress_to_vec(&vec![b' '; 50 * 1024 * 1024], 9);
+        assert!(bomb.len() < 200_000);
+        let e = open_error(&format!("#s={}", URL_SAFE_NO_PAD.encode(bomb)));
+        assert!(e.contains("more than"), "{e}");
+        let huge = format!("#s={}", "A".repeat(MAX_ENCODED_CHARS + 1));
+        assert!(decode_fragment(&huge).unwrap_err().contains("at most"));
+        // Padding is tolerated.
+        let padded = format!("#s={}==", encode_scenario_text("{\"steps\": []}"));
+        assert!(open_session(&padded).is_ok());
+    }
+
+    #[test]
+    fn link_options() {
+        let (t, o) = decode_link("#quiz=filters&seed=42").unwrap();
+        assert!(matches!(t, Target::Quiz(n) if n == "filters"));
+        assert_eq!(o, LinkOptions { seed: Some(42), embed: false });
+        let (t, o) = decode_link("lesson=retries&embed=1").unwrap();
+        assert!(matches!(t, Target::Lesson(n) if n == "retries"));
+        assert!(o.embed && o.seed.is_none());
+        assert!(matches!(
+            decode_link("#quiz=a&embed=1&seed=0").unwrap(),
+            (Target::Quiz(_), LinkOptions { seed: Some(0), embed: true })
+        ));
+        assert_eq!(quiz_fragment_with_seed("filters", 7).as_deref(), Some("quiz=filters&seed=7"));
+        assert_eq!(quiz_fragment_with_seed("../x", 7), None);
+        // Round trip of a state link with embed.
+        let s = lab::starter_session();
+        let (t, o) = decode_link(&format!("#{}&embed=1", encode_state(&s))).unwrap();
+        assert!(matches!(t, Target::State(_)) && o.embed);
+        for bad in [
+            "#quiz=a&seed=-1",
+            "#quiz=a&seed=x",
+            "#quiz=a&seed=+3",
+            "#quiz=a&seed=99999999999999999999",
+            "#quiz=a&seed=1000000000001",
+        ] {
+            assert!(decode_link(bad).unwrap_err().contains("whole number"), "{bad}");
+        }
+        assert!(decode_link("#quiz=a&colour=red").unwrap_err().contains("unknown option"));
+        assert!(decode_link("#quiz=a&<img src=x>").unwrap_err().contains("unknown option"));
+        assert!(decode_link("#lesson=a&seed=3").unwrap_err().contains("only goes with a quiz"));
+        assert!(decode_link("#lesson=<img src=x onerror=alert(1)>").unwrap_err().contains("a-z, 0-9 and -"));
+        assert!(embed_query("?embed=1") && embed_query("a=2&embed=1") && !embed_query("?embed=0") && !embed_query(""));
+    }
+}
