@@ -239,11 +239,11 @@ proptest! {
 
     /// No engine call panics, whatever the action and body.
     #[test]
-    fn no_request_panics(calls in proptest::collection::vec((0usize..25, arb_json()), 1..30)) {
-        let actions = streamlab::scenario::ACTIONS;
+    fn no_request_panics(calls in proptest::collection::vec((0usize..26, arb_json()), 1..30)) {
+        let actions = streamlab::Operation::ALL;
         let mut e = engine(2);
         for (a, body) in calls {
-            let _ = e.call(actions[a % actions.len()], &body);
+            let _ = e.call_op(actions[a % actions.len()], &body);
         }
     }
 }

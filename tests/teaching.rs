@@ -115,7 +115,7 @@ fn lesson_narration_matches_the_engine() {
         let text = serde_json::json!({
             "seed": l.scenario.config.seed,
             "simulator": l.scenario_json.get("simulator").cloned().unwrap_or(Value::Null),
-            "steps": s.steps.iter().map(|st| serde_json::json!({ st.action.clone(): st.body })).collect::<Vec<_>>(),
+            "steps": s.steps.iter().map(|st| serde_json::json!({ st.action.as_str(): st.body })).collect::<Vec<_>>(),
         });
         let mut text = text;
         if text["simulator"].is_null() {

@@ -6,7 +6,7 @@ mod engine;
 mod stream;
 mod table;
 
-pub use engine::{Dropped, Engine, EngineConfig, Stage, HISTORY_LIMIT, RETENTION_MS};
+pub use engine::{Dropped, Engine, EngineConfig, Operation, Stage, HISTORY_LIMIT, RETENTION_MS};
 pub use stream::{Record, RecordJson, StreamStatus};
 // Read by the page only.
 #[cfg(target_arch = "wasm32")]

@@ -7,6 +7,7 @@ use crate::model::ViewType;
 use crate::model::{item_to_json, AttributeValue, Item};
 use crate::model::{AwsError, Result};
 use crate::sim::EngineConfig;
+use crate::sim::Operation;
 use crate::sim::Stage;
 use crate::sim::{Record, StreamStatus};
 use crate::teach::session::Session;
@@ -24,7 +25,7 @@ pub const DEFAULT_FUNCTION: &str = "trigger";
 pub fn starter_session() -> Session {
     let mut s = Session::new(EngineConfig::default());
     let _ = s.apply(
-        "CreateTable",
+        Operation::CreateTable,
         &json!({
             "TableName": DEFAULT_TABLE,
             "KeySchema": [{"AttributeName": "voter", "KeyType": "HASH"}],
@@ -54,13 +55,13 @@ pub fn set_view_type(s: &mut Session, table: &str, view: Option<ViewType>) -> Re
     }
     let old_arn = s.engine().table(table).and_then(|t| t.stream).map(|si| s.engine().streams()[si].arn.clone());
     if current.is_some() {
-        s.apply("UpdateTable", &json!({"TableName": table, "StreamSpecification": {"StreamEnabled": false}}))?;
+        s.apply(Operation::UpdateTable, &json!({"TableName": table, "StreamSpecification": {"StreamEnabled": false}}))?;
     }
     let Some(view) = view else {
         return Ok(format!("Stream of {table} disabled: its records stay readable for 24 hours."));
     };
     s.apply(
-        "UpdateTable",
+        Operation::UpdateTable,
         &json!({"TableName": table, "StreamSpecification": {"StreamEnabled": true, "StreamViewType": view.as_str()}}),
     )?;
     // Re-attach the functions that read the old stream, from the new stream's start.
@@ -78,12 +79,12 @@ pub fn set_view_type(s: &mut Session, table: &str, view: Option<ViewType>) -> Re
     };
     for f in &functions {
         let params = mapping_params(s, f, table).unwrap_or_else(|| json!({}));
-        s.apply("DeleteEventSourceMapping", &json!({"FunctionName": f, "EventSourceArn": old_arn}))?;
+        s.apply(Operation::DeleteEventSourceMapping, &json!({"FunctionName": f, "EventSourceArn": old_arn}))?;
         let mut req = params;
         req["FunctionName"] = json!(f);
         req["TableName"] = json!(table);
         req["StartingPosition"] = json!("TRIM_HORIZON");
-        s.apply("CreateEventSourceMapping", &req)?;
+        s.apply(Operation::CreateEventSourceMapping, &req)?;
     }
     Ok(match current {
         Some(_) => format!(
@@ -116,9 +117,9 @@ pub fn deploy(s: &mut Session, table: &str, function: &str, code: &str, params: 
     let warnings = check_rules(s, table, code).map_err(AwsError::invalid_parameter)?;
     let exists = s.engine().lambda().functions.contains_key(function);
     if exists {
-        s.apply("UpdateFunctionCode", &json!({"FunctionName": function, "Code": code}))?;
+        s.apply(Operation::UpdateFunctionCode, &json!({"FunctionName": function, "Code": code}))?;
     } else {
-        s.apply("CreateFunction", &json!({"FunctionName": function, "Code": code}))?;
+        s.apply(Operation::CreateFunction, &json!({"FunctionName": function, "Code": code}))?;
     }
     let Some(si) = s.engine().table(table).and_then(|t| t.stream) else {
         return Err(AwsError::invalid_parameter(format!(
@@ -133,10 +134,10 @@ pub fn deploy(s: &mut Session, table: &str, function: &str, code: &str, params: 
     req["FunctionName"] = json!(function);
     req["TableName"] = json!(table);
     if has_mapping {
-        s.apply("UpdateEventSourceMapping", &req)?;
+        s.apply(Operation::UpdateEventSourceMapping, &req)?;
     } else {
         req["StartingPosition"] = json!(req.get("StartingPosition").and_then(Value::as_str).unwrap_or("TRIM_HORIZON"));
-        s.apply("CreateEventSourceMapping", &req)?;
+        s.apply(Operation::CreateEventSourceMapping, &req)?;
     }
     Ok(warnings)
 }
@@ -343,8 +344,11 @@ mod tests {
     use super::*;
 
     fn put(s: &mut Session, voter: &str, choice: &str) {
-        s.apply("PutItem", &json!({"TableName": "Votes", "Item": {"voter": {"S": voter}, "choice": {"S": choice}}}))
-            .unwrap();
+        s.apply(
+            Operation::PutItem,
+            &json!({"TableName": "Votes", "Item": {"voter": {"S": voter}, "choice": {"S": choice}}}),
+        )
+        .unwrap();
     }
 
     #[test]
@@ -374,7 +378,7 @@ mod tests {
         put(&mut s, "ana", "tea");
         put(&mut s, "ben", "tea");
         put(&mut s, "ana", "coffee");
-        s.apply("AdvanceClock", &json!({"Seconds": 1})).unwrap();
+        s.apply(Operation::AdvanceClock, &json!({"Seconds": 1})).unwrap();
         assert_eq!(s.engine().aggregates_output(), json!({"votes": {"coffee": 1, "tea": 1}}));
         set_view_type(&mut s, "Votes", Some(ViewType::NewImage)).unwrap();
         let w = check_rules(&s, "Votes", code).unwrap();
@@ -397,12 +401,12 @@ mod tests {
         put(&mut s, "ana", "coffee");
         let t = tokens(&s, 10);
         assert_eq!(t[0].stages, vec![("trigger".to_string(), Stage::InShard)]);
-        s.apply("AdvanceClock", &json!({"Seconds": 1})).unwrap();
+        s.apply(Operation::AdvanceClock, &json!({"Seconds": 1})).unwrap();
         assert_eq!(tokens(&s, 10)[0].stages[0].1, Stage::Done);
         put(&mut s, "ben", "tea");
-        s.apply("AdvanceClock", &json!({"Seconds": 0.5})).unwrap();
+        s.apply(Operation::AdvanceClock, &json!({"Seconds": 0.5})).unwrap();
         assert!(matches!(tokens(&s, 10)[0].stages[0].1, Stage::Retrying { attempt: 1 }));
-        s.apply("AdvanceClock", &json!({"Seconds": 10})).unwrap();
+        s.apply(Operation::AdvanceClock, &json!({"Seconds": 10})).unwrap();
         assert_eq!(tokens(&s, 10)[0].stages[0].1, Stage::Discarded);
     }
 
@@ -410,8 +414,7 @@ mod tests {
     fn every_view_type_comparison_and_diff() {
         let mut s = starter_session();
         put(&mut s, "ana", "tea");
-        s.apply(
-            "UpdateItem",
+        s.apply(Operation::UpdateItem,
             &json!({"TableName": "Votes", "Key": {"voter": {"S": "ana"}}, "UpdateExpression": "SET choice = :c, n = :n REMOVE x",
                 "ExpressionAttributeValues": {":c": {"S": "coffee"}, ":n": {"N": "1"}}}),
         )
@@ -453,21 +456,21 @@ mod tests {
     fn clock_report_tells_ttl_trimming_and_rollover() {
         let mut s = starter_session();
         s.apply(
-            "UpdateTimeToLive",
+            Operation::UpdateTimeToLive,
             &json!({"TableName": "Votes", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}}),
         )
         .unwrap();
         put(&mut s, "ana", "tea");
         let now = s.engine().now_ms() / 1000;
         s.apply(
-            "PutItem",
+            Operation::PutItem,
             &json!({"TableName": "Votes", "Item": {"voter": {"S": "ben"}, "exp": {"N": (now + 60).to_string()}}}),
         )
         .unwrap();
         let mut total = ClockChanges::default();
         for _ in 0..25 {
             let before = census(&s);
-            s.apply("AdvanceClock", &json!({"Seconds": 3600})).unwrap();
+            s.apply(Operation::AdvanceClock, &json!({"Seconds": 3600})).unwrap();
             total.add(&clock_changes(&before, &s));
         }
         assert_eq!(s.steps().last().unwrap().body, json!({"Seconds": 90000.0}), "one merged step");

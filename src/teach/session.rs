@@ -7,6 +7,7 @@
 
 use crate::model::{AwsError, Result};
 use crate::scenario::{self, Scenario, Step};
+use crate::sim::Operation;
 use crate::sim::{Engine, EngineConfig};
 use crate::support::time;
 use serde_json::{json, Value};
@@ -30,7 +31,7 @@ pub struct Session {
 /// Bytes of one step as `{"Action": body}` in compact JSON (written by the same serializer as
 /// the steps' text: one writer type in the page, not two).
 fn step_bytes(step: &Step) -> usize {
-    step.action.len() + 6 + step.body.to_string().len()
+    step.action.as_str().len() + 6 + step.body.to_string().len()
 }
 
 impl Session {
@@ -46,7 +47,7 @@ impl Session {
         let mut session = Session::new(s.config.clone());
         session.description = s.description.clone();
         for step in &s.steps {
-            let _ = session.apply(&step.action, &step.body);
+            let _ = session.apply(step.action, &step.body);
         }
         Ok(session)
     }
@@ -76,32 +77,29 @@ impl Session {
     }
 
     /// Runs one action; on success it becomes the session's next step.
-    pub fn apply(&mut self, action: &str, body: &Value) -> Result<Value> {
+    pub fn apply(&mut self, action: Operation, body: &Value) -> Result<Value> {
         self.apply_owned(action, body.clone())
     }
 
     /// [`Session::apply`] for a request the caller no longer needs: it is kept as the step
     /// without a copy.
-    pub fn apply_owned(&mut self, action: &str, body: Value) -> Result<Value> {
-        if !scenario::ACTIONS.contains(&action) {
-            return Err(AwsError::new("UnknownOperationException", format!("Unknown action: {action}")));
-        }
+    pub fn apply_owned(&mut self, action: Operation, body: Value) -> Result<Value> {
         if self.steps.len() >= MAX_STEPS {
             return Err(AwsError::validation(format!(
                 "This session already has {MAX_STEPS} steps; export it, or start a new one"
             )));
         }
-        let r = self.engine.call(action, &body)?;
+        let r = self.engine.call_op(action, &body)?;
         // Consecutive clock advances merge into one step, so playing the clock keeps the
         // scenario short.
         match (action, self.steps.last_mut()) {
-            ("AdvanceClock", Some(last)) if last.action == "AdvanceClock" => {
+            (Operation::AdvanceClock, Some(last)) if last.action == Operation::AdvanceClock => {
                 let a = last.body["Seconds"].as_f64().unwrap_or(0.0);
                 let b = body["Seconds"].as_f64().unwrap_or(0.0);
                 last.body = json!({"Seconds": round_ms(a + b)});
             }
             _ => {
-                let step = Step { action: action.to_string(), body };
+                let step = Step { action, body };
                 self.steps_bytes += step_bytes(&step);
                 self.steps.push(step);
             }
@@ -126,7 +124,7 @@ impl Session {
         self.steps_bytes = self.steps_bytes.saturating_sub(step_bytes(&last));
         let mut engine = Engine::new(self.config.clone());
         for s in &self.steps {
-            let _ = engine.call(&s.action, &s.body);
+            let _ = engine.call_op(s.action, &s.body);
         }
         self.engine = engine;
         true
@@ -155,7 +153,7 @@ impl Session {
         if !sim.is_empty() {
             v["simulator"] = serde_json::Value::Object(sim);
         }
-        v["steps"] = json!(self.steps.iter().map(|s| json!({ s.action.clone(): s.body })).collect::<Vec<_>>());
+        v["steps"] = json!(self.steps.iter().map(|s| json!({ s.action.as_str(): s.body })).collect::<Vec<_>>());
         v
     }
 
@@ -203,8 +201,8 @@ mod tests {
     #[test]
     fn failed_actions_are_not_recorded_and_change_nothing() {
         let mut s = Session::new(EngineConfig::default());
-        s.apply("CreateTable", &table()).unwrap();
-        assert!(s.apply("PutItem", &json!({"TableName": "Votes", "Item": {"voter": {"S": ""}}})).is_err());
+        s.apply(Operation::CreateTable, &table()).unwrap();
+        assert!(s.apply(Operation::PutItem, &json!({"TableName": "Votes", "Item": {"voter": {"S": ""}}})).is_err());
         assert_eq!(s.steps().len(), 1);
         assert_eq!(s.engine().streams_output()[0]["Records"].as_array().unwrap().len(), 0);
     }
@@ -212,10 +210,10 @@ mod tests {
     #[test]
     fn step_back_restores_the_previous_state_exactly() {
         let mut s = Session::new(EngineConfig::default());
-        s.apply("CreateTable", &table()).unwrap();
-        s.apply("PutItem", &put("ana")).unwrap();
+        s.apply(Operation::CreateTable, &table()).unwrap();
+        s.apply(Operation::PutItem, &put("ana")).unwrap();
         let before = s.engine().streams_output();
-        s.apply("PutItem", &put("ben")).unwrap();
+        s.apply(Operation::PutItem, &put("ben")).unwrap();
         assert_ne!(s.engine().streams_output(), before);
         assert!(s.step_back());
         assert_eq!(s.engine().streams_output(), before, "same records, same eventIDs and sequence numbers");
@@ -225,10 +223,10 @@ mod tests {
     #[test]
     fn clock_advances_merge_and_export_replays_identically() {
         let mut s = Session::new(EngineConfig { seed: 7, ..EngineConfig::default() });
-        s.apply("CreateTable", &table()).unwrap();
-        s.apply("AdvanceClock", &json!({"Seconds": 0.25})).unwrap();
-        s.apply("AdvanceClock", &json!({"Seconds": 0.5})).unwrap();
-        s.apply("PutItem", &put("ana")).unwrap();
+        s.apply(Operation::CreateTable, &table()).unwrap();
+        s.apply(Operation::AdvanceClock, &json!({"Seconds": 0.25})).unwrap();
+        s.apply(Operation::AdvanceClock, &json!({"Seconds": 0.5})).unwrap();
+        s.apply(Operation::PutItem, &put("ana")).unwrap();
         assert_eq!(s.steps().len(), 3);
         assert_eq!(s.steps()[1].body, json!({"Seconds": 0.75}));
         let text = s.to_scenario_json().to_string();
@@ -241,8 +239,8 @@ mod tests {
     #[test]
     fn storage_round_trips_and_refuses_other_versions() {
         let mut s = Session::new(EngineConfig::default());
-        s.apply("CreateTable", &table()).unwrap();
-        s.apply("PutItem", &put("ana")).unwrap();
+        s.apply(Operation::CreateTable, &table()).unwrap();
+        s.apply(Operation::PutItem, &put("ana")).unwrap();
         let back = Session::from_storage(&s.to_storage()).unwrap();
         assert_eq!(back.engine().streams_output(), s.engine().streams_output());
         let err = |t: &str| Session::from_storage(t).err().unwrap_or_default();
@@ -260,9 +258,9 @@ mod tests {
     #[test]
     fn the_size_is_that_of_the_scenario_file_and_bounds_what_the_browser_keeps() {
         let mut s = Session::new(EngineConfig::default());
-        s.apply("CreateTable", &table()).expect("table");
+        s.apply(Operation::CreateTable, &table()).expect("table");
         for i in 0..50 {
-            s.apply("PutItem", &put(&format!("voter-{i}"))).expect("put");
+            s.apply(Operation::PutItem, &put(&format!("voter-{i}"))).expect("put");
         }
         let file = s.to_scenario_json()["steps"].to_string().len();
         let size = s.size_bytes();
@@ -273,7 +271,7 @@ mod tests {
         // A lab whose saved form could not be read back (over 2 MB) does not fit.
         let big = "x".repeat(100_000);
         while s.fits_storage() {
-            s.apply("PutItem", &json!({"TableName": "Votes", "Item": {"voter": {"S": format!("v{}", s.steps().len())}, "note": {"S": big}}})).expect("put");
+            s.apply(Operation::PutItem, &json!({"TableName": "Votes", "Item": {"voter": {"S": format!("v{}", s.steps().len())}, "note": {"S": big}}})).expect("put");
         }
         let text = s.to_storage();
         assert!(text.len() > MAX_INPUT_BYTES, "{} bytes", text.len());

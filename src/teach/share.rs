@@ -244,6 +244,7 @@ fn decode_data(data: &str) -> Result<Packed, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::Operation;
     use crate::teach::lab;
     use serde_json::json;
 
@@ -262,9 +263,12 @@ mod tests {
     #[test]
     fn state_round_trips_through_a_link() {
         let mut s = lab::starter_session();
-        s.apply("PutItem", &json!({"TableName": "Votes", "Item": {"voter": {"S": "ana"}, "choice": {"S": "tea"}}}))
-            .unwrap();
-        s.apply("AdvanceClock", &json!({"Seconds": 2})).unwrap();
+        s.apply(
+            Operation::PutItem,
+            &json!({"TableName": "Votes", "Item": {"voter": {"S": "ana"}, "choice": {"S": "tea"}}}),
+        )
+        .unwrap();
+        s.apply(Operation::AdvanceClock, &json!({"Seconds": 2})).unwrap();
         let frag = encode_state(&s);
         assert!(frag.starts_with("s="));
         assert!(frag[2..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{frag}");

@@ -15,6 +15,7 @@ use crate::model::ViewType;
 use crate::sim::Record;
 use crate::teach::lab;
 use crate::teach::session::Session;
+use crate::Operation;
 
 /// Where the session is saved, and where unreadable saved data is set aside.
 pub const STORAGE_KEY: &str = "streamlab.session";
@@ -57,11 +58,11 @@ pub enum WriteOp {
 }
 
 impl WriteOp {
-    pub fn action(self) -> &'static str {
+    pub fn action(self) -> Operation {
         match self {
-            WriteOp::Put => "PutItem",
-            WriteOp::Update => "UpdateItem",
-            WriteOp::Delete => "DeleteItem",
+            WriteOp::Put => Operation::PutItem,
+            WriteOp::Update => Operation::UpdateItem,
+            WriteOp::Delete => Operation::DeleteItem,
         }
     }
 }
@@ -336,7 +337,10 @@ impl Lab {
                 Job::Advance { left_ms, total_ms, mut changes } => {
                     let slice = left_ms.min(SLICE_MS);
                     let before = lab::census(&self.session.borrow());
-                    let r = self.session.borrow_mut().apply("AdvanceClock", &json!({"Seconds": slice as f64 / 1000.0}));
+                    let r = self
+                        .session
+                        .borrow_mut()
+                        .apply(Operation::AdvanceClock, &json!({"Seconds": slice as f64 / 1000.0}));
                     if let Err(e) = r {
                         self.clock_note = Some(Note::aws(e));
                         self.changed();
@@ -382,10 +386,10 @@ impl Lab {
                                 json!({"PutRequest": {"Item": item}})
                             })
                             .collect();
-                        let r = self
-                            .session
-                            .borrow_mut()
-                            .apply_owned("BatchWriteItem", json!({"RequestItems": {self.table.clone(): puts}}));
+                        let r = self.session.borrow_mut().apply_owned(
+                            Operation::BatchWriteItem,
+                            json!({"RequestItems": {self.table.clone(): puts}}),
+                        );
                         if r.is_err() {
                             failed += chunk;
                         }
@@ -482,7 +486,7 @@ impl Reducible for Lab {
                 }
             }
             Action::Tick(secs) => {
-                let r = lab.session.borrow_mut().apply("AdvanceClock", &json!({"Seconds": secs}));
+                let r = lab.session.borrow_mut().apply(Operation::AdvanceClock, &json!({"Seconds": secs}));
                 match r {
                     Ok(_) => {
                         lab.changed();
@@ -542,7 +546,7 @@ impl Reducible for Lab {
             Action::FilesNote(n) => lab.files_note = Some(n),
             Action::EnableTtl(attr) => {
                 let request = json!({"TableName": lab.table, "TimeToLiveSpecification": {"Enabled": true, "AttributeName": attr.trim()}});
-                let r = lab.session.borrow_mut().apply("UpdateTimeToLive", &request);
+                let r = lab.session.borrow_mut().apply(Operation::UpdateTimeToLive, &request);
                 lab.write_note = Some(match r {
                     Ok(_) => Note::Ok(format!(
                         "Time to live is on: an item whose {} (epoch seconds) has passed is deleted by the TTL service, a few minutes later, with a REMOVE record.",

@@ -4,6 +4,7 @@
 
 mod api;
 mod lambda;
+pub use api::Operation;
 pub use lambda::{Dropped, Stage};
 #[cfg(target_arch = "wasm32")]
 pub use lambda::{LogKind, Outcome};
@@ -12,13 +13,12 @@ use crate::model::Image;
 use crate::model::PrimaryKey;
 use crate::model::ViewType;
 use crate::model::{AttributeValue, Item};
-use crate::model::{AwsError, Result};
 use crate::sim::stream::{Change, Record, Shard, Stream, StreamStatus};
 use crate::sim::table::{key_hash, Kept, Table};
 use crate::support::hash::fnv1a;
 use crate::support::rng::Rng;
 use crate::support::time;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
@@ -64,15 +64,6 @@ impl Default for EngineConfig {
             ttl_delay_ms: 10 * 60 * 1000,
             history_limit: Some(HISTORY_LIMIT),
         }
-    }
-}
-
-/// A request body must be a JSON object.
-fn body(req: &Value) -> Result<()> {
-    if req.is_object() {
-        Ok(())
-    } else {
-        Err(AwsError::serialization("The request body must be a JSON object"))
     }
 }
 
@@ -125,58 +116,6 @@ impl Engine {
 
     pub fn streams(&self) -> &[Stream] {
         &self.streams
-    }
-
-    /// Runs one AWS action. The request is the JSON body the AWS API takes.
-    pub fn call(&mut self, action: &str, req: &Value) -> Result<Value> {
-        body(req)?;
-        match action {
-            "CreateTable" => self.create_table(req),
-            "DescribeTable" => self.describe_table(req),
-            "UpdateTable" => self.update_table(req),
-            "DeleteTable" => self.delete_table(req),
-            "ListTables" => self.list_tables(req),
-            "UpdateTimeToLive" => self.update_time_to_live(req),
-            "DescribeTimeToLive" => self.describe_time_to_live(req),
-            "PutItem" => self.put_item(req, None),
-            "UpdateItem" => self.update_item(req),
-            "DeleteItem" => self.delete_item(req),
-            "GetItem" => self.get_item(req),
-            "Query" => self.query(req),
-            "Scan" => self.scan(req),
-            "BatchWriteItem" => self.batch_write_item(req),
-            "TransactWriteItems" => self.transact_write_items(req),
-            "ListStreams" => self.list_streams(req),
-            "DescribeStream" => self.describe_stream(req),
-            "GetShardIterator" => self.get_shard_iterator(req),
-            "GetRecords" => self.get_records(req),
-            "CreateFunction" => self.create_function(req),
-            "UpdateFunctionCode" => self.update_function_code(req),
-            "CreateEventSourceMapping" => self.create_event_source_mapping(req),
-            "UpdateEventSourceMapping" => self.update_event_source_mapping(req),
-            "DeleteEventSourceMapping" => self.delete_event_source_mapping(req),
-            "GetEventSourceMapping" => self.get_event_source_mapping(req),
-            "AdvanceClock" => {
-                let secs = req::number(req, "Seconds")?.ok_or_else(|| req::missing("seconds"))?;
-                if !(0.0..=(MAX_ADVANCE_MS / 1000) as f64).contains(&secs) {
-                    return Err(AwsError::validation(format!(
-                        "AdvanceClock Seconds must be between 0 and {} (one year)",
-                        MAX_ADVANCE_MS / 1000
-                    )));
-                }
-                self.advance_clock_ms((secs * 1000.0).round() as u64);
-                Ok(json!({"Time": time::iso_millis(self.now_ms)}))
-            }
-            other => Err(AwsError::new("UnknownOperationException", format!("Unknown action: {other}"))),
-        }
-    }
-
-    /// `call("PutItem", req)` for a caller that has already decoded the request's `Item`, an
-    /// object, as `value::item_from` decodes it (`streamlab replay` does it on its reader
-    /// thread): the same response or error. `req`'s own `Item` is only checked to be an object.
-    pub fn put_item_decoded(&mut self, req: &Value, item: Result<Item>) -> Result<Value> {
-        body(req)?;
-        self.put_item(req, Some(item))
     }
 
     /// The `streams` member of `streamlab replay` output: every stream ever enabled.
@@ -563,114 +502,4 @@ pub(crate) fn ttl_due_at(item: &Item, attr: &str, now_ms: u64, delay_ms: u64) ->
         return None;
     }
     Some(secs * 1000 + delay_ms)
-}
-
-/// Reading typed members of a JSON request, with AWS's errors.
-pub(crate) mod req {
-    use super::*;
-
-    /// `1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null`
-    pub fn missing(field: &str) -> AwsError {
-        AwsError::validation(format!(
-            "1 validation error detected: Value null at '{field}' failed to satisfy constraint: Member must not be null"
-        ))
-    }
-
-    pub fn constraint(value: impl std::fmt::Display, field: &str, constraint: &str) -> AwsError {
-        AwsError::validation(format!(
-            "1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: {constraint}"
-        ))
-    }
-
-    /// The wire name's lowerCamel form, as AWS names members in validation messages. Wire
-    /// names are this crate's own ASCII constants (`TableName` -> `tableName`).
-    pub fn camel(name: &str) -> String {
-        let mut out = name.to_string();
-        if let Some(first) = out.get_mut(..1) {
-            first.make_ascii_lowercase();
-        }
-        out
-    }
-
-    /// A member that is set (not null). A request has a few members: a scan over them is much
-    /// cheaper than the map's hashed lookup (SipHash of the name), which serves large ones.
-    pub fn get<'a>(req: &'a Value, name: &str) -> Option<&'a Value> {
-        let m = req.as_object()?;
-        let v = if m.len() <= 16 { m.iter().find(|(k, _)| *k == name).map(|(_, v)| v) } else { m.get(name) };
-        v.filter(|v| !v.is_null())
-    }
-
-    pub fn string<'a>(req: &'a Value, name: &str) -> Result<Option<&'a str>> {
-        match get(req, name) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
-            Some(_) => Err(AwsError::serialization(format!("Expected a string for {name}"))),
-        }
-    }
-
-    pub fn required_string<'a>(req: &'a Value, name: &str) -> Result<&'a str> {
-        string(req, name)?.ok_or_else(|| missing(&camel(name)))
-    }
-
-    pub fn boolean(req: &Value, name: &str) -> Result<Option<bool>> {
-        match get(req, name) {
-            None => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(_) => Err(AwsError::serialization(format!("Expected a boolean for {name}"))),
-        }
-    }
-
-    pub fn number(req: &Value, name: &str) -> Result<Option<f64>> {
-        match get(req, name) {
-            None => Ok(None),
-            Some(Value::Number(n)) => Ok(n.as_f64()),
-            Some(_) => Err(AwsError::serialization(format!("Expected a number for {name}"))),
-        }
-    }
-
-    /// An integer member; fractional or out-of-range JSON numbers are serialization errors.
-    pub fn integer(req: &Value, name: &str) -> Result<Option<i64>> {
-        match get(req, name) {
-            None => Ok(None),
-            Some(Value::Number(n)) => {
-                n.as_i64().map(Some).ok_or_else(|| AwsError::serialization(format!("Expected an integer for {name}")))
-            }
-            Some(_) => Err(AwsError::serialization(format!("Expected an integer for {name}"))),
-        }
-    }
-
-    pub fn array<'a>(req: &'a Value, name: &str) -> Result<Option<&'a Vec<Value>>> {
-        match get(req, name) {
-            None => Ok(None),
-            Some(Value::Array(a)) => Ok(Some(a)),
-            Some(_) => Err(AwsError::serialization(format!("Expected a list for {name}"))),
-        }
-    }
-
-    pub fn object<'a>(req: &'a Value, name: &str) -> Result<Option<&'a Value>> {
-        match get(req, name) {
-            None => Ok(None),
-            Some(v @ Value::Object(_)) => Ok(Some(v)),
-            Some(_) => Err(AwsError::serialization(format!("Expected a structure for {name}"))),
-        }
-    }
-
-    /// A table name: 3 to 255 characters of `[a-zA-Z0-9_.-]`.
-    pub fn table_name<'a>(req: &'a Value, name: &str) -> Result<&'a str> {
-        valid_table_name(required_string(req, name)?, name)
-    }
-
-    /// A table name, checked as the member `name` of a request.
-    pub fn valid_table_name<'a>(t: &'a str, name: &str) -> Result<&'a str> {
-        let problem = if t.len() < 3 {
-            "Member must have length greater than or equal to 3"
-        } else if t.len() > 255 {
-            "Member must have length less than or equal to 255"
-        } else if !t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-') {
-            "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+"
-        } else {
-            return Ok(t);
-        };
-        Err(constraint(t, &camel(name), problem))
-    }
 }

@@ -1,7 +1,8 @@
 //! The DynamoDB Streams API: ListStreams, DescribeStream, GetShardIterator, GetRecords.
 
 use crate::model::{AwsError, Result};
-use crate::sim::engine::{req, Engine, ITERATOR_TTL_MS, RETENTION_MS};
+use crate::sim::engine::api::req;
+use crate::sim::engine::{Engine, ITERATOR_TTL_MS, RETENTION_MS};
 use crate::sim::stream::{Stream, StreamStatus};
 use crate::support::hash::fnv1a;
 use serde_json::{json, Value};

@@ -3,7 +3,8 @@
 use crate::model::ViewType;
 use crate::model::{AwsError, Result};
 use crate::model::{KeyAttr, KeySchema, KeyType};
-use crate::sim::engine::{req, Engine};
+use crate::sim::engine::api::req;
+use crate::sim::engine::Engine;
 use crate::sim::table::Table;
 use serde_json::{json, Map, Value};
 

@@ -1,0 +1,168 @@
+//! Reading a scenario file: the header (`seed`, `startTime`, `region`, `simulator`) and the
+//! steps, with the line and column (or the step index) of the first problem.
+
+use super::*;
+use crate::sim::Operation;
+
+use crate::sim::EngineConfig;
+use crate::support::time;
+use serde_json::{Map, Value};
+
+/// Byte offset → "line L, column C" (1-based).
+pub(super) fn position(text: &str, offset: usize) -> String {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("line {line}, column {col}")
+}
+
+/// Start offsets of the elements of the top-level `"steps"` array, found by a small scan of the
+/// (already valid) JSON text, so errors can point at the offending step.
+pub(super) fn step_offsets(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    let mut in_steps = false;
+    let mut expect_elem = false;
+    let mut last_key: Option<(usize, usize)> = None;
+    let mut out = Vec::new();
+    while i < b.len() {
+        let c = b[i];
+        if in_steps && expect_elem && depth == 2 && !c.is_ascii_whitespace() && c != b']' {
+            out.push(i);
+            expect_elem = false;
+        }
+        match c {
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    if b[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                if depth == 1 {
+                    last_key = Some((start, i.min(b.len())));
+                }
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth == 2 && c == b'[' && last_key.is_some_and(|(s, e)| &text[s..e] == "steps") {
+                    in_steps = true;
+                    expect_elem = true;
+                }
+            }
+            b'}' | b']' => {
+                if depth == 2 && in_steps && c == b']' {
+                    return out;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            b',' if in_steps && depth == 2 => expect_elem = true,
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+pub(super) fn u64_field(obj: &Map<String, Value>, key: &str) -> Result<Option<u64>, String> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v.as_u64().map(Some).ok_or_else(|| format!("\"{key}\" must be a non-negative integer")),
+    }
+}
+
+/// The members of a scenario other than its steps: description and engine configuration.
+pub(super) fn header(obj: &Map<String, Value>) -> Result<(Option<String>, EngineConfig), String> {
+    let mut config = EngineConfig::default();
+    let description = match obj.get("description") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => return Err("\"description\" must be a string".into()),
+    };
+    match obj.get("region") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(r))
+            if !r.is_empty() && r.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') =>
+        {
+            config.region = r.clone()
+        }
+        Some(_) => return Err("\"region\" must be a region name such as \"us-east-1\"".into()),
+    }
+    if let Some(seed) = u64_field(obj, "seed")? {
+        config.seed = seed;
+    }
+    match obj.get("startTime") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(s)) => {
+            config.start_ms = time::parse_iso(s).ok_or_else(|| {
+                format!("\"startTime\" must be an ISO-8601 UTC time such as \"2026-01-01T00:00:00Z\", not {s:?}")
+            })?
+        }
+        Some(_) => return Err("\"startTime\" must be a string such as \"2026-01-01T00:00:00Z\"".into()),
+    }
+    if let Some(sim) = obj.get("simulator") {
+        let sim = sim.as_object().ok_or("\"simulator\" must be an object")?;
+        if let Some(n) = u64_field(sim, "shardsPerStream")? {
+            if !(1..=64).contains(&n) {
+                return Err("\"simulator.shardsPerStream\" must be between 1 and 64".into());
+            }
+            config.shards_per_stream = n as usize;
+        }
+        if let Some(s) = u64_field(sim, "shardRolloverSeconds")? {
+            if s < 1 {
+                return Err("\"simulator.shardRolloverSeconds\" must be at least 1".into());
+            }
+            config.shard_rollover_ms = s.saturating_mul(1000);
+        }
+        if let Some(s) = u64_field(sim, "ttlDelaySeconds")? {
+            config.ttl_delay_ms = s.min(5 * 365 * 86_400).saturating_mul(1000);
+        }
+    }
+    Ok((description, config))
+}
+
+/// Parses a scenario file. Errors name the line and column, or the step, of the problem.
+pub fn parse(text: &str) -> Result<Scenario, String> {
+    let v: Value = serde_json::from_str(text).map_err(|e| {
+        format!("not valid JSON at line {}, column {}: {}", e.line(), e.column(), strip_position(&e.to_string()))
+    })?;
+    let obj = v.as_object().ok_or("a scenario must be a JSON object with a \"steps\" list")?;
+    let (description, config) = header(obj)?;
+    let steps = obj.get("steps").ok_or("a scenario needs a \"steps\" list")?;
+    let steps = steps.as_array().ok_or("\"steps\" must be a list")?;
+    let offsets = step_offsets(text);
+    let at = |i: usize| offsets.get(i).map(|o| format!(" ({})", position(text, *o))).unwrap_or_default();
+    let mut out = Vec::with_capacity(steps.len());
+    for (i, s) in steps.iter().enumerate() {
+        let o = s
+            .as_object()
+            .ok_or_else(|| format!("step {i}{}: a step must be an object with one key, the action's name", at(i)))?;
+        if o.len() != 1 {
+            let keys: Vec<&str> = o.keys().map(String::as_str).collect();
+            return Err(format!(
+                "step {i}{}: a step must have exactly one key, the action's name; found {} ({})",
+                at(i),
+                o.len(),
+                keys.join(", ")
+            ));
+        }
+        let (action, body) = o.iter().next().ok_or_else(|| format!("step {i}: empty step"))?;
+        let Some(op) = Operation::parse(action).filter(|op| op.in_scenarios()) else {
+            return Err(format!("step {i}{}: unknown action \"{action}\"", at(i)));
+        };
+        if !body.is_object() {
+            return Err(format!("step {i}{}: the body of {action} must be a JSON object", at(i)));
+        }
+        out.push(Step { action: op, body: body.clone() });
+    }
+    Ok(Scenario { description, config, steps: out })
+}
+
+pub(super) fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}

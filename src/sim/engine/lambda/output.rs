@@ -1,0 +1,99 @@
+//! What the Lambda side shows: invocations, notifications, aggregates and on-failure records as
+//! `streamlab replay` prints them, and where a record is on its way through a mapping.
+
+use super::*;
+use crate::sim::engine::Engine;
+use serde_json::{json, Map, Value};
+
+impl Engine {
+    pub fn invocations_output(&self) -> Vec<Value> {
+        self.lambda.invocations.iter().map(invocation_json).collect()
+    }
+
+    pub fn notifications_output(&self) -> Vec<Value> {
+        self.lambda
+            .notifications
+            .iter()
+            .map(|n| json!({"Time": n.time_ms as f64 / 1000.0, "Channel": n.channel, "Message": n.message, "FunctionName": n.function}))
+            .collect()
+    }
+
+    /// Every aggregate the functions maintain, merged by name.
+    pub fn aggregates_output(&self) -> Value {
+        let mut out = Map::new();
+        for f in self.lambda.functions.values() {
+            if let Value::Object(m) = f.aggregates.to_json() {
+                for (k, v) in m {
+                    out.insert(k, v);
+                }
+            }
+        }
+        Value::Object(out)
+    }
+
+    pub fn failures_output(&self) -> Vec<Value> {
+        self.lambda
+            .failures
+            .iter()
+            .map(|f| {
+                let mut f = f.clone();
+                f.as_object_mut().map(|m| m.remove("destination"));
+                f
+            })
+            .collect()
+    }
+
+    pub fn lambda(&self) -> &Lambda {
+        &self.lambda
+    }
+
+    /// Where record `seq` of shard `shard_id` is on its way through mapping `m`.
+    pub fn record_stage(&self, m: usize, shard_id: &str, seq: u128) -> Option<Stage> {
+        let mp = self.lambda.mappings.get(m)?;
+        let stream = self.streams.get(mp.stream)?;
+        let cursor = mp.cursors.iter().find(|c| c.shard_id == shard_id)?;
+        let rec = stream.shard(shard_id)?.records.iter().find(|r| r.seq == seq)?;
+        let hash_key = stream.key_schema.get(0).and_then(|k| k["AttributeName"].as_str()).unwrap_or("");
+        let vs = cursor.vshards.get(vshard_of(rec, hash_key, mp.cfg.parallelization))?;
+        if let Some(stage) = outcome_key(seq).and_then(|k| mp.outcomes.get(&k).copied()).and_then(Stage::from_code) {
+            return Some(stage);
+        }
+        for (i, b) in vs.queue.iter().enumerate() {
+            if b.records.iter().any(|r| r.seq == seq) {
+                return Some(match (i, b.attempts) {
+                    (0, 0) => Stage::Waiting,
+                    (0, a) => Stage::Retrying { attempt: a },
+                    _ => Stage::Blocked,
+                });
+            }
+        }
+        if seq < vs.position {
+            return Some(Stage::Done);
+        }
+        let blocked = vs.queue.front().is_some_and(|b| b.attempts > 0);
+        Some(if blocked { Stage::Blocked } else { Stage::InShard })
+    }
+}
+
+pub fn invocation_json(i: &Invocation) -> Value {
+    let mut v = json!({
+        "FunctionName": i.function,
+        "UUID": i.uuid,
+        "ShardId": i.shard_id,
+        "Time": i.time_ms as f64 / 1000.0,
+        "Attempt": i.attempt,
+        "Event": i.event,
+    });
+    match &i.outcome {
+        Outcome::Success => v["Outcome"] = json!("Success"),
+        Outcome::Error(e) => {
+            v["Outcome"] = json!("Error");
+            v["Error"] = json!(e);
+        }
+        Outcome::PartialFailure(ids) => {
+            v["Outcome"] = json!("PartialFailure");
+            v["BatchItemFailures"] = Value::Array(ids.iter().map(|s| json!({"itemIdentifier": s})).collect());
+        }
+    }
+    v
+}

@@ -1,0 +1,581 @@
+//! Polling, batching, invoking, retrying: how a mapping moves records from its shards into its
+//! function on the simulated clock (spec §4).
+
+use super::*;
+use crate::lang::rules::{Aggregates, Effect, RecordView};
+use crate::model::item_to_json;
+use crate::sim::engine::{Engine, RETENTION_MS};
+use crate::sim::stream::Record;
+use crate::support::time;
+use serde_json::{json, Map, Value};
+use std::rc::Rc;
+
+impl Engine {
+    /// Runs every poller due at the current time.
+    pub(crate) fn run_lambda(&mut self) {
+        let now = self.now_ms();
+        for m in 0..self.lambda.mappings.len() {
+            if !self.lambda.mappings.get(m).is_some_and(|mp| mp.cfg.enabled) {
+                continue;
+            }
+            self.sync_cursors(m);
+            let mut c = 0;
+            while c < self.lambda.mappings.get(m).map_or(0, |mp| mp.cursors.len()) {
+                let active = self.lambda.mappings.get(m).is_some_and(|mp| cursor_active(mp, &mp.cursors[c]));
+                if active {
+                    let nv = self.lambda.mappings[m].cursors[c].vshards.len();
+                    for v in 0..nv {
+                        let due = self
+                            .lambda
+                            .mappings
+                            .get(m)
+                            .and_then(|mp| mp.cursors.get(c))
+                            .and_then(|cur| cur.vshards.get(v))
+                            .is_some_and(|vs| {
+                                vs.next_wake.is_some_and(|w| w <= now)
+                                    || (vs.queue.is_empty() && vs.window.as_ref().is_some_and(|w| w.end_ms <= now))
+                            });
+                        if due {
+                            self.poll(m, c, v);
+                        }
+                    }
+                }
+                c += 1;
+            }
+        }
+    }
+
+    /// Adds a cursor for every shard of the stream the mapping has not seen yet.
+    fn sync_cursors(&mut self, m: usize) {
+        let now = self.now_ms();
+        let mp = &self.lambda.mappings[m];
+        let stream = &self.streams[mp.stream];
+        let known: Vec<&str> = mp.cursors.iter().map(|c| c.shard_id.as_str()).collect();
+        let new: Vec<Cursor> = stream
+            .shards
+            .iter()
+            .filter(|sh| !known.contains(&sh.id.as_str()))
+            .map(|sh| {
+                new_cursor(
+                    &sh.id,
+                    sh.parent.clone(),
+                    sh.trimmed_through + 1,
+                    mp.cfg.parallelization,
+                    Some(next_poll(now)),
+                )
+            })
+            .collect();
+        self.lambda.mappings[m].cursors.extend(new);
+    }
+
+    fn poll(&mut self, m: usize, c: usize, v: usize) {
+        let now = self.now_ms();
+        let (si, shard_id, cfg) = {
+            let mp = &self.lambda.mappings[m];
+            (mp.stream, mp.cursors[c].shard_id.clone(), mp.cfg.clone())
+        };
+        let region = self.cfg.region.clone();
+        let arn = self.streams[si].arn.clone();
+        let hash_key =
+            self.streams[si].key_schema.get(0).and_then(|k| k["AttributeName"].as_str()).unwrap_or("").to_string();
+        let Some(shard) = self.streams[si].shard(&shard_id) else {
+            // The shard was trimmed away: nothing left to read.
+            let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
+            vs.finished = true;
+            vs.next_wake = None;
+            return;
+        };
+        let shard_closed = !shard.is_open();
+        let shard_last = shard.last_seq();
+        let uuid = self.lambda.mappings[m].uuid.clone();
+        let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
+        vs.next_wake = None;
+        if let Some(t) = vs.queue.front().and_then(|b| b.retry_at) {
+            if t > now {
+                vs.next_wake = Some(t);
+                return;
+            }
+        }
+        // Gather records into a batch that has not been invoked yet.
+        let mut filtered = Vec::new();
+        let mut lost = false;
+        let mut unseen = false;
+        if vs.queue.front().is_none_or(|b| b.attempts == 0) {
+            if vs.scan_pos <= shard.trimmed_through {
+                lost = true;
+                vs.scan_pos = shard.trimmed_through + 1;
+            }
+            if vs.queue.is_empty() {
+                vs.queue.push_back(Batch::new());
+            }
+            let Some(batch) = vs.queue.front_mut() else { return };
+            let mut payload: usize =
+                batch.records.iter().map(|r| r.to_json(&region, Some(&arn)).to_string().len()).sum();
+            let window_of =
+                |r: &Record| if cfg.tumbling_s > 0 { (r.created_ms / 1000) / u64::from(cfg.tumbling_s) } else { 0 };
+            for rec in shard.records.range(shard.position_of(vs.scan_pos)..) {
+                if rec.created_ms >= now {
+                    // Written at this very instant: the next poll sees it.
+                    unseen = true;
+                    break;
+                }
+                if vshard_of(rec, &hash_key, cfg.parallelization) != v {
+                    vs.scan_pos = rec.seq + 1;
+                    continue;
+                }
+                if batch.records.len() >= cfg.batch_size as usize {
+                    break;
+                }
+                if batch.records.first().is_some_and(|f| window_of(f) != window_of(rec)) {
+                    break;
+                }
+                let as_delivered = rec.to_json(&region, Some(&arn));
+                if !cfg.filters.matches(&as_delivered) {
+                    filtered.push(rec.seq.to_string());
+                    vs.scan_pos = rec.seq + 1;
+                    continue;
+                }
+                let size = as_delivered.to_string().len();
+                if !batch.records.is_empty() && payload + size > PAYLOAD_LIMIT {
+                    break;
+                }
+                payload += size;
+                batch.records.push(rec.clone());
+                vs.scan_pos = rec.seq + 1;
+            }
+            if batch.records.is_empty() {
+                vs.queue.pop_front();
+            }
+        }
+        let more_in_shard = shard_last.is_some_and(|l| vs.scan_pos <= l);
+        if unseen {
+            vs.next_wake = Some(next_poll(now));
+        }
+        if vs.queue.is_empty() {
+            vs.position = vs.scan_pos;
+            vs.window_start = None;
+            if shard_closed && !more_in_shard && vs.window.is_none() {
+                vs.finished = true;
+            }
+        }
+        let batch_full = vs.queue.front().is_some_and(|b| b.records.len() >= cfg.batch_size as usize);
+        let waiting_window =
+            vs.queue.front().is_some_and(|b| b.attempts == 0) && cfg.window_s > 0 && !batch_full && !more_in_shard;
+        let window_deadline = if waiting_window {
+            let ws = *vs.window_start.get_or_insert(now);
+            let end = ws + u64::from(cfg.window_s) * 1000;
+            (now < end).then_some(end)
+        } else {
+            None
+        };
+        if let Some(end) = window_deadline {
+            vs.next_wake = Some(end);
+        }
+        let window_due = vs.window.as_ref().is_some_and(|w| w.end_ms <= now)
+            && vs.queue.front().is_none_or(|b| {
+                b.records.first().is_none_or(|r| r.created_ms >= vs.window.as_ref().map_or(0, |w| w.end_ms))
+            });
+        let front = vs.queue.front().cloned();
+        if !filtered.is_empty() {
+            self.log(
+                now,
+                &uuid,
+                &shard_id,
+                LogKind::Filtered,
+                filtered,
+                "filtered out: no filter pattern matched; skipped for good".into(),
+            );
+        }
+        if lost {
+            self.log(
+                now,
+                &uuid,
+                &shard_id,
+                LogKind::Expired,
+                vec![],
+                "records were trimmed from the stream before they were read".into(),
+            );
+        }
+        if window_due {
+            self.final_window_invoke(m, c, v, false);
+            return;
+        }
+        let Some(batch) = front else { return };
+        if window_deadline.is_some() {
+            return;
+        }
+        self.process(m, c, v, batch);
+    }
+
+    /// Checks the age and chain of the front batch, then invokes the function with it.
+    fn process(&mut self, m: usize, c: usize, v: usize, batch: Batch) {
+        let now = self.now_ms();
+        let cfg = self.lambda.mappings[m].cfg.clone();
+        let too_old = |r: &Rc<Record>| {
+            let age = now.saturating_sub(r.created_ms);
+            (cfg.max_age_s >= 0 && age > cfg.max_age_s as u64 * 1000) || age >= RETENTION_MS
+        };
+        let expired = batch.records.iter().take_while(|r| too_old(r)).count();
+        if expired > 0 {
+            // Records older than MaximumRecordAgeInSeconds are discarded; the rest go on.
+            let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
+            if let Some(front) = vs.queue.front_mut() {
+                if expired < front.records.len() {
+                    let rest = Batch { records: front.records.split_off(expired), ..front.clone() };
+                    vs.queue.insert(1, rest);
+                }
+            }
+            self.discard(m, c, v, "RecordAgeExceeded");
+            return;
+        }
+        let chain = batch.records.iter().map(|r| r.chain).max().unwrap_or(0) + 1;
+        if chain > MAX_CHAIN {
+            let (uuid, shard) =
+                (self.lambda.mappings[m].uuid.clone(), self.lambda.mappings[m].cursors[c].shard_id.clone());
+            let seqs = batch.records.iter().map(|r| r.seq.to_string()).collect();
+            self.log(
+                now,
+                &uuid,
+                &shard,
+                LogKind::LoopStopped,
+                seqs,
+                format!("Recursive loop detected: this batch would be invocation {chain} of a chain of triggers writing back into the tables that fed them; stopped after {MAX_CHAIN} invocations, as AWS's recursive loop detection does"),
+            );
+            let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
+            vs.queue.pop_front();
+            self.after_batch(m, c, v);
+            return;
+        }
+        let outcome = self.invoke(m, c, v, &batch, chain, None);
+        let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
+        let Some(front) = vs.queue.front_mut() else { return };
+        front.attempts = batch.attempts + 1;
+        match outcome {
+            Outcome::Success => {
+                vs.queue.pop_front();
+                // §4.9: a window state over 1 MB ends the window early.
+                let too_big =
+                    vs.window.as_ref().is_some_and(|w| w.state.to_json().to_string().len() > WINDOW_STATE_LIMIT);
+                self.lambda.mappings[m].last_result = "OK".into();
+                self.after_batch(m, c, v);
+                if too_big {
+                    self.final_window_invoke(m, c, v, true);
+                }
+            }
+            Outcome::Error(msg) => self.failed(m, c, v, msg, None),
+            Outcome::PartialFailure(ids) => {
+                let first = ids.first().and_then(|s| s.parse::<u128>().ok()).unwrap_or(0);
+                self.failed(m, c, v, format!("partial batch failure at sequence number {first}"), Some(first));
+            }
+        }
+    }
+
+    /// A batch failed: drop what a partial response says is done, then bisect, retry or discard.
+    fn failed(&mut self, m: usize, c: usize, v: usize, error: String, partial_from: Option<u128>) {
+        let now = self.now_ms();
+        let cfg = self.lambda.mappings[m].cfg.clone();
+        let (uuid, shard) = (self.lambda.mappings[m].uuid.clone(), self.lambda.mappings[m].cursors[c].shard_id.clone());
+        self.lambda.mappings[m].last_result = "PROBLEM: Function call failed".into();
+        let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
+        let Some(b) = vs.queue.front_mut() else { return };
+        b.last_error = Some(error);
+        b.function_error = partial_from.is_none();
+        let first = b.records.first().map_or(0, |r| r.seq);
+        if let Some(from) = partial_from {
+            b.records.retain(|r| r.seq >= from);
+        }
+        let seqs: Vec<String> = b.records.iter().map(|r| r.seq.to_string()).collect();
+        if cfg.bisect && partial_from.is_some_and(|from| from > first) {
+            // Bisect with a partial response: split at the returned sequence number and retry
+            // only the remainder, without using a retry.
+            b.retry_at = Some(next_poll(now));
+            vs.next_wake = Some(next_poll(now));
+            self.log(now, &uuid, &shard, LogKind::Bisected, seqs, "partial batch response: the batch is split at the reported record; the remainder is retried (no retry used)".into());
+        } else if cfg.bisect && b.records.len() > 1 {
+            let second = Batch { records: b.records.split_off(b.records.len() / 2), ..b.clone() };
+            b.retry_at = Some(next_poll(now));
+            vs.queue.insert(1, second);
+            vs.next_wake = Some(next_poll(now));
+            self.log(
+                now,
+                &uuid,
+                &shard,
+                LogKind::Bisected,
+                seqs,
+                "function error: batch split in two halves, retried separately (no retry used)".into(),
+            );
+        } else if cfg.max_retry >= 0 && i64::from(b.retries) >= cfg.max_retry {
+            self.discard(m, c, v, "RetryAttemptsExhausted");
+        } else {
+            b.retries += 1;
+            let delay = (BACKOFF_BASE_MS << (b.retries - 1).min(16)).min(BACKOFF_CAP_MS);
+            b.retry_at = Some(now + delay);
+            vs.next_wake = Some(now + delay);
+            let msg = format!(
+                "retry {} in {} s; the shard is blocked until this batch succeeds or is discarded",
+                b.retries,
+                delay / 1000
+            );
+            self.log(now, &uuid, &shard, LogKind::Retrying, seqs, msg);
+        }
+    }
+
+    /// Gives up on the front batch: the checkpoint moves past it, and the on-failure
+    /// destination (if any) receives a record describing it (§4.6).
+    fn discard(&mut self, m: usize, c: usize, v: usize, condition: &str) {
+        let now = self.now_ms();
+        let mp = &self.lambda.mappings[m];
+        let stream_arn = self.streams[mp.stream].arn.clone();
+        let function_arn = self.function_arn(&mp.function);
+        let (uuid, shard, dest) = (mp.uuid.clone(), mp.cursors[c].shard_id.clone(), mp.cfg.on_failure.clone());
+        let Some(b) = self.lambda.mappings[m].cursors[c].vshards[v].queue.pop_front() else { return };
+        let (Some(first), Some(last)) = (b.records.first(), b.records.last()) else {
+            self.after_batch(m, c, v);
+            return;
+        };
+        let seqs = b.records.iter().map(|r| r.seq.to_string()).collect();
+        let request_id = self.rng.uuid();
+        let record = json!({
+            "requestContext": {
+                "requestId": request_id,
+                "functionArn": function_arn,
+                "condition": condition,
+                "approximateInvokeCount": b.attempts,
+            },
+            "responseContext": {
+                "statusCode": 200,
+                "executedVersion": "$LATEST",
+                "functionError": if b.function_error { json!("Unhandled") } else { Value::Null },
+            },
+            "version": "1.0",
+            "timestamp": time::iso_millis(now),
+            "DDBStreamBatchInfo": {
+                "shardId": shard,
+                "startSequenceNumber": first.seq.to_string(),
+                "endSequenceNumber": last.seq.to_string(),
+                "approximateArrivalOfFirstRecord": time::iso_seconds(first.created_ms),
+                "approximateArrivalOfLastRecord": time::iso_seconds(last.created_ms),
+                "batchSize": b.records.len(),
+                "streamArn": stream_arn,
+            }
+        });
+        let msg = match &dest {
+            Some(d) => format!("{condition}: batch discarded and described to the on-failure destination {d}"),
+            None => {
+                format!("{condition}: batch discarded (no on-failure destination is configured, so nothing keeps it)")
+            }
+        };
+        if let Some(d) = dest {
+            let mut rec = record;
+            if d.starts_with("arn:aws:s3:::") {
+                // §4.6: an S3 destination's object also holds the invocation payload.
+                let region = self.cfg.region.clone();
+                let records: Vec<Value> = b.records.iter().map(|r| r.to_json(&region, Some(&stream_arn))).collect();
+                rec["payload"] = json!({ "Records": records });
+            }
+            rec["destination"] = json!(d);
+            let limit = self.cfg.history_limit;
+            keep(&mut self.lambda.failures, rec, limit, &mut self.lambda.dropped.failures);
+        }
+        self.log(now, &uuid, &shard, LogKind::Discarded, seqs, msg);
+        self.after_batch(m, c, v);
+    }
+
+    /// After a batch is done with: advance the checkpoint when nothing is queued, poll again soon.
+    fn after_batch(&mut self, m: usize, c: usize, v: usize) {
+        let now = self.now_ms();
+        let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
+        if vs.queue.is_empty() {
+            vs.position = vs.scan_pos;
+            vs.window_start = None;
+        }
+        vs.next_wake = Some(next_poll(now));
+    }
+
+    /// The last invocation of a window: at its end, or `early` when its state outgrew 1 MB.
+    fn final_window_invoke(&mut self, m: usize, c: usize, v: usize, early: bool) {
+        let empty = Batch::new();
+        self.invoke(m, c, v, &empty, 1, Some(early));
+        let name = self.lambda.mappings[m].function.clone();
+        let now = self.now_ms();
+        let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
+        let done = vs.window.take();
+        vs.next_wake = Some(next_poll(now));
+        if let (Some(w), Some(f)) = (done, self.lambda.functions.get_mut(&name)) {
+            // With tumbling windows the published aggregates are those of the last closed window.
+            f.aggregates = w.state;
+        }
+    }
+
+    /// Invokes the mapping's function with `batch` and applies its effects.
+    /// `final_window`: for a window's final invoke, whether it was terminated early.
+    fn invoke(
+        &mut self,
+        m: usize,
+        c: usize,
+        v: usize,
+        batch: &Batch,
+        chain: u32,
+        final_window: Option<bool>,
+    ) -> Outcome {
+        let now = self.now_ms();
+        let region = self.cfg.region.clone();
+        let (si, name, uuid, shard_id, cfg) = {
+            let mp = &self.lambda.mappings[m];
+            (mp.stream, mp.function.clone(), mp.uuid.clone(), mp.cursors[c].shard_id.clone(), mp.cfg.clone())
+        };
+        let arn = self.streams[si].arn.clone();
+        let records: Vec<Value> = batch.records.iter().map(|r| r.to_json(&region, Some(&arn))).collect();
+        let mut event = json!({ "Records": records });
+        // Tumbling windows: the event carries the window and the state so far.
+        let tumbling = cfg.tumbling_s > 0;
+        if tumbling {
+            let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
+            if vs.window.is_none() {
+                if let Some(first) = batch.records.first() {
+                    let len = u64::from(cfg.tumbling_s) * 1000;
+                    let start = first.created_ms / 1000 * 1000 / len * len;
+                    vs.window = Some(Window { start_ms: start, end_ms: start + len, state: Aggregates::default() });
+                }
+            }
+            if let Some(w) = &vs.window {
+                event["window"] = json!({"start": time::iso_seconds(w.start_ms), "end": time::iso_seconds(w.end_ms)});
+                event["state"] = w.state.to_json();
+            }
+            event["shardId"] = json!(shard_id);
+            event["eventSourceARN"] = json!(arn);
+            event["isFinalInvokeForWindow"] = json!(final_window.is_some());
+            event["isWindowTerminatedEarly"] = json!(final_window == Some(true));
+        }
+        // Run the function's rules record by record, as a handler would.
+        let mut outcome = Outcome::Success;
+        let saved_chain = self.write_chain;
+        self.write_chain = chain;
+        for rec in &batch.records {
+            let seq = rec.seq.to_string();
+            let (keys, new_image, old_image) = (rec.keys(), rec.new_image(), rec.old_image());
+            let view = RecordView {
+                event_name: rec.event_name.as_str(),
+                ttl: rec.ttl,
+                keys: &keys,
+                new_image: new_image.as_ref(),
+                old_image: old_image.as_ref(),
+                sequence_number: &seq,
+            };
+            let result = {
+                let Some(f) = self.lambda.functions.get_mut(&name) else {
+                    outcome = Outcome::Error("Function not found".into());
+                    break;
+                };
+                let window_state = if tumbling {
+                    self.lambda.mappings[m].cursors[c].vshards[v].window.as_mut().map(|w| &mut w.state)
+                } else {
+                    None
+                };
+                match window_state {
+                    Some(state) => f.program.run(&view, state),
+                    None => f.program.run(&view, &mut f.aggregates),
+                }
+            };
+            let failure = match result {
+                Ok(effects) => self.apply_effects(&name, effects).err(),
+                Err(reason) => Some(reason),
+            };
+            if let Some(reason) = failure {
+                outcome = if cfg.report_failures { Outcome::PartialFailure(vec![seq]) } else { Outcome::Error(reason) };
+                break;
+            }
+        }
+        self.write_chain = saved_chain;
+        self.costs.invocation(now, batch.attempts == 0, &batch.records);
+        let invocation = Invocation {
+            function: name,
+            uuid,
+            shard_id,
+            time_ms: now,
+            attempt: batch.attempts + 1,
+            event,
+            outcome: outcome.clone(),
+        };
+        let limit = self.cfg.history_limit;
+        keep(&mut self.lambda.invocations, invocation, limit, &mut self.lambda.dropped.invocations);
+        outcome
+    }
+
+    /// Applies a rule's effects: notifications are recorded; writes go through the normal API,
+    /// so they make stream records of their own (and may trigger further functions).
+    fn apply_effects(&mut self, function: &str, effects: Vec<Effect>) -> std::result::Result<(), String> {
+        for e in effects {
+            let r = match e {
+                Effect::Notify { channel, message } => {
+                    let n = Notification { time_ms: self.now_ms(), channel, message, function: function.to_string() };
+                    let limit = self.cfg.history_limit;
+                    keep(&mut self.lambda.notifications, n, limit, &mut self.lambda.dropped.notifications);
+                    Ok(Value::Null)
+                }
+                Effect::Put { table, item } => {
+                    self.call("PutItem", &json!({"TableName": table, "Item": item_to_json(&item)}))
+                }
+                Effect::Delete { table, key } => {
+                    self.call("DeleteItem", &json!({"TableName": table, "Key": item_to_json(&key)}))
+                }
+                Effect::Update { table, key, add, set } => {
+                    let mut names = Map::new();
+                    let mut values = Map::new();
+                    let mut sets = Vec::new();
+                    let mut adds = Vec::new();
+                    for (i, (attr, val)) in set.iter().enumerate() {
+                        names.insert(format!("#s{i}"), json!(attr));
+                        values.insert(format!(":s{i}"), val.to_json());
+                        sets.push(format!("#s{i} = :s{i}"));
+                    }
+                    for (i, (attr, val)) in add.iter().enumerate() {
+                        names.insert(format!("#a{i}"), json!(attr));
+                        values.insert(format!(":a{i}"), val.to_json());
+                        adds.push(format!("#a{i} :a{i}"));
+                    }
+                    let mut expr = String::new();
+                    if !sets.is_empty() {
+                        expr.push_str(&format!("SET {}", sets.join(", ")));
+                    }
+                    if !adds.is_empty() {
+                        expr.push_str(&format!(" ADD {}", adds.join(", ")));
+                    }
+                    let mut r = json!({"TableName": table, "Key": item_to_json(&key)});
+                    if !expr.trim().is_empty() {
+                        r["UpdateExpression"] = json!(expr.trim());
+                        r["ExpressionAttributeNames"] = Value::Object(names);
+                        r["ExpressionAttributeValues"] = Value::Object(values);
+                    }
+                    self.call("UpdateItem", &r)
+                }
+            };
+            r.map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    fn log(&mut self, now: u64, uuid: &str, shard: &str, kind: LogKind, seqs: Vec<String>, message: String) {
+        const MAX_LOG: usize = 10_000;
+        const MAX_OUTCOMES: usize = 100_000;
+        let stage = match kind {
+            LogKind::Filtered => Some(Stage::Filtered),
+            LogKind::Discarded => Some(Stage::Discarded),
+            LogKind::LoopStopped => Some(Stage::LoopStopped),
+            _ => None,
+        };
+        if let (Some(stage), Some(m)) = (stage, self.lambda.mappings.iter_mut().find(|m| m.uuid == uuid)) {
+            for q in &seqs {
+                if let Some(n) = q.parse::<u128>().ok().and_then(outcome_key) {
+                    m.outcomes.insert(n, stage.code());
+                }
+            }
+            while m.outcomes.len() > MAX_OUTCOMES {
+                m.outcomes.pop_first();
+            }
+        }
+        let entry =
+            LogEntry { time_ms: now, uuid: uuid.into(), shard_id: shard.into(), kind, sequence_numbers: seqs, message };
+        keep(&mut self.lambda.log, entry, Some(MAX_LOG), &mut self.lambda.dropped.log);
+    }
+}

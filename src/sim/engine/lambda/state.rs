@@ -1,0 +1,355 @@
+//! What the Lambda side of the engine holds: functions, event source mappings with their
+//! per-shard pollers, batches, windows, and the history the learner sees (invocations,
+//! notifications, on-failure records, the log).
+
+use crate::lang::filter::FilterCriteria;
+use crate::lang::rules::{Aggregates, Program};
+use crate::model::AttributeValue;
+use crate::model::Number;
+use crate::sim::stream::Record;
+use crate::support::hash::fnv1a;
+use serde_json::Value;
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
+
+/// Base poll period of a shard: 4 polls per second.
+pub const POLL_MS: u64 = 250;
+/// Synchronous invocation payload limit.
+pub const PAYLOAD_LIMIT: usize = 6 * 1024 * 1024;
+/// Invocations in a chain of triggers before recursive loop detection stops it.
+pub const MAX_CHAIN: u32 = 16;
+/// Tumbling window state per shard (§4.9): beyond it the window ends early.
+pub const WINDOW_STATE_LIMIT: usize = 1024 * 1024;
+pub(in crate::sim::engine) const BACKOFF_BASE_MS: u64 = 1000;
+pub(in crate::sim::engine) const BACKOFF_CAP_MS: u64 = 60_000;
+
+/// The next poll slot strictly after `t`.
+pub(in crate::sim::engine) fn next_poll(t: u64) -> u64 {
+    (t / POLL_MS + 1) * POLL_MS
+}
+
+pub struct Function {
+    pub name: String,
+    pub arn: String,
+    pub code: String,
+    pub program: Program,
+    pub aggregates: Aggregates,
+    pub last_modified_ms: u64,
+}
+
+impl crate::support::named::Named for Function {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct MappingConfig {
+    pub batch_size: u32,
+    pub window_s: u32,
+    pub parallelization: u32,
+    pub max_retry: i64,
+    pub max_age_s: i64,
+    pub bisect: bool,
+    pub report_failures: bool,
+    pub tumbling_s: u32,
+    pub filters: FilterCriteria,
+    pub on_failure: Option<String>,
+    pub enabled: bool,
+}
+
+/// A batch of records on its way through a function, with its retry history.
+#[derive(Clone, Debug)]
+pub struct Batch {
+    pub records: Vec<Rc<Record>>,
+    /// Invocations made with (a superset of) these records.
+    pub attempts: u32,
+    /// Retries used (bisection does not use any).
+    pub retries: u32,
+    pub retry_at: Option<u64>,
+    pub last_error: Option<String>,
+    /// The function threw (as opposed to reporting a partial batch failure).
+    pub function_error: bool,
+}
+
+impl Batch {
+    pub(in crate::sim::engine) fn new() -> Batch {
+        Batch { records: Vec::new(), attempts: 0, retries: 0, retry_at: None, last_error: None, function_error: false }
+    }
+}
+
+/// A tumbling window's state on one (virtual) shard.
+#[derive(Clone, Debug)]
+pub struct Window {
+    pub start_ms: u64,
+    pub end_ms: u64,
+    pub state: Aggregates,
+}
+
+/// The poller of one virtual shard.
+#[derive(Clone, Debug)]
+pub struct VShard {
+    /// Checkpoint: every record before this sequence number is done with.
+    pub position: u128,
+    /// Every record before this has been examined (batched, filtered out, or not ours).
+    pub scan_pos: u128,
+    /// Batches gathered and not yet done, oldest first (more than one after a bisection).
+    pub queue: VecDeque<Batch>,
+    pub window_start: Option<u64>,
+    pub next_wake: Option<u64>,
+    pub finished: bool,
+    pub window: Option<Window>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Cursor {
+    pub shard_id: String,
+    pub parent: Option<String>,
+    pub vshards: Vec<VShard>,
+}
+
+pub struct Mapping {
+    pub uuid: String,
+    pub function: String,
+    pub stream: usize,
+    pub starting_position: String,
+    pub cfg: MappingConfig,
+    pub last_modified_ms: u64,
+    pub last_result: String,
+    pub cursors: Vec<Cursor>,
+    /// Records that ended other than delivered (filtered, discarded, stopped), by sequence number
+    /// (see [`outcome_key`]), as [`Stage::code`]. Keyed by `Number` with `i64` values, the
+    /// B-tree type of the rules' min/max multiplicities, so the page's wasm holds one B-tree
+    /// fewer.
+    pub outcomes: BTreeMap<Number, i64>,
+}
+
+/// Where a record is on its way through a mapping, for the flow diagram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// In its shard, not read yet.
+    InShard,
+    /// Read, waiting for its batch to close (batching window).
+    Waiting,
+    /// In a batch that failed and waits for its retry (the shard is blocked meanwhile).
+    Retrying { attempt: u32 },
+    /// Waiting behind a failing batch of the same (virtual) shard.
+    Blocked,
+    /// Dropped by the mapping's filters, for good.
+    Filtered,
+    /// Its batch was discarded after retries or age; described to the on-failure destination.
+    Discarded,
+    /// Not delivered: recursive loop detection stopped the chain.
+    LoopStopped,
+    /// Delivered, and the function succeeded.
+    Done,
+}
+
+/// A sequence number as a key of [`Mapping::outcomes`]: exact, and ordered as the number (a
+/// sequence number has 21 digits, a `Number` holds 38).
+pub(crate) fn outcome_key(seq: u128) -> Option<Number> {
+    Number::parse(&seq.to_string()).ok()
+}
+
+impl Stage {
+    /// The code of a stage kept in [`Mapping::outcomes`], 0 for the others.
+    pub(in crate::sim::engine) fn code(self) -> i64 {
+        match self {
+            Stage::Filtered => 1,
+            Stage::Discarded => 2,
+            Stage::LoopStopped => 3,
+            _ => 0,
+        }
+    }
+    pub(in crate::sim::engine) fn from_code(code: i64) -> Option<Stage> {
+        match code {
+            1 => Some(Stage::Filtered),
+            2 => Some(Stage::Discarded),
+            3 => Some(Stage::LoopStopped),
+            _ => None,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::InShard => "in shard",
+            Stage::Waiting => "waiting for its batch window",
+            Stage::Retrying { .. } => "being retried",
+            Stage::Blocked => "blocked behind a failing batch",
+            Stage::Filtered => "filtered out",
+            Stage::Discarded => "sent to on-failure",
+            Stage::LoopStopped => "stopped by loop detection",
+            Stage::Done => "done",
+        }
+    }
+}
+
+/// What happened to a record or batch, for the learner's timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogEntry {
+    pub time_ms: u64,
+    pub uuid: String,
+    pub shard_id: String,
+    pub kind: LogKind,
+    pub sequence_numbers: Vec<String>,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogKind {
+    Filtered,
+    Waiting,
+    Retrying,
+    Bisected,
+    Discarded,
+    LoopStopped,
+    Expired,
+}
+
+/// One invocation, as `streamlab replay` prints it.
+#[derive(Clone, Debug)]
+pub struct Invocation {
+    pub function: String,
+    pub uuid: String,
+    pub shard_id: String,
+    pub time_ms: u64,
+    pub attempt: u32,
+    pub event: Value,
+    pub outcome: Outcome,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Success,
+    Error(String),
+    PartialFailure(Vec<String>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Notification {
+    pub time_ms: u64,
+    pub channel: String,
+    pub message: String,
+    pub function: String,
+}
+
+#[derive(Default)]
+pub struct Lambda {
+    pub functions: crate::support::named::ByName<Function>,
+    pub mappings: Vec<Mapping>,
+    /// Invocations, notifications and on-failure records, oldest first: all of them, or the
+    /// newest `EngineConfig::history_limit` (the older ones counted in `dropped`).
+    pub invocations: Vec<Invocation>,
+    pub notifications: Vec<Notification>,
+    pub failures: Vec<Value>,
+    pub log: Vec<LogEntry>,
+    pub dropped: Dropped,
+}
+
+/// How many of the oldest entries were let go to keep memory bounded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Dropped {
+    pub invocations: u64,
+    pub notifications: u64,
+    pub failures: u64,
+    pub log: u64,
+}
+
+/// Appends `item`; with a `limit`, first lets the oldest tenth go once the list is full
+/// (amortised: a list is shifted once per `limit / 10` appends), counting them in `dropped`.
+pub(in crate::sim::engine) fn keep<T>(list: &mut Vec<T>, item: T, limit: Option<usize>, dropped: &mut u64) {
+    if let Some(limit) = limit {
+        let limit = limit.max(1);
+        if list.len() >= limit {
+            let n = (limit / 10).max(1).min(list.len());
+            list.drain(..n);
+            *dropped += n as u64;
+        }
+    }
+    list.push(item);
+}
+
+impl Lambda {
+    /// A record was appended to stream `si` at `now`: wake its pollers.
+    pub fn wake_stream(&mut self, si: usize, now: u64) {
+        let at = next_poll(now);
+        for m in self.mappings.iter_mut().filter(|m| m.stream == si && m.cfg.enabled) {
+            for v in m.cursors.iter_mut().flat_map(|c| c.vshards.iter_mut()) {
+                v.next_wake = Some(v.next_wake.map_or(at, |w| w.min(at)));
+            }
+            if m.cursors.is_empty() {
+                // Shards not synced yet: the mapping is woken through `next_event_ms`.
+            }
+        }
+    }
+
+    /// The earliest time a poller of an enabled mapping needs to run. Pollers of a child shard
+    /// whose parent is not finished are asleep (they are woken when the parent finishes).
+    pub fn next_event_ms(&self) -> Option<u64> {
+        self.mappings
+            .iter()
+            .filter(|m| m.cfg.enabled)
+            .flat_map(|m| m.cursors.iter().filter(move |c| cursor_active(m, c)).flat_map(|c| c.vshards.iter()))
+            .filter_map(|v| match (&v.window, v.next_wake) {
+                // A window's final invoke waits for the window's batches to be done.
+                (Some(w), n) if v.queue.is_empty() => Some(n.map_or(w.end_ms, |n| n.min(w.end_ms))),
+                (_, n) => n,
+            })
+            .min()
+    }
+}
+
+/// A shard is read only after its parent is finished (or gone).
+pub(in crate::sim::engine) fn cursor_active(m: &Mapping, c: &Cursor) -> bool {
+    match &c.parent {
+        None => true,
+        Some(p) => m.cursors.iter().find(|x| &x.shard_id == p).is_none_or(|pc| pc.vshards.iter().all(|v| v.finished)),
+    }
+}
+
+/// The virtual shard of a record: its partition key's hash modulo ParallelizationFactor, so a
+/// key's records stay in order on one virtual shard.
+pub(in crate::sim::engine) fn vshard_of(rec: &Record, hash_key: &str, parallelization: u32) -> usize {
+    if parallelization <= 1 {
+        return 0;
+    }
+    let bytes = match rec.key_attr(hash_key) {
+        Some(AttributeValue::S(s)) => s.into_bytes(),
+        Some(AttributeValue::B(b)) => b,
+        Some(other) => other.to_json().to_string().into_bytes(),
+        None => Vec::new(),
+    };
+    (fnv1a(&bytes) % u64::from(parallelization)) as usize
+}
+
+pub(in crate::sim::engine) fn new_vshard(position: u128, wake: Option<u64>) -> VShard {
+    VShard {
+        position,
+        scan_pos: position,
+        queue: VecDeque::new(),
+        window_start: None,
+        next_wake: wake,
+        finished: false,
+        window: None,
+    }
+}
+
+pub(in crate::sim::engine) fn new_cursor(
+    shard_id: &str,
+    parent: Option<String>,
+    position: u128,
+    parallelization: u32,
+    wake: Option<u64>,
+) -> Cursor {
+    Cursor {
+        shard_id: shard_id.to_string(),
+        parent,
+        vshards: (0..parallelization.max(1)).map(|_| new_vshard(position, wake)).collect(),
+    }
+}
+
+/// Changing ParallelizationFactor: every virtual shard restarts from the lowest checkpoint.
+pub(in crate::sim::engine) fn resize_vshards(c: &mut Cursor, p: u32) {
+    let pos = c.vshards.iter().map(|v| v.position).min().unwrap_or(0);
+    let wake = c.vshards.iter().filter_map(|v| v.next_wake).min();
+    c.vshards = (0..p.max(1)).map(|_| new_vshard(pos, wake)).collect();
+}
