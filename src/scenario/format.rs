@@ -1,12 +1,25 @@
 //! Reading a scenario file: the header (`seed`, `startTime`, `region`, `simulator`) and the
 //! steps, with the line and column (or the step index) of the first problem.
 
-use super::*;
 use crate::sim::Operation;
 
 use crate::sim::EngineConfig;
 use crate::support::time;
 use serde_json::{Map, Value};
+
+/// A parsed scenario, ready to replay.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub description: Option<String>,
+    pub config: EngineConfig,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub action: Operation,
+    pub body: Value,
+}
 
 /// Byte offset → "line L, column C" (1-based).
 pub(super) fn position(text: &str, offset: usize) -> String {

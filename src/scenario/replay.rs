@@ -3,7 +3,7 @@
 
 use super::format::*;
 use super::output::*;
-use super::*;
+use super::reader;
 
 use crate::sim::{Engine, EngineConfig};
 use serde_json::{Map, Value};

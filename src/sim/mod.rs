@@ -6,11 +6,14 @@ mod engine;
 mod stream;
 mod table;
 
-pub use engine::{Dropped, Engine, EngineConfig, Operation, Stage, HISTORY_LIMIT, RETENTION_MS};
+pub use engine::api::Operation;
+pub use engine::lambda::{Dropped, Stage};
+pub use engine::{Engine, EngineConfig, HISTORY_LIMIT, RETENTION_MS};
 pub use stream::{Record, RecordJson, StreamStatus};
 // Read by the page only.
 #[cfg(target_arch = "wasm32")]
 pub use {
-    engine::{LogKind, Outcome, MAX_ADVANCE_MS},
+    engine::lambda::{LogKind, Outcome},
+    engine::MAX_ADVANCE_MS,
     stream::Stream,
 };

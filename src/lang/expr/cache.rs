@@ -20,7 +20,7 @@
 //! the match); expressions whose validation looks at a value's content (`attribute_type`,
 //! `BETWEEN` bounds) and key conditions are never cached.
 
-use super::{Action, Condition, Expressions, KeyOp, Operand, Sources};
+use super::ast::{Action, Condition, Expressions, KeyOp, Operand, Sources};
 use crate::model::{AttributeValue, Item};
 use serde_json::Value;
 use std::cell::RefCell;
@@ -247,7 +247,8 @@ thread_local! {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{compile, compile_fresh, parse_names, parse_values, Sources};
+    use super::super::ast::Sources;
+    use super::super::compile::{compile, compile_fresh, parse_names, parse_values};
     use super::HITS;
     use crate::support::rng::Rng;
     use serde_json::{json, Value};

@@ -1,6 +1,7 @@
 //! Evaluation: conditions against an item, updates applied to an item, projections.
 
-use super::*;
+use super::ast::*;
+use crate::model::{attr, attr_mut, AttributeValue, AwsError, Item, Result};
 use std::borrow::Cow;
 use std::cmp::Ordering;
 

@@ -4,10 +4,13 @@
 //! unknown or misused functions, operand types, overlapping paths) are collected while parsing
 //! and the most important one is reported afterwards, in DynamoDB's order of precedence.
 
+use super::ast::*;
+use super::eval;
 use super::lexer::{tokenize, Tok, Token};
 use super::reserved::is_reserved;
-use super::*;
+use crate::model::{b64_encode, AttributeValue, AwsError, Item, Result};
 use std::cmp::Ordering;
+use std::fmt;
 
 /// Deepest nesting of parentheses, NOT and function arguments accepted.
 pub const MAX_DEPTH: usize = 100;
@@ -80,7 +83,7 @@ enum Rank {
 
 /// State shared by all the expressions of one request.
 pub struct Ctx<'a> {
-    names: Option<&'a super::Names>,
+    names: Option<&'a Names>,
     values: Option<&'a Item>,
     /// The placeholders used, sorted and unique (see [`mark_used`]).
     pub used_names: Vec<String>,
@@ -97,7 +100,7 @@ pub fn mark_used(used: &mut Vec<String>, placeholder: &str) {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(names: Option<&'a super::Names>, values: Option<&'a Item>) -> Self {
+    pub fn new(names: Option<&'a Names>, values: Option<&'a Item>) -> Self {
         Ctx { names, values, used_names: Vec::new(), used_values: Vec::new() }
     }
 

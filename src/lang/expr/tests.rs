@@ -1,6 +1,7 @@
 //! Tests written from the DynamoDB documentation and the spec (§6.4–6.6).
 
 use super::*;
+use crate::model::{item_from_json, AttributeValue, Item, Result};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 

@@ -2,12 +2,8 @@
 //! and a seeded generator. `Engine::call` takes an AWS action name and its JSON request body and
 //! returns the JSON response or an AWS error; nothing in here reads the real clock or panics.
 
-mod api;
-mod lambda;
-pub use api::Operation;
-pub use lambda::{Dropped, Stage};
-#[cfg(target_arch = "wasm32")]
-pub use lambda::{LogKind, Outcome};
+pub(super) mod api;
+pub(super) mod lambda;
 
 use crate::model::Image;
 use crate::model::PrimaryKey;
@@ -70,17 +66,17 @@ impl Default for EngineConfig {
 pub struct Engine {
     pub cfg: EngineConfig,
     now_ms: u64,
-    pub(crate) rng: Rng,
-    pub(crate) tables: crate::support::named::ByName<Table>,
+    rng: Rng,
+    tables: crate::support::named::ByName<Table>,
     /// Every stream ever enabled, in creation order.
-    pub(crate) streams: Vec<Stream>,
+    streams: Vec<Stream>,
     next_seq: u128,
     /// (due time, table, key) of items whose TTL deletion is due; re-checked when due.
-    pub(crate) ttl_queue: BTreeSet<(u64, String, PrimaryKey)>,
+    ttl_queue: BTreeSet<(u64, String, PrimaryKey)>,
     /// Chain depth given to records written now (set while a trigger's writes are applied).
-    pub(crate) write_chain: u32,
-    pub(crate) lambda: crate::sim::engine::lambda::Lambda,
-    pub(crate) costs: crate::sim::costs::Costs,
+    write_chain: u32,
+    lambda: lambda::Lambda,
+    costs: crate::sim::costs::Costs,
 }
 
 impl Engine {
@@ -263,7 +259,7 @@ impl Engine {
     /// stored there now), and appends a stream record if the item really changed. The caller
     /// has validated everything. (An update in place, which changes the stored item itself,
     /// makes its record in `update_in_place`.)
-    pub(crate) fn commit(
+    fn commit(
         &mut self,
         table: &str,
         key: PrimaryKey,
@@ -278,7 +274,7 @@ impl Engine {
     /// `old` (a PutItem, which finds the item's place once), so only the rest is done;
     /// `image`: `new`'s stream image, if the caller has made it.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn commit_stored(
+    fn commit_stored(
         &mut self,
         table: &str,
         key: PrimaryKey,
@@ -386,7 +382,7 @@ impl Engine {
 
     /// Appends a record of `change` to stream `si`, in the shard of `route` (the FNV-1a hash of
     /// the partition key's bytes).
-    pub(crate) fn append_record(&mut self, si: usize, route: u64, change: Change, ttl: bool) {
+    fn append_record(&mut self, si: usize, route: u64, change: Change, ttl: bool) {
         let event_id = self.rng.next_u128();
         self.next_seq += 100;
         let seq = self.next_seq;
@@ -406,7 +402,7 @@ impl Engine {
     }
 
     /// Re-queues every item of a table for TTL deletion (when TTL is enabled).
-    pub(crate) fn index_ttl(&mut self, table: &str) {
+    fn index_ttl(&mut self, table: &str) {
         let Some(t) = self.tables.get(table) else { return };
         let Some(attr) = t.ttl_attribute.clone() else { return };
         let due: Vec<(u64, String, PrimaryKey)> = t
@@ -440,7 +436,7 @@ impl Engine {
     }
 
     /// Enables a new stream on a table (new ARN and label, even right after a disable).
-    pub(crate) fn enable_stream(&mut self, table: &str, view_type: ViewType) {
+    fn enable_stream(&mut self, table: &str, view_type: ViewType) {
         let mut label_ms = self.now_ms;
         while self.streams.iter().any(|s| s.table_name == table && s.label == time::label(label_ms)) {
             label_ms += 1;
@@ -471,7 +467,7 @@ impl Engine {
     }
 
     /// Disables a table's stream: every open shard is closed; the data stays readable 24 h.
-    pub(crate) fn disable_stream(&mut self, si: usize) {
+    fn disable_stream(&mut self, si: usize) {
         let now = self.now_ms;
         for idx in std::mem::take(&mut self.streams[si].open_slots) {
             self.close_shard(si, idx, now);
@@ -489,7 +485,7 @@ impl Engine {
 }
 
 /// `Engine::ttl_due` at the time `now_ms`, with the sweeper's delay `delay_ms`.
-pub(crate) fn ttl_due_at(item: &Item, attr: &str, now_ms: u64, delay_ms: u64) -> Option<u64> {
+pub(super) fn ttl_due_at(item: &Item, attr: &str, now_ms: u64, delay_ms: u64) -> Option<u64> {
     let secs = match item.get(attr)? {
         AttributeValue::N(n) => n.to_f64(),
         _ => return None,

@@ -167,7 +167,7 @@ impl Engine {
         format!("arn:aws:lambda:{}:{}:function:{}", self.cfg.region, self.cfg.account_id, name)
     }
 
-    pub(crate) fn create_function(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn create_function(&mut self, r: &Value) -> Result<Value> {
         let name = req::required_string(r, "FunctionName")?;
         if !function_name_valid(name) {
             return Err(req::constraint(
@@ -202,7 +202,7 @@ impl Engine {
     }
 
     /// Replaces a function's code (the UI's "Deploy"); aggregates start afresh.
-    pub(crate) fn update_function_code(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn update_function_code(&mut self, r: &Value) -> Result<Value> {
         let name = bare_function_name(req::required_string(r, "FunctionName")?).to_string();
         let code = req::string(r, "Code")?.unwrap_or("");
         let program = rules::parse(code).map_err(|d| AwsError::invalid_parameter(d.render(code)))?;
@@ -245,7 +245,7 @@ impl Engine {
             .ok_or_else(|| AwsError::invalid_parameter(format!("Stream not found: table {table} has no stream")))
     }
 
-    pub(crate) fn create_event_source_mapping(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn create_event_source_mapping(&mut self, r: &Value) -> Result<Value> {
         let function = bare_function_name(req::required_string(r, "FunctionName")?).to_string();
         let start = match req::string(r, "StartingPosition")? {
             None => {
@@ -319,7 +319,7 @@ impl Engine {
         self.lambda.mappings.iter().position(|m| m.stream == si && m.function == function).ok_or_else(not_found)
     }
 
-    pub(crate) fn update_event_source_mapping(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn update_event_source_mapping(&mut self, r: &Value) -> Result<Value> {
         let m = self.find_mapping(r)?;
         let mut cfg = self.lambda.mappings[m].cfg.clone();
         // FunctionName and TableName may identify the mapping here (without a UUID); apply the rest.
@@ -371,14 +371,14 @@ impl Engine {
         Ok(self.mapping_json(m, state))
     }
 
-    pub(crate) fn delete_event_source_mapping(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn delete_event_source_mapping(&mut self, r: &Value) -> Result<Value> {
         let m = self.find_mapping(r)?;
         let out = self.mapping_json(m, "Deleting");
         self.lambda.mappings.remove(m);
         Ok(out)
     }
 
-    pub(crate) fn get_event_source_mapping(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn get_event_source_mapping(&mut self, r: &Value) -> Result<Value> {
         let m = self.find_mapping(r)?;
         let state = if self.lambda.mappings[m].cfg.enabled { "Enabled" } else { "Disabled" };
         Ok(self.mapping_json(m, state))

@@ -251,7 +251,7 @@ impl Engine {
     }
 
     /// PutItem; `decoded` as in `prepare_put_decoded`.
-    pub(crate) fn put_item(&mut self, r: &Value, decoded: Option<Result<Item>>) -> Result<Value> {
+    pub(in crate::sim::engine) fn put_item(&mut self, r: &Value, decoded: Option<Result<Item>>) -> Result<Value> {
         let rv = return_values(r, &["NONE", "ALL_OLD"], "ReturnValues can only be ALL_OLD or NONE")?;
         let mut p = self.prepare_put_decoded(req::table_name(r, "TableName")?, r, decoded, true, true)?;
         let Kind::Put(item, size, image) = &mut p.kind else {
@@ -278,7 +278,7 @@ impl Engine {
         Ok(out)
     }
 
-    pub(crate) fn delete_item(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn delete_item(&mut self, r: &Value) -> Result<Value> {
         let rv = return_values(r, &["NONE", "ALL_OLD"], "ReturnValues can only be ALL_OLD or NONE")?;
         let mut p = self.prepare_delete(r)?;
         let e = self.evaluate(&mut p)?;
@@ -287,7 +287,7 @@ impl Engine {
         Ok(out)
     }
 
-    pub(crate) fn update_item(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn update_item(&mut self, r: &Value) -> Result<Value> {
         let rv = return_values(
             r,
             &["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"],
@@ -359,7 +359,7 @@ impl Engine {
         Ok(Some(out))
     }
 
-    pub(crate) fn get_item(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn get_item(&mut self, r: &Value) -> Result<Value> {
         let name = req::table_name(r, "TableName")?;
         let key_item = key_member(r)?;
         let ex = compile(r, &["ProjectionExpression"])?;
@@ -371,7 +371,7 @@ impl Engine {
         })
     }
 
-    pub(crate) fn batch_write_item(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn batch_write_item(&mut self, r: &Value) -> Result<Value> {
         let items = req::object(r, "RequestItems")?.ok_or_else(|| req::missing("requestItems"))?;
         let empty = serde_json::Map::new();
         let map = items.as_object().unwrap_or(&empty);
@@ -413,7 +413,7 @@ impl Engine {
         Ok(json!({"UnprocessedItems": {}}))
     }
 
-    pub(crate) fn transact_write_items(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn transact_write_items(&mut self, r: &Value) -> Result<Value> {
         let actions = req::array(r, "TransactItems")?.ok_or_else(|| req::missing("transactItems"))?;
         if actions.is_empty() || actions.len() > 100 {
             return Err(req::constraint(
@@ -488,7 +488,7 @@ impl Engine {
         Ok(json!({}))
     }
 
-    pub(crate) fn query(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn query(&mut self, r: &Value) -> Result<Value> {
         let name = req::table_name(r, "TableName")?;
         let ex = compile(r, &["KeyConditionExpression", "FilterExpression", "ProjectionExpression"])?;
         let kc = ex.key_condition.as_ref().ok_or_else(|| {
@@ -530,7 +530,7 @@ impl Engine {
         Ok(read.respond(t, items, &ex))
     }
 
-    pub(crate) fn scan(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn scan(&mut self, r: &Value) -> Result<Value> {
         let name = req::table_name(r, "TableName")?;
         let ex = compile(r, &["FilterExpression", "ProjectionExpression"])?;
         let read = ReadOptions::parse(r)?;

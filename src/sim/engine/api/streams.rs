@@ -85,7 +85,7 @@ impl Engine {
         s.status == StreamStatus::Enabled || s.disabled_ms.is_some_and(|d| d + RETENTION_MS > self.now_ms())
     }
 
-    pub(crate) fn list_streams(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn list_streams(&mut self, r: &Value) -> Result<Value> {
         let table = req::string(r, "TableName")?;
         if let Some(t) = table {
             req::table_name(r, "TableName").map(|_| t)?;
@@ -114,7 +114,7 @@ impl Engine {
         Ok(out)
     }
 
-    pub(crate) fn describe_stream(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn describe_stream(&mut self, r: &Value) -> Result<Value> {
         let arn = req::required_string(r, "StreamArn")?;
         // The members' constraints are checked before the stream is looked up, as AWS does.
         let limit = req::integer(r, "Limit")?.unwrap_or(100);
@@ -202,7 +202,7 @@ impl Engine {
         })
     }
 
-    pub(crate) fn get_shard_iterator(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn get_shard_iterator(&mut self, r: &Value) -> Result<Value> {
         let arn = req::required_string(r, "StreamArn")?;
         let shard_id = req::required_string(r, "ShardId")?;
         let ty = req::required_string(r, "ShardIteratorType")?;
@@ -249,7 +249,7 @@ impl Engine {
         Ok(json!({"ShardIterator": self.encode_iterator(&it)}))
     }
 
-    pub(crate) fn get_records(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn get_records(&mut self, r: &Value) -> Result<Value> {
         let raw = req::required_string(r, "ShardIterator")?;
         if raw.is_empty() || raw.len() > 2048 {
             return Err(req::constraint("...", "shardIterator", "Member must have length between 1 and 2048"));

@@ -97,7 +97,7 @@ impl Engine {
             .ok_or_else(|| AwsError::not_found(format!("Requested resource not found: Table: {name} not found")))
     }
 
-    pub(crate) fn describe_json(&self, t: &Table, status: &str) -> Value {
+    pub(in crate::sim::engine) fn describe_json(&self, t: &Table, status: &str) -> Value {
         let mut m = Map::new();
         let defs: Vec<Value> =
             t.attribute_definitions.iter().map(|(n, ty)| json!({"AttributeName": n, "AttributeType": ty})).collect();
@@ -135,7 +135,7 @@ impl Engine {
         Value::Object(m)
     }
 
-    pub(crate) fn create_table(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn create_table(&mut self, r: &Value) -> Result<Value> {
         let name = req::table_name(r, "TableName")?.to_string();
         let defs_raw = req::array(r, "AttributeDefinitions")?.ok_or_else(|| req::missing("attributeDefinitions"))?;
         let mut defs = Vec::new();
@@ -234,13 +234,13 @@ impl Engine {
         Ok(json!({"TableDescription": self.describe_json(t, "CREATING")}))
     }
 
-    pub(crate) fn describe_table(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn describe_table(&mut self, r: &Value) -> Result<Value> {
         let name = req::table_name(r, "TableName")?;
         let t = self.table_ref(name)?;
         Ok(json!({"Table": self.describe_json(t, "ACTIVE")}))
     }
 
-    pub(crate) fn list_tables(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn list_tables(&mut self, r: &Value) -> Result<Value> {
         let start = req::string(r, "ExclusiveStartTableName")?;
         let limit = req::integer(r, "Limit")?.unwrap_or(100);
         if !(1..=100).contains(&limit) {
@@ -256,7 +256,7 @@ impl Engine {
         Ok(out)
     }
 
-    pub(crate) fn update_table(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn update_table(&mut self, r: &Value) -> Result<Value> {
         let name = req::table_name(r, "TableName")?.to_string();
         let spec = req::object(r, "StreamSpecification")?.map(stream_spec).transpose()?;
         let billing = req::string(r, "BillingMode")?;
@@ -315,7 +315,7 @@ impl Engine {
         Ok(json!({"TableDescription": self.describe_json(t, "UPDATING")}))
     }
 
-    pub(crate) fn delete_table(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn delete_table(&mut self, r: &Value) -> Result<Value> {
         let name = req::table_name(r, "TableName")?.to_string();
         let t = self.table_ref(&name)?;
         let desc = self.describe_json(t, "DELETING");
@@ -326,7 +326,7 @@ impl Engine {
         Ok(json!({"TableDescription": desc}))
     }
 
-    pub(crate) fn update_time_to_live(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn update_time_to_live(&mut self, r: &Value) -> Result<Value> {
         let name = req::table_name(r, "TableName")?.to_string();
         let spec = req::object(r, "TimeToLiveSpecification")?.ok_or_else(|| req::missing("timeToLiveSpecification"))?;
         let enabled = req::boolean(spec, "Enabled")?.ok_or_else(|| req::missing("timeToLiveSpecification.enabled"))?;
@@ -356,7 +356,7 @@ impl Engine {
         Ok(json!({"TimeToLiveSpecification": {"Enabled": enabled, "AttributeName": attr}}))
     }
 
-    pub(crate) fn describe_time_to_live(&mut self, r: &Value) -> Result<Value> {
+    pub(in crate::sim::engine) fn describe_time_to_live(&mut self, r: &Value) -> Result<Value> {
         let name = req::table_name(r, "TableName")?;
         let t = self.table_ref(name)?;
         Ok(match &t.ttl_attribute {

@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 impl Engine {
     /// Runs every poller due at the current time.
-    pub(crate) fn run_lambda(&mut self) {
+    pub(in crate::sim::engine) fn run_lambda(&mut self) {
         let now = self.now_ms();
         for m in 0..self.lambda.mappings.len() {
             if !self.lambda.mappings.get(m).is_some_and(|mp| mp.cfg.enabled) {
