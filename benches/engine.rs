@@ -12,6 +12,7 @@ mod workloads;
 use std::io::{BufWriter, Write};
 
 /// The allocator `streamlab replay` uses (src/main.rs), so the figures are the command's.
+#[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Instant;

@@ -63,7 +63,7 @@ pub fn item10(i: u64, version: u64) -> Value {
         "qty": {"N": (i % 100).to_string()},
         "price": {"N": format!("{}.{:02}", i % 1000, i % 100)},
         "version": {"N": version.to_string()},
-        "active": {"BOOL": i % 2 == 0},
+        "active": {"BOOL": i.is_multiple_of(2)},
         "email": {"S": format!("user{i}@example.com")},
         "tags": {"SS": ["a", "b"]},
         "address": {"M": {"city": {"S": "Lyon"}, "zip": {"S": "69001"}}},

@@ -42,6 +42,14 @@ need_rust() {
         log "rustup target add $WASM_TARGET"
         rustup target add "$WASM_TARGET"
     fi
+    # `make test` checks formatting and lints (scripts/test.sh, suite "lint").
+    local component
+    for component in rustfmt clippy; do
+        if ! rustup component list --installed 2>/dev/null | grep -q "^$component"; then
+            log "rustup component add $component"
+            rustup component add "$component"
+        fi
+    done
     # Building trunk and wasm-bindgen-cli needs a C compiler.
     if ! command -v cc >/dev/null 2>&1; then
         apt_install build-essential pkg-config

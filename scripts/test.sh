@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run every StreamLab test suite, print a summary, exit non-zero if anything failed.
 #
+#   0. lint     cargo fmt --check; cargo clippy --all-targets -D warnings, natively and for wasm32
 #   1. native   cargo test
 #   2. wasm     cargo test --target wasm32-unknown-unknown --test web
 #               (wasm-bindgen-test in headless Chromium through chromedriver)
@@ -53,6 +54,16 @@ if ! scripts/setup.sh test; then
     echo "0 passed, 1 failed"
     exit 1
 fi
+
+log "lint: cargo fmt --check; cargo clippy --all-targets -- -D warnings (native, then $WASM_TARGET)"
+lint_failed=0
+cargo fmt --check 2>&1 | tee "$logs/lint.log" | head -n 40
+[ "${PIPESTATUS[0]}" = 0 ] || lint_failed=$((lint_failed + 1))
+for target in "" "$WASM_TARGET"; do
+    cargo clippy ${target:+--target "$target"} --all-targets -- -D warnings 2>&1 | tee -a "$logs/lint.log"
+    [ "${PIPESTATUS[0]}" = 0 ] || lint_failed=$((lint_failed + 1))
+done
+record lint "$lint_failed" $((3 - lint_failed)) "$lint_failed"
 
 run_cargo_suite native cargo test
 run_cargo_suite wasm cargo test --target "$WASM_TARGET" --test web

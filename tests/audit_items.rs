@@ -2,6 +2,7 @@
 //! transactions): behaviours the other test files did not pin down. Every expected value is
 //! derived by hand from the spec text (section cited) or, where the spec is silent, from real
 //! DynamoDB behaviour (marked "real AWS"); none was copied from the engine's output.
+#![cfg(not(target_arch = "wasm32"))] // native tests: `make test` runs tests/web.rs in the browser
 
 use serde_json::{json, Value};
 mod common;

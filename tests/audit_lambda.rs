@@ -5,6 +5,7 @@
 //!
 //! Simulator modelling choices relied on (documented in spec_lambda.rs): polls every 250 ms of
 //! simulated time, invocations take no simulated time, time only moves in AdvanceClock.
+#![cfg(not(target_arch = "wasm32"))] // native tests: `make test` runs tests/web.rs in the browser
 
 use serde_json::{json, Value};
 mod common;

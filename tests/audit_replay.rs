@@ -2,6 +2,7 @@
 //! output members, exit codes, rejected files), checked against the real binary. Expected
 //! values are derived by hand from the spec text (scenario-format.md, and aws-semantics.md
 //! where it names the record shape); none was copied from the program's output.
+#![cfg(not(target_arch = "wasm32"))] // native tests: `make test` runs tests/web.rs in the browser
 
 use serde_json::Value;
 use std::path::PathBuf;

@@ -2,6 +2,7 @@
 //! behaviours the other spec tests did not pin down. Every expected value is derived by hand
 //! from the spec text (section cited) or, where the spec is silent, from documented or
 //! observed real AWS behaviour (said so). Nothing here was copied from the engine's output.
+#![cfg(not(target_arch = "wasm32"))] // native tests: `make test` runs tests/web.rs in the browser
 
 use serde_json::{json, Value};
 mod common;

@@ -3,6 +3,7 @@
 //! section heading), so these tests fail when a document drifts from the program; where an
 //! example only describes behaviour in prose, a small scenario exercises it and a comment names
 //! the section.
+#![cfg(not(target_arch = "wasm32"))] // native tests: `make test` runs tests/web.rs in the browser
 
 use serde_json::{json, Value};
 use std::io::Write;

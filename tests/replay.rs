@@ -6,6 +6,7 @@
 //! "<absent>" requires the member to be missing, "<hex32>" a 32-character lowercase hex string,
 //! "<seq>" a sequence number (21 to 40 digits), "<any>" anything present; arrays must have the
 //! same length and match element by element.
+#![cfg(not(target_arch = "wasm32"))] // native tests: `make test` runs tests/web.rs in the browser
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};

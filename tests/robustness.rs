@@ -4,6 +4,7 @@
 //! timing asserts), so it never flakes on a busy machine. Long runs: see docs/fuzzing.md.
 //! tests/prop_stream.rs covers the table/stream invariants of plain writes; this file extends
 //! them to expressions, rules, filters, scenarios and mappings, and checks resource bounds.
+#![cfg(not(target_arch = "wasm32"))] // native tests: `make test` runs tests/web.rs in the browser
 
 #[path = "../fuzz/targets.rs"]
 mod targets;

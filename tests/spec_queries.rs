@@ -4,6 +4,7 @@
 //! grammar which FilterExpression shares, §6.6 placeholders). Where the spec is silent the
 //! expectations are documented real DynamoDB behaviour, marked "real AWS" (DynamoDB API
 //! Reference: Query, Scan, GetItem; Developer Guide "Query" / "Paginating table query results").
+#![cfg(not(target_arch = "wasm32"))] // native tests: `make test` runs tests/web.rs in the browser
 
 use serde_json::{json, Value};
 mod common;

@@ -3,6 +3,7 @@
 //! DescribeStream, GetShardIterator, GetRecords, errors) and the "Decisions" table.
 //!
 //! Expected values come from the spec (section cited) or documented real AWS behaviour (marked).
+#![cfg(not(target_arch = "wasm32"))] // native tests: `make test` runs tests/web.rs in the browser
 
 use serde_json::{json, Value};
 mod common;

@@ -1,6 +1,7 @@
 //! Lessons (`www/lessons`) and quiz banks (`www/quizzes`): every file validates, every lesson's
 //! scenario replays with no failing step but the deliberate ones, and every quiz answer that the
 //! engine can check is checked by running it, for many seeds.
+#![cfg(not(target_arch = "wasm32"))] // native tests: `make test` runs tests/web.rs in the browser
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -331,7 +331,9 @@ async fn share_links_use_the_browsers_deflate() {
 /// `is_alphanumeric`, for every character.
 #[wasm_bindgen_test]
 fn browser_letter_classes_are_rusts() {
-    for c in (0..=0x10FFFFu32).filter_map(char::from_u32).filter(|c| (*c as u32) < 0x32000 || (*c as u32) % 97 == 0) {
+    for c in
+        (0..=0x10FFFFu32).filter_map(char::from_u32).filter(|c| (*c as u32) < 0x32000 || (*c as u32).is_multiple_of(97))
+    {
         assert_eq!(streamlab::platform::is_alphabetic(c), c.is_alphabetic(), "U+{:04X}", c as u32);
         assert_eq!(streamlab::platform::is_alphanumeric(c), c.is_alphanumeric(), "U+{:04X}", c as u32);
     }

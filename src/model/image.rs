@@ -428,7 +428,10 @@ impl<'a> Reader<'a> {
             }
             BS => {
                 out.extend_from_slice(b"{\"BS\":");
-                self.list_json(out, |r, out| Some(json_str(out, &b64_encode(r.bytes()?))))?
+                self.list_json(out, |r, out| {
+                    json_str(out, &b64_encode(r.bytes()?));
+                    Some(())
+                })?
             }
             _ => return None,
         }

@@ -122,12 +122,15 @@ pub(super) fn write_records<'a>(
     write_records_on_two_threads(out, records, &format)
 }
 
+/// Writes a chunk of records (the flag: is it the first chunk) into a buffer.
+pub(super) type RecordsFormat<'f> = dyn Fn(&[RecordJson], bool, &mut Vec<u8>) + Sync + 'f;
+
 /// `write_records` on two threads: chunks of records in turn on a helper thread and on this
 /// one, written in order (all on this one if the helper cannot be made).
 pub(super) fn write_records_on_two_threads<'a>(
     out: &mut dyn Write,
     records: impl Iterator<Item = RecordJson<'a>>,
-    format: &(dyn Fn(&[RecordJson], bool, &mut Vec<u8>) + Sync),
+    format: &RecordsFormat,
 ) -> io::Result<bool> {
     const CHUNK: usize = 1024;
     // A chunk, a buffer for its text (reused: sized once, here), and whether it comes first.

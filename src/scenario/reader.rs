@@ -89,15 +89,16 @@ impl<R: Read> Blocks<R> {
     }
 }
 
+/// Makes a step of the bytes read, given where the step starts: its end and the step.
+pub type StepReader<'a, S> = dyn FnMut(&[u8], usize) -> Option<(usize, S)> + 'a;
+/// Sees each top-level member (key, text) or step (`None`, text, the step); false stops the walk.
+pub type MemberVisitor<'a, S> = dyn FnMut(Option<String>, &[u8], Option<S>) -> bool + 'a;
+
 /// Walks a scenario file's top-level object, handing `f` each member's key and value
 /// text, or (key `None`) each step's text and what `step` (given the bytes read and where
 /// the step starts) makes of it. Returns how many `steps` lists there were; `None` if the
 /// file is not JSON of that shape, or `step` found no step, or `f` returned false.
-pub fn walk<R: Read, S>(
-    src: R,
-    step: &mut dyn FnMut(&[u8], usize) -> Option<(usize, S)>,
-    f: &mut dyn FnMut(Option<String>, &[u8], Option<S>) -> bool,
-) -> io::Result<Option<usize>> {
+pub fn walk<R: Read, S>(src: R, step: &mut StepReader<S>, f: &mut MemberVisitor<S>) -> io::Result<Option<usize>> {
     let mut r = Blocks { src, buf: vec![0; 1 << 20], pos: 0, len: 0, eof: false };
     let mut steps = 0;
     if !r.eat(b'{')? {

@@ -84,7 +84,7 @@ mod tests {
                 .map(|_| {
                     Number::parse(&format!(
                         "{}{}e{}",
-                        if r.next_u64() % 2 == 0 { "-" } else { "" },
+                        if r.next_u64().is_multiple_of(2) { "-" } else { "" },
                         r.next_u64() % 1000,
                         r.next_u64() % 7
                     ))

@@ -241,7 +241,7 @@ fn decode_data(data: &str) -> Result<Packed, String> {
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))] // proptest and miniz_oxide are native-only
 mod tests {
     use super::*;
     use crate::sim::Operation;

@@ -49,8 +49,11 @@ pub fn use_work(lab: &LabHandle, on_action: Callback<Action>) {
 /// when dropped.
 struct AnimationFrame {
     id: Rc<Cell<i32>>,
-    _callbacks: (Closure<dyn FnMut()>, Option<Closure<dyn FnMut()>>),
+    _callbacks: FrameCallbacks,
 }
+
+/// The frame's callback, and the one that skips a frame first.
+type FrameCallbacks = (Closure<dyn FnMut()>, Option<Closure<dyn FnMut()>>);
 
 impl AnimationFrame {
     fn request(skip_one: bool, f: impl FnOnce() + 'static) -> Option<AnimationFrame> {

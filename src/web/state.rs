@@ -235,11 +235,12 @@ impl Lab {
             Err(why) => {
                 let _ = storage.set_item(SET_ASIDE_KEY, &text);
                 let _ = storage.remove_item(STORAGE_KEY);
-                let mut lab = Lab::default();
-                lab.restore_note = Some(format!(
-                    "Your saved session could not be restored ({why}). It was set aside under the key \"{SET_ASIDE_KEY}\" in this browser's storage, and a new lab was started."
-                ));
-                lab
+                Lab {
+                    restore_note: Some(format!(
+                        "Your saved session could not be restored ({why}). It was set aside under the key \"{SET_ASIDE_KEY}\" in this browser's storage, and a new lab was started."
+                    )),
+                    ..Lab::default()
+                }
             }
         }
     }
@@ -558,11 +559,12 @@ impl Reducible for Lab {
             }
             Action::Reset => {
                 let kept = lab.keep_as_previous();
-                let mut fresh = Lab::default();
-                fresh.rev = lab.rev;
-                fresh.version = lab.version + 1;
-                fresh.files_note = Some(Note::Ok(format!("Started a new lab.{kept}")));
-                return Rc::new(fresh);
+                return Rc::new(Lab {
+                    rev: lab.rev,
+                    version: lab.version + 1,
+                    files_note: Some(Note::Ok(format!("Started a new lab.{kept}"))),
+                    ..Lab::default()
+                });
             }
             Action::RestorePrevious => {
                 let saved = local_storage().and_then(|st| st.get_item(PREVIOUS_KEY).ok().flatten());
@@ -664,11 +666,11 @@ fn key_of(s: &Session, table: &str, item: Value) -> Value {
 
 /// "90 s", "25 h", "1 min 30 s".
 pub fn duration(ms: u64) -> String {
-    if ms % 3_600_000 == 0 && ms > 0 {
+    if ms.is_multiple_of(3_600_000) && ms > 0 {
         let h = ms / 3_600_000;
         return format!("{h} hour{}", if h == 1 { "" } else { "s" });
     }
-    if ms % 60_000 == 0 && ms > 0 {
+    if ms.is_multiple_of(60_000) && ms > 0 {
         let m = ms / 60_000;
         return format!("{m} minute{}", if m == 1 { "" } else { "s" });
     }

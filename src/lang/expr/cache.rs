@@ -52,7 +52,7 @@ fn texts<'a>(src: &Sources<'a>) -> [Option<&'a str>; 4] {
     [src.update, src.condition, src.filter, src.projection]
 }
 
-fn members<'a>(v: Option<&'a Value>) -> impl Iterator<Item = (&'a String, &'a Value)> {
+fn members(v: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
     v.and_then(Value::as_object).into_iter().flatten()
 }
 

@@ -10,7 +10,7 @@ mod eval;
 mod lexer;
 mod parser;
 mod reserved;
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))] // proptest and miniz_oxide are native-only
 mod tests;
 
 pub use ast::*;

@@ -32,7 +32,7 @@ mod ast;
 mod eval;
 mod lexer;
 mod parser;
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))] // proptest and miniz_oxide are native-only
 mod tests;
 mod warn;
 

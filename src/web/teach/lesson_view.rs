@@ -30,9 +30,12 @@ pub enum Load {
     Ready(File),
 }
 
+/// Reads a fetched file's text.
+type Parser = fn(&str) -> Result<File, String>;
+
 /// Fetches `url` and parses it with `parse` once (per component).
 #[hook]
-fn use_file(url: String, parse: fn(&str) -> Result<File, String>) -> UseStateHandle<Load> {
+fn use_file(url: String, parse: Parser) -> UseStateHandle<Load> {
     let state = use_state(|| Load::Loading);
     {
         let state = state.clone();
@@ -68,7 +71,7 @@ pub struct TeachFileProps {
 #[component]
 pub fn TeachFile(props: &TeachFileProps) -> Html {
     // The file, its parser; the heading's id and text while loading, the close button's label.
-    let (url, parse, id, title, close): (String, fn(&str) -> Result<File, String>, _, _, _) = match &props.route {
+    let (url, parse, id, title, close): (String, Parser, _, _, _) = match &props.route {
         Route::Quizzes => (
             "quizzes/index.json".into(),
             |t| crate::teach::quiz::parse_index(t).map(File::Index),

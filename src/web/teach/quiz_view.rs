@@ -128,7 +128,7 @@ pub fn run(bank: &Rc<Bank>, link_seed: Option<u64>, st: &RunState, on_action: &C
                 refresh.force_update();
             })
         };
-        return results(q, &heading, &summary_ref, &copy_note, on_again);
+        return results(q, heading, summary_ref, copy_note, on_again);
     }
 
     let i = (*cur).min(total - 1);

@@ -23,7 +23,7 @@ fn hex(s: &str) -> String {
 }
 
 fn unhex(s: &str) -> Option<String> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     let bytes: Option<Vec<u8>> =
@@ -297,7 +297,7 @@ impl Engine {
         }
         let at_end = shard.last_seq().is_none_or(|last| next > last);
         let mut resp = json!({"Records": out});
-        if !(at_end && !shard.is_open()) {
+        if !at_end || shard.is_open() {
             let it = Iter { position: next, issued_ms: self.now_ms(), ..it };
             resp["NextShardIterator"] = json!(self.encode_iterator(&it));
         }
