@@ -756,6 +756,7 @@ mod tests {
                 assert_eq!(Number::from_f64(v / d), old_from_f64(v / d), "{c} / {d}");
             }
         }
+        // 9.999999999999999e125, the largest DynamoDB magnitude, is the same f64 as 1e126.
         for v in [0.0, -0.0, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, f64::MAX, 5e-324, 1e-131, 1e126] {
             assert_eq!(Number::from_f64(v), old_from_f64(v), "{v}");
         }
