@@ -39,6 +39,7 @@
 //! nesting is capped at [`MAX_PATTERN_DEPTH`] and record arrays are flattened with an explicit
 //! stack up to the same depth.
 
+use crate::model::{AwsError, ErrorKind};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 
@@ -50,7 +51,6 @@ pub const MAX_PATTERN_CHARS: usize = 4096;
 /// depth to which nested arrays in a record are flattened.
 pub const MAX_PATTERN_DEPTH: usize = 32;
 
-const INVALID_PARAMETER: &str = "InvalidParameterValueException";
 /// Observed AWS message for a pattern that is not JSON or not a valid pattern (spec §4.1, §5.1).
 const INVALID_PATTERN: &str = "Invalid filter pattern definition.";
 
@@ -124,8 +124,8 @@ enum PatternError {
 
 type PResult<T> = Result<T, PatternError>;
 
-fn invalid_pattern() -> (String, String) {
-    (INVALID_PARAMETER.to_string(), INVALID_PATTERN.to_string())
+fn invalid_pattern() -> AwsError {
+    AwsError::invalid_parameter(INVALID_PATTERN)
 }
 
 impl FilterCriteria {
@@ -155,7 +155,7 @@ impl FilterCriteria {
     /// `null` (no criteria), a missing or `null` `Filters` also mean no filtering. A
     /// `FilterCriteria` or `Filters` of the wrong JSON type, a filter that is not an object, or a
     /// filter without a string `Pattern` is reported as "Invalid filter pattern definition.".
-    pub fn parse(v: &Value) -> Result<FilterCriteria, (String, String)> {
+    pub fn parse(v: &Value) -> Result<FilterCriteria, AwsError> {
         let obj = match v {
             Value::Null => return Ok(FilterCriteria::default()),
             Value::Object(o) => o,
@@ -188,14 +188,14 @@ impl FilterCriteria {
         if !violations.is_empty() {
             let n = violations.len();
             let plural = if n == 1 { "" } else { "s" };
-            return Err((
-                "ValidationException".to_string(),
-                format!("{n} validation error{plural} detected: {}", violations.join("; ")),
-            ));
+            return Err(AwsError::validation(format!(
+                "{n} validation error{plural} detected: {}",
+                violations.join("; ")
+            )));
         }
         if sources.len() > MAX_FILTERS {
-            return Err((
-                INVALID_PARAMETER.to_string(),
+            return Err(AwsError::new(
+                ErrorKind::InvalidParameterValue,
                 format!(
                     "The number of filters ({}) exceeds the maximum of {MAX_FILTERS} filters per event source mapping.",
                     sources.len()
@@ -718,6 +718,10 @@ mod tests {
         criteria(&[pattern]).matches(record)
     }
     fn parse_err(patterns: &[&str]) -> (String, String) {
+        let e = parse_err_aws(patterns);
+        (e.kind.as_str().to_string(), e.message)
+    }
+    fn parse_err_aws(patterns: &[&str]) -> AwsError {
         let filters: Vec<Value> = patterns.iter().map(|p| json!({ "Pattern": p })).collect();
         FilterCriteria::parse(&json!({ "Filters": filters })).expect_err("should be rejected")
     }
@@ -1249,7 +1253,8 @@ mod tests {
             json!({"Filters": [{"Pattern": {"eventName": ["INSERT"]}}]}),
             json!({"Filters": [{"Pattern": null}]}),
         ] {
-            assert_eq!(FilterCriteria::parse(&v).unwrap_err(), invalid(), "{v}");
+            let e = FilterCriteria::parse(&v).unwrap_err();
+            assert_eq!((e.kind.as_str().to_string(), e.message), invalid(), "{v}");
         }
     }
 

@@ -3,12 +3,81 @@
 use serde_json::{Map, Value};
 use std::fmt;
 
+/// The error types the simulated services answer with, as AWS names them (`__type`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    Validation,
+    Serialization,
+    ResourceNotFound,
+    ResourceInUse,
+    ConditionalCheckFailed,
+    TransactionCanceled,
+    TrimmedDataAccess,
+    ExpiredIterator,
+    InvalidParameterValue,
+    ResourceConflict,
+    UnknownOperation,
+    InternalServerError,
+}
+
+impl ErrorKind {
+    pub const ALL: [ErrorKind; 12] = [
+        ErrorKind::Validation,
+        ErrorKind::Serialization,
+        ErrorKind::ResourceNotFound,
+        ErrorKind::ResourceInUse,
+        ErrorKind::ConditionalCheckFailed,
+        ErrorKind::TransactionCanceled,
+        ErrorKind::TrimmedDataAccess,
+        ErrorKind::ExpiredIterator,
+        ErrorKind::InvalidParameterValue,
+        ErrorKind::ResourceConflict,
+        ErrorKind::UnknownOperation,
+        ErrorKind::InternalServerError,
+    ];
+
+    /// The name AWS gives the error type.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Validation => "ValidationException",
+            ErrorKind::Serialization => "SerializationException",
+            ErrorKind::ResourceNotFound => "ResourceNotFoundException",
+            ErrorKind::ResourceInUse => "ResourceInUseException",
+            ErrorKind::ConditionalCheckFailed => "ConditionalCheckFailedException",
+            ErrorKind::TransactionCanceled => "TransactionCanceledException",
+            ErrorKind::TrimmedDataAccess => "TrimmedDataAccessException",
+            ErrorKind::ExpiredIterator => "ExpiredIteratorException",
+            ErrorKind::InvalidParameterValue => "InvalidParameterValueException",
+            ErrorKind::ResourceConflict => "ResourceConflictException",
+            ErrorKind::UnknownOperation => "UnknownOperationException",
+            ErrorKind::InternalServerError => "InternalServerError",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<ErrorKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// So that `error.kind == "ValidationException"` reads as AWS's documentation does.
+impl PartialEq<&str> for ErrorKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// An error as AWS reports it: the error type (`ValidationException`, ...), its message, and
 /// any extra members the real error carries (`Item` on a failed condition with
 /// `ReturnValuesOnConditionCheckFailure`, `CancellationReasons` on a cancelled transaction).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AwsError {
-    pub kind: String,
+    pub kind: ErrorKind,
     pub message: String,
     pub extra: Map<String, Value>,
 }
@@ -16,26 +85,26 @@ pub struct AwsError {
 pub type Result<T> = std::result::Result<T, AwsError>;
 
 impl AwsError {
-    pub fn new(kind: &str, message: impl Into<String>) -> Self {
-        AwsError { kind: kind.to_string(), message: message.into(), extra: Map::new() }
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        AwsError { kind, message: message.into(), extra: Map::new() }
     }
     pub fn validation(message: impl Into<String>) -> Self {
-        Self::new("ValidationException", message)
+        Self::new(ErrorKind::Validation, message)
     }
     pub fn serialization(message: impl Into<String>) -> Self {
-        Self::new("SerializationException", message)
+        Self::new(ErrorKind::Serialization, message)
     }
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new("ResourceNotFoundException", message)
+        Self::new(ErrorKind::ResourceNotFound, message)
     }
     pub fn in_use(message: impl Into<String>) -> Self {
-        Self::new("ResourceInUseException", message)
+        Self::new(ErrorKind::ResourceInUse, message)
     }
     pub fn condition_failed() -> Self {
-        Self::new("ConditionalCheckFailedException", "The conditional request failed")
+        Self::new(ErrorKind::ConditionalCheckFailed, "The conditional request failed")
     }
     pub fn invalid_parameter(message: impl Into<String>) -> Self {
-        Self::new("InvalidParameterValueException", message)
+        Self::new(ErrorKind::InvalidParameterValue, message)
     }
     /// `One or more parameter values were invalid: <detail>`
     pub fn invalid_values(detail: impl fmt::Display) -> Self {
@@ -48,7 +117,7 @@ impl AwsError {
     /// `{"type": ..., "message": ..., <extra members>}` as `streamlab replay` prints it.
     pub fn to_json(&self) -> Value {
         let mut m = Map::new();
-        m.insert("type".into(), Value::String(self.kind.clone()));
+        m.insert("type".into(), Value::String(self.kind.as_str().into()));
         m.insert("message".into(), Value::String(self.message.clone()));
         for (k, v) in &self.extra {
             m.insert(k.clone(), v.clone());

@@ -7,7 +7,7 @@ mod number;
 mod value;
 mod view;
 
-pub use error::{AwsError, Result};
+pub use error::{AwsError, ErrorKind, Result};
 pub(crate) use image::PLAIN;
 pub use image::{json_str, Image, ImageBytes};
 pub(crate) use keys::{check_key_sizes, key_len, key_value};

@@ -1,19 +1,43 @@
 //! Tables: key schema, primary keys, item storage.
 
 use crate::model::Item;
-use crate::model::{check_key_sizes, key_len, key_value, KeyAttr, KeySchema, KeyVal, PrimaryKey};
+use crate::model::{check_key_sizes, key_len, key_value, KeyAttr, KeySchema, KeyType, KeyVal, PrimaryKey};
 use crate::model::{AwsError, Result};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::rc::Rc;
+
+/// How a table's reads and writes are paid for (`BillingMode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BillingMode {
+    Provisioned,
+    PayPerRequest,
+}
+
+impl BillingMode {
+    pub fn parse(s: &str) -> Option<BillingMode> {
+        match s {
+            "PROVISIONED" => Some(BillingMode::Provisioned),
+            "PAY_PER_REQUEST" => Some(BillingMode::PayPerRequest),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BillingMode::Provisioned => "PROVISIONED",
+            BillingMode::PayPerRequest => "PAY_PER_REQUEST",
+        }
+    }
+}
 
 pub struct Table {
     pub name: String,
     pub arn: String,
     pub id: String,
     pub schema: KeySchema,
-    pub attribute_definitions: Vec<(String, String)>,
-    pub billing_mode: String,
+    pub attribute_definitions: Vec<(String, KeyType)>,
+    pub billing_mode: BillingMode,
+    /// Read and write capacity units, when set (DescribeTable shows 0 and 0 otherwise).
     pub provisioned: Option<(i64, i64)>,
     pub created_ms: u64,
     pub items: BTreeMap<PrimaryKey, Rc<Item>>,

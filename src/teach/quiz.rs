@@ -496,7 +496,7 @@ pub fn instantiate(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
                 if patterns.iter().any(|p| !p.is_object()) {
                     return Err("field \"filter\": every pattern must be a JSON object".into());
                 }
-                FilterCriteria::parse(&criteria).map_err(|(t, m)| format!("field \"filter\": {t}: {m}"))?;
+                FilterCriteria::parse(&criteria).map_err(|e| format!("field \"filter\": {e}"))?;
                 inst.filter = Some(criteria);
             }
             // Show the records themselves with their labels.
@@ -787,7 +787,8 @@ pub fn verify(inst: &Instance) -> Result<(), String> {
             }
             let actual: Vec<usize> = match kind {
                 "filter" => {
-                    let fc = FilterCriteria::parse(inst.filter.as_ref().unwrap_or(&Value::Null)).map_err(|(_, m)| m)?;
+                    let fc =
+                        FilterCriteria::parse(inst.filter.as_ref().unwrap_or(&Value::Null)).map_err(|e| e.message)?;
                     (0..labelled.len()).filter(|&i| fc.matches(&labelled[i])).collect()
                 }
                 "retention" => {

@@ -93,7 +93,7 @@ pub enum Note {
 
 impl Note {
     fn aws(e: AwsError) -> Note {
-        Note::Error { kind: e.kind, message: e.message }
+        Note::Error { kind: e.kind.as_str().into(), message: e.message }
     }
     fn error(kind: &str, message: impl Into<String>) -> Note {
         Note::Error { kind: kind.into(), message: message.into() }

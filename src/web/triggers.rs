@@ -81,7 +81,7 @@ impl MappingForm {
         MappingForm {
             batch_size: c.batch_size.to_string(),
             window: c.window_s.to_string(),
-            starting: m.starting_position.clone(),
+            starting: m.starting_position.as_str().to_string(),
             parallel: c.parallelization.to_string(),
             retries: c.max_retry.to_string(),
             max_age: c.max_age_s.to_string(),

@@ -3,7 +3,7 @@
 
 use crate::lang::filter::FilterCriteria;
 use crate::lang::rules::{self, Aggregates};
-use crate::model::{AwsError, Result};
+use crate::model::{AwsError, ErrorKind, Result};
 use crate::sim::engine::api::req;
 use crate::sim::engine::lambda::*;
 use crate::sim::engine::Engine;
@@ -132,7 +132,7 @@ impl MappingConfig {
             self.tumbling_s = v as u32;
         }
         if let Some(f) = req::object(r, "FilterCriteria")? {
-            self.filters = FilterCriteria::parse(f).map_err(|(kind, msg)| AwsError::new(&kind, msg))?;
+            self.filters = FilterCriteria::parse(f)?;
         }
         if let Some(d) = req::object(r, "DestinationConfig")? {
             if req::get(d, "OnSuccess").is_some() {
@@ -185,7 +185,7 @@ impl Engine {
                 )),
             };
         if self.lambda.functions.contains_key(name) {
-            return Err(AwsError::new("ResourceConflictException", format!("Function already exist: {name}")));
+            return Err(AwsError::new(ErrorKind::ResourceConflict, format!("Function already exist: {name}")));
         }
         let program = rules::parse(code).map_err(|d| AwsError::invalid_parameter(d.render(code)))?;
         let f = Function {
@@ -253,7 +253,11 @@ impl Engine {
                     "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null.",
                 ))
             }
-            Some(s @ ("TRIM_HORIZON" | "LATEST" | "AT_TIMESTAMP")) => s.to_string(),
+            Some("TRIM_HORIZON") => Some(StartingPosition::TrimHorizon),
+            Some("LATEST") => Some(StartingPosition::Latest),
+            // In Lambda's API model, but not for a DynamoDB stream: refused below, once the
+            // stream's ARN is known (it is in the message).
+            Some("AT_TIMESTAMP") => None,
             Some(other) => {
                 return Err(req::constraint(other, "startingPosition", "Member must satisfy enum value set: [LATEST, AT_TIMESTAMP, TRIM_HORIZON]"))
             }
@@ -262,15 +266,14 @@ impl Engine {
         cfg.apply(r)?;
         let si = self.mapping_stream(r)?;
         let arn = self.streams[si].arn.clone();
-        if start == "AT_TIMESTAMP" {
+        let Some(start) = start else {
             return Err(AwsError::invalid_parameter(format!("Unsupported starting position for arn type: {arn}")));
-        }
+        };
         if !self.lambda.functions.contains_key(&function) {
             return Err(AwsError::invalid_parameter("Function does not exist"));
         }
         if let Some(m) = self.lambda.mappings.iter().find(|m| m.stream == si && m.function == function) {
-            return Err(AwsError::new(
-                "ResourceConflictException",
+            return Err(AwsError::new(ErrorKind::ResourceConflict,
                 format!(
                     "The event source arn (\" {arn} \") and function (\" {function} \") provided mapping already exists. Please update or delete the existing mapping with UUID {}",
                     m.uuid
@@ -285,7 +288,7 @@ impl Engine {
             .shards
             .iter()
             .map(|sh| {
-                let pos = if start == "LATEST" {
+                let pos = if start == StartingPosition::Latest {
                     sh.last_seq().map_or(sh.trimmed_through + 1, |s| s + 1)
                 } else {
                     sh.trimmed_through + 1
@@ -300,7 +303,7 @@ impl Engine {
             starting_position: start,
             cfg,
             last_modified_ms: now,
-            last_result: "No records processed".into(),
+            last_result: LastResult::NoRecordsProcessed,
             cursors,
             outcomes: BTreeMap::new(),
         });
@@ -337,8 +340,7 @@ impl Engine {
             }
             let si = self.lambda.mappings[m].stream;
             if let Some(other) = self.lambda.mappings.iter().find(|o| o.stream == si && &o.function == function) {
-                return Err(AwsError::new(
-                    "ResourceConflictException",
+                return Err(AwsError::new(ErrorKind::ResourceConflict,
                     format!(
                         "The event source arn (\" {} \") and function (\" {function} \") provided mapping already exists. Please update or delete the existing mapping with UUID {}",
                         self.streams[si].arn, other.uuid
@@ -391,7 +393,7 @@ impl Engine {
             "EventSourceMappingArn": format!("arn:aws:lambda:{}:{}:event-source-mapping:{}", self.cfg.region, self.cfg.account_id, mp.uuid),
             "EventSourceArn": self.streams[mp.stream].arn,
             "FunctionArn": self.function_arn(&mp.function),
-            "StartingPosition": mp.starting_position,
+            "StartingPosition": mp.starting_position.as_str(),
         });
         if let (Value::Object(out), Value::Object(params)) = (&mut v, mp.cfg.to_request()) {
             out.extend(params.into_iter().filter(|(k, _)| k != "Enabled"));
@@ -400,7 +402,7 @@ impl Engine {
             v["DestinationConfig"] = json!({"OnFailure": {}});
         }
         v["LastModified"] = json!(mp.last_modified_ms as f64 / 1000.0);
-        v["LastProcessingResult"] = json!(mp.last_result);
+        v["LastProcessingResult"] = json!(mp.last_result.as_str());
         v["State"] = json!(state);
         v["StateTransitionReason"] = json!("User action");
         v

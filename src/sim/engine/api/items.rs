@@ -9,7 +9,7 @@
 use crate::lang::expr::{self, Condition, Expressions, KeyOp, Sources, Update};
 use crate::model::Image;
 use crate::model::{item_from_json, item_size, item_to_json, AttributeValue, Item, MAX_ITEM_SIZE};
-use crate::model::{AwsError, Result};
+use crate::model::{AwsError, ErrorKind, Result};
 use crate::model::{KeyVal, PrimaryKey};
 use crate::sim::engine::api::req;
 use crate::sim::engine::{ttl_due_at, Engine};
@@ -255,7 +255,7 @@ impl Engine {
         let rv = return_values(r, &["NONE", "ALL_OLD"], "ReturnValues can only be ALL_OLD or NONE")?;
         let mut p = self.prepare_put_decoded(req::table_name(r, "TableName")?, r, decoded, true, true)?;
         let Kind::Put(item, size, image) = &mut p.kind else {
-            return Err(AwsError::new("InternalServerError", "Not a put"));
+            return Err(AwsError::new(ErrorKind::InternalServerError, "Not a put"));
         };
         // The request's item moves into the table.
         let (new, size, image) = (Rc::new(std::mem::take(item)), *size, image.take());
@@ -465,7 +465,7 @@ impl Engine {
                 .collect();
             let codes: Vec<&str> = reasons.iter().map(|r| r["Code"].as_str().unwrap_or("None")).collect();
             return Err(AwsError::new(
-                "TransactionCanceledException",
+                ErrorKind::TransactionCanceled,
                 format!(
                     "Transaction cancelled, please refer cancellation reasons for specific reasons [{}]",
                     codes.join(", ")

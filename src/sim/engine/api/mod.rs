@@ -9,7 +9,7 @@ mod streams;
 mod tables;
 
 use super::{Engine, MAX_ADVANCE_MS};
-use crate::model::{AwsError, Item, Result};
+use crate::model::{AwsError, ErrorKind, Item, Result};
 use crate::support::time;
 use serde_json::{json, Value};
 
@@ -138,7 +138,7 @@ impl Engine {
         body(req)?;
         match Operation::parse(action) {
             Some(op) => self.call_op(op, req),
-            None => Err(AwsError::new("UnknownOperationException", format!("Unknown action: {action}"))),
+            None => Err(AwsError::new(ErrorKind::UnknownOperation, format!("Unknown action: {action}"))),
         }
     }
 

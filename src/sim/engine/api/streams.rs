@@ -1,6 +1,6 @@
 //! The DynamoDB Streams API: ListStreams, DescribeStream, GetShardIterator, GetRecords.
 
-use crate::model::{AwsError, Result};
+use crate::model::{AwsError, ErrorKind, Result};
 use crate::sim::engine::api::req;
 use crate::sim::engine::{Engine, ITERATOR_TTL_MS, RETENTION_MS};
 use crate::sim::stream::{Stream, StreamStatus};
@@ -36,7 +36,7 @@ fn invalid_iterator() -> AwsError {
 }
 
 fn trimmed() -> AwsError {
-    AwsError::new("TrimmedDataAccessException", "The data you are trying to access has been trimmed.")
+    AwsError::new(ErrorKind::TrimmedDataAccess, "The data you are trying to access has been trimmed.")
 }
 
 /// A stream ARN must look like `arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>`.
@@ -267,8 +267,7 @@ impl Engine {
             return Err(invalid_iterator());
         }
         if it.issued_ms + ITERATOR_TTL_MS < self.now_ms() {
-            return Err(AwsError::new(
-                "ExpiredIteratorException",
+            return Err(AwsError::new(ErrorKind::ExpiredIterator,
                 format!(
                     "Iterator expired. The iterator was created at time {} while right now it is {} which is further in the future than the tolerated delay of {} milliseconds.",
                     crate::support::time::iso_millis(it.issued_ms),

@@ -5,7 +5,7 @@ use crate::model::{AwsError, Result};
 use crate::model::{KeyAttr, KeySchema, KeyType};
 use crate::sim::engine::api::req;
 use crate::sim::engine::Engine;
-use crate::sim::table::Table;
+use crate::sim::table::{BillingMode, Table};
 use serde_json::{json, Map, Value};
 
 /// A parsed `StreamSpecification`: Some(view type) to enable, None to disable.
@@ -32,7 +32,7 @@ fn stream_spec(spec: &Value) -> Result<Option<ViewType>> {
     }
 }
 
-fn key_schema(req: &Value, defs: &[(String, String)]) -> Result<KeySchema> {
+fn key_schema(req: &Value, defs: &[(String, KeyType)]) -> Result<KeySchema> {
     let ks = req::array(req, "KeySchema")?.ok_or_else(|| req::missing("keySchema"))?;
     if ks.is_empty() || ks.len() > 2 {
         return Err(req::constraint(
@@ -63,8 +63,7 @@ fn key_schema(req: &Value, defs: &[(String, String)]) -> Result<KeySchema> {
         ));
     }
     let attr = |name: &str| -> Result<KeyAttr> {
-        let ty = defs.iter().find(|(n, _)| n == name).map(|(_, t)| t.as_str());
-        let ty = ty.and_then(KeyType::parse).ok_or_else(|| {
+        let ty = defs.iter().find(|(n, _)| n == name).map(|(_, t)| *t).ok_or_else(|| {
             let keys: Vec<&str> = elems.iter().map(|e| e.0.as_str()).collect();
             let dnames: Vec<&str> = defs.iter().map(|d| d.0.as_str()).collect();
             AwsError::invalid_values(format!(
@@ -99,8 +98,11 @@ impl Engine {
 
     pub(in crate::sim::engine) fn describe_json(&self, t: &Table, status: &str) -> Value {
         let mut m = Map::new();
-        let defs: Vec<Value> =
-            t.attribute_definitions.iter().map(|(n, ty)| json!({"AttributeName": n, "AttributeType": ty})).collect();
+        let defs: Vec<Value> = t
+            .attribute_definitions
+            .iter()
+            .map(|(n, ty)| json!({"AttributeName": n, "AttributeType": ty.as_str()}))
+            .collect();
         m.insert("AttributeDefinitions".into(), Value::Array(defs));
         m.insert("TableName".into(), json!(t.name));
         m.insert("KeySchema".into(), t.schema.to_json());
@@ -115,7 +117,7 @@ impl Engine {
         m.insert("ItemCount".into(), json!(t.items.len()));
         m.insert("TableArn".into(), json!(t.arn));
         m.insert("TableId".into(), json!(t.id));
-        m.insert("BillingModeSummary".into(), json!({"BillingMode": t.billing_mode}));
+        m.insert("BillingModeSummary".into(), json!({"BillingMode": t.billing_mode.as_str()}));
         for (k, v) in &t.indexes {
             m.insert(k.clone(), v.clone());
         }
@@ -142,17 +144,17 @@ impl Engine {
         for d in defs_raw {
             let n = req::required_string(d, "AttributeName")?;
             let t = req::required_string(d, "AttributeType")?;
-            if KeyType::parse(t).is_none() {
+            let Some(ty) = KeyType::parse(t) else {
                 return Err(req::constraint(
                     t,
                     "attributeDefinitions.member.attributeType",
                     "Member must satisfy enum value set: [B, N, S]",
                 ));
-            }
-            if defs.iter().any(|(x, _): &(String, String)| x == n) {
+            };
+            if defs.iter().any(|(x, _): &(String, KeyType)| x == n) {
                 return Err(AwsError::invalid_values(format!("Duplicate AttributeName in AttributeDefinitions: {n}")));
             }
-            defs.push((n.to_string(), t.to_string()));
+            defs.push((n.to_string(), ty));
         }
         let schema = key_schema(r, &defs)?;
         let mut used: Vec<String> = index_key_names(r);
@@ -163,14 +165,21 @@ impl Engine {
                 "Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions",
             ));
         }
-        let billing = req::string(r, "BillingMode")?.unwrap_or("PROVISIONED");
+        let billing_text = req::string(r, "BillingMode")?.unwrap_or("PROVISIONED");
         let pt = req::object(r, "ProvisionedThroughput")?;
+        let Some(billing) = BillingMode::parse(billing_text) else {
+            return Err(req::constraint(
+                billing_text,
+                "billingMode",
+                "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]",
+            ));
+        };
         let provisioned = match (billing, pt) {
-            ("PAY_PER_REQUEST", None) => None,
-            ("PAY_PER_REQUEST", Some(_)) => return Err(AwsError::invalid_values(
+            (BillingMode::PayPerRequest, None) => None,
+            (BillingMode::PayPerRequest, Some(_)) => return Err(AwsError::invalid_values(
                 "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST",
             )),
-            ("PROVISIONED", Some(p)) => {
+            (BillingMode::Provisioned, Some(p)) => {
                 let rc = req::integer(p, "ReadCapacityUnits")?
                     .ok_or_else(|| req::missing("provisionedThroughput.readCapacityUnits"))?;
                 let wc = req::integer(p, "WriteCapacityUnits")?
@@ -184,15 +193,8 @@ impl Engine {
                 }
                 Some((rc, wc))
             }
-            ("PROVISIONED", None) => {
+            (BillingMode::Provisioned, None) => {
                 return Err(AwsError::validation("No provisioned throughput specified for the table"))
-            }
-            (other, _) => {
-                return Err(req::constraint(
-                    other,
-                    "billingMode",
-                    "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]",
-                ))
             }
         };
         let stream = match req::object(r, "StreamSpecification")? {
@@ -215,7 +217,7 @@ impl Engine {
             id,
             schema,
             attribute_definitions: defs,
-            billing_mode: billing.to_string(),
+            billing_mode: billing,
             provisioned,
             created_ms: self.now_ms(),
             items: Default::default(),
@@ -276,15 +278,12 @@ impl Engine {
             }
             _ => {}
         }
-        if let Some(b) = billing {
-            if b != "PROVISIONED" && b != "PAY_PER_REQUEST" {
-                return Err(req::constraint(
-                    b,
-                    "billingMode",
-                    "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]",
-                ));
-            }
-        }
+        let billing = match billing {
+            None => None,
+            Some(b) => Some(BillingMode::parse(b).ok_or_else(|| {
+                req::constraint(b, "billingMode", "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]")
+            })?),
+        };
         let provisioned = match pt {
             Some(p) => {
                 let rc = req::integer(p, "ReadCapacityUnits")?
@@ -302,8 +301,8 @@ impl Engine {
         }
         if let Some(t) = self.tables.get_mut(&name) {
             if let Some(b) = billing {
-                t.billing_mode = b.to_string();
-                if b == "PAY_PER_REQUEST" {
+                t.billing_mode = b;
+                if b == BillingMode::PayPerRequest {
                     t.provisioned = None;
                 }
             }

@@ -36,7 +36,7 @@ impl Engine {
                                     || (vs.queue.is_empty() && vs.window.as_ref().is_some_and(|w| w.end_ms <= now))
                             });
                         if due {
-                            self.poll(m, c, v);
+                            self.poll(Lane { mapping: m, cursor: c, vshard: v });
                         }
                     }
                 }
@@ -68,7 +68,8 @@ impl Engine {
         self.lambda.mappings[m].cursors.extend(new);
     }
 
-    fn poll(&mut self, m: usize, c: usize, v: usize) {
+    fn poll(&mut self, at: Lane) {
+        let Lane { mapping: m, cursor: c, vshard: v } = at;
         let now = self.now_ms();
         let (si, shard_id, cfg) = {
             let mp = &self.lambda.mappings[m];
@@ -197,18 +198,19 @@ impl Engine {
             );
         }
         if window_due {
-            self.final_window_invoke(m, c, v, false);
+            self.final_window_invoke(at, false);
             return;
         }
         let Some(batch) = front else { return };
         if window_deadline.is_some() {
             return;
         }
-        self.process(m, c, v, batch);
+        self.process(at, batch);
     }
 
     /// Checks the age and chain of the front batch, then invokes the function with it.
-    fn process(&mut self, m: usize, c: usize, v: usize, batch: Batch) {
+    fn process(&mut self, at: Lane, batch: Batch) {
+        let Lane { mapping: m, cursor: c, vshard: v } = at;
         let now = self.now_ms();
         let cfg = self.lambda.mappings[m].cfg.clone();
         let too_old = |r: &Rc<Record>| {
@@ -225,7 +227,7 @@ impl Engine {
                     vs.queue.insert(1, rest);
                 }
             }
-            self.discard(m, c, v, "RecordAgeExceeded");
+            self.discard(at, "RecordAgeExceeded");
             return;
         }
         let chain = batch.records.iter().map(|r| r.chain).max().unwrap_or(0) + 1;
@@ -243,7 +245,7 @@ impl Engine {
             );
             let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
             vs.queue.pop_front();
-            self.after_batch(m, c, v);
+            self.after_batch(at);
             return;
         }
         let outcome = self.invoke(m, c, v, &batch, chain, None);
@@ -256,26 +258,27 @@ impl Engine {
                 // §4.9: a window state over 1 MB ends the window early.
                 let too_big =
                     vs.window.as_ref().is_some_and(|w| w.state.to_json().to_string().len() > WINDOW_STATE_LIMIT);
-                self.lambda.mappings[m].last_result = "OK".into();
-                self.after_batch(m, c, v);
+                self.lambda.mappings[m].last_result = LastResult::Ok;
+                self.after_batch(at);
                 if too_big {
-                    self.final_window_invoke(m, c, v, true);
+                    self.final_window_invoke(at, true);
                 }
             }
-            Outcome::Error(msg) => self.failed(m, c, v, msg, None),
+            Outcome::Error(msg) => self.failed(at, msg, None),
             Outcome::PartialFailure(ids) => {
                 let first = ids.first().and_then(|s| s.parse::<u128>().ok()).unwrap_or(0);
-                self.failed(m, c, v, format!("partial batch failure at sequence number {first}"), Some(first));
+                self.failed(at, format!("partial batch failure at sequence number {first}"), Some(first));
             }
         }
     }
 
     /// A batch failed: drop what a partial response says is done, then bisect, retry or discard.
-    fn failed(&mut self, m: usize, c: usize, v: usize, error: String, partial_from: Option<u128>) {
+    fn failed(&mut self, at: Lane, error: String, partial_from: Option<u128>) {
+        let Lane { mapping: m, cursor: c, vshard: v } = at;
         let now = self.now_ms();
         let cfg = self.lambda.mappings[m].cfg.clone();
         let (uuid, shard) = (self.lambda.mappings[m].uuid.clone(), self.lambda.mappings[m].cursors[c].shard_id.clone());
-        self.lambda.mappings[m].last_result = "PROBLEM: Function call failed".into();
+        self.lambda.mappings[m].last_result = LastResult::FunctionCallFailed;
         let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
         let Some(b) = vs.queue.front_mut() else { return };
         b.last_error = Some(error);
@@ -305,7 +308,7 @@ impl Engine {
                 "function error: batch split in two halves, retried separately (no retry used)".into(),
             );
         } else if cfg.max_retry >= 0 && i64::from(b.retries) >= cfg.max_retry {
-            self.discard(m, c, v, "RetryAttemptsExhausted");
+            self.discard(at, "RetryAttemptsExhausted");
         } else {
             b.retries += 1;
             let delay = (BACKOFF_BASE_MS << (b.retries - 1).min(16)).min(BACKOFF_CAP_MS);
@@ -322,7 +325,8 @@ impl Engine {
 
     /// Gives up on the front batch: the checkpoint moves past it, and the on-failure
     /// destination (if any) receives a record describing it (§4.6).
-    fn discard(&mut self, m: usize, c: usize, v: usize, condition: &str) {
+    fn discard(&mut self, at: Lane, condition: &str) {
+        let Lane { mapping: m, cursor: c, vshard: v } = at;
         let now = self.now_ms();
         let mp = &self.lambda.mappings[m];
         let stream_arn = self.streams[mp.stream].arn.clone();
@@ -330,7 +334,7 @@ impl Engine {
         let (uuid, shard, dest) = (mp.uuid.clone(), mp.cursors[c].shard_id.clone(), mp.cfg.on_failure.clone());
         let Some(b) = self.lambda.mappings[m].cursors[c].vshards[v].queue.pop_front() else { return };
         let (Some(first), Some(last)) = (b.records.first(), b.records.last()) else {
-            self.after_batch(m, c, v);
+            self.after_batch(at);
             return;
         };
         let seqs = b.records.iter().map(|r| r.seq.to_string()).collect();
@@ -378,11 +382,12 @@ impl Engine {
             keep(&mut self.lambda.failures, rec, limit, &mut self.lambda.dropped.failures);
         }
         self.log(now, &uuid, &shard, LogKind::Discarded, seqs, msg);
-        self.after_batch(m, c, v);
+        self.after_batch(at);
     }
 
     /// After a batch is done with: advance the checkpoint when nothing is queued, poll again soon.
-    fn after_batch(&mut self, m: usize, c: usize, v: usize) {
+    fn after_batch(&mut self, at: Lane) {
+        let Lane { mapping: m, cursor: c, vshard: v } = at;
         let now = self.now_ms();
         let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
         if vs.queue.is_empty() {
@@ -393,7 +398,8 @@ impl Engine {
     }
 
     /// The last invocation of a window: at its end, or `early` when its state outgrew 1 MB.
-    fn final_window_invoke(&mut self, m: usize, c: usize, v: usize, early: bool) {
+    fn final_window_invoke(&mut self, at: Lane, early: bool) {
+        let Lane { mapping: m, cursor: c, vshard: v } = at;
         let empty = Batch::new();
         self.invoke(m, c, v, &empty, 1, Some(early));
         let name = self.lambda.mappings[m].function.clone();

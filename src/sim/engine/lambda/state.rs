@@ -28,6 +28,15 @@ pub(in crate::sim::engine) fn next_poll(t: u64) -> u64 {
     (t / POLL_MS + 1) * POLL_MS
 }
 
+/// One poller of a mapping: which mapping, which of its shard cursors, which virtual shard of
+/// that shard (ParallelizationFactor splits a shard into virtual shards by partition key).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(in crate::sim::engine) struct Lane {
+    pub mapping: usize,
+    pub cursor: usize,
+    pub vshard: usize,
+}
+
 pub struct Function {
     pub name: String,
     pub arn: String,
@@ -108,14 +117,48 @@ pub struct Cursor {
     pub vshards: Vec<VShard>,
 }
 
+/// Where a new mapping starts reading each shard that exists when it is created.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StartingPosition {
+    TrimHorizon,
+    Latest,
+}
+
+impl StartingPosition {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StartingPosition::TrimHorizon => "TRIM_HORIZON",
+            StartingPosition::Latest => "LATEST",
+        }
+    }
+}
+
+/// A mapping's `LastProcessingResult`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LastResult {
+    NoRecordsProcessed,
+    Ok,
+    FunctionCallFailed,
+}
+
+impl LastResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LastResult::NoRecordsProcessed => "No records processed",
+            LastResult::Ok => "OK",
+            LastResult::FunctionCallFailed => "PROBLEM: Function call failed",
+        }
+    }
+}
+
 pub struct Mapping {
     pub uuid: String,
     pub function: String,
     pub stream: usize,
-    pub starting_position: String,
+    pub starting_position: StartingPosition,
     pub cfg: MappingConfig,
     pub last_modified_ms: u64,
-    pub last_result: String,
+    pub last_result: LastResult,
     pub cursors: Vec<Cursor>,
     /// Records that ended other than delivered (filtered, discarded, stopped), by sequence number
     /// (see [`outcome_key`]), as [`Stage::code`]. Keyed by `Number` with `i64` values, the
