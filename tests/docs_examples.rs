@@ -274,7 +274,7 @@ fn every_listed_action_is_known() {
     for name in names {
         let text = json!({"steps": [{ name.as_str(): {} }]}).to_string();
         if let Err(e) = scenario::parse(&text) {
-            assert!(!e.contains("unknown action"), "{name}: {e}");
+            assert!(!e.to_string().contains("unknown action"), "{name}: {e}");
         }
     }
 }

@@ -601,7 +601,8 @@ fn oversized_input_is_refused() {
     let big = format!("{{\"steps\": [{}]}}", vec!["{\"AdvanceClock\": {\"Seconds\": 1}}"; 80_000].join(","));
     assert!(big.len() > streamlab::MAX_INPUT_BYTES);
     let err = streamlab::Session::from_scenario_text(&big).err().expect("refused");
-    assert!(err.contains("at most"), "{err}");
+    assert!(matches!(err, streamlab::LoadError::TooLarge { .. }), "{err}");
+    assert!(err.to_string().contains("at most"), "{err}");
 }
 
 /// A rule that notifies on every record, run over 30,000 writes (300 invocations of 100

@@ -245,8 +245,8 @@ fn every_bank_validates_and_has_enough_questions() {
         assert_eq!(e.title, bs.iter().find(|b| b.id == e.id).unwrap().title);
     }
     // Every kind is represented.
-    for kind in quiz::KINDS {
-        assert!(bs.iter().flat_map(|b| &b.questions).any(|q| q.kind == *kind), "no {kind} question");
+    for kind in quiz::QuestionKind::ALL {
+        assert!(bs.iter().flat_map(|b| &b.questions).any(|q| q.kind == kind), "no {kind} question");
     }
 }
 

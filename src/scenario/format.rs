@@ -6,6 +6,7 @@ use crate::sim::Operation;
 use crate::sim::EngineConfig;
 use crate::support::time;
 use serde_json::{Map, Value};
+use std::fmt;
 
 /// A parsed scenario, ready to replay.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,12 +22,60 @@ pub struct Step {
     pub body: Value,
 }
 
-/// Byte offset → "line L, column C" (1-based).
-pub(super) fn position(text: &str, offset: usize) -> String {
+/// Why a text is not a scenario. Its `Display` is the message `streamlab replay` prints.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScenarioError {
+    /// Not JSON: where serde_json stopped reading (1-based), and why.
+    Json { line: usize, column: usize, message: String },
+    /// JSON, but the file's shape or a header member (`description`, `seed`, `startTime`,
+    /// `region`, `simulator`) is wrong.
+    Invalid(String),
+    /// A step is wrong: its index, where it starts in the text when known, and what is wrong.
+    Step { index: usize, at: Option<Position>, problem: String },
+}
+
+/// A place in a text: 1-based line and column (in characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScenarioError::Json { line, column, message } => {
+                write!(f, "not valid JSON at line {line}, column {column}: {message}")
+            }
+            ScenarioError::Invalid(message) => f.write_str(message),
+            ScenarioError::Step { index, at: Some(p), problem } => {
+                write!(f, "step {index} (line {}, column {}): {problem}", p.line, p.column)
+            }
+            ScenarioError::Step { index, at: None, problem } => write!(f, "step {index}: {problem}"),
+        }
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+impl From<String> for ScenarioError {
+    fn from(message: String) -> Self {
+        ScenarioError::Invalid(message)
+    }
+}
+
+impl From<&str> for ScenarioError {
+    fn from(message: &str) -> Self {
+        ScenarioError::Invalid(message.to_string())
+    }
+}
+
+/// Byte offset → line and column (1-based).
+pub(super) fn position(text: &str, offset: usize) -> Position {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    format!("line {line}, column {col}")
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Position { line, column }
 }
 
 /// Start offsets of the elements of the top-level `"steps"` array, found by a small scan of the
@@ -137,36 +186,40 @@ pub(super) fn header(obj: &Map<String, Value>) -> Result<(Option<String>, Engine
 }
 
 /// Parses a scenario file. Errors name the line and column, or the step, of the problem.
-pub fn parse(text: &str) -> Result<Scenario, String> {
-    let v: Value = serde_json::from_str(text).map_err(|e| {
-        format!("not valid JSON at line {}, column {}: {}", e.line(), e.column(), strip_position(&e.to_string()))
+pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
+    let v: Value = serde_json::from_str(text).map_err(|e| ScenarioError::Json {
+        line: e.line(),
+        column: e.column(),
+        message: strip_position(&e.to_string()),
     })?;
     let obj = v.as_object().ok_or("a scenario must be a JSON object with a \"steps\" list")?;
     let (description, config) = header(obj)?;
     let steps = obj.get("steps").ok_or("a scenario needs a \"steps\" list")?;
     let steps = steps.as_array().ok_or("\"steps\" must be a list")?;
     let offsets = step_offsets(text);
-    let at = |i: usize| offsets.get(i).map(|o| format!(" ({})", position(text, *o))).unwrap_or_default();
+    let step = |index: usize, problem: String| ScenarioError::Step {
+        index,
+        at: offsets.get(index).map(|o| position(text, *o)),
+        problem,
+    };
     let mut out = Vec::with_capacity(steps.len());
     for (i, s) in steps.iter().enumerate() {
-        let o = s
-            .as_object()
-            .ok_or_else(|| format!("step {i}{}: a step must be an object with one key, the action's name", at(i)))?;
+        let o =
+            s.as_object().ok_or_else(|| step(i, "a step must be an object with one key, the action's name".into()))?;
         if o.len() != 1 {
             let keys: Vec<&str> = o.keys().map(String::as_str).collect();
-            return Err(format!(
-                "step {i}{}: a step must have exactly one key, the action's name; found {} ({})",
-                at(i),
-                o.len(),
-                keys.join(", ")
+            return Err(step(
+                i,
+                format!("a step must have exactly one key, the action's name; found {} ({})", o.len(), keys.join(", ")),
             ));
         }
-        let (action, body) = o.iter().next().ok_or_else(|| format!("step {i}: empty step"))?;
+        let (action, body) =
+            o.iter().next().ok_or_else(|| ScenarioError::Step { index: i, at: None, problem: "empty step".into() })?;
         let Some(op) = Operation::parse(action).filter(|op| op.in_scenarios()) else {
-            return Err(format!("step {i}{}: unknown action \"{action}\"", at(i)));
+            return Err(step(i, format!("unknown action \"{action}\"")));
         };
         if !body.is_object() {
-            return Err(format!("step {i}{}: the body of {action} must be a JSON object", at(i)));
+            return Err(step(i, format!("the body of {action} must be a JSON object")));
         }
         out.push(Step { action: op, body: body.clone() });
     }

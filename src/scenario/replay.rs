@@ -27,7 +27,7 @@ pub fn run(s: &Scenario, out: &mut dyn Write) -> io::Result<Engine> {
 #[derive(Debug)]
 pub enum ReplayError {
     /// Not a valid scenario: the message `parse` gives.
-    Invalid(String),
+    Invalid(ScenarioError),
     /// Reading the file failed.
     Read(io::Error),
     /// Writing the output failed.
@@ -251,9 +251,12 @@ fn replay_pass<R: io::Read + Send>(
 }
 
 /// Parses and replays a scenario text, returning the output as JSON (for tests and the UI).
-pub fn replay(text: &str) -> Result<Value, String> {
+/// Writing to memory cannot fail and the output is always JSON; were either ever not so, the
+/// error says so as an `Invalid` scenario error rather than a panic.
+pub fn replay(text: &str) -> Result<Value, ScenarioError> {
     let s = parse(text)?;
     let mut buf = Vec::new();
-    run(&s, &mut buf).map_err(|e| e.to_string())?;
-    serde_json::from_slice(&buf).map_err(|e| format!("internal error: replay output is not JSON: {e}"))
+    run(&s, &mut buf).map_err(|e| ScenarioError::Invalid(format!("internal error: {e}")))?;
+    serde_json::from_slice(&buf)
+        .map_err(|e| ScenarioError::Invalid(format!("internal error: replay output is not JSON: {e}")))
 }

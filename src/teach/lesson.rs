@@ -108,102 +108,24 @@ impl Lesson {
     }
 
     /// The lab as it is at lesson step `i`: the scenario replayed up to its `runUntil`.
-    pub fn session_at(&self, i: usize) -> Result<Session, String> {
+    pub fn session_at(&self, i: usize) -> Result<Session, LoadError> {
         Session::from_scenario(&self.scenario_prefix(self.steps_run_at(i)))
     }
 
     /// The lab while the question of lesson step `i` is open: the scenario replayed as far as
     /// the step before (`steps_run_before(i)`); the answer is revealed with [`Self::session_at`].
-    pub fn session_before(&self, i: usize) -> Result<Session, String> {
+    pub fn session_before(&self, i: usize) -> Result<Session, LoadError> {
         Session::from_scenario(&self.scenario_prefix(self.steps_run_before(i)))
     }
 
     /// The playground: the whole scenario replayed, for the learner to carry on.
-    pub fn playground_session(&self) -> Result<Session, String> {
+    pub fn playground_session(&self) -> Result<Session, LoadError> {
         Session::from_scenario(&self.scenario)
     }
 }
 
-// ---- reading JSON with messages that say where ------------------------------------------------
-
-/// Helpers shared with the quiz parser: typed field access with messages naming the field.
-pub(crate) mod fields {
-    use serde_json::{Map, Value};
-
-    pub fn object<'a>(v: &'a Value, what: &str) -> Result<&'a Map<String, Value>, String> {
-        v.as_object().ok_or_else(|| format!("{what} must be a JSON object"))
-    }
-
-    pub fn only(obj: &Map<String, Value>, allowed: &[&str], at: &str) -> Result<(), String> {
-        for k in obj.keys() {
-            if !allowed.contains(&k.as_str()) {
-                let k: String = k.chars().take(40).collect();
-                return Err(format!("{at}unknown field \"{k}\" (expected one of: {})", allowed.join(", ")));
-            }
-        }
-        Ok(())
-    }
-
-    pub fn string(obj: &Map<String, Value>, key: &str, at: &str) -> Result<String, String> {
-        match obj.get(key) {
-            Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
-            Some(Value::String(_)) => Err(format!("{at}field \"{key}\" must not be empty")),
-            Some(_) => Err(format!("{at}field \"{key}\" must be a string")),
-            None => Err(format!("{at}field \"{key}\" is missing")),
-        }
-    }
-
-    pub fn opt_string(obj: &Map<String, Value>, key: &str, at: &str) -> Result<Option<String>, String> {
-        match obj.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(_) => string(obj, key, at).map(Some),
-        }
-    }
-
-    pub fn strings(obj: &Map<String, Value>, key: &str, at: &str, required: bool) -> Result<Vec<String>, String> {
-        let v = match obj.get(key) {
-            None | Some(Value::Null) if !required => return Ok(Vec::new()),
-            None => return Err(format!("{at}field \"{key}\" is missing")),
-            Some(v) => v,
-        };
-        let a = v.as_array().ok_or_else(|| format!("{at}field \"{key}\" must be a list of strings"))?;
-        if required && a.is_empty() {
-            return Err(format!("{at}field \"{key}\" must not be empty"));
-        }
-        a.iter()
-            .enumerate()
-            .map(|(i, s)| match s.as_str() {
-                Some(t) if !t.trim().is_empty() => Ok(t.to_string()),
-                _ => Err(format!("{at}field \"{key}\", item {i}: must be a non-empty string")),
-            })
-            .collect()
-    }
-
-    pub fn index(obj: &Map<String, Value>, key: &str, at: &str, len: usize) -> Result<usize, String> {
-        match obj.get(key) {
-            None => Err(format!("{at}field \"{key}\" is missing")),
-            Some(v) => match v.as_u64() {
-                Some(n) if (n as usize) < len && n < u32::MAX as u64 => Ok(n as usize),
-                Some(n) => {
-                    Err(format!("{at}field \"{key}\" is {n}, but there are only {len} options (counted from 0)"))
-                }
-                None => Err(format!("{at}field \"{key}\" must be a whole number counted from 0")),
-            },
-        }
-    }
-
-    /// 1–64 characters of `[a-z0-9-]`.
-    pub fn name(obj: &Map<String, Value>, key: &str, at: &str) -> Result<String, String> {
-        let s = string(obj, key, at)?;
-        if crate::teach::share::valid_name(&s) {
-            Ok(s)
-        } else {
-            Err(format!("{at}field \"{key}\" must be 1 to 64 characters of a-z, 0-9 and - (it names a file and appears in links)"))
-        }
-    }
-}
-
-use fields::*;
+use crate::teach::file::*;
+use crate::teach::session::LoadError;
 
 const TOP_FIELDS: &[&str] =
     &["format", "id", "title", "summary", "level", "spec", "scenario", "expectedErrors", "steps", "playground"];
@@ -211,13 +133,13 @@ const STEP_FIELDS: &[&str] = &["title", "text", "watch", "runUntil", "focus", "q
 const QUESTION_FIELDS: &[&str] = &["prompt", "options", "answer", "explanation"];
 
 /// Parses and checks a lesson file.
-pub fn parse(text: &str) -> Result<Lesson, String> {
-    if text.len() > MAX_BYTES {
-        return Err(format!("the lesson file is {} bytes; at most {MAX_BYTES} are read", text.len()));
-    }
-    let v: Value = serde_json::from_str(text)
-        .map_err(|e| format!("not valid JSON at line {}, column {}", e.line(), e.column()))?;
-    let top = object(&v, "a lesson")?;
+pub fn parse(text: &str) -> Result<Lesson, FileError> {
+    let v = read_json(text, "the lesson file", MAX_BYTES)?;
+    from_json(&v).map_err(FileError::Invalid)
+}
+
+fn from_json(v: &Value) -> Result<Lesson, String> {
+    let top = object(v, "a lesson")?;
     only(top, TOP_FIELDS, "")?;
     match top.get("format").and_then(Value::as_u64) {
         Some(FORMAT) => {}
@@ -331,43 +253,9 @@ pub fn parse(text: &str) -> Result<Lesson, String> {
     Ok(Lesson { id, title, summary, level, spec, scenario, scenario_json, expected_errors, steps, playground })
 }
 
-/// One entry of an index file (`www/lessons/index.json` or `www/quizzes/index.json`): a static
-/// site cannot list a folder, so the page reads the index to show the menu.
-#[derive(Clone, Debug, PartialEq)]
-pub struct IndexEntry {
-    pub id: String,
-    pub title: String,
-}
-
 /// Parses `www/lessons/index.json`: `{"format": 1, "lessons": [{"id", "title", "level"}]}`.
-pub fn parse_index(text: &str) -> Result<Vec<IndexEntry>, String> {
+pub fn parse_index(text: &str) -> Result<Vec<IndexEntry>, FileError> {
     parse_index_of(text, "lessons", &["id", "title", "level"])
-}
-
-pub(crate) fn parse_index_of(text: &str, key: &str, allowed: &[&str]) -> Result<Vec<IndexEntry>, String> {
-    if text.len() > MAX_BYTES {
-        return Err(format!("the index is {} bytes; at most {MAX_BYTES} are read", text.len()));
-    }
-    let v: Value = serde_json::from_str(text)
-        .map_err(|e| format!("not valid JSON at line {}, column {}", e.line(), e.column()))?;
-    let top = object(&v, "an index")?;
-    only(top, &["format", key], "")?;
-    if top.get("format").and_then(Value::as_u64) != Some(FORMAT) {
-        return Err(format!("field \"format\" must be {FORMAT}"));
-    }
-    let list = top.get(key).and_then(Value::as_array).ok_or_else(|| format!("field \"{key}\" must be a list"))?;
-    let mut out: Vec<IndexEntry> = Vec::new();
-    for (i, e) in list.iter().enumerate() {
-        let at = format!("{key} item {i}: ");
-        let o = object(e, &format!("{key} item {i}"))?;
-        only(o, allowed, &at)?;
-        let id = name(o, "id", &at)?;
-        if out.iter().any(|x| x.id == id) {
-            return Err(format!("{at}\"{id}\" is listed twice"));
-        }
-        out.push(IndexEntry { id, title: string(o, "title", &at)? });
-    }
-    Ok(out)
 }
 
 fn fmt_run(r: Option<usize>) -> String {
@@ -412,7 +300,7 @@ mod tests {
     }
 
     fn err(v: &Value) -> String {
-        parse(&v.to_string()).unwrap_err()
+        parse(&v.to_string()).unwrap_err().to_string()
     }
 
     #[test]
@@ -465,7 +353,7 @@ mod tests {
         let mut v = sample();
         v["expectedErrors"] = json!([{"step": 9, "type": "X", "why": "y"}]);
         assert!(err(&v).contains("expectedErrors item 0"));
-        assert!(parse("[]").unwrap_err().contains("JSON object"));
-        assert!(parse("{").unwrap_err().contains("line 1"));
+        assert!(parse("[]").unwrap_err().to_string().contains("JSON object"));
+        assert!(parse("{").unwrap_err().to_string().contains("line 1"));
     }
 }

@@ -13,7 +13,7 @@
 use crate::lang::filter::FilterCriteria;
 use crate::model::ViewType;
 use crate::support::rng::Rng;
-use crate::teach::lesson::fields::*;
+use crate::teach::file::*;
 use serde_json::{json, Map, Value};
 
 /// The bank format this version reads (`"format": 1`).
@@ -23,8 +23,64 @@ pub const MAX_QUESTIONS: usize = 200;
 pub const MAX_OPTIONS: usize = 8;
 pub const MAX_PARAMS: usize = 16;
 
-/// The question kinds.
-pub const KINDS: &[&str] = &["choice", "view-type", "record", "filter", "checkpoint", "retention", "rule-output"];
+/// The kinds of question a bank may hold (`docs/teaching.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuestionKind {
+    Choice,
+    ViewType,
+    Record,
+    Filter,
+    Checkpoint,
+    Retention,
+    RuleOutput,
+}
+
+impl QuestionKind {
+    pub const ALL: [QuestionKind; 7] = [
+        QuestionKind::Choice,
+        QuestionKind::ViewType,
+        QuestionKind::Record,
+        QuestionKind::Filter,
+        QuestionKind::Checkpoint,
+        QuestionKind::Retention,
+        QuestionKind::RuleOutput,
+    ];
+
+    /// The name a bank file uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionKind::Choice => "choice",
+            QuestionKind::ViewType => "view-type",
+            QuestionKind::Record => "record",
+            QuestionKind::Filter => "filter",
+            QuestionKind::Checkpoint => "checkpoint",
+            QuestionKind::Retention => "retention",
+            QuestionKind::RuleOutput => "rule-output",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<QuestionKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// Every kind's name, for messages.
+    fn names() -> String {
+        Self::ALL.map(QuestionKind::as_str).join(", ")
+    }
+}
+
+impl std::fmt::Display for QuestionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// So that `q.kind == "choice"` reads as the bank file does.
+impl PartialEq<&str> for QuestionKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
 
 /// What a view-type question may need, checked against the records of an insert, an update and
 /// a delete made under each view type.
@@ -50,7 +106,7 @@ pub struct Bank {
 #[derive(Clone, Debug, PartialEq)]
 pub struct QuestionDef {
     pub id: String,
-    pub kind: String,
+    pub kind: QuestionKind,
     /// The question's JSON object, templates and all.
     raw: Map<String, Value>,
     params: Vec<(String, Value)>,
@@ -71,7 +127,7 @@ pub struct Opt {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Instance {
     pub id: String,
-    pub kind: String,
+    pub kind: QuestionKind,
     pub prompt: String,
     pub explanation: String,
     /// Section of aws-semantics.md the answer rests on.
@@ -114,13 +170,13 @@ const BANK_FIELDS: &[&str] = &["format", "id", "title", "description", "question
 const COMMON: &[&str] = &["id", "kind", "prompt", "explanation", "spec", "params", "shuffle"];
 
 /// Parses and checks a quiz bank. Every question is instantiated once (seed 0) to check it.
-pub fn parse(text: &str) -> Result<Bank, String> {
-    if text.len() > MAX_BYTES {
-        return Err(format!("the bank is {} bytes; at most {MAX_BYTES} are read", text.len()));
-    }
-    let v: Value = serde_json::from_str(text)
-        .map_err(|e| format!("not valid JSON at line {}, column {}", e.line(), e.column()))?;
-    let top = object(&v, "a quiz bank")?;
+pub fn parse(text: &str) -> Result<Bank, FileError> {
+    let v = read_json(text, "the bank", MAX_BYTES)?;
+    from_json(&v).map_err(FileError::Invalid)
+}
+
+fn from_json(v: &Value) -> Result<Bank, String> {
+    let top = object(v, "a quiz bank")?;
     only(top, BANK_FIELDS, "")?;
     match top.get("format").and_then(Value::as_u64) {
         Some(FORMAT) => {}
@@ -148,9 +204,9 @@ pub fn parse(text: &str) -> Result<Bank, String> {
             return Err(format!("{at}field \"id\": another question already has the id \"{qid}\""));
         }
         let kind = string(o, "kind", &at)?;
-        if !KINDS.contains(&kind.as_str()) {
-            return Err(format!("{at}field \"kind\" must be one of: {}", KINDS.join(", ")));
-        }
+        let Some(kind) = QuestionKind::parse(&kind) else {
+            return Err(format!("{at}field \"kind\" must be one of: {}", QuestionKind::names()));
+        };
         let params = parse_params(o.get("params"), &at)?;
         let def = QuestionDef { id: qid, kind, raw: o.clone(), params };
         instantiate(&def, 0).map_err(|e| format!("{at}{e}"))?;
@@ -223,8 +279,8 @@ fn parse_params(v: Option<&Value>, at: &str) -> Result<Vec<(String, Value)>, Str
 }
 
 /// Parses `www/quizzes/index.json`: `{"format": 1, "banks": [{"id", "title"}]}`.
-pub fn parse_index(text: &str) -> Result<Vec<crate::teach::lesson::IndexEntry>, String> {
-    crate::teach::lesson::parse_index_of(text, "banks", &["id", "title"])
+pub fn parse_index(text: &str) -> Result<Vec<IndexEntry>, FileError> {
+    parse_index_of(text, "banks", &["id", "title"])
 }
 
 // ---- drawing parameters -----------------------------------------------------------------------
@@ -347,7 +403,11 @@ fn substitute_str(s: &str, params: &[(String, Value)], path: &str) -> Result<Str
 // ---- instantiating --------------------------------------------------------------------------
 
 /// Draws the parameters of `def` from `seed` and builds the question. Deterministic.
-pub fn instantiate(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
+pub fn instantiate(def: &QuestionDef, seed: u64) -> Result<Instance, FileError> {
+    draw_instance(def, seed).map_err(FileError::Invalid)
+}
+
+fn draw_instance(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
     let mut rng = question_rng(seed, &def.id);
     let params = draw(&def.params, &mut rng);
     let mut body = Map::new();
@@ -358,15 +418,14 @@ pub fn instantiate(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
         body.insert(k.clone(), substitute(v, &params, k)?);
     }
     let o = &body;
-    let kind = def.kind.as_str();
+    let kind = def.kind;
     let extra: &[&str] = match kind {
-        "choice" => &["options", "answer"],
-        "view-type" => &["needs", "answer", "explanations"],
-        "record" => &["scenario", "options", "answer"],
-        "filter" => &["scenario", "filter", "records", "answer"],
-        "checkpoint" | "retention" => &["scenario", "records", "answer"],
-        "rule-output" => &["scenario", "output", "options", "answer"],
-        _ => &[],
+        QuestionKind::Choice => &["options", "answer"],
+        QuestionKind::ViewType => &["needs", "answer", "explanations"],
+        QuestionKind::Record => &["scenario", "options", "answer"],
+        QuestionKind::Filter => &["scenario", "filter", "records", "answer"],
+        QuestionKind::Checkpoint | QuestionKind::Retention => &["scenario", "records", "answer"],
+        QuestionKind::RuleOutput => &["scenario", "output", "options", "answer"],
     };
     let allowed: Vec<&str> = COMMON.iter().chain(extra.iter()).copied().collect();
     only(o, &allowed, "")?;
@@ -390,7 +449,7 @@ pub fn instantiate(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
     };
     let mut inst = Instance {
         id: def.id.clone(),
-        kind: def.kind.clone(),
+        kind: def.kind,
         prompt,
         explanation,
         spec,
@@ -403,11 +462,11 @@ pub fn instantiate(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
         key: Key::None,
     };
     match kind {
-        "choice" => {
+        QuestionKind::Choice => {
             inst.options = options(o, |_, _| Ok(()))?;
             inst.correct = vec![index(o, "answer", "", inst.options.len())?];
         }
-        "view-type" => {
+        QuestionKind::ViewType => {
             let needs = strings(o, "needs", "", false)?;
             for (i, n) in needs.iter().enumerate() {
                 if !NEEDS.contains(&n.as_str()) {
@@ -432,7 +491,7 @@ pub fn instantiate(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
             inst.correct = vec![ViewType::ALL.iter().position(|v| *v == a).unwrap_or(0)];
             inst.key = Key::ViewType { needs };
         }
-        "record" => {
+        QuestionKind::Record => {
             need_scenario(&inst)?;
             let mut expected = Vec::new();
             inst.options = options(o, |i, ob| {
@@ -456,14 +515,14 @@ pub fn instantiate(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
             inst.correct = vec![index(o, "answer", "", inst.options.len())?];
             inst.key = Key::Record(expected);
         }
-        "filter" | "checkpoint" | "retention" => {
+        QuestionKind::Filter | QuestionKind::Checkpoint | QuestionKind::Retention => {
             need_scenario(&inst)?;
             let labels = strings(o, "records", "", true)?;
             if labels.len() > MAX_OPTIONS {
                 return Err(format!("field \"records\" has more than {MAX_OPTIONS} records"));
             }
             inst.options = labels.into_iter().map(|text| Opt { text, detail: None, explanation: None }).collect();
-            if kind == "checkpoint" {
+            if kind == QuestionKind::Checkpoint {
                 inst.correct = vec![index(o, "answer", "", inst.options.len())?];
             } else {
                 inst.multi = true;
@@ -485,7 +544,7 @@ pub fn instantiate(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
                     }
                 }
             }
-            if kind == "filter" {
+            if kind == QuestionKind::Filter {
                 let f = o.get("filter").ok_or("field \"filter\" is missing (a pattern object, or a list of them)")?;
                 let patterns: Vec<&Value> = match f {
                     Value::Array(a) => a.iter().collect(),
@@ -507,7 +566,7 @@ pub fn instantiate(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
             }
             inst.key = Key::Records;
         }
-        "rule-output" => {
+        QuestionKind::RuleOutput => {
             need_scenario(&inst)?;
             let output = string(o, "output", "")?;
             if output != "aggregates" && output != "notifications" {
@@ -538,9 +597,8 @@ pub fn instantiate(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
             inst.correct = vec![index(o, "answer", "", inst.options.len())?];
             inst.key = Key::RuleOutput { output, values };
         }
-        _ => return Err(format!("field \"kind\" must be one of: {}", KINDS.join(", "))),
     }
-    if shuffle && !inst.multi && kind != "view-type" {
+    if shuffle && !inst.multi && kind != QuestionKind::ViewType {
         let n = inst.options.len();
         let mut order: Vec<usize> = (0..n).collect();
         for i in (1..n).rev() {
@@ -614,7 +672,7 @@ fn delivered_records(out: &Value) -> Vec<Value> {
 }
 
 fn replay(scenario: &Value) -> Result<Value, String> {
-    crate::scenario::replay(&scenario.to_string())
+    crate::scenario::replay(&scenario.to_string()).map_err(|e| e.to_string())
 }
 
 fn without_last_step(scenario: &Value) -> Value {
@@ -627,8 +685,8 @@ fn without_last_step(scenario: &Value) -> Value {
 
 /// The records a record-labelled question is about: those of the whole scenario, or for a
 /// retention question those written before its last step (the clock advance).
-fn label_records(kind: &str, scenario: &Value) -> Result<Vec<Value>, String> {
-    let out = if kind == "retention" { replay(&without_last_step(scenario))? } else { replay(scenario)? };
+fn label_records(kind: QuestionKind, scenario: &Value) -> Result<Vec<Value>, String> {
+    let out = if kind == QuestionKind::Retention { replay(&without_last_step(scenario))? } else { replay(scenario)? };
     Ok(delivered_records(&out))
 }
 
@@ -677,7 +735,7 @@ fn view_type_records(view: ViewType) -> Result<Vec<Value>, String> {
 }
 
 /// The needs (of [`NEEDS`]) that `view` meets, read off records the engine made.
-pub fn needs_met(view: ViewType) -> Result<Vec<&'static str>, String> {
+fn needs_met(view: ViewType) -> Result<Vec<&'static str>, String> {
     let recs = view_type_records(view)?;
     let mut met = Vec::new();
     for need in NEEDS {
@@ -711,9 +769,13 @@ pub fn needs_met(view: ViewType) -> Result<Vec<&'static str>, String> {
 /// - rule-output: the replay's aggregates (or notification messages) equal the right option's
 ///   value and no other's.
 /// - choice: nothing to run.
-pub fn verify(inst: &Instance) -> Result<(), String> {
+pub fn verify(inst: &Instance) -> Result<(), FileError> {
+    check_answer(inst).map_err(FileError::Contradicted)
+}
+
+fn check_answer(inst: &Instance) -> Result<(), String> {
     let records_of = |out: &Value| delivered_records(out);
-    match (&inst.key, inst.kind.as_str()) {
+    match (&inst.key, inst.kind) {
         (Key::ViewType { needs }, _) => {
             let mut best: Option<(u64, ViewType)> = None;
             for v in ViewType::ALL {
@@ -786,12 +848,12 @@ pub fn verify(inst: &Instance) -> Result<(), String> {
                 ));
             }
             let actual: Vec<usize> = match kind {
-                "filter" => {
+                QuestionKind::Filter => {
                     let fc =
                         FilterCriteria::parse(inst.filter.as_ref().unwrap_or(&Value::Null)).map_err(|e| e.message)?;
                     (0..labelled.len()).filter(|&i| fc.matches(&labelled[i])).collect()
                 }
-                "retention" => {
+                QuestionKind::Retention => {
                     let left: Vec<String> = records_of(&out).iter().map(seq).collect();
                     (0..labelled.len()).filter(|&i| left.contains(&seq(&labelled[i]))).collect()
                 }
@@ -893,6 +955,37 @@ pub struct Summary {
     pub results: Vec<QuestionResult>,
 }
 
+/// Why an answer was not taken (questions and options counted from 0; the message counts from 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnswerError {
+    Finished,
+    NoQuestion(usize),
+    NoOption {
+        question: usize,
+        option: usize,
+    },
+    /// A single-choice question answered with no option or several.
+    OneOption(usize),
+    /// Practice answers are final.
+    AlreadyAnswered(usize),
+}
+
+impl std::fmt::Display for AnswerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            AnswerError::Finished => f.write_str("the quiz is finished; start it again to answer"),
+            AnswerError::NoQuestion(i) => write!(f, "there is no question {}", i + 1),
+            AnswerError::NoOption { question, option } => {
+                write!(f, "question {} has no option {}", question + 1, option + 1)
+            }
+            AnswerError::OneOption(i) => write!(f, "question {} takes exactly one option", i + 1),
+            AnswerError::AlreadyAnswered(i) => write!(f, "question {} is already answered", i + 1),
+        }
+    }
+}
+
+impl std::error::Error for AnswerError {}
+
 pub struct Quiz {
     pub bank_id: String,
     pub bank_title: String,
@@ -934,22 +1027,22 @@ impl Quiz {
     /// Records the answer to question `i` (option indexes; one for a single-choice question,
     /// any number, none included, for a multi-choice one). Practice mode returns the feedback
     /// at once; exam mode returns None.
-    pub fn answer(&mut self, i: usize, choice: &[usize]) -> Result<Option<Feedback>, String> {
+    pub fn answer(&mut self, i: usize, choice: &[usize]) -> Result<Option<Feedback>, AnswerError> {
         if self.finished {
-            return Err("the quiz is finished; start it again to answer".into());
+            return Err(AnswerError::Finished);
         }
-        let q = self.questions.get(i).ok_or_else(|| format!("there is no question {}", i + 1))?;
-        if let Some(bad) = choice.iter().find(|&&c| c >= q.options.len()) {
-            return Err(format!("question {} has no option {}", i + 1, bad + 1));
+        let q = self.questions.get(i).ok_or(AnswerError::NoQuestion(i))?;
+        if let Some(&option) = choice.iter().find(|&&c| c >= q.options.len()) {
+            return Err(AnswerError::NoOption { question: i, option });
         }
         let mut c = choice.to_vec();
         sort_indexes(&mut c);
         c.dedup();
         if !q.multi && c.len() != 1 {
-            return Err(format!("question {} takes exactly one option", i + 1));
+            return Err(AnswerError::OneOption(i));
         }
         if self.mode == Mode::Practice && self.answers[i].is_some() {
-            return Err(format!("question {} is already answered", i + 1));
+            return Err(AnswerError::AlreadyAnswered(i));
         }
         let fb = feedback(q, &c);
         self.answers[i] = Some(c);
@@ -1100,7 +1193,7 @@ mod tests {
         let err = |f: &dyn Fn(&mut Value)| {
             let mut v = bank();
             f(&mut v);
-            parse(&v.to_string()).unwrap_err()
+            parse(&v.to_string()).unwrap_err().to_string()
         };
         let e = err(&|v| v["questions"][0]["answer"] = json!(5));
         assert!(e.contains("question 0 (\"c1\")") && e.contains("\"answer\""), "{e}");

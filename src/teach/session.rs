@@ -6,7 +6,7 @@
 //! nothing in the engine and are not recorded.
 
 use crate::model::{AwsError, Result};
-use crate::scenario::{self, Scenario, Step};
+use crate::scenario::{self, Scenario, ScenarioError, Step};
 use crate::sim::Operation;
 use crate::sim::{Engine, EngineConfig};
 use crate::support::time;
@@ -18,6 +18,53 @@ pub const STORAGE_VERSION: u64 = 1;
 /// Limits that keep the page responsive whatever is loaded or pasted.
 pub const MAX_STEPS: usize = 20_000;
 pub const MAX_INPUT_BYTES: usize = 2 * 1024 * 1024;
+
+/// Why a session could not be made from a scenario, a file or the browser's storage. Its
+/// `Display` is the sentence the page shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadError {
+    /// The scenario has more steps than the lab keeps.
+    TooManySteps { steps: usize },
+    /// The text is larger than the lab reads.
+    TooLarge { bytes: usize },
+    /// The text is not a scenario.
+    Scenario(ScenarioError),
+    /// Saved data that is not JSON.
+    Unreadable(String),
+    /// Saved data of another storage format version.
+    OtherVersion(u64),
+    /// Saved data that is not a StreamLab session (no version, or no scenario).
+    NotASession { has_version: bool },
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::TooManySteps { steps } => {
+                write!(f, "this scenario has {steps} steps; the lab keeps at most {MAX_STEPS}")
+            }
+            LoadError::TooLarge { bytes } => {
+                write!(f, "the file is {bytes} bytes; the lab reads at most {MAX_INPUT_BYTES}")
+            }
+            LoadError::Scenario(e) => write!(f, "{e}"),
+            LoadError::Unreadable(why) => write!(f, "the saved session is not readable: {why}"),
+            LoadError::OtherVersion(v) => write!(
+                f,
+                "the saved session is of format {v}; this version of StreamLab reads format {STORAGE_VERSION}"
+            ),
+            LoadError::NotASession { has_version: false } => f.write_str("the saved data is not a StreamLab session"),
+            LoadError::NotASession { has_version: true } => f.write_str("the saved session has no scenario"),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl From<ScenarioError> for LoadError {
+    fn from(e: ScenarioError) -> Self {
+        LoadError::Scenario(e)
+    }
+}
 
 pub struct Session {
     description: Option<String>,
@@ -40,9 +87,9 @@ impl Session {
     }
 
     /// Replays a scenario into a new session. Failing steps are dropped (they changed nothing).
-    pub fn from_scenario(s: &Scenario) -> std::result::Result<Session, String> {
+    pub fn from_scenario(s: &Scenario) -> std::result::Result<Session, LoadError> {
         if s.steps.len() > MAX_STEPS {
-            return Err(format!("this scenario has {} steps; the lab keeps at most {MAX_STEPS}", s.steps.len()));
+            return Err(LoadError::TooManySteps { steps: s.steps.len() });
         }
         let mut session = Session::new(s.config.clone());
         session.description = s.description.clone();
@@ -53,9 +100,9 @@ impl Session {
     }
 
     /// Parses a scenario file's text and replays it.
-    pub fn from_scenario_text(text: &str) -> std::result::Result<Session, String> {
+    pub fn from_scenario_text(text: &str) -> std::result::Result<Session, LoadError> {
         if text.len() > MAX_INPUT_BYTES {
-            return Err(format!("the file is {} bytes; the lab reads at most {MAX_INPUT_BYTES}", text.len()));
+            return Err(LoadError::TooLarge { bytes: text.len() });
         }
         Session::from_scenario(&scenario::parse(text)?)
     }
@@ -164,18 +211,14 @@ impl Session {
 
     /// Reads a stored session. Data of another version, or unreadable data, is refused with a
     /// message saying why, so the caller can set it aside.
-    pub fn from_storage(text: &str) -> std::result::Result<Session, String> {
-        let v: Value = serde_json::from_str(text).map_err(|e| format!("the saved session is not readable: {e}"))?;
+    pub fn from_storage(text: &str) -> std::result::Result<Session, LoadError> {
+        let v: Value = serde_json::from_str(text).map_err(|e| LoadError::Unreadable(e.to_string()))?;
         match v.get("streamlab").and_then(Value::as_u64) {
             Some(STORAGE_VERSION) => {}
-            Some(other) => {
-                return Err(format!(
-                    "the saved session is of format {other}; this version of StreamLab reads format {STORAGE_VERSION}"
-                ))
-            }
-            None => return Err("the saved data is not a StreamLab session".into()),
+            Some(other) => return Err(LoadError::OtherVersion(other)),
+            None => return Err(LoadError::NotASession { has_version: false }),
         }
-        let scenario = v.get("scenario").ok_or("the saved session has no scenario")?;
+        let scenario = v.get("scenario").ok_or(LoadError::NotASession { has_version: true })?;
         Session::from_scenario_text(&scenario.to_string())
     }
 }
@@ -243,7 +286,7 @@ mod tests {
         s.apply(Operation::PutItem, &put("ana")).unwrap();
         let back = Session::from_storage(&s.to_storage()).unwrap();
         assert_eq!(back.engine().streams_output(), s.engine().streams_output());
-        let err = |t: &str| Session::from_storage(t).err().unwrap_or_default();
+        let err = |t: &str| Session::from_storage(t).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err("{not json").contains("not readable"));
         assert!(err(r#"{"streamlab": 99, "scenario": {}}"#).contains("format 99"));
         assert!(err(r#"{"other": 1}"#).contains("not a StreamLab session"));
@@ -252,7 +295,7 @@ mod tests {
     #[test]
     fn oversized_input_is_refused_with_a_message() {
         let big = " ".repeat(MAX_INPUT_BYTES + 1);
-        assert!(Session::from_scenario_text(&big).err().unwrap_or_default().contains("at most"));
+        assert!(Session::from_scenario_text(&big).err().map(|e| e.to_string()).unwrap_or_default().contains("at most"));
     }
 
     #[test]

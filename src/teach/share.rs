@@ -19,7 +19,7 @@
 //! three steps: [`decode_link`] (the fragment, checked, base64 decoded), unpacking (bounded by
 //! [`MAX_SCENARIO_BYTES`], failing with [`too_big`] or [`damaged`]), and [`state_from_unpacked`].
 
-use crate::teach::session::Session;
+use crate::teach::session::{LoadError, Session};
 use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 
@@ -55,21 +55,83 @@ impl std::fmt::Debug for Target {
     }
 }
 
-/// Why a link's data did not unpack: it is more than [`MAX_SCENARIO_BYTES`].
-pub fn too_big() -> String {
-    format!("the link's data unpacks to more than {MAX_SCENARIO_BYTES} bytes; StreamLab refuses it")
+/// Why a link cannot be opened. Its `Display` is the sentence the page shows. Text taken from
+/// the link is clipped to 40 characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkError {
+    /// Nothing after `#`.
+    Empty,
+    /// A fragment without `key=value`.
+    NotALink,
+    /// A fragment whose key is not `s`, `lesson` or `quiz`.
+    UnknownKey(String),
+    /// A lesson or quiz name outside `[a-z0-9-]{1,64}`: which ("lesson", "quiz"), and the name.
+    BadName { what: &'static str, name: String },
+    /// A `seed=` that is not a whole number from 0 to [`MAX_SEED`].
+    BadSeed(String),
+    /// An option other than `seed=` and `embed=`.
+    UnknownOption(String),
+    /// `seed=` on a link that is not a quiz link.
+    SeedWithoutQuiz,
+    /// More encoded data than [`MAX_ENCODED_CHARS`]: how many characters.
+    TooLong(usize),
+    /// The data is not base64url.
+    NotBase64,
+    /// The data unpacks to more than [`MAX_SCENARIO_BYTES`].
+    TooBig,
+    /// The data is not valid DEFLATE.
+    Damaged,
+    /// The unpacked data is not UTF-8 text.
+    NotText,
+    /// The text is not a scenario the lab can open.
+    Session(LoadError),
 }
 
-/// Why a link's data did not unpack: it is not valid DEFLATE.
-pub fn damaged() -> String {
-    "the link's data is damaged (it does not decompress); it may have been cut short when copied".to_string()
+impl std::fmt::Display for LinkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LinkError::Empty => f.write_str("the link has nothing after #"),
+            LinkError::NotALink => f.write_str("the link's fragment is not one of #s=..., #lesson=... or #quiz=..."),
+            LinkError::UnknownKey(key) => {
+                write!(f, "the link's fragment starts with an unknown key {:?}; expected s, lesson or quiz", clip(key))
+            }
+            LinkError::BadName { what, name } => write!(
+                f,
+                "a {what} name in a link must be 1 to {MAX_NAME_CHARS} characters of a-z, 0-9 and -, not {:?}",
+                clip(name)
+            ),
+            LinkError::BadSeed(v) => {
+                write!(f, "a quiz seed in a link must be a whole number from 0 to {MAX_SEED}, not {:?}", clip(v))
+            }
+            LinkError::UnknownOption(part) => {
+                write!(f, "the link has an unknown option {:?}; links take seed=N and embed=1", clip(part))
+            }
+            LinkError::SeedWithoutQuiz => f.write_str("seed= only goes with a quiz link (#quiz=NAME&seed=N)"),
+            LinkError::TooLong(n) => {
+                write!(f, "the link carries {n} characters of data; StreamLab reads at most {MAX_ENCODED_CHARS}")
+            }
+            LinkError::NotBase64 => {
+                f.write_str("the link's data is damaged (it is not base64url); it may have been cut short when copied")
+            }
+            LinkError::TooBig => {
+                write!(f, "the link's data unpacks to more than {MAX_SCENARIO_BYTES} bytes; StreamLab refuses it")
+            }
+            LinkError::Damaged => f.write_str(
+                "the link's data is damaged (it does not decompress); it may have been cut short when copied",
+            ),
+            LinkError::NotText => f.write_str("the link's data is not text"),
+            LinkError::Session(e) => write!(f, "{e}"),
+        }
+    }
 }
+
+impl std::error::Error for LinkError {}
 
 /// The lab state an `#s=` link carries, from its unpacked bytes: checked as text, parsed and
 /// replayed as a scenario.
-pub fn state_from_unpacked(bytes: Vec<u8>) -> Result<Session, String> {
-    let text = String::from_utf8(bytes).map_err(|_| "the link's data is not text".to_string())?;
-    Session::from_scenario_text(&text)
+pub fn state_from_unpacked(bytes: Vec<u8>) -> Result<Session, LinkError> {
+    let text = String::from_utf8(bytes).map_err(|_| LinkError::NotText)?;
+    Session::from_scenario_text(&text).map_err(LinkError::Session)
 }
 
 /// The fragment (without `#`) of a state link, from the packed scenario text: `s=<data>`.
@@ -86,10 +148,10 @@ pub fn pack(text: &str) -> Vec<u8> {
 /// Inflates a link's data, stopping past [`MAX_SCENARIO_BYTES`] (natively; the page uses the
 /// browser's, `web::codec`).
 #[cfg(not(target_arch = "wasm32"))]
-pub fn unpack(packed: &Packed) -> Result<Vec<u8>, String> {
+pub fn unpack(packed: &Packed) -> Result<Vec<u8>, LinkError> {
     miniz_oxide::inflate::decompress_to_vec_with_limit(&packed.0, MAX_SCENARIO_BYTES).map_err(|e| match e.status {
-        miniz_oxide::inflate::TINFLStatus::HasMoreOutput => too_big(),
-        _ => damaged(),
+        miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::TooBig,
+        _ => LinkError::Damaged,
     })
 }
 
@@ -107,7 +169,7 @@ pub fn encode_scenario_text(text: &str) -> String {
 
 /// Unpacks and opens a state link's data (natively; the page does the same in three steps).
 #[cfg(not(target_arch = "wasm32"))]
-pub fn open_state(packed: &Packed) -> Result<Session, String> {
+pub fn open_state(packed: &Packed) -> Result<Session, LinkError> {
     unpack(packed).and_then(state_from_unpacked)
 }
 
@@ -129,20 +191,16 @@ pub fn quiz_fragment(name: &str) -> Option<String> {
 }
 
 /// Decodes a URL fragment (with or without the leading `#`).
-pub fn decode_fragment(fragment: &str) -> Result<Target, String> {
+pub fn decode_fragment(fragment: &str) -> Result<Target, LinkError> {
     let f = fragment.strip_prefix('#').unwrap_or(fragment).trim();
     let Some((key, value)) = f.split_once('=') else {
-        return Err(if f.is_empty() {
-            "the link has nothing after #".into()
-        } else {
-            "the link's fragment is not one of #s=..., #lesson=... or #quiz=...".into()
-        });
+        return Err(if f.is_empty() { LinkError::Empty } else { LinkError::NotALink });
     };
     match key {
         "s" => decode_data(value).map(Target::State),
         "lesson" => name(value, "lesson").map(Target::Lesson),
         "quiz" => name(value, "quiz").map(Target::Quiz),
-        _ => Err(format!("the link's fragment starts with an unknown key {:?}; expected s, lesson or quiz", clip(key))),
+        _ => Err(LinkError::UnknownKey(clip(key))),
     }
 }
 
@@ -163,7 +221,7 @@ pub const MAX_SEED: u64 = 1_000_000_000_000;
 /// Splits the options off a fragment (with or without `#`): `("quiz=x", {seed: 5})` for
 /// `#quiz=x&seed=5`. The target part is returned unchecked (give it to [`decode_fragment`]).
 /// An unknown or malformed option is an error, so a mistyped link says so.
-pub fn split_options(fragment: &str) -> Result<(&str, LinkOptions), String> {
+pub fn split_options(fragment: &str) -> Result<(&str, LinkOptions), LinkError> {
     let f = fragment.strip_prefix('#').unwrap_or(fragment).trim();
     let mut parts = f.split('&');
     let target = parts.next().unwrap_or("");
@@ -171,15 +229,16 @@ pub fn split_options(fragment: &str) -> Result<(&str, LinkOptions), String> {
     for part in parts {
         match part.split_once('=') {
             Some(("seed", v)) => {
-                let seed =
-                    v.parse::<u64>().ok().filter(|s| *s <= MAX_SEED && !v.starts_with('+')).ok_or_else(|| {
-                        format!("a quiz seed in a link must be a whole number from 0 to {MAX_SEED}, not {:?}", clip(v))
-                    })?;
+                let seed = v
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|s| *s <= MAX_SEED && !v.starts_with('+'))
+                    .ok_or_else(|| LinkError::BadSeed(clip(v)))?;
                 opts.seed = Some(seed);
             }
             Some(("embed", "1")) => opts.embed = true,
             Some(("embed", "0")) => opts.embed = false,
-            _ => return Err(format!("the link has an unknown option {:?}; links take seed=N and embed=1", clip(part))),
+            _ => return Err(LinkError::UnknownOption(clip(part))),
         }
     }
     Ok((target, opts))
@@ -187,11 +246,11 @@ pub fn split_options(fragment: &str) -> Result<(&str, LinkOptions), String> {
 
 /// Decodes a whole link fragment: its target ([`decode_fragment`]) and its options
 /// ([`split_options`]). `seed=` is only accepted on a quiz link.
-pub fn decode_link(fragment: &str) -> Result<(Target, LinkOptions), String> {
+pub fn decode_link(fragment: &str) -> Result<(Target, LinkOptions), LinkError> {
     let (target, opts) = split_options(fragment)?;
     let t = decode_fragment(target)?;
     if opts.seed.is_some() && !matches!(t, Target::Quiz(_)) {
-        return Err("seed= only goes with a quiz link (#quiz=NAME&seed=N)".into());
+        return Err(LinkError::SeedWithoutQuiz);
     }
     Ok((t, opts))
 }
@@ -207,14 +266,11 @@ pub fn embed_query(search: &str) -> bool {
     search.strip_prefix('?').unwrap_or(search).split('&').any(|p| p == "embed=1")
 }
 
-fn name(value: &str, what: &str) -> Result<String, String> {
+fn name(value: &str, what: &'static str) -> Result<String, LinkError> {
     if valid_name(value) {
         Ok(value.to_string())
     } else {
-        Err(format!(
-            "a {what} name in a link must be 1 to {MAX_NAME_CHARS} characters of a-z, 0-9 and -, not {:?}",
-            clip(value)
-        ))
+        Err(LinkError::BadName { what, name: clip(value) })
     }
 }
 
@@ -228,17 +284,12 @@ fn clip(s: &str) -> String {
 }
 
 /// base64url → the packed bytes of an `s=` link, not yet unpacked.
-fn decode_data(data: &str) -> Result<Packed, String> {
+fn decode_data(data: &str) -> Result<Packed, LinkError> {
     if data.len() > MAX_ENCODED_CHARS {
-        return Err(format!(
-            "the link carries {} characters of data; StreamLab reads at most {MAX_ENCODED_CHARS}",
-            data.len()
-        ));
+        return Err(LinkError::TooLong(data.len()));
     }
     let data = data.trim_end_matches('=');
-    URL_SAFE_NO_PAD.decode(data).or_else(|_| URL_SAFE.decode(data)).map(Packed).map_err(|_| {
-        "the link's data is damaged (it is not base64url); it may have been cut short when copied".to_string()
-    })
+    URL_SAFE_NO_PAD.decode(data).or_else(|_| URL_SAFE.decode(data)).map(Packed).map_err(|_| LinkError::NotBase64)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))] // proptest and miniz_oxide are native-only
@@ -249,7 +300,7 @@ mod tests {
     use serde_json::json;
 
     /// Decodes a state link's fragment, unpacks and opens it (the page's three steps).
-    fn open_session(fragment: &str) -> Result<Session, String> {
+    fn open_session(fragment: &str) -> Result<Session, LinkError> {
         match decode_fragment(fragment)? {
             Target::State(packed) => open_state(&packed),
             other => panic!("not a state link: {other:?}"),
@@ -257,7 +308,7 @@ mod tests {
     }
 
     fn open_error(fragment: &str) -> String {
-        open_session(fragment).err().expect("the link opened")
+        open_session(fragment).err().expect("the link opened").to_string()
     }
 
     #[test]
@@ -292,19 +343,19 @@ mod tests {
             "#quiz=a%2fb",
             "#lesson=a.json",
         ] {
-            let e = decode_fragment(bad).unwrap_err();
+            let e = decode_fragment(bad).unwrap_err().to_string();
             assert!(e.contains("a-z, 0-9 and -"), "{bad}: {e}");
         }
         let long = format!("#lesson={}", "a".repeat(65));
         assert!(decode_fragment(&long).is_err());
-        assert!(decode_fragment("#other=1").unwrap_err().contains("unknown key"));
-        assert!(decode_fragment("").unwrap_err().contains("nothing"));
-        assert!(decode_fragment("#hello").unwrap_err().contains("not one of"));
+        assert!(decode_fragment("#other=1").unwrap_err().to_string().contains("unknown key"));
+        assert!(decode_fragment("").unwrap_err().to_string().contains("nothing"));
+        assert!(decode_fragment("#hello").unwrap_err().to_string().contains("not one of"));
     }
 
     #[test]
     fn damaged_and_hostile_data_is_refused() {
-        assert!(decode_fragment("#s=***").unwrap_err().contains("base64url"));
+        assert!(decode_fragment("#s=***").unwrap_err().to_string().contains("base64url"));
         assert!(open_error("#s=AAAA").contains("damaged"));
         // Valid deflate of something that is not a scenario.
         let e = open_error(&format!("#s={}", encode_scenario_text("{\"steps\": 3}")));
@@ -317,7 +368,7 @@ mod tests {
         let e = open_error(&format!("#s={}", URL_SAFE_NO_PAD.encode(bomb)));
         assert!(e.contains("more than"), "{e}");
         let huge = format!("#s={}", "A".repeat(MAX_ENCODED_CHARS + 1));
-        assert!(decode_fragment(&huge).unwrap_err().contains("at most"));
+        assert!(decode_fragment(&huge).unwrap_err().to_string().contains("at most"));
         // Padding is tolerated.
         let padded = format!("#s={}==", encode_scenario_text("{\"steps\": []}"));
         assert!(open_session(&padded).is_ok());
@@ -348,12 +399,15 @@ mod tests {
             "#quiz=a&seed=99999999999999999999",
             "#quiz=a&seed=1000000000001",
         ] {
-            assert!(decode_link(bad).unwrap_err().contains("whole number"), "{bad}");
+            assert!(decode_link(bad).unwrap_err().to_string().contains("whole number"), "{bad}");
         }
-        assert!(decode_link("#quiz=a&colour=red").unwrap_err().contains("unknown option"));
-        assert!(decode_link("#quiz=a&<img src=x>").unwrap_err().contains("unknown option"));
-        assert!(decode_link("#lesson=a&seed=3").unwrap_err().contains("only goes with a quiz"));
-        assert!(decode_link("#lesson=<img src=x onerror=alert(1)>").unwrap_err().contains("a-z, 0-9 and -"));
+        assert!(decode_link("#quiz=a&colour=red").unwrap_err().to_string().contains("unknown option"));
+        assert!(decode_link("#quiz=a&<img src=x>").unwrap_err().to_string().contains("unknown option"));
+        assert!(decode_link("#lesson=a&seed=3").unwrap_err().to_string().contains("only goes with a quiz"));
+        assert!(decode_link("#lesson=<img src=x onerror=alert(1)>")
+            .unwrap_err()
+            .to_string()
+            .contains("a-z, 0-9 and -"));
         assert!(embed_query("?embed=1") && embed_query("a=2&embed=1") && !embed_query("?embed=0") && !embed_query(""));
     }
 }

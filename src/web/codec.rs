@@ -28,13 +28,13 @@ pub async fn pack(text: &str) -> Result<Vec<u8>, String> {
     }
 }
 
-/// Inflates a link's data, stopping past [`MAX_SCENARIO_BYTES`] with `share::too_big`, or
-/// failing with `share::damaged` (the same messages as natively).
+/// Inflates a link's data, stopping past [`MAX_SCENARIO_BYTES`] with `LinkError::TooBig`, or
+/// failing with `LinkError::Damaged` (the same messages as natively).
 pub async fn unpack(packed: &Packed) -> Result<Vec<u8>, String> {
     match JsFuture::from(inflate(&packed.0, MAX_SCENARIO_BYTES as f64)).await {
-        Ok(v) if v.is_null() => Err(share::too_big()),
+        Ok(v) if v.is_null() => Err(share::LinkError::TooBig.to_string()),
         Ok(v) => Ok(js_sys::Uint8Array::new(&v).to_vec()),
         Err(e) if e.as_string().as_deref() == Some("unsupported") => Err(unsupported()),
-        Err(_) => Err(share::damaged()),
+        Err(_) => Err(share::LinkError::Damaged.to_string()),
     }
 }

@@ -11,9 +11,10 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::{net, Route};
-use crate::teach::lesson::{self, IndexEntry, Lesson};
+use crate::teach::file::IndexEntry;
+use crate::teach::lesson::{self, Lesson};
 use crate::teach::quiz::Bank;
-use crate::teach::session::Session;
+use crate::teach::session::{LoadError, Session};
 use crate::web::state::Action;
 
 /// A teaching file, parsed: a menu's index, a lesson or a quiz bank.
@@ -74,28 +75,28 @@ pub fn TeachFile(props: &TeachFileProps) -> Html {
     let (url, parse, id, title, close): (String, Parser, _, _, _) = match &props.route {
         Route::Quizzes => (
             "quizzes/index.json".into(),
-            |t| crate::teach::quiz::parse_index(t).map(File::Index),
+            |t| crate::teach::quiz::parse_index(t).map(File::Index).map_err(|e| e.to_string()),
             "quizzes-heading",
             "Quizzes",
             "Close",
         ),
         Route::Lesson(name) => (
             format!("lessons/{name}.json"),
-            |t| lesson::parse(t).map(|l| File::Lesson(Rc::new(l))),
+            |t| lesson::parse(t).map(|l| File::Lesson(Rc::new(l))).map_err(|e| e.to_string()),
             "lesson-heading",
             "Lesson",
             "Close lesson",
         ),
         Route::Quiz { name, .. } => (
             format!("quizzes/{name}.json"),
-            |t| crate::teach::quiz::parse(t).map(|b| File::Bank(Rc::new(b))),
+            |t| crate::teach::quiz::parse(t).map(|b| File::Bank(Rc::new(b))).map_err(|e| e.to_string()),
             "quiz-heading",
             "Quiz",
             "Close quiz",
         ),
         _ => (
             "lessons/index.json".into(),
-            |t| lesson::parse_index(t).map(File::Index),
+            |t| lesson::parse_index(t).map(File::Index).map_err(|e| e.to_string()),
             "lessons-heading",
             "Lessons",
             "Close",
@@ -225,7 +226,7 @@ fn use_steps(lesson: Option<Rc<Lesson>>, on_action: Callback<Action>) -> StepsSt
         use_effect_with((lesson.is_some(), *pos, asking), move |&(_, pos, asking)| {
             let Some(lesson) = lesson else { return };
             let n = lesson.steps.len();
-            let (session, source): (Result<Session, String>, String) = if pos >= n {
+            let (session, source): (Result<Session, LoadError>, String) = if pos >= n {
                 (lesson.playground_session(), format!("lesson \"{}\", playground", lesson.title))
             } else if asking {
                 (lesson.session_before(pos), format!("lesson \"{}\", before step {} of {n}", lesson.title, pos + 1))
@@ -237,7 +238,7 @@ fn use_steps(lesson: Option<Rc<Lesson>>, on_action: Callback<Action>) -> StepsSt
                     load_error.set(None);
                     on_action.emit(Action::Import { text: s.to_scenario_json().to_string(), source });
                 }
-                Err(e) => load_error.set(Some(e)),
+                Err(e) => load_error.set(Some(e.to_string())),
             }
         });
     }

@@ -86,7 +86,7 @@ fn route_of(hash: &str) -> (Route, Option<share::Packed>, bool) {
         Ok((Target::Lesson(name), o)) => (Route::Lesson(name), None, o.embed),
         Ok((Target::Quiz(name), o)) => (Route::Quiz { name, seed: o.seed }, None, o.embed),
         Ok((Target::State(packed), o)) => (Route::Opening, Some(packed), o.embed),
-        Err(why) => (Route::Bad(why), None, false),
+        Err(why) => (Route::Bad(why.to_string()), None, false),
     }
 }
 
@@ -176,7 +176,9 @@ pub fn use_route(on_action: Callback<Action>) -> UseStateHandle<Route> {
                 // loaded through the lab's own import, unless the page moved on meanwhile.
                 let (hash, route) = (hash.clone(), route.clone());
                 wasm_bindgen_futures::spawn_local(async move {
-                    let opened = codec::unpack(&packed).await.and_then(share::state_from_unpacked);
+                    let opened = codec::unpack(&packed)
+                        .await
+                        .and_then(|bytes| share::state_from_unpacked(bytes).map_err(|e| e.to_string()));
                     if current_hash() != hash {
                         return;
                     }

@@ -179,7 +179,7 @@ pub fn run(bank: &Rc<Bank>, link_seed: Option<u64>, st: &RunState, on_action: &C
                         None
                     });
                 }
-                Some(Err(e)) => message.set(Some(capitalised(e))),
+                Some(Err(e)) => message.set(Some(capitalised(e.to_string()))),
                 None => {}
             }
             refresh.force_update();

@@ -1,0 +1,162 @@
+//! Reading lesson and quiz files (`docs/teaching.md`): typed access to their fields with
+//! messages that name the field, the menus (`index.json`), and [`FileError`], why a file
+//! cannot be used.
+
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// Largest menu (`index.json`) read.
+pub const MAX_INDEX_BYTES: usize = 512 * 1024;
+/// The menus' format version.
+pub const INDEX_FORMAT: u64 = 1;
+
+/// Why a lesson file, a quiz bank or a menu cannot be used. Its `Display` is the message an
+/// author sees (the page, `cargo test`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileError {
+    /// Larger than StreamLab reads: which file ("the lesson file", "the bank", "the index"),
+    /// its size and the limit, in bytes.
+    TooLarge { what: &'static str, bytes: usize, max: usize },
+    /// Not JSON: where serde_json stopped reading (1-based).
+    Json { line: usize, column: usize },
+    /// JSON, but not a valid file: where (the field, the step, the question) and what is wrong.
+    Invalid(String),
+    /// A valid file whose answer the engine contradicts: running it does something else.
+    Contradicted(String),
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileError::TooLarge { what, bytes, max } => write!(f, "{what} is {bytes} bytes; at most {max} are read"),
+            FileError::Json { line, column } => write!(f, "not valid JSON at line {line}, column {column}"),
+            FileError::Invalid(m) | FileError::Contradicted(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for FileError {}
+
+impl From<String> for FileError {
+    fn from(message: String) -> Self {
+        FileError::Invalid(message)
+    }
+}
+
+impl From<&str> for FileError {
+    fn from(message: &str) -> Self {
+        FileError::Invalid(message.to_string())
+    }
+}
+
+/// The JSON of a file, refused when larger than `max` bytes or not JSON.
+pub fn read_json(text: &str, what: &'static str, max: usize) -> Result<Value, FileError> {
+    if text.len() > max {
+        return Err(FileError::TooLarge { what, bytes: text.len(), max });
+    }
+    serde_json::from_str(text).map_err(|e| FileError::Json { line: e.line(), column: e.column() })
+}
+
+/// One entry of an index file (`www/lessons/index.json` or `www/quizzes/index.json`): a static
+/// site cannot list a folder, so the page reads the index to show the menu.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IndexEntry {
+    pub id: String,
+    pub title: String,
+}
+
+pub(crate) fn parse_index_of(text: &str, key: &str, allowed: &[&str]) -> Result<Vec<IndexEntry>, FileError> {
+    let v = read_json(text, "the index", MAX_INDEX_BYTES)?;
+    let top = object(&v, "an index")?;
+    only(top, &["format", key], "")?;
+    if top.get("format").and_then(Value::as_u64) != Some(INDEX_FORMAT) {
+        return Err(format!("field \"format\" must be {INDEX_FORMAT}").into());
+    }
+    let list = top.get(key).and_then(Value::as_array).ok_or_else(|| format!("field \"{key}\" must be a list"))?;
+    let mut out: Vec<IndexEntry> = Vec::new();
+    for (i, e) in list.iter().enumerate() {
+        let at = format!("{key} item {i}: ");
+        let o = object(e, &format!("{key} item {i}"))?;
+        only(o, allowed, &at)?;
+        let id = name(o, "id", &at)?;
+        if out.iter().any(|x| x.id == id) {
+            return Err(format!("{at}\"{id}\" is listed twice").into());
+        }
+        out.push(IndexEntry { id, title: string(o, "title", &at)? });
+    }
+    Ok(out)
+}
+
+// ---- fields, with messages that say where -----------------------------------------------------
+
+pub fn object<'a>(v: &'a Value, what: &str) -> Result<&'a Map<String, Value>, String> {
+    v.as_object().ok_or_else(|| format!("{what} must be a JSON object"))
+}
+
+pub fn only(obj: &Map<String, Value>, allowed: &[&str], at: &str) -> Result<(), String> {
+    for k in obj.keys() {
+        if !allowed.contains(&k.as_str()) {
+            let k: String = k.chars().take(40).collect();
+            return Err(format!("{at}unknown field \"{k}\" (expected one of: {})", allowed.join(", ")));
+        }
+    }
+    Ok(())
+}
+
+pub fn string(obj: &Map<String, Value>, key: &str, at: &str) -> Result<String, String> {
+    match obj.get(key) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
+        Some(Value::String(_)) => Err(format!("{at}field \"{key}\" must not be empty")),
+        Some(_) => Err(format!("{at}field \"{key}\" must be a string")),
+        None => Err(format!("{at}field \"{key}\" is missing")),
+    }
+}
+
+pub fn opt_string(obj: &Map<String, Value>, key: &str, at: &str) -> Result<Option<String>, String> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(_) => string(obj, key, at).map(Some),
+    }
+}
+
+pub fn strings(obj: &Map<String, Value>, key: &str, at: &str, required: bool) -> Result<Vec<String>, String> {
+    let v = match obj.get(key) {
+        None | Some(Value::Null) if !required => return Ok(Vec::new()),
+        None => return Err(format!("{at}field \"{key}\" is missing")),
+        Some(v) => v,
+    };
+    let a = v.as_array().ok_or_else(|| format!("{at}field \"{key}\" must be a list of strings"))?;
+    if required && a.is_empty() {
+        return Err(format!("{at}field \"{key}\" must not be empty"));
+    }
+    a.iter()
+        .enumerate()
+        .map(|(i, s)| match s.as_str() {
+            Some(t) if !t.trim().is_empty() => Ok(t.to_string()),
+            _ => Err(format!("{at}field \"{key}\", item {i}: must be a non-empty string")),
+        })
+        .collect()
+}
+
+pub fn index(obj: &Map<String, Value>, key: &str, at: &str, len: usize) -> Result<usize, String> {
+    match obj.get(key) {
+        None => Err(format!("{at}field \"{key}\" is missing")),
+        Some(v) => match v.as_u64() {
+            Some(n) if (n as usize) < len && n < u32::MAX as u64 => Ok(n as usize),
+            Some(n) => Err(format!("{at}field \"{key}\" is {n}, but there are only {len} options (counted from 0)")),
+            None => Err(format!("{at}field \"{key}\" must be a whole number counted from 0")),
+        },
+    }
+}
+
+/// 1–64 characters of `[a-z0-9-]`.
+pub fn name(obj: &Map<String, Value>, key: &str, at: &str) -> Result<String, String> {
+    let s = string(obj, key, at)?;
+    if crate::teach::share::valid_name(&s) {
+        Ok(s)
+    } else {
+        Err(format!(
+            "{at}field \"{key}\" must be 1 to 64 characters of a-z, 0-9 and - (it names a file and appears in links)"
+        ))
+    }
+}
