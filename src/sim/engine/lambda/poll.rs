@@ -248,7 +248,7 @@ impl Engine {
             self.after_batch(at);
             return;
         }
-        let outcome = self.invoke(m, c, v, &batch, chain, None);
+        let outcome = self.invoke(at, &batch, chain, None);
         let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
         let Some(front) = vs.queue.front_mut() else { return };
         front.attempts = batch.attempts + 1;
@@ -401,7 +401,7 @@ impl Engine {
     fn final_window_invoke(&mut self, at: Lane, early: bool) {
         let Lane { mapping: m, cursor: c, vshard: v } = at;
         let empty = Batch::new();
-        self.invoke(m, c, v, &empty, 1, Some(early));
+        self.invoke(at, &empty, 1, Some(early));
         let name = self.lambda.mappings[m].function.clone();
         let now = self.now_ms();
         let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
@@ -415,15 +415,8 @@ impl Engine {
 
     /// Invokes the mapping's function with `batch` and applies its effects.
     /// `final_window`: for a window's final invoke, whether it was terminated early.
-    fn invoke(
-        &mut self,
-        m: usize,
-        c: usize,
-        v: usize,
-        batch: &Batch,
-        chain: u32,
-        final_window: Option<bool>,
-    ) -> Outcome {
+    fn invoke(&mut self, at: Lane, batch: &Batch, chain: u32, final_window: Option<bool>) -> Outcome {
+        let Lane { mapping: m, cursor: c, vshard: v } = at;
         let now = self.now_ms();
         let region = self.cfg.region.clone();
         let (si, name, uuid, shard_id, cfg) = {
