@@ -1,10 +1,26 @@
-//! Helpers shared by the integration tests: an engine, and calls that must succeed or fail.
-#![allow(dead_code)]
+//! Helpers shared by the tests: an engine, calls that must succeed or fail, AttributeValue
+//! shorthands, the simulated start time, and (in the submodules) the tables, streams, mappings
+//! and command-line runs that several subjects use.
+
+pub mod cli;
 pub mod lambda;
+pub mod orders;
+pub mod streams;
+
+/// The robustness targets of the cargo-fuzz targets, shared with the bounded property tests.
+#[path = "../../../fuzz/targets.rs"]
+pub mod targets;
 
 use serde_json::{json, Value};
 use streamlab::AwsError;
 use streamlab::{Engine, EngineConfig};
+
+/// 2026-01-01T00:00:00Z, the default simulated start (scenario-format.md "Input"), in ms.
+pub const START_MS: u64 = 1_767_225_600_000;
+/// The default simulated start in seconds.
+pub const START_S: u64 = START_MS / 1000;
+pub const MIN: u64 = 60_000;
+pub const HOUR: u64 = 3_600_000;
 
 pub fn engine() -> Engine {
     Engine::new(EngineConfig::default())
@@ -71,4 +87,33 @@ pub fn norm(v: &Value) -> Value {
 #[track_caller]
 pub fn assert_av_eq(actual: &Value, expected: &Value, what: &str) {
     assert_eq!(norm(actual), norm(expected), "{what}: actual {actual} expected {expected}");
+}
+
+/// The key of item `pk` in the tables keyed by pk (S) and sk (S) whose sort key is always "S".
+pub fn key(pk: &str) -> Value {
+    json!({"pk": s(pk), "sk": s("S")})
+}
+
+/// Runs an action that must fail with the error `kind`, and returns the error.
+#[track_caller]
+pub fn assert_err(e: &mut Engine, action: &str, req: Value, kind: &str) -> AwsError {
+    let er = err(e, action, req.clone());
+    assert_eq!(er.kind, kind, "{action} {req}: {}", er.message);
+    er
+}
+
+/// Big-integer comparison of two decimal strings (§1.3: "compare as arbitrary-precision integers").
+pub fn seq_lt(a: &str, b: &str) -> bool {
+    let a = a.trim_start_matches('0');
+    let b = b.trim_start_matches('0');
+    (a.len(), a) < (b.len(), b)
+}
+
+/// UpdateTimeToLive: enables TTL on `table` with the attribute `attr`.
+pub fn enable_ttl(e: &mut Engine, table: &str, attr: &str) {
+    ok(
+        e,
+        "UpdateTimeToLive",
+        json!({"TableName": table, "TimeToLiveSpecification": {"Enabled": true, "AttributeName": attr}}),
+    );
 }

@@ -1,24 +1,13 @@
-//! Audit of `scenario-format.md`: the `streamlab replay FILE` contract (input header, steps,
-//! output members, exit codes, rejected files), checked against the real binary. Expected
-//! values are derived by hand from the spec text (scenario-format.md, and aws-semantics.md
-//! where it names the record shape); none was copied from the program's output.
-#![cfg(not(target_arch = "wasm32"))] // native tests: `make test` runs tests/web.rs in the browser
+//! `scenario-format.md`: the `streamlab replay FILE` contract (input header, steps, output
+//! members, exit codes, rejected files), checked against the real binary and the library's
+//! `scenario::replay`. Expected values are derived by hand from the spec text (scenario-format.md,
+//! and aws-semantics.md where it names the record shape); none was copied from the program's
+//! output.
 
-use serde_json::Value;
-use std::path::PathBuf;
+use crate::common::cli::{bin, replay_file, write_temp};
+use crate::common::{engine, ok};
+use serde_json::{json, Value};
 use std::process::{Command, Stdio};
-
-fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_streamlab"))
-}
-
-fn write_temp(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("streamlab-audit-replay-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
 
 /// (exit code, stdout, stderr) of `streamlab replay <file holding text>`.
 fn replay_text(name: &str, text: &str) -> (i32, String, String) {
@@ -65,6 +54,167 @@ fn check_seq(v: &Value) {
         (21..=40).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit()) && !t.starts_with('0'),
         "SequenceNumber {t}"
     );
+}
+
+const LAMBDA_HEAD: &str = r#"
+    {"CreateTable": {"TableName": "Tbl", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+      "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST",
+      "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_IMAGE"}}},
+    {"CreateFunction": {"FunctionName": "noop", "Code": ""}},
+    {"CreateEventSourceMapping": {"FunctionName": "noop", "TableName": "Tbl", "StartingPosition": "TRIM_HORIZON"}},
+    {"PutItem": {"TableName": "Tbl", "Item": {"id": {"S": "a"}}}}"#;
+
+#[test]
+fn advance_clock_action_validation() {
+    // scenario-format: AdvanceClock {"Seconds": n} moves simulated time forward.
+    let mut e = engine();
+    let t0 = e.now_ms();
+    ok(&mut e, "AdvanceClock", json!({"Seconds": 90}));
+    assert_eq!(e.now_ms(), t0 + 90_000);
+    assert!(e.call("AdvanceClock", &json!({"Seconds": -1})).is_err());
+    assert!(e.call("AdvanceClock", &json!({})).is_err());
+    assert_eq!(e.now_ms(), t0 + 90_000);
+}
+
+#[test]
+fn replay_of_the_scenario_format_example() {
+    // scenario-format.md "A complete small example": three records — INSERT ana (NewImage
+    // only), INSERT ben, REMOVE ana (OldImage only) — with Keys {voter}, eventVersion "1.1",
+    // eventSource "aws:dynamodb", awsRegion "us-east-1".
+    let text = r#"{
+      "description": "Two votes and a retraction",
+      "steps": [
+        {"CreateTable": {"TableName": "Votes",
+          "KeySchema": [{"AttributeName": "voter", "KeyType": "HASH"}],
+          "AttributeDefinitions": [{"AttributeName": "voter", "AttributeType": "S"}],
+          "BillingMode": "PAY_PER_REQUEST",
+          "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"}}},
+        {"PutItem": {"TableName": "Votes", "Item": {"voter": {"S": "ana"}, "choice": {"S": "tea"}}}},
+        {"PutItem": {"TableName": "Votes", "Item": {"voter": {"S": "ben"}, "choice": {"S": "coffee"}}}},
+        {"DeleteItem": {"TableName": "Votes", "Key": {"voter": {"S": "ana"}}}},
+        {"PutItem": {"TableName": "Votes", "Item": {"voter": {"S": "cy"}}, "ConditionExpression": "attribute_exists(voter)"}}
+      ]
+    }"#;
+    let out = streamlab::scenario::replay(text).unwrap();
+    assert_eq!(out, streamlab::scenario::replay(text).unwrap(), "same file → same output");
+    let res = out["results"].as_array().unwrap();
+    assert_eq!(res.len(), 5);
+    for (i, r) in res.iter().enumerate().take(4) {
+        assert_eq!(r["step"], i);
+        assert_eq!(r["ok"], true, "{r}");
+    }
+    assert_eq!(res[1]["action"], "PutItem");
+    assert_eq!(res[4]["ok"], false);
+    assert_eq!(res[4]["error"]["type"], "ConditionalCheckFailedException");
+    assert_eq!(res[4]["error"]["message"], "The conditional request failed");
+    let streams = out["streams"].as_array().unwrap();
+    assert_eq!(streams.len(), 1);
+    assert_eq!(streams[0]["TableName"], "Votes");
+    assert_eq!(streams[0]["StreamViewType"], "NEW_AND_OLD_IMAGES");
+    let recs = streams[0]["Records"].as_array().unwrap();
+    let got: Vec<(&str, &str, bool, bool)> = recs
+        .iter()
+        .map(|r| {
+            (
+                r["eventName"].as_str().unwrap(),
+                r["dynamodb"]["Keys"]["voter"]["S"].as_str().unwrap(),
+                r["dynamodb"].get("NewImage").is_some(),
+                r["dynamodb"].get("OldImage").is_some(),
+            )
+        })
+        .collect();
+    assert_eq!(got, [("INSERT", "ana", true, false), ("INSERT", "ben", true, false), ("REMOVE", "ana", false, true)]);
+    for r in recs {
+        assert_eq!(r["eventVersion"], "1.1");
+        assert_eq!(r["eventSource"], "aws:dynamodb");
+        assert_eq!(r["awsRegion"], "us-east-1");
+    }
+}
+
+#[test]
+fn replay_options_and_malformed_files() {
+    // scenario-format "Input": region, seed, startTime are honoured.
+    let text = |region: &str, seed: u64| {
+        format!(
+            r#"{{"region": "{region}", "seed": {seed}, "startTime": "2024-06-20T16:00:00Z", "steps": [
+              {{"CreateTable": {{"TableName": "Orders", "KeySchema": [{{"AttributeName": "pk", "KeyType": "HASH"}}],
+                "AttributeDefinitions": [{{"AttributeName": "pk", "AttributeType": "S"}}], "BillingMode": "PAY_PER_REQUEST",
+                "StreamSpecification": {{"StreamEnabled": true, "StreamViewType": "KEYS_ONLY"}}}}}},
+              {{"AdvanceClock": {{"Seconds": 90}}}},
+              {{"PutItem": {{"TableName": "Orders", "Item": {{"pk": {{"S": "a"}}}}}}}}
+            ]}}"#
+        )
+    };
+    let a = streamlab::scenario::replay(&text("eu-west-1", 7)).unwrap();
+    let s0 = &a["streams"][0];
+    assert_eq!(s0["StreamArn"], "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders/stream/2024-06-20T16:00:00.000");
+    let r = &s0["Records"][0];
+    assert_eq!(r["awsRegion"], "eu-west-1");
+    assert_eq!(r["dynamodb"]["ApproximateCreationDateTime"].as_f64().unwrap(), 1_718_899_290.0);
+    let b = streamlab::scenario::replay(&text("eu-west-1", 8)).unwrap();
+    assert_ne!(r["eventID"], b["streams"][0]["Records"][0]["eventID"], "seed drives eventIDs");
+    // Not a scenario at all → Err (bad JSON with position, unknown action, two keys in a step).
+    for bad in ["{not json", r#"{"steps": [{"Frobnicate": {}}]}"#, r#"{"steps": [{"PutItem": {}, "GetItem": {}}]}"#] {
+        assert!(streamlab::scenario::replay(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn malformed_files_are_rejected_with_a_position_and_nonzero_exit() {
+    let cases = [
+        ("bad-json.json", "{\n  \"steps\": [\n    {\"PutItem\": {]\n  ]\n}", "line 3, column"),
+        (
+            "unknown.json",
+            "{\"steps\": [\n  {\"CreateTable\": {}},\n  {\"Frobnicate\": {}}\n]}",
+            "step 1 (line 3, column 3): unknown action \"Frobnicate\"",
+        ),
+        (
+            "two-keys.json",
+            "{\"steps\": [{\"PutItem\": {}, \"GetItem\": {}}]}",
+            "step 0 (line 1, column 12): a step must have exactly one key",
+        ),
+        ("no-steps.json", "{\"description\": \"x\"}", "needs a \"steps\" list"),
+        ("body.json", "{\"steps\": [{\"PutItem\": 3}]}", "the body of PutItem must be a JSON object"),
+        ("start.json", "{\"startTime\": \"yesterday\", \"steps\": []}", "startTime"),
+    ];
+    for (file, text, want) in cases {
+        let p = write_temp(file, text);
+        let (code, stdout, stderr) = replay_file(&p);
+        assert_eq!(code, 1, "{file}: {stderr}");
+        assert!(stdout.is_empty(), "{file}: nothing runs, nothing is printed");
+        assert!(stderr.contains(want), "{file}: {stderr:?} should contain {want:?}");
+    }
+}
+
+#[test]
+fn failing_steps_are_reported_and_the_run_goes_on() {
+    let p = write_temp(
+        "failing.json",
+        r#"{"steps": [
+            {"PutItem": {"TableName": "Missing", "Item": {"id": {"S": "a"}}}},
+            {"CreateTable": {"TableName": "Tbl", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+              "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"}},
+            {"PutItem": {"TableName": "Tbl", "Item": {"id": {"S": "a"}}, "ConditionExpression": "attribute_exists(id)"}},
+            {"PutItem": {"TableName": "Tbl", "Item": {"id": {"S": "a"}}}},
+            {"GetItem": {"TableName": "Tbl", "Key": {"id": {"S": "a"}}}}
+        ]}"#,
+    );
+    let (code, stdout, _) = replay_file(&p);
+    assert_eq!(code, 0);
+    let out: Value = serde_json::from_str(&stdout).unwrap();
+    let r = &out["results"];
+    assert_eq!(r[0]["ok"], false);
+    assert_eq!(r[0]["error"]["type"], "ResourceNotFoundException");
+    assert_eq!(r[2]["error"]["type"], "ConditionalCheckFailedException");
+    assert_eq!(r[2]["error"]["message"], "The conditional request failed");
+    assert_eq!(r[4]["response"]["Item"]["id"]["S"], "a");
+    assert_eq!(r.as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = Command::new(bin()).arg("frobnicate").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }
 
 /// The complete small example of scenario-format.md, compared member by member with what
@@ -303,14 +453,6 @@ fn failing_steps_say_why_as_aws_would_and_write_nothing() {
     assert_eq!(recs.len(), 1);
     assert_eq!(recs[0]["dynamodb"]["Keys"], serde_json::json!({"id": {"S": "z"}}));
 }
-
-const LAMBDA_HEAD: &str = r#"
-    {"CreateTable": {"TableName": "Tbl", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
-      "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST",
-      "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_IMAGE"}}},
-    {"CreateFunction": {"FunctionName": "noop", "Code": ""}},
-    {"CreateEventSourceMapping": {"FunctionName": "noop", "TableName": "Tbl", "StartingPosition": "TRIM_HORIZON"}},
-    {"PutItem": {"TableName": "Tbl", "Item": {"id": {"S": "a"}}}}"#;
 
 #[test]
 fn time_moves_only_on_advance_clock() {

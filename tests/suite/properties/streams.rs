@@ -3,7 +3,6 @@
 //! per-key order holds, sequence numbers strictly increase within a shard, a failed request
 //! changes nothing, and no engine call panics. At most 60 steps of at most 20 minutes stay
 //! inside the 24-hour retention, and shards roll over every 20 minutes to exercise lineage.
-#![cfg(not(target_arch = "wasm32"))] // native tests: `make test` runs tests/web.rs in the browser
 
 use proptest::prelude::*;
 use serde_json::{json, Value};

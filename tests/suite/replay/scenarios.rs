@@ -6,24 +6,10 @@
 //! "<absent>" requires the member to be missing, "<hex32>" a 32-character lowercase hex string,
 //! "<seq>" a sequence number (21 to 40 digits), "<any>" anything present; arrays must have the
 //! same length and match element by element.
-#![cfg(not(target_arch = "wasm32"))] // native tests: `make test` runs tests/web.rs in the browser
 
+use crate::common::cli::replay_file;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_streamlab"))
-}
-
-fn replay(path: &Path) -> (i32, String, String) {
-    let out = Command::new(bin()).arg("replay").arg(path).output().expect("run streamlab");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
 
 fn matches(expected: &Value, actual: Option<&Value>, path: &str, errors: &mut Vec<String>) {
     match (expected, actual) {
@@ -87,82 +73,16 @@ fn scenario_files_give_the_records_aws_would_give() {
         let Ok(expect_text) = std::fs::read_to_string(&expect_path) else { continue };
         let expected: Value =
             serde_json::from_str(&expect_text).unwrap_or_else(|e| panic!("{}: {e}", expect_path.display()));
-        let (code, stdout, stderr) = replay(&path);
+        let (code, stdout, stderr) = replay_file(&path);
         assert_eq!(code, 0, "{name}: exit {code}: {stderr}");
         let actual: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{name}: output is not JSON: {e}"));
         let mut errors = Vec::new();
         matches(&expected, Some(&actual), &name, &mut errors);
         failures.extend(errors);
         // Deterministic: a second run gives the same bytes.
-        assert_eq!(replay(&path).1, stdout, "{name}: two runs differ");
+        assert_eq!(replay_file(&path).1, stdout, "{name}: two runs differ");
         checked += 1;
     }
     assert!(checked >= 3, "only {checked} scenario files were checked");
     assert!(failures.is_empty(), "scenario mismatches:\n{}", failures.join("\n"));
-}
-
-fn write_temp(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("streamlab-replay-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
-
-#[test]
-fn malformed_files_are_rejected_with_a_position_and_nonzero_exit() {
-    let cases = [
-        ("bad-json.json", "{\n  \"steps\": [\n    {\"PutItem\": {]\n  ]\n}", "line 3, column"),
-        (
-            "unknown.json",
-            "{\"steps\": [\n  {\"CreateTable\": {}},\n  {\"Frobnicate\": {}}\n]}",
-            "step 1 (line 3, column 3): unknown action \"Frobnicate\"",
-        ),
-        (
-            "two-keys.json",
-            "{\"steps\": [{\"PutItem\": {}, \"GetItem\": {}}]}",
-            "step 0 (line 1, column 12): a step must have exactly one key",
-        ),
-        ("no-steps.json", "{\"description\": \"x\"}", "needs a \"steps\" list"),
-        ("body.json", "{\"steps\": [{\"PutItem\": 3}]}", "the body of PutItem must be a JSON object"),
-        ("start.json", "{\"startTime\": \"yesterday\", \"steps\": []}", "startTime"),
-    ];
-    for (file, text, want) in cases {
-        let p = write_temp(file, text);
-        let (code, stdout, stderr) = replay(&p);
-        assert_eq!(code, 1, "{file}: {stderr}");
-        assert!(stdout.is_empty(), "{file}: nothing runs, nothing is printed");
-        assert!(stderr.contains(want), "{file}: {stderr:?} should contain {want:?}");
-    }
-}
-
-#[test]
-fn failing_steps_are_reported_and_the_run_goes_on() {
-    let p = write_temp(
-        "failing.json",
-        r#"{"steps": [
-            {"PutItem": {"TableName": "Missing", "Item": {"id": {"S": "a"}}}},
-            {"CreateTable": {"TableName": "Tbl", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
-              "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"}},
-            {"PutItem": {"TableName": "Tbl", "Item": {"id": {"S": "a"}}, "ConditionExpression": "attribute_exists(id)"}},
-            {"PutItem": {"TableName": "Tbl", "Item": {"id": {"S": "a"}}}},
-            {"GetItem": {"TableName": "Tbl", "Key": {"id": {"S": "a"}}}}
-        ]}"#,
-    );
-    let (code, stdout, _) = replay(&p);
-    assert_eq!(code, 0);
-    let out: Value = serde_json::from_str(&stdout).unwrap();
-    let r = &out["results"];
-    assert_eq!(r[0]["ok"], false);
-    assert_eq!(r[0]["error"]["type"], "ResourceNotFoundException");
-    assert_eq!(r[2]["error"]["type"], "ConditionalCheckFailedException");
-    assert_eq!(r[2]["error"]["message"], "The conditional request failed");
-    assert_eq!(r[4]["response"]["Item"]["id"]["S"], "a");
-    assert_eq!(r.as_array().unwrap().len(), 5);
-}
-
-#[test]
-fn usage_errors_exit_2() {
-    let out = Command::new(bin()).arg("frobnicate").output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
 }

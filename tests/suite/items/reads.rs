@@ -4,11 +4,9 @@
 //! grammar which FilterExpression shares, §6.6 placeholders). Where the spec is silent the
 //! expectations are documented real DynamoDB behaviour, marked "real AWS" (DynamoDB API
 //! Reference: Query, Scan, GetItem; Developer Guide "Query" / "Paginating table query results").
-#![cfg(not(target_arch = "wasm32"))] // native tests: `make test` runs tests/web.rs in the browser
 
+use crate::common::*;
 use serde_json::{json, Value};
-mod common;
-use common::*;
 use streamlab::{Engine, EngineConfig};
 
 /// Table Music (Artist S HASH, SongNum N RANGE) and table Words (pk S HASH, sk S RANGE).
@@ -63,10 +61,6 @@ fn sks(items: &Value) -> Vec<String> {
     items.as_array().unwrap().iter().map(|i| i["sk"]["S"].as_str().unwrap().to_string()).collect()
 }
 
-// ---------------------------------------------------------------------------------------------
-// GetItem
-// ---------------------------------------------------------------------------------------------
-
 #[test]
 fn get_item_basics() {
     let mut e = fixture();
@@ -109,10 +103,6 @@ fn get_item_projection_of_nested_paths() {
     );
     assert_eq!(r["Item"], json!({"m": {"M": {"y": n("2")}}, "l": {"L": [s("c")]}}));
 }
-
-// ---------------------------------------------------------------------------------------------
-// Query
-// ---------------------------------------------------------------------------------------------
 
 #[test]
 fn query_key_conditions() {
@@ -379,10 +369,6 @@ fn query_filter_on_key_attribute_is_rejected() {
         "Filter Expression can only contain non-primary key attributes: Primary key attribute: SongNum"
     );
 }
-
-// ---------------------------------------------------------------------------------------------
-// Scan
-// ---------------------------------------------------------------------------------------------
 
 #[test]
 fn scan_returns_everything_and_paginates() {

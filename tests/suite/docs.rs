@@ -3,11 +3,11 @@
 //! section heading), so these tests fail when a document drifts from the program; where an
 //! example only describes behaviour in prose, a small scenario exercises it and a comment names
 //! the section.
-#![cfg(not(target_arch = "wasm32"))] // native tests: `make test` runs tests/web.rs in the browser
 
+use crate::common::cli::{bin, replay_file, write_temp};
 use serde_json::{json, Value};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use streamlab::rules;
 use streamlab::ViewType;
@@ -110,28 +110,6 @@ fn teaching() -> String {
 
 // ---- running `streamlab replay` -----------------------------------------------------------------
 
-fn bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_streamlab"))
-}
-
-fn temp(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("streamlab-docs-examples-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
-}
-
-/// (exit code, stdout, stderr) of `streamlab replay FILE`.
-fn replay_file(path: &Path) -> (i32, String, String) {
-    let out = Command::new(bin()).arg("replay").arg(path).output().expect("run streamlab");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
-
 /// (exit code, stdout, stderr) of `streamlab replay -` with `text` on standard input.
 fn replay_stdin(text: &str) -> (i32, String, String) {
     let mut child = Command::new(bin())
@@ -187,7 +165,7 @@ fn readme_scenario_example_replays_as_described() {
 
     let example = blocks(sec, "json");
     assert_eq!(example.len(), 1, "one example scenario");
-    let path = temp("readme-example.json", &example[0]);
+    let path = write_temp("readme-example.json", &example[0]);
     let (code, stdout, stderr) = replay_file(&path);
     assert_eq!(code, 0, "{stderr}");
     let out = json_of(&stdout);
@@ -243,7 +221,7 @@ fn readme_files_that_are_not_scenarios_exit_1() {
         ("two keys", "{\"steps\": [{\"ListStreams\": {}, \"Scan\": {}}]}", "step 0"),
     ];
     for (what, text, want) in cases {
-        let (code, stdout, stderr) = replay_file(&temp("bad.json", text));
+        let (code, stdout, stderr) = replay_file(&write_temp("bad.json", text));
         assert_eq!(code, 1, "{what}");
         assert!(stdout.is_empty(), "{what}: {stdout}");
         assert!(stderr.contains(want), "{what}: {stderr}");
@@ -311,7 +289,7 @@ fn spec_examples_replay_as_the_spec_says() {
         return;
     };
     let example = &blocks(section(&spec, "## A complete small example"), "json")[0];
-    let (code, stdout, stderr) = replay_file(&temp("spec-example.json", example));
+    let (code, stdout, stderr) = replay_file(&write_temp("spec-example.json", example));
     assert_eq!(code, 0, "{stderr}");
     let out = json_of(&stdout);
     assert!(failed_steps(&out).is_empty());
@@ -803,9 +781,9 @@ fn records_at(s: &streamlab::Session) -> Vec<Value> {
         .collect()
 }
 
-/// "A complete lesson": it passes every check `cargo test --test teaching` makes of a shipped
-/// lesson (so it can be added to www/lessons as the guide says), its index line is valid, and
-/// what its steps say to watch is what the engine shows.
+/// "A complete lesson": it passes every check `cargo test --test suite teaching::` makes of a
+/// shipped lesson (so it can be added to www/lessons as the guide says), its index line is valid,
+/// and what its steps say to watch is what the engine shows.
 #[test]
 fn teaching_lesson_example_is_a_valid_lesson() {
     let md = teaching();
@@ -814,7 +792,7 @@ fn teaching_lesson_example_is_a_valid_lesson() {
     let l = lesson::parse(text).unwrap_or_else(|e| panic!("{e}"));
     assert!(
         (4..=8).contains(&l.steps.len()),
-        "{} steps: `cargo test --test teaching` wants 4 to 8 in a shipped lesson",
+        "{} steps: `cargo test --test suite teaching::` wants 4 to 8 in a shipped lesson",
         l.steps.len()
     );
     assert!(share::lesson_fragment(&l.id).is_some());
@@ -1000,7 +978,7 @@ fn teaching_shipped_tables_match_the_files() {
 fn every_shipped_lesson_scenario_replays_on_the_command_line() {
     let md = readme();
     let cmds = blocks(section(&md, "### Write a lesson or a quiz bank"), "sh").concat();
-    assert!(cmds.contains("cargo test --test teaching") && root().join("tests/teaching.rs").exists());
+    assert!(cmds.contains("cargo test --test suite teaching::") && root().join("tests/suite/teaching.rs").exists());
     let jq = cmds.lines().find(|l| l.starts_with("jq .scenario www/lessons/")).expect("the jq line");
     assert!(jq.split('#').next().unwrap().trim_end().ends_with("replay -"), "{jq}");
     let (code, stdout, _) = replay_file(&root().join("www/lessons/triggers.json"));
@@ -1140,6 +1118,27 @@ fn teaching_multi_choice_answers_may_be_empty() {
             assert_eq!(q.answer(i, &[]).unwrap(), None, "{id} question {i}");
             let all: Vec<usize> = (0..q.questions()[i].options.len()).collect();
             q.answer(i, &all).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_guide_examples_are_valid() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/teaching.md"))
+        .expect("docs/teaching.md");
+    let blocks: Vec<&str> = doc.split("```json").skip(1).filter_map(|b| b.split("```").next()).collect();
+    let lesson = blocks.iter().find(|b| b.contains("\"playground\"")).expect("a lesson example");
+    let l = lesson::parse(lesson).unwrap_or_else(|e| panic!("lesson example: {e}"));
+    assert!(scenario::replay(&l.scenario_json.to_string()).unwrap()["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["ok"] == true));
+    let bank = blocks.iter().find(|b| b.contains("\"questions\"")).expect("a bank example");
+    let b = quiz::parse(bank).unwrap_or_else(|e| panic!("bank example: {e}"));
+    for q in &b.questions {
+        for seed in 0..4 {
+            quiz::verify(&quiz::instantiate(q, seed).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", q.id));
         }
     }
 }
