@@ -1,5 +1,5 @@
 //! Robustness targets shared by the cargo-fuzz targets (`fuzz/fuzz_targets/*.rs`, long runs)
-//! and the bounded property tests of `tests/robustness.rs` (run by `cargo test`).
+//! and the bounded property tests of `tests/suite/properties/fuzz.rs` (run by `cargo test`).
 //!
 //! Each target takes arbitrary bytes, must never panic, and checks invariants with `assert!`:
 //! a failed request changes nothing, decoded values round-trip, every stream record reaches a

@@ -1,6 +1,6 @@
 #![no_main]
 //! cargo fuzz run expressions: see docs/fuzzing.md. The checks live in fuzz/targets.rs, shared with
-//! the bounded property tests of tests/robustness.rs.
+//! the bounded property tests of tests/suite/properties/fuzz.rs.
 
 #[path = "../targets.rs"]
 mod targets;
