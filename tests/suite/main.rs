@@ -17,6 +17,7 @@
 //! - `teaching`: the shipped lessons, quiz banks and share links
 //! - `docs`: the examples of README.md and docs/teaching.md, checked against the program
 //! - `properties`: property tests and resource bounds (the cargo-fuzz targets, bounded)
+//! - `architecture`: the layout rules of README.md "Architecture", checked on `src/`
 //!
 //! Shared helpers are in `common`. The browser tests are not here: tests/web.rs and
 //! tests/wasm_bench.rs build for wasm32 and run in Chromium.
@@ -24,6 +25,7 @@
 
 mod common;
 
+mod architecture;
 mod docs;
 mod filters;
 mod items;

@@ -5,7 +5,6 @@
 //! Imports are read from the text: every `use` tree and every `crate::...` path outside test
 //! modules, resolved to the file of the longest module prefix it names. A `mod` declaration is
 //! not an import, nor is a `pub(in crate::...)` visibility.
-#![cfg(not(target_arch = "wasm32"))] // native tests: `make test` runs tests/web.rs in the browser
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
