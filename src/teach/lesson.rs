@@ -34,7 +34,7 @@ pub struct Lesson {
     pub summary: String,
     /// `"basics"` or `"deeper"`.
     pub level: String,
-    /// Sections of aws-semantics.md the lesson rests on, e.g. "§1.3".
+    /// Sections of docs/aws-behaviour.md the lesson rests on, e.g. "§1.3".
     pub spec: Vec<String>,
     pub scenario: Scenario,
     /// The scenario exactly as written in the file (for export and `streamlab replay`).

@@ -130,7 +130,7 @@ pub struct Instance {
     pub kind: QuestionKind,
     pub prompt: String,
     pub explanation: String,
-    /// Section of aws-semantics.md the answer rests on.
+    /// Section of docs/aws-behaviour.md the answer rests on.
     pub spec: Option<String>,
     pub options: Vec<Opt>,
     /// More than one option may be chosen (filter and retention questions; none is a valid

@@ -1,4 +1,4 @@
-//! Lambda event filtering (`aws-semantics.md` §5): FilterCriteria validation (§5.1), what a
+//! Lambda event filtering (`docs/aws-behaviour.md` §5): FilterCriteria validation (§5.1), what a
 //! pattern matches (§5.2, §5.3), the §5.4 worked examples end to end on the §1.5 scenario, and
 //! records dropped by a filter (§4.2: before batching, for good).
 //!

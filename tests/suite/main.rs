@@ -2,9 +2,12 @@
 //! runs them all; `cargo test --test suite items::` (or `lambda::retries::`, ...) runs one subject.
 //! Tests use only what `src/lib.rs` re-exports, or run the `streamlab` binary.
 //!
-//! Expected values come from `aws-semantics.md` and `scenario-format.md` (section cited), or from
-//! documented real AWS behaviour (marked "real AWS" or "AWS"); none was copied from the program's
-//! output. Where the spec leaves a choice to the simulator, the test says which choice it relies on.
+//! Expected values come from `docs/aws-behaviour.md` (a bare "§4.6" anywhere in these tests is a
+//! section of that document, which cites the AWS documentation page it rests on) and from the
+//! scenario format (README.md, "Scenario files and `streamlab replay`"; the team's contract is
+//! `scenario-format.md`), or from documented real AWS behaviour (marked "real AWS" or "AWS");
+//! none was copied from the program's output. Where AWS leaves a choice to the simulator, the
+//! test says which choice it relies on (docs/aws-behaviour.md §8 lists them).
 //!
 //! - `items`: items, keys, sizes, expressions, ReturnValues, reads, batches and transactions (§6)
 //! - `records`: which writes make stream records (§2.1), and the records' shape, images and sizes (§1)

@@ -1,4 +1,4 @@
-//! Time to live (`aws-semantics.md` §7): which items expire and when they are deleted, the
+//! Time to live (`docs/aws-behaviour.md` §7): which items expire and when they are deleted, the
 //! TimeToLive settings, and the stream records of TTL deletions (§1.6: a service REMOVE with
 //! userIdentity, OldImage per view type).
 //!

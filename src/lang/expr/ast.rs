@@ -11,7 +11,7 @@ pub(super) type Names = serde_json::Map<String, serde_json::Value>;
 /// Longest expression string DynamoDB accepts, in bytes.
 pub const MAX_EXPRESSION_SIZE: usize = 4096;
 
-/// Most operators and functions an UpdateExpression may hold (`aws-semantics.md` §6.4; the
+/// Most operators and functions an UpdateExpression may hold (`docs/aws-behaviour.md` §6.4; the
 /// DynamoDB limits page: `SET a = :val1 + :val2 + :val3` holds two).
 pub const MAX_UPDATE_OPERATORS: usize = 300;
 

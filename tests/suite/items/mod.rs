@@ -1,4 +1,4 @@
-//! Items (`aws-semantics.md` §6): attribute values and numbers (§6.1), keys (§6.2), item sizes
+//! Items (`docs/aws-behaviour.md` §6): attribute values and numbers (§6.1), keys (§6.2), item sizes
 //! (§6.3), UpdateExpression (§6.4), ConditionExpression (§6.5), placeholders (§6.6), ReturnValues
 //! (§6.7), batches and transactions (§6.8), and reads (GetItem, Query, Scan). Which stream records
 //! the writes make is in `records::generation`.

@@ -1,6 +1,6 @@
 //! Reads: GetItem, Query and Scan.
 //!
-//! `aws-semantics.md` covers reads only lightly (§6.2 keys and canonical numbers, §6.5 condition
+//! `docs/aws-behaviour.md` covers reads only lightly (§6.2 keys and canonical numbers, §6.5 condition
 //! grammar which FilterExpression shares, §6.6 placeholders). Where the spec is silent the
 //! expectations are documented real DynamoDB behaviour, marked "real AWS" (DynamoDB API
 //! Reference: Query, Scan, GetItem; Developer Guide "Query" / "Paginating table query results").

@@ -1,4 +1,4 @@
-//! Lambda event source mappings on DynamoDB streams (`aws-semantics.md` §4): their parameters and
+//! Lambda event source mappings on DynamoDB streams (`docs/aws-behaviour.md` §4): their parameters and
 //! lifecycle (§4.1), polling and batching (§4.2, §4.7), retries, bisect and partial batch
 //! responses (§4.3–§4.5), on-failure destinations (§4.6), tumbling windows (§4.9); the Lambda
 //! event (§1.2), and triggers that write to tables. Filters are in `filters`, the rule language

@@ -1,7 +1,7 @@
 //! `scenario-format.md`: the `streamlab replay FILE` contract (input header, steps, output
 //! members, exit codes, rejected files), checked against the real binary and the library's
 //! `scenario::replay`. Expected values are derived by hand from the spec text (scenario-format.md,
-//! and aws-semantics.md where it names the record shape); none was copied from the program's
+//! and docs/aws-behaviour.md where it names the record shape); none was copied from the program's
 //! output.
 
 use crate::common::cli::{bin, replay_file, write_temp};
@@ -46,7 +46,7 @@ fn is_hex32(v: &Value) -> bool {
     v.as_str().is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
 }
 
-/// Checks a sequence number: decimal digits, 21 to 40 of them (aws-semantics §0), no
+/// Checks a sequence number: decimal digits, 21 to 40 of them (docs/aws-behaviour.md §0), no
 /// leading zero (so that ordering by (length, text) is ordering as integers).
 fn check_seq(v: &Value) {
     let t = v.as_str().unwrap_or_else(|| panic!("SequenceNumber {v} is not a string"));
@@ -283,7 +283,7 @@ fn the_complete_small_example_gives_what_the_spec_says() {
         assert_eq!(r["awsRegion"], "us-east-1", "{r}");
         assert!(is_hex32(&r["eventID"]), "eventID of {r}");
         ids.push(r["eventID"].clone());
-        // GetRecords shape (aws-semantics §1.1): no eventSourceARN, no userIdentity for a user write.
+        // GetRecords shape (docs/aws-behaviour.md §1.1): no eventSourceARN, no userIdentity for a user write.
         assert!(r.get("eventSourceARN").is_none(), "{r}");
         assert!(r.get("userIdentity").is_none(), "{r}");
         let d = &r["dynamodb"];

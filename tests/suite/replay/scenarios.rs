@@ -1,7 +1,7 @@
 //! Scenario files under tests/scenarios replayed by the real `streamlab` binary.
 //!
 //! Each `NAME.json` with a `NAME.expect.json` beside it is replayed and its output matched
-//! against the expectation, which is written by hand from `aws-semantics.md` (not copied from
+//! against the expectation, which is written by hand from `docs/aws-behaviour.md` (not copied from
 //! the program): an expected object's members must all match (others may exist), the string
 //! "<absent>" requires the member to be missing, "<hex32>" a 32-character lowercase hex string,
 //! "<seq>" a sequence number (21 to 40 digits), "<any>" anything present; arrays must have the

@@ -1,4 +1,4 @@
-//! Streams: enabling, disabling and retention (`aws-semantics.md` §2.3, §2.4), shards and their
+//! Streams: enabling, disabling and retention (`docs/aws-behaviour.md` §2.3, §2.4), shards and their
 //! lineage (§2.5), and the DynamoDB Streams API: ListStreams, DescribeStream, GetShardIterator,
 //! GetRecords and their errors (§3.1–§3.6), with the "Decisions" table.
 //!
