@@ -181,6 +181,18 @@ pub(super) fn header(obj: &Map<String, Value>) -> Result<(Option<String>, Engine
         if let Some(s) = u64_field(sim, "ttlDelaySeconds")? {
             config.ttl_delay_ms = s.min(5 * 365 * 86_400).saturating_mul(1000);
         }
+        match sim.get("loopGuard") {
+            None => {}
+            Some(Value::Null) => config.loop_guard = None,
+            Some(v) => match v.as_u64().filter(|n| (1..=1_000_000_000).contains(n)) {
+                Some(n) => config.loop_guard = Some(n as u32),
+                None => {
+                    return Err(
+                        "\"simulator.loopGuard\" must be a whole number from 1 to 1000000000, or null to turn the simulator's loop guard off".into(),
+                    )
+                }
+            },
+        }
     }
     Ok((description, config))
 }

@@ -64,7 +64,8 @@ pub(super) fn write_outcome(line: &mut Vec<u8>, action: &str, r: &crate::model::
     line.push(b'}');
 }
 
-/// Everything after `results`: streams, invocations, notifications, aggregates, failures.
+/// Everything after `results`: streams, invocations, notifications, aggregates, failures, and,
+/// only when the simulator's loop guard paused a chain, `loopGuard`.
 pub(super) fn write_tail(engine: Engine, out: &mut dyn Write) -> io::Result<Engine> {
     let region = engine.cfg.region.clone();
     write!(out, "  \"streams\": [")?;
@@ -90,7 +91,12 @@ pub(super) fn write_tail(engine: Engine, out: &mut dyn Write) -> io::Result<Engi
     write!(out, "  \"aggregates\": ")?;
     write_line(out, &engine.aggregates_output())?;
     writeln!(out, ",")?;
-    write_array(out, "failures", engine.failures_output().into_iter(), true)?;
+    // Members beyond the six of `scenario-format.md` appear only when they carry something.
+    let pauses = engine.loop_guard_output();
+    write_array(out, "failures", engine.failures_output().into_iter(), pauses.is_empty())?;
+    if !pauses.is_empty() {
+        write_array(out, "loopGuard", pauses.into_iter(), true)?;
+    }
     out.write_all(b"}\n")?;
     out.flush()?;
     Ok(engine)

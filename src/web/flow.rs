@@ -31,10 +31,10 @@ fn place(stage: Option<Stage>) -> Place {
         None | Some(Stage::InShard) => Place::Shard,
         Some(Stage::Waiting) => Place::Window,
         Some(Stage::Retrying { .. }) => Place::Retry,
-        Some(Stage::Blocked) => Place::Blocked,
+        Some(Stage::Blocked) | Some(Stage::LoopPaused) => Place::Blocked,
         Some(Stage::Done) => Place::Done,
         Some(Stage::Filtered) => Place::Filtered,
-        Some(Stage::Discarded) | Some(Stage::LoopStopped) => Place::OnFailure,
+        Some(Stage::Discarded) => Place::OnFailure,
     }
 }
 
@@ -87,7 +87,7 @@ pub fn flow(props: &PanelProps) -> Html {
             let short = match stage {
                 Some(Stage::Retrying { attempt }) => Some(format!("retry {attempt}")),
                 Some(Stage::Blocked) => Some("blocked".to_string()),
-                Some(Stage::LoopStopped) => Some("loop".to_string()),
+                Some(Stage::LoopPaused) => Some("loop guard".to_string()),
                 None => Some("no trigger".to_string()),
                 _ => None,
             };

@@ -341,7 +341,7 @@ pub fn timeline(props: &PanelProps) -> Html {
             LogKind::Retrying => ("tl warn", "Retrying, shard blocked"),
             LogKind::Bisected => ("tl warn", "Bisected"),
             LogKind::Discarded => ("tl bad", "Sent to on-failure"),
-            LogKind::LoopStopped => ("tl bad", "Loop stopped"),
+            LogKind::LoopGuard => ("tl bad", "Paused by the simulator's loop guard"),
             LogKind::Expired => ("tl bad", "Expired"),
         };
         logs.push((

@@ -700,9 +700,9 @@ fn readme_errors_and_warnings() {
 }
 
 /// README, Scenario files, "Simulated time, and the choices the spec leaves to a simulator":
-/// retries back off 1 s, 2 s, 4 s, ... up to 60 s; a trigger writing back into its own table
-/// stops after 16 invocations; shards roll over every 4 hours; records are trimmed 24 hours
-/// after they were written.
+/// retries back off 1 s, 2 s, 4 s, ... up to 60 s; a trigger writing back into its own table is
+/// not stopped by AWS, and the simulator's loop guard pauses it before its 1,001st invocation;
+/// shards roll over every 4 hours; records are trimmed 24 hours after they were written.
 #[test]
 fn readme_simulated_time_choices() {
     let out = lab(
@@ -717,10 +717,20 @@ fn readme_simulated_time_choices() {
     let out = lab(
         "NEW_IMAGE",
         "on INSERT, MODIFY\n  update Items key { id: keys.id } add n 1",
-        vec![put(json!({"id": {"S": "a"}})), json!({"AdvanceClock": {"Seconds": 60}}), scan("Items")],
+        vec![put(json!({"id": {"S": "a"}})), json!({"AdvanceClock": {"Seconds": 300}}), scan("Items")],
     );
-    assert_eq!(out["invocations"].as_array().unwrap().len(), 16);
-    assert_eq!(last_scan(&out)[0]["n"], json!({"N": "16"}));
+    // Not stopped at AWS's 16 (it has no detection for loops through DynamoDB): one invocation
+    // per 250 ms poll slot until the guard holds the 1,001st back, at T0+250.25 s.
+    assert_eq!(out["invocations"].as_array().unwrap().len(), 1000);
+    assert_eq!(last_scan(&out)[0]["n"], json!({"N": "1000"}));
+    let pauses = out["loopGuard"].as_array().expect("the guard's pause is reported");
+    assert_eq!(
+        (pauses.len(), pauses[0]["Invocation"].as_u64(), pauses[0]["Limit"].as_u64()),
+        (1, Some(1001), Some(1000))
+    );
+    let readme = readme();
+    assert!(readme.contains("AWS does not stop such a loop"));
+    assert!(readme.contains("before its 1,001st invocation"));
 
     let arn = "arn:aws:dynamodb:us-east-1:123456789012:table/Items/stream/2026-01-01T00:00:00.000";
     let out = lab(

@@ -5,6 +5,8 @@
 pub(super) mod api;
 pub(super) mod lambda;
 
+use lambda::DEFAULT_LOOP_GUARD;
+
 use crate::model::Image;
 use crate::model::PrimaryKey;
 use crate::model::ViewType;
@@ -43,6 +45,10 @@ pub struct EngineConfig {
     /// newest; the dropped ones are counted in `Lambda::dropped`). `None` keeps all, as
     /// `streamlab replay` must (its output lists every one); the lab keeps the default.
     pub history_limit: Option<usize>,
+    /// The simulator's loop guard: a chain of triggers fed by their own writes is paused before
+    /// an invocation that would go past this many (`None`: never). AWS has no such guard for
+    /// loops through DynamoDB; the default is [`DEFAULT_LOOP_GUARD`].
+    pub loop_guard: Option<u32>,
 }
 
 /// The default `EngineConfig::history_limit`.
@@ -59,6 +65,7 @@ impl Default for EngineConfig {
             shard_rollover_ms: 4 * 3600 * 1000,
             ttl_delay_ms: 10 * 60 * 1000,
             history_limit: Some(HISTORY_LIMIT),
+            loop_guard: Some(DEFAULT_LOOP_GUARD),
         }
     }
 }

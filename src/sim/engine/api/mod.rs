@@ -14,7 +14,7 @@ use crate::support::time;
 use serde_json::{json, Value};
 
 /// Every action the engine answers: DynamoDB's, DynamoDB Streams', Lambda's, and the
-/// simulator's own `AdvanceClock`.
+/// simulator's own `AdvanceClock` and `SetLoopGuard`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operation {
     CreateTable,
@@ -43,10 +43,14 @@ pub enum Operation {
     DeleteEventSourceMapping,
     GetEventSourceMapping,
     AdvanceClock,
+    SetLoopGuard,
 }
 
+/// The highest limit `SetLoopGuard` takes.
+const MAX_LOOP_GUARD: i64 = 1_000_000_000;
+
 impl Operation {
-    pub const ALL: [Operation; 26] = [
+    pub const ALL: [Operation; 27] = [
         Operation::CreateTable,
         Operation::UpdateTable,
         Operation::DeleteTable,
@@ -73,6 +77,7 @@ impl Operation {
         Operation::DeleteEventSourceMapping,
         Operation::GetEventSourceMapping,
         Operation::AdvanceClock,
+        Operation::SetLoopGuard,
     ];
 
     /// The action's name as the AWS API (and a scenario step) spells it.
@@ -104,6 +109,7 @@ impl Operation {
             Operation::DeleteEventSourceMapping => "DeleteEventSourceMapping",
             Operation::GetEventSourceMapping => "GetEventSourceMapping",
             Operation::AdvanceClock => "AdvanceClock",
+            Operation::SetLoopGuard => "SetLoopGuard",
         }
     }
 
@@ -171,6 +177,23 @@ impl Engine {
             Operation::UpdateEventSourceMapping => self.update_event_source_mapping(req),
             Operation::DeleteEventSourceMapping => self.delete_event_source_mapping(req),
             Operation::GetEventSourceMapping => self.get_event_source_mapping(req),
+            Operation::SetLoopGuard => {
+                // {"Invocations": N} pauses chains before invocation N + 1; {"Invocations": null} turns it off.
+                let limit = match req.get("Invocations") {
+                    None => return Err(req::missing("invocations")),
+                    Some(Value::Null) => None,
+                    Some(_) => match req::integer(req, "Invocations")? {
+                        Some(n) if (1..=MAX_LOOP_GUARD).contains(&n) => Some(n as u32),
+                        _ => {
+                            return Err(AwsError::validation(format!(
+                                "SetLoopGuard Invocations must be a whole number from 1 to {MAX_LOOP_GUARD}, or null to turn the simulator's loop guard off"
+                            )))
+                        }
+                    },
+                };
+                self.set_loop_guard(limit);
+                Ok(json!({"Invocations": limit}))
+            }
             Operation::AdvanceClock => {
                 let secs = req::number(req, "Seconds")?.ok_or_else(|| req::missing("seconds"))?;
                 if !(0.0..=(MAX_ADVANCE_MS / 1000) as f64).contains(&secs) {

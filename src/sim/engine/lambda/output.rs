@@ -43,6 +43,25 @@ impl Engine {
             .collect()
     }
 
+    /// Every pause of the simulator's loop guard, as `streamlab replay` prints them.
+    pub fn loop_guard_output(&self) -> Vec<Value> {
+        self.lambda
+            .guard_pauses
+            .iter()
+            .map(|p| {
+                json!({
+                    "Time": p.time_ms as f64 / 1000.0,
+                    "FunctionName": p.function,
+                    "UUID": p.uuid,
+                    "ShardId": p.shard_id,
+                    "Invocation": p.chain,
+                    "Limit": p.limit,
+                    "Note": "paused by StreamLab's loop guard; on AWS this loop through DynamoDB would not be stopped",
+                })
+            })
+            .collect()
+    }
+
     pub fn lambda(&self) -> &Lambda {
         &self.lambda
     }
@@ -61,6 +80,7 @@ impl Engine {
         for (i, b) in vs.queue.iter().enumerate() {
             if b.records.iter().any(|r| r.seq == seq) {
                 return Some(match (i, b.attempts) {
+                    (0, _) if vs.paused => Stage::LoopPaused,
                     (0, 0) => Stage::Waiting,
                     (0, a) => Stage::Retrying { attempt: a },
                     _ => Stage::Blocked,
@@ -70,7 +90,7 @@ impl Engine {
         if seq < vs.position {
             return Some(Stage::Done);
         }
-        let blocked = vs.queue.front().is_some_and(|b| b.attempts > 0);
+        let blocked = vs.paused || vs.queue.front().is_some_and(|b| b.attempts > 0);
         Some(if blocked { Stage::Blocked } else { Stage::InShard })
     }
 }

@@ -11,6 +11,19 @@ use serde_json::{json, Map, Value};
 use std::rc::Rc;
 
 impl Engine {
+    /// Sets the simulator's loop guard (`None`: off) and wakes the pollers it paused: those
+    /// still past the new limit are paused again, with a new entry in the log.
+    pub fn set_loop_guard(&mut self, limit: Option<u32>) {
+        self.cfg.loop_guard = limit;
+        let wake = next_poll(self.now_ms());
+        for v in self.lambda.mappings.iter_mut().flat_map(|m| m.cursors.iter_mut()).flat_map(|c| c.vshards.iter_mut()) {
+            if v.paused {
+                v.paused = false;
+                v.next_wake = Some(wake);
+            }
+        }
+    }
+
     /// Runs every poller due at the current time.
     pub(in crate::sim::engine) fn run_lambda(&mut self) {
         let now = self.now_ms();
@@ -91,6 +104,9 @@ impl Engine {
         let uuid = self.lambda.mappings[m].uuid.clone();
         let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
         vs.next_wake = None;
+        if vs.paused {
+            return;
+        }
         if let Some(t) = vs.queue.front().and_then(|b| b.retry_at) {
             if t > now {
                 vs.next_wake = Some(t);
@@ -231,21 +247,8 @@ impl Engine {
             return;
         }
         let chain = batch.records.iter().map(|r| r.chain).max().unwrap_or(0) + 1;
-        if chain > MAX_CHAIN {
-            let (uuid, shard) =
-                (self.lambda.mappings[m].uuid.clone(), self.lambda.mappings[m].cursors[c].shard_id.clone());
-            let seqs = batch.records.iter().map(|r| r.seq.to_string()).collect();
-            self.log(
-                now,
-                &uuid,
-                &shard,
-                LogKind::LoopStopped,
-                seqs,
-                format!("Recursive loop detected: this batch would be invocation {chain} of a chain of triggers writing back into the tables that fed them; stopped after {MAX_CHAIN} invocations, as AWS's recursive loop detection does"),
-            );
-            let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
-            vs.queue.pop_front();
-            self.after_batch(at);
+        if let Some(limit) = self.cfg.loop_guard.filter(|&limit| chain > limit) {
+            self.pause_for_loop_guard(at, &batch, chain, limit);
             return;
         }
         let outcome = self.invoke(at, &batch, chain, None);
@@ -270,6 +273,34 @@ impl Engine {
                 self.failed(at, format!("partial batch failure at sequence number {first}"), Some(first));
             }
         }
+    }
+
+    /// The simulator's loop guard holds the front batch back: the shard waits, nothing is lost,
+    /// until the limit is raised or the guard turned off ([`Engine::set_loop_guard`]).
+    fn pause_for_loop_guard(&mut self, at: Lane, batch: &Batch, chain: u32, limit: u32) {
+        let Lane { mapping: m, cursor: c, vshard: v } = at;
+        let now = self.now_ms();
+        let mp = &self.lambda.mappings[m];
+        let (uuid, shard, function) = (mp.uuid.clone(), mp.cursors[c].shard_id.clone(), mp.function.clone());
+        let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
+        vs.paused = true;
+        vs.next_wake = None;
+        let seqs = batch.records.iter().map(|r| r.seq.to_string()).collect();
+        self.log(
+            now,
+            &uuid,
+            &shard,
+            LogKind::LoopGuard,
+            seqs,
+            format!(
+                "Paused by the simulator's loop guard: this batch would be invocation {chain} of a chain of \
+                 triggers fed by their own writes (the guard's limit is {limit}). This is StreamLab's guard, not \
+                 AWS's: Lambda's recursive loop detection does not cover loops through DynamoDB, so on AWS this \
+                 loop would go on running, and billing, until someone changed the code or the mapping."
+            ),
+        );
+        let pause = GuardPause { time_ms: now, function, uuid, shard_id: shard, chain, limit };
+        self.lambda.guard_pauses.push(pause);
     }
 
     /// A batch failed: drop what a partial response says is done, then bisect, retry or discard.
@@ -560,7 +591,6 @@ impl Engine {
         let stage = match kind {
             LogKind::Filtered => Some(Stage::Filtered),
             LogKind::Discarded => Some(Stage::Discarded),
-            LogKind::LoopStopped => Some(Stage::LoopStopped),
             _ => None,
         };
         if let (Some(stage), Some(m)) = (stage, self.lambda.mappings.iter_mut().find(|m| m.uuid == uuid)) {

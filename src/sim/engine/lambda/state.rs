@@ -16,8 +16,11 @@ use std::rc::Rc;
 pub const POLL_MS: u64 = 250;
 /// Synchronous invocation payload limit.
 pub const PAYLOAD_LIMIT: usize = 6 * 1024 * 1024;
-/// Invocations in a chain of triggers before recursive loop detection stops it.
-pub const MAX_CHAIN: u32 = 16;
+/// The simulator's loop guard, by default: a chain of triggers fed by their own writes is paused
+/// before its 1,001st invocation. This is the simulator's choice, so that a runaway loop cannot
+/// run a learner's tab forever; AWS has no such guard for loops through DynamoDB: Lambda's
+/// recursive loop detection covers SQS, SNS and S3 only (docs/aws-behaviour.md §4.10).
+pub const DEFAULT_LOOP_GUARD: u32 = 1_000;
 /// Tumbling window state per shard (§4.9): beyond it the window ends early.
 pub const WINDOW_STATE_LIMIT: usize = 1024 * 1024;
 pub(in crate::sim::engine) const BACKOFF_BASE_MS: u64 = 1000;
@@ -108,6 +111,9 @@ pub struct VShard {
     pub next_wake: Option<u64>,
     pub finished: bool,
     pub window: Option<Window>,
+    /// Held by the simulator's loop guard: its front batch would go past the guard's limit.
+    /// It waits until the limit is raised or the guard turned off (`Engine::set_loop_guard`).
+    pub paused: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -182,8 +188,8 @@ pub enum Stage {
     Filtered,
     /// Its batch was discarded after retries or age; described to the on-failure destination.
     Discarded,
-    /// Not delivered: recursive loop detection stopped the chain.
-    LoopStopped,
+    /// Held by the simulator's loop guard (not AWS's: AWS would invoke it).
+    LoopPaused,
     /// Delivered, and the function succeeded.
     Done,
 }
@@ -200,7 +206,6 @@ impl Stage {
         match self {
             Stage::Filtered => 1,
             Stage::Discarded => 2,
-            Stage::LoopStopped => 3,
             _ => 0,
         }
     }
@@ -208,7 +213,6 @@ impl Stage {
         match code {
             1 => Some(Stage::Filtered),
             2 => Some(Stage::Discarded),
-            3 => Some(Stage::LoopStopped),
             _ => None,
         }
     }
@@ -220,7 +224,7 @@ impl Stage {
             Stage::Blocked => "blocked behind a failing batch",
             Stage::Filtered => "filtered out",
             Stage::Discarded => "sent to on-failure",
-            Stage::LoopStopped => "stopped by loop detection",
+            Stage::LoopPaused => "paused by the simulator's loop guard",
             Stage::Done => "done",
         }
     }
@@ -244,7 +248,8 @@ pub enum LogKind {
     Retrying,
     Bisected,
     Discarded,
-    LoopStopped,
+    /// The simulator's loop guard paused a chain of triggers.
+    LoopGuard,
     Expired,
 }
 
@@ -286,6 +291,20 @@ pub struct Lambda {
     pub failures: Vec<Value>,
     pub log: Vec<LogEntry>,
     pub dropped: Dropped,
+    /// Every time the simulator's loop guard paused a chain, oldest first.
+    pub guard_pauses: Vec<GuardPause>,
+}
+
+/// The simulator's loop guard paused a chain of triggers: when, which mapping and shard, the
+/// invocation it held back (its place in the chain) and the limit then.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuardPause {
+    pub time_ms: u64,
+    pub function: String,
+    pub uuid: String,
+    pub shard_id: String,
+    pub chain: u32,
+    pub limit: u32,
 }
 
 /// How many of the oldest entries were let go to keep memory bounded.
@@ -316,7 +335,7 @@ impl Lambda {
     pub fn wake_stream(&mut self, si: usize, now: u64) {
         let at = next_poll(now);
         for m in self.mappings.iter_mut().filter(|m| m.stream == si && m.cfg.enabled) {
-            for v in m.cursors.iter_mut().flat_map(|c| c.vshards.iter_mut()) {
+            for v in m.cursors.iter_mut().flat_map(|c| c.vshards.iter_mut()).filter(|v| !v.paused) {
                 v.next_wake = Some(v.next_wake.map_or(at, |w| w.min(at)));
             }
             if m.cursors.is_empty() {
@@ -373,6 +392,7 @@ pub(in crate::sim::engine) fn new_vshard(position: u128, wake: Option<u64>) -> V
         next_wake: wake,
         finished: false,
         window: None,
+        paused: false,
     }
 }
 
