@@ -222,6 +222,25 @@ impl FilterCriteria {
         self.filters.is_empty() || self.filters.iter().any(|f| match_node(&f.pattern, Some(record)))
     }
 
+    /// Why `record` matches no filter: one sentence per filter, in a learner's words, naming the
+    /// first place where that filter failed (a field absent, a type wrapper that differs, a value
+    /// not in the list, a number outside the range, ...). Empty when the record matches (or there
+    /// are no filters).
+    pub fn explain(&self, record: &Value) -> Vec<String> {
+        if self.matches(record) {
+            return Vec::new();
+        }
+        self.filters
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let why = why_not_node(&f.pattern, Some(record), "")
+                    .unwrap_or_else(|| "it matches (this should not happen)".into());
+                format!("Filter {}: {why}", i + 1)
+            })
+            .collect()
+    }
+
     /// The criteria back in the Lambda API shape (for GetEventSourceMapping-style responses):
     /// `{"Filters": [{"Pattern": "<the string as given>"}, ...]}`, or `{}` when there are no
     /// filters (callers that mirror AWS should then omit `FilterCriteria` altogether).
@@ -521,6 +540,172 @@ fn match_leaf(matchers: &[Matcher], value: Option<&Value>) -> bool {
         Matcher::Exists(false) => leaves.is_empty(),
         _ => leaves.iter().any(|l| leaf_matches(m, l)),
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Explaining a non-match, for learners. Mirrors the matching above: where `match_*` answers
+// false, `why_not_*` names the first reason.
+
+fn join_path(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+/// DynamoDB's type wrappers, as the record carries them, and what a learner calls them.
+const WRAPPERS: [(&str, &str); 10] = [
+    ("S", "a string"),
+    ("N", "a number"),
+    ("B", "a binary"),
+    ("BOOL", "a boolean"),
+    ("NULL", "a null"),
+    ("M", "a map"),
+    ("L", "a list"),
+    ("SS", "a string set"),
+    ("NS", "a number set"),
+    ("BS", "a binary set"),
+];
+
+fn wrapper_name(key: &str) -> Option<&'static str> {
+    WRAPPERS.iter().find(|(k, _)| *k == key).map(|(_, n)| *n)
+}
+
+fn why_not_node(node: &Node, rec: Option<&Value>, path: &str) -> Option<String> {
+    if let Some(Value::Array(_)) = rec {
+        let mut elements = Vec::new();
+        flatten(rec.unwrap_or(&Value::Null), &mut elements);
+        if elements.is_empty() {
+            return why_not_node_at(node, None, path);
+        }
+        if elements.iter().any(|e| match_node_at(node, Some(e))) {
+            return None;
+        }
+        let first = why_not_node_at(node, Some(elements[0]), path)?;
+        return Some(format!("{first} (nor does any other element of the list)"));
+    }
+    why_not_node_at(node, rec, path)
+}
+
+fn why_not_node_at(node: &Node, rec: Option<&Value>, path: &str) -> Option<String> {
+    let obj = rec.and_then(Value::as_object);
+    for (key, rule) in &node.fields {
+        let child = obj.and_then(|o| o.get(key));
+        let at = join_path(path, key);
+        let why = match rule {
+            Rule::Nested(n) if child.is_none() => Some(absent(&at, obj, key)),
+            Rule::Nested(n) => why_not_node(n, child, &at),
+            Rule::Leaf(ms) => why_not_leaf(ms, child, &at, obj, key),
+        };
+        if why.is_some() {
+            return why;
+        }
+    }
+    match &node.or {
+        Some(alts) if !alts.iter().any(|alt| match_node(alt, rec)) => {
+            let each: Vec<String> = alts
+                .iter()
+                .enumerate()
+                .filter_map(|(i, alt)| why_not_node(alt, rec, path).map(|w| format!("({}) {w}", i + 1)))
+                .collect();
+            Some(format!("no alternative of $or matches: {}", each.join("; ")))
+        }
+        _ => None,
+    }
+}
+
+/// A field the pattern names is not in the record. When the pattern names a type wrapper
+/// (`"S"`) and the record has another one (`"N"`), say so: the commonest mistake.
+fn absent(at: &str, obj: Option<&Map<String, Value>>, key: &str) -> String {
+    let other = obj.and_then(|o| o.keys().find_map(|k| wrapper_name(k).map(|n| (k.clone(), n))));
+    match (wrapper_name(key), other) {
+        (Some(want), Some((k, have))) => {
+            let parent = at.rsplit_once('.').map_or("", |(p, _)| p);
+            format!(
+                "{parent} is {have} ({{\"{k}\": ...}}) in the record, but the pattern looks for {want} ({{\"{key}\": ...}}): DynamoDB's type wrappers must match"
+            )
+        }
+        _ => format!("the record has no {at} (the pattern needs it)"),
+    }
+}
+
+fn show(v: &Value) -> String {
+    match raw_number(v) {
+        Some(raw) => raw.to_string(),
+        None => v.to_string(),
+    }
+}
+
+fn describe(m: &Matcher) -> String {
+    match m {
+        Matcher::Equals(v) => show(v),
+        Matcher::AnythingBut(list) => {
+            format!("anything but {}", list.iter().map(show).collect::<Vec<_>>().join(", "))
+        }
+        Matcher::Numeric(conds) => {
+            let parts: Vec<String> = conds
+                .iter()
+                .map(|(c, n)| {
+                    let op = match c {
+                        Cmp::Eq => "=",
+                        Cmp::Lt => "<",
+                        Cmp::Le => "<=",
+                        Cmp::Gt => ">",
+                        Cmp::Ge => ">=",
+                    };
+                    format!("{op} {n}")
+                })
+                .collect();
+            format!("a number {}", parts.join(" and "))
+        }
+        Matcher::Exists(true) => "present".into(),
+        Matcher::Exists(false) => "absent".into(),
+        Matcher::Prefix { value, ignore_case } => {
+            format!("text starting with \"{value}\"{}", if *ignore_case { " (any case)" } else { "" })
+        }
+        Matcher::Suffix { value, ignore_case } => {
+            format!("text ending with \"{value}\"{}", if *ignore_case { " (any case)" } else { "" })
+        }
+        Matcher::EqualsIgnoreCase(v) => format!("\"{v}\" in any case"),
+    }
+}
+
+fn why_not_leaf(
+    matchers: &[Matcher],
+    value: Option<&Value>,
+    at: &str,
+    parent: Option<&Map<String, Value>>,
+    key: &str,
+) -> Option<String> {
+    if match_leaf(matchers, value) {
+        return None;
+    }
+    let wanted: Vec<String> = matchers.iter().map(describe).collect();
+    let wanted = if wanted.len() == 1 { wanted[0].clone() } else { format!("one of: {}", wanted.join("; ")) };
+    let Some(v) = value else {
+        let why = absent(at, parent, key);
+        return Some(if wrapper_name(key).is_some() { why } else { format!("{why}; the pattern wants {wanted}") });
+    };
+    let mut leaves = Vec::new();
+    flatten(v, &mut leaves);
+    leaves.retain(|l| !l.is_object());
+    if leaves.is_empty() {
+        return Some(format!("{at} is an object in the record, not a value; the pattern wants {wanted}"));
+    }
+    let numeric = matchers.iter().any(|m| matches!(m, Matcher::Numeric(_)));
+    if numeric
+        && leaves
+            .iter()
+            .all(|l| l.is_string() && l.as_str().is_some_and(|s| crate::support::float::parse_f64(s).is_some()))
+    {
+        return Some(format!(
+            "{at} is {} in the record: DynamoDB sends numbers as text ({{\"N\": \"42\"}}), and a numeric filter never matches text",
+            leaves.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let shown = leaves.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ");
+    Some(format!("{at} is {shown}; the pattern wants {wanted}"))
 }
 
 /// Pushes `v` itself, or (for an array) its non-array elements, flattening nested arrays up
@@ -1548,6 +1733,84 @@ mod tests {
                 }
                 if !has_array {
                     prop_assert_ne!(t.matches(&record), f.matches(&record));
+                }
+            }
+        }
+    }
+
+    // ---- explanations of a record that no filter matched ----------------------------------
+
+    fn why(patterns: &[&str], record: &Value) -> Vec<String> {
+        criteria(patterns).explain(record)
+    }
+
+    fn modify_with_qty(qty: Value) -> Value {
+        json!({"eventName": "MODIFY", "dynamodb": {"Keys": {"pk": {"S": "a"}}, "NewImage": {"pk": {"S": "a"}, "qty": qty}}})
+    }
+
+    #[test]
+    fn a_matching_record_has_no_explanation() {
+        let rec = modify_with_qty(json!({"N": "3"}));
+        assert!(why(&[r#"{"eventName": ["MODIFY"]}"#], &rec).is_empty());
+        assert!(FilterCriteria::default().explain(&rec).is_empty());
+    }
+
+    #[test]
+    fn explanations_name_the_first_place_a_filter_failed() {
+        let rec = modify_with_qty(json!({"N": "3"}));
+        // A value not in the list.
+        assert_eq!(
+            why(&[r#"{"eventName": ["INSERT", "REMOVE"]}"#], &rec),
+            [r#"Filter 1: eventName is "MODIFY"; the pattern wants one of: "INSERT"; "REMOVE""#]
+        );
+        // A field the record does not have.
+        let w = why(&[r#"{"dynamodb": {"OldImage": {"qty": {"N": ["3"]}}}}"#], &rec);
+        assert_eq!(w, ["Filter 1: the record has no dynamodb.OldImage (the pattern needs it)"]);
+        // A type wrapper that differs: the pattern asks for a string, the record has a number.
+        let w = why(&[r#"{"dynamodb": {"NewImage": {"qty": {"S": ["3"]}}}}"#], &rec);
+        assert_eq!(w, ["Filter 1: dynamodb.NewImage.qty is a number ({\"N\": ...}) in the record, but the pattern looks for a string ({\"S\": ...}): DynamoDB's type wrappers must match"]);
+        // A numeric filter on a DynamoDB number, which the record carries as text.
+        let w = why(&[r#"{"dynamodb": {"NewImage": {"qty": {"N": [{"numeric": [">", 1]}]}}}}"#], &rec);
+        assert!(w[0].contains("DynamoDB sends numbers as text") && w[0].contains("never matches text"), "{w:?}");
+        // A number outside a range (ApproximateCreationDateTime is a real number).
+        let rec2 = json!({"eventName": "INSERT", "dynamodb": {"ApproximateCreationDateTime": 1718899200.0}});
+        let w = why(&[r#"{"dynamodb": {"ApproximateCreationDateTime": [{"numeric": ["<", 1000]}]}}"#], &rec2);
+        assert_eq!(
+            w,
+            ["Filter 1: dynamodb.ApproximateCreationDateTime is 1718899200.0; the pattern wants a number < 1000"]
+        );
+        // Two filters: one sentence each, numbered.
+        let w = why(&[r#"{"eventName": ["INSERT"]}"#, r#"{"eventName": [{"prefix": "REM"}]}"#], &rec);
+        assert_eq!(
+            w,
+            [
+                r#"Filter 1: eventName is "MODIFY"; the pattern wants "INSERT""#,
+                r#"Filter 2: eventName is "MODIFY"; the pattern wants text starting with "REM""#
+            ]
+        );
+        // $or: each alternative's reason.
+        let w =
+            why(&[r#"{"$or": [{"eventName": ["INSERT"]}, {"dynamodb": {"NewImage": {"qty": {"N": ["9"]}}}}]}"#], &rec);
+        assert!(
+            w[0].starts_with("Filter 1: no alternative of $or matches: (1) eventName is \"MODIFY\"")
+                && w[0].contains("(2) dynamodb.NewImage.qty.N is \"3\""),
+            "{w:?}"
+        );
+        // exists: false on a field that is there.
+        let w = why(&[r#"{"dynamodb": {"NewImage": {"qty": {"N": [{"exists": false}]}}}}"#], &rec);
+        assert_eq!(w, [r#"Filter 1: dynamodb.NewImage.qty.N is "3"; the pattern wants absent"#]);
+    }
+
+    proptest! {
+        /// Every record a filter rejects gets one sentence per filter; a record it accepts gets none.
+        #[test]
+        fn explanations_exist_exactly_for_rejected_records(p in arb_pattern(), r in arb_value()) {
+            let c = FilterCriteria::parse(&json!({"Filters": [{"Pattern": p.to_string()}]}));
+            if let Ok(c) = c {
+                for r in fixed_records().into_iter().chain([r]) {
+                    let w = c.explain(&r);
+                    prop_assert_eq!(w.is_empty(), c.matches(&r));
+                    prop_assert!(w.iter().all(|s| !s.contains("should not happen")), "{:?}", w);
                 }
             }
         }

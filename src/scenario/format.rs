@@ -181,6 +181,11 @@ pub(super) fn header(obj: &Map<String, Value>) -> Result<(Option<String>, Engine
         if let Some(s) = u64_field(sim, "ttlDelaySeconds")? {
             config.ttl_delay_ms = s.min(5 * 365 * 86_400).saturating_mul(1000);
         }
+        match sim.get("explainFilters") {
+            None | Some(Value::Null) => {}
+            Some(Value::Bool(b)) => config.explain_filters = *b,
+            Some(_) => return Err("\"simulator.explainFilters\" must be true or false".into()),
+        }
         match sim.get("loopGuard") {
             None => {}
             Some(Value::Null) => config.loop_guard = None,

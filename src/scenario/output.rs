@@ -91,11 +91,21 @@ pub(super) fn write_tail(engine: Engine, out: &mut dyn Write) -> io::Result<Engi
     write!(out, "  \"aggregates\": ")?;
     write_line(out, &engine.aggregates_output())?;
     writeln!(out, ",")?;
-    // Members beyond the six of `scenario-format.md` appear only when they carry something.
+    // Members beyond the six of `scenario-format.md` appear only when asked for or when they
+    // carry something: `filtered` with `"simulator": {"explainFilters": true}`, `loopGuard` when
+    // the guard acted.
+    let mut extra: Vec<(&str, Vec<Value>)> = Vec::new();
+    if engine.cfg.explain_filters {
+        extra.push(("filtered", engine.filtered_output()));
+    }
     let pauses = engine.loop_guard_output();
-    write_array(out, "failures", engine.failures_output().into_iter(), pauses.is_empty())?;
     if !pauses.is_empty() {
-        write_array(out, "loopGuard", pauses.into_iter(), true)?;
+        extra.push(("loopGuard", pauses));
+    }
+    write_array(out, "failures", engine.failures_output().into_iter(), extra.is_empty())?;
+    let n = extra.len();
+    for (i, (key, values)) in extra.into_iter().enumerate() {
+        write_array(out, key, values.into_iter(), i + 1 == n)?;
     }
     out.write_all(b"}\n")?;
     out.flush()?;

@@ -157,9 +157,7 @@ pub fn decimal_to_f64(digits: &[u8], exp10: i64) -> f64 {
 }
 
 /// `s.parse::<f64>().ok()`: an optional sign, then `inf`, `infinity` or `nan` (any case), or
-/// digits with an optional point and exponent (`12`, `1.5`, `.5`, `5.`, `1e-3`, `2E+8`). Used by
-/// the page (its number fields) and by the tests.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+/// digits with an optional point and exponent (`12`, `1.5`, `.5`, `5.`, `1e-3`, `2E+8`).
 pub fn parse_f64(s: &str) -> Option<f64> {
     let b = s.as_bytes();
     let (neg, rest) = match b.first() {

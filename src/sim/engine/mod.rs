@@ -49,6 +49,8 @@ pub struct EngineConfig {
     /// an invocation that would go past this many (`None`: never). AWS has no such guard for
     /// loops through DynamoDB; the default is [`DEFAULT_LOOP_GUARD`].
     pub loop_guard: Option<u32>,
+    /// Whether `streamlab replay` lists the records filters rejected, and why (`filtered`).
+    pub explain_filters: bool,
 }
 
 /// The default `EngineConfig::history_limit`.
@@ -66,6 +68,7 @@ impl Default for EngineConfig {
             ttl_delay_ms: 10 * 60 * 1000,
             history_limit: Some(HISTORY_LIMIT),
             loop_guard: Some(DEFAULT_LOOP_GUARD),
+            explain_filters: false,
         }
     }
 }

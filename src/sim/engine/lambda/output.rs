@@ -43,6 +43,36 @@ impl Engine {
             .collect()
     }
 
+    /// Why each record a mapping's filters rejected was rejected, as `streamlab replay
+    /// --explain-filters` prints them.
+    pub fn filtered_output(&self) -> Vec<Value> {
+        self.lambda
+            .filtered
+            .iter()
+            .map(|f| {
+                json!({
+                    "Time": f.time_ms as f64 / 1000.0,
+                    "FunctionName": f.function,
+                    "UUID": f.uuid,
+                    "ShardId": f.shard_id,
+                    "SequenceNumber": f.sequence_number.to_string(),
+                    "Why": f.why,
+                })
+            })
+            .collect()
+    }
+
+    /// Why a record was filtered out by mapping `m`, if it was and that is still kept.
+    pub fn why_filtered(&self, m: usize, seq: u128) -> Option<&[String]> {
+        let uuid = &self.lambda.mappings.get(m)?.uuid;
+        self.lambda
+            .filtered
+            .iter()
+            .rev()
+            .find(|f| f.sequence_number == seq && &f.uuid == uuid)
+            .map(|f| f.why.as_slice())
+    }
+
     /// Every pause of the simulator's loop guard, as `streamlab replay` prints them.
     pub fn loop_guard_output(&self) -> Vec<Value> {
         self.lambda

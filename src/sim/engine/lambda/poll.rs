@@ -115,6 +115,7 @@ impl Engine {
         }
         // Gather records into a batch that has not been invoked yet.
         let mut filtered = Vec::new();
+        let mut explained = Vec::new();
         let mut lost = false;
         let mut unseen = false;
         if vs.queue.front().is_none_or(|b| b.attempts == 0) {
@@ -148,6 +149,7 @@ impl Engine {
                 }
                 let as_delivered = rec.to_json(&region, Some(&arn));
                 if !cfg.filters.matches(&as_delivered) {
+                    explained.push((rec.seq, cfg.filters.explain(&as_delivered)));
                     filtered.push(rec.seq.to_string());
                     vs.scan_pos = rec.seq + 1;
                     continue;
@@ -193,6 +195,21 @@ impl Engine {
                 b.records.first().is_none_or(|r| r.created_ms >= vs.window.as_ref().map_or(0, |w| w.end_ms))
             });
         let front = vs.queue.front().cloned();
+        if !explained.is_empty() {
+            let function = self.lambda.mappings[m].function.clone();
+            let limit = self.cfg.history_limit;
+            for (seq, why) in explained {
+                let f = FilteredRecord {
+                    time_ms: now,
+                    uuid: uuid.clone(),
+                    function: function.clone(),
+                    shard_id: shard_id.clone(),
+                    sequence_number: seq,
+                    why,
+                };
+                keep(&mut self.lambda.filtered, f, limit, &mut self.lambda.dropped.filtered);
+            }
+        }
         if !filtered.is_empty() {
             self.log(
                 now,

@@ -293,6 +293,20 @@ pub struct Lambda {
     pub dropped: Dropped,
     /// Every time the simulator's loop guard paused a chain, oldest first.
     pub guard_pauses: Vec<GuardPause>,
+    /// The records the mappings' filters rejected, with why (kept like `invocations`).
+    pub filtered: Vec<FilteredRecord>,
+}
+
+/// A record no filter of a mapping matched: which, when, and one sentence per filter saying
+/// where it failed ([`FilterCriteria::explain`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilteredRecord {
+    pub time_ms: u64,
+    pub uuid: String,
+    pub function: String,
+    pub shard_id: String,
+    pub sequence_number: u128,
+    pub why: Vec<String>,
 }
 
 /// The simulator's loop guard paused a chain of triggers: when, which mapping and shard, the
@@ -310,6 +324,7 @@ pub struct GuardPause {
 /// How many of the oldest entries were let go to keep memory bounded.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Dropped {
+    pub filtered: u64,
     pub invocations: u64,
     pub notifications: u64,
     pub failures: u64,
