@@ -92,9 +92,13 @@ pub(super) fn write_tail(engine: Engine, out: &mut dyn Write) -> io::Result<Engi
     write_line(out, &engine.aggregates_output())?;
     writeln!(out, ",")?;
     // Members beyond the six of `scenario-format.md` appear only when asked for or when they
-    // carry something: `filtered` with `"simulator": {"explainFilters": true}`, `loopGuard` when
+    // carry something: `metrics` when a mapping publishes its metrics (`MetricsConfig`, opt-in
+    // on AWS too), `filtered` with `"simulator": {"explainFilters": true}`, `loopGuard` when
     // the guard acted.
     let mut extra: Vec<(&str, Vec<Value>)> = Vec::new();
+    if engine.has_event_count_metrics() {
+        extra.push(("metrics", engine.metrics_output()));
+    }
     if engine.cfg.explain_filters {
         extra.push(("filtered", engine.filtered_output()));
     }

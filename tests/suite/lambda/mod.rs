@@ -15,5 +15,6 @@ mod chains;
 mod destinations;
 mod events;
 mod mappings;
+mod metrics;
 mod retries;
 mod windows;

@@ -43,6 +43,42 @@ impl Engine {
             .collect()
     }
 
+    /// Whether any mapping publishes its event-count metrics (`MetricsConfig`).
+    pub fn has_event_count_metrics(&self) -> bool {
+        self.lambda.mappings.iter().any(|m| m.cfg.event_count_metrics)
+    }
+
+    /// Every mapping's metrics, a row per mapping and minute with activity, oldest first within a
+    /// mapping, as `streamlab replay` prints them: the event counts for a mapping that publishes
+    /// them (`MetricsConfig` EventCount), and `IteratorAge` (Maximum and Average, ms) for every
+    /// mapping, in minutes with an invocation.
+    pub fn metrics_output(&self) -> Vec<Value> {
+        let mut rows = Vec::new();
+        for mp in &self.lambda.mappings {
+            for (minute, mm) in &mp.metrics {
+                let mut row = json!({"UUID": mp.uuid, "FunctionName": mp.function, "Time": minute / 1000});
+                if mp.cfg.event_count_metrics {
+                    row["PolledEventCount"] = json!(mm.polled);
+                    row["FilteredOutEventCount"] = json!(mm.filtered_out);
+                    row["InvokedEventCount"] = json!(mm.invoked);
+                    row["FailedInvokeEventCount"] = json!(mm.failed_invoke);
+                    row["DroppedEventCount"] = json!(mm.dropped);
+                    row["OnFailureDestinationDeliveredEventCount"] = json!(mm.on_failure_delivered);
+                } else if mm.iterator_age_samples == 0 {
+                    continue;
+                }
+                if mm.iterator_age_samples > 0 {
+                    row["IteratorAge"] = json!({
+                        "Maximum": mm.iterator_age_max_ms,
+                        "Average": mm.iterator_age_sum_ms as f64 / mm.iterator_age_samples as f64,
+                    });
+                }
+                rows.push(row);
+            }
+        }
+        rows
+    }
+
     /// Why each record a mapping's filters rejected was rejected, as `streamlab replay
     /// --explain-filters` prints them.
     pub fn filtered_output(&self) -> Vec<Value> {

@@ -116,6 +116,8 @@ impl Engine {
         // Gather records into a batch that has not been invoked yet.
         let mut filtered = Vec::new();
         let mut explained = Vec::new();
+        // Records of this poller read from the shard by this poll, when it read the shard.
+        let mut read = None;
         let mut lost = false;
         let mut unseen = false;
         if vs.queue.front().is_none_or(|b| b.attempts == 0) {
@@ -127,6 +129,7 @@ impl Engine {
                 vs.queue.push_back(Batch::new());
             }
             let Some(batch) = vs.queue.front_mut() else { return };
+            let held = batch.records.len();
             let mut payload: usize =
                 batch.records.iter().map(|r| r.to_json(&region, Some(&arn)).to_string().len()).sum();
             let window_of =
@@ -162,6 +165,7 @@ impl Engine {
                 batch.records.push(rec.clone());
                 vs.scan_pos = rec.seq + 1;
             }
+            read = Some((batch.records.len() - held + explained.len()) as u64);
             if batch.records.is_empty() {
                 vs.queue.pop_front();
             }
@@ -195,6 +199,12 @@ impl Engine {
                 b.records.first().is_none_or(|r| r.created_ms >= vs.window.as_ref().map_or(0, |w| w.end_ms))
             });
         let front = vs.queue.front().cloned();
+        if let Some(n) = read {
+            let filtered_out = explained.len() as u64;
+            let mm = self.metrics_now(m);
+            mm.polled += n;
+            mm.filtered_out += filtered_out;
+        }
         if !explained.is_empty() {
             let function = self.lambda.mappings[m].function.clone();
             let limit = self.cfg.history_limit;
@@ -260,7 +270,14 @@ impl Engine {
                     vs.queue.insert(1, rest);
                 }
             }
-            self.discard(at, "RecordAgeExceeded");
+            // Past MaximumRecordAgeInSeconds, or (with no maximum) at the stream's retention:
+            // Lambda's DroppedEventCount counts the first and not the second.
+            let by_max_age = cfg.max_age_s >= 0
+                && batch
+                    .records
+                    .first()
+                    .is_some_and(|r| now.saturating_sub(r.created_ms) > cfg.max_age_s as u64 * 1000);
+            self.discard(at, "RecordAgeExceeded", by_max_age);
             return;
         }
         let chain = batch.records.iter().map(|r| r.chain).max().unwrap_or(0) + 1;
@@ -356,7 +373,7 @@ impl Engine {
                 "function error: batch split in two halves, retried separately (no retry used)".into(),
             );
         } else if cfg.max_retry >= 0 && i64::from(b.retries) >= cfg.max_retry {
-            self.discard(at, "RetryAttemptsExhausted");
+            self.discard(at, "RetryAttemptsExhausted", true);
         } else {
             b.retries += 1;
             let delay = (BACKOFF_BASE_MS << (b.retries - 1).min(16)).min(BACKOFF_CAP_MS);
@@ -373,7 +390,9 @@ impl Engine {
 
     /// Gives up on the front batch: the checkpoint moves past it, and the on-failure
     /// destination (if any) receives a record describing it (§4.6).
-    fn discard(&mut self, at: Lane, condition: &str) {
+    /// `dropped`: whether records discarded with no destination count in DroppedEventCount
+    /// (not those lost to the stream's retention).
+    fn discard(&mut self, at: Lane, condition: &str, dropped: bool) {
         let Lane { mapping: m, cursor: c, vshard: v } = at;
         let now = self.now_ms();
         let mp = &self.lambda.mappings[m];
@@ -417,6 +436,13 @@ impl Engine {
                 format!("{condition}: batch discarded (no on-failure destination is configured, so nothing keeps it)")
             }
         };
+        let n = b.records.len() as u64;
+        let mm = self.metrics_now(m);
+        if dest.is_some() {
+            mm.on_failure_delivered += n;
+        } else if dropped {
+            mm.dropped += n;
+        }
         if let Some(d) = dest {
             let mut rec = record;
             if d.starts_with("arn:aws:s3:::") {
@@ -496,6 +522,7 @@ impl Engine {
         }
         // Run the function's rules record by record, as a handler would.
         let mut outcome = Outcome::Success;
+        let mut invoke_failed = false;
         let saved_chain = self.write_chain;
         self.write_chain = chain;
         for rec in &batch.records {
@@ -512,6 +539,7 @@ impl Engine {
             let result = {
                 let Some(f) = self.lambda.functions.get_mut(&name) else {
                     outcome = Outcome::Error("Function not found".into());
+                    invoke_failed = true;
                     break;
                 };
                 let window_state = if tumbling {
@@ -534,6 +562,19 @@ impl Engine {
             }
         }
         self.write_chain = saved_chain;
+        if let (None, Some(last)) = (final_window, batch.records.last()) {
+            let n = batch.records.len() as u64;
+            let age = now.saturating_sub(last.created_ms);
+            let failed = invoke_failed || matches!(outcome, Outcome::PartialFailure(_));
+            let mm = self.metrics_now(m);
+            mm.invoked += n;
+            if failed {
+                mm.failed_invoke += n;
+            }
+            mm.iterator_age_max_ms = mm.iterator_age_max_ms.max(age);
+            mm.iterator_age_sum_ms += age;
+            mm.iterator_age_samples += 1;
+        }
         self.costs.invocation(now, batch.attempts == 0, &batch.records);
         let invocation = Invocation {
             function: name,
@@ -600,6 +641,20 @@ impl Engine {
             r.map_err(|e| e.to_string())?;
         }
         Ok(())
+    }
+
+    /// The current minute's metrics of mapping `m`. With a history limit, only that many minutes
+    /// are kept (the oldest let go).
+    fn metrics_now(&mut self, m: usize) -> &mut MinuteMetrics {
+        let minute = self.now_ms() / 60_000 * 60_000;
+        let limit = self.cfg.history_limit;
+        let metrics = &mut self.lambda.mappings[m].metrics;
+        if let Some(limit) = limit {
+            while metrics.len() >= limit.max(1) && !metrics.contains_key(&minute) {
+                metrics.pop_first();
+            }
+        }
+        metrics.entry(minute).or_default()
     }
 
     fn log(&mut self, now: u64, uuid: &str, shard: &str, kind: LogKind, seqs: Vec<String>, message: String) {

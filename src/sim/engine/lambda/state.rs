@@ -68,6 +68,33 @@ pub struct MappingConfig {
     pub filters: FilterCriteria,
     pub on_failure: Option<String>,
     pub enabled: bool,
+    /// `MetricsConfig: {"Metrics": ["EventCount"]}`: the mapping's event-count metrics are
+    /// published (opt-in on AWS; `IteratorAge` is published either way).
+    pub event_count_metrics: bool,
+}
+
+/// One minute of a mapping's metrics (CloudWatch's period for Lambda is one minute), as Lambda
+/// defines them for a DynamoDB stream (docs/aws-behaviour.md §4.11): counts of records.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MinuteMetrics {
+    /// Records read from the shard (a poll that finds none counts 0).
+    pub polled: u64,
+    /// Records no filter matched.
+    pub filtered_out: u64,
+    /// Records in invocations, retries included (each attempt counts again).
+    pub invoked: u64,
+    /// Records of invocations that failed to run (the function gone) or answered with a
+    /// non-empty partial batch response.
+    pub failed_invoke: u64,
+    /// Records discarded after MaximumRetryAttempts or MaximumRecordAgeInSeconds with no
+    /// on-failure destination (not those lost to the stream's 24-hour retention).
+    pub dropped: u64,
+    /// Records described to the on-failure destination.
+    pub on_failure_delivered: u64,
+    /// IteratorAge, milliseconds: the age of each invocation's last record when it was sent.
+    pub iterator_age_max_ms: u64,
+    pub iterator_age_sum_ms: u64,
+    pub iterator_age_samples: u64,
 }
 
 /// A batch of records on its way through a function, with its retry history.
@@ -171,6 +198,8 @@ pub struct Mapping {
     /// B-tree type of the rules' min/max multiplicities, so the page's wasm holds one B-tree
     /// fewer.
     pub outcomes: BTreeMap<Number, i64>,
+    /// The mapping's metrics by minute (start, epoch ms); only minutes with activity.
+    pub metrics: BTreeMap<u64, MinuteMetrics>,
 }
 
 /// Where a record is on its way through a mapping, for the flow diagram.
