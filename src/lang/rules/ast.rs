@@ -132,7 +132,34 @@ pub(crate) enum Action {
     Put { table: String, item: Vec<(String, Expr)> },
     Update { table: String, key: Vec<(String, Expr)>, add: Vec<(String, Expr)>, set: Vec<(String, Expr)> },
     Delete { table: String, key: Vec<(String, Expr)> },
-    Fail(Template),
+    Fail { reason: Template, report: Report },
+}
+
+/// Why a record failed: a `fail` ran (its reason, filled in, and what the handler reports), or a
+/// sum overflowed (reported as a thrown error).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub reason: String,
+    pub report: Report,
+}
+
+/// What a handler that hits `fail` does (the rule language's model of a Lambda handler's
+/// response, to show what AWS does with the responses real handlers get wrong).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Report {
+    /// `fail "..."`: the handler throws; with ReportBatchItemFailures on, it reports the record
+    /// correctly, by its sequence number.
+    Default,
+    /// `report sequence`: returns `{"batchItemFailures": [{"itemIdentifier": <SequenceNumber>}]}`.
+    Sequence,
+    /// `report eventID`: the common mistake of reporting the record's eventID.
+    EventId,
+    /// `report null`: an itemIdentifier that is null.
+    Null,
+    /// `report "text"`: this identifier (`""` for an empty one).
+    Text(String),
+    /// `swallow`: catches its own error and reports success; the record is skipped.
+    Swallow,
 }
 
 /// Which records a rule handles. `ttl` alone means "REMOVE records made by the TTL service".

@@ -156,7 +156,7 @@ struct Delta {
     value: Option<Number>,
 }
 
-pub(crate) fn run(p: &Program, rec: &RecordView, aggs: &mut Aggregates) -> Result<Vec<Effect>, String> {
+pub(crate) fn run(p: &Program, rec: &RecordView, aggs: &mut Aggregates) -> Result<Vec<Effect>, Failure> {
     for (name, kind) in &p.aggregates {
         match aggs.map.get(name) {
             Some(st) if st.kind == *kind => {}
@@ -224,11 +224,13 @@ pub(crate) fn run(p: &Program, rec: &RecordView, aggs: &mut Aggregates) -> Resul
                 Action::Delete { table, key } => {
                     effects.push(Effect::Delete { table: table.clone(), key: build(key, &scope) })
                 }
-                Action::Fail(reason) => return Err(fill(reason, &scope)),
+                Action::Fail { reason, report } => {
+                    return Err(Failure { reason: fill(reason, &scope), report: report.clone() })
+                }
             }
         }
     }
-    apply(aggs, deltas)?;
+    apply(aggs, deltas).map_err(|reason| Failure { reason, report: Report::Default })?;
     Ok(effects)
 }
 

@@ -36,7 +36,7 @@ mod parser;
 mod tests;
 mod warn;
 
-pub use ast::AggKind;
+pub use ast::{AggKind, Failure, Report};
 
 use crate::model::ViewType;
 use crate::model::{AttributeValue, Item};
@@ -187,10 +187,10 @@ impl Program {
     }
 
     /// Runs every matching rule, in order, on one record: updates `aggs` and returns the
-    /// effects, or `Err(reason)` if a `fail` ran (or a sum overflowed), in which case neither
+    /// effects, or the [`Failure`] if a `fail` ran (or a sum overflowed), in which case neither
     /// effects nor aggregate changes of this record are kept. Registers every aggregate of the
     /// program in `aggs` (an aggregate found there with another kind is reset).
-    pub fn run(&self, rec: &RecordView, aggs: &mut Aggregates) -> Result<Vec<Effect>, String> {
+    pub fn run(&self, rec: &RecordView, aggs: &mut Aggregates) -> Result<Vec<Effect>, Failure> {
         eval::run(self, rec, aggs)
     }
 }

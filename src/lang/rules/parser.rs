@@ -261,7 +261,30 @@ impl Parser {
             }
             "fail" => {
                 self.next();
-                Ok(Action::Fail(self.template("a reason in double quotes (like fail \"amount too large\")")?))
+                let reason = self.template("a reason in double quotes (like fail \"amount too large\")")?;
+                let report = if self.eat_kw("swallow") {
+                    Report::Swallow
+                } else if self.eat_kw("report") {
+                    let t = self.next();
+                    match &t.tok {
+                        Tok::Word(w) if w.eq_ignore_ascii_case("sequence") => Report::Sequence,
+                        Tok::Word(w) if w.eq_ignore_ascii_case("eventid") => Report::EventId,
+                        Tok::Word(w) if w.eq_ignore_ascii_case("null") => Report::Null,
+                        Tok::Str(s, _) => Report::Text(s.clone()),
+                        other => {
+                            return Err(self.error_at(
+                                &t,
+                                format!(
+                                    "expected what the handler reports after `report`: sequence, eventID, null or an identifier in double quotes; found {}",
+                                    other.describe()
+                                ),
+                            ))
+                        }
+                    }
+                } else {
+                    Report::Default
+                };
+                Ok(Action::Fail { reason, report })
             }
             "put" => {
                 self.next();

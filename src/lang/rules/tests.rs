@@ -46,7 +46,7 @@ impl Sim {
         self.seq += 1;
         let seq = format!("{:021}", self.seq);
         let rec = RecordView { event_name: event, ttl, keys: &keys, new_image, old_image, sequence_number: &seq };
-        self.prog.run(&rec, &mut self.aggs)
+        self.prog.run(&rec, &mut self.aggs).map_err(|f| f.reason)
     }
 
     fn put(&mut self, key: &str, attrs: &[(&str, AttributeValue)]) -> Vec<Effect> {
@@ -832,4 +832,23 @@ fn every_example_in_the_readme_snippet_parses() {
         assert!(p.is_ok(), "{}", p.err().map(|d| d.render(&src)).unwrap_or_default());
     }
     assert_eq!(blocks, 5);
+}
+
+#[test]
+fn fail_takes_what_the_handler_reports() {
+    let report = |code: &str| match parse(code).expect(code).rules[0].actions[0].clone() {
+        super::ast::Action::Fail { report, .. } => report,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(report("on INSERT fail \"x\""), Report::Default);
+    assert_eq!(report("on INSERT fail \"x\" report sequence"), Report::Sequence);
+    assert_eq!(report("on INSERT fail \"x\" REPORT eventID"), Report::EventId);
+    assert_eq!(report("on INSERT fail \"x\" report null"), Report::Null);
+    assert_eq!(report("on INSERT fail \"x\" report \"\""), Report::Text(String::new()));
+    assert_eq!(report("on INSERT fail \"x\" report \"abc\""), Report::Text("abc".into()));
+    assert_eq!(report("on INSERT fail \"x\" swallow"), Report::Swallow);
+    // An action after the clause still parses.
+    assert_eq!(parse("on INSERT fail \"x\" report null notify \"#a\" \"b\"").unwrap().rules[0].actions.len(), 2);
+    let e = parse("on INSERT fail \"x\" report 42").unwrap_err();
+    assert!(e.message.contains("sequence, eventID, null or an identifier in double quotes"), "{}", e.message);
 }

@@ -85,7 +85,7 @@ pub(crate) fn warnings(p: &Program, view: ViewType) -> Vec<Diagnostic> {
                     walk_template(channel, &mut paths, &mut changed);
                     walk_template(message, &mut paths, &mut changed);
                 }
-                Action::Fail(t) => walk_template(t, &mut paths, &mut changed),
+                Action::Fail { reason, .. } => walk_template(reason, &mut paths, &mut changed),
                 Action::Put { item, .. } => item.iter().for_each(|(_, e)| walk(e, &mut paths, &mut changed)),
                 Action::Delete { key, .. } => key.iter().for_each(|(_, e)| walk(e, &mut paths, &mut changed)),
                 Action::Update { key, add, set, .. } => {

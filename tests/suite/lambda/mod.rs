@@ -16,5 +16,6 @@ mod destinations;
 mod events;
 mod mappings;
 mod metrics;
+mod responses;
 mod retries;
 mod windows;

@@ -178,7 +178,7 @@ pub fn invocation_json(i: &Invocation) -> Value {
         }
         Outcome::PartialFailure(ids) => {
             v["Outcome"] = json!("PartialFailure");
-            v["BatchItemFailures"] = Value::Array(ids.iter().map(|s| json!({"itemIdentifier": s})).collect());
+            v["BatchItemFailures"] = Value::Array(ids.iter().map(|s| json!({ "itemIdentifier": s })).collect());
         }
     }
     v

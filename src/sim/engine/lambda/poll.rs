@@ -2,13 +2,24 @@
 //! function on the simulated clock (spec §4).
 
 use super::*;
-use crate::lang::rules::{Aggregates, Effect, RecordView};
+use crate::lang::rules::{Aggregates, Effect, Failure, RecordView, Report};
 use crate::model::item_to_json;
 use crate::sim::engine::{Engine, RETENTION_MS};
 use crate::sim::stream::Record;
 use crate::support::time;
 use serde_json::{json, Map, Value};
 use std::rc::Rc;
+
+/// How an invocation failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Failed {
+    /// The function threw (or could not run).
+    Thrown,
+    /// A partial batch response; the checkpoint is this record.
+    Partial(u128),
+    /// A partial batch response Lambda cannot use: the whole batch failed.
+    BadResponse,
+}
 
 impl Engine {
     /// Sets the simulator's loop guard (`None`: off) and wakes the pollers it paused: those
@@ -301,10 +312,43 @@ impl Engine {
                     self.final_window_invoke(at, true);
                 }
             }
-            Outcome::Error(msg) => self.failed(at, msg, None),
+            Outcome::Error(msg) => self.failed(at, msg, Failed::Thrown),
+            // docs/aws-behaviour.md §4.5: the lowest reported sequence number is the checkpoint;
+            // an empty or null identifier, or one that is not a record of the batch, makes the
+            // whole batch a failure; no identifier at all is a success.
+            Outcome::PartialFailure(ids) if ids.is_empty() => {
+                vs.queue.pop_front();
+                self.lambda.mappings[m].last_result = LastResult::Ok;
+                self.after_batch(at);
+            }
             Outcome::PartialFailure(ids) => {
-                let first = ids.first().and_then(|s| s.parse::<u128>().ok()).unwrap_or(0);
-                self.failed(at, format!("partial batch failure at sequence number {first}"), Some(first));
+                let in_batch = |id: &Option<String>| {
+                    id.as_deref()
+                        .and_then(|s| s.parse::<u128>().ok())
+                        .filter(|n| batch.records.iter().any(|r| r.seq == *n))
+                };
+                let seqs: Option<Vec<u128>> = ids.iter().map(in_batch).collect();
+                match seqs.and_then(|s| s.into_iter().min()) {
+                    Some(first) => self.failed(
+                        at,
+                        format!("partial batch failure at sequence number {first}"),
+                        Failed::Partial(first),
+                    ),
+                    None => {
+                        let bad = ids.iter().find(|id| in_batch(id).is_none()).cloned().flatten();
+                        let what = match bad.as_deref() {
+                            None => "a null itemIdentifier".to_string(),
+                            Some("") => "an empty itemIdentifier".to_string(),
+                            Some(s) => format!(
+                                "the itemIdentifier \"{s}\", which is not the sequence number of a record of the batch"
+                            ),
+                        };
+                        let msg = format!(
+                            "the partial batch response has {what}: Lambda treats the whole batch as a failure"
+                        );
+                        self.failed(at, msg, Failed::BadResponse)
+                    }
+                }
             }
         }
     }
@@ -338,7 +382,7 @@ impl Engine {
     }
 
     /// A batch failed: drop what a partial response says is done, then bisect, retry or discard.
-    fn failed(&mut self, at: Lane, error: String, partial_from: Option<u128>) {
+    fn failed(&mut self, at: Lane, error: String, kind: Failed) {
         let Lane { mapping: m, cursor: c, vshard: v } = at;
         let now = self.now_ms();
         let cfg = self.lambda.mappings[m].cfg.clone();
@@ -347,13 +391,13 @@ impl Engine {
         let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
         let Some(b) = vs.queue.front_mut() else { return };
         b.last_error = Some(error);
-        b.function_error = partial_from.is_none();
+        b.function_error = kind == Failed::Thrown;
         let first = b.records.first().map_or(0, |r| r.seq);
-        if let Some(from) = partial_from {
+        if let Failed::Partial(from) = kind {
             b.records.retain(|r| r.seq >= from);
         }
         let seqs: Vec<String> = b.records.iter().map(|r| r.seq.to_string()).collect();
-        if cfg.bisect && partial_from.is_some_and(|from| from > first) {
+        if cfg.bisect && matches!(kind, Failed::Partial(from) if from > first) {
             // Bisect with a partial response: split at the returned sequence number and retry
             // only the remainder, without using a retry.
             b.retry_at = Some(next_poll(now));
@@ -379,8 +423,11 @@ impl Engine {
             let delay = (BACKOFF_BASE_MS << (b.retries - 1).min(16)).min(BACKOFF_CAP_MS);
             b.retry_at = Some(now + delay);
             vs.next_wake = Some(now + delay);
+            // A response Lambda cannot use is not a thrown error: say what was wrong with it.
+            let why = if kind == Failed::BadResponse { b.last_error.clone().map(|e| e + "; ") } else { None };
             let msg = format!(
-                "retry {} in {} s; the shard is blocked until this batch succeeds or is discarded",
+                "{}retry {} in {} s; the shard is blocked until this batch succeeds or is discarded",
+                why.unwrap_or_default(),
                 b.retries,
                 delay / 1000
             );
@@ -523,6 +570,8 @@ impl Engine {
         // Run the function's rules record by record, as a handler would.
         let mut outcome = Outcome::Success;
         let mut invoke_failed = false;
+        // Records the handler gave up on while the batch still succeeds, and why.
+        let mut lost: Vec<(Vec<String>, String)> = Vec::new();
         let saved_chain = self.write_chain;
         self.write_chain = chain;
         for rec in &batch.records {
@@ -553,19 +602,58 @@ impl Engine {
                 }
             };
             let failure = match result {
-                Ok(effects) => self.apply_effects(&name, effects).err(),
-                Err(reason) => Some(reason),
+                Ok(effects) => {
+                    self.apply_effects(&name, effects).err().map(|reason| Failure { reason, report: Report::Default })
+                }
+                Err(f) => Some(f),
             };
-            if let Some(reason) = failure {
-                outcome = if cfg.report_failures { Outcome::PartialFailure(vec![seq]) } else { Outcome::Error(reason) };
-                break;
+            let Some(Failure { reason, report }) = failure else { continue };
+            let reported = match report {
+                // The handler catches its own error and goes on: Lambda sees nothing wrong.
+                Report::Swallow => {
+                    lost.push((vec![seq], format!("the handler swallowed the error \"{reason}\" and went on")));
+                    continue;
+                }
+                Report::Default if cfg.report_failures => Some(seq.clone()),
+                Report::Default => {
+                    outcome = Outcome::Error(reason);
+                    break;
+                }
+                Report::Sequence => Some(seq.clone()),
+                Report::EventId => Some(format!("{:032x}", rec.event_id)),
+                Report::Null => None,
+                Report::Text(t) => Some(t),
+            };
+            if cfg.report_failures {
+                outcome = Outcome::PartialFailure(vec![reported]);
+            } else {
+                // A partial batch response with ReportBatchItemFailures off is ignored: the
+                // batch counts as a success, and this record and those after it are lost.
+                let rest: Vec<String> =
+                    batch.records.iter().filter(|r| r.seq >= rec.seq).map(|r| r.seq.to_string()).collect();
+                lost.push((
+                    rest,
+                    format!("the handler returned a partial batch response for \"{reason}\", but ReportBatchItemFailures is off, so Lambda ignored it and counted the batch a success"),
+                ));
             }
+            break;
         }
         self.write_chain = saved_chain;
+        if outcome == Outcome::Success {
+            for (seqs, why) in lost {
+                let n = seqs.len();
+                let message = format!(
+                    "{why}: {} lost (Lambda will not retry {}; nothing reaches an on-failure destination)",
+                    if n == 1 { "the record is".to_string() } else { format!("{n} records are") },
+                    if n == 1 { "it" } else { "them" }
+                );
+                self.log(now, &uuid, &shard_id, LogKind::Lost, seqs, message);
+            }
+        }
         if let (None, Some(last)) = (final_window, batch.records.last()) {
             let n = batch.records.len() as u64;
             let age = now.saturating_sub(last.created_ms);
-            let failed = invoke_failed || matches!(outcome, Outcome::PartialFailure(_));
+            let failed = invoke_failed || matches!(&outcome, Outcome::PartialFailure(ids) if !ids.is_empty());
             let mm = self.metrics_now(m);
             mm.invoked += n;
             if failed {

@@ -280,6 +280,8 @@ pub enum LogKind {
     /// The simulator's loop guard paused a chain of triggers.
     LoopGuard,
     Expired,
+    /// Records the handler gave up on while Lambda saw a success: lost for this consumer.
+    Lost,
 }
 
 /// One invocation, as `streamlab replay` prints it.
@@ -298,7 +300,9 @@ pub struct Invocation {
 pub enum Outcome {
     Success,
     Error(String),
-    PartialFailure(Vec<String>),
+    /// The function returned a partial batch response: its `itemIdentifier`s as returned
+    /// (`None`: null), right or wrong.
+    PartialFailure(Vec<Option<String>>),
 }
 
 #[derive(Clone, Debug)]
