@@ -349,14 +349,19 @@ pub fn restore(saved: Option<&str>) -> std::result::Result<Session, Note> {
     }
 }
 
-/// The note after "Restore previous lab" (the lab it replaced kept as `kept` says).
-pub fn restored(kept: Previous) -> String {
-    format!("Restored the previous lab.{}", kept.sentence())
-}
+/// The file "Export scenario" downloads, and the note after it.
+pub const EXPORT_FILE: &str = "streamlab-scenario.json";
+pub const EXPORTED: &str = "Exported streamlab-scenario.json: replay it with `streamlab replay`, or import it here.";
 
+/// The note after "Restore previous lab".
+pub const RESTORED: &str = "Restored the previous lab.";
 /// The note after "Start over".
-pub fn started_over(kept: Previous) -> String {
-    format!("Started a new lab.{}", kept.sentence())
+pub const STARTED_OVER: &str = "Started a new lab.";
+
+/// The note after the lab was replaced: `note` (what replaced it), then what became of the
+/// replaced lab.
+pub fn replaced_note(note: &str, kept: Previous) -> String {
+    format!("{note}{}", kept.sentence())
 }
 
 /// The banner when the saved session cannot be read back: `why`, and the storage key it was
@@ -875,7 +880,7 @@ mod tests {
         assert_eq!(Session::from_storage(&kept).unwrap().steps().len(), 2);
         let (imported, note) = import(&s.to_scenario_json().to_string(), "mine.json").unwrap();
         assert_eq!(imported.steps().len(), 2);
-        assert_eq!(format!("{note}{}", Previous::Kept.sentence()),
+        assert_eq!(replaced_note(&note, Previous::Kept),
             "Imported mine.json: 2 steps replayed. Your previous lab was kept: Files › Restore previous lab brings it back.");
         let Err(Note::Error { kind, message }) = import("{ not a scenario", "the pasted scenario") else { panic!() };
         assert_eq!(kind, "Import failed");
@@ -888,9 +893,9 @@ mod tests {
         assert!(
             matches!(restore(Some("{")), Err(Note::Error { message, .. }) if message.starts_with("The previous lab could not be read: "))
         );
-        assert_eq!(restored(Previous::Nothing), "Restored the previous lab.");
+        assert_eq!(replaced_note(RESTORED, Previous::Nothing), "Restored the previous lab.");
         assert_eq!(
-            started_over(Previous::TooBig),
+            replaced_note(STARTED_OVER, Previous::TooBig),
             "Started a new lab. Your previous lab was over 2 MB, too big to keep in this browser."
         );
         assert_eq!(Previous::NotKept.sentence(), "");

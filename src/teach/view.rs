@@ -9,10 +9,12 @@ use std::rc::Rc;
 use serde_json::{json, Map, Value};
 
 use crate::lang::rules;
+
 use crate::model::{item_to_json, AttributeValue, AwsError, Item, ViewType};
 use crate::sim::{Record, Stage, HISTORY_LIMIT};
 use crate::support::time;
 use crate::teach::lab::{self, DiffKind};
+use crate::teach::quiz::{Mode, Summary};
 use crate::teach::session::{Session, MAX_INPUT_BYTES};
 
 /// A message shown next to the control that caused it: a success line or an AWS-style error.
@@ -120,8 +122,9 @@ pub struct TableView {
     pub key_names: Vec<String>,
     /// The first [`GRID_ROWS`] items, in key order.
     pub items: Vec<Rc<Item>>,
-    /// "No items yet…" or "Showing the first 50 of 120 items.", under the grid.
+    /// The table has no item (the grid says so).
     pub empty: bool,
+    /// "Showing the first 50 of 120 items.", under the grid, when there are more.
     pub more: Option<String>,
     pub ttl_attribute: Option<String>,
     pub now_s: u64,
@@ -656,7 +659,7 @@ pub struct FlowToken {
 
 /// The tokens of a box (the newest [`PER_BOX`]), and "+N older" when there are more.
 pub struct TokenBox<'a> {
-    pub tokens: &'a [FlowToken],
+    pub tokens: &'a [&'a FlowToken],
     pub more: Option<String>,
 }
 
@@ -704,13 +707,13 @@ pub fn flow(s: &Session, table: &str) -> FlowView {
 
 impl FlowView {
     /// Every token in one of `places`, oldest first.
-    pub fn tokens_in(&self, places: &[Place]) -> Vec<FlowToken> {
-        self.tokens.iter().filter(|t| places.contains(&t.place)).cloned().collect()
+    pub fn tokens_in(&self, places: &[Place]) -> Vec<&FlowToken> {
+        self.tokens.iter().filter(|t| places.contains(&t.place)).collect()
     }
 }
 
 /// The newest [`PER_BOX`] of a box's tokens, and how many older ones are not drawn.
-pub fn token_box(tokens: &[FlowToken]) -> TokenBox<'_> {
+pub fn token_box<'a>(tokens: &'a [&'a FlowToken]) -> TokenBox<'a> {
     let more = tokens.len().saturating_sub(PER_BOX);
     TokenBox { tokens: &tokens[more..], more: (more > 0).then(|| format!("+{more} older")) }
 }
@@ -884,9 +887,18 @@ pub fn clock_text(ms: u64) -> String {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Timeline {
     pub lines: Vec<TimelineLine>,
-    pub failures_title: String,
-    pub failures_dropped: Option<String>,
-    pub failures: Vec<FailureLine>,
+    pub failures: FailureQueue,
+}
+
+/// The on-failure queue: "On-failure queue (3)", the newest records (at most 50), and a note
+/// when the lab's history dropped older ones.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailureQueue {
+    pub title: String,
+    /// No on-failure record was ever written.
+    pub empty: bool,
+    pub dropped: Option<String>,
+    pub lines: Vec<FailureLine>,
 }
 
 /// A line of the timeline: its time, its class ("tl ok", "tl bad", …) and what happened.
@@ -930,8 +942,8 @@ pub fn merge_newest<T>(a: Vec<(u64, T)>, b: Vec<(u64, T)>, limit: usize) -> Vec<
     out
 }
 
-/// The on-failure queue's lines, newest first (at most 50), its title and its dropped note.
-pub fn on_failure_queue(s: &Session) -> (String, Option<String>, Vec<FailureLine>) {
+/// The on-failure queue.
+pub fn on_failure_queue(s: &Session) -> FailureQueue {
     let l = s.engine().lambda();
     let lines = s
         .engine()
@@ -958,7 +970,12 @@ pub fn on_failure_queue(s: &Session) -> (String, Option<String>, Vec<FailureLine
         })
         .collect();
     let total = l.failures.len() as u64 + l.dropped.failures;
-    (format!("On-failure queue ({total})"), dropped_note(l.dropped.failures), lines)
+    FailureQueue {
+        title: format!("On-failure queue ({total})"),
+        empty: total == 0,
+        dropped: dropped_note(l.dropped.failures),
+        lines,
+    }
 }
 
 /// The timeline of the trigger's invocations and of what happened to records.
@@ -1023,8 +1040,7 @@ pub fn timeline(s: &Session) -> Timeline {
             (entry.time_ms, line)
         })
         .collect();
-    let (failures_title, failures_dropped, failures) = on_failure_queue(s);
-    Timeline { lines: merge_newest(invocations, logs, 40), failures_title, failures_dropped, failures }
+    Timeline { lines: merge_newest(invocations, logs, 40), failures: on_failure_queue(s) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1180,6 +1196,137 @@ fn costs(costs: &Value) -> Costs {
             n(&st["recordsDelivered"], "record")
         ),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The quiz runner (grading is `crate::teach::quiz::Quiz`'s)
+
+/// "12 questions."
+pub fn question_count(n: usize) -> String {
+    format!("{n} question{}.", plural(n))
+}
+
+/// After the seed on a quiz's start page: whose seed it is.
+pub fn seed_note(from_link: bool) -> &'static str {
+    if from_link {
+        " (from the link: everyone opening it gets the same questions)"
+    } else {
+        " (yours: a reload keeps the same questions)"
+    }
+}
+
+/// The line above a question: "Exam mode · question 2 of 5 · 1 answered · seed 42".
+pub fn quiz_progress(mode: Mode, i: usize, total: usize, answered: usize, seed: u64) -> String {
+    let mode = if mode == Mode::Practice { "Practice" } else { "Exam" };
+    format!("{mode} mode · question {} of {total} · {answered} answered · seed {seed}", i + 1)
+}
+
+/// The answer button: "Check answer" in practice; in an exam "Save answer", or "Save new
+/// answer" once one is saved.
+pub fn answer_label(mode: Mode, saved: bool) -> &'static str {
+    match mode {
+        Mode::Practice => "Check answer",
+        Mode::Exam if saved => "Save new answer",
+        Mode::Exam => "Save answer",
+    }
+}
+
+/// The button that ends a quiz.
+pub fn finish_label(mode: Mode, answered: usize, total: usize) -> String {
+    match mode {
+        Mode::Exam => format!("Finish exam ({answered} of {total} answered)"),
+        Mode::Practice => "See my score".to_string(),
+    }
+}
+
+/// The note after an answer is saved in an exam.
+pub const ANSWER_SAVED: &str = "Answer saved. You can change it until you finish.";
+
+/// The options chosen after the learner picks option `k` (a multi-choice question toggles it,
+/// a single-choice one takes it alone).
+pub fn toggle(chosen: &[usize], k: usize, multi: bool) -> Vec<usize> {
+    if !multi {
+        return vec![k];
+    }
+    let mut next = chosen.to_vec();
+    match next.iter().position(|&x| x == k) {
+        Some(p) => {
+            next.remove(p);
+        }
+        None => {
+            next.push(k);
+            crate::teach::quiz::sort_indexes(&mut next);
+        }
+    }
+    next
+}
+
+/// The mark after an option once the answer is shown, and the option's class.
+pub fn option_mark(right: bool, picked: bool, multi: bool) -> (&'static str, &'static str) {
+    let mark = match (right, picked) {
+        (true, true) => " ✓ right, your choice",
+        (true, false) if multi => " ✓ should be chosen",
+        (true, false) => " ✓ the answer",
+        (false, true) => " ✗ your choice",
+        (false, false) => "",
+    };
+    (
+        mark,
+        if right {
+            "q-option is-right"
+        } else if picked {
+            "q-option is-wrong"
+        } else {
+            "q-option"
+        },
+    )
+}
+
+/// The verdict on an answer: its class and its first word.
+pub fn verdict(correct: bool, unanswered: bool) -> (&'static str, &'static str) {
+    let class = if correct && !unanswered { "verdict is-right" } else { "verdict is-wrong" };
+    (
+        class,
+        if unanswered {
+            "Not answered."
+        } else if correct {
+            "Right."
+        } else {
+            "Not quite."
+        },
+    )
+}
+
+/// A question of the results list: its class and its verdict ("2. wrong").
+pub fn result_line(n: usize, chosen: bool, correct: bool) -> (&'static str, String) {
+    let verdict = match (chosen, correct) {
+        (false, _) => "not answered",
+        (true, true) => "right",
+        (true, false) => "wrong",
+    };
+    (if correct && chosen { "result is-right" } else { "result is-wrong" }, format!("{}. {verdict}", n + 1))
+}
+
+/// The score at the top of the results.
+pub fn score_line(s: &Summary, mode: Mode, seed: u64) -> String {
+    let pct = (s.correct * 100).checked_div(s.total).unwrap_or(0);
+    format!(
+        "Score: {} of {} ({pct}%), {} answered · {} mode · seed {seed}",
+        s.correct,
+        s.total,
+        s.answered,
+        mode.as_str()
+    )
+}
+
+/// A message with its first letter capitalised. `Quiz::answer`'s messages start with an ASCII
+/// letter; ASCII-only on purpose: Unicode case mapping would put core's uppercase tables (about
+/// 12 KB) into the wasm for this one call.
+pub fn capitalised(mut e: String) -> String {
+    if let Some(first) = e.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    e
 }
 
 #[cfg(test)]
@@ -1414,7 +1561,7 @@ mod tests {
         assert_eq!(retry[0].spoken, ", being retried (attempt 1 failed)");
         assert_eq!(retry[1].short.as_deref(), Some("blocked"));
 
-        let many: Vec<FlowToken> = std::iter::repeat_n(retry[0].clone(), 11).collect();
+        let many: Vec<&FlowToken> = std::iter::repeat_n(retry[0], 11).collect();
         let b = token_box(&many);
         assert_eq!((b.tokens.len(), b.more.as_deref()), (8, Some("+3 older")));
         assert_eq!(token_box(&many[..2]).more, None);
@@ -1484,13 +1631,14 @@ mod tests {
             &json!({"MaximumRetryAttempts": 0, "DestinationConfig": {"OnFailure": {"Destination": "arn:aws:sqs:us-east-1:123456789012:dlq"}}}),
         )
         .unwrap();
-        assert_eq!(on_failure_queue(&s).0, "On-failure queue (0)");
+        let q = on_failure_queue(&s);
+        assert_eq!((q.title.as_str(), q.empty), ("On-failure queue (0)", true));
         put(&mut s, "ana", "tea");
         advance(&mut s, 5.0);
-        let (title, dropped, lines) = on_failure_queue(&s);
-        assert_eq!((title.as_str(), dropped), ("On-failure queue (1)", None));
-        assert!(lines[0].text.contains(" · 1 record · "), "{}", lines[0].text);
-        let Detail::Json { title, value, .. } = &lines[0].record else { panic!() };
+        let q = on_failure_queue(&s);
+        assert_eq!((q.title.as_str(), q.empty, q.dropped), ("On-failure queue (1)", false, None));
+        assert!(q.lines[0].text.contains(" · 1 record · "), "{}", q.lines[0].text);
+        let Detail::Json { title, value, .. } = &q.lines[0].record else { panic!() };
         assert_eq!(title, "On-failure record 1");
         assert!(value.get("DDBStreamBatchInfo").is_some());
         assert_eq!(dropped_note(3).as_deref(), Some("The 3 oldest are not kept: the lab keeps the newest 10000."));
@@ -1540,5 +1688,37 @@ mod tests {
         assert_eq!((a.rows[0].group.as_str(), a.rows[0].bar.as_str()), ("g149", "bar w20"));
         assert_eq!(a.hidden.as_deref(), Some("and 50 smaller groups, not shown (Export has them all)"));
         assert_eq!(aggregate("one", &json!(4)).rows[0].group, "*");
+    }
+
+    #[test]
+    fn the_quiz_runner_says_where_the_learner_is_and_how_they_did() {
+        assert_eq!(question_count(1), "1 question.");
+        assert_eq!(question_count(5), "5 questions.");
+        assert!(seed_note(true).contains("from the link"));
+        assert_eq!(quiz_progress(Mode::Exam, 1, 5, 1, 42), "Exam mode · question 2 of 5 · 1 answered · seed 42");
+        assert_eq!(answer_label(Mode::Practice, true), "Check answer");
+        assert_eq!(answer_label(Mode::Exam, false), "Save answer");
+        assert_eq!(answer_label(Mode::Exam, true), "Save new answer");
+        assert_eq!(finish_label(Mode::Exam, 2, 5), "Finish exam (2 of 5 answered)");
+        assert_eq!(finish_label(Mode::Practice, 5, 5), "See my score");
+        assert_eq!(toggle(&[2], 0, true), [0, 2]);
+        assert_eq!(toggle(&[0, 2], 2, true), [0]);
+        assert_eq!(toggle(&[0, 2], 1, false), [1]);
+        assert_eq!(option_mark(true, true, false), (" ✓ right, your choice", "q-option is-right"));
+        assert_eq!(option_mark(true, false, true), (" ✓ should be chosen", "q-option is-right"));
+        assert_eq!(option_mark(true, false, false), (" ✓ the answer", "q-option is-right"));
+        assert_eq!(option_mark(false, true, false), (" ✗ your choice", "q-option is-wrong"));
+        assert_eq!(option_mark(false, false, false), ("", "q-option"));
+        assert_eq!(verdict(true, false), ("verdict is-right", "Right."));
+        assert_eq!(verdict(false, false), ("verdict is-wrong", "Not quite."));
+        assert_eq!(verdict(true, true), ("verdict is-wrong", "Not answered."));
+        assert_eq!(result_line(0, true, true), ("result is-right", "1. right".to_string()));
+        assert_eq!(result_line(1, false, true), ("result is-wrong", "2. not answered".to_string()));
+        let s = Summary { total: 3, answered: 2, correct: 1, results: Vec::new() };
+        assert_eq!(score_line(&s, Mode::Exam, 7), "Score: 1 of 3 (33%), 2 answered · exam mode · seed 7");
+        let none = Summary { total: 0, answered: 0, correct: 0, results: Vec::new() };
+        assert!(score_line(&none, Mode::Practice, 7).starts_with("Score: 0 of 0 (0%)"));
+        assert_eq!(capitalised("question 2 takes exactly one option".into()), "Question 2 takes exactly one option");
+        assert_eq!(capitalised(String::new()), "");
     }
 }
