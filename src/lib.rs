@@ -8,6 +8,10 @@
 
 mod lang;
 mod model;
+// The page no longer reads the engine's streams itself (`teach::view` does, natively too), so
+// nothing uses `sim`'s page-only re-export of `Stream` any more: until src/sim/mod.rs drops it,
+// keep wasm32 builds free of that one warning.
+#[cfg_attr(target_arch = "wasm32", allow(unused_imports))]
 mod sim;
 mod support;
 mod teach;

@@ -2,8 +2,8 @@
 //! `#quizzes` from lessons/index.json and quizzes/index.json, a lesson, a quiz, fetched and
 //! parsed) and a guided lesson (`#lesson=<id>`): "Step N of M", Back and Next, each step's text and what to watch for, the optional
 //! predict-then-reveal question, and the playground at the end. The lab panels below show the
-//! lesson's scenario replayed up to the step (`Lesson::session_at`), loaded through
-//! `Action::Import`.
+//! lesson's scenario replayed up to the step (`Lesson::session_at`), loaded through the root's
+//! import callback.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -14,7 +14,7 @@ use super::{net, Route};
 use crate::teach::lesson::{self, IndexEntry, Lesson};
 use crate::teach::quiz::Bank;
 use crate::teach::session::Session;
-use crate::web::state::Action;
+use crate::web::hooks::Import;
 
 /// A teaching file, parsed: a menu's index, a lesson or a quiz bank.
 pub enum File {
@@ -62,7 +62,8 @@ pub struct TeachFileProps {
     /// [`Route::Quiz`]. One component for the four (size of the wasm): give each its own `key`
     /// so that switching remounts it.
     pub route: Route,
-    pub on_action: Callback<Action>,
+    /// Loads a lab state into the lab panels.
+    pub on_import: Callback<Import>,
     pub on_close: Callback<MouseEvent>,
 }
 
@@ -106,7 +107,7 @@ pub fn TeachFile(props: &TeachFileProps) -> Html {
         Load::Ready(File::Lesson(l)) => Some(l.clone()),
         _ => None,
     };
-    let lesson = use_steps(loaded, props.on_action.clone());
+    let lesson = use_steps(loaded, props.on_import.clone());
     let quiz = super::quiz_view::use_run();
     let menu = match props.route {
         Route::Quizzes => Some(("quiz", "quizzes", "Practice shows the answer after each question; Exam shows your results at the end.")),
@@ -136,7 +137,7 @@ pub fn TeachFile(props: &TeachFileProps) -> Html {
         (Load::Ready(File::Lesson(l)), _) => steps(l, &lesson),
         (Load::Ready(File::Bank(b)), _) => {
             let seed = if let Route::Quiz { seed, .. } = props.route { seed } else { None };
-            super::quiz_view::run(b, seed, &quiz, &props.on_action)
+            super::quiz_view::run(b, seed, &quiz, &props.on_import)
         }
         _ => html! {},
     };
@@ -209,7 +210,7 @@ pub struct StepsState {
 /// The hooks of a lesson, `lesson` once it is loaded: each step's lab state goes into the lab
 /// panels, and after Back or Next the step's title takes the focus.
 #[hook]
-fn use_steps(lesson: Option<Rc<Lesson>>, on_action: Callback<Action>) -> StepsState {
+fn use_steps(lesson: Option<Rc<Lesson>>, on_import: Callback<Import>) -> StepsState {
     let pos = use_state(|| 0usize);
     let choice = use_state(|| None::<usize>);
     let revealed = use_state(|| false);
@@ -235,7 +236,7 @@ fn use_steps(lesson: Option<Rc<Lesson>>, on_action: Callback<Action>) -> StepsSt
             match session {
                 Ok(s) => {
                     load_error.set(None);
-                    on_action.emit(Action::Import { text: s.to_scenario_json().to_string(), source });
+                    on_import.emit(Import { text: s.to_scenario_json().to_string(), source });
                 }
                 Err(e) => load_error.set(Some(e)),
             }

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use super::net;
 use crate::teach::quiz::{Bank, Feedback, Instance, Mode, Quiz};
-use crate::web::state::Action;
+use crate::web::hooks::Import;
 
 /// The quiz being taken, shared by the callbacks.
 type QuizCell = Rc<std::cell::RefCell<Option<Quiz>>>;
@@ -62,7 +62,7 @@ pub fn use_run() -> RunState {
 
 /// A quiz from its bank, once loaded: the start page, a question, or the results. `link_seed`:
 /// a seed from the link (`&seed=N`); otherwise this learner's own.
-pub fn run(bank: &Rc<Bank>, link_seed: Option<u64>, st: &RunState, on_action: &Callback<Action>) -> Html {
+pub fn run(bank: &Rc<Bank>, link_seed: Option<u64>, st: &RunState, on_import: &Callback<Import>) -> Html {
     let RunState { seed, quiz, cur, selected, feedback, message, refresh, heading, moved, summary_ref, copy_note } = st;
     let (quiz, cur, selected, feedback, message, refresh, moved) = (
         quiz.clone(),
@@ -209,12 +209,10 @@ pub fn run(bank: &Rc<Bank>, link_seed: Option<u64>, st: &RunState, on_action: &C
     let answered = q.summary().answered;
 
     let open_in_lab = inst.scenario.as_ref().map(|sc| {
-        let on_action = on_action.clone();
+        let on_import = on_import.clone();
         let text = sc.to_string();
         let source = format!("quiz question {}", i + 1);
-        Callback::from(move |_: MouseEvent| {
-            on_action.emit(Action::Import { text: text.clone(), source: source.clone() })
-        })
+        Callback::from(move |_: MouseEvent| on_import.emit(Import { text: text.clone(), source: source.clone() }))
     });
 
     let body =
