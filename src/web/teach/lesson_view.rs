@@ -108,7 +108,6 @@ pub fn TeachFile(props: &TeachFileProps) -> Html {
         _ => None,
     };
     let lesson = use_steps(loaded, props.on_import.clone());
-    let quiz = super::quiz_view::use_run();
     let menu = match props.route {
         Route::Quizzes => Some(("quiz", "quizzes", "Practice shows the answer after each question; Exam shows your results at the end.")),
         Route::Lessons => Some(("lesson", "lessons", "Each lesson runs a scenario in the lab step by step. Opening one replaces what is in the lab (export it under Files first to keep it).")),
@@ -137,7 +136,7 @@ pub fn TeachFile(props: &TeachFileProps) -> Html {
         (Load::Ready(File::Lesson(l)), _) => steps(l, &lesson),
         (Load::Ready(File::Bank(b)), _) => {
             let seed = if let Route::Quiz { seed, .. } = props.route { seed } else { None };
-            super::quiz_view::run(b, seed, &quiz, &props.on_import)
+            html! { <super::quiz_view::QuizRun bank={b.clone()} link_seed={seed} on_import={props.on_import.clone()} /> }
         }
         _ => html! {},
     };
