@@ -11,11 +11,29 @@ use crate::sim::Operation;
 use crate::sim::Stage;
 use crate::sim::{Record, StreamStatus};
 use crate::teach::session::Session;
-use crate::teach::view::Note;
 use serde_json::{json, Map, Value};
 use std::cmp::Ordering;
 use std::ops::Range;
 use std::rc::Rc;
+
+/// A message shown next to the control that caused it: a success line or an AWS-style error.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Note {
+    Ok(String),
+    Error { kind: String, message: String },
+}
+
+impl Note {
+    pub fn aws(e: AwsError) -> Note {
+        Note::Error { kind: e.kind, message: e.message }
+    }
+    pub fn error(kind: &str, message: impl Into<String>) -> Note {
+        Note::Error { kind: kind.into(), message: message.into() }
+    }
+    pub fn is_error(&self) -> bool {
+        matches!(self, Note::Error { .. })
+    }
+}
 
 /// The table a new lab starts with.
 pub const DEFAULT_TABLE: &str = "Votes";

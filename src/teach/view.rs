@@ -10,31 +10,13 @@ use serde_json::{json, Map, Value};
 
 use crate::lang::rules;
 
-use crate::model::{item_to_json, AttributeValue, AwsError, Item, ViewType};
+use crate::model::{item_to_json, AttributeValue, Item, ViewType};
 use crate::sim::{Record, Stage, HISTORY_LIMIT};
 use crate::support::time;
+pub use crate::teach::lab::Note;
 use crate::teach::lab::{self, DiffKind};
 use crate::teach::quiz::{Mode, Summary};
 use crate::teach::session::{Session, MAX_INPUT_BYTES};
-
-/// A message shown next to the control that caused it: a success line or an AWS-style error.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Note {
-    Ok(String),
-    Error { kind: String, message: String },
-}
-
-impl Note {
-    pub fn aws(e: AwsError) -> Note {
-        Note::Error { kind: e.kind, message: e.message }
-    }
-    pub fn error(kind: &str, message: impl Into<String>) -> Note {
-        Note::Error { kind: kind.into(), message: message.into() }
-    }
-    pub fn is_error(&self) -> bool {
-        matches!(self, Note::Error { .. })
-    }
-}
 
 fn plural(n: usize) -> &'static str {
     if n == 1 {
