@@ -67,12 +67,13 @@ pub fn previous() -> Option<String> {
 #[hook]
 pub fn use_autosave(lab: &LabHandle) {
     let last = use_mut_ref(|| Cell::new(0.0f64));
-    let state = (**lab).clone();
-    use_effect_with((lab.version, lab.playing), move |_| {
+    let (session, version, ticked, playing, busy) =
+        (lab.session.clone(), lab.version, lab.ticked, lab.playing, lab.job.is_some());
+    use_effect_with((version, playing), move |_| {
         let now = js_sys::Date::now();
-        let throttled = (state.ticked && state.playing && now - last.borrow().get() < 1000.0) || state.job.is_some();
-        if !throttled && state.version > 0 {
-            let session = state.session.borrow();
+        let throttled = (ticked && playing && now - last.borrow().get() < 1000.0) || busy;
+        if !throttled && version > 0 {
+            let session = session.borrow();
             if let Some(storage) = local_storage().filter(|_| session.fits_storage()) {
                 let _ = storage.set_item(STORAGE_KEY, &session.to_storage());
             }
