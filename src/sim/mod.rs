@@ -7,13 +7,6 @@ mod stream;
 mod table;
 
 pub use engine::api::Operation;
-pub use engine::lambda::{Dropped, Stage};
-pub use engine::{Engine, EngineConfig, HISTORY_LIMIT, RETENTION_MS};
+pub use engine::lambda::{Dropped, LogKind, Outcome, Stage};
+pub use engine::{Engine, EngineConfig, HISTORY_LIMIT, MAX_ADVANCE_MS, RETENTION_MS};
 pub use stream::{Record, RecordJson, StreamStatus};
-// Read by the page only.
-#[cfg(target_arch = "wasm32")]
-pub use {
-    engine::lambda::{LogKind, Outcome},
-    engine::MAX_ADVANCE_MS,
-    stream::Stream,
-};

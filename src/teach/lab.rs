@@ -11,9 +11,29 @@ use crate::sim::Operation;
 use crate::sim::Stage;
 use crate::sim::{Record, StreamStatus};
 use crate::teach::session::Session;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use std::cmp::Ordering;
+use std::ops::Range;
 use std::rc::Rc;
+
+/// A message shown next to the control that caused it: a success line or an AWS-style error.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Note {
+    Ok(String),
+    Error { kind: String, message: String },
+}
+
+impl Note {
+    pub fn aws(e: AwsError) -> Note {
+        Note::Error { kind: e.kind.as_str().into(), message: e.message }
+    }
+    pub fn error(kind: &str, message: impl Into<String>) -> Note {
+        Note::Error { kind: kind.into(), message: message.into() }
+    }
+    pub fn is_error(&self) -> bool {
+        matches!(self, Note::Error { .. })
+    }
+}
 
 /// The table a new lab starts with.
 pub const DEFAULT_TABLE: &str = "Votes";
@@ -140,6 +160,427 @@ pub fn deploy(s: &mut Session, table: &str, function: &str, code: &str, params: 
         s.apply(Operation::CreateEventSourceMapping, &req)?;
     }
     Ok(warnings)
+}
+
+/// The table a session's lab shows first: [`DEFAULT_TABLE`] when there is one, else the first.
+pub fn first_table(s: &Session) -> String {
+    let e = s.engine();
+    if e.table(DEFAULT_TABLE).is_some() {
+        return DEFAULT_TABLE.into();
+    }
+    e.tables().next().map(|t| t.name.clone()).unwrap_or_else(|| DEFAULT_TABLE.into())
+}
+
+/// The item the editor starts with.
+pub const EXAMPLE_ITEM: &str = r#"{
+  "voter": {"S": "ana"},
+  "choice": {"S": "streams"}
+}"#;
+
+/// A write from the item editor. Texts are what the learner typed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WriteForm {
+    pub item: String,
+    pub update_expression: String,
+    pub condition_expression: String,
+    pub names: String,
+    pub values: String,
+}
+
+impl WriteForm {
+    /// What the editor starts with: the example item, and an update expression to try.
+    pub fn example() -> WriteForm {
+        WriteForm {
+            item: EXAMPLE_ITEM.to_string(),
+            update_expression: "SET choice = :c".into(),
+            values: r#"{":c": {"S": "lambda"}}"#.into(),
+            ..Default::default()
+        }
+    }
+}
+
+/// The item editor's three writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteOp {
+    Put,
+    Update,
+    Delete,
+}
+
+impl WriteOp {
+    pub fn operation(self) -> Operation {
+        match self {
+            WriteOp::Put => Operation::PutItem,
+            WriteOp::Update => Operation::UpdateItem,
+            WriteOp::Delete => Operation::DeleteItem,
+        }
+    }
+}
+
+/// The request for a write from the editor's texts. JSON that does not parse is refused here
+/// (nothing is sent); everything else is the engine's to judge.
+pub fn write_request(s: &Session, table: &str, op: WriteOp, form: &WriteForm) -> std::result::Result<Value, Note> {
+    let item: Value = serde_json::from_str(&form.item)
+        .map_err(|e| Note::error("Not valid JSON", format!("The item was not sent: {e}.")))?;
+    let parse_map = |text: &str, what: &str| -> std::result::Result<Option<Value>, Note> {
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        serde_json::from_str(text)
+            .map(Some)
+            .map_err(|e| Note::error("Not valid JSON", format!("{what} is not valid JSON: {e}. Nothing was sent.")))
+    };
+    let mut req = Map::new();
+    req.insert("TableName".into(), json!(table));
+    match op {
+        WriteOp::Put => {
+            req.insert("Item".into(), item);
+        }
+        WriteOp::Update | WriteOp::Delete => {
+            req.insert("Key".into(), key_of(s, table, item));
+        }
+    }
+    let condition = form.condition_expression.trim();
+    if !condition.is_empty() {
+        req.insert("ConditionExpression".into(), json!(condition));
+    }
+    let update = form.update_expression.trim();
+    if op == WriteOp::Update && !update.is_empty() {
+        req.insert("UpdateExpression".into(), json!(update));
+    }
+    let uses_expressions = !condition.is_empty() || op == WriteOp::Update;
+    if uses_expressions {
+        if let Some(v) = parse_map(&form.names, "ExpressionAttributeNames")? {
+            req.insert("ExpressionAttributeNames".into(), v);
+        }
+        if let Some(v) = parse_map(&form.values, "ExpressionAttributeValues")? {
+            req.insert("ExpressionAttributeValues".into(), v);
+        }
+    }
+    Ok(Value::Object(req))
+}
+
+/// The key attributes of an item (by the table's key schema); anything else unchanged, so the
+/// engine reports what is wrong with it.
+fn key_of(s: &Session, table: &str, item: Value) -> Value {
+    let Some(t) = s.engine().table(table) else { return item };
+    match item {
+        Value::Object(fields) => {
+            let mut names = vec![t.schema.hash.name.clone()];
+            if let Some(r) = &t.schema.range {
+                names.push(r.name.clone());
+            }
+            if !names.iter().all(|n| fields.contains_key(n)) {
+                return Value::Object(fields);
+            }
+            Value::Object(fields.into_iter().filter(|(k, _)| names.contains(k)).collect())
+        }
+        other => other,
+    }
+}
+
+/// A write from the item editor, and what it did. Ok: the session changed (the note says how
+/// many stream records the write made); Err: nothing was written, and why.
+pub fn write(s: &mut Session, table: &str, op: WriteOp, form: &WriteForm) -> std::result::Result<Note, Note> {
+    let request = write_request(s, table, op, form)?;
+    let before = census(s);
+    let action = op.operation();
+    s.apply(action, &request).map_err(Note::aws)?;
+    let written = census(s).written.saturating_sub(before.written);
+    Ok(Note::Ok(match (op, written) {
+        (WriteOp::Delete, 0) => {
+            "DeleteItem succeeded. No item had that key, so no stream record was written.".to_string()
+        }
+        (_, 0) => format!("{action} succeeded. Nothing changed, so no stream record was written."),
+        (_, 1) => format!("{action} succeeded and wrote 1 stream record."),
+        (_, n) => format!("{action} succeeded and wrote {n} stream records."),
+    }))
+}
+
+/// The view type switch: `value` as the select gives it. Err: not a view type (nothing was
+/// sent); Ok: the note about the switch (an AWS error when it failed).
+pub fn choose_view_type(s: &mut Session, table: &str, value: &str) -> std::result::Result<Note, Note> {
+    let Some(view) = ViewType::parse(value) else {
+        return Err(Note::error("ValidationException", format!("Unknown view type {value}")));
+    };
+    Ok(match set_view_type(s, table, Some(view)) {
+        Ok(note) => Note::Ok(note),
+        Err(e) => Note::aws(e),
+    })
+}
+
+/// "Deploy" from the triggers panel: [`deploy`] into [`DEFAULT_FUNCTION`], and the note under
+/// the button.
+pub fn deploy_rules(s: &mut Session, table: &str, code: &str, params: &Value) -> Note {
+    match deploy(s, table, DEFAULT_FUNCTION, code, params) {
+        Ok(w) if w.is_empty() => Note::Ok(
+            "Deployed. The trigger polls the stream as the clock runs: press Play, Step or Advance clock.".into(),
+        ),
+        Ok(w) => Note::Ok(format!("Deployed, with {} warning{}: see above.", w.len(), plural(w.len()))),
+        Err(e) => Note::aws(e),
+    }
+}
+
+/// "Enable TTL" on `table` with attribute `attr`, and the note about it.
+pub fn enable_ttl(s: &mut Session, table: &str, attr: &str) -> Note {
+    let attr = attr.trim();
+    let request = json!({"TableName": table, "TimeToLiveSpecification": {"Enabled": true, "AttributeName": attr}});
+    match s.apply(Operation::UpdateTimeToLive, &request) {
+        Ok(_) => Note::Ok(format!(
+            "Time to live is on: an item whose {attr} (epoch seconds) has passed is deleted by the TTL service, a few minutes later, with a REMOVE record."
+        )),
+        Err(e) => Note::aws(e),
+    }
+}
+
+/// One tick of the playing clock: `secs` simulated seconds.
+pub fn tick(s: &mut Session, secs: f64) -> std::result::Result<(), Note> {
+    s.apply(Operation::AdvanceClock, &json!({ "Seconds": secs })).map(|_| ()).map_err(Note::aws)
+}
+
+/// "Step back": undoes the last step (never the first, the lab's table). None when there is
+/// nothing to undo.
+pub fn step_back(s: &mut Session) -> Option<Note> {
+    (s.steps().len() > 1 && s.step_back())
+        .then(|| Note::Ok("Undid the last step (the session was replayed without it).".into()))
+}
+
+/// A scenario imported from `source` ("mine.json", "the shared link", a lesson step): the
+/// session, and the note that says so. Err: the note saying why it was not imported.
+pub fn import(text: &str, source: &str) -> std::result::Result<(Session, String), Note> {
+    match Session::from_scenario_text(text) {
+        Ok(session) => {
+            let steps = session.steps().len();
+            let note = format!("Imported {source}: {steps} step{} replayed.", plural(steps));
+            Ok((session, note))
+        }
+        Err(why) => Err(Note::error("Import failed", format!("{source} was not imported: {why}."))),
+    }
+}
+
+/// "Restore previous lab": the lab kept in the browser (`saved`, its stored form), or why not.
+pub fn restore(saved: Option<&str>) -> std::result::Result<Session, Note> {
+    match saved.map(Session::from_storage) {
+        Some(Ok(session)) => Ok(session),
+        Some(Err(why)) => Err(Note::error("Restore failed", format!("The previous lab could not be read: {why}."))),
+        None => Err(Note::error("Restore failed", "There is no previous lab in this browser.")),
+    }
+}
+
+/// The file "Export scenario" downloads, and the note after it.
+pub const EXPORT_FILE: &str = "streamlab-scenario.json";
+pub const EXPORTED: &str = "Exported streamlab-scenario.json: replay it with `streamlab replay`, or import it here.";
+
+/// The note after "Restore previous lab".
+pub const RESTORED: &str = "Restored the previous lab.";
+/// The note after "Start over".
+pub const STARTED_OVER: &str = "Started a new lab.";
+
+/// The note after the lab was replaced: `note` (what replaced it), then what became of the
+/// replaced lab.
+pub fn replaced_note(note: &str, kept: Previous) -> String {
+    format!("{note}{}", kept.sentence())
+}
+
+/// The banner when the saved session cannot be read back: `why`, and the storage key it was
+/// set aside under.
+pub fn not_restored(why: &str, set_aside_key: &str) -> String {
+    format!(
+        "Your saved session could not be restored ({why}). It was set aside under the key \"{set_aside_key}\" in this browser's storage, and a new lab was started."
+    )
+}
+
+/// What became of the lab that an import, a lesson, a shared link, "Start over" or "Restore
+/// previous lab" replaced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Previous {
+    /// It held nothing but the starter table.
+    Nothing,
+    /// Over 2 MB: more than the browser keeps.
+    TooBig,
+    Kept,
+    /// The browser refused to keep it (no storage, or storage full).
+    NotKept,
+}
+
+impl Previous {
+    /// The sentence added to the note ("" when there is nothing to say).
+    pub fn sentence(self) -> &'static str {
+        match self {
+            Previous::Kept => " Your previous lab was kept: Files › Restore previous lab brings it back.",
+            Previous::TooBig => " Your previous lab was over 2 MB, too big to keep in this browser.",
+            Previous::Nothing | Previous::NotKept => "",
+        }
+    }
+}
+
+/// The stored form of a lab about to be replaced, to keep; or why it is not kept.
+pub fn previous_to_keep(s: &Session) -> std::result::Result<String, Previous> {
+    if s.steps().len() <= 1 {
+        return Err(Previous::Nothing);
+    }
+    if !s.fits_storage() {
+        return Err(Previous::TooBig);
+    }
+    Ok(s.to_storage())
+}
+
+/// The longest clock advance the engine takes, in seconds (one leap year).
+pub const MAX_ADVANCE_SECONDS: u64 = crate::sim::MAX_ADVANCE_MS / 1000;
+
+/// Largest slice of simulated time one step of a long advance takes (so TTL deletions are
+/// counted before a 24-hour trim hides them, and the page can draw between steps).
+const SLICE_MS: u64 = 3_600_000;
+/// Generated votes written per BatchWriteItem (DynamoDB's maximum).
+pub const BURST_BATCH: u32 = 25;
+
+/// Long work done a step at a time, so the page can draw between steps: a clock advance (an
+/// hour per step) or a burst of generated votes (one BatchWriteItem per step).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Job {
+    Advance {
+        left_ms: u64,
+        total_ms: u64,
+        changes: ClockChanges,
+    },
+    /// Generated votes `base + next .. base + end`.
+    Burst {
+        next: u32,
+        end: u32,
+        failed: u32,
+        base: u32,
+    },
+}
+
+impl Job {
+    /// "Advance clock" by `secs` seconds; Err: the note saying which numbers it takes.
+    pub fn advance(secs: f64) -> std::result::Result<Job, Note> {
+        // The clock counts milliseconds: less than one would advance it by nothing.
+        if !secs.is_finite() || secs < 0.001 || secs > MAX_ADVANCE_SECONDS as f64 {
+            return Err(Note::error(
+                "ValidationException",
+                format!("Seconds must be a number from 0.001 to one year ({MAX_ADVANCE_SECONDS})."),
+            ));
+        }
+        let ms = (secs * 1000.0).round() as u64;
+        Ok(Job::Advance { left_ms: ms, total_ms: ms, changes: ClockChanges::default() })
+    }
+
+    /// "Write N votes" into `table`: new voters each time (numbered after the table's items), so
+    /// every burst makes new records.
+    pub fn burst(s: &Session, table: &str, n: u32) -> Job {
+        let base = s.engine().table(table).map_or(0, |t| t.items.len() as u32);
+        Job::Burst { next: 0, end: n, failed: 0, base }
+    }
+
+    pub fn is_burst(&self) -> bool {
+        matches!(self, Job::Burst { .. })
+    }
+
+    /// A burst that has not written anything yet.
+    pub fn is_fresh_burst(&self) -> bool {
+        matches!(self, Job::Burst { next: 0, .. })
+    }
+
+    /// Does the next step (a burst writes into `table`, the table the lab shows). Returns the
+    /// job left to do, and the note when it ended: about the clock for an advance, about the
+    /// writes for a burst.
+    pub fn step(self, s: &mut Session, table: &str) -> (Option<Job>, Option<Note>) {
+        match self {
+            Job::Advance { left_ms, total_ms, mut changes } => {
+                let slice = left_ms.min(SLICE_MS);
+                let before = census(s);
+                if let Err(e) = s.apply(Operation::AdvanceClock, &json!({"Seconds": slice as f64 / 1000.0})) {
+                    return (None, Some(Note::aws(e)));
+                }
+                changes.add(&clock_changes(&before, s));
+                if left_ms > slice {
+                    return (Some(Job::Advance { left_ms: left_ms - slice, total_ms, changes }), None);
+                }
+                let mut lines = vec![format!("Advanced the clock by {}.", duration(total_ms))];
+                lines.extend(changes.sentences());
+                if lines.len() == 1 {
+                    lines.push("Nothing else happened.".into());
+                }
+                (None, Some(Note::Ok(lines.join(" "))))
+            }
+            Job::Burst { mut next, end, mut failed, base } => {
+                let chunk = (end - next).min(BURST_BATCH);
+                let request = burst_request(s, table, base, next..next + chunk);
+                if s.apply_owned(Operation::BatchWriteItem, request).is_err() {
+                    failed += chunk;
+                }
+                next += chunk;
+                if next < end {
+                    return (Some(Job::Burst { next, end, failed, base }), None);
+                }
+                let n = end - failed;
+                (
+                    None,
+                    Some(if failed == 0 {
+                        Note::Ok(format!("Wrote {n} generated votes, 25 per BatchWriteItem."))
+                    } else {
+                        Note::error(
+                            "ValidationException",
+                            format!("Wrote {n} generated votes; {failed} could not be written: this table's key schema differs."),
+                        )
+                    }),
+                )
+            }
+        }
+    }
+
+    /// What the job has done so far, for a progress line.
+    pub fn progress(&self) -> String {
+        match self {
+            Job::Advance { left_ms, total_ms, .. } => {
+                format!("Advancing the clock: {} of {} done…", duration(total_ms - left_ms), duration(*total_ms))
+            }
+            Job::Burst { next, end, .. } => format!("Writing votes: {next} of {end}…"),
+        }
+    }
+}
+
+/// The BatchWriteItem of generated votes `base + i` for each `i` of `ids`, for `table`'s key
+/// schema: a `voter` key gets "voter-000042", another string key "item-000042", a number key
+/// 42; each vote's `choice` is one of five drinks.
+pub fn burst_request(s: &Session, table: &str, base: u32, ids: Range<u32>) -> Value {
+    let key = s.engine().table(table).map(|t| (t.schema.hash.name.clone(), t.schema.hash.ty));
+    let puts: Vec<Value> = ids
+        .map(|i| {
+            let choice = ["tea", "coffee", "juice", "water", "streams"][(i as usize * 7 + i as usize / 5) % 5];
+            let id = base + i;
+            let (name, key_value) = match &key {
+                Some((k, crate::model::KeyType::N)) => (k.clone(), json!({"N": id.to_string()})),
+                Some((k, _)) if k != "voter" => (k.clone(), json!({"S": format!("item-{id:06}")})),
+                _ => ("voter".to_string(), json!({"S": format!("voter-{id:06}")})),
+            };
+            let mut item = Map::new();
+            item.insert(name, key_value);
+            item.insert("choice".into(), json!({ "S": choice }));
+            json!({"PutRequest": {"Item": item}})
+        })
+        .collect();
+    json!({"RequestItems": {table: puts}})
+}
+
+/// "90 s", "25 hours", "1.5 s", "2 minutes".
+pub fn duration(ms: u64) -> String {
+    if ms.is_multiple_of(3_600_000) && ms > 0 {
+        let h = ms / 3_600_000;
+        return format!("{h} hour{}", if h == 1 { "" } else { "s" });
+    }
+    if ms.is_multiple_of(60_000) && ms > 0 {
+        let m = ms / 60_000;
+        return format!("{m} minute{}", if m == 1 { "" } else { "s" });
+    }
+    match ms % 1000 {
+        0 => format!("{} s", ms / 1000),
+        rest => {
+            let fraction = format!("{rest:03}");
+            format!("{}.{} s", ms / 1000, fraction.trim_end_matches('0'))
+        }
+    }
 }
 
 /// The same change as each of the four view types would record it (GetRecords shape).
@@ -349,6 +790,228 @@ mod tests {
             &json!({"TableName": "Votes", "Item": {"voter": {"S": voter}, "choice": {"S": choice}}}),
         )
         .unwrap();
+    }
+
+    fn editor(item: &str) -> WriteForm {
+        WriteForm { item: item.into(), ..WriteForm::example() }
+    }
+
+    #[test]
+    fn each_write_says_how_many_stream_records_it_made() {
+        let mut s = starter_session();
+        let ana = editor(r#"{"voter": {"S": "ana"}, "choice": {"S": "tea"}}"#);
+        assert_eq!(
+            write(&mut s, "Votes", WriteOp::Put, &ana),
+            Ok(Note::Ok("PutItem succeeded and wrote 1 stream record.".into()))
+        );
+        assert_eq!(
+            write(&mut s, "Votes", WriteOp::Put, &ana),
+            Ok(Note::Ok("PutItem succeeded. Nothing changed, so no stream record was written.".into()))
+        );
+        // Update and Delete send the key only: the other attributes of the editor's item stay out.
+        assert_eq!(
+            write(&mut s, "Votes", WriteOp::Update, &ana),
+            Ok(Note::Ok("UpdateItem succeeded and wrote 1 stream record.".into()))
+        );
+        assert_eq!(
+            write(&mut s, "Votes", WriteOp::Delete, &ana),
+            Ok(Note::Ok("DeleteItem succeeded and wrote 1 stream record.".into()))
+        );
+        assert_eq!(
+            write(&mut s, "Votes", WriteOp::Delete, &ana),
+            Ok(Note::Ok("DeleteItem succeeded. No item had that key, so no stream record was written.".into()))
+        );
+        let steps = s.steps().len();
+        let Err(Note::Error { kind, .. }) = write(&mut s, "Votes", WriteOp::Put, &editor(r#"{"voter": {"S": ""}}"#))
+        else {
+            panic!("an empty key is refused")
+        };
+        assert_eq!(kind, "ValidationException");
+        let Err(Note::Error { kind, message }) = write(&mut s, "Votes", WriteOp::Put, &editor("{ not json")) else {
+            panic!("bad JSON is not sent")
+        };
+        assert_eq!((kind.as_str(), message.starts_with("The item was not sent: ")), ("Not valid JSON", true));
+        assert_eq!(s.steps().len(), steps, "nothing refused was recorded");
+    }
+
+    #[test]
+    fn the_write_request_carries_only_the_expressions_in_use() {
+        let s = starter_session();
+        let form = WriteForm { condition_expression: " attribute_exists(voter) ".into(), ..editor(EXAMPLE_ITEM) };
+        let put = write_request(&s, "Votes", WriteOp::Put, &form).unwrap();
+        assert_eq!(put["ConditionExpression"], json!("attribute_exists(voter)"));
+        assert!(put.get("UpdateExpression").is_none(), "a put has no update expression");
+        assert_eq!(put["Item"]["choice"], json!({"S": "streams"}));
+        let update = write_request(&s, "Votes", WriteOp::Update, &form).unwrap();
+        assert_eq!(update["Key"], json!({"voter": {"S": "ana"}}));
+        assert_eq!(update["UpdateExpression"], json!("SET choice = :c"));
+        assert_eq!(update["ExpressionAttributeValues"], json!({":c": {"S": "lambda"}}));
+        let plain = write_request(&s, "Votes", WriteOp::Put, &editor(EXAMPLE_ITEM)).unwrap();
+        assert!(plain.get("ExpressionAttributeValues").is_none(), "no expression: no values sent");
+        let keyless = write_request(&s, "Votes", WriteOp::Delete, &editor(r#"{"choice": {"S": "x"}}"#)).unwrap();
+        assert_eq!(keyless["Key"], json!({"choice": {"S": "x"}}), "left for the engine to refuse");
+        let bad = WriteForm { values: "{".into(), ..editor(EXAMPLE_ITEM) };
+        let Err(Note::Error { message, .. }) = write_request(&s, "Votes", WriteOp::Update, &bad) else { panic!() };
+        assert!(message.starts_with("ExpressionAttributeValues is not valid JSON: "), "{message}");
+    }
+
+    #[test]
+    fn notes_of_the_view_type_switch_deploy_ttl_and_step_back() {
+        let mut s = starter_session();
+        assert_eq!(step_back(&mut s), None, "the starter table is not undone");
+        assert_eq!(
+            choose_view_type(&mut s, "Votes", "SOME_IMAGES"),
+            Err(Note::error("ValidationException", "Unknown view type SOME_IMAGES"))
+        );
+        let Ok(Note::Ok(note)) = choose_view_type(&mut s, "Votes", "NEW_IMAGE") else { panic!() };
+        assert!(note.contains("a new NEW_IMAGE stream enabled"), "{note}");
+        assert_eq!(
+            deploy_rules(&mut s, "Votes", "on INSERT\n  count n", &json!({})),
+            Note::Ok(
+                "Deployed. The trigger polls the stream as the clock runs: press Play, Step or Advance clock.".into()
+            )
+        );
+        assert_eq!(
+            deploy_rules(&mut s, "Votes", "on MODIFY\n  count votes by choice", &json!({})),
+            Note::Ok("Deployed, with 1 warning: see above.".into())
+        );
+        assert!(deploy_rules(&mut s, "Votes", "on INSERT\n  count", &json!({})).is_error());
+        let Note::Ok(ttl) = enable_ttl(&mut s, "Votes", " expires ") else { panic!() };
+        assert!(ttl.starts_with("Time to live is on: an item whose expires (epoch seconds)"), "{ttl}");
+        assert_eq!(
+            step_back(&mut s),
+            Some(Note::Ok("Undid the last step (the session was replayed without it).".into()))
+        );
+        assert!(tick(&mut s, 0.5).is_ok());
+        assert!(tick(&mut s, -1.0).unwrap_err().is_error());
+    }
+
+    #[test]
+    fn imports_and_the_previous_lab() {
+        let mut s = starter_session();
+        assert_eq!(previous_to_keep(&s), Err(Previous::Nothing));
+        put(&mut s, "ana", "tea");
+        let kept = previous_to_keep(&s).unwrap();
+        assert_eq!(Session::from_storage(&kept).unwrap().steps().len(), 2);
+        let (imported, note) = import(&s.to_scenario_json().to_string(), "mine.json").unwrap();
+        assert_eq!(imported.steps().len(), 2);
+        assert_eq!(replaced_note(&note, Previous::Kept),
+            "Imported mine.json: 2 steps replayed. Your previous lab was kept: Files › Restore previous lab brings it back.");
+        let Err(Note::Error { kind, message }) = import("{ not a scenario", "the pasted scenario") else { panic!() };
+        assert_eq!(kind, "Import failed");
+        assert!(message.starts_with("the pasted scenario was not imported: "), "{message}");
+        assert_eq!(restore(Some(&kept)).unwrap().steps().len(), 2);
+        assert_eq!(
+            restore(None).err().unwrap(),
+            Note::error("Restore failed", "There is no previous lab in this browser.")
+        );
+        assert!(
+            matches!(restore(Some("{")), Err(Note::Error { message, .. }) if message.starts_with("The previous lab could not be read: "))
+        );
+        assert_eq!(replaced_note(RESTORED, Previous::Nothing), "Restored the previous lab.");
+        assert_eq!(
+            replaced_note(STARTED_OVER, Previous::TooBig),
+            "Started a new lab. Your previous lab was over 2 MB, too big to keep in this browser."
+        );
+        assert_eq!(Previous::NotKept.sentence(), "");
+        assert!(not_restored("it is old", "k")
+            .starts_with("Your saved session could not be restored (it is old). It was set aside under the key \"k\""));
+        assert_eq!(first_table(&s), "Votes");
+        assert_eq!(first_table(&import(r#"{"steps": []}"#, "x").unwrap().0), "Votes", "no table yet: the default name");
+    }
+
+    #[test]
+    fn a_burst_writes_new_voters_25_at_a_time() {
+        let mut s = starter_session();
+        put(&mut s, "ana", "tea");
+        let mut job = Some(Job::burst(&s, "Votes", 60));
+        assert!(job.as_ref().unwrap().is_fresh_burst());
+        let mut progress = Vec::new();
+        let mut note = None;
+        while let Some(j) = job.take() {
+            progress.push(j.progress());
+            (job, note) = j.step(&mut s, "Votes");
+        }
+        assert_eq!(progress, ["Writing votes: 0 of 60…", "Writing votes: 25 of 60…", "Writing votes: 50 of 60…"]);
+        assert_eq!(note, Some(Note::Ok("Wrote 60 generated votes, 25 per BatchWriteItem.".into())));
+        assert_eq!(s.engine().table("Votes").unwrap().items.len(), 61);
+        // Numbered after the items already there: a second burst makes new voters again.
+        let Job::Burst { base, .. } = Job::burst(&s, "Votes", 10) else { panic!() };
+        assert_eq!(base, 61);
+        let request = burst_request(&s, "Votes", 61, 0..2);
+        let puts = request["RequestItems"]["Votes"].as_array().unwrap();
+        assert_eq!(puts[0]["PutRequest"]["Item"], json!({"voter": {"S": "voter-000061"}, "choice": {"S": "tea"}}));
+        assert_eq!(puts[1]["PutRequest"]["Item"]["choice"], json!({"S": "juice"}));
+    }
+
+    #[test]
+    fn a_burst_follows_the_key_schema_and_says_when_it_cannot() {
+        let mut s = Session::new(EngineConfig::default());
+        for (name, key, ty) in [("Nums", "id", "N"), ("Strs", "sku", "S")] {
+            s.apply(Operation::CreateTable, &json!({"TableName": name, "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}],
+                "AttributeDefinitions": [{"AttributeName": key, "AttributeType": ty}], "BillingMode": "PAY_PER_REQUEST"})).unwrap();
+        }
+        s.apply(Operation::CreateTable, &json!({"TableName": "Pairs", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"})).unwrap();
+        assert_eq!(
+            burst_request(&s, "Nums", 0, 7..8)["RequestItems"]["Nums"][0]["PutRequest"]["Item"]["id"],
+            json!({"N": "7"})
+        );
+        assert_eq!(
+            burst_request(&s, "Strs", 0, 7..8)["RequestItems"]["Strs"][0]["PutRequest"]["Item"]["sku"],
+            json!({"S": "item-000007"})
+        );
+        let (job, note) = Job::burst(&s, "Pairs", 30).step(&mut s, "Pairs");
+        let (job, note2) = job.unwrap().step(&mut s, "Pairs");
+        assert!(job.is_none() && note.is_none());
+        assert_eq!(
+            note2,
+            Some(Note::error(
+                "ValidationException",
+                "Wrote 0 generated votes; 30 could not be written: this table's key schema differs."
+            ))
+        );
+    }
+
+    #[test]
+    fn a_long_advance_goes_an_hour_a_step_and_tells_what_happened() {
+        let mut s = starter_session();
+        for bad in [0.0, 0.0004, -1.0, f64::NAN, f64::INFINITY, MAX_ADVANCE_SECONDS as f64 + 1.0] {
+            assert_eq!(
+                Job::advance(bad),
+                Err(Note::error("ValidationException", "Seconds must be a number from 0.001 to one year (31622400)."))
+            );
+        }
+        let mut job = Some(Job::advance(90_000.0).unwrap());
+        assert!(!job.as_ref().unwrap().is_burst());
+        let (mut steps, mut note, mut second) = (0, None, String::new());
+        while let Some(j) = job.take() {
+            (job, note) = j.step(&mut s, "Votes");
+            steps += 1;
+            if steps == 1 {
+                second = job.as_ref().unwrap().progress();
+            }
+        }
+        assert_eq!(steps, 25);
+        assert_eq!(second, "Advancing the clock: 1 hour of 25 hours done…");
+        assert_eq!(note, Some(Note::Ok("Advanced the clock by 25 hours. 6 new shards opened: shards roll over about every 4 hours, each child pointing to its parent.".into())));
+        let (job, note) = Job::advance(1.5).unwrap().step(&mut s, "Votes");
+        assert!(job.is_none());
+        assert_eq!(note, Some(Note::Ok("Advanced the clock by 1.5 s. Nothing else happened.".into())));
+        // The limit is the engine's.
+        assert!(s.apply(Operation::AdvanceClock, &json!({"Seconds": MAX_ADVANCE_SECONDS})).is_ok());
+        assert!(s.apply(Operation::AdvanceClock, &json!({"Seconds": MAX_ADVANCE_SECONDS + 1})).is_err());
+    }
+
+    #[test]
+    fn durations_read_as_a_person_would_say_them() {
+        assert_eq!(duration(3_600_000), "1 hour");
+        assert_eq!(duration(90_000_000), "25 hours");
+        assert_eq!(duration(120_000), "2 minutes");
+        assert_eq!(duration(90_000), "90 s");
+        assert_eq!(duration(1_500), "1.5 s");
+        assert_eq!(duration(1), "0.001 s");
+        assert_eq!(duration(0), "0 s");
     }
 
     #[test]

@@ -1,9 +1,11 @@
-//! Teaching: a learner's session, the lab facade the page uses, lessons, quizzes, share links.
+//! Teaching: a learner's session, the lab facade the page uses (its actions in `lab`, what each
+//! panel shows in `view`), lessons, quizzes, share links.
 pub mod file;
 pub mod lab;
 pub mod lesson;
 pub mod quiz;
 pub mod session;
 pub mod share;
+pub mod view;
 
 pub use session::{LoadError, Session, MAX_INPUT_BYTES};

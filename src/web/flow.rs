@@ -1,104 +1,28 @@
 //! The architecture diagram: item change → stream → Lambda trigger → action, with every recent
-//! record drawn as a token where it is now (`lab::tokens`, `Stage`). Clicking a token opens
-//! its record.
+//! record drawn as a token where it is now (`view::flow`). Clicking a token opens its record.
 
 use yew::prelude::*;
 
-use super::state::{Action, Detail};
-use super::PanelProps;
-use crate::model::AttributeValue;
-use crate::sim::Stage;
-use crate::teach::lab::{self, Token};
-
-/// Tokens drawn at most (the newest ones).
-const TOKENS: usize = 40;
-/// Tokens drawn per box before "+N more".
-const PER_BOX: usize = 8;
-
-#[derive(Clone, Copy, PartialEq)]
-enum Place {
-    Shard,
-    Window,
-    Retry,
-    Blocked,
-    Done,
-    Filtered,
-    OnFailure,
-}
-
-fn place(stage: Option<Stage>) -> Place {
-    match stage {
-        None | Some(Stage::InShard) => Place::Shard,
-        Some(Stage::Waiting) => Place::Window,
-        Some(Stage::Retrying { .. }) => Place::Retry,
-        Some(Stage::Blocked) | Some(Stage::LoopPaused) => Place::Blocked,
-        Some(Stage::Done) => Place::Done,
-        Some(Stage::Filtered) => Place::Filtered,
-        Some(Stage::Discarded) => Place::OnFailure,
-    }
-}
-
-/// "ana" for {"voter": {"S": "ana"}}; several key values joined by " / ".
-pub fn key_text(keys: &crate::model::Item) -> String {
-    keys.values()
-        .map(|v| match v {
-            AttributeValue::S(s) => s.clone(),
-            other => other.to_json().to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join(" / ")
-}
+use super::state::Detail;
+use crate::teach::view::{token_box, FlowView, Place};
 
 /// A plain function, not a component: it has no hooks, and the root re-renders it with every
 /// change anyway (a component would only add its own lifecycle code to the wasm).
-pub fn flow(props: &PanelProps) -> Html {
-    let lab = &props.lab;
-    let (tokens, function, items) = {
-        let s = lab.session.borrow();
-        let tokens = lab::tokens(&s, TOKENS);
-        let function = s.engine().lambda().mappings.first().map(|m| m.function.clone());
-        let items = s.engine().table(&lab.table).map(|t| t.items.len()).unwrap_or(0);
-        (tokens, function, items)
-    };
-    // One token per record and trigger reading it (or one with no stage when none does).
-    let mut placed: Vec<(Place, Option<Stage>, &Token)> = Vec::new();
-    for t in tokens.iter().rev() {
-        if t.stages.is_empty() {
-            placed.push((Place::Shard, None, t));
-        }
-        for (_, stage) in &t.stages {
-            placed.push((place(Some(*stage)), Some(*stage), t));
-        }
-    }
-    let token_box = |places: &[Place], title: &str, hint: &str, class: &'static str| {
-        let here: Vec<_> = placed.iter().filter(|(p, _, _)| places.contains(p)).collect();
-        let more = here.len().saturating_sub(PER_BOX);
-        let shown = here.iter().skip(more).map(|(_, stage, t)| {
+pub fn flow(v: &FlowView, on_open: &Callback<Detail>) -> Html {
+    let token_box = |places: &[Place], title: &'static str, hint: &'static str, class: &'static str| {
+        let here = v.tokens_in(places);
+        let b = token_box(&here);
+        let shown = b.tokens.iter().map(|t| {
             let record = t.record.clone();
-            let onclick = props.on_action.reform(move |_: MouseEvent| Action::Open(Detail::Record(record.clone())));
-            let event = t.record.event_name.as_str();
-            let label = match stage {
-                Some(Stage::Retrying { attempt }) => format!("being retried (attempt {attempt} failed)"),
-                Some(s) => s.label().to_string(),
-                None => "in shard, no trigger reads it".to_string(),
-            };
-            let class = format!("token token-{}", event.to_ascii_lowercase());
-            // A short visible word where the box holds records in different states.
-            let short = match stage {
-                Some(Stage::Retrying { attempt }) => Some(format!("retry {attempt}")),
-                Some(Stage::Blocked) => Some("blocked".to_string()),
-                Some(Stage::LoopPaused) => Some("loop guard".to_string()),
-                None => Some("no trigger".to_string()),
-                _ => None,
-            };
+            let onclick = on_open.reform(move |_: MouseEvent| Detail::Record(record.clone()));
+            let class = format!("token token-{}", t.event.to_ascii_lowercase());
             html! {
                 <li>
-                    <button type="button" {onclick}
-                        title={format!("{event} {}: {label}. Open the record.", key_text(&t.record.keys()))} ~className={class}>
-                        <span class="token-event">{ event }</span>
-                        <span class="token-key">{ key_text(&t.record.keys()) }</span>
-                        if let Some(short) = short { <span class="token-note" aria-hidden="true">{ short }</span> }
-                        <span class="visually-hidden">{ format!(", {label}") }</span>
+                    <button type="button" {onclick} title={t.title.clone()} ~className={class}>
+                        <span class="token-event">{ t.event }</span>
+                        <span class="token-key">{ &t.key }</span>
+                        if let Some(short) = &t.short { <span class="token-note" aria-hidden="true">{ short }</span> }
+                        <span class="visually-hidden">{ &t.spoken }</span>
                     </button>
                 </li>
             }
@@ -107,14 +31,13 @@ pub fn flow(props: &PanelProps) -> Html {
             <div ~className={class}>
                 <h4>{ title }</h4>
                 <p class="stage-hint">{ hint }</p>
-                <ul class="tokens" aria-label={title.to_string()}>
+                <ul class="tokens" aria-label={title}>
                     { for shown }
                 </ul>
-                if more > 0 { <p class="more">{ format!("+{more} older") }</p> }
+                if let Some(more) = b.more { <p class="more">{ more }</p> }
             </div>
         }
     };
-    let trigger = function.clone().unwrap_or_else(|| "no trigger yet".into());
 
     html! {
         <section class="panel flow" aria-labelledby="flow-heading" id="flow">
@@ -126,8 +49,8 @@ pub fn flow(props: &PanelProps) -> Html {
                 <div class="column">
                     <h3>{ "1. Item change" }</h3>
                     <div class="stage stage-table">
-                        <h4>{ format!("Table {}", lab.table) }</h4>
-                        <p class="stage-hint">{ format!("{items} item{}. Put, update or delete one below.", if items == 1 { "" } else { "s" }) }</p>
+                        <h4>{ &v.table }</h4>
+                        <p class="stage-hint">{ &v.items }</p>
                     </div>
                 </div>
                 <div class="arrow" aria-hidden="true">{ "→" }</div>
@@ -137,7 +60,7 @@ pub fn flow(props: &PanelProps) -> Html {
                 </div>
                 <div class="arrow" aria-hidden="true">{ "→" }</div>
                 <div class="column">
-                    <h3>{ format!("3. Lambda trigger ({trigger})") }</h3>
+                    <h3>{ &v.trigger }</h3>
                     { token_box(&[Place::Window], "Batch window", "Read, waiting for its batch to close.", "stage stage-window") }
                     { token_box(&[Place::Retry, Place::Blocked], "Retrying or blocked", "A failed batch is retried; records behind it wait.", "stage stage-retry") }
                 </div>

@@ -1,25 +1,147 @@
-//! Custom hooks: the playing clock (a gloo-timers `Interval`), work in slices between frames
-//! (one slice per animation frame), and autosave after every change.
+//! Custom hooks: the lab (`use_lab`: the root's reducer, and the callbacks that read the
+//! browser's clock and storage so that the reducer does not), long work in slices between frames
+//! (one slice per animation frame), and the playing clock (a gloo-timers `Interval`).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
 use wasm_bindgen::{closure::Closure, JsCast};
 use yew::prelude::*;
 
-use super::state::{Action, Job};
+use super::persist;
+use super::state::Action;
 use super::LabHandle;
+use crate::teach::lab;
+use crate::teach::session::Session;
 
 /// Real milliseconds between two ticks of the playing clock.
 pub const TICK_MS: u32 = 100;
 
+/// Real time one slice of queued work may take: it starts at the first and adapts between the
+/// other two, so that a slice, the render it causes and the browser's layout and paint fit in
+/// one frame on this machine (slices run one per animation frame, [`use_work`]).
+const BUDGET_MS: (f64, f64, f64) = (3.0, 0.5, 4.5);
+/// One frame at 60 Hz.
+const FRAME_MS: f64 = 1000.0 / 60.0;
+
+/// The time budget of a slice of the running job, and when the last slice started.
+pub struct Pace {
+    budget: f64,
+    last: f64,
+}
+
+impl Default for Pace {
+    fn default() -> Self {
+        Pace { budget: BUDGET_MS.0, last: f64::NEG_INFINITY }
+    }
+}
+
+impl Pace {
+    /// The budget of a slice starting at `start`. A slice comes one frame after the last one,
+    /// unless the last slice and its render took too long and the frame was dropped: then take
+    /// less time; otherwise a bit more.
+    fn next(&mut self, start: f64) -> f64 {
+        let gap = start - self.last;
+        if gap > 1.5 * FRAME_MS && gap < 10.0 * FRAME_MS {
+            self.budget = (self.budget * 0.5).max(BUDGET_MS.1);
+        } else if gap <= 1.5 * FRAME_MS {
+            self.budget = (self.budget + 0.2).min(BUDGET_MS.2);
+        }
+        self.last = start;
+        self.budget
+    }
+}
+
+/// The session now: a dispatch changes the state at once. (Read through a fresh handle: a
+/// handle keeps every state it was read in while it lives, and these callbacks live long.)
+fn session_now(lab: &LabHandle) -> Rc<RefCell<Session>> {
+    lab.clone().session.clone()
+}
+
+/// Runs steps of the queued job, one [`Action::Work`] each, until the slice's time is up or
+/// the job is done.
+fn work_slice(lab: &LabHandle, pace: &RefCell<Pace>) {
+    let start = js_sys::Date::now();
+    let budget = pace.borrow_mut().next(start);
+    while lab.clone().job.is_some() {
+        lab.dispatch(Action::Work);
+        if js_sys::Date::now() - start > budget {
+            break;
+        }
+    }
+}
+
+/// Replaces the lab by `session`, keeping the lab it replaces in the browser first.
+fn load(lab: &LabHandle, session: Session, note: String) {
+    let kept = persist::keep_previous(&session_now(lab).borrow());
+    lab.dispatch(Action::Load { session: Box::new(session), note, kept });
+}
+
+/// An import: a scenario's text and where it comes from ("mine.json", "the shared link", a
+/// lesson step, a quiz question).
+pub struct Import {
+    pub text: String,
+    pub source: String,
+}
+
+/// What the panels may ask of the lab: any action, and the three that replace the lab (each
+/// keeps the lab it replaces in the browser first, and says so in the Files panel).
+pub struct LabCallbacks {
+    pub action: Callback<Action>,
+    pub import: Callback<Import>,
+    pub reset: Callback<()>,
+    pub restore: Callback<()>,
+}
+
+/// The root's state and its callbacks (made once: they read the state when called), and the
+/// pace of long work for [`use_work`].
+#[hook]
+pub fn use_lab() -> (LabHandle, Rc<LabCallbacks>, Rc<RefCell<Pace>>) {
+    let lab = use_reducer(persist::load);
+    let pace = use_mut_ref(Pace::default);
+    let callbacks = {
+        let (lab, pace) = (lab.clone(), pace.clone());
+        use_memo((), move |_| {
+            let action = {
+                let lab = lab.clone();
+                // "Advance clock" does its first slice at once, before the click's frame is drawn.
+                Callback::from(move |a: Action| {
+                    let advance = matches!(a, Action::Advance(_));
+                    lab.dispatch(a);
+                    if advance {
+                        work_slice(&lab, &pace);
+                    }
+                })
+            };
+            let import = {
+                let lab = lab.clone();
+                Callback::from(move |Import { text, source }: Import| match lab::import(&text, &source) {
+                    Ok((imported, note)) => load(&lab, imported, note),
+                    Err(note) => lab.dispatch(Action::FilesNote(note)),
+                })
+            };
+            let reset = {
+                let lab = lab.clone();
+                Callback::from(move |()| {
+                    let kept = persist::keep_previous(&session_now(&lab).borrow());
+                    lab.dispatch(Action::Reset { kept });
+                })
+            };
+            let restore = Callback::from(move |()| match lab::restore(persist::previous().as_deref()) {
+                Ok(previous) => load(&lab, previous, lab::RESTORED.into()),
+                Err(note) => lab.dispatch(Action::FilesNote(note)),
+            });
+            LabCallbacks { action, import, reset, restore }
+        })
+    };
+    (lab, callbacks, pace)
+}
+
 /// While the lab is playing, advance the simulated clock every [`TICK_MS`] by
 /// `speed * TICK_MS` simulated milliseconds.
 #[hook]
-pub fn use_clock(lab: &LabHandle, on_action: Callback<Action>) {
-    let playing = lab.playing;
-    let speed = lab.speed;
+pub fn use_clock(playing: bool, speed: f64, on_action: Callback<Action>) {
     use_effect_with((playing, speed.to_bits()), move |_| {
         let interval = playing
             .then(|| Interval::new(TICK_MS, move || on_action.emit(Action::Tick(speed * f64::from(TICK_MS) / 1000.0))));
@@ -35,12 +157,12 @@ pub fn use_clock(lab: &LabHandle, on_action: Callback<Action>) {
 /// A burst's first slice waits one frame more: the frame of the click that queued it then only
 /// draws the busy state (the click may come just before a frame's animation callbacks).
 #[hook]
-pub fn use_work(lab: &LabHandle, on_action: Callback<Action>) {
+pub fn use_work(lab: &LabHandle, pace: &Rc<RefCell<Pace>>) {
     let pending = lab.job.is_some();
-    let first = matches!(lab.job, Some(Job::Burst { next: 0, .. }));
-    let rev = lab.rev;
+    let first = lab.job.as_ref().is_some_and(lab::Job::is_fresh_burst);
+    let (rev, lab, pace) = (lab.rev, lab.clone(), pace.clone());
     use_effect_with((pending, rev), move |_| {
-        let frame = pending.then(|| AnimationFrame::request(first, move || on_action.emit(Action::Work))).flatten();
+        let frame = pending.then(|| AnimationFrame::request(first, move || work_slice(&lab, &pace))).flatten();
         move || drop(frame)
     });
 }
@@ -86,21 +208,4 @@ impl Drop for AnimationFrame {
             let _ = w.cancel_animation_frame(self.id.get());
         }
     }
-}
-
-/// Save the session after every change. Ticks of the playing clock are saved at most once a
-/// second; pausing saves at once.
-#[hook]
-pub fn use_autosave(lab: &LabHandle) {
-    let last = use_mut_ref(|| Cell::new(0.0f64));
-    let state = (*lab).clone();
-    use_effect_with((lab.version, lab.playing), move |_| {
-        let now = js_sys::Date::now();
-        // A running job (a burst, a long advance) saves once, when it is done.
-        let throttled = (state.ticked && state.playing && now - last.borrow().get() < 1000.0) || state.job.is_some();
-        if !throttled && state.version > 0 {
-            state.save();
-            last.borrow().set(now);
-        }
-    });
 }

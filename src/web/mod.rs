@@ -1,11 +1,13 @@
-//! The browser app (wasm32 only): a Yew front end over `crate::teach::lab` and `crate::teach::session`.
+//! The browser app (wasm32 only): a Yew front end over `crate::teach::lab` and `crate::teach::view`.
 //!
 //! Shape follows yew's `function_todomvc` example: function components, one `use_reducer` at
-//! the root holding [`state::Lab`] (the learner's session and what the page shows), and an
-//! [`state::Action`] enum. The UI holds no simulation logic: it sends AWS actions to the
-//! session, and shows the engine's answers. User text is only ever shown as text (no
-//! inner_html anywhere), and no `style` attribute is ever written (the page's CSP forbids
-//! them): sizes that must be computed are set through the CSSOM (`dom::set_style`).
+//! the root holding [`state::Lab`] (the learner's session and what the page shows), an
+//! [`state::Action`] enum and a pure reducer; the browser's storage and clock are read by hooks
+//! (`persist`, `hooks`). The UI holds no simulation logic: the root builds each panel's view
+//! struct with `crate::teach::view` and hands each panel the data it shows and the callbacks it
+//! may fire; actions go to the session through `crate::teach::lab`. User text is only ever
+//! shown as text (no inner_html anywhere), and no `style` attribute is ever written (the page's
+//! CSP forbids them): sizes that must be computed are set through the CSSOM (`dom::set_style`).
 //!
 //! A class computed at render time is set as the `className` property (`~className={..}`,
 //! after the element's other attributes, where yew puts `class`): a `class={..}` expression
@@ -17,6 +19,7 @@ pub mod codec;
 pub mod dom;
 pub mod flow;
 pub mod hooks;
+pub mod persist;
 pub mod results;
 pub mod state;
 pub mod stream;
@@ -25,10 +28,13 @@ pub mod teach;
 pub mod timebar;
 pub mod triggers;
 
+use std::rc::Rc;
+
 use web_sys::Element;
 use yew::prelude::*;
 
-use state::{Action, Lab};
+use crate::teach::view::{self, StreamRecords};
+use state::{Action, Lab, Note};
 
 /// Mount the app on `<body>` (called by the `streamlab` binary's `main` on wasm32).
 pub fn start() {
@@ -44,25 +50,19 @@ pub type LabHandle = UseReducerHandle<Lab>;
 
 #[component]
 pub fn App() -> Html {
-    let lab = use_reducer(Lab::restore);
-    let dispatch = {
-        let lab = lab.clone();
-        Callback::from(move |action: Action| lab.dispatch(action))
-    };
-
+    let (lab, on, pace) = hooks::use_lab();
     // The teaching area's route: called first, so its effects run before the root's own.
-    let route = teach::use_route(dispatch.clone());
-    hooks::use_autosave(&lab);
-    let panel = PanelProps { lab: lab.clone(), on_action: dispatch.clone() };
+    let route = teach::use_route(on.import.clone());
+    persist::use_autosave(&lab);
     let share = teach::use_share();
-    let dialog = stream::use_detail_dialog(&lab);
+    let dialog = stream::use_detail_dialog(lab.detail.clone());
     // Fields whose text stays in the DOM until used: the clock's seconds, a pasted scenario.
     let (seconds, pasted) = (use_node_ref(), use_node_ref());
-    hooks::use_clock(&lab, dispatch.clone());
-    hooks::use_work(&lab, dispatch.clone());
+    hooks::use_clock(lab.playing, lab.speed, on.action.clone());
+    hooks::use_work(&lab, &pace);
 
     let restore_note = lab.restore_note.clone().map(|note| {
-        let dismiss = dispatch.reform(|_: MouseEvent| Action::DismissRestoreNote);
+        let dismiss = on.action.reform(|_: MouseEvent| Action::DismissRestoreNote);
         html! {
             <div class="banner wrap" role="status">
                 <p>{ note }</p>
@@ -70,6 +70,30 @@ pub fn App() -> Html {
             </div>
         }
     });
+    // The lab as a scenario file, when the learner shares or exports it.
+    let scenario = {
+        let session = lab.session.clone();
+        Callback::from(move |()| session.borrow().to_scenario_json())
+    };
+    let on_open = on.action.reform(Action::Open);
+    let s = lab.session.borrow();
+    let (table, key) = (&lab.table, lab.session_key());
+    let stream = view::stream(&s, table);
+    let triggers = triggers::Triggers {
+        code: view::trigger_code(&s),
+        mapping: view::MappingForm::from_session(&s),
+        has_mapping: view::has_mapping(&s),
+        view_type: stream.view_type,
+        note: lab.deploy_note.clone(),
+        timeline: view::timeline(&s),
+    };
+    let bar = timebar::TimeBar {
+        clock: view::clock(&s),
+        playing: lab.playing,
+        speed: lab.speed,
+        progress: lab.job.as_ref().map(|j| j.progress()),
+        note: lab.clock_note.clone(),
+    };
 
     html! {
         <>
@@ -79,41 +103,37 @@ pub fn App() -> Html {
                     <p class="intro">
                         { "Change an item, and follow its stream record into a Lambda trigger. Everything runs in your browser, on a simulated clock." }
                     </p>
-                    { teach::nav(&lab, &share) }
+                    { teach::nav(&scenario, &share) }
                 </div>
             </header>
             { for restore_note }
-            { teach::teach(&route, &dispatch) }
-            { timebar::time_bar(&panel, &seconds) }
+            { teach::teach(&route, &on.import) }
+            { timebar::time_bar(&bar, &on.action, &seconds) }
             <main class="wrap">
                 <div class="grid">
-                    <table::TablePanel key={lab.session_key()} lab={lab.clone()} on_action={dispatch.clone()} />
-                    { stream::stream_panel(&panel) }
+                    <table::TablePanel key={key.clone()} view={Rc::new(view::table(&s, table))} note={lab.write_note.clone()}
+                        busy={lab.job.is_some()} on_write={on.action.reform(|(op, form)| Action::Write(op, form))}
+                        on_table={on.action.reform(Action::SelectTable)} on_burst={on.action.reform(Action::Burst)}
+                        on_ttl={on.action.reform(Action::EnableTtl)} />
+                    { stream::stream_panel(&stream, &lab.view_note, StreamRecords::new(&lab.session, table, lab.version), &on.action) }
                 </div>
-                { flow::flow(&panel) }
+                { flow::flow(&view::flow(&s, table), &on_open) }
                 <div class="grid">
-                    <triggers::TriggersPanel key={lab.session_key()} lab={lab.clone()} on_action={dispatch.clone()} />
-                    { results::results_panel(&panel) }
+                    { triggers::triggers_panel(triggers, key, on.action.reform(|(code, params)| Action::Deploy { code, params }), &on_open) }
+                    { results::results_panel(&view::results(&s)) }
                 </div>
-                { results::files_panel(&panel, &pasted) }
+                { results::files_panel(&view::files(&s), lab.has_previous, &lab.files_note, &on, &scenario, &pasted) }
             </main>
-            { stream::detail_dialog(&panel, dialog) }
+            { stream::detail_dialog(lab.detail.as_ref().map(|d| view::detail(&s, d)), &on.action, dialog) }
         </>
     }
 }
 
-/// Props shared by the panels: the state (read only) and the dispatcher.
-#[derive(Properties, PartialEq)]
-pub struct PanelProps {
-    pub lab: LabHandle,
-    pub on_action: Callback<Action>,
-}
-
 /// A note under a control: a success line (role=status) or an AWS-style error.
-pub fn note_view(note: &Option<state::Note>) -> Html {
+pub fn note_view(note: &Option<Note>) -> Html {
     match note {
-        Some(state::Note::Ok(text)) => html! { <p class="status">{ text }</p> },
-        Some(state::Note::Error { kind, message }) => html! {
+        Some(Note::Ok(text)) => html! { <p class="status">{ text }</p> },
+        Some(Note::Error { kind, message }) => html! {
             <div class="error">
                 <p class="error-kind">{ kind }</p>
                 <p class="error-message">{ message }</p>

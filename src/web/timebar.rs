@@ -4,30 +4,36 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::state::Action;
-use super::{note_view, PanelProps};
-use crate::support::time;
+use super::note_view;
+use super::state::{Action, Note};
+use crate::teach::view::ClockView;
 
 /// Simulated seconds per real second.
 const SPEEDS: [(u32, &str); 5] = [(1, "1×"), (10, "10×"), (60, "60×"), (600, "600×"), (3600, "3600×")];
 const QUICK: [(f64, &str); 3] = [(60.0, "1 min"), (3600.0, "1 h"), (90_000.0, "25 h")];
 
+/// What the clock bar shows.
+pub struct TimeBar {
+    pub clock: ClockView,
+    pub playing: bool,
+    pub speed: f64,
+    /// What the running job has done so far; None when there is none.
+    pub progress: Option<String>,
+    /// The note of the last advance.
+    pub note: Option<Note>,
+}
+
 /// A plain function, not a component (size of the wasm): the "Seconds" field keeps what was
 /// typed in the DOM (`seconds`, a node ref of the root), read when the form is submitted.
-pub fn time_bar(props: &PanelProps, seconds: &NodeRef) -> Html {
-    let lab = &props.lab;
-    let (now, steps) = {
-        let s = lab.session.borrow();
-        (s.engine().now_ms(), s.steps().len())
-    };
-    let on = |a: fn() -> Action| props.on_action.reform(move |_: MouseEvent| a());
-    let on_speed = props.on_action.reform(|e: Event| {
+pub fn time_bar(bar: &TimeBar, on_action: &Callback<Action>, seconds: &NodeRef) -> Html {
+    let on = |a: fn() -> Action| on_action.reform(move |_: MouseEvent| a());
+    let on_speed = on_action.reform(|e: Event| {
         let v = e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
         Action::SetSpeed(f64::from(v.parse::<u32>().unwrap_or(10)))
     });
     let advance = {
         let seconds = seconds.clone();
-        props.on_action.reform(move |e: SubmitEvent| {
+        on_action.reform(move |e: SubmitEvent| {
             e.prevent_default();
             let text = seconds.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
             Action::Advance(crate::support::float::parse_f64(text.trim()).unwrap_or(f64::NAN))
@@ -35,10 +41,10 @@ pub fn time_bar(props: &PanelProps, seconds: &NodeRef) -> Html {
     };
     let quick = QUICK.iter().map(|(s, label)| {
         let s = *s;
-        let onclick = props.on_action.reform(move |_: MouseEvent| Action::Advance(s));
+        let onclick = on_action.reform(move |_: MouseEvent| Action::Advance(s));
         html! { <button type="button" class="small" {onclick}>{ format!("+{label}") }</button> }
     });
-    let busy = lab.job.is_some();
+    let busy = bar.progress.is_some();
 
     html! {
         <>
@@ -46,19 +52,19 @@ pub fn time_bar(props: &PanelProps, seconds: &NodeRef) -> Html {
             <div class="wrap timebar-row">
                 <p class="clock">
                     <span class="clock-label">{ "Simulated time" }</span>
-                    <time class="clock-time">{ time::iso_seconds(now) }</time>
+                    <time class="clock-time">{ &bar.clock.time }</time>
                 </p>
                 <div class="group" role="group" aria-label="Play the clock">
-                    <button type="button" class="primary" disabled={lab.playing} onclick={on(|| Action::Play)}>{ "Play" }</button>
-                    <button type="button" disabled={!lab.playing} onclick={on(|| Action::Pause)}>{ "Pause" }</button>
-                    <button type="button" disabled={busy} onclick={props.on_action.reform(|_: MouseEvent| Action::Advance(1.0))}>{ "Step" }</button>
-                    <button type="button" disabled={!lab.can_step_back() || busy} onclick={on(|| Action::StepBack)}
+                    <button type="button" class="primary" disabled={bar.playing} onclick={on(|| Action::Play)}>{ "Play" }</button>
+                    <button type="button" disabled={!bar.playing} onclick={on(|| Action::Pause)}>{ "Pause" }</button>
+                    <button type="button" disabled={busy} onclick={on_action.reform(|_: MouseEvent| Action::Advance(1.0))}>{ "Step" }</button>
+                    <button type="button" disabled={!bar.clock.can_step_back || busy} onclick={on(|| Action::StepBack)}
                         title="Undo the last step: the session is replayed without it">{ "Step back" }</button>
                     <label class="inline">
                         <span>{ "Speed" }</span>
                         <select onchange={on_speed} title="Simulated seconds per real second while playing">
                             { for SPEEDS.iter().map(|(v, label)| html! {
-                                <option value={v.to_string()} selected={f64::from(*v) == lab.speed}>{ *label }</option>
+                                <option value={v.to_string()} selected={f64::from(*v) == bar.speed}>{ *label }</option>
                             }) }
                         </select>
                     </label>
@@ -72,7 +78,7 @@ pub fn time_bar(props: &PanelProps, seconds: &NodeRef) -> Html {
                     <button type="submit" disabled={busy}>{ "Advance clock" }</button>
                     { for quick }
                 </form>
-                <p class="steps">{ format!("{steps} step{} in this session", if steps == 1 { "" } else { "s" }) }</p>
+                <p class="steps">{ &bar.clock.steps }</p>
                 <nav class="jump" aria-label="Sections">
                     { for [("#table", "Table"), ("#stream", "Stream"), ("#flow", "Flow"), ("#triggers", "Triggers"), ("#results", "Results"), ("#files", "Files")]
                         .iter().map(|(href, name)| html! { <a href={*href}>{ *name }</a> }) }
@@ -80,8 +86,8 @@ pub fn time_bar(props: &PanelProps, seconds: &NodeRef) -> Html {
             </div>
         </section>
         <div class="wrap clock-notes" role="status">
-            { lab.progress().map(|p| html! { <p class="status">{ p }</p> }).unwrap_or_default() }
-            { note_view(&lab.clock_note) }
+            { bar.progress.as_ref().map(|p| html! { <p class="status">{ p }</p> }).unwrap_or_default() }
+            { note_view(&bar.note) }
         </div>
         </>
     }

@@ -2,8 +2,8 @@
 //! `#quizzes` from lessons/index.json and quizzes/index.json, a lesson, a quiz, fetched and
 //! parsed) and a guided lesson (`#lesson=<id>`): "Step N of M", Back and Next, each step's text and what to watch for, the optional
 //! predict-then-reveal question, and the playground at the end. The lab panels below show the
-//! lesson's scenario replayed up to the step (`Lesson::session_at`), loaded through
-//! `Action::Import`.
+//! lesson's scenario replayed up to the step (`Lesson::session_at`), loaded through the root's
+//! import callback.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -15,7 +15,7 @@ use crate::teach::file::IndexEntry;
 use crate::teach::lesson::{self, Lesson};
 use crate::teach::quiz::Bank;
 use crate::teach::session::{LoadError, Session};
-use crate::web::state::Action;
+use crate::web::hooks::Import;
 
 /// A teaching file, parsed: a menu's index, a lesson or a quiz bank.
 pub enum File {
@@ -63,7 +63,8 @@ pub struct TeachFileProps {
     /// [`Route::Quiz`]. One component for the four (size of the wasm): give each its own `key`
     /// so that switching remounts it.
     pub route: Route,
-    pub on_action: Callback<Action>,
+    /// Loads a lab state into the lab panels.
+    pub on_import: Callback<Import>,
     pub on_close: Callback<MouseEvent>,
 }
 
@@ -107,8 +108,7 @@ pub fn TeachFile(props: &TeachFileProps) -> Html {
         Load::Ready(File::Lesson(l)) => Some(l.clone()),
         _ => None,
     };
-    let lesson = use_steps(loaded, props.on_action.clone());
-    let quiz = super::quiz_view::use_run();
+    let lesson = use_steps(loaded, props.on_import.clone());
     let menu = match props.route {
         Route::Quizzes => Some(("quiz", "quizzes", "Practice shows the answer after each question; Exam shows your results at the end.")),
         Route::Lessons => Some(("lesson", "lessons", "Each lesson runs a scenario in the lab step by step. Opening one replaces what is in the lab (export it under Files first to keep it).")),
@@ -137,7 +137,7 @@ pub fn TeachFile(props: &TeachFileProps) -> Html {
         (Load::Ready(File::Lesson(l)), _) => steps(l, &lesson),
         (Load::Ready(File::Bank(b)), _) => {
             let seed = if let Route::Quiz { seed, .. } = props.route { seed } else { None };
-            super::quiz_view::run(b, seed, &quiz, &props.on_action)
+            html! { <super::quiz_view::QuizRun bank={b.clone()} link_seed={seed} on_import={props.on_import.clone()} /> }
         }
         _ => html! {},
     };
@@ -210,7 +210,7 @@ pub struct StepsState {
 /// The hooks of a lesson, `lesson` once it is loaded: each step's lab state goes into the lab
 /// panels, and after Back or Next the step's title takes the focus.
 #[hook]
-fn use_steps(lesson: Option<Rc<Lesson>>, on_action: Callback<Action>) -> StepsState {
+fn use_steps(lesson: Option<Rc<Lesson>>, on_import: Callback<Import>) -> StepsState {
     let pos = use_state(|| 0usize);
     let choice = use_state(|| None::<usize>);
     let revealed = use_state(|| false);
@@ -236,7 +236,7 @@ fn use_steps(lesson: Option<Rc<Lesson>>, on_action: Callback<Action>) -> StepsSt
             match session {
                 Ok(s) => {
                     load_error.set(None);
-                    on_action.emit(Action::Import { text: s.to_scenario_json().to_string(), source });
+                    on_import.emit(Import { text: s.to_scenario_json().to_string(), source });
                 }
                 Err(e) => load_error.set(Some(e.to_string())),
             }

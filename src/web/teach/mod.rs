@@ -7,8 +7,8 @@
 //! These views hold no simulation, grading or decoding logic: links are decoded and checked
 //! by `share::decode_link` (a lab state's DEFLATE by the browser, `super::codec`), lessons and banks parsed by `lesson::parse` / `quiz::parse`, lab
 //! states come from `Lesson::session_at` and friends, grading from `quiz::Quiz`. A lab state
-//! reaches the lab panels through the root's existing `Action::Import` (the scenario text of
-//! the session), so the panels show it exactly as an imported scenario file.
+//! reaches the lab panels through the root's import callback (`hooks::Import`: the scenario
+//! text of the session), so the panels show it exactly as an imported scenario file.
 //!
 //! Everything from a URL or a fetched file is shown as text (Yew escapes it; no inner_html).
 
@@ -23,8 +23,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::codec;
-use super::state::Action;
-use super::LabHandle;
+use super::hooks::Import;
 use crate::teach::share::{self, Target};
 
 /// What the fragment asks for.
@@ -156,10 +155,10 @@ fn use_hash() -> UseStateHandle<String> {
 }
 
 /// What the fragment asks for, following `hashchange` (and loading an `#s=` link's lab through
-/// `on_action`). A hook of the root: [`teach`] is a plain function, not a component of its own
+/// `on_import`). A hook of the root: [`teach`] is a plain function, not a component of its own
 /// (size of the wasm).
 #[hook]
-pub fn use_route(on_action: Callback<Action>) -> UseStateHandle<Route> {
+pub fn use_route(on_import: Callback<Import>) -> UseStateHandle<Route> {
     let hash = use_hash();
     let route = use_state(|| Route::Lab);
     {
@@ -185,7 +184,7 @@ pub fn use_route(on_action: Callback<Action>) -> UseStateHandle<Route> {
                     match opened {
                         Ok(session) => {
                             let text = session.to_scenario_json().to_string();
-                            on_action.emit(Action::Import { text, source: "the shared link".into() });
+                            on_import.emit(Import { text, source: "the shared link".into() });
                             // The lab is the learner's now (saved as they change it): a reload
                             // must show it, not open the link over it again.
                             if !embed {
@@ -204,7 +203,7 @@ pub fn use_route(on_action: Callback<Action>) -> UseStateHandle<Route> {
 
 /// The teaching area above the lab: a lesson, a quiz, a menu, or a message about a link.
 /// Renders nothing when the fragment is empty. `route`: from [`use_route`].
-pub fn teach(route: &UseStateHandle<Route>, on_action: &Callback<Action>) -> Html {
+pub fn teach(route: &UseStateHandle<Route>, on_import: &Callback<Import>) -> Html {
     let close = Callback::from(|_: MouseEvent| set_hash("", false));
     let current: &Route = route;
     let view = match current {
@@ -218,7 +217,7 @@ pub fn teach(route: &UseStateHandle<Route>, on_action: &Callback<Action>) -> Htm
                 Route::Quiz { name, seed } => format!("quiz={name}/{seed:?}"),
                 _ => String::new(),
             };
-            html! { <lesson_view::TeachFile {key} route={current.clone()} on_action={on_action.clone()} on_close={close} /> }
+            html! { <lesson_view::TeachFile {key} route={current.clone()} on_import={on_import.clone()} on_close={close} /> }
         }
         Route::Opening => html! {
             <div class="teach-note" role="status"><p>{ "Opening the lab from the shared link…" }</p></div>
@@ -268,14 +267,15 @@ pub fn use_share() -> ShareState {
     (use_state(|| None::<(String, Option<String>)>), use_node_ref())
 }
 
-/// The header links (Lessons, Quizzes) and the Share link button.
-pub fn nav(lab: &LabHandle, (shared, input): &ShareState) -> Html {
+/// The header links (Lessons, Quizzes) and the Share link button. `scenario`: the lab as a
+/// scenario, what a link packs.
+pub fn nav(scenario: &Callback<(), serde_json::Value>, (shared, input): &ShareState) -> Html {
     let on_share = {
-        let lab = lab.clone();
+        let scenario = scenario.clone();
         let shared = shared.clone();
         let input = input.clone();
         Callback::from(move |_: MouseEvent| {
-            let text = lab.session.borrow().to_scenario_json().to_string();
+            let text = scenario.emit(()).to_string();
             let shared = shared.clone();
             let input = input.clone();
             wasm_bindgen_futures::spawn_local(async move {

@@ -1,0 +1,1703 @@
+//! What the page shows, as plain data: each panel of the browser app renders one of these view
+//! structs (strings, numbers, and the shared records the record dialog opens), built here from
+//! the learner's session. The page itself reads nothing of the engine: the sentences, counts and
+//! choices of what to show live here, where native tests check what the learner would see.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use serde_json::{json, Map, Value};
+
+use crate::lang::rules;
+
+use crate::model::{item_to_json, AttributeValue, Item, ViewType};
+use crate::sim::{Record, Stage, HISTORY_LIMIT};
+use crate::support::time;
+pub use crate::teach::lab::Note;
+use crate::teach::lab::{self, DiffKind};
+use crate::teach::quiz::{Mode, Summary};
+use crate::teach::session::{Session, MAX_INPUT_BYTES};
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// "ana" for {"voter": {"S": "ana"}}; several key values joined by " / ".
+pub fn key_text(keys: &Item) -> String {
+    keys.values()
+        .map(|v| match v {
+            AttributeValue::S(s) => s.clone(),
+            other => other.to_json().to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+/// A value in a cell: a string or number as itself, anything else as DynamoDB JSON.
+fn cell_text(v: &Value) -> String {
+    match v.as_object().and_then(|o| o.iter().next()) {
+        Some((t, Value::String(s))) if t == "S" || t == "N" => s.clone(),
+        Some((_, v)) => v.to_string(),
+        None => v.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The clock bar and the Files panel
+
+/// The clock bar: simulated time, the session's length, whether Step back can undo anything.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClockView {
+    pub time: String,
+    pub steps: String,
+    pub can_step_back: bool,
+}
+
+pub fn clock(s: &Session) -> ClockView {
+    let steps = s.steps().len();
+    ClockView {
+        time: time::iso_seconds(s.engine().now_ms()),
+        steps: format!("{steps} step{} in this session", plural(steps)),
+        can_step_back: steps > 1,
+    }
+}
+
+/// The Files panel's line about saving: whether the lab is still saved in the browser.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FilesView {
+    pub saved: bool,
+    pub hint: String,
+}
+
+pub fn files(s: &Session) -> FilesView {
+    let saved = s.fits_storage();
+    let hint = if saved {
+        "Your session is saved in this browser after every change. Export it as a scenario file to keep it or share it."
+            .to_string()
+    } else {
+        format!(
+            "This lab is now over {} MB, more than this browser keeps: it is no longer saved here (a reload brings back the lab as it was last saved). Export it as a scenario file to keep it.",
+            MAX_INPUT_BYTES / (1024 * 1024)
+        )
+    };
+    FilesView { saved, hint }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table panel
+
+/// Items the grid shows at most.
+pub const GRID_ROWS: usize = 50;
+/// Attribute columns the grid shows at most.
+const GRID_COLUMNS: usize = 6;
+
+/// The table panel: which tables there are, the chosen one's key, its first items, its TTL.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableView {
+    pub name: String,
+    /// Every table, when there are several to choose from; else empty.
+    pub tables: Vec<String>,
+    pub key_names: Vec<String>,
+    /// The first [`GRID_ROWS`] items, in key order.
+    pub items: Vec<Rc<Item>>,
+    /// The table has no item (the grid says so).
+    pub empty: bool,
+    /// "Showing the first 50 of 120 items.", under the grid, when there are more.
+    pub more: Option<String>,
+    pub ttl_attribute: Option<String>,
+    pub now_s: u64,
+}
+
+pub fn table(s: &Session, name: &str) -> TableView {
+    let e = s.engine();
+    let mut tables: Vec<String> = e.tables().map(|t| t.name.clone()).collect();
+    if tables.len() < 2 {
+        tables.clear();
+    }
+    let (key_names, items, total, ttl_attribute) = match e.table(name) {
+        Some(t) => {
+            let mut keys = vec![t.schema.hash.name.clone()];
+            keys.extend(t.schema.range.as_ref().map(|r| r.name.clone()));
+            (keys, t.items.values().take(GRID_ROWS).cloned().collect(), t.items.len(), t.ttl_attribute.clone())
+        }
+        None => (Vec::new(), Vec::new(), 0, None),
+    };
+    TableView {
+        name: name.to_string(),
+        tables,
+        key_names,
+        items,
+        empty: total == 0,
+        more: (total > GRID_ROWS).then(|| format!("Showing the first {GRID_ROWS} of {total} items.")),
+        ttl_attribute,
+        now_s: e.now_ms() / 1000,
+    }
+}
+
+impl TableView {
+    /// The key attributes' names: "voter", "pk, sk".
+    pub fn keys(&self) -> String {
+        self.key_names.join(", ")
+    }
+
+    /// After the table's name when there is no table to choose: " · key voter".
+    pub fn key_line(&self) -> String {
+        format!(" · key {}", self.keys())
+    }
+
+    /// The summary of the TTL settings.
+    pub fn ttl_summary(&self) -> String {
+        match &self.ttl_attribute {
+            Some(a) => format!("Time to live: on, attribute {a}"),
+            None => "Time to live: off".to_string(),
+        }
+    }
+
+    /// What TTL does, with an item to try; `typed`: the attribute in the TTL field.
+    pub fn ttl_hint(&self, typed: &str) -> String {
+        let now_s = self.now_s;
+        format!(
+            "Simulated now is {now_s} in epoch seconds. An item whose TTL attribute (a number of epoch seconds) is in the past is deleted by the TTL service within minutes; its REMOVE record says so. Try \"+1 h\" after putting one with {}: {{\"N\": \"{}\"}}.",
+            self.ttl_attribute.as_deref().unwrap_or(typed),
+            now_s + 60
+        )
+    }
+}
+
+/// The item grid: key columns first, then other attributes (at most six columns).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grid {
+    pub columns: Vec<String>,
+    pub rows: Vec<GridRow>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GridRow {
+    pub cells: Vec<String>,
+    /// The Edit button's label: "Edit ana".
+    pub edit_label: String,
+    /// The item as the editor takes it (pretty DynamoDB JSON).
+    pub json: String,
+}
+
+pub fn grid(items: &[Rc<Item>], key_names: &[String]) -> Grid {
+    let items: Vec<Value> = items.iter().map(|i| item_to_json(i)).collect();
+    let mut columns = key_names.to_vec();
+    for item in &items {
+        for k in item.as_object().into_iter().flat_map(|o| o.keys()) {
+            if columns.len() < GRID_COLUMNS && !columns.contains(k) {
+                columns.push(k.clone());
+            }
+        }
+    }
+    let rows = items
+        .iter()
+        .map(|item| GridRow {
+            cells: columns.iter().map(|c| item.get(c).map(cell_text).unwrap_or_default()).collect(),
+            edit_label: format!(
+                "Edit {}",
+                key_names.iter().map(|k| cell_text(&item[k])).collect::<Vec<_>>().join(" / ")
+            ),
+            json: format!("{item:#}"),
+        })
+        .collect();
+    Grid { columns, rows }
+}
+
+/// The types the editor's form mode offers.
+pub const ATTRIBUTE_TYPES: [&str; 10] = ["S", "N", "BOOL", "NULL", "M", "L", "SS", "NS", "BS", "B"];
+
+/// One attribute row of the item editor's form mode.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AttrRow {
+    pub name: String,
+    pub ty: String,
+    pub value: String,
+}
+
+/// The rows of an item's DynamoDB JSON, or why the form cannot show it.
+pub fn rows_from_json(text: &str) -> Result<Vec<AttrRow>, String> {
+    let v: Value =
+        serde_json::from_str(text).map_err(|e| format!("The JSON has an error ({e}): fix it in JSON mode first."))?;
+    let Value::Object(m) = v else { return Err("The item must be a JSON object: fix it in JSON mode first.".into()) };
+    Ok(m.into_iter()
+        .map(|(name, av)| {
+            let (ty, value) = match (&av, av.as_object().and_then(|o| o.iter().next())) {
+                (Value::Object(o), Some((t, v))) if o.len() == 1 => {
+                    let value = match (t.as_str(), v) {
+                        ("S" | "N" | "B", Value::String(s)) => s.clone(),
+                        ("BOOL", Value::Bool(b)) => b.to_string(),
+                        ("NULL", _) => String::new(),
+                        (_, v) => v.to_string(),
+                    };
+                    (t.clone(), value)
+                }
+                _ => ("M".into(), av.to_string()),
+            };
+            AttrRow { name, ty, value }
+        })
+        .collect())
+}
+
+/// The item's DynamoDB JSON from the form's rows.
+pub fn rows_to_json(rows: &[AttrRow]) -> String {
+    let mut m = Map::new();
+    for r in rows {
+        let v = match r.ty.as_str() {
+            "S" | "N" | "B" => json!(r.value),
+            // Anything but true or false goes as typed, for the engine to refuse with its message.
+            "BOOL" => match r.value.trim() {
+                "true" => json!(true),
+                "false" => json!(false),
+                _ => json!(r.value),
+            },
+            "NULL" => json!(true),
+            _ => serde_json::from_str(&r.value).unwrap_or_else(|_| json!(r.value)),
+        };
+        m.insert(r.name.clone(), json!({ r.ty.clone(): v }));
+    }
+    format!("{:#}", Value::Object(m))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The stream panel
+
+/// The stream panel: the table's current stream (else its latest one), its shards and the
+/// newest change under every view type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StreamView {
+    /// "ENABLED", "DISABLED", …, or "NONE".
+    pub status: &'static str,
+    /// The view type of the enabled stream.
+    pub view_type: Option<ViewType>,
+    pub describe: &'static str,
+    /// Empty when the table never had a stream.
+    pub arn: String,
+    pub shards_title: String,
+    pub shards: Vec<ShardLine>,
+    /// About the table's older, disabled streams.
+    pub older: Option<String>,
+    pub newest: Option<Compare>,
+}
+
+/// A shard in lineage order: its id, its parent, then " · open · 3 records · opened …".
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShardLine {
+    pub id: String,
+    pub parent: Option<String>,
+    pub text: String,
+}
+
+/// The newest change as each view type would have recorded it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Compare {
+    pub title: String,
+    pub cards: Vec<CompareCard>,
+}
+
+/// One view type's card: Keys, NewImage and OldImage in short form, or None when absent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompareCard {
+    pub view: &'static str,
+    pub parts: [(&'static str, Option<String>); 3],
+}
+
+/// The four view types, in the order the switch offers them.
+pub fn view_types() -> [&'static str; 4] {
+    ViewType::ALL.map(ViewType::as_str)
+}
+
+/// The stream a panel shows: the table's current stream, else its latest one.
+fn shown_stream(s: &Session, table: &str) -> Option<usize> {
+    let t = s.engine().table(table)?;
+    t.stream.or(t.latest_stream)
+}
+
+pub fn stream(s: &Session, table: &str) -> StreamView {
+    let e = s.engine();
+    let view_type = lab::view_type(s, table);
+    let describe =
+        view_type.map(|v| v.describe()).unwrap_or("The stream is disabled: choose a view type to enable one.");
+    let Some(st) = shown_stream(s, table).map(|i| &e.streams()[i]) else {
+        return StreamView {
+            status: "NONE",
+            view_type,
+            describe,
+            arn: String::new(),
+            shards_title: String::new(),
+            shards: Vec::new(),
+            older: None,
+            newest: None,
+        };
+    };
+    let shards: Vec<ShardLine> = st
+        .lineage_order()
+        .into_iter()
+        .map(|i| {
+            let sh = &st.shards[i];
+            let n = sh.records.len();
+            ShardLine {
+                id: sh.id.clone(),
+                parent: sh.parent.clone(),
+                text: format!(
+                    " · {} · {n} record{} · opened {}",
+                    if sh.is_open() { "open" } else { "closed" },
+                    plural(n),
+                    time::iso_seconds(sh.created_ms)
+                ),
+            }
+        })
+        .collect();
+    let newest = st.shards.iter().filter_map(|sh| sh.records.back()).max_by_key(|r| (r.created_ms, r.seq));
+    let older = e.streams().iter().filter(|o| o.table_name == table && o.arn != st.arn).count();
+    StreamView {
+        status: st.status_str(),
+        view_type,
+        describe,
+        arn: st.arn.clone(),
+        shards_title: format!("Shards ({}) and their lineage", shards.len()),
+        shards,
+        older: (older > 0).then(|| {
+            let one = older == 1;
+            format!(
+                "{older} older stream{} of this table {} disabled: {} records stay readable for 24 hours, but new changes only go to the stream above.",
+                plural(older),
+                if one { "is" } else { "are" },
+                if one { "its" } else { "their" }
+            )
+        }),
+        newest: newest.map(|r| compare(r, &e.cfg.region)),
+    }
+}
+
+fn compare(record: &Record, region: &str) -> Compare {
+    let cards = lab::compare_views(record, region)
+        .iter()
+        .map(|(v, json)| {
+            let d = &json["dynamodb"];
+            let part = |name: &'static str| (name, d.get(name).map(image_text));
+            CompareCard { view: v.as_str(), parts: [part("Keys"), part("NewImage"), part("OldImage")] }
+        })
+        .collect();
+    Compare {
+        title: format!(
+            "The newest change ({} {}) under every view type",
+            record.event_name.as_str(),
+            key_text(&record.keys())
+        ),
+        cards,
+    }
+}
+
+/// An image in short form: `choice: tea, voter: ana` (other types as DynamoDB JSON).
+fn image_text(img: &Value) -> String {
+    img.as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| {
+                    let shown = match v.as_object().and_then(|o| o.iter().next()) {
+                        Some((t, Value::String(s))) if t == "S" || t == "N" => s.clone(),
+                        _ => v.to_string(),
+                    };
+                    format!("{k}: {shown}")
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_else(|| img.to_string())
+}
+
+/// The records of the stream a panel shows, read a window at a time (a stream may retain
+/// 100,000). Equal while the session has not changed.
+#[derive(Clone)]
+pub struct StreamRecords {
+    session: Rc<RefCell<Session>>,
+    stream: Option<usize>,
+    /// How many records the stream holds.
+    pub len: usize,
+    /// The session's version when this was made.
+    stamp: u64,
+}
+
+impl PartialEq for StreamRecords {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.session, &other.session)
+            && (self.stream, self.len, self.stamp) == (other.stream, other.len, other.stamp)
+    }
+}
+
+/// A record's row in the list.
+#[derive(Clone, Debug)]
+pub struct RecordRow {
+    pub record: Rc<Record>,
+    pub event: &'static str,
+    /// The keys as one-line DynamoDB JSON.
+    pub keys: String,
+    pub seq: String,
+    /// "new image ✓" or "no new image", then the same for the old image; true when there.
+    pub images: [(bool, String); 2],
+    pub ttl: bool,
+}
+
+impl StreamRecords {
+    /// The records of `table`'s shown stream in `session`, whose version is `stamp`.
+    pub fn new(session: &Rc<RefCell<Session>>, table: &str, stamp: u64) -> StreamRecords {
+        let s = session.borrow();
+        let stream = shown_stream(&s, table);
+        let len = stream.map_or(0, |i| s.engine().streams()[i].shards.iter().map(|sh| sh.records.len()).sum());
+        StreamRecords { session: session.clone(), stream, len, stamp }
+    }
+
+    /// "1 record", "12 records".
+    pub fn label(&self) -> String {
+        format!("{} record{}", self.len, plural(self.len))
+    }
+
+    /// Records `first .. first + n`, oldest first, in lineage order of their shards.
+    pub fn rows(&self, first: usize, n: usize) -> Vec<RecordRow> {
+        let s = self.session.borrow();
+        let Some(st) = self.stream.and_then(|i| s.engine().streams().get(i)) else { return Vec::new() };
+        // Whole shards before the window are stepped over by their lengths, so drawing the
+        // newest rows of 100,000 does not walk them all.
+        let mut skip = first;
+        let mut shards = st.lineage_order().into_iter().map(|i| &st.shards[i].records).peekable();
+        while let Some(r) = shards.next_if(|r| skip >= r.len()) {
+            skip -= r.len();
+        }
+        shards.flat_map(|r| r.iter()).skip(skip).take(n).map(record_row).collect()
+    }
+}
+
+fn record_row(r: &Rc<Record>) -> RecordRow {
+    let image = |name: &str, has: bool| (has, if has { format!("{name} ✓") } else { format!("no {name}") });
+    RecordRow {
+        record: r.clone(),
+        event: r.event_name.as_str(),
+        keys: item_to_json(&r.keys()).to_string(),
+        seq: r.seq.to_string(),
+        images: [image("new image", r.has_new_image()), image("old image", r.has_old_image())],
+        ttl: r.ttl,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The detail dialog
+
+/// Something opened for reading in the detail dialog.
+#[derive(Clone, Debug)]
+pub enum Detail {
+    Record(Rc<Record>),
+    Json { title: String, value: Rc<Value>, copy_label: String },
+}
+
+impl PartialEq for Detail {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Detail::Record(a), Detail::Record(b)) => Rc::ptr_eq(a, b),
+            (Detail::Json { value: a, .. }, Detail::Json { value: b, .. }) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+/// The dialog: a title, the exact JSON (what Copy copies) and, for a record, its explanation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DetailView {
+    pub title: String,
+    pub copy_label: String,
+    pub json: String,
+    pub record: Option<RecordDetail>,
+}
+
+/// A record explained: why an image is missing, old to new attribute by attribute, and the
+/// same change under every view type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordDetail {
+    pub missing: Option<String>,
+    pub diff: Vec<DiffRow>,
+    pub views: Vec<(&'static str, String)>,
+}
+
+/// One attribute of the old-to-new table: its change ("added", …) and both values ("—" when
+/// absent).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DiffRow {
+    pub name: String,
+    pub change: &'static str,
+    pub old: String,
+    pub new: String,
+}
+
+pub fn detail(s: &Session, d: &Detail) -> DetailView {
+    match d {
+        Detail::Json { title, value, copy_label } => DetailView {
+            title: title.clone(),
+            copy_label: copy_label.clone(),
+            json: format!("{value:#}"),
+            record: None,
+        },
+        Detail::Record(r) => {
+            let region = &s.engine().cfg.region;
+            let cell = |v: &Option<Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "—".into());
+            let diff = lab::diff(r.old_image().as_ref(), r.new_image().as_ref())
+                .iter()
+                .map(|e| DiffRow {
+                    name: e.name.clone(),
+                    change: match e.kind {
+                        DiffKind::Added => "added",
+                        DiffKind::Changed => "changed",
+                        DiffKind::Removed => "removed",
+                        DiffKind::Same => "same",
+                    },
+                    old: cell(&e.old),
+                    new: cell(&e.new),
+                })
+                .collect();
+            let notes = r.absent_images_explained();
+            let view = r.view_type;
+            DetailView {
+                title: format!("{} {} · SequenceNumber {}", r.event_name.as_str(), key_text(&r.keys()), r.seq),
+                copy_label: "Copy record JSON".into(),
+                json: format!("{:#}", r.to_json(region, None)),
+                record: Some(RecordDetail {
+                    missing: (!notes.is_empty()).then(|| {
+                        format!("{} This record's view type, {}: {}", notes.join(" "), view.as_str(), view.describe())
+                    }),
+                    diff,
+                    views: lab::compare_views(r, region)
+                        .iter()
+                        .map(|(v, json)| (v.as_str(), format!("{:#}", json["dynamodb"])))
+                        .collect(),
+                }),
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The flow diagram
+
+/// Tokens drawn at most (the newest ones).
+const FLOW_TOKENS: usize = 40;
+/// Tokens drawn per box before "+N older".
+const PER_BOX: usize = 8;
+
+/// The boxes of the flow diagram a token can be in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    Shard,
+    Window,
+    Retry,
+    Blocked,
+    Done,
+    Filtered,
+    OnFailure,
+}
+
+fn place(stage: Option<Stage>) -> Place {
+    match stage {
+        None | Some(Stage::InShard) => Place::Shard,
+        Some(Stage::Waiting) => Place::Window,
+        Some(Stage::Retrying { .. }) => Place::Retry,
+        Some(Stage::Blocked) | Some(Stage::LoopPaused) => Place::Blocked,
+        Some(Stage::Done) => Place::Done,
+        Some(Stage::Filtered) => Place::Filtered,
+        Some(Stage::Discarded) => Place::OnFailure,
+    }
+}
+
+/// The flow diagram: the table, the trigger, and every recent record where it is now.
+#[derive(Clone, Debug)]
+pub struct FlowView {
+    /// "Table Votes".
+    pub table: String,
+    /// "3 items. Put, update or delete one below."
+    pub items: String,
+    /// "3. Lambda trigger (trigger)".
+    pub trigger: String,
+    /// Oldest first: one token per record and trigger reading it (one with no stage when none
+    /// does).
+    tokens: Vec<FlowToken>,
+}
+
+/// A record drawn as a token.
+#[derive(Clone, Debug)]
+pub struct FlowToken {
+    pub place: Place,
+    pub record: Rc<Record>,
+    pub event: &'static str,
+    pub key: String,
+    /// The tooltip: "INSERT ana: done. Open the record."
+    pub title: String,
+    /// For screen readers: ", done".
+    pub spoken: String,
+    /// A short visible word where a box holds records in different states ("retry 2").
+    pub short: Option<String>,
+}
+
+/// The tokens of a box (the newest [`PER_BOX`]), and "+N older" when there are more.
+pub struct TokenBox<'a> {
+    pub tokens: &'a [&'a FlowToken],
+    pub more: Option<String>,
+}
+
+pub fn flow(s: &Session, table: &str) -> FlowView {
+    let e = s.engine();
+    let items = e.table(table).map(|t| t.items.len()).unwrap_or(0);
+    let function = e.lambda().mappings.first().map(|m| m.function.clone());
+    let mut tokens = Vec::new();
+    for t in lab::tokens(s, FLOW_TOKENS).iter().rev() {
+        let stages: Vec<Option<Stage>> =
+            if t.stages.is_empty() { vec![None] } else { t.stages.iter().map(|(_, st)| Some(*st)).collect() };
+        for stage in stages {
+            let event = t.record.event_name.as_str();
+            let key = key_text(&t.record.keys());
+            let label = match stage {
+                Some(Stage::Retrying { attempt }) => format!("being retried (attempt {attempt} failed)"),
+                Some(s) => s.label().to_string(),
+                None => "in shard, no trigger reads it".to_string(),
+            };
+            let short = match stage {
+                Some(Stage::Retrying { attempt }) => Some(format!("retry {attempt}")),
+                Some(Stage::Blocked) => Some("blocked".to_string()),
+                Some(Stage::LoopPaused) => Some("loop guard".to_string()),
+                None => Some("no trigger".to_string()),
+                _ => None,
+            };
+            tokens.push(FlowToken {
+                place: place(stage),
+                record: t.record.clone(),
+                event,
+                title: format!("{event} {key}: {label}. Open the record."),
+                spoken: format!(", {label}"),
+                key,
+                short,
+            });
+        }
+    }
+    FlowView {
+        table: format!("Table {table}"),
+        items: format!("{items} item{}. Put, update or delete one below.", plural(items)),
+        trigger: format!("3. Lambda trigger ({})", function.as_deref().unwrap_or("no trigger yet")),
+        tokens,
+    }
+}
+
+impl FlowView {
+    /// Every token in one of `places`, oldest first.
+    pub fn tokens_in(&self, places: &[Place]) -> Vec<&FlowToken> {
+        self.tokens.iter().filter(|t| places.contains(&t.place)).collect()
+    }
+}
+
+/// The newest [`PER_BOX`] of a box's tokens, and how many older ones are not drawn.
+pub fn token_box<'a>(tokens: &'a [&'a FlowToken]) -> TokenBox<'a> {
+    let more = tokens.len().saturating_sub(PER_BOX);
+    TokenBox { tokens: &tokens[more..], more: (more > 0).then(|| format!("+{more} older")) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The triggers panel
+
+pub const EXAMPLE_RULES: &str = "-- count votes per choice\non INSERT, MODIFY, REMOVE\n  count votes by choice\n";
+
+/// The example buttons above the rule editor.
+pub const RULE_EXAMPLES: [(&str, &str); 3] = [
+    ("Count votes", EXAMPLE_RULES),
+    ("Notify on a changed vote", "on MODIFY when changed(choice)\n  notify \"#votes\" \"{keys.voter} changed from {old.choice} to {new.choice}\"\n"),
+    ("Fail on tea", "on INSERT, MODIFY when new.choice = \"tea\"\n  fail \"no tea for {keys.voter}\"\n"),
+];
+
+/// The rules of the lab's trigger function; the first example when there is none yet.
+pub fn trigger_code(s: &Session) -> String {
+    s.engine()
+        .lambda()
+        .functions
+        .get(lab::DEFAULT_FUNCTION)
+        .map(|f| f.code.clone())
+        .unwrap_or_else(|| EXAMPLE_RULES.to_string())
+}
+
+/// Whether the trigger function has a mapping yet (its StartingPosition is then fixed).
+pub fn has_mapping(s: &Session) -> bool {
+    s.engine().lambda().mappings.iter().any(|m| m.function == lab::DEFAULT_FUNCTION)
+}
+
+/// The mapping's request members, as the settings form holds them (texts, as typed).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MappingForm {
+    pub batch_size: String,
+    pub window: String,
+    pub starting: String,
+    pub parallel: String,
+    pub retries: String,
+    pub max_age: String,
+    pub bisect: bool,
+    pub report: bool,
+    pub tumbling: String,
+    pub filters: String,
+    pub on_failure: String,
+    pub enabled: bool,
+}
+
+impl Default for MappingForm {
+    fn default() -> Self {
+        MappingForm {
+            batch_size: "100".into(),
+            window: "0".into(),
+            starting: "TRIM_HORIZON".into(),
+            parallel: "1".into(),
+            retries: "-1".into(),
+            max_age: "-1".into(),
+            bisect: false,
+            report: false,
+            tumbling: "0".into(),
+            filters: String::new(),
+            on_failure: String::new(),
+            enabled: true,
+        }
+    }
+}
+
+/// A number when the text is one; else the text itself (the API reports what is wrong).
+fn num(text: &str) -> Value {
+    match text.trim().parse::<i64>() {
+        Ok(n) => json!(n),
+        Err(_) => json!(text.trim()),
+    }
+}
+
+impl MappingForm {
+    /// The settings of the trigger function's mapping; the defaults when it has none.
+    pub fn from_session(s: &Session) -> MappingForm {
+        let e = s.engine();
+        let Some(m) = e.lambda().mappings.iter().find(|m| m.function == lab::DEFAULT_FUNCTION) else {
+            return MappingForm::default();
+        };
+        let c = &m.cfg;
+        let filters = c.filters.to_json()["Filters"]
+            .as_array()
+            .map(|fs| fs.iter().filter_map(|f| f["Pattern"].as_str()).collect::<Vec<_>>().join("\n"))
+            .unwrap_or_default();
+        MappingForm {
+            batch_size: c.batch_size.to_string(),
+            window: c.window_s.to_string(),
+            starting: m.starting_position.as_str().to_string(),
+            parallel: c.parallelization.to_string(),
+            retries: c.max_retry.to_string(),
+            max_age: c.max_age_s.to_string(),
+            bisect: c.bisect,
+            report: c.report_failures,
+            tumbling: c.tumbling_s.to_string(),
+            filters,
+            on_failure: c.on_failure.clone().unwrap_or_default(),
+            enabled: c.enabled,
+        }
+    }
+
+    /// The CreateEventSourceMapping / UpdateEventSourceMapping request members. An existing
+    /// mapping's StartingPosition is left out: it is fixed when a mapping is created.
+    pub fn params(&self, has_mapping: bool) -> Value {
+        let patterns: Vec<Value> =
+            self.filters.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| json!({"Pattern": l})).collect();
+        let mut params = json!({
+            "BatchSize": num(&self.batch_size),
+            "MaximumBatchingWindowInSeconds": num(&self.window),
+            "StartingPosition": self.starting,
+            "ParallelizationFactor": num(&self.parallel),
+            "MaximumRetryAttempts": num(&self.retries),
+            "MaximumRecordAgeInSeconds": num(&self.max_age),
+            "BisectBatchOnFunctionError": self.bisect,
+            "FunctionResponseTypes": if self.report { json!(["ReportBatchItemFailures"]) } else { json!([]) },
+            "TumblingWindowInSeconds": num(&self.tumbling),
+            "FilterCriteria": {"Filters": patterns},
+            "DestinationConfig": if self.on_failure.trim().is_empty() { json!({"OnFailure": {}}) }
+                else { json!({"OnFailure": {"Destination": self.on_failure.trim()}}) },
+            "Enabled": self.enabled,
+        });
+        if has_mapping {
+            params.as_object_mut().map(|m| m.remove("StartingPosition"));
+        }
+        params
+    }
+}
+
+/// What the rule editor says under the rules as the learner types.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RulesCheck {
+    /// A syntax error, with line, column and caret.
+    pub error: Option<String>,
+    /// "Warning: …", one per read the view type cannot satisfy.
+    pub warnings: Vec<String>,
+    /// "No problems under NEW_AND_OLD_IMAGES." when there is nothing else to say.
+    pub ok: Option<String>,
+}
+
+/// Checks `code` for a stream of view type `view` (None: the stream is disabled; the rules are
+/// then checked as for NEW_AND_OLD_IMAGES).
+pub fn check_rules(view: Option<ViewType>, code: &str) -> RulesCheck {
+    let program = match rules::parse(code) {
+        Ok(p) => p,
+        Err(d) => return RulesCheck { error: Some(d.render(code)), warnings: Vec::new(), ok: None },
+    };
+    let warnings: Vec<String> = program
+        .warnings(view.unwrap_or(ViewType::NewAndOldImages))
+        .iter()
+        .map(|d| format!("Warning: {}", d.render(code)))
+        .collect();
+    let ok = warnings
+        .is_empty()
+        .then(|| format!("No problems under {}.", view.map(|v| v.as_str()).unwrap_or("this stream")));
+    RulesCheck { error: None, warnings, ok }
+}
+
+/// "The 12 oldest are not kept: …", when the lab's history dropped some.
+fn dropped_note(dropped: u64) -> Option<String> {
+    (dropped > 0).then(|| format!("The {dropped} oldest are not kept: the lab keeps the newest {HISTORY_LIMIT}."))
+}
+
+/// "12:00:01.250" of a simulated time.
+pub fn clock_text(ms: u64) -> String {
+    time::label(ms).get(11..23).unwrap_or_default().to_string()
+}
+
+/// The invocation timeline, newest first (at most 40 lines), and the on-failure queue.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Timeline {
+    pub lines: Vec<TimelineLine>,
+    pub failures: FailureQueue,
+}
+
+/// The on-failure queue: "On-failure queue (3)", the newest records (at most 50), and a note
+/// when the lab's history dropped older ones.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailureQueue {
+    pub title: String,
+    /// No on-failure record was ever written.
+    pub empty: bool,
+    pub dropped: Option<String>,
+    pub lines: Vec<FailureLine>,
+}
+
+/// A line of the timeline: its time, its class ("tl ok", "tl bad", …) and what happened.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimelineLine {
+    pub time: String,
+    pub class: &'static str,
+    /// A log entry's kind in bold ("Bisected"); None for an invocation.
+    pub what: Option<&'static str>,
+    pub text: String,
+    /// An invocation's Lambda event, to open.
+    pub event: Option<Detail>,
+}
+
+/// An on-failure record: a line, and the record to open.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailureLine {
+    pub text: String,
+    pub record: Detail,
+}
+
+/// "Invocation, batch of 3 records, attempt 1: succeeded".
+pub fn invocation_text(records: usize, attempt: u32, outcome: &str) -> String {
+    format!("Invocation, batch of {records} record{}, attempt {attempt}: {outcome}", plural(records))
+}
+
+/// Two lists of lines, each newest first, merged newest first (at most `limit`). At the same
+/// time, a line of `b` (what an invocation caused: a retry, a discard) is the newer one.
+pub fn merge_newest<T>(a: Vec<(u64, T)>, b: Vec<(u64, T)>, limit: usize) -> Vec<T> {
+    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
+    let mut out = Vec::new();
+    while out.len() < limit {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => x.0 > y.0,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        out.extend(if take_a { a.next() } else { b.next() }.map(|(_, t)| t));
+    }
+    out
+}
+
+/// The on-failure queue.
+pub fn on_failure_queue(s: &Session) -> FailureQueue {
+    let l = s.engine().lambda();
+    let lines = s
+        .engine()
+        .failures_output()
+        .into_iter()
+        .enumerate()
+        .rev()
+        .take(50)
+        .map(|(i, f)| {
+            let info = &f["DDBStreamBatchInfo"];
+            let text = format!(
+                "{} · {} record{} · {}",
+                f["requestContext"]["condition"].as_str().unwrap_or("failure"),
+                info["batchSize"],
+                if info["batchSize"] == json!(1) { "" } else { "s" },
+                f["timestamp"].as_str().unwrap_or_default()
+            );
+            let record = Detail::Json {
+                title: format!("On-failure record {}", i + 1),
+                value: Rc::new(f),
+                copy_label: "Copy JSON".into(),
+            };
+            FailureLine { text, record }
+        })
+        .collect();
+    let total = l.failures.len() as u64 + l.dropped.failures;
+    FailureQueue {
+        title: format!("On-failure queue ({total})"),
+        empty: total == 0,
+        dropped: dropped_note(l.dropped.failures),
+        lines,
+    }
+}
+
+/// The timeline of the trigger's invocations and of what happened to records.
+pub fn timeline(s: &Session) -> Timeline {
+    use crate::sim::{LogKind, Outcome};
+    let l = s.engine().lambda();
+    let invocations = l
+        .invocations
+        .iter()
+        .rev()
+        .take(30)
+        .map(|inv| {
+            let n = inv.event["Records"].as_array().map(|r| r.len()).unwrap_or(0);
+            let (class, outcome) = match &inv.outcome {
+                Outcome::Success => ("tl ok", "succeeded".to_string()),
+                Outcome::Error(m) => ("tl bad", format!("failed: {m}")),
+                Outcome::PartialFailure(ids) => {
+                    ("tl warn", format!("reported {} failed record{}", ids.len(), plural(ids.len())))
+                }
+            };
+            let event = Detail::Json {
+                title: format!("Lambda event (attempt {})", inv.attempt),
+                value: Rc::new(inv.event.clone()),
+                copy_label: "Copy Lambda event".into(),
+            };
+            let line = TimelineLine {
+                time: clock_text(inv.time_ms),
+                class,
+                what: None,
+                text: invocation_text(n, inv.attempt, &outcome),
+                event: Some(event),
+            };
+            (inv.time_ms, line)
+        })
+        .collect();
+    let logs = l
+        .log
+        .iter()
+        .rev()
+        .take(30)
+        .map(|entry| {
+            let (class, what) = match entry.kind {
+                LogKind::Filtered => ("tl skip", "Skipped (filtered)"),
+                LogKind::Waiting => ("tl info", "Batch window"),
+                LogKind::Retrying => ("tl warn", "Retrying, shard blocked"),
+                LogKind::Bisected => ("tl warn", "Bisected"),
+                LogKind::Discarded => ("tl bad", "Sent to on-failure"),
+                LogKind::LoopGuard => ("tl bad", "Paused by the simulator's loop guard"),
+                LogKind::Lost => ("tl bad", "Lost"),
+                LogKind::Expired => ("tl bad", "Expired"),
+            };
+            let line = TimelineLine {
+                time: clock_text(entry.time_ms),
+                class,
+                what: Some(what),
+                text: format!(": {}", entry.message),
+                event: None,
+            };
+            (entry.time_ms, line)
+        })
+        .collect();
+    Timeline { lines: merge_newest(invocations, logs, 40), failures: on_failure_queue(s) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The results panel
+
+/// Notifications shown at most (the newest).
+const FEED: usize = 100;
+/// Groups shown per aggregate.
+const MAX_GROUPS: usize = 100;
+
+/// Aggregates, notifications, and what polling would have cost.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResultsView {
+    pub aggregates: Vec<AggregateView>,
+    /// "Notifications (3)".
+    pub notifications_title: String,
+    pub notifications_dropped: Option<String>,
+    /// The newest notifications, oldest first.
+    pub feed: Vec<FeedLine>,
+    pub costs: Costs,
+}
+
+/// One aggregate as a table: its largest groups (at most 100), each with a bar.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AggregateView {
+    pub name: String,
+    pub rows: Vec<AggregateRow>,
+    /// "and 1900 smaller groups, not shown (Export has them all)".
+    pub hidden: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AggregateRow {
+    /// The group; the empty string is a group of its own, shown as `""`.
+    pub group: String,
+    pub value: String,
+    /// The bar's class: "bar w0" to "bar w20", its length relative to the largest value.
+    pub bar: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FeedLine {
+    pub channel: String,
+    pub time: String,
+    pub message: String,
+}
+
+/// Polling versus streams, cell by cell.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Costs {
+    /// "Polling (Scan every 60 s)".
+    pub polling: String,
+    pub polling_requests: String,
+    pub stream_requests: String,
+    pub read_units: String,
+    pub polling_delay: String,
+    pub stream_delay: String,
+    pub changes: String,
+}
+
+fn number(v: &Value) -> Option<f64> {
+    v.as_f64().or_else(|| v.as_str().and_then(crate::support::float::parse_f64))
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+pub fn results(s: &Session) -> ResultsView {
+    let e = s.engine();
+    let aggregates = e.aggregates_output();
+    let aggregates =
+        aggregates.as_object().into_iter().flat_map(|m| m.iter()).map(|(name, groups)| aggregate(name, groups));
+    let notes = &e.lambda().notifications;
+    let dropped = e.lambda().dropped.notifications;
+    let feed = notes
+        .iter()
+        .rev()
+        .take(FEED)
+        .rev()
+        .map(|n| FeedLine { channel: n.channel.clone(), time: clock_text(n.time_ms), message: n.message.clone() })
+        .collect();
+    ResultsView {
+        aggregates: aggregates.collect(),
+        notifications_title: format!("Notifications ({})", notes.len() as u64 + dropped),
+        notifications_dropped: dropped_note(dropped),
+        feed,
+        costs: costs(&e.costs().to_json()),
+    }
+}
+
+fn aggregate(name: &str, groups: &Value) -> AggregateView {
+    let mut rows: Vec<(String, Value)> = match groups {
+        Value::Object(g) => g.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        other => vec![("*".into(), other.clone())],
+    };
+    // Keep the page light whatever the rule groups by: the largest groups only, by absolute
+    // value, equal ones in the aggregate's order. The shared small sort, not core's (about
+    // 1.2 KB of gzip); the bits of a non-negative float order as its value.
+    let hidden = rows.len().saturating_sub(MAX_GROUPS);
+    if hidden > 0 {
+        crate::support::sort::stable_sort_by_key(&mut rows, |(_, v)| {
+            std::cmp::Reverse(number(v).filter(|n| !n.is_nan()).map_or(0, |n| n.abs().to_bits()))
+        });
+        rows.truncate(MAX_GROUPS);
+    }
+    let max = rows.iter().filter_map(|(_, v)| number(v)).fold(0.0f64, |a, b| a.max(b.abs()));
+    let rows = rows
+        .into_iter()
+        .map(|(group, v)| {
+            let step = number(&v).filter(|_| max > 0.0).map(|n| ((n.abs() / max) * 20.0).round() as u32).unwrap_or(0);
+            AggregateRow {
+                group: if group.is_empty() { "\"\"".to_string() } else { group },
+                value: value_text(&v),
+                bar: format!("bar w{step}"),
+            }
+        })
+        .collect();
+    AggregateView {
+        name: name.to_string(),
+        rows,
+        hidden: (hidden > 0).then(|| format!("and {hidden} smaller groups, not shown (Export has them all)")),
+    }
+}
+
+fn costs(costs: &Value) -> Costs {
+    // "1 scan", "2 scans".
+    let n = |v: &Value, word: &str| format!("{v} {word}{}", if v.as_u64() == Some(1) { "" } else { "s" });
+    let p = &costs["polling"];
+    let st = &costs["streams"];
+    // Tenths of a second, formatted as integers (keeps float formatting out of the wasm).
+    let secs = |v: &Value| {
+        v.as_f64()
+            .map(|s| {
+                let tenths = (s * 10.0).round() as i64;
+                format!("{}.{} s", tenths / 10, (tenths % 10).abs())
+            })
+            .unwrap_or_else(|| "—".into())
+    };
+    Costs {
+        polling: format!("Polling (Scan every {} s)", p["intervalSeconds"]),
+        polling_requests: format!("{}, {}", n(&p["scans"], "scan"), n(&p["requests"], "request")),
+        stream_requests: format!("{} (GetRecords is free)", n(&st["invocations"], "invocation")),
+        read_units: value_text(&p["readUnits"]),
+        polling_delay: secs(&p["averageDelaySeconds"]),
+        stream_delay: secs(&st["averageDelaySeconds"]),
+        changes: format!(
+            "{}, {} delivered to the trigger",
+            n(&costs["changes"], "change"),
+            n(&st["recordsDelivered"], "record")
+        ),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The quiz runner (grading is `crate::teach::quiz::Quiz`'s)
+
+/// "12 questions."
+pub fn question_count(n: usize) -> String {
+    format!("{n} question{}.", plural(n))
+}
+
+/// After the seed on a quiz's start page: whose seed it is.
+pub fn seed_note(from_link: bool) -> &'static str {
+    if from_link {
+        " (from the link: everyone opening it gets the same questions)"
+    } else {
+        " (yours: a reload keeps the same questions)"
+    }
+}
+
+/// The line above a question: "Exam mode · question 2 of 5 · 1 answered · seed 42".
+pub fn quiz_progress(mode: Mode, i: usize, total: usize, answered: usize, seed: u64) -> String {
+    let mode = if mode == Mode::Practice { "Practice" } else { "Exam" };
+    format!("{mode} mode · question {} of {total} · {answered} answered · seed {seed}", i + 1)
+}
+
+/// The answer button: "Check answer" in practice; in an exam "Save answer", or "Save new
+/// answer" once one is saved.
+pub fn answer_label(mode: Mode, saved: bool) -> &'static str {
+    match mode {
+        Mode::Practice => "Check answer",
+        Mode::Exam if saved => "Save new answer",
+        Mode::Exam => "Save answer",
+    }
+}
+
+/// The button that ends a quiz.
+pub fn finish_label(mode: Mode, answered: usize, total: usize) -> String {
+    match mode {
+        Mode::Exam => format!("Finish exam ({answered} of {total} answered)"),
+        Mode::Practice => "See my score".to_string(),
+    }
+}
+
+/// The note after an answer is saved in an exam.
+pub const ANSWER_SAVED: &str = "Answer saved. You can change it until you finish.";
+
+/// The options chosen after the learner picks option `k` (a multi-choice question toggles it,
+/// a single-choice one takes it alone).
+pub fn toggle(chosen: &[usize], k: usize, multi: bool) -> Vec<usize> {
+    if !multi {
+        return vec![k];
+    }
+    let mut next = chosen.to_vec();
+    match next.iter().position(|&x| x == k) {
+        Some(p) => {
+            next.remove(p);
+        }
+        None => {
+            next.push(k);
+            crate::teach::quiz::sort_indexes(&mut next);
+        }
+    }
+    next
+}
+
+/// The mark after an option once the answer is shown, and the option's class.
+pub fn option_mark(right: bool, picked: bool, multi: bool) -> (&'static str, &'static str) {
+    let mark = match (right, picked) {
+        (true, true) => " ✓ right, your choice",
+        (true, false) if multi => " ✓ should be chosen",
+        (true, false) => " ✓ the answer",
+        (false, true) => " ✗ your choice",
+        (false, false) => "",
+    };
+    (
+        mark,
+        if right {
+            "q-option is-right"
+        } else if picked {
+            "q-option is-wrong"
+        } else {
+            "q-option"
+        },
+    )
+}
+
+/// The verdict on an answer: its class and its first word.
+pub fn verdict(correct: bool, unanswered: bool) -> (&'static str, &'static str) {
+    let class = if correct && !unanswered { "verdict is-right" } else { "verdict is-wrong" };
+    (
+        class,
+        if unanswered {
+            "Not answered."
+        } else if correct {
+            "Right."
+        } else {
+            "Not quite."
+        },
+    )
+}
+
+/// A question of the results list: its class and its verdict ("2. wrong").
+pub fn result_line(n: usize, chosen: bool, correct: bool) -> (&'static str, String) {
+    let verdict = match (chosen, correct) {
+        (false, _) => "not answered",
+        (true, true) => "right",
+        (true, false) => "wrong",
+    };
+    (if correct && chosen { "result is-right" } else { "result is-wrong" }, format!("{}. {verdict}", n + 1))
+}
+
+/// The score at the top of the results.
+pub fn score_line(s: &Summary, mode: Mode, seed: u64) -> String {
+    let pct = (s.correct * 100).checked_div(s.total).unwrap_or(0);
+    format!(
+        "Score: {} of {} ({pct}%), {} answered · {} mode · seed {seed}",
+        s.correct,
+        s.total,
+        s.answered,
+        mode.as_str()
+    )
+}
+
+/// A message with its first letter capitalised. `Quiz::answer`'s messages start with an ASCII
+/// letter; ASCII-only on purpose: Unicode case mapping would put core's uppercase tables (about
+/// 12 KB) into the wasm for this one call.
+pub fn capitalised(mut e: String) -> String {
+    if let Some(first) = e.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::Operation;
+    use crate::teach::lab::starter_session;
+
+    fn put(s: &mut Session, voter: &str, choice: &str) {
+        s.apply(
+            Operation::PutItem,
+            &json!({"TableName": "Votes", "Item": {"voter": {"S": voter}, "choice": {"S": choice}}}),
+        )
+        .unwrap();
+    }
+
+    fn advance(s: &mut Session, seconds: f64) {
+        s.apply(Operation::AdvanceClock, &json!({ "Seconds": seconds })).unwrap();
+    }
+
+    #[test]
+    fn the_clock_bar_says_the_time_and_counts_steps() {
+        let mut s = starter_session();
+        let c = clock(&s);
+        assert_eq!(c.time, "2026-01-01T00:00:00Z");
+        assert_eq!(c.steps, "1 step in this session");
+        assert!(!c.can_step_back, "the starter table is not undone");
+        put(&mut s, "ana", "tea");
+        let c = clock(&s);
+        assert_eq!(c.steps, "2 steps in this session");
+        assert!(c.can_step_back);
+    }
+
+    #[test]
+    fn the_files_panel_says_whether_the_lab_is_saved() {
+        let f = files(&starter_session());
+        assert!(f.saved);
+        assert!(f.hint.starts_with("Your session is saved in this browser"), "{}", f.hint);
+    }
+
+    #[test]
+    fn the_table_panel_shows_the_key_the_first_items_and_ttl() {
+        let mut s = starter_session();
+        let t = table(&s, "Votes");
+        assert!(t.tables.is_empty(), "one table: nothing to choose");
+        assert_eq!(t.keys(), "voter");
+        assert!(t.empty);
+        assert_eq!(t.ttl_summary(), "Time to live: off");
+        assert!(
+            t.ttl_hint("expires").contains("putting one with expires: {\"N\": \"1767225660\"}"),
+            "{}",
+            t.ttl_hint("")
+        );
+        for i in 0..(GRID_ROWS + 2) {
+            put(&mut s, &format!("v{i:03}"), "tea");
+        }
+        let t = table(&s, "Votes");
+        assert_eq!(t.items.len(), GRID_ROWS);
+        assert!(!t.empty);
+        assert_eq!(t.more.as_deref(), Some("Showing the first 50 of 52 items."));
+        s.apply(
+            Operation::CreateTable,
+            &json!({"TableName": "Other", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+                "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"}),
+        )
+        .unwrap();
+        s.apply(
+            Operation::UpdateTimeToLive,
+            &json!({"TableName": "Votes", "TimeToLiveSpecification": {"Enabled": true, "AttributeName": "exp"}}),
+        )
+        .unwrap();
+        let t = table(&s, "Votes");
+        assert_eq!(t.tables, ["Other", "Votes"]);
+        assert_eq!(t.ttl_summary(), "Time to live: on, attribute exp");
+        assert!(t.ttl_hint("typed").contains("with exp:"), "the table's attribute, not the typed one");
+    }
+
+    #[test]
+    fn the_grid_puts_keys_first_and_shows_at_most_six_columns() {
+        let mut s = starter_session();
+        s.apply(
+            Operation::PutItem,
+            &json!({"TableName": "Votes", "Item": {"a": {"N": "1"}, "b": {"BOOL": true}, "c": {"S": "x"},
+                "d": {"S": "x"}, "e": {"S": "x"}, "f": {"S": "x"}, "voter": {"S": "ana"}}}),
+        )
+        .unwrap();
+        let t = table(&s, "Votes");
+        let g = grid(&t.items, &t.key_names);
+        assert_eq!(g.columns, ["voter", "a", "b", "c", "d", "e"]);
+        assert_eq!(g.rows[0].cells, ["ana", "1", "true", "x", "x", "x"]);
+        assert_eq!(g.rows[0].edit_label, "Edit ana");
+        assert!(g.rows[0].json.starts_with("{\n"), "pretty JSON for the editor");
+    }
+
+    #[test]
+    fn form_rows_round_trip_and_refuse_what_they_cannot_show() {
+        let rows = rows_from_json(r#"{"voter": {"S": "ana"}, "n": {"N": "3"}, "ok": {"BOOL": true}, "x": {"NULL": true}, "tags": {"SS": ["a"]}}"#).unwrap();
+        let shown: Vec<(&str, &str, &str)> =
+            rows.iter().map(|r| (r.name.as_str(), r.ty.as_str(), r.value.as_str())).collect();
+        assert_eq!(
+            shown,
+            [
+                ("voter", "S", "ana"),
+                ("n", "N", "3"),
+                ("ok", "BOOL", "true"),
+                ("x", "NULL", ""),
+                ("tags", "SS", r#"["a"]"#)
+            ]
+        );
+        let back: Value = serde_json::from_str(&rows_to_json(&rows)).unwrap();
+        assert_eq!(back["tags"], json!({"SS": ["a"]}));
+        assert_eq!(back["x"], json!({"NULL": true}));
+        // A BOOL that is neither true nor false goes as typed, for the engine to refuse.
+        let odd = rows_to_json(&[AttrRow { name: "b".into(), ty: "BOOL".into(), value: "yes".into() }]);
+        assert_eq!(serde_json::from_str::<Value>(&odd).unwrap(), json!({"b": {"BOOL": "yes"}}));
+        assert!(rows_from_json("{ not json").unwrap_err().starts_with("The JSON has an error"));
+        assert_eq!(rows_from_json("[1]").unwrap_err(), "The item must be a JSON object: fix it in JSON mode first.");
+    }
+
+    #[test]
+    fn the_stream_panel_describes_the_stream_its_shards_and_the_newest_change() {
+        let mut s = starter_session();
+        let v = stream(&s, "Votes");
+        assert_eq!(v.status, "ENABLED");
+        assert_eq!(v.view_type, Some(ViewType::NewAndOldImages));
+        assert!(v.arn.starts_with("arn:aws:dynamodb:us-east-1:"), "{}", v.arn);
+        assert_eq!(v.shards_title, "Shards (1) and their lineage");
+        assert!(
+            v.shards[0].text.starts_with(" · open · 0 records · opened 2026-01-01T00:00:00Z"),
+            "{}",
+            v.shards[0].text
+        );
+        assert!(v.newest.is_none());
+        assert!(v.older.is_none());
+        put(&mut s, "ana", "tea");
+        put(&mut s, "ana", "coffee");
+        let v = stream(&s, "Votes");
+        assert!(v.shards[0].text.contains(" · 2 records · "), "{}", v.shards[0].text);
+        let newest = v.newest.unwrap();
+        assert_eq!(newest.title, "The newest change (MODIFY ana) under every view type");
+        assert_eq!(newest.cards.len(), 4);
+        assert_eq!(newest.cards[0].view, "KEYS_ONLY");
+        assert_eq!(newest.cards[0].parts[0], ("Keys", Some("voter: ana".to_string())));
+        assert_eq!(newest.cards[0].parts[1], ("NewImage", None));
+        assert_eq!(newest.cards[3].parts[2], ("OldImage", Some("choice: tea, voter: ana".to_string())));
+
+        lab::set_view_type(&mut s, "Votes", Some(ViewType::KeysOnly)).unwrap();
+        let v = stream(&s, "Votes");
+        assert_eq!(v.older.as_deref(), Some("1 older stream of this table is disabled: its records stay readable for 24 hours, but new changes only go to the stream above."));
+        lab::set_view_type(&mut s, "Votes", None).unwrap();
+        let v = stream(&s, "Votes");
+        assert_eq!(v.status, "DISABLED");
+        assert_eq!(v.view_type, None);
+        assert_eq!(v.describe, "The stream is disabled: choose a view type to enable one.");
+        assert!(
+            v.older.unwrap().starts_with("1 older stream of this table is disabled"),
+            "the shown one is the latest"
+        );
+        assert_eq!(stream(&s, "Nope").status, "NONE");
+    }
+
+    #[test]
+    fn the_record_list_reads_a_window_and_labels_each_record() {
+        let mut s = starter_session();
+        for v in ["a", "b", "c"] {
+            put(&mut s, v, "tea");
+        }
+        s.apply(Operation::DeleteItem, &json!({"TableName": "Votes", "Key": {"voter": {"S": "a"}}})).unwrap();
+        let session = Rc::new(RefCell::new(s));
+        let records = StreamRecords::new(&session, "Votes", 7);
+        assert_eq!(records.len, 4);
+        assert_eq!(records.label(), "4 records");
+        let rows = records.rows(2, 10);
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[0].event, rows[0].keys.as_str()), ("INSERT", r#"{"voter":{"S":"c"}}"#));
+        assert_eq!(rows[0].images, [(true, "new image ✓".to_string()), (false, "no old image".to_string())]);
+        assert_eq!(rows[1].event, "REMOVE");
+        assert_eq!(rows[1].images, [(false, "no new image".to_string()), (true, "old image ✓".to_string())]);
+        assert!(records == StreamRecords::new(&session, "Votes", 7));
+        assert!(records != StreamRecords::new(&session, "Votes", 8), "a new version of the session");
+        let empty = StreamRecords::new(&session, "Nope", 7);
+        assert_eq!((empty.len, empty.label(), empty.rows(0, 5).len()), (0, "0 records".to_string(), 0));
+        let one = Rc::new(RefCell::new(starter_session()));
+        put(&mut one.borrow_mut(), "z", "tea");
+        assert_eq!(StreamRecords::new(&one, "Votes", 0).label(), "1 record");
+    }
+
+    #[test]
+    fn the_record_dialog_explains_a_record() {
+        let mut s = starter_session();
+        put(&mut s, "ana", "tea");
+        let r = s.engine().streams()[0].shards[0].records[0].clone();
+        let d = detail(&s, &Detail::Record(r));
+        assert!(d.title.starts_with("INSERT ana · SequenceNumber "), "{}", d.title);
+        assert_eq!(d.copy_label, "Copy record JSON");
+        assert!(d.json.contains("\"eventName\": \"INSERT\""), "{}", d.json);
+        let rec = d.record.unwrap();
+        assert!(rec.missing.unwrap().starts_with("No old image: there was no item before an INSERT"));
+        assert_eq!(
+            rec.diff[0],
+            DiffRow { name: "choice".into(), change: "added", old: "—".into(), new: r#"{"S":"tea"}"#.into() }
+        );
+        assert_eq!(rec.views.iter().map(|(v, _)| *v).collect::<Vec<_>>(), view_types());
+        let event = Rc::new(json!({"Records": []}));
+        let d = detail(&s, &Detail::Json { title: "T".into(), value: event, copy_label: "Copy".into() });
+        assert_eq!((d.title.as_str(), d.json.as_str(), d.record), ("T", "{\n  \"Records\": []\n}", None));
+    }
+
+    #[test]
+    fn the_flow_puts_each_record_where_it_is() {
+        let mut s = starter_session();
+        put(&mut s, "ana", "tea");
+        let f = flow(&s, "Votes");
+        assert_eq!(f.table, "Table Votes");
+        assert_eq!(f.items, "1 item. Put, update or delete one below.");
+        assert_eq!(f.trigger, "3. Lambda trigger (no trigger yet)");
+        let shard = f.tokens_in(&[Place::Shard]);
+        assert_eq!(shard.len(), 1);
+        assert_eq!(shard[0].title, "INSERT ana: in shard, no trigger reads it. Open the record.");
+        assert_eq!(shard[0].short.as_deref(), Some("no trigger"));
+
+        lab::deploy(&mut s, "Votes", "trigger", "on INSERT when new.choice = \"tea\"\n  fail \"no\"", &json!({}))
+            .unwrap();
+        advance(&mut s, 0.5);
+        put(&mut s, "ben", "coffee");
+        advance(&mut s, 0.1);
+        let f = flow(&s, "Votes");
+        assert_eq!(f.trigger, "3. Lambda trigger (trigger)");
+        let retry = f.tokens_in(&[Place::Retry, Place::Blocked]);
+        assert_eq!(retry.iter().map(|t| t.key.as_str()).collect::<Vec<_>>(), ["ana", "ben"]);
+        assert_eq!(retry[0].short.as_deref(), Some("retry 1"));
+        assert_eq!(retry[0].spoken, ", being retried (attempt 1 failed)");
+        assert_eq!(retry[1].short.as_deref(), Some("blocked"));
+
+        let many: Vec<&FlowToken> = std::iter::repeat_n(retry[0], 11).collect();
+        let b = token_box(&many);
+        assert_eq!((b.tokens.len(), b.more.as_deref()), (8, Some("+3 older")));
+        assert_eq!(token_box(&many[..2]).more, None);
+    }
+
+    #[test]
+    fn the_rule_editor_says_what_is_wrong_as_the_learner_types() {
+        let code = "on INSERT, MODIFY, REMOVE\n  count votes by choice";
+        let ok = check_rules(Some(ViewType::NewAndOldImages), code);
+        assert_eq!(ok.ok.as_deref(), Some("No problems under NEW_AND_OLD_IMAGES."));
+        assert_eq!(check_rules(None, code).ok.as_deref(), Some("No problems under this stream."));
+        let warned = check_rules(Some(ViewType::NewImage), code);
+        assert!(warned.ok.is_none());
+        assert!(warned.warnings[0].starts_with("Warning: line 2"), "{:?}", warned.warnings);
+        let bad = check_rules(Some(ViewType::NewImage), "on INSERT\n  count");
+        assert!(bad.error.unwrap().contains("line 2"));
+        assert!(bad.warnings.is_empty() && bad.ok.is_none());
+    }
+
+    #[test]
+    fn the_mapping_form_reads_the_mapping_and_leaves_a_fixed_starting_position_out() {
+        let mut s = starter_session();
+        assert_eq!(MappingForm::from_session(&s), MappingForm::default());
+        assert!(!has_mapping(&s));
+        assert_eq!(trigger_code(&s), EXAMPLE_RULES);
+        let form = MappingForm {
+            batch_size: "10".into(),
+            filters: "{\"eventName\": [\"INSERT\"]}\n\n".into(),
+            on_failure: " arn:aws:sqs:us-east-1:123456789012:dlq ".into(),
+            retries: "two".into(),
+            ..MappingForm::default()
+        };
+        let params = form.params(false);
+        assert_eq!(params["BatchSize"], json!(10));
+        assert_eq!(params["MaximumRetryAttempts"], json!("two"), "left for the API to refuse");
+        assert_eq!(params["StartingPosition"], json!("TRIM_HORIZON"));
+        assert_eq!(params["FilterCriteria"]["Filters"].as_array().unwrap().len(), 1);
+        assert!(form.params(true).get("StartingPosition").is_none());
+        let form = MappingForm { retries: "1".into(), ..form };
+        lab::deploy(&mut s, "Votes", lab::DEFAULT_FUNCTION, "on INSERT\n  count n", &form.params(false)).unwrap();
+        assert!(has_mapping(&s));
+        assert_eq!(trigger_code(&s), "on INSERT\n  count n");
+        let read = MappingForm::from_session(&s);
+        assert_eq!((read.batch_size.as_str(), read.retries.as_str()), ("10", "1"));
+        assert_eq!(read.filters, "{\"eventName\": [\"INSERT\"]}");
+        assert_eq!(read.on_failure, "arn:aws:sqs:us-east-1:123456789012:dlq");
+    }
+
+    #[test]
+    fn the_timeline_is_newest_first_and_puts_what_an_invocation_caused_above_it() {
+        assert_eq!(invocation_text(1, 2, "succeeded"), "Invocation, batch of 1 record, attempt 2: succeeded");
+        assert_eq!(invocation_text(3, 1, "failed: no"), "Invocation, batch of 3 records, attempt 1: failed: no");
+        let merged = merge_newest(vec![(5, "inv5"), (3, "inv3")], vec![(5, "log5"), (4, "log4"), (1, "log1")], 4);
+        assert_eq!(merged, ["log5", "inv5", "log4", "inv3"]);
+        assert_eq!(merge_newest::<u8>(Vec::new(), Vec::new(), 4), Vec::<u8>::new());
+        assert_eq!(clock_text(1_767_225_601_250), "00:00:01.250");
+    }
+
+    #[test]
+    fn the_on_failure_queue_counts_and_opens_its_records() {
+        let mut s = starter_session();
+        lab::deploy(
+            &mut s,
+            "Votes",
+            "trigger",
+            "on INSERT\n  fail \"no\"",
+            &json!({"MaximumRetryAttempts": 0, "DestinationConfig": {"OnFailure": {"Destination": "arn:aws:sqs:us-east-1:123456789012:dlq"}}}),
+        )
+        .unwrap();
+        let q = on_failure_queue(&s);
+        assert_eq!((q.title.as_str(), q.empty), ("On-failure queue (0)", true));
+        put(&mut s, "ana", "tea");
+        advance(&mut s, 5.0);
+        let q = on_failure_queue(&s);
+        assert_eq!((q.title.as_str(), q.empty, q.dropped), ("On-failure queue (1)", false, None));
+        assert!(q.lines[0].text.contains(" · 1 record · "), "{}", q.lines[0].text);
+        let Detail::Json { title, value, .. } = &q.lines[0].record else { panic!() };
+        assert_eq!(title, "On-failure record 1");
+        assert!(value.get("DDBStreamBatchInfo").is_some());
+        assert_eq!(dropped_note(3).as_deref(), Some("The 3 oldest are not kept: the lab keeps the newest 10000."));
+    }
+
+    #[test]
+    fn results_show_aggregates_notifications_and_costs() {
+        let mut s = starter_session();
+        let r = results(&s);
+        assert!(r.aggregates.is_empty() && r.feed.is_empty());
+        assert_eq!(r.notifications_title, "Notifications (0)");
+        assert_eq!(r.costs.polling, "Polling (Scan every 60.0 s)");
+        assert_eq!(r.costs.stream_delay, "—");
+        lab::deploy(
+            &mut s,
+            "Votes",
+            "trigger",
+            "on INSERT\n  count votes by choice\n  notify \"#votes\" \"{keys.voter} voted\"",
+            &json!({}),
+        )
+        .unwrap();
+        put(&mut s, "ana", "tea");
+        put(&mut s, "ben", "tea");
+        put(&mut s, "cy", "");
+        advance(&mut s, 1.0);
+        let r = results(&s);
+        let votes = &r.aggregates[0];
+        assert_eq!(votes.name, "votes");
+        let rows: Vec<(&str, &str, &str)> =
+            votes.rows.iter().map(|g| (g.group.as_str(), g.value.as_str(), g.bar.as_str())).collect();
+        assert_eq!(rows, [("\"\"", "1", "bar w10"), ("tea", "2", "bar w20")]);
+        assert_eq!(votes.hidden, None);
+        assert_eq!(r.notifications_title, "Notifications (3)");
+        assert_eq!(
+            r.feed[0],
+            FeedLine { channel: "#votes".into(), time: "00:00:00.250".into(), message: "ana voted".into() }
+        );
+        assert_eq!(r.costs.stream_requests, "1 invocation (GetRecords is free)");
+        assert_eq!(r.costs.changes, "3 changes, 3 records delivered to the trigger");
+    }
+
+    #[test]
+    fn an_aggregate_over_many_groups_shows_the_largest_hundred() {
+        let groups: Map<String, Value> = (0..150).map(|i| (format!("g{i}"), json!(i))).collect();
+        let a = aggregate("big", &Value::Object(groups));
+        assert_eq!(a.rows.len(), 100);
+        assert_eq!((a.rows[0].group.as_str(), a.rows[0].bar.as_str()), ("g149", "bar w20"));
+        assert_eq!(a.hidden.as_deref(), Some("and 50 smaller groups, not shown (Export has them all)"));
+        assert_eq!(aggregate("one", &json!(4)).rows[0].group, "*");
+    }
+
+    #[test]
+    fn the_quiz_runner_says_where_the_learner_is_and_how_they_did() {
+        assert_eq!(question_count(1), "1 question.");
+        assert_eq!(question_count(5), "5 questions.");
+        assert!(seed_note(true).contains("from the link"));
+        assert_eq!(quiz_progress(Mode::Exam, 1, 5, 1, 42), "Exam mode · question 2 of 5 · 1 answered · seed 42");
+        assert_eq!(answer_label(Mode::Practice, true), "Check answer");
+        assert_eq!(answer_label(Mode::Exam, false), "Save answer");
+        assert_eq!(answer_label(Mode::Exam, true), "Save new answer");
+        assert_eq!(finish_label(Mode::Exam, 2, 5), "Finish exam (2 of 5 answered)");
+        assert_eq!(finish_label(Mode::Practice, 5, 5), "See my score");
+        assert_eq!(toggle(&[2], 0, true), [0, 2]);
+        assert_eq!(toggle(&[0, 2], 2, true), [0]);
+        assert_eq!(toggle(&[0, 2], 1, false), [1]);
+        assert_eq!(option_mark(true, true, false), (" ✓ right, your choice", "q-option is-right"));
+        assert_eq!(option_mark(true, false, true), (" ✓ should be chosen", "q-option is-right"));
+        assert_eq!(option_mark(true, false, false), (" ✓ the answer", "q-option is-right"));
+        assert_eq!(option_mark(false, true, false), (" ✗ your choice", "q-option is-wrong"));
+        assert_eq!(option_mark(false, false, false), ("", "q-option"));
+        assert_eq!(verdict(true, false), ("verdict is-right", "Right."));
+        assert_eq!(verdict(false, false), ("verdict is-wrong", "Not quite."));
+        assert_eq!(verdict(true, true), ("verdict is-wrong", "Not answered."));
+        assert_eq!(result_line(0, true, true), ("result is-right", "1. right".to_string()));
+        assert_eq!(result_line(1, false, true), ("result is-wrong", "2. not answered".to_string()));
+        let s = Summary { total: 3, answered: 2, correct: 1, results: Vec::new() };
+        assert_eq!(score_line(&s, Mode::Exam, 7), "Score: 1 of 3 (33%), 2 answered · exam mode · seed 7");
+        let none = Summary { total: 0, answered: 0, correct: 0, results: Vec::new() };
+        assert!(score_line(&none, Mode::Practice, 7).starts_with("Score: 0 of 0 (0%)"));
+        assert_eq!(capitalised("question 2 takes exactly one option".into()), "Question 2 takes exactly one option");
+        assert_eq!(capitalised(String::new()), "");
+    }
+}

@@ -1,0 +1,221 @@
+//! A quiz (`#quiz=<id>[&seed=N]`, fetched by `lesson_view::TeachFile`, like the quiz menu):
+//! Practice (feedback after each answer) or Exam (results at the end), one question at a time,
+//! the learner's seed shown (kept in localStorage, or taken from the link), a score summary
+//! with `Quiz::summary_text` and a Copy summary button. Grading is `crate::teach::quiz::Quiz`'s,
+//! the sentences `crate::teach::view`'s.
+//!
+//! [`QuizRun`] holds the quiz being taken and which question is shown, and shows the start page
+//! and the results; a question is [`question::QuizQuestion`], which keeps the learner's choice
+//! and the feedback.
+
+mod question;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::net;
+use crate::teach::quiz::{Bank, Mode, Quiz};
+use crate::teach::view;
+use crate::web::hooks::Import;
+
+/// The quiz being taken, shared by the runner and its question. Props compare it by identity:
+/// what a change in it shows comes in the other props.
+#[derive(Clone)]
+pub struct SharedQuiz(Rc<RefCell<Option<Quiz>>>);
+
+impl PartialEq for SharedQuiz {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[derive(Properties)]
+pub struct QuizRunProps {
+    pub bank: Rc<Bank>,
+    /// A seed from the link (`&seed=N`); otherwise this learner's own.
+    pub link_seed: Option<u64>,
+    /// "Open this scenario in the lab".
+    pub on_import: Callback<Import>,
+}
+
+/// The bank by identity: a bank is read once, and comparing its questions would only add code.
+impl PartialEq for QuizRunProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.bank, &other.bank) && self.link_seed == other.link_seed && self.on_import == other.on_import
+    }
+}
+
+/// A quiz from its bank: the start page, a question, or the results (with the note of their
+/// Copy summary button).
+#[component]
+pub fn QuizRun(props: &QuizRunProps) -> Html {
+    // A new seed the learner drew ("New seed"); until then the link's or the learner's own.
+    let drawn = use_state(|| None::<u64>);
+    let quiz = SharedQuiz(use_mut_ref(|| None::<Quiz>));
+    // Renders again after the quiz changed.
+    let refresh = use_force_update();
+    let cur = use_state(|| 0usize);
+    // The learner moved (started, went to another question, finished): the heading of what is
+    // shown next takes the focus (screen readers read it).
+    let moved = use_mut_ref(|| false);
+    let (heading, summary_ref, copy_note) = (use_node_ref(), use_node_ref(), use_state(String::new));
+    {
+        let (heading, moved) = (heading.clone(), moved.clone());
+        let finished = quiz.0.borrow().as_ref().map(|q| q.is_finished());
+        use_effect_with((*cur, finished), move |_| {
+            if *moved.borrow() {
+                net::focus(&heading);
+            }
+        });
+    }
+
+    let guard = quiz.0.borrow();
+    let Some(q) = guard.as_ref() else {
+        let seed = drawn.unwrap_or_else(|| props.link_seed.unwrap_or_else(net::learner_seed));
+        let start = |mode: Mode| {
+            let (quiz, bank, cur, refresh, moved) =
+                (quiz.clone(), props.bank.clone(), cur.clone(), refresh.clone(), moved.clone());
+            Callback::from(move |_: MouseEvent| {
+                *quiz.0.borrow_mut() = Some(Quiz::start(&bank, mode, seed));
+                *moved.borrow_mut() = true;
+                cur.set(0);
+                refresh.force_update();
+            })
+        };
+        let renew = Callback::from(move |_: MouseEvent| drawn.set(Some(net::renew_seed())));
+        return start_page(
+            &props.bank,
+            seed,
+            props.link_seed.is_some(),
+            start(Mode::Practice),
+            start(Mode::Exam),
+            renew,
+        );
+    };
+    let total = q.questions().len();
+
+    if q.is_finished() || total == 0 {
+        let on_again = {
+            let (quiz, refresh, copy_note) = (quiz.clone(), refresh.clone(), copy_note.clone());
+            Callback::from(move |_: MouseEvent| {
+                *quiz.0.borrow_mut() = None;
+                copy_note.set(String::new());
+                refresh.force_update();
+            })
+        };
+        return results(q, &heading, &summary_ref, &copy_note, on_again);
+    }
+
+    let i = (*cur).min(total - 1);
+    let on_goto = {
+        let (cur, moved) = (cur.clone(), moved.clone());
+        Callback::from(move |to: usize| {
+            *moved.borrow_mut() = true;
+            cur.set(to);
+        })
+    };
+    let on_finish = {
+        let (quiz, refresh, moved) = (quiz.clone(), refresh.clone(), moved.clone());
+        Callback::from(move |()| {
+            *moved.borrow_mut() = true;
+            if let Some(q) = quiz.0.borrow_mut().as_mut() {
+                q.finish();
+            }
+            refresh.force_update();
+        })
+    };
+    let on_answered = Callback::from(move |()| refresh.force_update());
+    html! {
+        <question::QuizQuestion key={i} quiz={quiz.clone()} index={i} answered={q.summary().answered} {heading}
+            {on_answered} {on_goto} {on_finish} on_import={props.on_import.clone()} />
+    }
+}
+
+/// The start page: the bank, the seed (and a link with it), Practice or Exam.
+fn start_page(
+    bank: &Bank,
+    seed: u64,
+    from_link: bool,
+    practice: Callback<MouseEvent>,
+    exam: Callback<MouseEvent>,
+    renew: Callback<MouseEvent>,
+) -> Html {
+    let link = crate::teach::share::quiz_fragment_with_seed(&bank.id, seed).unwrap_or_default();
+    html! {
+        <div class="quiz-start">
+            <p>{ bank.description.clone() }</p>
+            <p>{ view::question_count(bank.questions.len()) }</p>
+            <p class="seed">
+                { "Seed: " }<strong class="seed-value">{ seed.to_string() }</strong>
+                { view::seed_note(from_link) }
+            </p>
+            <p class="hint">{ "Your instructor can rebuild your questions from the bank and the seed. Link with this seed: " }
+                <a href={format!("#{link}")}>{ format!("#{link}") }</a></p>
+            <div class="actions">
+                <button type="button" class="primary" onclick={practice}>{ "Start practice" }</button>
+                <button type="button" class="primary" onclick={exam}>{ "Start exam" }</button>
+                <button type="button" onclick={renew}>{ "New seed" }</button>
+            </div>
+            <p class="hint">{ "Practice: the answer and its explanation after each question. Exam: change your answers freely, see the results at the end." }</p>
+        </div>
+    }
+}
+
+/// The results of a finished quiz: the score, the summary to copy, every question explained.
+/// A plain function of [`QuizRun`] (its hooks hold the summary's node and the copy note).
+fn results(
+    q: &Quiz,
+    heading: &NodeRef,
+    text_ref: &NodeRef,
+    copy_note: &UseStateHandle<String>,
+    on_again: Callback<MouseEvent>,
+) -> Html {
+    let s = q.summary();
+    let text = q.summary_text();
+    let on_copy = {
+        let (text, text_ref, copy_note) = (text.clone(), text_ref.clone(), copy_note.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (text, text_ref, copy_note) = (text.clone(), text_ref.clone(), copy_note.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match net::copy_text(&text).await {
+                    Ok(()) => copy_note.set("Summary copied to the clipboard.".into()),
+                    Err(()) => {
+                        net::select_input(&text_ref);
+                        copy_note.set(
+                            "The browser did not let the page copy: the summary is selected, press Ctrl+C (or ⌘C)."
+                                .into(),
+                        );
+                    }
+                }
+            });
+        })
+    };
+    let rows = q.questions().iter().zip(&s.results).enumerate().map(|(n, (inst, r))| {
+        let chosen = r.chosen.clone().unwrap_or_default();
+        let (class, line) = view::result_line(n, r.chosen.is_some(), r.feedback.correct);
+        let shown = Some((&r.feedback, r.chosen.is_none()));
+        html! {
+            <li ~className={class}>
+                <p class="result-head"><strong>{ line }</strong></p>
+                { question::question_view(inst, n + 1000, &chosen, shown, Callback::noop(), true, None) }
+            </li>
+        }
+    });
+    html! {
+        <div class="quiz-results">
+            <h3 class="step-title" tabindex="-1" ref={heading.clone()}>{ "Your results" }</h3>
+            <p class="score">{ view::score_line(&s, q.mode, q.seed) }</p>
+            <label class="label" for="quiz-summary">{ "Summary for your instructor" }</label>
+            <textarea id="quiz-summary" class="summary-text" readonly=true rows="8" ref={text_ref.clone()} value={text} />
+            <div class="actions">
+                <button type="button" class="primary" onclick={on_copy}>{ "Copy summary" }</button>
+                <button type="button" onclick={on_again}>{ "Take it again" }</button>
+            </div>
+            <p class="status" role="status">{ (**copy_note).clone() }</p>
+            <h4>{ "Every question, with the answers explained" }</h4>
+            <ol class="results-list">{ for rows }</ol>
+        </div>
+    }
+}

@@ -1,0 +1,128 @@
+//! Triggers: the rule editor (syntax errors and view-type warnings as you type), every
+//! setting of the event source mapping, Deploy, the invocation timeline, and the on-failure
+//! queue.
+//!
+//! [`TriggerEditor`] keeps what the learner is writing (the rules and the mapping's settings)
+//! until Deploy; the settings form is [`mapping::settings`], the timeline [`timeline::timeline`].
+
+mod mapping;
+mod timeline;
+
+use serde_json::Value;
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+use super::note_view;
+use super::state::{Detail, Note};
+use crate::model::ViewType;
+use crate::teach::lab;
+use crate::teach::view::{self, MappingForm, RulesCheck, Timeline};
+
+/// What the triggers panel shows.
+pub struct Triggers {
+    /// The deployed rules and mapping settings, where the editor starts.
+    pub code: String,
+    pub mapping: MappingForm,
+    pub has_mapping: bool,
+    /// The view type the rules are checked for.
+    pub view_type: Option<ViewType>,
+    /// The note of the last Deploy.
+    pub note: Option<Note>,
+    pub timeline: Timeline,
+}
+
+/// A plain function, not a component: the editor, its only state, is one. `key`: the session's,
+/// so that a new lab starts a new editor.
+pub fn triggers_panel(
+    t: Triggers,
+    key: String,
+    on_deploy: Callback<(String, Value)>,
+    on_open: &Callback<Detail>,
+) -> Html {
+    html! {
+        <section class="panel" aria-labelledby="triggers-heading" id="triggers">
+            <div class="panel-title">
+                <h2 id="triggers-heading">{ "Triggers" }</h2>
+                <p class="count">{ format!("Lambda function {}", lab::DEFAULT_FUNCTION) }</p>
+            </div>
+            <TriggerEditor {key} code={t.code} mapping={t.mapping} has_mapping={t.has_mapping} view_type={t.view_type} {on_deploy} />
+            <div role="status">{ note_view(&t.note) }</div>
+            { timeline::timeline(&t.timeline, on_open) }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EditorProps {
+    /// The rules and the settings the editor starts with.
+    pub code: String,
+    pub mapping: MappingForm,
+    /// The mapping exists: its StartingPosition is fixed.
+    pub has_mapping: bool,
+    pub view_type: Option<ViewType>,
+    /// Deploy: the rules, and the mapping's request members.
+    pub on_deploy: Callback<(String, Value)>,
+}
+
+/// The rules (with their check as the learner types), the mapping's settings, and Deploy.
+#[component]
+pub fn TriggerEditor(props: &EditorProps) -> Html {
+    let code = use_state(|| props.code.clone());
+    let mapping = use_state(|| props.mapping.clone());
+    // The check depends only on the rules and the view type: parsed again when one of them
+    // changes, not on every write.
+    let check = use_memo(((*code).clone(), props.view_type), |(code, view)| view::check_rules(*view, code));
+
+    let on_code = {
+        let code = code.setter();
+        Callback::from(move |e: InputEvent| {
+            if let Some(t) = e.target_dyn_into::<HtmlTextAreaElement>() {
+                code.set(t.value());
+            }
+        })
+    };
+    let on_mapping = {
+        let mapping = mapping.clone();
+        Callback::from(move |edit: mapping::Edit| {
+            let mut next = (*mapping).clone();
+            edit(&mut next);
+            mapping.set(next);
+        })
+    };
+    let deploy = {
+        let (code, mapping, on_deploy, has_mapping) =
+            (code.clone(), mapping.clone(), props.on_deploy.clone(), props.has_mapping);
+        Callback::from(move |_: MouseEvent| on_deploy.emit(((*code).clone(), mapping.params(has_mapping))))
+    };
+    let examples = view::RULE_EXAMPLES.iter().map(|(name, text)| {
+        let code = code.setter();
+        html! { <button type="button" class="small" onclick={Callback::from(move |_: MouseEvent| code.set(text.to_string()))}>{ *name }</button> }
+    });
+
+    html! {
+        <>
+            <label for="rules" class="label">{ "Trigger rules" }</label>
+            <p class="hint" id="rules-hint">{ "One rule per block: on EVENTS [when CONDITION], then actions (count, sum, notify, put, fail…). Examples: " }</p>
+            <div class="actions tight">{ for examples }</div>
+            <textarea id="rules" class="item-input rules-input" rows="6" spellcheck="false" autocapitalize="off" autocomplete="off"
+                aria-describedby="rules-hint rules-check" aria-invalid={check.error.is_some().to_string()}
+                value={(*code).clone()} oninput={on_code} />
+            <div id="rules-check" class="rules-check" aria-live="polite">{ rules_check(&check) }</div>
+            { mapping::settings(&mapping, props.has_mapping, &on_mapping) }
+            <div class="actions">
+                <button type="button" class="primary" onclick={deploy}>{ "Deploy" }</button>
+            </div>
+        </>
+    }
+}
+
+/// A syntax error, the warnings, or the line that says all is well.
+fn rules_check(c: &RulesCheck) -> Html {
+    html! {
+        <>
+            { for c.error.iter().map(|e| html! { <pre class="diagnostic error-text">{ e }</pre> }) }
+            { for c.warnings.iter().map(|w| html! { <pre class="diagnostic warning-text">{ w }</pre> }) }
+            if let Some(l) = &c.ok { <p class="ok-text">{ l }</p> }
+        </>
+    }
+}
