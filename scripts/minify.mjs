@@ -45,7 +45,9 @@ const read = async (file) => {
   return bytes;
 };
 
-for (const wasmFile of await assets(dir, ["_bg.wasm"])) {
+// STREAMLAB_WASM_NAMES=keep leaves wasm-bindgen's names as they are (to measure what the renaming saves).
+const rename = process.env.STREAMLAB_WASM_NAMES !== "keep";
+for (const wasmFile of rename ? await assets(dir, ["_bg.wasm"]) : []) {
   const glue = wasmFile.slice(0, -"_bg.wasm".length) + ".js";
   const { wasm, js } = shortenNames(await read(wasmFile), (await read(glue)).toString("utf8"));
   await writeFile(wasmFile, wasm);
