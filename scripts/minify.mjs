@@ -1,6 +1,6 @@
 // Trunk post_build hook (Trunk.toml), release builds only, in the staging directory:
 // - shortens the names that join each wasm module to its wasm-bindgen glue, in both files
-//   (scripts/wasm-names.mjs; 5.6 KB less after gzip, 4.1 KB after brotli, measured 2026-12-07);
+//   (scripts/wasm-names.mjs; 5.6 KB less after gzip, 3.4-4.1 KB after brotli, measured 2026-12-07);
 // - minifies the page's JavaScript (the glue, its snippets, the loader) with terser and its CSS
 //   with lightningcss (about 3.4 KB less after gzip);
 // - updates the Subresource Integrity hashes trunk wrote into index.html for those files.

@@ -28,12 +28,13 @@
 //! binary (cargo build --release)       1,756,224 bytes         1,705,488 bytes
 //! ```
 //!
-//! serde_json reads a `Read` a byte at a time (`IoRead::parse_str` and `next_or_eof` are a
-//! quarter of its reader thread) and builds each step's order-preserving maps, so the reader
-//! thread, the replay's critical path, does about twice the work: where today's 1.75 to 2.39 s
-//! meets the 3 s target with a margin of 0.6 s or more, the same ratio (1.45 to 1.7) puts
-//! serde_json's at 2.5 to 4.1 s, at or over the target. Memory is the same (flat: the steps
-//! are never held; the retained records are the 360 MB).
+//! serde_json reads a `Read` a byte at a time (`IoRead::parse_str` and `next_or_eof` are about
+//! a quarter of its reader thread) and builds each step's order-preserving maps, so the reader
+//! thread, the replay's critical path, does about twice the work. This reader meets the 3 s
+//! target with 1.75 to 2.39 s on the idle machine (sixth session), a margin of 0.6 s or more;
+//! at the measured ratio (1.45 to 1.7) serde_json's would take 2.5 to 4.1 s, at or over the
+//! target. Memory is the same (flat: the steps are never held; the retained records are the
+//! 360 MB).
 
 use crate::model::Result;
 use crate::model::{item_from, Item, Json};
