@@ -4,6 +4,37 @@
 //! and each step is built straight from its checked text, exactly as serde_json would
 //! (numbers, member order, repeated members), a PutItem's item decoded into an engine item
 //! (or left for the running thread to decode, when it is about to wait).
+//!
+//! Why it is hand-written and not serde_json's own streaming (docs/benchmarks.md, "Replay"):
+//! measured 2026-12-07 against the alternative, a `Visitor` over the top-level object that
+//! reads `steps` one element at a time as `Value`s with `Deserializer::from_reader` on a
+//! `BufReader` (commit cfcc58e on branch measure-serde-reader: same output bytes, same errors,
+//! same tests passing, 121 lines instead of these 693). Release builds, runs alternated on the
+//! shared 2-core machine, which other jobs kept loaded (load average 1.0 to 5.1):
+//!
+//! ```text
+//! cargo bench --bench engine -- --gen 1000000 target/bench/replay-1m.json     # and --gen 100000
+//! /usr/bin/time -f "%e s %M KB %U+%S" target/release/streamlab replay FILE > /dev/null
+//! valgrind --tool=callgrind --separate-threads=yes target/release/streamlab replay FILE > /dev/null
+//!
+//!                                      hand-written            serde_json from_reader
+//! 1M writes, wall (36 runs each)       2.64 / 6.28 / 10.22 s   4.97 / 8.06 / 13.66 s  (min/median/max)
+//!   serde / hand-written, per pair     median 1.49 (0.83 to 2.83)
+//!   CPU, user + sys                    4.51 / 5.08 / 7.41 s    6.82 / 7.50 / 9.14 s
+//!   max RSS                            357-362 MB              357-362 MB
+//! 100k writes, wall (14 runs each)     0.40 / 0.57 / 1.14 s    0.67 / 0.80 / 1.15 s
+//! 100k, instructions, reader thread    2.11 G                  4.07 G    (main thread 1.90 G, 1.78 G;
+//!   the reader's slot also counts one of the two output writers, the same work in both)
+//! binary (cargo build --release)       1,756,224 bytes         1,705,488 bytes
+//! ```
+//!
+//! serde_json reads a `Read` a byte at a time (`IoRead::parse_str` and `next_or_eof` are about
+//! a quarter of its reader thread) and builds each step's order-preserving maps, so the reader
+//! thread, the replay's critical path, does about twice the work. This reader meets the 3 s
+//! target with 1.75 to 2.39 s on the idle machine (sixth session), a margin of 0.6 s or more;
+//! at the measured ratios (1.5 to 1.9) serde_json's would take 2.6 to 4.5 s, at or over the
+//! target, and none of its 36 runs here took under 4.97 s. Memory is the same (flat: the steps are never held; the retained records are the
+//! 360 MB).
 
 use crate::model::Result;
 use crate::model::{item_from, Item, Json};
