@@ -177,6 +177,19 @@ pub(super) fn get(src: &Sources) -> Option<Expressions> {
         }
         _ => return None,
     };
+    // Over the substitutions' limit: compiled afresh, which refuses it.
+    let total = super::compile::substitution_bytes(
+        entry.names.iter().flatten().map(|(k, v)| (k.as_str(), v.as_str())),
+        src.values
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k.as_str())
+            .zip(given.iter().map(AttributeValue::size_bytes)),
+    );
+    if total > super::compile::MAX_SUBSTITUTION_BYTES {
+        return None;
+    }
     let mut out = entry.template.clone();
     let mut holes = entry.holes.iter();
     let filled =

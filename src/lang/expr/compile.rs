@@ -14,6 +14,32 @@ fn placeholder_key_ok(key: &str, sigil: char) -> bool {
 /// Longest placeholder (`#name`, `:value`) DynamoDB accepts, in bytes.
 const MAX_PLACEHOLDER_BYTES: usize = 255;
 
+/// Most bytes all substitutions of a request may total: every `ExpressionAttributeNames`
+/// placeholder and name, and every `ExpressionAttributeValues` placeholder and value (docs/
+/// aws-behaviour.md §6.6; DynamoDB's limits page: "The maximum length of all substitution
+/// variables in an expression is 2 MB").
+pub const MAX_SUBSTITUTION_BYTES: usize = 2 * 1024 * 1024;
+
+/// The longest attribute name, in bytes (docs/aws-behaviour.md §6.1: "no greater than 64 KB").
+pub const MAX_ATTRIBUTE_NAME_BYTES: usize = 64 * 1024;
+
+/// The bytes the substitutions of a request total: names' placeholders and names, values'
+/// placeholders and their sizes as DynamoDB sizes values.
+pub(super) fn substitution_bytes<'a>(
+    names: impl Iterator<Item = (&'a str, &'a str)>,
+    values: impl Iterator<Item = (&'a str, usize)>,
+) -> usize {
+    names.map(|(k, v)| k.len() + v.len()).sum::<usize>() + values.map(|(k, size)| k.len() + size).sum::<usize>()
+}
+
+/// The error for substitutions over [`MAX_SUBSTITUTION_BYTES`]. Its wording is StreamLab's:
+/// AWS documents the limit, not the message.
+pub(super) fn too_many_substitution_bytes(total: usize) -> AwsError {
+    AwsError::validation(format!(
+        "The expression attribute names and values total {total} bytes, more than the maximum of {MAX_SUBSTITUTION_BYTES} bytes (2 MB) for all substitutions of a request"
+    ))
+}
+
 /// The error for a placeholder longer than `MAX_PLACEHOLDER_BYTES`, if `key` is one.
 fn placeholder_too_long(what: &str, key: &str) -> Option<AwsError> {
     (key.len() > MAX_PLACEHOLDER_BYTES).then(|| {
@@ -47,6 +73,12 @@ pub(super) fn parse_names(v: Option<&serde_json::Value>) -> Result<Option<&Names
         if name.is_empty() {
             return Err(AwsError::validation(format!(
                 "ExpressionAttributeNames contains invalid value: Empty attribute name; key: \"{k}\""
+            )));
+        }
+        if name.len() > MAX_ATTRIBUTE_NAME_BYTES {
+            return Err(AwsError::validation(format!(
+                "ExpressionAttributeNames contains invalid value: the attribute name is {} bytes, more than the maximum of {MAX_ATTRIBUTE_NAME_BYTES} (64 KB); key: \"{k}\"",
+                name.len()
             )));
         }
     }
@@ -109,6 +141,13 @@ pub fn compile(src: &Sources) -> Result<Expressions> {
     }
     let names = parse_names(src.names)?;
     let values = parse_values(src.values)?;
+    let total = substitution_bytes(
+        names.iter().flat_map(|n| n.iter()).map(|(k, v)| (k.as_str(), v.as_str().unwrap_or(""))),
+        values.iter().flat_map(|v| v.iter()).map(|(k, v)| (k.as_str(), v.size_bytes())),
+    );
+    if total > MAX_SUBSTITUTION_BYTES {
+        return Err(too_many_substitution_bytes(total));
+    }
     let any_expression = exprs.iter().any(Option::is_some);
     if names.is_some() && !any_expression {
         return Err(AwsError::validation("ExpressionAttributeNames can only be specified when using expressions"));

@@ -14,5 +14,5 @@ mod reserved;
 mod tests;
 
 pub use ast::*;
-pub use compile::compile;
+pub use compile::{compile, MAX_ATTRIBUTE_NAME_BYTES};
 pub use eval::project;

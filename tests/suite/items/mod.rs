@@ -6,6 +6,7 @@
 mod batches;
 mod conditions;
 mod keys;
+mod names;
 mod placeholders;
 mod reads;
 mod return_values;

@@ -593,3 +593,28 @@ fn describe_stream_checks_its_members_before_looking_up_the_stream() {
         "ResourceNotFoundException"
     );
 }
+
+/// ListStreams for a table that does not exist: an empty list, as real AWS answered in the CLI
+/// output quoted by LocalStack (pull request 8770, "aws dynamodbstreams list-streams
+/// --table-name=foo" → {"Streams": []}); the API reference lists ResourceNotFoundException
+/// without saying when (docs/aws-behaviour.md §3.1, observed).
+#[test]
+fn list_streams_of_a_table_that_does_not_exist_is_empty() {
+    let mut e = engine();
+    create(&mut e, "Alpha", Some("KEYS_ONLY"));
+    assert_eq!(ok(&mut e, "ListStreams", json!({"TableName": "NoSuchTable"})), json!({"Streams": []}));
+}
+
+/// StreamStatus after UpdateTable: AWS documents ENABLING and DISABLING but not how long they last
+/// (API reference, StreamDescription). The simulator's choice (README, simulator choices): the
+/// change is at once, ENABLED right after enabling, DISABLED right after disabling.
+#[test]
+fn stream_status_changes_at_once_in_the_simulator() {
+    let mut e = engine();
+    create(&mut e, "Alpha", None);
+    enable(&mut e, "Alpha", "NEW_IMAGE");
+    let arn = latest_arn(&mut e, "Alpha");
+    assert_eq!(describe(&mut e, &arn)["StreamStatus"], "ENABLED");
+    disable(&mut e, "Alpha");
+    assert_eq!(describe(&mut e, &arn)["StreamStatus"], "DISABLED");
+}

@@ -6,7 +6,7 @@
 //! One shortcut: an UpdateItem of an item whose stream image was kept changes the stored item
 //! in place and takes the change back if it fails (`update_in_place`), then commits as usual.
 
-use crate::lang::expr::{self, Condition, Expressions, KeyOp, Sources, Update};
+use crate::lang::expr::{self, Condition, Expressions, KeyOp, Sources, Update, MAX_ATTRIBUTE_NAME_BYTES};
 use crate::model::Image;
 use crate::model::{item_from_json, item_size, item_to_json, AttributeValue, Item, MAX_ITEM_SIZE};
 use crate::model::{AwsError, ErrorKind, Result};
@@ -19,6 +19,26 @@ use crate::support::hash::fnv1a;
 use serde_json::{json, Map, Value};
 use std::collections::btree_map::Entry;
 use std::rc::Rc;
+
+/// An item's attribute names: at least one character, at most 64 KB (docs/aws-behaviour.md
+/// §6.1, DynamoDB's naming rules). AWS documents the rule, not the message: the wording is
+/// StreamLab's (and never repeats a long name).
+fn check_attribute_names(item: &Item) -> Result<()> {
+    for name in item.keys() {
+        if name.is_empty() {
+            return Err(AwsError::invalid_values(
+                "An attribute name is empty; attribute names are at least one character long",
+            ));
+        }
+        if name.len() > MAX_ATTRIBUTE_NAME_BYTES {
+            return Err(AwsError::invalid_values(format!(
+                "An attribute name is {} bytes long; attribute names are at most {MAX_ATTRIBUTE_NAME_BYTES} bytes (64 KB)",
+                name.len()
+            )));
+        }
+    }
+    Ok(())
+}
 
 const MAX_READ_BYTES: usize = 1 << 20;
 /// The most a transaction's items may total (TransactWriteItems: 4 MB).
@@ -150,6 +170,7 @@ impl Engine {
             Some(item) => item?,
             None => item_from_json(json)?,
         };
+        check_attribute_names(&item)?;
         let ex = if conditional { compile(r, &["ConditionExpression"])? } else { Expressions::default() };
         let t = self.live_table(name)?;
         let key = t.key_of_item(&item)?;

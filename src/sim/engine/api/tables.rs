@@ -32,6 +32,19 @@ fn stream_spec(spec: &Value) -> Result<Option<ViewType>> {
     }
 }
 
+/// A key attribute's name: 1 to 255 characters (the API model's `KeySchemaElement` and
+/// `AttributeDefinition`; docs/aws-behaviour.md §6.1). A long name is clipped in the message.
+fn key_name_length(name: &str, field: &str) -> Result<()> {
+    let n = name.chars().count();
+    if (1..=255).contains(&n) {
+        return Ok(());
+    }
+    let shown: String = name.chars().take(64).collect();
+    let shown = if n > 64 { format!("{shown}…") } else { shown };
+    let bound = if n == 0 { "greater than or equal to 1" } else { "less than or equal to 255" };
+    Err(req::constraint(shown, field, &format!("Member must have length {bound}")))
+}
+
 fn key_schema(req: &Value, defs: &[(String, KeyType)]) -> Result<KeySchema> {
     let ks = req::array(req, "KeySchema")?.ok_or_else(|| req::missing("keySchema"))?;
     if ks.is_empty() || ks.len() > 2 {
@@ -44,6 +57,7 @@ fn key_schema(req: &Value, defs: &[(String, KeyType)]) -> Result<KeySchema> {
     let mut elems = Vec::new();
     for e in ks {
         let name = req::required_string(e, "AttributeName")?;
+        key_name_length(name, "keySchema.member.attributeName")?;
         let kt = req::required_string(e, "KeyType")?;
         if kt != "HASH" && kt != "RANGE" {
             return Err(req::constraint(
@@ -143,6 +157,7 @@ impl Engine {
         let mut defs = Vec::new();
         for d in defs_raw {
             let n = req::required_string(d, "AttributeName")?;
+            key_name_length(n, "attributeDefinitions.member.attributeName")?;
             let t = req::required_string(d, "AttributeType")?;
             let Some(ty) = KeyType::parse(t) else {
                 return Err(req::constraint(
