@@ -72,6 +72,36 @@ pub struct Prediction {
     pub options: Vec<String>,
     pub answer: usize,
     pub explanation: String,
+    /// What the engine must show once the answer is revealed, checked by [`verify`].
+    pub check: Option<Check>,
+}
+
+/// A question's answer as facts the engine can check, comparing the lab when the question is
+/// asked with the lab when the answer is revealed (`docs/teaching.md`, "check"). Every fact
+/// given must hold.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Check {
+    /// Counts below are of this function's invocations only.
+    pub function: Option<String>,
+    /// Invocations made between the question and the answer.
+    pub new_invocations: Option<usize>,
+    /// Stream records written between the question and the answer (every stream).
+    pub new_records: Option<usize>,
+    /// Notifications posted between the question and the answer.
+    pub new_notifications: Option<usize>,
+    /// Records the table's latest stream holds when the answer is revealed.
+    pub stream_records: Option<(String, usize)>,
+    /// How many invocations so far carried the record with these keys.
+    pub invocations_with: Option<(Value, usize)>,
+    /// Aggregates' values when the answer is revealed (these groups; others may exist).
+    pub aggregates: Option<Map<String, Value>>,
+    /// Whether the table holds an item with these keys when the answer is revealed.
+    pub item: Option<(String, Value, bool)>,
+    /// The records (keys and event name) delivered by the invocations made between the question
+    /// and the answer, in any order.
+    pub delivered: Option<Vec<(Value, String)>>,
+    /// The records (keys) those invocations reported as failed in a partial batch response.
+    pub reported: Option<Vec<Value>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -130,7 +160,19 @@ use crate::teach::session::LoadError;
 const TOP_FIELDS: &[&str] =
     &["format", "id", "title", "summary", "level", "spec", "scenario", "expectedErrors", "steps", "playground"];
 const STEP_FIELDS: &[&str] = &["title", "text", "watch", "runUntil", "focus", "question"];
-const QUESTION_FIELDS: &[&str] = &["prompt", "options", "answer", "explanation"];
+const QUESTION_FIELDS: &[&str] = &["prompt", "options", "answer", "explanation", "check"];
+const CHECK_FIELDS: &[&str] = &[
+    "function",
+    "newInvocations",
+    "newRecords",
+    "newNotifications",
+    "streamRecords",
+    "invocationsWith",
+    "aggregates",
+    "item",
+    "delivered",
+    "reported",
+];
 
 /// Parses and checks a lesson file.
 pub fn parse(text: &str) -> Result<Lesson, FileError> {
@@ -272,7 +314,281 @@ fn prediction(v: &Value, at: &str) -> Result<Prediction, String> {
     }
     let answer = index(o, "answer", at, options.len())?;
     let explanation = string(o, "explanation", at)?;
-    Ok(Prediction { prompt, options, answer, explanation })
+    let check = match o.get("check") {
+        None => None,
+        Some(c) => Some(check(c, &format!("{at}check: "))?),
+    };
+    Ok(Prediction { prompt, options, answer, explanation, check })
+}
+
+fn count(o: &Map<String, Value>, key: &str, at: &str) -> Result<Option<usize>, String> {
+    match o.get(key) {
+        None => Ok(None),
+        Some(v) => v
+            .as_u64()
+            .filter(|n| *n < 1_000_000)
+            .map(|n| Some(n as usize))
+            .ok_or_else(|| format!("{at}field \"{key}\" must be a whole number")),
+    }
+}
+
+fn check(v: &Value, at: &str) -> Result<Check, String> {
+    let o = object(v, &format!("{at}the check"))?;
+    only(o, CHECK_FIELDS, at)?;
+    if o.is_empty() {
+        return Err(format!("{at}names nothing to check"));
+    }
+    let keyed = |key: &str, inner: &[&str]| -> Result<Option<&Map<String, Value>>, String> {
+        match o.get(key) {
+            None => Ok(None),
+            Some(v) => {
+                let m = object(v, &format!("{at}field \"{key}\""))?;
+                only(m, inner, &format!("{at}{key}: "))?;
+                Ok(Some(m))
+            }
+        }
+    };
+    let keys_of = |m: &Map<String, Value>, what: &str| -> Result<Value, String> {
+        let k = m.get("keys").ok_or_else(|| format!("{at}{what}: field \"keys\" is missing"))?;
+        crate::model::item_from_json(k).map_err(|e| format!("{at}{what}: field \"keys\": {}", e.message))?;
+        Ok(k.clone())
+    };
+    let stream_records = match keyed("streamRecords", &["table", "count"])? {
+        None => None,
+        Some(m) => Some((
+            string(m, "table", at)?,
+            count(m, "count", at)?.ok_or(format!("{at}streamRecords: field \"count\" is missing"))?,
+        )),
+    };
+    let invocations_with = match keyed("invocationsWith", &["keys", "count"])? {
+        None => None,
+        Some(m) => Some((
+            keys_of(m, "invocationsWith")?,
+            count(m, "count", at)?.ok_or(format!("{at}invocationsWith: field \"count\" is missing"))?,
+        )),
+    };
+    let item = match keyed("item", &["table", "keys", "exists"])? {
+        None => None,
+        Some(m) => {
+            let exists = m
+                .get("exists")
+                .and_then(Value::as_bool)
+                .ok_or(format!("{at}item: field \"exists\" must be true or false"))?;
+            Some((string(m, "table", at)?, keys_of(m, "item")?, exists))
+        }
+    };
+    let aggregates = match o.get("aggregates") {
+        None => None,
+        Some(v) => {
+            let m = object(v, &format!("{at}field \"aggregates\""))?;
+            for (name, groups) in m {
+                let g = object(groups, &format!("{at}aggregates.{name}"))?;
+                if g.values().any(|n| !n.is_number()) {
+                    return Err(format!("{at}aggregates.{name}: every group's value must be a number"));
+                }
+            }
+            Some(m.clone())
+        }
+    };
+    let delivered = match o.get("delivered") {
+        None => None,
+        Some(v) => {
+            let list = v.as_array().ok_or(format!("{at}field \"delivered\" must be a list"))?;
+            let mut out = Vec::new();
+            for (i, r) in list.iter().enumerate() {
+                let what = format!("delivered item {i}");
+                let m = object(r, &format!("{at}{what}"))?;
+                only(m, &["keys", "eventName"], &format!("{at}{what}: "))?;
+                let event = string(m, "eventName", at)?;
+                if !["INSERT", "MODIFY", "REMOVE"].contains(&event.as_str()) {
+                    return Err(format!("{at}{what}: eventName must be INSERT, MODIFY or REMOVE"));
+                }
+                out.push((keys_of(m, &what)?, event));
+            }
+            Some(out)
+        }
+    };
+    let reported = match o.get("reported") {
+        None => None,
+        Some(v) => {
+            let list = v.as_array().ok_or(format!("{at}field \"reported\" must be a list"))?;
+            let mut out = Vec::new();
+            for (i, r) in list.iter().enumerate() {
+                let what = format!("reported item {i}");
+                let m = object(r, &format!("{at}{what}"))?;
+                only(m, &["keys"], &format!("{at}{what}: "))?;
+                out.push(keys_of(m, &what)?);
+            }
+            Some(out)
+        }
+    };
+    Ok(Check {
+        reported,
+        function: match o.get("function") {
+            None => None,
+            Some(_) => Some(string(o, "function", at)?),
+        },
+        new_invocations: count(o, "newInvocations", at)?,
+        new_records: count(o, "newRecords", at)?,
+        new_notifications: count(o, "newNotifications", at)?,
+        stream_records,
+        invocations_with,
+        aggregates,
+        item,
+        delivered,
+    })
+}
+
+/// Checks a lesson against the engine, as quiz answers are (`quiz::verify`): every question's
+/// `check`, on the lab as it is when the question is asked and when its answer is revealed;
+/// and every rule of every function the scenario maps to a stream must handle a record by the
+/// end (a lesson whose rule never fires tells learners something false).
+pub fn verify(lesson: &Lesson) -> Result<(), FileError> {
+    let fail = |at: String, why: String| FileError::Contradicted(format!("{at}{why}"));
+    for (i, step) in lesson.steps.iter().enumerate() {
+        let Some(Prediction { check: Some(c), .. }) = &step.question else { continue };
+        let at = format!("step {i} (\"{}\"), question check: ", step.title);
+        let before = lesson.session_before(i).map_err(|e| fail(at.clone(), e.to_string()))?;
+        let after = lesson.session_at(i).map_err(|e| fail(at.clone(), e.to_string()))?;
+        check_states(c, before.engine(), after.engine()).map_err(|why| fail(at, why))?;
+    }
+    let end = lesson.playground_session().map_err(|e| fail("the playground: ".into(), e.to_string()))?;
+    let lambda = end.engine().lambda();
+    for m in &lambda.mappings {
+        let Some(f) = lambda.functions.get(&m.function) else { continue };
+        for i in 0..f.program.rule_count() {
+            if f.fired.get(i).copied().unwrap_or(0) == 0 {
+                return Err(fail(
+                    "the scenario: ".into(),
+                    format!(
+                        "rule {} of the function {} (as its code stands at the end) never handles a record",
+                        i + 1,
+                        m.function
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `c` against the engine when the question is asked (`before`) and answered (`after`).
+fn check_states(c: &Check, before: &crate::sim::Engine, after: &crate::sim::Engine) -> Result<(), String> {
+    let of_function = |inv: &&Value| c.function.as_deref().is_none_or(|f| inv["FunctionName"] == f);
+    let (inv_before, inv_after) = (before.invocations_output(), after.invocations_output());
+    let new_invs: Vec<&Value> = inv_after.iter().skip(inv_before.len()).filter(of_function).collect();
+    let records = |e: &crate::sim::Engine| -> usize {
+        e.streams_output().as_array().map_or(0, |s| s.iter().map(|s| s["Records"].as_array().map_or(0, Vec::len)).sum())
+    };
+    let mut wrong = Vec::new();
+    let mut expect = |what: &str, want: usize, got: usize| {
+        if want != got {
+            wrong.push(format!("{what}: the lesson says {want}, the engine made {got}"));
+        }
+    };
+    if let Some(n) = c.new_invocations {
+        expect("new invocations", n, new_invs.len());
+    }
+    if let Some(n) = c.new_records {
+        expect("new stream records", n, records(after).saturating_sub(records(before)));
+    }
+    if let Some(n) = c.new_notifications {
+        let (b, a) = (before.notifications_output().len(), after.notifications_output().len());
+        expect("new notifications", n, a.saturating_sub(b));
+    }
+    if let Some((table, n)) = &c.stream_records {
+        let out = after.streams_output();
+        let held = out
+            .as_array()
+            .and_then(|s| s.iter().rfind(|s| s["TableName"] == table.as_str()))
+            .and_then(|s| s["Records"].as_array())
+            .map_or(0, Vec::len);
+        expect(&format!("records in {table}'s stream"), *n, held);
+    }
+    if let Some((keys, n)) = &c.invocations_with {
+        let carried = inv_after
+            .iter()
+            .filter(of_function)
+            .filter(|inv| {
+                inv["Event"]["Records"].as_array().is_some_and(|rs| rs.iter().any(|r| &r["dynamodb"]["Keys"] == keys))
+            })
+            .count();
+        expect(&format!("invocations carrying {keys}"), *n, carried);
+    }
+    if let Some(want) = &c.aggregates {
+        let got = after.aggregates_output();
+        for (name, groups) in want {
+            for (group, value) in groups.as_object().into_iter().flatten() {
+                let have = &got[name.as_str()][group.as_str()];
+                if have.as_f64() != value.as_f64() {
+                    wrong.push(format!("aggregate {name}[{group}]: the lesson says {value}, the engine has {have}"));
+                }
+            }
+        }
+    }
+    if let Some((table, keys, exists)) = &c.item {
+        let found = after.table(table).is_some_and(|t| {
+            t.items.values().any(|item| {
+                let json = crate::model::item_to_json(item);
+                keys.as_object().is_some_and(|k| k.iter().all(|(name, v)| &json[name.as_str()] == v))
+            })
+        });
+        if found != *exists {
+            wrong.push(format!(
+                "the item {keys} in {table}: the lesson says it {}, the engine says it {}",
+                if *exists { "exists" } else { "does not exist" },
+                if found { "does" } else { "does not" }
+            ));
+        }
+    }
+    if let Some(want) = &c.delivered {
+        let mut got: Vec<(Value, String)> = new_invs
+            .iter()
+            .flat_map(|inv| inv["Event"]["Records"].as_array().cloned().unwrap_or_default())
+            .map(|r| (r["dynamodb"]["Keys"].clone(), r["eventName"].as_str().unwrap_or("").to_string()))
+            .collect();
+        let mut want = want.clone();
+        let key = |p: &(Value, String)| format!("{} {}", p.1, p.0);
+        got.sort_by_key(key);
+        got.dedup();
+        want.sort_by_key(key);
+        if got != want {
+            let show = |l: &[(Value, String)]| l.iter().map(key).collect::<Vec<_>>().join(", ");
+            wrong.push(format!(
+                "records delivered: the lesson says [{}], the engine delivered [{}]",
+                show(&want),
+                show(&got)
+            ));
+        }
+    }
+    if let Some(want) = &c.reported {
+        let mut got: Vec<String> = Vec::new();
+        for inv in &new_invs {
+            let records = inv["Event"]["Records"].as_array().cloned().unwrap_or_default();
+            for f in inv["BatchItemFailures"].as_array().into_iter().flatten() {
+                let id = &f["itemIdentifier"];
+                match records.iter().find(|r| &r["dynamodb"]["SequenceNumber"] == id) {
+                    Some(r) => got.push(r["dynamodb"]["Keys"].to_string()),
+                    None => got.push(format!("{id} (no record of the batch)")),
+                }
+            }
+        }
+        let mut want: Vec<String> = want.iter().map(Value::to_string).collect();
+        got.sort();
+        want.sort();
+        if got != want {
+            wrong.push(format!(
+                "records reported failed: the lesson says [{}], the engine reported [{}]",
+                want.join(", "),
+                got.join(", ")
+            ));
+        }
+    }
+    if wrong.is_empty() {
+        Ok(())
+    } else {
+        Err(wrong.join("; "))
+    }
 }
 
 #[cfg(test)]

@@ -1139,6 +1139,11 @@ fn the_guide_examples_are_valid() {
     let blocks: Vec<&str> = doc.split("```json").skip(1).filter_map(|b| b.split("```").next()).collect();
     let lesson = blocks.iter().find(|b| b.contains("\"playground\"")).expect("a lesson example");
     let l = lesson::parse(lesson).unwrap_or_else(|e| panic!("lesson example: {e}"));
+    lesson::verify(&l).unwrap_or_else(|e| panic!("lesson example: {e}"));
+    assert!(
+        l.steps.iter().any(|s| s.question.as_ref().is_some_and(|q| q.check.is_some())),
+        "the example shows a check"
+    );
     assert!(scenario::replay(&l.scenario_json.to_string()).unwrap()["results"]
         .as_array()
         .unwrap()

@@ -210,6 +210,47 @@ fn lesson_narration_matches_the_engine() {
     assert_eq!(msgs(&out), vec!["session s-1 of ana expired", "ben logged out"]);
 }
 
+/// Every lesson's predict-then-reveal answers, as their `check`s state them, agree with what the
+/// engine does, and every trigger a lesson maps fires (lesson::verify). Most questions carry a
+/// check; those that do not are about choices the engine cannot run (which view type would...).
+#[test]
+fn every_lesson_answer_is_checked_by_the_engine() {
+    let ls = lessons();
+    let mut checked = 0;
+    for l in &ls {
+        lesson::verify(l).unwrap_or_else(|e| panic!("www/lessons/{}.json: {e}", l.id));
+        checked += l.steps.iter().filter(|s| s.question.as_ref().is_some_and(|q| q.check.is_some())).count();
+    }
+    let questions: usize = ls.iter().map(|l| l.steps.iter().filter(|s| s.question.is_some()).count()).sum();
+    assert!(checked * 3 >= questions * 2, "only {checked} of {questions} lesson questions are checked");
+}
+
+/// A lesson whose answer is wrong, or whose trigger never fires, fails (the checks can fail).
+#[test]
+fn a_lesson_that_tells_an_untruth_fails_its_check() {
+    let text = std::fs::read_to_string(dir("lessons").join("triggers.json")).unwrap();
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    // "Has the function run yet? No": claim it ran.
+    v["steps"][1]["question"]["check"] = serde_json::json!({"newInvocations": 1});
+    let l = lesson::parse(&v.to_string()).unwrap();
+    let e = lesson::verify(&l).unwrap_err().to_string();
+    assert!(e.contains("new invocations: the lesson says 1, the engine made 0"), "{e}");
+    // A rule on REMOVE in a scenario that deletes nothing never fires.
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    v["scenario"]["steps"][1]["CreateFunction"]["Code"] = Value::from("on REMOVE\n  notify \"#orders\" \"gone\"");
+    v["steps"][3]["question"].as_object_mut().unwrap().remove("check");
+    let l = lesson::parse(&v.to_string()).unwrap();
+    let e = lesson::verify(&l).unwrap_err().to_string();
+    assert!(
+        e.contains("rule 1 of the function new-order (as its code stands at the end) never handles a record"),
+        "{e}"
+    );
+    // A check that names no fact is refused when the file is read.
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    v["steps"][1]["question"]["check"] = serde_json::json!({});
+    assert!(lesson::parse(&v.to_string()).unwrap_err().to_string().contains("names nothing to check"));
+}
+
 #[test]
 fn partial_batch_totals() {
     // The lesson's end state: strict counted each good order once, naive counted o-1 and o-2

@@ -156,7 +156,13 @@ struct Delta {
     value: Option<Number>,
 }
 
-pub(crate) fn run(p: &Program, rec: &RecordView, aggs: &mut Aggregates) -> Result<Vec<Effect>, Failure> {
+pub(crate) fn run(
+    p: &Program,
+    rec: &RecordView,
+    aggs: &mut Aggregates,
+    fired: &mut Vec<u64>,
+) -> Result<Vec<Effect>, Failure> {
+    fired.resize(p.rules.len(), 0);
     for (name, kind) in &p.aggregates {
         match aggs.map.get(name) {
             Some(st) if st.kind == *kind => {}
@@ -166,7 +172,7 @@ pub(crate) fn run(p: &Program, rec: &RecordView, aggs: &mut Aggregates) -> Resul
     let scope = Scope { rec, side: None };
     let mut effects = Vec::new();
     let mut deltas = Vec::new();
-    for rule in &p.rules {
+    for (i, rule) in p.rules.iter().enumerate() {
         if !rule.events.matches(rec.event_name, rec.ttl) {
             continue;
         }
@@ -175,6 +181,7 @@ pub(crate) fn run(p: &Program, rec: &RecordView, aggs: &mut Aggregates) -> Resul
                 continue;
             }
         }
+        fired[i] += 1;
         for action in &rule.actions {
             match action {
                 Action::Aggregate { name, kind, value, group, filter, .. } => {

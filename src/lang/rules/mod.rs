@@ -191,6 +191,17 @@ impl Program {
     /// effects nor aggregate changes of this record are kept. Registers every aggregate of the
     /// program in `aggs` (an aggregate found there with another kind is reset).
     pub fn run(&self, rec: &RecordView, aggs: &mut Aggregates) -> Result<Vec<Effect>, Failure> {
-        eval::run(self, rec, aggs)
+        eval::run(self, rec, aggs, &mut Vec::new())
+    }
+
+    /// [`Program::run`], counting in `fired[i]` each record rule `i` handled (its events matched
+    /// and its `when` held; `fired` grows to one counter per rule).
+    pub fn run_counting(
+        &self,
+        rec: &RecordView,
+        aggs: &mut Aggregates,
+        fired: &mut Vec<u64>,
+    ) -> Result<Vec<Effect>, Failure> {
+        eval::run(self, rec, aggs, fired)
     }
 }

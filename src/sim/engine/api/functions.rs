@@ -230,6 +230,7 @@ impl Engine {
             program,
             aggregates: Aggregates::default(),
             last_modified_ms: self.now_ms(),
+            fired: Vec::new(),
         };
         let out = self.function_json(&f);
         self.lambda.functions.insert(f);
@@ -248,6 +249,7 @@ impl Engine {
         f.program = program;
         f.aggregates = Aggregates::default();
         f.last_modified_ms = now;
+        f.fired = Vec::new();
         let Some(f) = self.lambda.functions.get(&name) else { return Err(missing) };
         Ok(self.function_json(f))
     }

@@ -597,8 +597,8 @@ impl Engine {
                     None
                 };
                 match window_state {
-                    Some(state) => f.program.run(&view, state),
-                    None => f.program.run(&view, &mut f.aggregates),
+                    Some(state) => f.program.run_counting(&view, state, &mut f.fired),
+                    None => f.program.run_counting(&view, &mut f.aggregates, &mut f.fired),
                 }
             };
             let failure = match result {

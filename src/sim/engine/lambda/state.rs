@@ -47,6 +47,8 @@ pub struct Function {
     pub program: Program,
     pub aggregates: Aggregates,
     pub last_modified_ms: u64,
+    /// For each rule of the current code, how many records it handled.
+    pub fired: Vec<u64>,
 }
 
 impl crate::support::named::Named for Function {
