@@ -654,7 +654,9 @@ fn describe(m: &Matcher) -> String {
                         Cmp::Gt => ">",
                         Cmp::Ge => ">=",
                     };
-                    format!("{op} {n}")
+                    // A decimal text of the bound, without core's float formatting (page size).
+                    let shown = crate::model::Number::from_f64(*n).map_or_else(|| "?".to_string(), |n| n.to_string());
+                    format!("{op} {shown}")
                 })
                 .collect();
             format!("a number {}", parts.join(" and "))

@@ -88,3 +88,34 @@ impl Costs {
         })
     }
 }
+
+/// What a trigger loop would cost on AWS, in US dollars, at list prices for us-east-1 as of
+/// [`PRICES_DATE`]: Lambda requests and duration at the smallest memory size (128 MB, x86), and
+/// on-demand write request units (docs/aws-behaviour.md §4.10). The prices are AWS's list
+/// prices as published on its pricing pages; the duration is the simulator's assumption.
+pub mod loop_prices {
+    /// When the prices below were taken.
+    pub const PRICES_DATE: &str = "December 2026";
+    /// Lambda, per request.
+    pub const LAMBDA_REQUEST_USD: f64 = 0.20 / 1_000_000.0;
+    /// Lambda duration per millisecond at 128 MB, x86.
+    pub const LAMBDA_MS_128MB_USD: f64 = 0.000_000_002_1;
+    /// DynamoDB on-demand, per write request unit.
+    pub const WRITE_UNIT_USD: f64 = 0.625 / 1_000_000.0;
+    /// The simulator's assumption: each invocation is billed this long (the rule language's
+    /// functions take no simulated time; a small handler runs in tens of milliseconds).
+    pub const ASSUMED_DURATION_MS: u64 = 100;
+
+    /// Dollars per hour at the pace of `invocations` made between the first and the last,
+    /// `span_ms` of simulated time apart (so `invocations - 1` intervals), with `write_units`
+    /// written by them; None before there is a pace (fewer than two, or no time between).
+    pub fn per_hour(invocations: u64, write_units: u64, span_ms: u64) -> Option<f64> {
+        if invocations < 2 || span_ms == 0 {
+            return None;
+        }
+        let per_hour = (invocations - 1) as f64 / (span_ms as f64 / 3_600_000.0);
+        let units_each = write_units as f64 / invocations as f64;
+        let each = LAMBDA_REQUEST_USD + ASSUMED_DURATION_MS as f64 * LAMBDA_MS_128MB_USD + units_each * WRITE_UNIT_USD;
+        Some(per_hour * each)
+    }
+}

@@ -168,6 +168,12 @@ pub struct RecordJson<'a> {
     view_type: ViewType,
 }
 
+/// An eventID as 32 lowercase hex digits (written by hand: core's u128 formatting would add
+/// to the page).
+pub fn event_id_hex(id: u128) -> String {
+    (0..32).rev().map(|k| b"0123456789abcdef"[(id >> (4 * k)) as usize & 15] as char).collect()
+}
+
 impl RecordJson<'_> {
     /// `Record::write_json`.
     pub fn write(&self, region: &str, lambda_arn: Option<&str>, out: &mut Vec<u8>) {
@@ -175,7 +181,7 @@ impl RecordJson<'_> {
         // Numbers written by hand and by serde_json's itoa, not `write!` (most of the cost of
         // the record's fixed members).
         out.extend_from_slice(b"{\"eventID\":\"");
-        out.extend((0..32).rev().map(|k| b"0123456789abcdef"[(self.event_id >> (4 * k)) as usize & 15]));
+        out.extend(event_id_hex(self.event_id).bytes());
         out.extend_from_slice(b"\",\"eventName\":\"");
         out.extend_from_slice(self.event_name.as_str().as_bytes());
         out.push(b'"');

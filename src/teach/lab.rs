@@ -153,6 +153,10 @@ pub fn deploy(s: &mut Session, table: &str, function: &str, code: &str, params: 
     }
     req["FunctionName"] = json!(function);
     req["TableName"] = json!(table);
+    // The lab charts its mappings' metrics: opt in as a learner would on AWS.
+    if req.get("MetricsConfig").is_none() {
+        req["MetricsConfig"] = json!({"Metrics": ["EventCount"]});
+    }
     if has_mapping {
         s.apply(Operation::UpdateEventSourceMapping, &req)?;
     } else {
@@ -331,6 +335,34 @@ pub fn enable_ttl(s: &mut Session, table: &str, attr: &str) -> Note {
         )),
         Err(e) => Note::aws(e),
     }
+}
+
+/// "Let it run" or "Turn the guard off": sets the simulator's loop guard (a `SetLoopGuard`
+/// step, so the lab's scenario replays the same), and the note saying what it means.
+pub fn set_loop_guard(s: &mut Session, limit: Option<u32>) -> Note {
+    match s.apply(Operation::SetLoopGuard, &json!({ "Invocations": limit })) {
+        Ok(_) => Note::Ok(match limit {
+            Some(n) => format!(
+                "StreamLab's loop guard now pauses a chain before invocation {}. On AWS nothing would pause it.",
+                thousands(u64::from(n) + 1)
+            ),
+            None => "StreamLab's loop guard is off: the loop runs as it would on AWS, until you change the code, the table or the mapping.".into(),
+        }),
+        Err(e) => Note::aws(e),
+    }
+}
+
+/// 12345 → "12,345".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// One tick of the playing clock: `secs` simulated seconds.

@@ -518,6 +518,8 @@ pub struct DetailView {
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecordDetail {
     pub missing: Option<String>,
+    /// Why the mappings' filters skipped this record, one sentence per filter.
+    pub filtered: Vec<String>,
     pub diff: Vec<DiffRow>,
     pub views: Vec<(&'static str, String)>,
 }
@@ -567,6 +569,14 @@ pub fn detail(s: &Session, d: &Detail) -> DetailView {
                     missing: (!notes.is_empty()).then(|| {
                         format!("{} This record's view type, {}: {}", notes.join(" "), view.as_str(), view.describe())
                     }),
+                    filtered: s
+                        .engine()
+                        .lambda()
+                        .filtered
+                        .iter()
+                        .filter(|f| f.sequence_number == r.seq)
+                        .flat_map(|f| f.why.iter().map(move |w| format!("{}: {w}", f.function)))
+                        .collect(),
                     diff,
                     views: lab::compare_views(r, region)
                         .iter()
@@ -576,6 +586,151 @@ pub fn detail(s: &Session, d: &Detail) -> DetailView {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loops of triggers, and the simulator's loop guard
+
+/// A loop of triggers fed by their own writes: what it has done, what it would cost on AWS,
+/// and whether StreamLab's guard (not AWS's) holds it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoopView {
+    /// "412 invocations in the loop so far, 411 writes (411 write request units)."
+    pub done: String,
+    /// What AWS would do, and what it would cost an hour at this pace.
+    pub on_aws: String,
+    /// The guard's pause, in words; None while it runs.
+    pub paused: Option<String>,
+    /// The guard's limit now (None: off), for "let it run".
+    pub limit: Option<u32>,
+}
+
+/// The fixes that work on AWS (docs/aws-behaviour.md §4.10).
+pub const LOOP_FIXES: [&str; 4] = [
+    "a condition that ends it: write only when something changes (a write that changes nothing makes no record)",
+    "write to a different table from the one that invokes the function",
+    "as a kill switch, set the function's reserved concurrency to 0 (the console's Throttle button)",
+    "or disable the event source mapping",
+];
+
+/// Dollars to the cent, or "less than a cent".
+fn dollars(v: f64) -> String {
+    if v < 0.005 {
+        return "less than a cent".into();
+    }
+    let cents = (v * 100.0).round() as u64;
+    format!("${}.{:02}", lab::thousands(cents / 100), cents % 100)
+}
+
+pub fn loop_view(s: &Session) -> Option<LoopView> {
+    use crate::sim::loop_prices as p;
+    let e = s.engine();
+    let l = e.lambda().loops;
+    if l.invocations == 0 {
+        return None;
+    }
+    let paused = e.lambda().guard_pauses.last().filter(|_| {
+        e.lambda().mappings.iter().flat_map(|m| m.cursors.iter()).flat_map(|c| c.vshards.iter()).any(|v| v.paused)
+    });
+    let per_hour = p::per_hour(l.invocations, l.write_units, l.last_ms - l.first_ms);
+    let cost = match per_hour {
+        Some(usd) => format!(
+            " At this pace it would cost about {} an hour, {} a day ({} us-east-1 list prices: Lambda requests, and {} ms per invocation at 128 MB, which is StreamLab's assumption; on-demand write request units).",
+            dollars(usd),
+            dollars(usd * 24.0),
+            p::PRICES_DATE,
+            p::ASSUMED_DURATION_MS
+        ),
+        None => String::new(),
+    };
+    Some(LoopView {
+        done: format!(
+            "{} invocation{} in the loop so far, {} write{} ({} write request unit{}).",
+            lab::thousands(l.invocations),
+            plural(l.invocations as usize),
+            lab::thousands(l.writes),
+            plural(l.writes as usize),
+            lab::thousands(l.write_units),
+            plural(l.write_units as usize)
+        ),
+        on_aws: format!(
+            "On AWS this loop would not stop: Lambda's recursive loop detection does not cover loops through DynamoDB, so it runs, and bills, until someone changes the code or the mapping.{cost}"
+        ),
+        paused: paused.map(|g| {
+            format!(
+                "StreamLab's own loop guard paused it before invocation {} of the chain (its limit is {}). This guard is the simulator's, so your tab never runs away; AWS has none.",
+                lab::thousands(u64::from(g.chain)),
+                lab::thousands(u64::from(g.limit))
+            )
+        }),
+        limit: e.cfg.loop_guard,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event source mapping metrics
+
+/// Minutes drawn in a metrics chart (the newest).
+pub const METRIC_MINUTES: usize = 30;
+
+/// A mapping's metrics over its last minutes with activity, for a small chart per metric.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetricsView {
+    /// "tally on Votes".
+    pub title: String,
+    /// One chart per metric: its name, the latest value in words, and a bar per minute (its
+    /// height from 0 to 20, relative to the chart's largest value).
+    pub charts: Vec<MetricChart>,
+    /// Shown when the mapping does not publish event counts (AWS: opt-in).
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetricChart {
+    pub name: &'static str,
+    pub total: String,
+    pub bars: Vec<u8>,
+}
+
+pub fn metrics(s: &Session) -> Vec<MetricsView> {
+    let e = s.engine();
+    let streams = e.streams();
+    e.lambda()
+        .mappings
+        .iter()
+        .filter(|m| !m.metrics.is_empty())
+        .map(|m| {
+            let minutes = &m.metrics[m.metrics.len().saturating_sub(METRIC_MINUTES)..];
+            let chart = |name: &'static str, unit: &str, get: &dyn Fn(&crate::sim::MinuteMetrics) -> u64| {
+                let values: Vec<u64> = minutes.iter().map(|(_, mm)| get(mm)).collect();
+                let max = values.iter().copied().max().unwrap_or(0).max(1);
+                let latest = values.last().copied().unwrap_or(0);
+                MetricChart {
+                    name,
+                    total: format!("{} {unit} in the last minute with activity", lab::thousands(latest)),
+                    bars: values.iter().map(|v| (v * 20).div_ceil(max) as u8).collect(),
+                }
+            };
+            let mut charts = Vec::new();
+            if m.cfg.event_count_metrics {
+                charts.push(chart("PolledEventCount", "records", &|mm| mm.polled));
+                charts.push(chart("FilteredOutEventCount", "records", &|mm| mm.filtered_out));
+                charts.push(chart("InvokedEventCount", "records", &|mm| mm.invoked));
+                charts.push(chart("FailedInvokeEventCount", "records", &|mm| mm.failed_invoke));
+                charts.push(chart("DroppedEventCount", "records", &|mm| mm.dropped));
+                charts.push(chart("OnFailureDestinationDeliveredEventCount", "records", &|mm| mm.on_failure_delivered));
+            }
+            charts.push(chart("IteratorAge (maximum)", "ms", &|mm| mm.iterator_age_max_ms));
+            let table = streams.get(m.stream).map(|st| st.table_name.as_str()).unwrap_or("?");
+            MetricsView {
+                title: format!("{} on {table}", m.function),
+                charts,
+                note: (!m.cfg.event_count_metrics).then(|| {
+                    "On AWS the event counts are opt-in (MetricsConfig with EventCount); IteratorAge is always published.".to_string()
+                }),
+            }
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1040,7 +1195,12 @@ pub struct ResultsView {
     /// The newest notifications, oldest first.
     pub feed: Vec<FeedLine>,
     pub costs: Costs,
+    /// Under a tumbling window, what the aggregates are (None without one).
+    pub window_note: Option<String>,
 }
+
+/// What aggregates hold when a mapping has a tumbling window (README, rule language).
+pub const WINDOW_NOTE: &str = "With a tumbling window, the aggregates are the window's state: each window starts empty, and Lambda drops the state after the window's final invocation. Shown here: the last closed window's. Each window's final state is the state of its final invocation (isFinalInvokeForWindow) in the timeline.";
 
 /// One aggregate as a table: its largest groups (at most 100), each with a bar.
 #[derive(Clone, Debug, PartialEq)]
@@ -1111,6 +1271,7 @@ pub fn results(s: &Session) -> ResultsView {
         notifications_dropped: dropped_note(dropped),
         feed,
         costs: costs(&e.costs().to_json()),
+        window_note: e.lambda().mappings.iter().any(|m| m.cfg.tumbling_s > 0).then(|| WINDOW_NOTE.to_string()),
     }
 }
 
@@ -1699,5 +1860,123 @@ mod tests {
         assert!(score_line(&none, Mode::Practice, 7).starts_with("Score: 0 of 0 (0%)"));
         assert_eq!(capitalised("question 2 takes exactly one option".into()), "Question 2 takes exactly one option");
         assert_eq!(capitalised(String::new()), "");
+    }
+
+    /// A trigger that counts in the table that invokes it: every write makes a record that
+    /// invokes it again.
+    fn looping(s: &mut Session) {
+        lab::deploy(
+            s,
+            "Votes",
+            lab::DEFAULT_FUNCTION,
+            "on INSERT, MODIFY\n  update Votes key { voter: keys.voter } add n 1",
+            &json!({}),
+        )
+        .unwrap();
+        put(s, "ana", "tea");
+    }
+
+    #[test]
+    fn a_loop_says_what_it_costs_that_aws_would_not_stop_it_and_whose_guard_pauses_it() {
+        let mut s = starter_session();
+        assert_eq!(loop_view(&s), None, "no loop, no box");
+        looping(&mut s);
+        advance(&mut s, 10.0);
+        let l = loop_view(&s).expect("a loop");
+        // 40 invocations in 10 s (one per 250 ms slot); the first is the learner's write's.
+        assert_eq!(l.done, "39 invocations in the loop so far, 39 writes (39 write request units).");
+        assert!(l.on_aws.contains("On AWS this loop would not stop"), "{}", l.on_aws);
+        // 4 invocations and 4 write units a second: 14,400 an hour each, at $0.20 + 100 ms × $0.0000000021
+        // per million... : 14,400 × (0.0000002 + 0.00000021) + 14,400 × 0.000000625 = $0.0149 an hour.
+        assert!(l.on_aws.contains("about $0.01 an hour, $0.36 a day"), "{}", l.on_aws);
+        assert!(l.on_aws.contains("December 2026 us-east-1 list prices"), "{}", l.on_aws);
+        assert_eq!(l.paused, None);
+        advance(&mut s, 300.0);
+        let l = loop_view(&s).unwrap();
+        let p = l.paused.expect("the guard paused it");
+        assert!(p.contains("before invocation 1,001 of the chain (its limit is 1,000)"), "{p}");
+        assert!(p.contains("AWS has none"), "{p}");
+        assert_eq!(l.limit, Some(1_000));
+        // "Let it run 1,000 more": a SetLoopGuard step, and the loop goes on.
+        let note = lab::set_loop_guard(&mut s, Some(2_000));
+        assert_eq!(
+            note,
+            Note::Ok(
+                "StreamLab's loop guard now pauses a chain before invocation 2,001. On AWS nothing would pause it."
+                    .into()
+            )
+        );
+        assert_eq!(s.steps().last().unwrap().action, Operation::SetLoopGuard);
+        advance(&mut s, 10.0);
+        assert_eq!(loop_view(&s).unwrap().paused, None, "running again");
+        match lab::set_loop_guard(&mut s, None) {
+            Note::Ok(text) => assert!(text.contains("runs as it would on AWS"), "{text}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn metrics_chart_each_metric_by_minute() {
+        let mut s = starter_session();
+        lab::deploy(&mut s, "Votes", lab::DEFAULT_FUNCTION, "on INSERT\n  count votes by choice", &json!({})).unwrap();
+        assert!(metrics(&s).is_empty(), "nothing polled yet");
+        put(&mut s, "ana", "tea");
+        put(&mut s, "ben", "tea");
+        advance(&mut s, 61.0);
+        put(&mut s, "cy", "coffee");
+        advance(&mut s, 1.0);
+        let m = metrics(&s);
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].title, format!("{} on Votes", lab::DEFAULT_FUNCTION));
+        assert_eq!(m[0].note, None, "the lab opts in to the event counts");
+        let invoked = m[0].charts.iter().find(|c| c.name == "InvokedEventCount").unwrap();
+        // Minute 0: 2 records; minute 1: 1 record. Bars are 0-20, relative to the largest.
+        assert_eq!(invoked.bars, [20, 10]);
+        assert_eq!(invoked.total, "1 records in the last minute with activity");
+        let age = m[0].charts.iter().find(|c| c.name == "IteratorAge (maximum)").unwrap();
+        assert_eq!(age.bars, [20, 20], "250 ms both minutes");
+    }
+
+    #[test]
+    fn the_record_dialog_says_why_a_filter_skipped_a_record() {
+        let mut s = starter_session();
+        let filters = json!({"Filters": [{"Pattern": "{\"eventName\": [\"INSERT\"]}"}]});
+        lab::deploy(
+            &mut s,
+            "Votes",
+            lab::DEFAULT_FUNCTION,
+            "on INSERT\n  count votes",
+            &json!({"FilterCriteria": filters}),
+        )
+        .unwrap();
+        put(&mut s, "ana", "tea");
+        put(&mut s, "ana", "coffee");
+        advance(&mut s, 1.0);
+        let records: Vec<Rc<Record>> = s.engine().streams()[0].records_in_order().cloned().collect();
+        let why = |r: &Rc<Record>| match detail(&s, &Detail::Record(r.clone())).record {
+            Some(d) => d.filtered,
+            None => vec![],
+        };
+        assert!(why(&records[0]).is_empty(), "the INSERT was delivered");
+        assert_eq!(
+            why(&records[1]),
+            [format!("{}: Filter 1: eventName is \"MODIFY\"; the pattern wants \"INSERT\"", lab::DEFAULT_FUNCTION)]
+        );
+    }
+
+    #[test]
+    fn under_a_tumbling_window_results_say_the_aggregates_are_the_last_closed_window() {
+        let mut s = starter_session();
+        lab::deploy(&mut s, "Votes", lab::DEFAULT_FUNCTION, "on INSERT\n  count votes", &json!({})).unwrap();
+        assert_eq!(results(&s).window_note, None);
+        lab::deploy(
+            &mut s,
+            "Votes",
+            lab::DEFAULT_FUNCTION,
+            "on INSERT\n  count votes",
+            &json!({"TumblingWindowInSeconds": 60}),
+        )
+        .unwrap();
+        assert_eq!(results(&s).window_note.as_deref(), Some(WINDOW_NOTE));
     }
 }

@@ -3,12 +3,14 @@
 
 use yew::prelude::*;
 
-use super::state::Detail;
-use crate::teach::view::{token_box, FlowView, Place};
+use super::note_view;
+use super::state::{Action, Detail, Note};
+use crate::teach::view::{token_box, FlowView, LoopView, Place, LOOP_FIXES};
 
 /// A plain function, not a component: it has no hooks, and the root re-renders it with every
 /// change anyway (a component would only add its own lifecycle code to the wasm).
-pub fn flow(v: &FlowView, on_open: &Callback<Detail>) -> Html {
+pub fn flow(v: &FlowView, looping: Option<LoopView>, note: &Option<Note>, on: &Callback<Action>) -> Html {
+    let on_open = &on.reform(Action::Open);
     let token_box = |places: &[Place], title: &'static str, hint: &'static str, class: &'static str| {
         let here = v.tokens_in(places);
         let b = token_box(&here);
@@ -72,6 +74,34 @@ pub fn flow(v: &FlowView, on_open: &Callback<Detail>) -> Html {
                     { token_box(&[Place::OnFailure], "On-failure queue", "Given up on: described to the destination.", "stage stage-failed") }
                 </div>
             </div>
+            if let Some(l) = looping { { loop_box(&l, note, on) } }
         </section>
+    }
+}
+
+/// A loop of triggers fed by their own writes: what it costs, that AWS would not stop it, the
+/// simulator's guard and how to let it run, and the fixes that work on AWS.
+fn loop_box(l: &LoopView, note: &Option<Note>, on: &Callback<Action>) -> Html {
+    let more = l.limit.map(|n| n.saturating_add(1_000));
+    let let_run = on.reform(move |_: MouseEvent| Action::SetLoopGuard(more));
+    let off = on.reform(|_: MouseEvent| Action::SetLoopGuard(None));
+    html! {
+        <div class="loop-alert" role="status" aria-labelledby="loop-heading">
+            <h3 id="loop-heading">{ "Loop: the trigger's writes invoke it again" }</h3>
+            <p>{ &l.done }</p>
+            <p>{ &l.on_aws }</p>
+            if let Some(p) = &l.paused {
+                <p class="error-message">{ p }</p>
+                <p class="loop-actions">
+                    if l.limit.is_some() {
+                        <button type="button" onclick={let_run}>{ "Let it run 1,000 more" }</button>
+                        <button type="button" onclick={off}>{ "Turn the guard off" }</button>
+                    }
+                </p>
+            }
+            { note_view(note) }
+            <p>{ "Fixes that work on AWS:" }</p>
+            <ul>{ for LOOP_FIXES.iter().map(|f| html! { <li>{ *f }</li> }) }</ul>
+        </div>
     }
 }

@@ -86,6 +86,7 @@ pub fn App() -> Html {
         view_type: stream.view_type,
         note: lab.deploy_note.clone(),
         timeline: view::timeline(&s),
+        metrics: view::metrics(&s),
     };
     let bar = timebar::TimeBar {
         clock: view::clock(&s),
@@ -117,7 +118,7 @@ pub fn App() -> Html {
                         on_ttl={on.action.reform(Action::EnableTtl)} />
                     { stream::stream_panel(&stream, &lab.view_note, StreamRecords::new(&lab.session, table, lab.version), &on.action) }
                 </div>
-                { flow::flow(&view::flow(&s, table), &on_open) }
+                { flow::flow(&view::flow(&s, table), view::loop_view(&s), &lab.loop_note, &on.action) }
                 <div class="grid">
                     { triggers::triggers_panel(triggers, key, on.action.reform(|(code, params)| Action::Deploy { code, params }), &on_open) }
                     { results::results_panel(&view::results(&s)) }

@@ -47,6 +47,7 @@ pub fn results_panel(v: &ResultsView) -> Html {
             <h2 id="results-heading">{ "Results" }</h2>
             <section class="sub" aria-label="Aggregates">
                 <h3>{ "Aggregates" }</h3>
+                if let Some(w) = &v.window_note { <p class="hint">{ w }</p> }
                 if v.aggregates.is_empty() {
                     <p class="empty">{ "None yet. Deploy a rule with count or sum, write items, then advance the clock." }</p>
                 } else {

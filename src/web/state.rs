@@ -54,6 +54,8 @@ pub enum Action {
     FilesNote(Note),
     /// UpdateTimeToLive on the current table with this attribute.
     EnableTtl(String),
+    /// Set the simulator's loop guard ("let it run": a higher limit; None: off).
+    SetLoopGuard(Option<u32>),
     DismissRestoreNote,
 }
 
@@ -69,6 +71,7 @@ pub struct Lab {
     pub write_note: Option<Note>,
     pub view_note: Option<Note>,
     pub deploy_note: Option<Note>,
+    pub loop_note: Option<Note>,
     pub clock_note: Option<Note>,
     pub files_note: Option<Note>,
     pub restore_note: Option<String>,
@@ -100,6 +103,7 @@ impl Lab {
             write_note: None,
             view_note: None,
             deploy_note: None,
+            loop_note: None,
             clock_note: None,
             files_note: None,
             restore_note: None,
@@ -197,7 +201,7 @@ impl Reducible for Lab {
                 if let Some(note) = lab.with(|s, _| lab::step_back(s)) {
                     lab.detail = None;
                     // Notes about the undone step would contradict the panels now.
-                    (lab.write_note, lab.view_note, lab.deploy_note) = (None, None, None);
+                    (lab.write_note, lab.view_note, lab.deploy_note, lab.loop_note) = (None, None, None, None);
                     lab.clock_note = Some(note);
                     lab.changed();
                 }
@@ -228,6 +232,10 @@ impl Reducible for Lab {
             Action::FilesNote(n) => lab.files_note = Some(n),
             Action::EnableTtl(attr) => {
                 lab.write_note = Some(lab.with(|s, table| lab::enable_ttl(s, table, &attr)));
+                lab.changed();
+            }
+            Action::SetLoopGuard(limit) => {
+                lab.loop_note = Some(lab::set_loop_guard(&mut lab.session.borrow_mut(), limit));
                 lab.changed();
             }
             Action::DismissRestoreNote => lab.restore_note = None,

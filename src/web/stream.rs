@@ -316,6 +316,10 @@ fn record_body(r: &RecordDetail, json: &str) -> Html {
         <>
             <h3>{ "Old → new, attribute by attribute" }</h3>
             if let Some(m) = &r.missing { <p class="hint">{ m }</p> }
+            if !r.filtered.is_empty() {
+                <h3>{ "Why the filter skipped it" }</h3>
+                <ul class="why-filtered">{ for r.filtered.iter().map(|w| html! { <li>{ w }</li> }) }</ul>
+            }
             if !r.diff.is_empty() {
                 <table class="diff">
                     <thead><tr><th scope="col">{ "Attribute" }</th><th scope="col">{ "Change" }</th><th scope="col">{ "Old" }</th><th scope="col">{ "New" }</th></tr></thead>

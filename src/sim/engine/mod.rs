@@ -405,6 +405,14 @@ impl Engine {
         let view = stream.view_type;
         let shard = &mut stream.shards[stream.open_slots[slot]];
         self.costs.change(now);
+        // Every write of a loop through DynamoDB Streams makes a record (one that changes
+        // nothing ends the loop): its cost is counted here, whichever write path made it.
+        if self.lambda.in_loop(self.write_chain) {
+            // On-demand write request units: 1 per KB of the larger of the item before and after.
+            let [_, old, new] = change.sizes;
+            self.lambda.loops.writes += 1;
+            self.lambda.loops.write_units += old.max(new).div_ceil(1024).max(1) as u64;
+        }
         let mut rec = Record::new(event_id, now, change, view, seq, ttl);
         rec.chain = self.write_chain;
         shard.records.push_back(Rc::new(rec));

@@ -16,7 +16,7 @@ use super::note_view;
 use super::state::{Detail, Note};
 use crate::model::ViewType;
 use crate::teach::lab;
-use crate::teach::view::{self, MappingForm, RulesCheck, Timeline};
+use crate::teach::view::{self, MappingForm, MetricsView, RulesCheck, Timeline};
 
 /// What the triggers panel shows.
 pub struct Triggers {
@@ -29,6 +29,7 @@ pub struct Triggers {
     /// The note of the last Deploy.
     pub note: Option<Note>,
     pub timeline: Timeline,
+    pub metrics: Vec<MetricsView>,
 }
 
 /// A plain function, not a component: the editor, its only state, is one. `key`: the session's,
@@ -48,7 +49,35 @@ pub fn triggers_panel(
             <TriggerEditor {key} code={t.code} mapping={t.mapping} has_mapping={t.has_mapping} view_type={t.view_type} {on_deploy} />
             <div role="status">{ note_view(&t.note) }</div>
             { timeline::timeline(&t.timeline, on_open) }
+            { for t.metrics.iter().map(metrics_view) }
         </section>
+    }
+}
+
+/// A mapping's metrics, a small bar chart per metric (one bar per minute with activity).
+/// Drawn in SVG: its geometry is attributes, which the page's CSP allows (no style attribute).
+fn metrics_view(m: &MetricsView) -> Html {
+    html! {
+        <details class="metrics">
+            <summary>{ format!("Metrics of {}", m.title) }</summary>
+            if let Some(n) = &m.note { <p class="hint">{ n }</p> }
+            <ul class="metric-list">
+                { for m.charts.iter().map(|c| {
+                    let n = c.bars.len().max(1);
+                    html! {
+                        <li>
+                            <span class="metric-name">{ c.name }</span>
+                            <svg class="sparkline" viewBox={format!("0 0 {} 20", n * 3)} preserveAspectRatio="none" aria-hidden="true">
+                                { for c.bars.iter().enumerate().map(|(i, h)| html! {
+                                    <rect x={(i * 3).to_string()} y={(20 - *h).to_string()} width="2" height={h.to_string()} />
+                                }) }
+                            </svg>
+                            <span class="metric-total">{ &c.total }</span>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </details>
     }
 }
 

@@ -88,6 +88,11 @@ fn a_loop_through_dynamodb_is_not_stopped_by_aws() {
     assert!(invs(&e).iter().all(|i| outcome(i) == "Success"));
     assert_eq!(n_of_x(&mut e), json!({"N": "2400"}));
     assert!(e.loop_guard_output().is_empty() && e.failures_output().is_empty());
+    // What it adds up to: every invocation but the first (fed by the learner's own write) is
+    // the loop's, and each writes one item of under 1 KB: one write request unit.
+    let l = e.lambda().loops;
+    assert_eq!((l.invocations, l.writes, l.write_units), (2399, 2399, 2399));
+    assert_eq!((l.first_ms as f64 / 1000.0, l.last_ms as f64 / 1000.0), (T0 + 0.5, T0 + 600.0));
     advance(&mut e, 60.0);
     assert_eq!(invs(&e).len(), 2640, "and it goes on");
 }

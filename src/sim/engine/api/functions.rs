@@ -343,7 +343,7 @@ impl Engine {
             last_result: LastResult::NoRecordsProcessed,
             cursors,
             outcomes: BTreeMap::new(),
-            metrics: BTreeMap::new(),
+            metrics: Vec::new(),
         });
         let m = self.lambda.mappings.len() - 1;
         Ok(self.mapping_json(m, "Creating"))

@@ -572,6 +572,15 @@ impl Engine {
         let mut invoke_failed = false;
         // Records the handler gave up on while the batch still succeeds, and why.
         let mut lost: Vec<(Vec<String>, String)> = Vec::new();
+        if final_window.is_none() && self.lambda.in_loop(chain) {
+            let l = &mut self.lambda.loops;
+            if l.invocations == 0 {
+                l.first_ms = now;
+            }
+            l.invocations += 1;
+            l.last_ms = now;
+            l.longest_chain = l.longest_chain.max(chain);
+        }
         let saved_chain = self.write_chain;
         self.write_chain = chain;
         for rec in &batch.records {
@@ -620,7 +629,7 @@ impl Engine {
                     break;
                 }
                 Report::Sequence => Some(seq.clone()),
-                Report::EventId => Some(format!("{:032x}", rec.event_id)),
+                Report::EventId => Some(crate::sim::stream::event_id_hex(rec.event_id)),
                 Report::Null => None,
                 Report::Text(t) => Some(t),
             };
@@ -737,12 +746,16 @@ impl Engine {
         let minute = self.now_ms() / 60_000 * 60_000;
         let limit = self.cfg.history_limit;
         let metrics = &mut self.lambda.mappings[m].metrics;
-        if let Some(limit) = limit {
-            while metrics.len() >= limit.max(1) && !metrics.contains_key(&minute) {
-                metrics.pop_first();
+        // Time only moves forward: the current minute is the last one, or a new one.
+        if metrics.last().is_none_or(|(t, _)| *t != minute) {
+            if let Some(limit) = limit {
+                let over = (metrics.len() + 1).saturating_sub(limit.max(1));
+                metrics.drain(..over.min(metrics.len()));
             }
+            metrics.push((minute, MinuteMetrics::default()));
         }
-        metrics.entry(minute).or_default()
+        let last = metrics.len() - 1;
+        &mut metrics[last].1
     }
 
     fn log(&mut self, now: u64, uuid: &str, shard: &str, kind: LogKind, seqs: Vec<String>, message: String) {

@@ -200,8 +200,10 @@ pub struct Mapping {
     /// B-tree type of the rules' min/max multiplicities, so the page's wasm holds one B-tree
     /// fewer.
     pub outcomes: BTreeMap<Number, i64>,
-    /// The mapping's metrics by minute (start, epoch ms); only minutes with activity.
-    pub metrics: BTreeMap<u64, MinuteMetrics>,
+    /// The mapping's metrics by minute (start, epoch ms), oldest first; only minutes with
+    /// activity. A vector, not a B-tree: minutes only ever come at the end (and each B-tree
+    /// type adds kilobytes to the page).
+    pub metrics: Vec<(u64, MinuteMetrics)>,
 }
 
 /// Where a record is on its way through a mapping, for the flow diagram.
@@ -330,6 +332,31 @@ pub struct Lambda {
     pub guard_pauses: Vec<GuardPause>,
     /// The records the mappings' filters rejected, with why (kept like `invocations`).
     pub filtered: Vec<FilteredRecord>,
+    /// What loops of triggers fed by their own writes have done.
+    pub loops: LoopStats,
+}
+
+/// What the invocations of trigger loops, and the writes they made, have added up to. An
+/// invocation is part of a loop when its chain of triggers is longer than the number of
+/// mappings: such a chain has passed through one mapping twice.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LoopStats {
+    pub invocations: u64,
+    pub writes: u64,
+    /// On-demand write request units of those writes (1 per KB, rounded up).
+    pub write_units: u64,
+    /// The first and the last loop invocation (simulated epoch ms).
+    pub first_ms: u64,
+    pub last_ms: u64,
+    /// The longest chain seen.
+    pub longest_chain: u32,
+}
+
+impl Lambda {
+    /// Is an invocation (or a write made by one) of chain length `chain` part of a loop?
+    pub fn in_loop(&self, chain: u32) -> bool {
+        chain as usize > self.mappings.len().max(1)
+    }
 }
 
 /// A record no filter of a mapping matched: which, when, and one sentence per filter saying
