@@ -606,9 +606,10 @@ pub struct LoopView {
 }
 
 /// The fixes that work on AWS (docs/aws-behaviour.md §4.10).
-pub const LOOP_FIXES: [&str; 4] = [
+pub const LOOP_FIXES: [&str; 5] = [
     "a condition that ends it: write only when something changes (a write that changes nothing makes no record)",
     "write to a different table from the one that invokes the function",
+    "an event filter that skips the function's own writes (mark them, for example with a source attribute, and filter it out with anything-but)",
     "as a kill switch, set the function's reserved concurrency to 0 (the console's Throttle button)",
     "or disable the event source mapping",
 ];
@@ -705,6 +706,7 @@ pub fn metrics(s: &Session) -> Vec<MetricsView> {
                 let values: Vec<u64> = minutes.iter().map(|(_, mm)| get(mm)).collect();
                 let max = values.iter().copied().max().unwrap_or(0).max(1);
                 let latest = values.last().copied().unwrap_or(0);
+                let unit = if latest == 1 && unit == "records" { "record" } else { unit };
                 MetricChart {
                     name,
                     total: format!("{} {unit} in the last minute with activity", lab::thousands(latest)),
@@ -1932,7 +1934,7 @@ mod tests {
         let invoked = m[0].charts.iter().find(|c| c.name == "InvokedEventCount").unwrap();
         // Minute 0: 2 records; minute 1: 1 record. Bars are 0-20, relative to the largest.
         assert_eq!(invoked.bars, [20, 10]);
-        assert_eq!(invoked.total, "1 records in the last minute with activity");
+        assert_eq!(invoked.total, "1 record in the last minute with activity");
         let age = m[0].charts.iter().find(|c| c.name == "IteratorAge (maximum)").unwrap();
         assert_eq!(age.bars, [20, 20], "250 ms both minutes");
     }
