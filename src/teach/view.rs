@@ -571,11 +571,9 @@ pub fn detail(s: &Session, d: &Detail) -> DetailView {
                     }),
                     filtered: s
                         .engine()
-                        .lambda()
-                        .filtered
-                        .iter()
-                        .filter(|f| f.sequence_number == r.seq)
-                        .flat_map(|f| f.why.iter().map(move |w| format!("{}: {w}", f.function)))
+                        .why_filtered(r.seq)
+                        .into_iter()
+                        .flat_map(|(function, why)| why.into_iter().map(move |w| format!("{function}: {w}")))
                         .collect(),
                     diff,
                     views: lab::compare_views(r, region)

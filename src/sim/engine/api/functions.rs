@@ -10,6 +10,7 @@ use crate::sim::engine::Engine;
 use crate::support::time;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 fn int_param(r: &Value, name: &str, min: i64, max: i64) -> Result<Option<i64>> {
     let field = req::camel(name);
@@ -78,7 +79,7 @@ impl MappingConfig {
             bisect: false,
             report_failures: false,
             tumbling_s: 0,
-            filters: FilterCriteria::default(),
+            filters: Rc::default(),
             on_failure: None,
             enabled: true,
             event_count_metrics: false,
@@ -136,7 +137,7 @@ impl MappingConfig {
             self.tumbling_s = v as u32;
         }
         if let Some(f) = req::object(r, "FilterCriteria")? {
-            self.filters = FilterCriteria::parse(f)?;
+            self.filters = Rc::new(FilterCriteria::parse(f)?);
         }
         if let Some(d) = req::object(r, "DestinationConfig")? {
             if req::get(d, "OnSuccess").is_some() {

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::sim::engine::Engine;
+use crate::sim::stream::Record;
 use serde_json::{json, Map, Value};
 
 impl Engine {
@@ -85,28 +86,34 @@ impl Engine {
         self.lambda
             .filtered
             .iter()
-            .map(|f| {
+            .flat_map(|f| f.records.iter().map(move |r| (f, r)))
+            .map(|(f, r)| {
                 json!({
                     "Time": f.time_ms as f64 / 1000.0,
                     "FunctionName": f.function,
                     "UUID": f.uuid,
                     "ShardId": f.shard_id,
-                    "SequenceNumber": f.sequence_number.to_string(),
-                    "Why": f.why,
+                    "SequenceNumber": r.seq.to_string(),
+                    "Why": self.why(f, r),
                 })
             })
             .collect()
     }
 
-    /// Why a record was filtered out by mapping `m`, if it was and that is still kept.
-    pub fn why_filtered(&self, m: usize, seq: u128) -> Option<&[String]> {
-        let uuid = &self.lambda.mappings.get(m)?.uuid;
+    /// Why `r` was filtered out: one sentence per filter of the criteria that rejected it.
+    fn why(&self, f: &FilteredRecords, r: &Record) -> Vec<String> {
+        let arn = self.streams.get(f.stream).map(|s| s.arn.as_str());
+        f.filters.explain(&r.to_json(&self.cfg.region, arn))
+    }
+
+    /// Why the record with sequence number `seq` was filtered out, by each mapping that
+    /// filtered it out (while that is still kept): the function's name and the sentences.
+    pub fn why_filtered(&self, seq: u128) -> Vec<(&str, Vec<String>)> {
         self.lambda
             .filtered
             .iter()
-            .rev()
-            .find(|f| f.sequence_number == seq && &f.uuid == uuid)
-            .map(|f| f.why.as_slice())
+            .flat_map(|f| f.records.iter().filter(|r| r.seq == seq).map(move |r| (f.function.as_str(), self.why(f, r))))
+            .collect()
     }
 
     /// Every pause of the simulator's loop guard, as `streamlab replay` prints them.

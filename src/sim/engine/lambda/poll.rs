@@ -163,7 +163,7 @@ impl Engine {
                 }
                 let as_delivered = rec.to_json(&region, Some(&arn));
                 if !cfg.filters.matches(&as_delivered) {
-                    explained.push((rec.seq, cfg.filters.explain(&as_delivered)));
+                    explained.push(rec.clone());
                     filtered.push(rec.seq.to_string());
                     vs.scan_pos = rec.seq + 1;
                     continue;
@@ -217,19 +217,17 @@ impl Engine {
             mm.filtered_out += filtered_out;
         }
         if !explained.is_empty() {
-            let function = self.lambda.mappings[m].function.clone();
+            let f = FilteredRecords {
+                time_ms: now,
+                uuid: uuid.clone(),
+                function: self.lambda.mappings[m].function.clone(),
+                shard_id: shard_id.clone(),
+                stream: si,
+                filters: cfg.filters.clone(),
+                records: explained,
+            };
             let limit = self.cfg.history_limit;
-            for (seq, why) in explained {
-                let f = FilteredRecord {
-                    time_ms: now,
-                    uuid: uuid.clone(),
-                    function: function.clone(),
-                    shard_id: shard_id.clone(),
-                    sequence_number: seq,
-                    why,
-                };
-                keep(&mut self.lambda.filtered, f, limit, &mut self.lambda.dropped.filtered);
-            }
+            keep(&mut self.lambda.filtered, f, limit, &mut self.lambda.dropped.filtered);
         }
         if !filtered.is_empty() {
             self.log(

@@ -67,7 +67,8 @@ pub struct MappingConfig {
     pub bisect: bool,
     pub report_failures: bool,
     pub tumbling_s: u32,
-    pub filters: FilterCriteria,
+    /// Shared: the records a poll filters out keep the criteria that judged them.
+    pub filters: Rc<FilterCriteria>,
     pub on_failure: Option<String>,
     pub enabled: bool,
     /// `MetricsConfig: {"Metrics": ["EventCount"]}`: the mapping's event-count metrics are
@@ -330,8 +331,8 @@ pub struct Lambda {
     pub dropped: Dropped,
     /// Every time the simulator's loop guard paused a chain, oldest first.
     pub guard_pauses: Vec<GuardPause>,
-    /// The records the mappings' filters rejected, with why (kept like `invocations`).
-    pub filtered: Vec<FilteredRecord>,
+    /// The records the mappings' filters rejected, a group per poll (kept like `invocations`).
+    pub filtered: Vec<FilteredRecords>,
     /// What loops of triggers fed by their own writes have done.
     pub loops: LoopStats,
 }
@@ -359,16 +360,18 @@ impl Lambda {
     }
 }
 
-/// A record no filter of a mapping matched: which, when, and one sentence per filter saying
-/// where it failed ([`FilterCriteria::explain`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FilteredRecord {
+/// The records one poll of a mapping filtered out, with the criteria that rejected them: why
+/// each was rejected ([`FilterCriteria::explain`]) is worked out when asked, not when polling.
+#[derive(Clone, Debug)]
+pub struct FilteredRecords {
     pub time_ms: u64,
     pub uuid: String,
     pub function: String,
     pub shard_id: String,
-    pub sequence_number: u128,
-    pub why: Vec<String>,
+    /// The mapping's stream (its ARN is in the records as Lambda delivers them).
+    pub stream: usize,
+    pub filters: Rc<FilterCriteria>,
+    pub records: Vec<Rc<Record>>,
 }
 
 /// The simulator's loop guard paused a chain of triggers: when, which mapping and shard, the
