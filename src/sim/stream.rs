@@ -287,6 +287,9 @@ pub struct Stream {
     pub shards: Vec<Shard>,
     /// Slot → index in `shards` of the open shard serving that slot of the key space.
     pub open_slots: Vec<usize>,
+    /// Bumped whenever shards are added or removed, so a mapping only looks for new shards
+    /// when there may be some.
+    pub shards_changed: u64,
 }
 
 impl Stream {

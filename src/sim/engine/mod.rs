@@ -87,6 +87,19 @@ pub struct Engine {
     write_chain: u32,
     lambda: lambda::Lambda,
     costs: crate::sim::costs::Costs,
+    work: Work,
+}
+
+/// What the engine has done so far, counted in events rather than seconds, so that how its cost
+/// grows can be tested without timing anything.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Work {
+    /// Calls, and moments of simulated time at which something was due (a poll, a retry, a
+    /// roll-over, a trim, a TTL deletion).
+    pub events: u64,
+    /// Shards and Lambda pollers looked at while handling those events: what a long run's
+    /// state makes each event cost.
+    pub scanned: u64,
 }
 
 impl Engine {
@@ -105,7 +118,13 @@ impl Engine {
             write_chain: 0,
             lambda: Default::default(),
             costs: Default::default(),
+            work: Work::default(),
         }
+    }
+
+    /// The work done so far (see [`Work`]).
+    pub fn work(&self) -> Work {
+        self.work
     }
 
     pub fn now_ms(&self) -> u64 {
@@ -147,9 +166,19 @@ impl Engine {
             }
             self.move_clock_to(t);
             self.run_due();
+            self.count_event();
         }
         self.move_clock_to(target);
         self.run_due();
+    }
+
+    /// Counts one event, and the shards and pollers that each event's handling looks at.
+    pub(in crate::sim::engine) fn count_event(&mut self) {
+        let shards: usize = self.streams.iter().map(|s| s.shards.len()).sum();
+        let pollers: usize =
+            self.lambda.mappings.iter().flat_map(|m| m.cursors.iter()).map(|c| 1 + c.vshards.len()).sum();
+        self.work.events += 1;
+        self.work.scanned += (shards + pollers) as u64;
     }
 
     fn move_clock_to(&mut self, t: u64) {
@@ -239,6 +268,7 @@ impl Engine {
                 let stream = &mut self.streams[si];
                 stream.shards.push(child);
                 stream.open_slots[slot] = stream.shards.len() - 1;
+                stream.shards_changed += 1;
             }
         }
     }
@@ -259,6 +289,7 @@ impl Engine {
                 let open_ids: Vec<String> = stream.open_slots.iter().map(|i| stream.shards[*i].id.clone()).collect();
                 stream.shards.retain(|sh| !expired(sh));
                 stream.open_slots = open_ids.iter().filter_map(|id| stream.shard_index(id)).collect();
+                stream.shards_changed += 1;
             }
         }
     }
@@ -476,6 +507,7 @@ impl Engine {
             disabled_ms: None,
             shards,
             open_slots,
+            shards_changed: 0,
         });
         let si = self.streams.len() - 1;
         if let Some(t) = self.tables.get_mut(table) {

@@ -3,4 +3,5 @@
 
 mod bounds;
 mod fuzz;
+mod horizons;
 mod streams;

@@ -345,8 +345,10 @@ impl Engine {
             cursors,
             outcomes: BTreeMap::new(),
             metrics: Vec::new(),
+            synced: None,
         });
         let m = self.lambda.mappings.len() - 1;
+        self.lambda.mappings[m].refresh_waiting();
         Ok(self.mapping_json(m, "Creating"))
     }
 
@@ -392,6 +394,7 @@ impl Engine {
             for c in &mut self.lambda.mappings[m].cursors {
                 resize_vshards(c, p);
             }
+            self.lambda.mappings[m].refresh_waiting();
         }
         let now = self.now_ms();
         let mapping = &mut self.lambda.mappings[m];

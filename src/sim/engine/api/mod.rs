@@ -151,6 +151,7 @@ impl Engine {
     /// [`Engine::call`] with the action already known.
     pub fn call_op(&mut self, op: Operation, req: &Value) -> Result<Value> {
         body(req)?;
+        self.count_event();
         match op {
             Operation::CreateTable => self.create_table(req),
             Operation::DescribeTable => self.describe_table(req),

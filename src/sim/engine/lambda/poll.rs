@@ -8,6 +8,7 @@ use crate::sim::engine::{Engine, RETENTION_MS};
 use crate::sim::stream::Record;
 use crate::support::time;
 use serde_json::{json, Map, Value};
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 /// How an invocation failed.
@@ -45,7 +46,7 @@ impl Engine {
             self.sync_cursors(m);
             let mut c = 0;
             while c < self.lambda.mappings.get(m).map_or(0, |mp| mp.cursors.len()) {
-                let active = self.lambda.mappings.get(m).is_some_and(|mp| cursor_active(mp, &mp.cursors[c]));
+                let active = self.lambda.mappings.get(m).is_some_and(|mp| cursor_active(&mp.cursors[c]));
                 if active {
                     let nv = self.lambda.mappings[m].cursors[c].vshards.len();
                     for v in 0..nv {
@@ -60,7 +61,13 @@ impl Engine {
                                     || (vs.queue.is_empty() && vs.window.as_ref().is_some_and(|w| w.end_ms <= now))
                             });
                         if due {
+                            let was_finished = self.lambda.mappings[m].cursors[c].is_finished();
                             self.poll(Lane { mapping: m, cursor: c, vshard: v });
+                            // It has just finished its shard: its children may be read now.
+                            let mp = &mut self.lambda.mappings[m];
+                            if !was_finished && mp.cursors[c].is_finished() {
+                                mp.refresh_waiting();
+                            }
                         }
                     }
                 }
@@ -70,15 +77,37 @@ impl Engine {
     }
 
     /// Adds a cursor for every shard of the stream the mapping has not seen yet.
+    /// Drops the cursors of shards the stream no longer has, once they have nothing left to do
+    /// (their records are gone), so that a long run does not pile them up. Only when the stream's
+    /// shards have changed since the last time.
     fn sync_cursors(&mut self, m: usize) {
         let now = self.now_ms();
-        let mp = &self.lambda.mappings[m];
-        let stream = &self.streams[mp.stream];
-        let known: Vec<&str> = mp.cursors.iter().map(|c| c.shard_id.as_str()).collect();
+        let stream = &self.streams[self.lambda.mappings[m].stream];
+        if self.lambda.mappings[m].synced == Some(stream.shards_changed) {
+            return;
+        }
+        let mp = &mut self.lambda.mappings[m];
+        mp.synced = Some(stream.shards_changed);
+        // Sets, so that a stream with many shards costs one pass, not shards × cursors.
+        let open: HashMap<&str, bool> = stream.shards.iter().map(|sh| (sh.id.as_str(), sh.is_open())).collect();
+        mp.cursors.retain(|c| {
+            open.contains_key(c.shard_id.as_str()) || c.vshards.iter().any(|v| !v.finished || !v.queue.is_empty())
+        });
+        // A shard that closed or went away while its pollers slept: wake them, so that they see
+        // its end, finish, and hand over to the child shard (an idle stream would otherwise keep
+        // one sleeping cursor per roll-over for ever).
+        for cur in &mut mp.cursors {
+            if open.get(cur.shard_id.as_str()) != Some(&true) {
+                for v in cur.vshards.iter_mut().filter(|v| !v.finished && !v.paused && v.next_wake.is_none()) {
+                    v.next_wake = Some(next_poll(now));
+                }
+            }
+        }
+        let known: HashSet<&str> = mp.cursors.iter().map(|c| c.shard_id.as_str()).collect();
         let new: Vec<Cursor> = stream
             .shards
             .iter()
-            .filter(|sh| !known.contains(&sh.id.as_str()))
+            .filter(|sh| !known.contains(sh.id.as_str()))
             .map(|sh| {
                 new_cursor(
                     &sh.id,
@@ -89,7 +118,8 @@ impl Engine {
                 )
             })
             .collect();
-        self.lambda.mappings[m].cursors.extend(new);
+        mp.cursors.extend(new);
+        mp.refresh_waiting();
     }
 
     fn poll(&mut self, at: Lane) {

@@ -151,6 +151,15 @@ pub struct Cursor {
     pub shard_id: String,
     pub parent: Option<String>,
     pub vshards: Vec<VShard>,
+    /// Its parent shard's cursor is not finished yet, so this shard is not read yet
+    /// (kept by `Mapping::refresh_waiting`, so that finding the active cursors is not a search).
+    pub waiting: bool,
+}
+
+impl Cursor {
+    pub fn is_finished(&self) -> bool {
+        self.vshards.iter().all(|v| v.finished)
+    }
 }
 
 /// Where a new mapping starts reading each shard that exists when it is created.
@@ -201,6 +210,8 @@ pub struct Mapping {
     /// B-tree type of the rules' min/max multiplicities, so the page's wasm holds one B-tree
     /// fewer.
     pub outcomes: BTreeMap<Number, i64>,
+    /// The stream's `shards_changed` when the cursors were last matched to its shards.
+    pub synced: Option<u64>,
     /// The mapping's metrics by minute (start, epoch ms), oldest first; only minutes with
     /// activity. A vector, not a B-tree: minutes only ever come at the end (and each B-tree
     /// type adds kilobytes to the page).
@@ -430,7 +441,7 @@ impl Lambda {
         self.mappings
             .iter()
             .filter(|m| m.cfg.enabled)
-            .flat_map(|m| m.cursors.iter().filter(move |c| cursor_active(m, c)).flat_map(|c| c.vshards.iter()))
+            .flat_map(|m| m.cursors.iter().filter(|c| cursor_active(c)).flat_map(|c| c.vshards.iter()))
             .filter_map(|v| match (&v.window, v.next_wake) {
                 // A window's final invoke waits for the window's batches to be done.
                 (Some(w), n) if v.queue.is_empty() => Some(n.map_or(w.end_ms, |n| n.min(w.end_ms))),
@@ -441,10 +452,19 @@ impl Lambda {
 }
 
 /// A shard is read only after its parent is finished (or gone).
-pub(in crate::sim::engine) fn cursor_active(m: &Mapping, c: &Cursor) -> bool {
-    match &c.parent {
-        None => true,
-        Some(p) => m.cursors.iter().find(|x| &x.shard_id == p).is_none_or(|pc| pc.vshards.iter().all(|v| v.finished)),
+pub(in crate::sim::engine) fn cursor_active(c: &Cursor) -> bool {
+    !c.waiting
+}
+
+impl Mapping {
+    /// Marks the cursors whose parent shard's cursor is not finished: after cursors were added
+    /// or removed, resized, or one of them finished. One pass, whatever the number of cursors.
+    pub(in crate::sim::engine) fn refresh_waiting(&mut self) {
+        let unfinished: std::collections::HashSet<String> =
+            self.cursors.iter().filter(|c| !c.is_finished()).map(|c| c.shard_id.clone()).collect();
+        for c in &mut self.cursors {
+            c.waiting = c.parent.as_ref().is_some_and(|p| unfinished.contains(p));
+        }
     }
 }
 
@@ -487,6 +507,7 @@ pub(in crate::sim::engine) fn new_cursor(
         shard_id: shard_id.to_string(),
         parent,
         vshards: (0..parallelization.max(1)).map(|_| new_vshard(position, wake)).collect(),
+        waiting: false,
     }
 }
 

@@ -1,0 +1,93 @@
+//! Long horizons: what advancing the clock costs grows with what happens in the span (writes,
+//! polls, retries, roll-overs, trims), not with the span's length times the shards or pollers a
+//! long run could pile up. Counted in events and in the shards and pollers each event looks at
+//! (`Engine::work`), never timed, so these tests cannot flake on a slow machine.
+
+use crate::common::lambda::*;
+use crate::common::*;
+use serde_json::json;
+use streamlab::{Engine, Work};
+
+const DAY: f64 = 86_400.0;
+
+/// Advances `days` days, at most 366 days per AdvanceClock (the API's limit).
+fn advance_days(e: &mut Engine, days: u32) {
+    let mut left = days;
+    while left > 0 {
+        let n = left.min(366);
+        advance(e, f64::from(n) * DAY);
+        left -= n;
+    }
+}
+
+/// The shards and pollers looked at per event, on average.
+fn per_event(w: Work) -> f64 {
+    w.scanned as f64 / w.events as f64
+}
+
+/// One table, one mapping, one write, then `days` of nothing: shards keep rolling over every
+/// 4 hours (the simulator's default, after what AWS is observed to do) and being trimmed 24 hours
+/// after they close.
+fn idle(days: u32) -> Work {
+    let mut e = engine();
+    table(&mut e, "Votes", "NEW_AND_OLD_IMAGES");
+    function(&mut e, "f", "on INSERT\n  count votes");
+    mapping(&mut e, "Votes", "f", json!({}));
+    put(&mut e, "Votes", "a", 1);
+    advance_days(&mut e, days);
+    assert_eq!(invs(&e).len(), 1, "the one write is delivered once");
+    e.work()
+}
+
+#[test]
+fn an_idle_mapping_costs_the_same_per_day_for_a_day_a_year_and_two_years() {
+    let (day, year, two) = (idle(1), idle(365), idle(730));
+    // Each day has the same events: 6 roll-overs, the trims of the shards closed a day before,
+    // and the polls that find a closed shard's end. About twice as many for two years as for one.
+    let ratio = two.events as f64 / year.events as f64;
+    assert!((1.95..=2.05).contains(&ratio), "events: a year {year:?}, two years {two:?}");
+    assert!(year.events <= 365 * 20, "at most 20 events a day, had {year:?}");
+    // And each event looks at what a day keeps (about 7 shards and their pollers), not at
+    // everything a year has made: cursors of shards long gone used to pile up, one per roll-over.
+    for w in [day, year, two] {
+        assert!(per_event(w) < 40.0, "shards and pollers per event: {w:?}");
+    }
+    assert!(per_event(two) < per_event(day) * 3.0, "a day {day:?}, two years {two:?}");
+}
+
+/// Writes every hour for `days` days to a table whose function always fails: each batch is
+/// retried twice, split in two (bisect), and sent to an on-failure destination.
+fn failing(days: u32) -> Work {
+    let mut e = engine();
+    table(&mut e, "Orders", "NEW_IMAGE");
+    function(&mut e, "f", FAIL_ALL);
+    mapping(
+        &mut e,
+        "Orders",
+        "f",
+        json!({"MaximumRetryAttempts": 2, "BisectBatchOnFunctionError": true, "BatchSize": 10,
+               "DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}),
+    );
+    for h in 0..days * 24 {
+        put(&mut e, "Orders", &format!("o{}", h % 50), i64::from(h));
+        put(&mut e, "Orders", &format!("p{}", h % 50), i64::from(h));
+        advance(&mut e, 3600.0);
+    }
+    // Every record ends up in an on-failure record (a batch of one is not split further).
+    let sent: u64 =
+        e.failures_output().iter().map(|f| f["DDBStreamBatchInfo"]["batchSize"].as_u64().unwrap_or(0)).sum();
+    assert_eq!(sent, u64::from(days) * 48, "every record is accounted for");
+    e.work()
+}
+
+#[test]
+fn retries_bisection_and_roll_overs_cost_in_proportion_to_the_writes() {
+    let (day, month, quarter) = (failing(1), failing(30), failing(90));
+    let per_day = |w: Work, d: f64| w.events as f64 / d;
+    // The same events per day of writes, whatever the span.
+    assert!(per_day(quarter, 90.0) <= per_day(day, 1.0) * 1.1, "a day {day:?}, 90 days {quarter:?}");
+    assert!(per_day(quarter, 90.0) >= per_day(month, 30.0) * 0.9, "30 days {month:?}, 90 days {quarter:?}");
+    for w in [day, month, quarter] {
+        assert!(per_event(w) < 40.0, "shards and pollers per event: {w:?}");
+    }
+}
