@@ -128,6 +128,10 @@ pub(super) fn step_offsets(text: &str) -> Vec<usize> {
     out
 }
 
+/// The shortest shard roll-over period a scenario may ask for (the simulator's limit: a stream
+/// keeps a day of closed shards, 25 per open shard at most, and each event looks at them).
+pub const MIN_ROLLOVER_SECONDS: u64 = 3600;
+
 pub(super) fn u64_field(obj: &Map<String, Value>, key: &str) -> Result<Option<u64>, String> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
@@ -173,8 +177,12 @@ pub(super) fn header(obj: &Map<String, Value>) -> Result<(Option<String>, Engine
             config.shards_per_stream = n as usize;
         }
         if let Some(s) = u64_field(sim, "shardRolloverSeconds")? {
-            if s < 1 {
-                return Err("\"simulator.shardRolloverSeconds\" must be at least 1".into());
+            if s < MIN_ROLLOVER_SECONDS {
+                return Err(format!(
+                    "\"simulator.shardRolloverSeconds\" must be at least {MIN_ROLLOVER_SECONDS} (one hour), not {s}: \
+                     the simulator's limit, which keeps the shards a stream holds to a day's worth; AWS rolls shards \
+                     over about every 4 hours"
+                ));
             }
             config.shard_rollover_ms = s.saturating_mul(1000);
         }

@@ -227,6 +227,9 @@ impl RecordJson<'_> {
 pub struct Shard {
     pub id: String,
     pub parent: Option<String>,
+    /// The parent's `start_seq`. Shards are kept in creation order, which is the order of their
+    /// `start_seq`, so a shard (and a poller's cursor on it) is found by that number.
+    pub parent_seq: Option<u128>,
     pub start_seq: u128,
     pub end_seq: Option<u128>,
     pub created_ms: u64,
@@ -293,12 +296,22 @@ pub struct Stream {
 }
 
 impl Stream {
-    pub fn shard(&self, id: &str) -> Option<&Shard> {
-        self.shards.iter().find(|s| s.id == id)
+    /// The shard whose `start_seq` is `seq` (shards are in that order).
+    pub fn shard_at(&self, seq: u128) -> Option<&Shard> {
+        self.shards.binary_search_by_key(&seq, |s| s.start_seq).ok().map(|i| &self.shards[i])
     }
 
+    pub fn shard(&self, id: &str) -> Option<&Shard> {
+        self.shard_index(id).map(|i| &self.shards[i])
+    }
+
+    /// Shards are kept in creation order and a shard's id starts with its creation time
+    /// (`shardId-<20-digit ms>-…`), so the shards made at that time are found by bisection.
     pub fn shard_index(&self, id: &str) -> Option<usize> {
-        self.shards.iter().position(|s| s.id == id)
+        let Some(t) = id.get(..28) else { return self.shards.iter().position(|s| s.id == id) };
+        let from = self.shards.partition_point(|s| s.id.get(..28).is_some_and(|x| x < t));
+        let mut same_time = self.shards[from..].iter().take_while(|s| s.id.get(..28) == Some(t));
+        same_time.position(|s| s.id == id).map(|i| from + i)
     }
 
     /// Every retained record, parent shards before their children, each shard in order.

@@ -106,7 +106,7 @@ impl Engine {
     pub fn new(cfg: EngineConfig) -> Engine {
         let mut cfg = cfg;
         cfg.shards_per_stream = cfg.shards_per_stream.clamp(1, 64);
-        cfg.shard_rollover_ms = cfg.shard_rollover_ms.max(1000);
+        cfg.shard_rollover_ms = cfg.shard_rollover_ms.max(60_000);
         Engine {
             now_ms: cfg.start_ms,
             rng: Rng::new(cfg.seed),
@@ -262,9 +262,10 @@ impl Engine {
                 if due > self.now_ms {
                     continue;
                 }
-                let parent_id = self.streams[si].shards[idx].id.clone();
+                let parent = &self.streams[si].shards[idx];
+                let parent = (parent.id.clone(), parent.start_seq);
                 self.close_shard(si, idx, due);
-                let child = self.new_shard(Some(parent_id), due);
+                let child = self.new_shard(Some(parent), due);
                 let stream = &mut self.streams[si];
                 stream.shards.push(child);
                 stream.open_slots[slot] = stream.shards.len() - 1;
@@ -464,11 +465,13 @@ impl Engine {
 
     // ---- stream lifecycle -----------------------------------------------------------------
 
-    fn new_shard(&mut self, parent: Option<String>, created_ms: u64) -> Shard {
+    fn new_shard(&mut self, parent: Option<(String, u128)>, created_ms: u64) -> Shard {
         self.next_seq += 100;
+        let (parent, parent_seq) = parent.unzip();
         Shard {
             id: format!("shardId-{:020}-{:08x}", created_ms, self.rng.next_u64() as u32),
             parent,
+            parent_seq,
             start_seq: self.next_seq,
             end_seq: None,
             created_ms,

@@ -91,3 +91,41 @@ fn retries_bisection_and_roll_overs_cost_in_proportion_to_the_writes() {
         assert!(per_event(w) < 40.0, "shards and pollers per event: {w:?}");
     }
 }
+
+/// A scenario header asking for `simulator` settings, with one step.
+fn with_simulator(sim: serde_json::Value) -> String {
+    json!({"simulator": sim, "steps": [{"ListTables": {}}]}).to_string()
+}
+
+#[test]
+fn a_roll_over_period_below_the_simulators_minimum_is_refused_with_the_minimum() {
+    // A 1-second roll-over made every event look at 86,400 shards a day; the minimum is the
+    // simulator's (one hour), and the message says so and says what AWS does.
+    for secs in [1, 60, 3599] {
+        let sim = json!({"shardRolloverSeconds": secs});
+        let err = streamlab::Session::from_scenario_text(&with_simulator(sim.clone())).err().expect("refused");
+        let msg = err.to_string();
+        assert!(msg.contains("shardRolloverSeconds") && msg.contains("at least 3600"), "{sim}: {msg}");
+        assert!(msg.contains("simulator's limit") && msg.contains("about every 4 hours"), "{sim}: {msg}");
+    }
+    for sim in [json!({"shardRolloverSeconds": 3600}), json!({"shardsPerStream": 64, "shardRolloverSeconds": 3600})] {
+        assert!(streamlab::Session::from_scenario_text(&with_simulator(sim.clone())).is_ok(), "{sim} is allowed");
+    }
+}
+
+#[test]
+fn the_shortest_roll_over_keeps_a_day_of_shards_and_no_more() {
+    // Hourly roll-overs with a mapping for a year: each event looks at about a day of shards
+    // (25) and their pollers, not at every shard the year made.
+    let mut e = engine_with(|c| c.shard_rollover_ms = 3_600_000);
+    table(&mut e, "Votes", "NEW_IMAGE");
+    function(&mut e, "f", "on INSERT\n  count votes");
+    mapping(&mut e, "Votes", "f", json!({}));
+    put(&mut e, "Votes", "a", 1);
+    advance(&mut e, 365.0 * DAY);
+    let shards: usize = e.streams().iter().map(|s| s.shards.len()).sum();
+    assert!((24..=26).contains(&shards), "a day of closed shards is kept (24 h after closing): {shards}");
+    let w = e.work();
+    assert!(w.events <= 365 * 24 * 3, "about two events an hour: {w:?}");
+    assert!(per_event(w) < 100.0, "{w:?}");
+}

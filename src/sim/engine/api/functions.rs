@@ -331,7 +331,7 @@ impl Engine {
                 } else {
                     sh.trimmed_through + 1
                 };
-                new_cursor(&sh.id, sh.parent.clone(), pos, cfg.parallelization, Some(next_poll(now)))
+                new_cursor(sh, pos, cfg.parallelization, Some(next_poll(now)))
             })
             .collect();
         self.lambda.mappings.push(Mapping {

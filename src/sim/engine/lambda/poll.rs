@@ -8,7 +8,6 @@ use crate::sim::engine::{Engine, RETENTION_MS};
 use crate::sim::stream::Record;
 use crate::support::time;
 use serde_json::{json, Map, Value};
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 /// How an invocation failed.
@@ -44,10 +43,16 @@ impl Engine {
                 continue;
             }
             self.sync_cursors(m);
+            // Shards whose cursor finished in this pass: their children (later in the list) are
+            // read in the same pass.
+            let mut just_finished: Vec<u128> = Vec::new();
             let mut c = 0;
             while c < self.lambda.mappings.get(m).map_or(0, |mp| mp.cursors.len()) {
-                let active = self.lambda.mappings.get(m).is_some_and(|mp| cursor_active(&mp.cursors[c]));
-                if active {
+                let cur = &mut self.lambda.mappings[m].cursors[c];
+                if cur.waiting && cur.parent_seq.is_some_and(|p| just_finished.contains(&p)) {
+                    cur.waiting = false;
+                }
+                if cursor_active(cur) {
                     let nv = self.lambda.mappings[m].cursors[c].vshards.len();
                     for v in 0..nv {
                         let due = self
@@ -64,14 +69,17 @@ impl Engine {
                             let was_finished = self.lambda.mappings[m].cursors[c].is_finished();
                             self.poll(Lane { mapping: m, cursor: c, vshard: v });
                             // It has just finished its shard: its children may be read now.
-                            let mp = &mut self.lambda.mappings[m];
-                            if !was_finished && mp.cursors[c].is_finished() {
-                                mp.refresh_waiting();
+                            let cur = &self.lambda.mappings[m].cursors[c];
+                            if !was_finished && cur.is_finished() {
+                                just_finished.push(cur.start_seq);
                             }
                         }
                     }
                 }
                 c += 1;
+            }
+            if !just_finished.is_empty() {
+                self.lambda.mappings[m].refresh_waiting();
             }
         }
     }
@@ -88,52 +96,48 @@ impl Engine {
         }
         let mp = &mut self.lambda.mappings[m];
         mp.synced = Some(stream.shards_changed);
-        // Sets, so that a stream with many shards costs one pass, not shards × cursors.
-        let open: HashMap<&str, bool> = stream.shards.iter().map(|sh| (sh.id.as_str(), sh.is_open())).collect();
-        mp.cursors.retain(|c| {
-            open.contains_key(c.shard_id.as_str()) || c.vshards.iter().any(|v| !v.finished || !v.queue.is_empty())
-        });
-        // A shard that closed or went away while its pollers slept: wake them, so that they see
-        // its end, finish, and hand over to the child shard (an idle stream would otherwise keep
-        // one sleeping cursor per roll-over for ever).
-        for cur in &mut mp.cursors {
-            if open.get(cur.shard_id.as_str()) != Some(&true) {
-                for v in cur.vshards.iter_mut().filter(|v| !v.finished && !v.paused && v.next_wake.is_none()) {
+        // Cursors and shards are both in `start_seq` order: one walk over the two matches them.
+        let mut shards = stream.shards.iter().peekable();
+        let mut state = Vec::with_capacity(mp.cursors.len());
+        for c in &mp.cursors {
+            while shards.next_if(|sh| sh.start_seq < c.start_seq).is_some() {}
+            let shard = shards.peek().filter(|sh| sh.start_seq == c.start_seq);
+            state.push(shard.map(|sh| sh.is_open()));
+        }
+        let mut state = state.into_iter();
+        mp.cursors.retain_mut(|c| {
+            let open = state.next().flatten();
+            // A shard that closed or went away while its pollers slept: wake them, so that they
+            // see its end, finish, and hand over to the child shard (an idle stream would
+            // otherwise keep one sleeping cursor per roll-over for ever).
+            if open != Some(true) {
+                for v in c.vshards.iter_mut().filter(|v| !v.finished && !v.paused && v.next_wake.is_none()) {
                     v.next_wake = Some(next_poll(now));
                 }
             }
-        }
-        let known: HashSet<&str> = mp.cursors.iter().map(|c| c.shard_id.as_str()).collect();
-        let new: Vec<Cursor> = stream
-            .shards
-            .iter()
-            .filter(|sh| !known.contains(sh.id.as_str()))
-            .map(|sh| {
-                new_cursor(
-                    &sh.id,
-                    sh.parent.clone(),
-                    sh.trimmed_through + 1,
-                    mp.cfg.parallelization,
-                    Some(next_poll(now)),
-                )
-            })
-            .collect();
-        mp.cursors.extend(new);
+            open.is_some() || c.vshards.iter().any(|v| !v.finished || !v.queue.is_empty())
+        });
+        // Shards made after the newest one the mapping knows.
+        let newest = mp.cursors.last().map(|c| c.start_seq);
+        let from = newest.map_or(0, |n| stream.shards.partition_point(|sh| sh.start_seq <= n));
+        let (par, wake) = (mp.cfg.parallelization, Some(next_poll(now)));
+        mp.cursors.extend(stream.shards[from..].iter().map(|sh| new_cursor(sh, sh.trimmed_through + 1, par, wake)));
         mp.refresh_waiting();
     }
 
     fn poll(&mut self, at: Lane) {
         let Lane { mapping: m, cursor: c, vshard: v } = at;
         let now = self.now_ms();
-        let (si, shard_id, cfg) = {
+        let (si, shard_seq, shard_id, cfg) = {
             let mp = &self.lambda.mappings[m];
-            (mp.stream, mp.cursors[c].shard_id.clone(), mp.cfg.clone())
+            let cur = &mp.cursors[c];
+            (mp.stream, cur.start_seq, cur.shard_id.clone(), mp.cfg.clone())
         };
         let region = self.cfg.region.clone();
         let arn = self.streams[si].arn.clone();
         let hash_key =
             self.streams[si].key_schema.get(0).and_then(|k| k["AttributeName"].as_str()).unwrap_or("").to_string();
-        let Some(shard) = self.streams[si].shard(&shard_id) else {
+        let Some(shard) = self.streams[si].shard_at(shard_seq) else {
             // The shard was trimmed away: nothing left to read.
             let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
             vs.finished = true;

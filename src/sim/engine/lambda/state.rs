@@ -6,7 +6,7 @@ use crate::lang::filter::FilterCriteria;
 use crate::lang::rules::{Aggregates, Program};
 use crate::model::AttributeValue;
 use crate::model::Number;
-use crate::sim::stream::Record;
+use crate::sim::stream::{Record, Shard};
 use crate::support::hash::fnv1a;
 use serde_json::Value;
 use std::collections::{BTreeMap, VecDeque};
@@ -149,7 +149,10 @@ pub struct VShard {
 #[derive(Clone, Debug)]
 pub struct Cursor {
     pub shard_id: String,
-    pub parent: Option<String>,
+    /// The shard's and its parent's `start_seq`: a mapping's cursors are in the stream's shard
+    /// order, so they are matched to shards by these numbers.
+    pub start_seq: u128,
+    pub parent_seq: Option<u128>,
     pub vshards: Vec<VShard>,
     /// Its parent shard's cursor is not finished yet, so this shard is not read yet
     /// (kept by `Mapping::refresh_waiting`, so that finding the active cursors is not a search).
@@ -460,10 +463,11 @@ impl Mapping {
     /// Marks the cursors whose parent shard's cursor is not finished: after cursors were added
     /// or removed, resized, or one of them finished. One pass, whatever the number of cursors.
     pub(in crate::sim::engine) fn refresh_waiting(&mut self) {
-        let unfinished: std::collections::HashSet<String> =
-            self.cursors.iter().filter(|c| !c.is_finished()).map(|c| c.shard_id.clone()).collect();
+        // The cursors are in shard order: the unfinished ones' numbers come out sorted.
+        let mut unfinished: Vec<u128> = self.cursors.iter().filter(|c| !c.is_finished()).map(|c| c.start_seq).collect();
+        unfinished.sort_unstable();
         for c in &mut self.cursors {
-            c.waiting = c.parent.as_ref().is_some_and(|p| unfinished.contains(p));
+            c.waiting = c.parent_seq.is_some_and(|p| unfinished.binary_search(&p).is_ok());
         }
     }
 }
@@ -497,15 +501,15 @@ pub(in crate::sim::engine) fn new_vshard(position: u128, wake: Option<u64>) -> V
 }
 
 pub(in crate::sim::engine) fn new_cursor(
-    shard_id: &str,
-    parent: Option<String>,
+    shard: &Shard,
     position: u128,
     parallelization: u32,
     wake: Option<u64>,
 ) -> Cursor {
     Cursor {
-        shard_id: shard_id.to_string(),
-        parent,
+        shard_id: shard.id.clone(),
+        start_seq: shard.start_seq,
+        parent_seq: shard.parent_seq,
         vshards: (0..parallelization.max(1)).map(|_| new_vshard(position, wake)).collect(),
         waiting: false,
     }
