@@ -138,12 +138,15 @@ impl Session {
         }
         let r = self.engine.call_op(action, &body)?;
         // Consecutive clock advances merge into one step, so playing the clock keeps the
-        // scenario short.
+        // scenario short; never past what one AdvanceClock may ask for, or the saved and
+        // exported lab would hold a step that cannot be replayed (and lose the time).
+        let seconds = |b: &Value| b["Seconds"].as_f64().unwrap_or(0.0);
+        let max = (crate::sim::MAX_ADVANCE_MS / 1000) as f64;
         match (action, self.steps.last_mut()) {
-            (Operation::AdvanceClock, Some(last)) if last.action == Operation::AdvanceClock => {
-                let a = last.body["Seconds"].as_f64().unwrap_or(0.0);
-                let b = body["Seconds"].as_f64().unwrap_or(0.0);
-                last.body = json!({"Seconds": round_ms(a + b)});
+            (Operation::AdvanceClock, Some(last))
+                if last.action == Operation::AdvanceClock && seconds(&last.body) + seconds(&body) <= max =>
+            {
+                last.body = json!({"Seconds": round_ms(seconds(&last.body) + seconds(&body))});
             }
             _ => {
                 let step = Step { action, body };
@@ -277,6 +280,33 @@ mod tests {
         assert_eq!(replayed.engine().streams_output(), s.engine().streams_output());
         let out = scenario::replay(&text).unwrap();
         assert_eq!(out["streams"], s.engine().streams_output());
+    }
+
+    #[test]
+    fn clock_advances_merge_up_to_what_one_step_may_advance() {
+        // 240 days three times: merging all three would make one step of 720 days, more than
+        // AdvanceClock accepts (366), which replay refuses: the time would be lost on reload.
+        let mut s = Session::new(EngineConfig::default());
+        s.apply(Operation::CreateTable, &table()).unwrap();
+        for _ in 0..3 {
+            s.apply(Operation::AdvanceClock, &json!({"Seconds": 240 * 86_400})).unwrap();
+        }
+        let secs: Vec<f64> = s.steps()[1..].iter().map(|st| st.body["Seconds"].as_f64().unwrap()).collect();
+        assert_eq!(secs, [240.0 * 86_400.0; 3], "no merge goes past 366 days");
+        let back = Session::from_storage(&s.to_storage()).unwrap();
+        assert_eq!(back.engine().now_ms(), s.engine().now_ms(), "the 720 days survive a reload");
+        let out = scenario::replay(&s.to_scenario_json().to_string()).unwrap();
+        let results = out["results"].as_array().unwrap();
+        assert_eq!(results.len(), 4);
+        assert!(results.iter().all(|r| r["ok"] == true), "every step replays: {results:?}");
+        // Smaller advances still merge, up to the limit.
+        let mut s = Session::new(EngineConfig::default());
+        for _ in 0..3 {
+            s.apply(Operation::AdvanceClock, &json!({"Seconds": 100 * 86_400})).unwrap();
+        }
+        s.apply(Operation::AdvanceClock, &json!({"Seconds": 100 * 86_400})).unwrap();
+        let secs: Vec<f64> = s.steps().iter().map(|st| st.body["Seconds"].as_f64().unwrap()).collect();
+        assert_eq!(secs, [300.0 * 86_400.0, 100.0 * 86_400.0]);
     }
 
     #[test]
