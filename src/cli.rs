@@ -26,44 +26,31 @@ pub fn run(args: &[String]) -> i32 {
 
 fn replay(file: &str) -> i32 {
     if file != "-" {
-        return replay_file(file);
+        return replay_file(std::path::Path::new(file), file);
     }
-    let text = {
-        let mut s = String::new();
-        match io::Read::read_to_string(&mut io::stdin(), &mut s) {
-            Ok(_) => s,
-            Err(e) => {
-                eprintln!("streamlab: cannot read standard input: {e}");
-                return 1;
-            }
-        }
-    };
-    let scenario = match crate::scenario::parse(&text) {
-        Ok(s) => s,
+    // Standard input is copied to a temporary file first, then replayed as a file is: read as
+    // it goes, so memory stays what it is for the same file given by path.
+    let path = std::env::temp_dir().join(format!("streamlab-stdin-{}.json", std::process::id()));
+    let copied = std::fs::File::create(&path).and_then(|mut f| io::copy(&mut io::stdin().lock(), &mut f));
+    let code = match copied {
+        Ok(_) => replay_file(&path, "standard input"),
         Err(e) => {
-            eprintln!("streamlab: {file}: {e}");
-            return 1;
-        }
-    };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    match crate::scenario::run(&scenario, &mut out).and_then(|_| out.flush()) {
-        Ok(()) => 0,
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
-        Err(e) => {
-            eprintln!("streamlab: cannot write the output: {e}");
+            eprintln!("streamlab: cannot read standard input (copying it to {}): {e}", path.display());
             1
         }
-    }
+    };
+    let _ = std::fs::remove_file(&path);
+    code
 }
 
 /// A file is replayed as it is read (`scenario::replay_streaming`): memory stays flat however
 /// many steps it has, and the output is the same as `parse` + `run`.
-fn replay_file(file: &str) -> i32 {
+/// `label`: how messages name the input.
+fn replay_file(path: &std::path::Path, label: &str) -> i32 {
     use crate::scenario::ReplayError;
     let stdout = io::stdout();
     let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    let open = || std::fs::File::open(file);
+    let open = || std::fs::File::open(path);
     // The engine is not dropped: the process ends next, and freeing a long replay's records
     // one by one takes a noticeable time.
     match crate::scenario::replay_streaming(&open, &mut out)
@@ -72,11 +59,11 @@ fn replay_file(file: &str) -> i32 {
     {
         Ok(()) => 0,
         Err(ReplayError::Invalid(e)) => {
-            eprintln!("streamlab: {file}: {e}");
+            eprintln!("streamlab: {label}: {e}");
             1
         }
         Err(ReplayError::Read(e)) => {
-            eprintln!("streamlab: cannot read {file}: {e}");
+            eprintln!("streamlab: cannot read {label}: {e}");
             1
         }
         Err(ReplayError::Write(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,

@@ -84,9 +84,19 @@ pub struct AwsError {
 
 pub type Result<T> = std::result::Result<T, AwsError>;
 
+/// The longest error message kept whole, in bytes (the simulator's limit: no message repeats a
+/// huge input whole; a longer one is cut to this many characters and says how long it was).
+pub const MAX_MESSAGE_CHARS: usize = 16384;
+
 impl AwsError {
+    /// An error of `kind`. A message that would repeat some huge input is clipped (see
+    /// [`MAX_MESSAGE_CHARS`]); the places that echo input clip it themselves first.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        AwsError { kind, message: message.into(), extra: Map::new() }
+        let mut message = message.into();
+        if message.len() > MAX_MESSAGE_CHARS {
+            message = crate::support::text::clip(&message, MAX_MESSAGE_CHARS);
+        }
+        AwsError { kind, message, extra: Map::new() }
     }
     pub fn validation(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Validation, message)

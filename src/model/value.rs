@@ -34,12 +34,30 @@ pub fn b64_encode(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
+/// Decodes a `B` value. A length that is not a multiple of 4 gets DynamoDB's own message; a
+/// wrong character or misplaced padding gets one that names the byte (DynamoDB's wording for
+/// those is not known; the simulator's says where the problem is).
 pub fn b64_decode(s: &str) -> Result<Vec<u8>> {
-    base64::engine::general_purpose::STANDARD.decode(s).map_err(|_| {
-        AwsError::serialization(format!(
+    use base64::DecodeError;
+    if !s.len().is_multiple_of(4) {
+        return Err(AwsError::serialization(format!(
             "Base64 encoded length is expected a multiple of 4 bytes but found: {}",
             s.len()
-        ))
+        )));
+    }
+    base64::engine::general_purpose::STANDARD.decode(s).map_err(|e| {
+        let at = match e {
+            DecodeError::InvalidByte(at, _) | DecodeError::InvalidLastSymbol(at, _) => Some(at),
+            DecodeError::InvalidLength(_) | DecodeError::InvalidPadding => None,
+        };
+        let what = match at.and_then(|i| s.as_bytes().get(i)) {
+            Some(b'=') => "misplaced padding '='".to_string(),
+            Some(b) if b.is_ascii_graphic() => format!("the character '{}'", *b as char),
+            Some(b) => format!("the byte 0x{b:02x}"),
+            None => "misplaced padding".to_string(),
+        };
+        let at = at.map(|i| format!(" at byte offset {i}")).unwrap_or_default();
+        AwsError::serialization(format!("Base64 encoded value is not valid: {what}{at}"))
     })
 }
 

@@ -128,6 +128,60 @@ pub(super) fn step_offsets(text: &str) -> Vec<usize> {
     out
 }
 
+/// The first member name repeated within one object of a (valid) JSON text: where the repeat
+/// starts, and the name. JSON parsers keep the last of the two silently; a scenario that says
+/// two things must not have one of them ignored.
+pub(super) fn duplicate_key(text: &str) -> Option<(usize, String)> {
+    let b = text.as_bytes();
+    // One entry per open list or object; an object's names so far, and whether a name is next.
+    let mut stack: Vec<Option<(std::collections::HashSet<String>, bool)>> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let start = i;
+                i += 1;
+                let mut escaped = false;
+                while i < b.len() && b[i] != b'"' {
+                    if b[i] == b'\\' {
+                        escaped = true;
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                if let Some(Some((names, expect_name))) = stack.last_mut() {
+                    if *expect_name {
+                        *expect_name = false;
+                        let raw = text.get(start..=i.min(b.len() - 1))?;
+                        let name = if escaped {
+                            serde_json::from_str::<String>(raw).ok()?
+                        } else {
+                            raw[1..raw.len() - 1].to_string()
+                        };
+                        if names.contains(&name) {
+                            return Some((start, name));
+                        }
+                        names.insert(name);
+                    }
+                }
+            }
+            b'{' => stack.push(Some((Default::default(), true))),
+            b'[' => stack.push(None),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => {
+                if let Some(Some((_, expect_name))) = stack.last_mut() {
+                    *expect_name = true;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// The shortest shard roll-over period a scenario may ask for (the simulator's limit: a stream
 /// keeps a day of closed shards, 25 per open shard at most, and each event looks at them).
 pub const MIN_ROLLOVER_SECONDS: u64 = 3600;
@@ -210,6 +264,20 @@ pub(super) fn header(obj: &Map<String, Value>) -> Result<(Option<String>, Engine
     Ok((description, config))
 }
 
+/// A file's bytes as text; if they are not UTF-8, says where the first bad byte is.
+pub fn text_of(bytes: Vec<u8>) -> Result<String, ScenarioError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let before = std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or_default();
+        let Position { line, column } = position(before, at);
+        ScenarioError::Invalid(format!(
+            "the file is not UTF-8 text: the byte at offset {at} (line {line}, column {column}) is 0x{:02x}, \
+             which cannot be there in UTF-8",
+            e.as_bytes()[at]
+        ))
+    })
+}
+
 /// Parses a scenario file. Errors name the line and column, or the step, of the problem.
 pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
     let v: Value = serde_json::from_str(text).map_err(|e| ScenarioError::Json {
@@ -217,6 +285,15 @@ pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
         column: e.column(),
         message: strip_position(&e.to_string()),
     })?;
+    if let Some((at, name)) = duplicate_key(text) {
+        let Position { line, column } = position(text, at);
+        let name = crate::support::text::clip(&name, 100);
+        return Err(ScenarioError::Json {
+            line,
+            column,
+            message: format!("the member \"{name}\" appears twice in the same object (which one was meant?)"),
+        });
+    }
     let obj = v.as_object().ok_or("a scenario must be a JSON object with a \"steps\" list")?;
     let (description, config) = header(obj)?;
     let steps = obj.get("steps").ok_or("a scenario needs a \"steps\" list")?;

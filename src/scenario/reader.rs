@@ -275,6 +275,13 @@ fn build(s: &str, i: usize, depth: usize, put: bool, scratch: &mut Scratch) -> O
             if close == b'}' {
                 let e = string(t, i)?;
                 let key = chars(s, i, e)?;
+                // A repeated name makes the text one `parse` must refuse, so the step is
+                // not built here (nor an object of over 1,024 members, left to `parse`,
+                // whose check does not grow with the square of the names).
+                let so_far = &scratch.members[m0..];
+                if so_far.len() >= 1024 || so_far.iter().any(|(k, _)| *k == key) {
+                    return None;
+                }
                 let at = after(t, ws(t, e)?, b':')?;
                 let item = put && key == "Item";
                 let (e, v) = if item && t[at] == b'{' {
@@ -554,9 +561,17 @@ fn read<T: Tape>(t: &[u8], i: usize, depth: usize, tape: &mut T) -> Option<usize
     if t[i] == close {
         return tape.close(node, i + 1);
     }
+    // An object's member names so far: a repeated one makes the text one `parse` must refuse
+    // (so it is not read here); so does an escaped one, which could repeat another unnoticed.
+    let mut names = Names::default();
     loop {
         if close == b'}' {
-            i = after(t, ws(t, read_string(t, i, tape)?)?, b':')?;
+            let end = read_string(t, i, tape)?;
+            let name = &t[i + 1..end - 1];
+            if name.contains(&b'\\') || !names.insert(name) {
+                return None;
+            }
+            i = after(t, ws(t, end)?, b':')?;
         }
         i = ws(t, read(t, i, depth + 1, tape)?)?;
         match t[i] {
@@ -564,6 +579,32 @@ fn read<T: Tape>(t: &[u8], i: usize, depth: usize, tape: &mut T) -> Option<usize
             c if c == close => return tape.close(node, i + 1),
             _ => return None,
         }
+    }
+}
+
+/// The member names of one object: the first few on the stack, so that reading a step's
+/// small objects allocates nothing.
+#[derive(Default)]
+struct Names<'a> {
+    few: [&'a [u8]; 8],
+    n: usize,
+    more: Vec<&'a [u8]>,
+}
+
+impl<'a> Names<'a> {
+    /// False if `name` is already there, or after 1,024 names (such an object is left to
+    /// `parse`, whose check does not grow with the square of the names).
+    fn insert(&mut self, name: &'a [u8]) -> bool {
+        if self.n >= 1024 || self.few[..self.n.min(8)].contains(&name) || self.more.contains(&name) {
+            return false;
+        }
+        if self.n < 8 {
+            self.few[self.n] = name;
+        } else {
+            self.more.push(name);
+        }
+        self.n += 1;
+        true
     }
 }
 
@@ -702,8 +743,8 @@ mod tests {
     #[test]
     fn an_item_decodes_the_same_where_it_is_read_or_later() {
         for item in [
-            r#"{"pk": {"S": "a"}, "n": {"N": "1.50"}, "m": {"M": {"x": {"L": [{"NULL": true}, {"SS": ["b", "a"]}]}}}, "pk": {"S": "b"}}"#,
-            r#"{"p\u006b": {"S": "\u00e9"}, "pk": {"BOOL": false}}"#,
+            r#"{"pk": {"S": "a"}, "n": {"N": "1.50"}, "m": {"M": {"x": {"L": [{"NULL": true}, {"SS": ["b", "a"]}]}}}}"#,
+            r#"{"pk": {"S": "\u00e9"}, "sk": {"BOOL": false}}"#,
             r#"{"pk": {"S": "a"}, "bad": {"S": 1}}"#,
             r#"{}"#,
         ] {
@@ -718,6 +759,24 @@ mod tests {
                 assert_eq!((end, action.as_str(), &body["Item"]), (text.len(), "PutItem", &serde_json::json!({})));
                 assert_eq!(matches!(read, PutItem::Read(..)), defer);
                 assert_eq!(read.decode(), expected, "{item}, deferred: {defer}");
+            }
+        }
+    }
+
+    /// A step with a member named twice, or a name with an escape (which could name another
+    /// member twice unseen), anywhere in it is not read here: `parse` refuses it, saying where.
+    #[test]
+    fn a_step_naming_a_member_twice_is_left_to_parse() {
+        for step in [
+            r#"{"PutItem": {"TableName": "Tbl", "Item": {"pk": {"S": "a"}, "pk": {"S": "b"}}}}"#,
+            r#"{"PutItem": {"TableName": "Tbl", "Item": {"p\u006b": {"S": "a"}, "pk": {"BOOL": false}}}}"#,
+            r#"{"PutItem": {"TableName": "Tbl", "TableName": "Other", "Item": {}}}"#,
+            r#"{"PutItem": {"TableName": "Tbl", "Item": {}, "Item": {"pk": {"S": "a"}}}}"#,
+            r#"{"UpdateItem": {"TableName": "Tbl", "Key": {"pk": {"S": "a"}}, "Key": {"pk": {"S": "b"}}}}"#,
+        ] {
+            for defer in [false, true] {
+                let mut scratch = Scratch { defer, ..Scratch::default() };
+                assert!(parse_step(step.as_bytes(), 0, &mut 64, &mut scratch).is_none(), "{step}");
             }
         }
     }

@@ -230,8 +230,9 @@ fn replay_pass<R: io::Read + Send>(
             return Err(ReplayError::Read(io::Error::other("the file changed while it was replayed")));
         }
         // Invalid: let `parse` find and word the problem (or, should it accept the file, run it).
-        let mut text = String::new();
-        io::Read::read_to_string(&mut open().map_err(ReplayError::Read)?, &mut text).map_err(ReplayError::Read)?;
+        let mut bytes = Vec::new();
+        io::Read::read_to_end(&mut open().map_err(ReplayError::Read)?, &mut bytes).map_err(ReplayError::Read)?;
+        let text = text_of(bytes).map_err(ReplayError::Invalid)?;
         let s = parse(&text).map_err(ReplayError::Invalid)?;
         return run(&s, out).map_err(ReplayError::Write);
     };

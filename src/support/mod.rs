@@ -5,4 +5,5 @@ pub mod named;
 pub mod platform;
 pub mod rng;
 pub mod sort;
+pub mod text;
 pub mod time;

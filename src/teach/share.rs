@@ -276,11 +276,7 @@ fn name(value: &str, what: &'static str) -> Result<String, LinkError> {
 
 /// The first 40 characters of untrusted text, for messages.
 fn clip(s: &str) -> String {
-    let mut out: String = s.chars().take(40).collect();
-    if s.chars().nth(40).is_some() {
-        out.push('…');
-    }
-    out
+    crate::support::text::clip(s, 40)
 }
 
 /// base64url → the packed bytes of an `s=` link, not yet unpacked.

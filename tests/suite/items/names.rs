@@ -96,3 +96,28 @@ fn substitutions_total_at_most_2_mb() {
     // the limit still applies.
     assert_eq!(err(&mut e, "UpdateItem", req(values(5, 450_000))).kind, "ValidationException");
 }
+
+#[test]
+fn a_million_character_table_name_is_refused_without_repeating_it() {
+    // AWS: TableName is 3 to 255 characters (API reference). A value over 8,192 characters is
+    // clipped in the message, with its real length (the simulator's choice), whatever the action.
+    let mut e = streamlab::Engine::new(streamlab::EngineConfig::default());
+    let name = "t".repeat(1_000_000);
+    let requests = [
+        (
+            "CreateTable",
+            json!({"TableName": name, "KeySchema": [{"AttributeName": "k", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "k", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"}),
+        ),
+        ("DescribeTable", json!({"TableName": name})),
+        ("PutItem", json!({"TableName": name, "Item": {"k": s("a")}})),
+        ("GetItem", json!({"TableName": name, "Key": {"k": s("a")}})),
+        ("DeleteTable", json!({"TableName": name})),
+        ("CreateEventSourceMapping", json!({"TableName": name, "FunctionName": "f", "StartingPosition": "LATEST"})),
+    ];
+    for (action, req) in requests {
+        let er = err(&mut e, action, req);
+        assert!(er.message.len() < 9000, "{action}: {} bytes", er.message.len());
+        assert!(er.message.contains("(1000000 characters)"), "{action}: {}", er.message);
+    }
+}

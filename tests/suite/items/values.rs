@@ -181,3 +181,34 @@ fn sets_may_hold_empty_members_and_lose_their_order() {
     let er = err(&mut e, "PutItem", t(json!({"Item": {"pk": s("B"), "sk": s("S"), "ss": {"SS": ["", ""]}}})));
     assert_eq!(er.message, format!("{P}Input collection [, ] contains duplicates."));
 }
+
+#[test]
+fn bad_base64_says_what_is_wrong_and_never_contradicts_itself() {
+    // A length that is not a multiple of 4: DynamoDB's SerializationException, word for word
+    // ("Base64 encoded length is expected a multiple of 4 bytes but found: 11", quoted in
+    // scylladb/scylladb#6487). A wrong character in a well-sized value: the simulator names it
+    // and its byte offset (it used to say "expected a multiple of 4 bytes but found: 4").
+    let mut e = crate::common::engine();
+    crate::common::ok(
+        &mut e,
+        "CreateTable",
+        json!({"TableName": "Bin", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"}),
+    );
+    let put = |e: &mut streamlab::Engine, b: &str| {
+        crate::common::err(e, "PutItem", json!({"TableName": "Bin", "Item": {"pk": {"S": "a"}, "b": {"B": b}}}))
+    };
+    let er = put(&mut e, "YWJjZGVmZ2");
+    assert_eq!(er.kind, "SerializationException");
+    assert_eq!(er.message, "Base64 encoded length is expected a multiple of 4 bytes but found: 10");
+    for (bad, want) in [
+        ("YW!j", "'!' at byte offset 2"),
+        ("Y=Jj", "padding '=' at byte offset 1"),
+        ("YWJj\u{e9}A=", "0xc3 at byte offset 4"),
+    ] {
+        let er = put(&mut e, bad);
+        assert_eq!(er.kind, "SerializationException", "{bad}");
+        assert!(er.message.contains(want), "{bad}: {}", er.message);
+        assert!(!er.message.contains("multiple of 4"), "{bad}: {}", er.message);
+    }
+}

@@ -606,3 +606,81 @@ fn records_of_parent_shards_come_before_their_childrens() {
     // The DescribeStream of a made-up ARN failed and the run went on (exit 0 checked by `run`).
     assert_eq!(out["results"][6]["ok"], false);
 }
+
+/// (exit code, stdout, stderr) of `streamlab replay -` reading `bytes` on standard input.
+fn replay_stdin(bytes: &[u8]) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(bin())
+        .args(["replay", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run streamlab");
+    child.stdin.take().unwrap().write_all(bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+/// RFC 8259 leaves a repeated member name to the reader; serde_json keeps the last one,
+/// other readers the first. A scenario is refused rather than run one way when its author
+/// may have meant the other: at the top, in a step's body and in an item, by path and on
+/// standard input alike.
+#[test]
+fn a_member_named_twice_is_refused_wherever_it_is() {
+    let table = r#"{"CreateTable": {"TableName": "T", "KeySchema": [{"AttributeName": "k", "KeyType": "HASH"}],
+      "AttributeDefinitions": [{"AttributeName": "k", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"}}"#;
+    let cases = [
+        (format!("{{\"seed\": 1, \"seed\": 2, \"steps\": [{table}]}}"), "\"seed\""),
+        (
+            format!("{{\"steps\": [{table},\n {{\"PutItem\": {{\"TableName\": \"T\", \"TableName\": \"U\", \"Item\": {{\"k\": {{\"S\": \"a\"}}}}}}}}]}}"),
+            "\"TableName\"",
+        ),
+        (
+            format!("{{\"steps\": [{table},\n {{\"PutItem\": {{\"TableName\": \"T\", \"Item\": {{\"k\": {{\"S\": \"a\"}}, \"k\": {{\"S\": \"b\"}}}}}}}}]}}"),
+            "\"k\"",
+        ),
+    ];
+    for (text, name) in cases {
+        let want = format!("the member {name} appears twice in the same object");
+        let p = write_temp("twice.json", &text);
+        for (how, (code, stdout, stderr)) in [("path", replay_file(&p)), ("stdin", replay_stdin(text.as_bytes()))] {
+            assert_eq!(code, 1, "{how}: {text}\n{stderr}");
+            assert!(stdout.is_empty(), "{how}: nothing runs: {stdout}");
+            assert!(stderr.contains(&want) && stderr.contains("line "), "{how}: {stderr}");
+        }
+    }
+}
+
+/// A file that is not UTF-8 is refused with where the first bad byte is, not just "invalid".
+#[test]
+fn a_file_that_is_not_utf8_says_where() {
+    let mut bytes = b"{\"description\": \"caf".to_vec();
+    bytes.push(0xE9); // Latin-1 é
+    bytes.extend_from_slice(b"\",\n \"steps\": []}");
+    let p = write_temp("latin1.json", "");
+    std::fs::write(&p, &bytes).unwrap();
+    for (how, (code, stdout, stderr)) in [("path", replay_file(&p)), ("stdin", replay_stdin(&bytes))] {
+        assert_eq!(code, 1, "{how}: {stderr}");
+        assert!(stdout.is_empty());
+        assert!(
+            stderr.contains("UTF-8") && stderr.contains("offset 20") && stderr.contains("line 1"),
+            "{how}: {stderr}"
+        );
+    }
+}
+
+/// `streamlab replay -` gives what replaying the same file by path gives.
+#[test]
+fn replay_from_standard_input_matches_replay_by_path() {
+    let text = example("");
+    let p = write_temp("stdin.json", &text);
+    let by_path = replay_file(&p);
+    let by_stdin = replay_stdin(text.as_bytes());
+    assert_eq!(by_path.0, 0, "{}", by_path.2);
+    assert_eq!(by_stdin, by_path);
+}

@@ -7,6 +7,7 @@ use crate::model::{AwsError, ErrorKind, Result};
 use crate::sim::engine::api::req;
 use crate::sim::engine::lambda::*;
 use crate::sim::engine::Engine;
+use crate::support::text::clip;
 use crate::support::time;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -274,13 +275,12 @@ impl Engine {
                 .streams
                 .iter()
                 .position(|s| s.arn == arn)
-                .ok_or_else(|| AwsError::invalid_parameter(format!("Stream not found: {arn}")));
+                .ok_or_else(|| AwsError::invalid_parameter(format!("Stream not found: {}", clip(arn, 256))));
         }
         let table = req::string(r, "TableName")?.ok_or_else(|| req::missing("eventSourceArn"))?;
-        self.tables
-            .get(table)
-            .and_then(|t| t.latest_stream)
-            .ok_or_else(|| AwsError::invalid_parameter(format!("Stream not found: table {table} has no stream")))
+        self.tables.get(table).and_then(|t| t.latest_stream).ok_or_else(|| {
+            AwsError::invalid_parameter(format!("Stream not found: table {} has no stream", clip(table, 256)))
+        })
     }
 
     pub(in crate::sim::engine) fn create_event_source_mapping(&mut self, r: &Value) -> Result<Value> {

@@ -12,7 +12,11 @@ pub fn missing(field: &str) -> AwsError {
     ))
 }
 
+/// AWS's wording for a member that breaks a constraint, which repeats the value. One over
+/// 8,192 characters is shown clipped, with its length (the simulator's choice: a
+/// million-character name is not repeated whole; AWS refuses such a request for its size).
 pub fn constraint(value: impl std::fmt::Display, field: &str, constraint: &str) -> AwsError {
+    let value = crate::support::text::clip(&value.to_string(), 8192);
     AwsError::validation(format!(
         "1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: {constraint}"
     ))
