@@ -422,16 +422,53 @@ pub fn not_restored(why: &str, set_aside_key: &str) -> String {
     )
 }
 
+/// The banner when the saved session cannot be read back and the browser has no room to set
+/// it aside either: it stays where it is, and the page does not save over it until the learner
+/// downloads it or discards it.
+pub fn not_restored_nor_set_aside(why: &str, storage_error: &str) -> String {
+    format!(
+        "Your saved session could not be restored ({why}), and this browser had no room to set it aside ({storage_error}). It is still in this browser's storage, and this page will not save over it until you download it or discard it."
+    )
+}
+
+/// The file a saved session that could not be read is downloaded as.
+pub const UNREADABLE_FILE: &str = "streamlab-unreadable-session.txt";
+
+/// The banner when the browser refuses to save the lab (`why`: its error, such as
+/// QuotaExceededError).
+pub fn not_saved(why: &str) -> String {
+    format!(
+        "This browser refused to save your lab ({why}): changes from now on are only in this tab. Export it (Files › Export scenario) to keep it. The page tries again after every change and says so when it saves again."
+    )
+}
+
+/// The banner when saving works again after [`not_saved`].
+pub const SAVED_AGAIN: &str = "Your lab is saved in this browser again.";
+
+/// The file the replaced lab is downloaded as when the browser has no room to keep it.
+pub const PREVIOUS_FILE: &str = "streamlab-previous-lab.json";
+
+/// The note when the lab could neither be kept in the browser nor downloaded: it is not
+/// replaced.
+pub fn not_replaced() -> Note {
+    Note::error(
+        "Not replaced",
+        "Your lab was not replaced: this browser could neither keep it nor download it. Export it (Export scenario) first, then try again.",
+    )
+}
+
 /// What became of the lab that an import, a lesson, a shared link, "Start over" or "Restore
 /// previous lab" replaced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Previous {
     /// It held nothing but the starter table.
     Nothing,
-    /// Over 2 MB: more than the browser keeps.
+    /// Over 2 MB, more than the browser keeps, so it was downloaded as [`PREVIOUS_FILE`].
     TooBig,
     Kept,
-    /// The browser refused to keep it (no storage, or storage full).
+    /// The browser had no room to keep it, so it was downloaded as [`PREVIOUS_FILE`].
+    Downloaded,
+    /// The browser refused to keep it and to download it: the lab is not replaced.
     NotKept,
 }
 
@@ -440,7 +477,12 @@ impl Previous {
     pub fn sentence(self) -> &'static str {
         match self {
             Previous::Kept => " Your previous lab was kept: Files › Restore previous lab brings it back.",
-            Previous::TooBig => " Your previous lab was over 2 MB, too big to keep in this browser.",
+            Previous::TooBig => {
+                " Your previous lab was over 2 MB, too big to keep in this browser, so it was downloaded as streamlab-previous-lab.json: import it to bring it back."
+            }
+            Previous::Downloaded => {
+                " This browser had no room to keep your previous lab, so it was downloaded as streamlab-previous-lab.json: import it to bring it back."
+            }
             Previous::Nothing | Previous::NotKept => "",
         }
     }
@@ -943,9 +985,12 @@ mod tests {
         assert_eq!(replaced_note(RESTORED, Previous::Nothing), "Restored the previous lab.");
         assert_eq!(
             replaced_note(STARTED_OVER, Previous::TooBig),
-            "Started a new lab. Your previous lab was over 2 MB, too big to keep in this browser."
+            "Started a new lab. Your previous lab was over 2 MB, too big to keep in this browser, so it was downloaded as streamlab-previous-lab.json: import it to bring it back."
         );
-        assert_eq!(Previous::NotKept.sentence(), "");
+        assert!(
+            Previous::Downloaded.sentence().contains(PREVIOUS_FILE)
+                && Previous::TooBig.sentence().contains(PREVIOUS_FILE)
+        );
         assert!(not_restored("it is old", "k")
             .starts_with("Your saved session could not be restored (it is old). It was set aside under the key \"k\""));
         assert_eq!(first_table(&s), "Votes");

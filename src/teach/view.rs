@@ -73,9 +73,12 @@ pub struct FilesView {
     pub hint: String,
 }
 
-pub fn files(s: &Session) -> FilesView {
-    let saved = s.fits_storage();
-    let hint = if saved {
+/// `save_error`: why the browser refused the last save, if it did.
+pub fn files(s: &Session, save_error: Option<&str>) -> FilesView {
+    let saved = s.fits_storage() && save_error.is_none();
+    let hint = if let Some(why) = save_error.filter(|_| s.fits_storage()) {
+        crate::teach::lab::not_saved(why)
+    } else if saved {
         "Your session is saved in this browser after every change. Export it as a scenario file to keep it or share it."
             .to_string()
     } else {
@@ -1502,9 +1505,17 @@ mod tests {
 
     #[test]
     fn the_files_panel_says_whether_the_lab_is_saved() {
-        let f = files(&starter_session());
+        let f = files(&starter_session(), None);
         assert!(f.saved);
         assert!(f.hint.starts_with("Your session is saved in this browser"), "{}", f.hint);
+        // The browser refused the last save (its storage is full): not saved, and why.
+        let f = files(&starter_session(), Some("QuotaExceededError"));
+        assert!(!f.saved);
+        assert!(
+            f.hint.contains("refused to save your lab (QuotaExceededError)") && f.hint.contains("Export"),
+            "{}",
+            f.hint
+        );
     }
 
     #[test]

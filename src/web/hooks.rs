@@ -12,7 +12,7 @@ use yew::prelude::*;
 use super::persist;
 use super::state::Action;
 use super::LabHandle;
-use crate::teach::lab;
+use crate::teach::lab::{self, Previous};
 use crate::teach::session::Session;
 
 /// Real milliseconds between two ticks of the playing clock.
@@ -72,10 +72,13 @@ fn work_slice(lab: &LabHandle, pace: &RefCell<Pace>) {
     }
 }
 
-/// Replaces the lab by `session`, keeping the lab it replaces in the browser first.
+/// Replaces the lab by `session`, keeping the lab it replaces in the browser (or downloading
+/// it) first; when neither works, the lab is not replaced and the Files panel says why.
 fn load(lab: &LabHandle, session: Session, note: String) {
-    let kept = persist::keep_previous(&session_now(lab).borrow());
-    lab.dispatch(Action::Load { session: Box::new(session), note, kept });
+    match persist::keep_previous(&session_now(lab).borrow()) {
+        Previous::NotKept => lab.dispatch(Action::FilesNote(lab::not_replaced())),
+        kept => lab.dispatch(Action::Load { session: Box::new(session), note, kept }),
+    }
 }
 
 /// An import: a scenario's text and where it comes from ("mine.json", "the shared link", a
@@ -123,9 +126,9 @@ pub fn use_lab() -> (LabHandle, Rc<LabCallbacks>, Rc<RefCell<Pace>>) {
             };
             let reset = {
                 let lab = lab.clone();
-                Callback::from(move |()| {
-                    let kept = persist::keep_previous(&session_now(&lab).borrow());
-                    lab.dispatch(Action::Reset { kept });
+                Callback::from(move |()| match persist::keep_previous(&session_now(&lab).borrow()) {
+                    Previous::NotKept => lab.dispatch(Action::FilesNote(lab::not_replaced())),
+                    kept => lab.dispatch(Action::Reset { kept }),
                 })
             };
             let restore = Callback::from(move |()| match lab::restore(persist::previous().as_deref()) {

@@ -62,11 +62,36 @@ pub fn App() -> Html {
     hooks::use_work(&lab, &pace);
 
     let restore_note = lab.restore_note.clone().map(|note| {
-        let dismiss = on.action.reform(|_: MouseEvent| Action::DismissRestoreNote);
+        // A saved session that could not be read nor set aside is downloaded or discarded
+        // before the page saves over it; any other note is dismissed.
+        let buttons = match lab.unreadable.clone() {
+            Some(text) => {
+                // If the browser will not download it either, the banner stays.
+                let action = on.action.clone();
+                let download = Callback::from(move |_: MouseEvent| {
+                    if persist::download_unreadable(&text) {
+                        action.emit(Action::UnreadableHandled);
+                    }
+                });
+                let discard = on.action.reform(|_: MouseEvent| {
+                    persist::discard_unreadable();
+                    Action::UnreadableHandled
+                });
+                html! {
+                    <>
+                        <button type="button" onclick={download}>{ "Download it" }</button>
+                        <button type="button" onclick={discard}>{ "Discard it" }</button>
+                    </>
+                }
+            }
+            None => html! {
+                <button type="button" onclick={on.action.reform(|_: MouseEvent| Action::DismissRestoreNote)}>{ "Dismiss" }</button>
+            },
+        };
         html! {
             <div class="banner wrap" role="status">
                 <p>{ note }</p>
-                <button type="button" onclick={dismiss}>{ "Dismiss" }</button>
+                { buttons }
             </div>
         }
     });
@@ -123,7 +148,7 @@ pub fn App() -> Html {
                     { triggers::triggers_panel(triggers, key, on.action.reform(|(code, params)| Action::Deploy { code, params }), &on_open) }
                     { results::results_panel(&view::results(&s)) }
                 </div>
-                { results::files_panel(&view::files(&s), lab.has_previous, &lab.files_note, &on, &scenario, &pasted) }
+                { results::files_panel(&view::files(&s, lab.save_error.as_deref()), lab.has_previous, &lab.files_note, &on, &scenario, &pasted) }
             </main>
             { stream::detail_dialog(lab.detail.as_ref().map(|d| view::detail(&s, d)), &on.action, dialog) }
         </>

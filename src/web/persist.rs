@@ -3,10 +3,12 @@
 //! function_todomvc), and the lab kept before an import, a link or "Start over" replaces it.
 
 use std::cell::Cell;
+use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::state::Lab;
+use super::dom;
+use super::state::{Action, Lab};
 use super::LabHandle;
 use crate::teach::lab::{self, Previous};
 use crate::teach::session::Session;
@@ -26,31 +28,71 @@ fn get(key: &str) -> Option<String> {
     local_storage()?.get_item(key).ok().flatten()
 }
 
+/// Stores `text` under `key`; or why the browser refused (its error's name, such as
+/// QuotaExceededError, or else its message).
+fn set(key: &str, text: &str) -> Result<(), String> {
+    let storage = local_storage().ok_or("this browser gives the page no storage")?;
+    storage.set_item(key, text).map_err(|e| {
+        let field = |f: &str| js_sys::Reflect::get(&e, &f.into()).ok().and_then(|v| v.as_string());
+        field("name").or_else(|| field("message")).filter(|s| !s.is_empty()).unwrap_or_else(|| "storage refused".into())
+    })
+}
+
 /// The state the page starts with: the saved session when there is a readable one; otherwise
-/// the starter lab. Unreadable or old data is moved to [`SET_ASIDE_KEY`] and a banner says so.
+/// the starter lab. Unreadable or old data is moved to [`SET_ASIDE_KEY`] and a banner says so;
+/// when the browser has no room for that copy, the data stays where it is and the lab is not
+/// saved over it until the learner downloads or discards it (`Lab::unreadable`).
 pub fn load() -> Lab {
     let mut lab = match get(STORAGE_KEY).map(|text| (Session::from_storage(&text), text)) {
         None => Lab::default(),
         Some((Ok(session), _)) => Lab::with_session(session),
-        Some((Err(why), text)) => {
-            if let Some(storage) = local_storage() {
-                let _ = storage.set_item(SET_ASIDE_KEY, &text);
-                let _ = storage.remove_item(STORAGE_KEY);
+        Some((Err(why), text)) => match set(SET_ASIDE_KEY, &text) {
+            Ok(()) => {
+                if let Some(storage) = local_storage() {
+                    let _ = storage.remove_item(STORAGE_KEY);
+                }
+                Lab { restore_note: Some(lab::not_restored(&why.to_string(), SET_ASIDE_KEY)), ..Lab::default() }
             }
-            Lab { restore_note: Some(lab::not_restored(&why.to_string(), SET_ASIDE_KEY)), ..Lab::default() }
-        }
+            Err(refused) => Lab {
+                restore_note: Some(lab::not_restored_nor_set_aside(&why.to_string(), &refused)),
+                unreadable: Some(Rc::new(text)),
+                ..Lab::default()
+            },
+        },
     };
     lab.has_previous = get(PREVIOUS_KEY).is_some();
     lab
 }
 
-/// Keeps `s`, about to be replaced, under [`PREVIOUS_KEY`].
+/// Downloads the saved session that could not be read; true when the browser took it.
+pub fn download_unreadable(text: &str) -> bool {
+    dom::download(lab::UNREADABLE_FILE, text, "text/plain").is_ok()
+}
+
+/// Removes the saved session that could not be read (the learner chose to discard it).
+pub fn discard_unreadable() {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(STORAGE_KEY);
+    }
+}
+
+/// Keeps `s`, about to be replaced, under [`PREVIOUS_KEY`]; when it is too big for the browser
+/// or the browser has no room, downloads it as a scenario file instead. `NotKept`: neither
+/// worked, and the lab must not be replaced.
 pub fn keep_previous(s: &Session) -> Previous {
+    let download = |done: Previous| {
+        let text = format!("{:#}", s.to_scenario_json());
+        match dom::download(lab::PREVIOUS_FILE, &text, "application/json") {
+            Ok(()) => done,
+            Err(_) => Previous::NotKept,
+        }
+    };
     match lab::previous_to_keep(s) {
-        Ok(text) => match local_storage().map(|st| st.set_item(PREVIOUS_KEY, &text)) {
-            Some(Ok(())) => Previous::Kept,
-            _ => Previous::NotKept,
+        Ok(text) => match set(PREVIOUS_KEY, &text) {
+            Ok(()) => Previous::Kept,
+            Err(_) => download(Previous::Downloaded),
         },
+        Err(Previous::TooBig) => download(Previous::TooBig),
         Err(why) => why,
     }
 }
@@ -61,21 +103,29 @@ pub fn previous() -> Option<String> {
 }
 
 /// Saves the session after every change, unless it is too big to be read back (the Files panel
-/// then says so: such a lab is kept by exporting it). Ticks of the playing clock are saved at
+/// then says so: such a lab is kept by exporting it), or a saved session that could not be read
+/// is still waiting to be downloaded or discarded. Ticks of the playing clock are saved at
 /// most once a second; pausing saves at once; a running job (a burst, a long advance) saves
-/// once, when it is done.
+/// once, when it is done. When the browser refuses a save (its storage is full), a banner says
+/// so, once, and another when a save works again.
 #[hook]
 pub fn use_autosave(lab: &LabHandle) {
     let last = use_mut_ref(|| Cell::new(0.0f64));
     let (session, version, ticked, playing, busy) =
         (lab.session.clone(), lab.version, lab.ticked, lab.playing, lab.job.is_some());
-    use_effect_with((version, playing), move |_| {
+    let (holding, failing, dispatch) = (lab.unreadable.is_some(), lab.save_error.is_some(), lab.dispatcher());
+    use_effect_with((version, playing, holding), move |_| {
         let now = js_sys::Date::now();
-        let throttled = (ticked && playing && now - last.borrow().get() < 1000.0) || busy;
+        let throttled = (ticked && playing && now - last.borrow().get() < 1000.0) || busy || holding;
         if !throttled && version > 0 {
             let session = session.borrow();
-            if let Some(storage) = local_storage().filter(|_| session.fits_storage()) {
-                let _ = storage.set_item(STORAGE_KEY, &session.to_storage());
+            if session.fits_storage() {
+                match set(STORAGE_KEY, &session.to_storage()) {
+                    Ok(()) if failing => dispatch.dispatch(Action::Saved),
+                    Ok(()) => {}
+                    Err(why) if !failing => dispatch.dispatch(Action::SaveFailed(why)),
+                    Err(_) => {}
+                }
             }
             last.borrow().set(now);
         }

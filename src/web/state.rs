@@ -57,6 +57,12 @@ pub enum Action {
     /// Set the simulator's loop guard ("let it run": a higher limit; None: off).
     SetLoopGuard(Option<u32>),
     DismissRestoreNote,
+    /// The browser refused to save the lab (why).
+    SaveFailed(String),
+    /// A save worked (sent only after one failed).
+    Saved,
+    /// The saved session that could not be read was downloaded or discarded: saving resumes.
+    UnreadableHandled,
 }
 
 /// The root state. Cheap to clone: the session is shared.
@@ -84,6 +90,11 @@ pub struct Lab {
     pub ticked: bool,
     /// A lab kept from before an import, a link or "Start over" is in this browser.
     pub has_previous: bool,
+    /// The saved session that could not be read and that the browser had no room to set aside:
+    /// it stays in storage, not saved over, until the learner downloads or discards it.
+    pub unreadable: Option<Rc<String>>,
+    /// Why the browser refused the last save (its storage is full), until a save works again.
+    pub save_error: Option<String>,
 }
 
 impl Default for Lab {
@@ -113,6 +124,8 @@ impl Lab {
             job: None,
             ticked: false,
             has_previous: false,
+            unreadable: None,
+            save_error: None,
         }
     }
 
@@ -239,6 +252,19 @@ impl Reducible for Lab {
                 lab.changed();
             }
             Action::DismissRestoreNote => lab.restore_note = None,
+            Action::SaveFailed(why) => {
+                lab.restore_note = Some(lab::not_saved(&why));
+                lab.save_error = Some(why);
+            }
+            Action::Saved => {
+                if lab.save_error.take().is_some() {
+                    lab.restore_note = Some(lab::SAVED_AGAIN.into());
+                }
+            }
+            Action::UnreadableHandled => {
+                lab.unreadable = None;
+                lab.restore_note = None;
+            }
         }
         Rc::new(lab)
     }
