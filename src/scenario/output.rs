@@ -86,7 +86,7 @@ pub(super) fn write_tail(engine: Engine, out: &mut dyn Write) -> io::Result<Engi
         out.write_all(if any { b"\n    ]}" } else { b"]}" })?;
     }
     writeln!(out, "{}],", if engine.streams().is_empty() { "" } else { "\n  " })?;
-    write_array(out, "invocations", engine.invocations_output().into_iter(), false)?;
+    write_array(out, "invocations", engine.invocations_json(), false)?;
     write_array(out, "notifications", engine.notifications_output().into_iter(), false)?;
     write!(out, "  \"aggregates\": ")?;
     write_line(out, &engine.aggregates_output())?;

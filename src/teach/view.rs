@@ -494,7 +494,13 @@ fn record_row(r: &Rc<Record>) -> RecordRow {
 #[derive(Clone, Debug)]
 pub enum Detail {
     Record(Rc<Record>),
-    Json { title: String, value: Rc<Value>, copy_label: String },
+    Json {
+        title: String,
+        value: Rc<Value>,
+        copy_label: String,
+    },
+    /// A Lambda event, made into JSON when the dialog opens.
+    Invocation(Rc<crate::sim::Invocation>),
 }
 
 impl PartialEq for Detail {
@@ -502,6 +508,11 @@ impl PartialEq for Detail {
         match (self, other) {
             (Detail::Record(a), Detail::Record(b)) => Rc::ptr_eq(a, b),
             (Detail::Json { value: a, .. }, Detail::Json { value: b, .. }) => Rc::ptr_eq(a, b),
+            // The same invocation (the timeline makes a new one each time it is drawn).
+            (Detail::Invocation(a), Detail::Invocation(b)) => {
+                (&a.uuid, &a.shard_id, a.time_ms, a.attempt) == (&b.uuid, &b.shard_id, b.time_ms, b.attempt)
+                    && Rc::ptr_eq(&a.records, &b.records)
+            }
             _ => false,
         }
     }
@@ -539,6 +550,12 @@ pub struct DiffRow {
 
 pub fn detail(s: &Session, d: &Detail) -> DetailView {
     match d {
+        Detail::Invocation(inv) => DetailView {
+            title: format!("Lambda event (attempt {})", inv.attempt),
+            copy_label: "Copy Lambda event".into(),
+            json: format!("{:#}", inv.event(&s.config().region)),
+            record: None,
+        },
         Detail::Json { title, value, copy_label } => DetailView {
             title: title.clone(),
             copy_label: copy_label.clone(),
@@ -1128,7 +1145,7 @@ pub fn timeline(s: &Session) -> Timeline {
         .rev()
         .take(30)
         .map(|inv| {
-            let n = inv.event["Records"].as_array().map(|r| r.len()).unwrap_or(0);
+            let n = inv.records.len();
             let (class, outcome) = match &inv.outcome {
                 Outcome::Success => ("tl ok", "succeeded".to_string()),
                 Outcome::Error(m) => ("tl bad", format!("failed: {m}")),
@@ -1136,11 +1153,7 @@ pub fn timeline(s: &Session) -> Timeline {
                     ("tl warn", format!("reported {} failed record{}", ids.len(), plural(ids.len())))
                 }
             };
-            let event = Detail::Json {
-                title: format!("Lambda event (attempt {})", inv.attempt),
-                value: Rc::new(inv.event.clone()),
-                copy_label: "Copy Lambda event".into(),
-            };
+            let event = Detail::Invocation(Rc::new(inv.clone()));
             let line = TimelineLine {
                 time: clock_text(inv.time_ms),
                 class,

@@ -167,6 +167,14 @@ describe("StreamLab app (release build)", () => {
       assert.deepEqual(rows.sort(), ["coffee1", "tea1"]);
       assert.match(await region(page, "Notifications").textContent(), /#votes.*ana moved to coffee/s);
       assert.match(await page.locator("#triggers").textContent(), /Invocation, batch of 3 records, attempt 1: succeeded/);
+      // The invocation's Lambda event: its three records, in order, as AWS shapes them.
+      await page.locator("#triggers").getByRole("button", { name: "Open event" }).first().click();
+      const dialog = page.getByRole("dialog");
+      await dialog.waitFor();
+      const event = JSON.parse(await dialog.locator("pre").first().textContent());
+      assert.deepEqual(event.Records.map((r) => [r.eventName, r.dynamodb.Keys.voter.S]), [["INSERT", "ana"], ["INSERT", "bo"], ["MODIFY", "ana"]]);
+      assert.ok(event.Records.every((r) => r.eventSource === "aws:dynamodb" && /:table\/Votes\/stream\//.test(r.eventSourceARN)));
+      await button(page, "Close").click();
       // Deleting takes the vote back out.
       await item(page).fill('{"voter": {"S": "bo"}}');
       await button(page, "Delete item").click();

@@ -372,12 +372,13 @@ proptest! {
         let written: Vec<(String, u128)> = e.streams()[0].records_in_order().map(|r| (format!("{:?}", r.keys()), r.seq)).collect();
         let mut delivered: Vec<(String, u128)> = Vec::new();
         for inv in &e.lambda().invocations {
-            for r in inv.event["Records"].as_array().unwrap() {
+            let event = inv.event(&e.cfg.region);
+            for r in event["Records"].as_array().unwrap() {
                 let keys = streamlab::item_from_json(&r["dynamodb"]["Keys"]).unwrap();
                 let seq: u128 = r["dynamodb"]["SequenceNumber"].as_str().unwrap().parse().unwrap();
                 delivered.push((format!("{keys:?}"), seq));
             }
-            prop_assert!(inv.event["Records"].as_array().unwrap().len() <= c.batch as usize);
+            prop_assert!(event["Records"].as_array().unwrap().len() <= c.batch as usize);
         }
         let mut sorted_w = written.clone();
         sorted_w.sort_by_key(|x| x.1);

@@ -8,7 +8,13 @@ use serde_json::{json, Map, Value};
 
 impl Engine {
     pub fn invocations_output(&self) -> Vec<Value> {
-        self.lambda.invocations.iter().map(invocation_json).collect()
+        self.invocations_json().collect()
+    }
+
+    /// The invocations as `streamlab replay` prints them, each made into JSON as it is asked
+    /// for (so writing them holds one at a time).
+    pub fn invocations_json(&self) -> impl Iterator<Item = Value> + '_ {
+        self.lambda.invocations.iter().map(|i| invocation_json(i, &self.cfg.region))
     }
 
     pub fn notifications_output(&self) -> Vec<Value> {
@@ -168,14 +174,15 @@ impl Engine {
     }
 }
 
-pub fn invocation_json(i: &Invocation) -> Value {
+/// An invocation as `streamlab replay` prints it, its event in `region`.
+pub fn invocation_json(i: &Invocation, region: &str) -> Value {
     let mut v = json!({
         "FunctionName": i.function,
         "UUID": i.uuid,
         "ShardId": i.shard_id,
         "Time": i.time_ms as f64 / 1000.0,
         "Attempt": i.attempt,
-        "Event": i.event,
+        "Event": i.event(region),
     });
     match &i.outcome {
         Outcome::Success => v["Outcome"] = json!("Success"),

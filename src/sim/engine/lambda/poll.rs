@@ -198,7 +198,7 @@ impl Engine {
                 let as_delivered = rec.to_json(&region, Some(&arn));
                 if !cfg.filters.matches(&as_delivered) {
                     explained.push(rec.clone());
-                    filtered.push(rec.seq.to_string());
+                    filtered.push(rec.seq);
                     vs.scan_pos = rec.seq + 1;
                     continue;
                 }
@@ -395,7 +395,7 @@ impl Engine {
         let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
         vs.paused = true;
         vs.next_wake = None;
-        let seqs = batch.records.iter().map(|r| r.seq.to_string()).collect();
+        let seqs = batch.records.iter().map(|r| r.seq).collect();
         self.log(
             now,
             &uuid,
@@ -428,7 +428,7 @@ impl Engine {
         if let Failed::Partial(from) = kind {
             b.records.retain(|r| r.seq >= from);
         }
-        let seqs: Vec<String> = b.records.iter().map(|r| r.seq.to_string()).collect();
+        let seqs: Vec<u128> = b.records.iter().map(|r| r.seq).collect();
         if cfg.bisect && matches!(kind, Failed::Partial(from) if from > first) {
             // Bisect with a partial response: split at the returned sequence number and retry
             // only the remainder, without using a retry.
@@ -483,7 +483,7 @@ impl Engine {
             self.after_batch(at);
             return;
         };
-        let seqs = b.records.iter().map(|r| r.seq.to_string()).collect();
+        let seqs = b.records.iter().map(|r| r.seq).collect();
         let request_id = self.rng.uuid();
         let record = json!({
             "requestContext": {
@@ -571,16 +571,14 @@ impl Engine {
     fn invoke(&mut self, at: Lane, batch: &Batch, chain: u32, final_window: Option<bool>) -> Outcome {
         let Lane { mapping: m, cursor: c, vshard: v } = at;
         let now = self.now_ms();
-        let region = self.cfg.region.clone();
         let (si, name, uuid, shard_id, cfg) = {
             let mp = &self.lambda.mappings[m];
             (mp.stream, mp.function.clone(), mp.uuid.clone(), mp.cursors[c].shard_id.clone(), mp.cfg.clone())
         };
-        let arn = self.streams[si].arn.clone();
-        let records: Vec<Value> = batch.records.iter().map(|r| r.to_json(&region, Some(&arn))).collect();
-        let mut event = json!({ "Records": records });
+        let arn: Rc<str> = self.streams[si].arn.as_str().into();
         // Tumbling windows: the event carries the window and the state so far.
         let tumbling = cfg.tumbling_s > 0;
+        let mut window_event = None;
         if tumbling {
             let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
             if vs.window.is_none() {
@@ -590,20 +588,14 @@ impl Engine {
                     vs.window = Some(Window { start_ms: start, end_ms: start + len, state: Aggregates::default() });
                 }
             }
-            if let Some(w) = &vs.window {
-                event["window"] = json!({"start": time::iso_seconds(w.start_ms), "end": time::iso_seconds(w.end_ms)});
-                event["state"] = w.state.to_json();
-            }
-            event["shardId"] = json!(shard_id);
-            event["eventSourceARN"] = json!(arn);
-            event["isFinalInvokeForWindow"] = json!(final_window.is_some());
-            event["isWindowTerminatedEarly"] = json!(final_window == Some(true));
+            let window = vs.window.as_ref().map(|w| (w.start_ms, w.end_ms, w.state.to_json()));
+            window_event = Some(Box::new(WindowEvent { window, final_window }));
         }
         // Run the function's rules record by record, as a handler would.
         let mut outcome = Outcome::Success;
         let mut invoke_failed = false;
         // Records the handler gave up on while the batch still succeeds, and why.
-        let mut lost: Vec<(Vec<String>, String)> = Vec::new();
+        let mut lost: Vec<(Vec<u128>, String)> = Vec::new();
         if final_window.is_none() && self.lambda.in_loop(chain) {
             let l = &mut self.lambda.loops;
             if l.invocations == 0 {
@@ -652,7 +644,7 @@ impl Engine {
             let reported = match report {
                 // The handler catches its own error and goes on: Lambda sees nothing wrong.
                 Report::Swallow => {
-                    lost.push((vec![seq], format!("the handler swallowed the error \"{reason}\" and went on")));
+                    lost.push((vec![rec.seq], format!("the handler swallowed the error \"{reason}\" and went on")));
                     continue;
                 }
                 Report::Default if cfg.report_failures => Some(seq.clone()),
@@ -670,8 +662,7 @@ impl Engine {
             } else {
                 // A partial batch response with ReportBatchItemFailures off is ignored: the
                 // batch counts as a success, and this record and those after it are lost.
-                let rest: Vec<String> =
-                    batch.records.iter().filter(|r| r.seq >= rec.seq).map(|r| r.seq.to_string()).collect();
+                let rest: Vec<u128> = batch.records.iter().filter(|r| r.seq >= rec.seq).map(|r| r.seq).collect();
                 lost.push((
                     rest,
                     format!("the handler returned a partial batch response for \"{reason}\", but ReportBatchItemFailures is off, so Lambda ignored it and counted the batch a success"),
@@ -711,7 +702,9 @@ impl Engine {
             shard_id,
             time_ms: now,
             attempt: batch.attempts + 1,
-            event,
+            records: batch.records.as_slice().into(),
+            arn,
+            window: window_event,
             outcome: outcome.clone(),
         };
         let limit = self.cfg.history_limit;
@@ -790,7 +783,7 @@ impl Engine {
         &mut metrics[last].1
     }
 
-    fn log(&mut self, now: u64, uuid: &str, shard: &str, kind: LogKind, seqs: Vec<String>, message: String) {
+    fn log(&mut self, now: u64, uuid: &str, shard: &str, kind: LogKind, seqs: Vec<u128>, message: String) {
         const MAX_LOG: usize = 10_000;
         const MAX_OUTCOMES: usize = 100_000;
         let stage = match kind {
@@ -799,8 +792,8 @@ impl Engine {
             _ => None,
         };
         if let (Some(stage), Some(m)) = (stage, self.lambda.mappings.iter_mut().find(|m| m.uuid == uuid)) {
-            for q in &seqs {
-                if let Some(n) = q.parse::<u128>().ok().and_then(outcome_key) {
+            for &q in &seqs {
+                if let Some(n) = outcome_key(q) {
                     m.outcomes.insert(n, stage.code());
                 }
             }

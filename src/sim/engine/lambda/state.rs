@@ -285,7 +285,7 @@ pub struct LogEntry {
     pub uuid: String,
     pub shard_id: String,
     pub kind: LogKind,
-    pub sequence_numbers: Vec<String>,
+    pub sequence_numbers: Vec<u128>,
     pub message: String,
 }
 
@@ -303,7 +303,9 @@ pub enum LogKind {
     Lost,
 }
 
-/// One invocation, as `streamlab replay` prints it.
+/// One invocation, as `streamlab replay` prints it. Its event is kept as the records it
+/// carried (shared with the stream, with its retries and with the other invocations), and
+/// made into JSON only when it is shown or written ([`Invocation::event`]).
 #[derive(Clone, Debug)]
 pub struct Invocation {
     pub function: String,
@@ -311,8 +313,41 @@ pub struct Invocation {
     pub shard_id: String,
     pub time_ms: u64,
     pub attempt: u32,
-    pub event: Value,
+    pub records: Rc<[Rc<Record>]>,
+    /// The stream's ARN, the event's `eventSourceARN`.
+    pub arn: Rc<str>,
+    /// A tumbling window's members of the event, for a mapping with windows.
+    pub window: Option<Box<WindowEvent>>,
     pub outcome: Outcome,
+}
+
+/// What a tumbling window adds to an event: the window (when one is open) with its state
+/// so far, and whether this is its final invocation, cut short or not.
+#[derive(Clone, Debug)]
+pub struct WindowEvent {
+    pub window: Option<(u64, u64, Value)>,
+    pub final_window: Option<bool>,
+}
+
+impl Invocation {
+    /// The event the function was given (in `region`), as AWS shapes it.
+    pub fn event(&self, region: &str) -> Value {
+        use crate::support::time;
+        use serde_json::json;
+        let records: Vec<Value> = self.records.iter().map(|r| r.to_json(region, Some(&self.arn))).collect();
+        let mut event = json!({ "Records": records });
+        if let Some(w) = &self.window {
+            if let Some((start, end, state)) = &w.window {
+                event["window"] = json!({"start": time::iso_seconds(*start), "end": time::iso_seconds(*end)});
+                event["state"] = state.clone();
+            }
+            event["shardId"] = json!(self.shard_id);
+            event["eventSourceARN"] = json!(&*self.arn);
+            event["isFinalInvokeForWindow"] = json!(w.final_window.is_some());
+            event["isWindowTerminatedEarly"] = json!(w.final_window == Some(true));
+        }
+        event
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
