@@ -11,6 +11,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
@@ -32,6 +33,8 @@ unsafe impl GlobalAlloc for Counting {
     }
 }
 
+// Natively only: the page's build has an allocator of its own.
+#[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 

@@ -24,7 +24,7 @@ pub use lang::rules;
 pub use model::{item_from_json, item_size, item_to_json, AttributeValue, AwsError, Item, Result, ViewType};
 pub use sim::{Dropped, Engine, EngineConfig, Operation, Work, HISTORY_LIMIT, RETENTION_MS};
 pub use support::platform;
-pub use teach::{file, lab, lesson, quiz, share, view, LoadError, Session, MAX_INPUT_BYTES};
+pub use teach::{file, lab, lesson, quiz, share, view, LoadError, Session, LOAD_WORK_BUDGET, MAX_INPUT_BYTES};
 
 /// Internals that the fuzz targets and property tests check against each other; not an API.
 #[doc(hidden)]

@@ -17,6 +17,10 @@ pub const STORAGE_VERSION: u64 = 1;
 
 /// Limits that keep the page responsive whatever is loaded or pasted.
 pub const MAX_STEPS: usize = 20_000;
+/// The work ([`crate::sim::Work::units`]) a scenario from a link or a file may take to load in
+/// the page: the simulator's own limit (AWS has none), about a second of a school laptop's
+/// time, so that no link or file can freeze the tab. `streamlab replay` has no such limit.
+pub const LOAD_WORK_BUDGET: u64 = 30_000_000;
 pub const MAX_INPUT_BYTES: usize = 2 * 1024 * 1024;
 
 /// Why a session could not be made from a scenario, a file or the browser's storage. Its
@@ -35,6 +39,8 @@ pub enum LoadError {
     OtherVersion(u64),
     /// Saved data that is not a StreamLab session (no version, or no scenario).
     NotASession { has_version: bool },
+    /// Loading stopped at `step` (counted from 1) of `steps`: it passed [`LOAD_WORK_BUDGET`].
+    TooMuchWork { step: usize, steps: usize },
 }
 
 impl std::fmt::Display for LoadError {
@@ -54,6 +60,14 @@ impl std::fmt::Display for LoadError {
             ),
             LoadError::NotASession { has_version: false } => f.write_str("the saved data is not a StreamLab session"),
             LoadError::NotASession { has_version: true } => f.write_str("the saved session has no scenario"),
+            LoadError::TooMuchWork { step, steps } => write!(
+                f,
+                "replaying it takes more work than the page does at once ({} million units of simulation work: \
+                 events, and the shards, pollers and records each touches; the simulator's limit, so that the tab \
+                 never freezes, not AWS's), and it was stopped at step {step} of {steps}; nothing was changed. \
+                 `streamlab replay` runs it whole",
+                LOAD_WORK_BUDGET / 1_000_000
+            ),
         }
     }
 }
@@ -88,23 +102,39 @@ impl Session {
 
     /// Replays a scenario into a new session. Failing steps are dropped (they changed nothing).
     pub fn from_scenario(s: &Scenario) -> std::result::Result<Session, LoadError> {
+        Session::from_scenario_within(s, None)
+    }
+
+    /// `from_scenario`, given up (with [`LoadError::TooMuchWork`]) once the work done passes
+    /// `budget`.
+    fn from_scenario_within(s: &Scenario, budget: Option<u64>) -> std::result::Result<Session, LoadError> {
         if s.steps.len() > MAX_STEPS {
             return Err(LoadError::TooManySteps { steps: s.steps.len() });
         }
         let mut session = Session::new(s.config.clone());
         session.description = s.description.clone();
-        for step in &s.steps {
+        session.engine.set_work_budget(budget);
+        for (i, step) in s.steps.iter().enumerate() {
             let _ = session.apply(step.action, &step.body);
+            if session.engine.over_budget() {
+                return Err(LoadError::TooMuchWork { step: i + 1, steps: s.steps.len() });
+            }
         }
+        session.engine.set_work_budget(None);
         Ok(session)
     }
 
-    /// Parses a scenario file's text and replays it.
+    /// Parses a scenario file's text (a link's, a file's) and replays it, within
+    /// [`LOAD_WORK_BUDGET`].
     pub fn from_scenario_text(text: &str) -> std::result::Result<Session, LoadError> {
+        Session::from_text_within(text, Some(LOAD_WORK_BUDGET))
+    }
+
+    fn from_text_within(text: &str, budget: Option<u64>) -> std::result::Result<Session, LoadError> {
         if text.len() > MAX_INPUT_BYTES {
             return Err(LoadError::TooLarge { bytes: text.len() });
         }
-        Session::from_scenario(&scenario::parse(text)?)
+        Session::from_scenario_within(&scenario::parse(text)?, budget)
     }
 
     pub fn engine(&self) -> &Engine {
@@ -222,7 +252,8 @@ impl Session {
             None => return Err(LoadError::NotASession { has_version: false }),
         }
         let scenario = v.get("scenario").ok_or(LoadError::NotASession { has_version: true })?;
-        Session::from_scenario_text(&scenario.to_string())
+        // The learner's own lab, made in this page: no work budget (refusing it would lose it).
+        Session::from_text_within(&scenario.to_string(), None)
     }
 }
 

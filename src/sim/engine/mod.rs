@@ -88,6 +88,8 @@ pub struct Engine {
     lambda: lambda::Lambda,
     costs: crate::sim::costs::Costs,
     work: Work,
+    /// Work ([`Work::units`]) past which clock advances stop early: see [`Engine::set_work_budget`].
+    budget: Option<u64>,
 }
 
 /// What the engine has done so far, counted in events rather than seconds, so that how its cost
@@ -100,6 +102,15 @@ pub struct Work {
     /// Shards and Lambda pollers looked at while handling those events: what a long run's
     /// state makes each event cost.
     pub scanned: u64,
+    /// Stream records written, and records handed to functions (each attempt again).
+    pub records: u64,
+}
+
+impl Work {
+    /// All of it in one figure: what a work budget counts.
+    pub fn units(self) -> u64 {
+        self.events.saturating_add(self.scanned).saturating_add(self.records)
+    }
 }
 
 impl Engine {
@@ -119,12 +130,26 @@ impl Engine {
             lambda: Default::default(),
             costs: Default::default(),
             work: Work::default(),
+            budget: None,
         }
     }
 
     /// The work done so far (see [`Work`]).
     pub fn work(&self) -> Work {
         self.work
+    }
+
+    /// The simulator's guard for loading a link or a file in the page (AWS has nothing like
+    /// it): once the work done passes `budget` units, a clock advance stops where it is, and
+    /// [`Engine::over_budget`] says so, for the caller to give up on this engine. `None`: no
+    /// limit (the default).
+    pub fn set_work_budget(&mut self, budget: Option<u64>) {
+        self.budget = budget;
+    }
+
+    /// Whether the work done has passed the budget (see [`Engine::set_work_budget`]).
+    pub fn over_budget(&self) -> bool {
+        self.budget.is_some_and(|b| self.work.units() > b)
     }
 
     pub fn now_ms(&self) -> u64 {
@@ -167,6 +192,9 @@ impl Engine {
             self.move_clock_to(t);
             self.run_due();
             self.count_event();
+            if self.over_budget() {
+                return;
+            }
         }
         self.move_clock_to(target);
         self.run_due();
@@ -448,6 +476,7 @@ impl Engine {
         let mut rec = Record::new(event_id, now, change, view, seq, ttl);
         rec.chain = self.write_chain;
         shard.records.push_back(Rc::new(rec));
+        self.work.records += 1;
         self.lambda.wake_stream(si, now);
     }
 

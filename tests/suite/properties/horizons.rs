@@ -158,3 +158,43 @@ fn retained_invocations_share_the_stream_records_they_carry() {
         assert_eq!(event, json!({ "Records": want }), "the event is its records' JSON");
     }
 }
+
+/// A scenario costing more work than the page does at once: 64 shards rolling over every hour
+/// for 200 days with a mapping (about 46 million units of work).
+fn heavy_scenario() -> serde_json::Value {
+    json!({"simulator": {"shardsPerStream": 64, "shardRolloverSeconds": 3600}, "steps": [
+        {"CreateTable": {"TableName": "Votes", "KeySchema": [{"AttributeName": "voter", "KeyType": "HASH"}],
+          "AttributeDefinitions": [{"AttributeName": "voter", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST",
+          "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_IMAGE"}}},
+        {"CreateFunction": {"FunctionName": "f", "Code": "on INSERT\n  count votes"}},
+        {"CreateEventSourceMapping": {"FunctionName": "f", "TableName": "Votes", "StartingPosition": "TRIM_HORIZON"}},
+        {"PutItem": {"TableName": "Votes", "Item": {"voter": {"S": "a"}}}},
+        {"AdvanceClock": {"Seconds": 200 * 86_400}},
+        {"PutItem": {"TableName": "Votes", "Item": {"voter": {"S": "b"}}}}
+    ]})
+}
+
+/// A link or a file is loaded within a work budget (the simulator's, named in the message):
+/// past it, loading stops at the step it had reached and nothing is replaced, instead of the
+/// tab freezing. The learner's own saved lab (made in the page, a slice at a time) is not
+/// held to it, and `streamlab replay` runs the same file whole.
+#[test]
+fn a_link_or_file_past_the_work_budget_stops_with_a_message_naming_it() {
+    let text = heavy_scenario().to_string();
+    let err = streamlab::Session::from_scenario_text(&text).err().expect("over the budget");
+    assert!(
+        matches!(err, streamlab::LoadError::TooMuchWork { step: 5, steps: 6 }),
+        "stopped at the long advance: {err:?}"
+    );
+    let msg = err.to_string();
+    assert!(msg.contains("30 million units") && msg.contains("the simulator's limit"), "{msg}");
+    assert!(msg.contains("step 5 of 6") && msg.contains("streamlab replay"), "{msg}");
+    // In the lab, an import or a link says so and leaves the lab as it was.
+    let Err(note) = streamlab::lab::import(&text, "heavy.json") else { panic!("imported") };
+    assert!(note.is_error() && format!("{note:?}").contains("30 million units"), "{note:?}");
+    // The learner's own lab is restored whatever it costs.
+    let stored = json!({"streamlab": 1, "scenario": heavy_scenario()}).to_string();
+    let s = streamlab::Session::from_storage(&stored).expect("the learner's own lab loads");
+    assert_eq!(s.steps().len(), 6);
+    assert!(s.engine().work().units() > streamlab::LOAD_WORK_BUDGET, "{:?}", s.engine().work());
+}

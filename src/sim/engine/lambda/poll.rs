@@ -576,6 +576,7 @@ impl Engine {
             (mp.stream, mp.function.clone(), mp.uuid.clone(), mp.cursors[c].shard_id.clone(), mp.cfg.clone())
         };
         let arn: Rc<str> = self.streams[si].arn.as_str().into();
+        self.work.records += batch.records.len() as u64;
         // Tumbling windows: the event carries the window and the state so far.
         let tumbling = cfg.tumbling_s > 0;
         let mut window_event = None;
