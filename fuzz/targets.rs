@@ -454,7 +454,7 @@ pub struct Run {
     pub handling: Handling,
     pub written: BTreeMap<u128, Written>,
     pub mapped_ms: u64,
-    /// Successful writes and simulated time, for the work bound.
+    /// Write requests made (Puts and Deletes), for the work bound.
     pub writes: u64,
 }
 
@@ -745,4 +745,117 @@ pub fn assert_accounted(run: &Run) {
         assert!(!still, "§2.3 still in the stream and never processed: {ways}");
         assert!(may_expire_unread(run, w), "§4.4 expired unread though the mapping could never be blocked for a day ({h:?}, mapping at +{} ms): {ways}", run.mapped_ms.saturating_sub(e.cfg.start_ms));
     }
+}
+
+/// The most a horizons input writes, and the most simulated time it asks for.
+pub const HORIZON_MAX_WRITES: u64 = 48;
+pub const HORIZON_MAX_MS: u64 = 365 * DAY_MS;
+
+/// Decodes bytes into a long run: byte 0 the stream (1–3 shards, roll-over every 1–8 h), bytes
+/// 1–3 the mapping's handling, byte 4 when the mapping is created, then (op, arg) pairs: a Put
+/// (poison or not), a Delete, or a clock advance from a minute to 90 days. At most
+/// [`HORIZON_MAX_WRITES`] writes and [`HORIZON_MAX_MS`] of advances in all (sparse writes over up
+/// to a year).
+pub fn decode_horizon(data: &[u8]) -> (EngineConfig, Handling, Vec<Step>) {
+    let at = |i: usize| data.get(i).copied().unwrap_or(0);
+    let cfg = EngineConfig {
+        shards_per_stream: 1 + usize::from(at(0) % 3),
+        shard_rollover_ms: (1 + u64::from(at(0) / 3 % 8)) * HOUR_MS,
+        history_limit: None,
+        ..EngineConfig::default()
+    };
+    const BATCH: [u32; 8] = [1, 2, 3, 4, 5, 10, 100, 10_000];
+    const RETRIES: [i64; 8] = [-1, 0, 1, 2, 3, 5, 100, 10_000];
+    const AGE: [i64; 8] = [-1, 60, 300, 3600, 43_200, 86_000, 86_400, 604_800];
+    let handling = Handling {
+        batch: BATCH[usize::from(at(1) % 8)],
+        retries: RETRIES[usize::from(at(2) % 8)],
+        bisect: at(2) & 0x80 != 0,
+        max_age: AGE[usize::from(at(3) % 8)],
+    };
+    const ADVANCE_S: [u64; 16] = [
+        60,
+        600,
+        3600,
+        4 * 3600,
+        12 * 3600,
+        23 * 3600,
+        24 * 3600,
+        25 * 3600,
+        2 * 86_400,
+        3 * 86_400,
+        7 * 86_400,
+        14 * 86_400,
+        30 * 86_400,
+        60 * 86_400,
+        90 * 86_400,
+        86_399,
+    ];
+    let map_at = usize::from(at(4) % 16);
+    let mut steps = Vec::new();
+    let (mut writes, mut ms) = (0u64, 0u64);
+    for (i, pair) in data.get(5..).unwrap_or(&[]).chunks(2).take(256).enumerate() {
+        if i == map_at {
+            steps.push(Step::Map);
+        }
+        let (op, arg) = (pair[0], pair.get(1).copied().unwrap_or(0));
+        let key = arg % 6;
+        match op % 4 {
+            0 | 1 if writes < HORIZON_MAX_WRITES => {
+                writes += 1;
+                steps.push(Step::Put { key, poison: op % 4 == 1 || arg & 0x80 != 0 });
+            }
+            2 if writes < HORIZON_MAX_WRITES => {
+                writes += 1;
+                steps.push(Step::Delete { key });
+            }
+            _ => {
+                let secs = ADVANCE_S[usize::from(arg % 16)];
+                let secs = secs.min((HORIZON_MAX_MS - ms) / 1000);
+                if secs > 0 {
+                    ms += secs * 1000;
+                    steps.push(Step::Advance { secs });
+                }
+            }
+        }
+    }
+    steps.push(Step::Map);
+    (cfg, handling, steps)
+}
+
+/// Long horizons: sparse writes and large clock advances (up to a year) with a failing handler
+/// and shard roll-over. No panic; every record accounted for ([`assert_accounted`]); and the
+/// engine's work grows with the writes and roll-overs, not with the simulated time.
+pub fn horizons(data: &[u8]) {
+    let (cfg, handling, steps) = decode_horizon(data);
+    let shards = cfg.shards_per_stream as u64;
+    let rollover_ms = cfg.shard_rollover_ms;
+    let run = run_horizon(cfg, handling, &steps);
+    assert_accounted(&run);
+    assert_work_bounded(&run, shards, rollover_ms, steps.len() as u64);
+}
+
+/// The engine's work (`Engine::work`, counted in events and in the shards and pollers each event
+/// looks at, never timed) is bounded by what happened, not by how long it took:
+///
+/// - roll-overs: at most 8 events each (the roll-over, the trim of the closed shard a day later,
+///   the polls that find its end; `properties::horizons` measures about 3);
+/// - writes: at most 3,000 events each: a record can hold its shard for a day at most (the
+///   retention), with retries at most a minute apart (1,440 a day) and at most one split per
+///   attempt, plus its polls;
+/// - each event looks at a day of shards and their pollers: about 24 h / roll-over period + 2
+///   per open shard, each with a poller and a cursor, so 4 × that + 16 is generous.
+pub fn assert_work_bounded(run: &Run, shards: u64, rollover_ms: u64, calls: u64) {
+    let w = run.e.work();
+    let span_ms = run.e.now_ms() - run.e.cfg.start_ms;
+    let rollovers = shards * (span_ms / rollover_ms + 1);
+    let events = 8 * rollovers + 3_000 * (run.writes + 1) + 4 * calls + 16;
+    assert!(
+        w.events <= events,
+        "events {w:?} > {events}: {} writes, {rollovers} roll-overs, {} h simulated",
+        run.writes,
+        span_ms / HOUR_MS
+    );
+    let per_event = 4 * shards * (DAY_MS / rollover_ms + 3) + 16;
+    assert!(w.scanned <= w.events * per_event, "scanned {w:?}: more than {per_event} shards and pollers per event");
 }

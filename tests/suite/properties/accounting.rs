@@ -6,8 +6,8 @@
 //! exactly one way (spec §4.3 processed successfully; §4.4/§4.6 discarded and described to the
 //! destination by shard and sequence range; §2.3 trimmed after 24 h before it was read, only
 //! when the mapping could have been held back that long), never lost silently, and successful
-//! processing is in per-key sequence order. The checks live in `fuzz/targets.rs`
-//! (`assert_accounted`); a fixed number of cases, no timing asserts.
+//! processing is in per-key sequence order. The checks are shared with the cargo-fuzz target
+//! `horizons` (`fuzz/targets.rs`: `assert_accounted`); a fixed number of cases, no timing asserts.
 
 use crate::common::targets::{self, Handling, Step};
 use proptest::prelude::*;
@@ -86,6 +86,24 @@ proptest! {
         targets::assert_accounted(&run);
     }
 
+    /// The cargo-fuzz target `horizons` on random bytes: a year of sparse writes, accounting and
+    /// the work bound.
+    #[test]
+    fn horizons_target(data in proptest::collection::vec(any::<u8>(), 5..80)) {
+        targets::horizons(&data);
+    }
+}
+
+/// The decoder of the `horizons` target stays within a year and 48 writes, whatever the bytes.
+#[test]
+fn horizon_inputs_are_bounded() {
+    let data: Vec<u8> = (0..600u32).map(|i| (i * 7 + 3) as u8).collect();
+    let (_, _, steps) = targets::decode_horizon(&data);
+    let writes = steps.iter().filter(|s| matches!(s, Step::Put { .. } | Step::Delete { .. })).count() as u64;
+    let secs: u64 = steps.iter().map(|s| if let Step::Advance { secs } = s { *secs } else { 0 }).sum();
+    assert!(writes <= targets::HORIZON_MAX_WRITES);
+    assert!(secs * 1000 <= targets::HORIZON_MAX_MS);
+    assert!(matches!(steps.last(), Some(Step::Map)), "a mapping is always made");
 }
 
 /// Hand-made cases the random ones might miss.
@@ -115,4 +133,22 @@ fn a_poison_record_blocking_for_a_day_lets_the_records_behind_it_expire_and_says
         .collect();
     assert_eq!(outcomes, ["\"k2\""], "only the record that outlived the block is processed");
     assert_eq!(run.e.failures_output().len(), 1, "the poison record is reported");
+}
+
+/// The hand-made seeds of the `horizons` target (fuzz/corpus/horizons/seed-*, docs/fuzzing.md)
+/// pass its checks.
+#[test]
+fn the_horizons_seed_corpus_passes() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/horizons");
+    let mut seeds: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fuzz/corpus/horizons")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("seed-")))
+        .collect();
+    seeds.sort();
+    assert!(seeds.len() >= 4, "{seeds:?}");
+    for path in seeds {
+        let data = std::fs::read(&path).expect("seed");
+        targets::horizons(&data);
+    }
 }
