@@ -399,3 +399,463 @@ pub fn engine_ops(data: &[u8]) {
     call_checked(&mut e, "AdvanceClock", &json!({"Seconds": 600}));
     assert_images_rebuild(&e);
 }
+
+// ---- Long horizons: every record accounted for, through failing handlers and roll-overs ----
+
+pub const MINUTE_MS: u64 = 60_000;
+pub const HOUR_MS: u64 = 3_600_000;
+pub const DAY_MS: u64 = 86_400_000;
+
+/// A function that fails (throws) for every record whose new image has `bad = 1`, and for no
+/// other record: whether a batch can succeed is decided by its records alone.
+pub const POISON_CODE: &str = "on INSERT, MODIFY when new.bad = 1 fail \"poison\"";
+/// The on-failure destination of the mappings below (§4.6).
+pub const FAILURE_QUEUE: &str = "arn:aws:sqs:us-east-1:123456789012:horizon-failures";
+
+/// A mapping's failure handling (§4.1 ranges): BatchSize, MaximumRetryAttempts (-1: forever),
+/// BisectBatchOnFunctionError, MaximumRecordAgeInSeconds (-1: forever). Always TRIM_HORIZON,
+/// ParallelizationFactor 1, no filter, and an on-failure destination.
+#[derive(Clone, Copy, Debug)]
+pub struct Handling {
+    pub batch: u32,
+    pub retries: i64,
+    pub bisect: bool,
+    pub max_age: i64,
+}
+
+/// One step of a long run.
+#[derive(Clone, Copy, Debug)]
+pub enum Step {
+    /// PutItem {pk: k<key>, v: <step index>, bad: 1 if poison}: always a new record (v differs).
+    Put { key: u8, poison: bool },
+    /// DeleteItem k<key>: a REMOVE record when the item exists, none otherwise (§2.1).
+    Delete { key: u8 },
+    /// AdvanceClock by this many seconds (at most 366 days, the API's limit).
+    Advance { secs: u64 },
+    /// CreateEventSourceMapping (the first one only; later ones are no-ops here).
+    Map,
+}
+
+/// A record as the test wrote it, known without asking the engine how it handled it.
+#[derive(Clone, Debug)]
+pub struct Written {
+    /// The shard the stream put it in (the one thing read from the engine).
+    pub shard: String,
+    pub key: String,
+    /// The simulated time of the write, epoch ms.
+    pub at_ms: u64,
+    pub poison: bool,
+}
+
+/// A finished long run: the engine, every record its stream ever held, and when the mapping was
+/// created.
+pub struct Run {
+    pub e: Engine,
+    pub handling: Handling,
+    pub written: BTreeMap<u128, Written>,
+    pub mapped_ms: u64,
+    /// Write requests made (Puts and Deletes), for the work bound.
+    pub writes: u64,
+}
+
+/// Table `Hzn` (pk S) with a NEW_AND_OLD_IMAGES stream and the poison function `f`.
+fn horizon_engine(cfg: EngineConfig) -> Engine {
+    let mut e = Engine::new(cfg);
+    e.call(
+        "CreateTable",
+        &json!({"TableName": "Hzn",
+            "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+            "BillingMode": "PAY_PER_REQUEST",
+            "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"}}),
+    )
+    .expect("create table");
+    e.call("CreateFunction", &json!({"FunctionName": "f", "Code": POISON_CODE})).expect("function");
+    e
+}
+
+fn create_mapping(e: &mut Engine, h: Handling) {
+    let req = json!({"TableName": "Hzn", "FunctionName": "f", "StartingPosition": "TRIM_HORIZON",
+        "BatchSize": h.batch, "MaximumRetryAttempts": h.retries, "BisectBatchOnFunctionError": h.bisect,
+        "MaximumRecordAgeInSeconds": h.max_age,
+        "DestinationConfig": {"OnFailure": {"Destination": FAILURE_QUEUE}}});
+    if let Err(err) = e.call("CreateEventSourceMapping", &req) {
+        panic!("mapping {h:?} refused: {}", err.message);
+    }
+}
+
+/// Runs `steps`, then lets everything settle: two more days, so that every record has either
+/// been handled or reached the 24-hour retention (and been trimmed). Every write must succeed;
+/// the records each one makes are noted as they appear (§2.1: a Put of a new value gives one
+/// record; a Delete one exactly when the item exists).
+pub fn run_horizon(cfg: EngineConfig, handling: Handling, steps: &[Step]) -> Run {
+    let mut e = horizon_engine(cfg);
+    let mut written: BTreeMap<u128, Written> = BTreeMap::new();
+    let mut present = std::collections::BTreeSet::new();
+    let mut mapped_ms = None;
+    let mut writes = 0;
+    for (i, step) in steps.iter().enumerate() {
+        let (made, key, poison) = match *step {
+            Step::Put { key, poison } => {
+                let mut item = json!({"pk": {"S": format!("k{key}")}, "v": {"N": i.to_string()}});
+                if poison {
+                    item["bad"] = json!({"N": "1"});
+                }
+                e.call("PutItem", &json!({"TableName": "Hzn", "Item": item})).expect("put");
+                present.insert(key);
+                (true, key, poison)
+            }
+            Step::Delete { key } => {
+                e.call("DeleteItem", &json!({"TableName": "Hzn", "Key": {"pk": {"S": format!("k{key}")}}}))
+                    .expect("delete");
+                (present.remove(&key), key, false)
+            }
+            Step::Advance { secs } => {
+                e.call("AdvanceClock", &json!({"Seconds": secs.min(366 * 86_400)})).expect("advance");
+                continue;
+            }
+            Step::Map => {
+                if mapped_ms.is_none() {
+                    create_mapping(&mut e, handling);
+                    mapped_ms = Some(e.now_ms());
+                }
+                continue;
+            }
+        };
+        writes += 1;
+        // The write's record is the newest of its shard, numbered above every earlier one.
+        let newest = written.keys().next_back().copied().unwrap_or(0);
+        let new: Vec<(u128, String)> = e.streams()[0]
+            .shards
+            .iter()
+            .filter_map(|sh| sh.records.back().filter(|r| r.seq > newest).map(|r| (r.seq, sh.id.clone())))
+            .collect();
+        assert_eq!(new.len(), usize::from(made), "step {i} {step:?}: records made {new:?}");
+        for (seq, shard) in new {
+            written.insert(seq, Written { shard, key: format!("k{key}"), at_ms: e.now_ms(), poison });
+        }
+    }
+    if mapped_ms.is_none() {
+        create_mapping(&mut e, handling);
+        mapped_ms = Some(e.now_ms());
+    }
+    e.call("AdvanceClock", &json!({"Seconds": 2 * 86_400})).expect("settle");
+    Run { e, handling, written, mapped_ms: mapped_ms.unwrap_or(0), writes }
+}
+
+/// Epoch milliseconds of an ISO-8601 UTC time like `2026-01-01T00:00:05.250Z` or
+/// `2026-01-01T00:00:05Z`.
+pub fn iso_to_ms(s: &str) -> Option<u64> {
+    let s = s.strip_suffix('Z')?;
+    let (date, time) = s.split_once('T')?;
+    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let (hms, ms) = time.split_once('.').unwrap_or((time, "0"));
+    let mut t = hms.split(':').map(|p| p.parse::<u64>().ok());
+    let (hh, mm, ss) = (t.next()??, t.next()??, t.next()??);
+    // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = u64::try_from(era * 146_097 + doe - 719_468).ok()?;
+    Some(((days * 24 + hh) * 60 + mm) * 60_000 + ss * 1000 + ms.parse::<u64>().ok()?)
+}
+
+/// How many times a batch can be split before it is one record: ceil(log2(BatchSize)).
+fn split_depth(batch: u32) -> u64 {
+    u64::from(32 - batch.max(1).saturating_sub(1).leading_zeros())
+}
+
+/// Whether record `w` may have reached the stream's 24-hour retention without being read
+/// (§2.3, §4.4). Yes when it was (nearly) a day old when the mapping was created, or when the
+/// mapping could have been blocked for about a day: retries without end and no record-age limit
+/// under a day. Otherwise every batch ahead of it holds the shard for a bounded time: with a
+/// record-age limit, until its oldest record passes the limit (then it is discarded, checked at
+/// every attempt); with a retry limit, for its retries (backoff at most 60 s in the simulator's
+/// documented model, taken as 120 s here) and its splits; and at most one batch per record
+/// written is ahead of it.
+fn may_expire_unread(run: &Run, w: &Written) -> bool {
+    let h = run.handling;
+    let slack = 10 * MINUTE_MS;
+    let waited_for_mapping = run.mapped_ms.saturating_sub(w.at_ms);
+    if waited_for_mapping + MINUTE_MS >= DAY_MS {
+        return true;
+    }
+    if h.max_age >= 0 && (h.max_age as u64) * 1000 + slack < DAY_MS {
+        return false;
+    }
+    if h.retries < 0 {
+        return true;
+    }
+    let per_batch_ms = (h.retries as u64).saturating_mul(120_000) + (split_depth(h.batch) + 1) * 1000;
+    let blocked = (run.written.len() as u64).saturating_mul(per_batch_ms);
+    waited_for_mapping.saturating_add(blocked).saturating_add(slack) >= DAY_MS
+}
+
+/// The accounting invariant of a settled run, from the spec: every record the stream held is
+/// accounted for exactly one way (§2.2 exactly once in the stream; §4.3 success; §4.4/§4.6
+/// discard with an on-failure record; §2.3 trimmed after 24 h unread), never lost silently; and
+/// what is processed is processed in per-key sequence order, in batches as configured.
+pub fn assert_accounted(run: &Run) {
+    let e = &run.e;
+    let h = run.handling;
+    let depth = split_depth(h.batch);
+    // What the invocations did to each record: successes, and invocations of any outcome.
+    let mut succeeded: BTreeMap<u128, u32> = BTreeMap::new();
+    let mut invoked: BTreeMap<u128, u64> = BTreeMap::new();
+    let mut errors: BTreeMap<u128, u64> = BTreeMap::new();
+    let mut last_done: BTreeMap<&str, u128> = BTreeMap::new();
+    for inv in e.invocations_output() {
+        let outcome = inv["Outcome"].as_str().unwrap_or("");
+        let shard = inv["ShardId"].as_str().unwrap_or("");
+        let t_ms = (inv["Time"].as_f64().unwrap_or(0.0) * 1000.0).round() as u64;
+        let recs = inv["Event"]["Records"].as_array().cloned().unwrap_or_default();
+        assert!(
+            !recs.is_empty() && recs.len() <= h.batch as usize,
+            "§4.2 BatchSize {}: {} records",
+            h.batch,
+            recs.len()
+        );
+        let mut prev = 0u128;
+        let mut poisoned = false;
+        for r in &recs {
+            let seq: u128 =
+                r["dynamodb"]["SequenceNumber"].as_str().and_then(|s| s.parse().ok()).expect("sequence number");
+            let w = run.written.get(&seq).unwrap_or_else(|| panic!("invoked with {seq}, which no write made"));
+            assert!(seq > prev, "§2.2 records of a batch in sequence order: {seq} after {prev}");
+            prev = seq;
+            assert_eq!(w.shard, shard, "§1.2 all records of one invocation come from its shard");
+            assert_eq!(
+                r["dynamodb"]["ApproximateCreationDateTime"].as_f64(),
+                Some((w.at_ms / 1000) as f64),
+                "decisions: whole seconds of the write"
+            );
+            let age = t_ms.saturating_sub(w.at_ms);
+            assert!(age < DAY_MS, "§4.4 invoked with record {seq} {age} ms old: past the 24 h retention");
+            if h.max_age >= 0 {
+                assert!(
+                    age <= h.max_age as u64 * 1000,
+                    "§4.4 invoked with record {seq} {age} ms old, MaximumRecordAgeInSeconds {}",
+                    h.max_age
+                );
+            }
+            poisoned |= w.poison;
+            *invoked.entry(seq).or_default() += 1;
+            match outcome {
+                "Success" => {
+                    *succeeded.entry(seq).or_default() += 1;
+                    if let Some(before) = last_done.insert(w.key.as_str(), seq) {
+                        assert!(before < seq, "§2.2/§4.8 key {} processed out of order: {seq} after {before}", w.key);
+                    }
+                }
+                "Error" => *errors.entry(seq).or_default() += 1,
+                other => panic!("unexpected outcome {other} (no partial batch responses here)"),
+            }
+        }
+        // The function fails exactly for batches holding a poison record.
+        assert_eq!(
+            outcome == "Error",
+            poisoned,
+            "outcome {outcome} of a batch {} a poison record",
+            if poisoned { "with" } else { "without" }
+        );
+    }
+    // What the on-failure records describe, by shard and sequence range (§4.6).
+    let mut reported: BTreeMap<u128, u32> = BTreeMap::new();
+    for f in e.failures_output() {
+        let info = &f["DDBStreamBatchInfo"];
+        let shard = info["shardId"].as_str().unwrap_or("");
+        let num = |k: &str| info[k].as_str().and_then(|s| s.parse::<u128>().ok()).expect(k);
+        let (start, end) = (num("startSequenceNumber"), num("endSequenceNumber"));
+        let covered: Vec<u128> =
+            run.written.range(start..=end).filter(|(_, w)| w.shard == shard).map(|(s, _)| *s).collect();
+        // No filter, one poller per shard: a batch is a run of consecutive records of its shard.
+        assert_eq!(
+            Some(covered.len() as u64),
+            info["batchSize"].as_u64(),
+            "§4.6 batchSize of {f}: the shard holds {covered:?} in the range"
+        );
+        assert_eq!(covered.first(), Some(&start), "{f}");
+        assert_eq!(covered.last(), Some(&end), "{f}");
+        let at = f["timestamp"].as_str().and_then(iso_to_ms).expect("timestamp");
+        let condition = f["requestContext"]["condition"].as_str().unwrap_or("");
+        match condition {
+            "RetryAttemptsExhausted" => {
+                assert!(h.retries >= 0, "§4.4 retries exhausted with MaximumRetryAttempts -1: {f}");
+                // A batch only fails for its poison records, and each record of it was tried
+                // 1 + MaximumRetryAttempts times at least.
+                assert!(
+                    covered.iter().any(|s| run.written[s].poison),
+                    "§4.4 discarded for errors without a poison record: {f}"
+                );
+                for s in &covered {
+                    let tried = errors.get(s).copied().unwrap_or(0);
+                    assert!(
+                        tried > h.retries as u64,
+                        "§4.4 record {s} discarded after {tried} attempts, MaximumRetryAttempts {}",
+                        h.retries
+                    );
+                }
+                // With bisection the batch was split down to the poison record (§4.4).
+                if h.bisect {
+                    assert_eq!(covered.len(), 1, "§4.4 bisection leaves single records to discard: {f}");
+                }
+            }
+            "RecordAgeExceeded" => {
+                let age = at.saturating_sub(run.written[&start].at_ms);
+                let too_old = (h.max_age >= 0 && age > h.max_age as u64 * 1000) || age >= DAY_MS;
+                assert!(
+                    too_old,
+                    "§4.4 RecordAgeExceeded with its oldest record {age} ms old, MaximumRecordAgeInSeconds {}: {f}",
+                    h.max_age
+                );
+            }
+            other => panic!("§4.6 unknown condition {other}: {f}"),
+        }
+        for s in covered {
+            *reported.entry(s).or_default() += 1;
+        }
+    }
+    // Exactly one way each.
+    let now = e.now_ms();
+    for (seq, w) in &run.written {
+        let ok = succeeded.get(seq).copied().unwrap_or(0);
+        let failed = reported.get(seq).copied().unwrap_or(0);
+        let tries = invoked.get(seq).copied().unwrap_or(0);
+        let ways = format!("record {seq} {w:?}: {ok} successes, {failed} on-failure records, {tries} invocations");
+        assert!(ok + failed <= 1, "§4.3/§4.6 accounted for more than once: {ways}");
+        if h.retries >= 0 {
+            assert!(
+                tries <= (h.retries as u64 + 1) + depth,
+                "§4.4 more attempts than retries and splits allow: {ways}"
+            );
+        }
+        if ok + failed == 1 {
+            if ok == 1 {
+                assert!(!w.poison, "a poison record cannot succeed: {ways}");
+            }
+            continue;
+        }
+        // Neither processed nor reported: it must have expired unread (§2.3).
+        assert_eq!(tries, 0, "§4.4/§4.6 lost silently after being invoked: {ways}");
+        assert!(now >= w.at_ms + DAY_MS, "still unaccounted for before 24 h: {ways}");
+        let still = e.streams().iter().flat_map(|s| s.records_in_order()).any(|r| r.seq == *seq);
+        assert!(!still, "§2.3 still in the stream and never processed: {ways}");
+        assert!(may_expire_unread(run, w), "§4.4 expired unread though the mapping could never be blocked for a day ({h:?}, mapping at +{} ms): {ways}", run.mapped_ms.saturating_sub(e.cfg.start_ms));
+    }
+}
+
+/// The most a horizons input writes, and the most simulated time it asks for.
+pub const HORIZON_MAX_WRITES: u64 = 48;
+pub const HORIZON_MAX_MS: u64 = 365 * DAY_MS;
+
+/// Decodes bytes into a long run: byte 0 the stream (1–3 shards, roll-over every 1–8 h), bytes
+/// 1–3 the mapping's handling, byte 4 when the mapping is created, then (op, arg) pairs: a Put
+/// (poison or not), a Delete, or a clock advance from a minute to 90 days. At most
+/// [`HORIZON_MAX_WRITES`] writes and [`HORIZON_MAX_MS`] of advances in all (sparse writes over up
+/// to a year).
+pub fn decode_horizon(data: &[u8]) -> (EngineConfig, Handling, Vec<Step>) {
+    let at = |i: usize| data.get(i).copied().unwrap_or(0);
+    let cfg = EngineConfig {
+        shards_per_stream: 1 + usize::from(at(0) % 3),
+        shard_rollover_ms: (1 + u64::from(at(0) / 3 % 8)) * HOUR_MS,
+        history_limit: None,
+        ..EngineConfig::default()
+    };
+    const BATCH: [u32; 8] = [1, 2, 3, 4, 5, 10, 100, 10_000];
+    const RETRIES: [i64; 8] = [-1, 0, 1, 2, 3, 5, 100, 10_000];
+    const AGE: [i64; 8] = [-1, 60, 300, 3600, 43_200, 86_000, 86_400, 604_800];
+    let handling = Handling {
+        batch: BATCH[usize::from(at(1) % 8)],
+        retries: RETRIES[usize::from(at(2) % 8)],
+        bisect: at(2) & 0x80 != 0,
+        max_age: AGE[usize::from(at(3) % 8)],
+    };
+    const ADVANCE_S: [u64; 16] = [
+        60,
+        600,
+        3600,
+        4 * 3600,
+        12 * 3600,
+        23 * 3600,
+        24 * 3600,
+        25 * 3600,
+        2 * 86_400,
+        3 * 86_400,
+        7 * 86_400,
+        14 * 86_400,
+        30 * 86_400,
+        60 * 86_400,
+        90 * 86_400,
+        86_399,
+    ];
+    let map_at = usize::from(at(4) % 16);
+    let mut steps = Vec::new();
+    let (mut writes, mut ms) = (0u64, 0u64);
+    for (i, pair) in data.get(5..).unwrap_or(&[]).chunks(2).take(256).enumerate() {
+        if i == map_at {
+            steps.push(Step::Map);
+        }
+        let (op, arg) = (pair[0], pair.get(1).copied().unwrap_or(0));
+        let key = arg % 6;
+        match op % 4 {
+            0 | 1 if writes < HORIZON_MAX_WRITES => {
+                writes += 1;
+                steps.push(Step::Put { key, poison: op % 4 == 1 || arg & 0x80 != 0 });
+            }
+            2 if writes < HORIZON_MAX_WRITES => {
+                writes += 1;
+                steps.push(Step::Delete { key });
+            }
+            _ => {
+                let secs = ADVANCE_S[usize::from(arg % 16)];
+                let secs = secs.min((HORIZON_MAX_MS - ms) / 1000);
+                if secs > 0 {
+                    ms += secs * 1000;
+                    steps.push(Step::Advance { secs });
+                }
+            }
+        }
+    }
+    steps.push(Step::Map);
+    (cfg, handling, steps)
+}
+
+/// Long horizons: sparse writes and large clock advances (up to a year) with a failing handler
+/// and shard roll-over. No panic; every record accounted for ([`assert_accounted`]); and the
+/// engine's work grows with the writes and roll-overs, not with the simulated time.
+pub fn horizons(data: &[u8]) {
+    let (cfg, handling, steps) = decode_horizon(data);
+    let shards = cfg.shards_per_stream as u64;
+    let rollover_ms = cfg.shard_rollover_ms;
+    let run = run_horizon(cfg, handling, &steps);
+    assert_accounted(&run);
+    assert_work_bounded(&run, shards, rollover_ms, steps.len() as u64);
+}
+
+/// The engine's work (`Engine::work`, counted in events and in the shards and pollers each event
+/// looks at, never timed) is bounded by what happened, not by how long it took:
+///
+/// - roll-overs: at most 8 events each (the roll-over, the trim of the closed shard a day later,
+///   the polls that find its end; `properties::horizons` measures about 3);
+/// - writes: at most 3,000 events each: a record can hold its shard for a day at most (the
+///   retention), with retries at most a minute apart (1,440 a day) and at most one split per
+///   attempt, plus its polls;
+/// - each event looks at a day of shards and their pollers: about 24 h / roll-over period + 2
+///   per open shard, each with a poller and a cursor, so 4 × that + 16 is generous.
+pub fn assert_work_bounded(run: &Run, shards: u64, rollover_ms: u64, calls: u64) {
+    let w = run.e.work();
+    let span_ms = run.e.now_ms() - run.e.cfg.start_ms;
+    let rollovers = shards * (span_ms / rollover_ms + 1);
+    let events = 8 * rollovers + 3_000 * (run.writes + 1) + 4 * calls + 16;
+    assert!(
+        w.events <= events,
+        "events {w:?} > {events}: {} writes, {rollovers} roll-overs, {} h simulated",
+        run.writes,
+        span_ms / HOUR_MS
+    );
+    let per_event = 4 * shards * (DAY_MS / rollover_ms + 3) + 16;
+    assert!(w.scanned <= w.events * per_event, "scanned {w:?}: more than {per_event} shards and pollers per event");
+}

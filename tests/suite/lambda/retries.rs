@@ -393,3 +393,27 @@ fn infinite_retries_block_until_the_records_expire() {
     assert_eq!(good.len(), 1, "the record after it is processed once the poison one is discarded");
     assert_eq!(outcome(good[0]), "Success");
 }
+
+#[test]
+fn a_batch_retrying_when_its_closed_shard_is_trimmed_away_is_still_reported() {
+    // §4.4: a failing batch is retried until its records expire from the stream (24 h), then
+    // discarded and described to the on-failure destination (§4.6); docs/aws-behaviour.md §4.4:
+    // records reaching the retention are reported with RecordAgeExceeded. Here the record is
+    // written one second before its shard rolls over (every 4 h), so the closed shard is empty
+    // and deleted one second after the record is trimmed, between two retries (60 s apart):
+    // the batch the mapping still holds must be reported all the same, not dropped unnoticed.
+    let mut e = engine_with(|c| c.history_limit = None);
+    table(&mut e, "Tbl", "NEW_IMAGE");
+    function(&mut e, "f", FAIL_ALL);
+    mapping(&mut e, "Tbl", "f", json!({"DestinationConfig": {"OnFailure": {"Destination": QUEUE}}}));
+    advance(&mut e, 4.0 * 3600.0 - 1.0);
+    put(&mut e, "Tbl", "bad", 1);
+    advance(&mut e, 2.0 * 86_400.0);
+    let tried = invs(&e).len();
+    assert!(tried > 1000, "retried for a day: {tried}");
+    let f = e.failures_output();
+    assert_eq!(f.len(), 1, "the expired batch is reported once: {f:?}");
+    assert_eq!(f[0]["requestContext"]["condition"], "RecordAgeExceeded");
+    assert_eq!(f[0]["DDBStreamBatchInfo"]["batchSize"], 1);
+    assert_eq!(f[0]["requestContext"]["approximateInvokeCount"], json!(tried));
+}

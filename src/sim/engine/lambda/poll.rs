@@ -138,7 +138,14 @@ impl Engine {
         let hash_key =
             self.streams[si].key_schema.get(0).and_then(|k| k["AttributeName"].as_str()).unwrap_or("").to_string();
         let Some(shard) = self.streams[si].shard_at(shard_seq) else {
-            // The shard was trimmed away: nothing left to read.
+            // The shard was trimmed away: nothing left to read. Batches still held (a retry was
+            // due) are made of its records, all past the retention: discarded and reported as
+            // `process` does for records reaching it, never dropped unnoticed.
+            while let Some(first) = self.lambda.mappings[m].cursors[c].vshards[v].queue.front() {
+                let age = now.saturating_sub(first.records.first().map_or(now, |r| r.created_ms));
+                let by_max_age = cfg.max_age_s >= 0 && age > cfg.max_age_s as u64 * 1000;
+                self.discard(at, "RecordAgeExceeded", by_max_age);
+            }
             let vs = &mut self.lambda.mappings[m].cursors[c].vshards[v];
             vs.finished = true;
             vs.next_wake = None;
