@@ -87,7 +87,7 @@ pub(super) fn write_tail(engine: Engine, out: &mut dyn Write) -> io::Result<Engi
     }
     writeln!(out, "{}],", if engine.streams().is_empty() { "" } else { "\n  " })?;
     write_array(out, "invocations", engine.invocations_json(), false)?;
-    write_array(out, "notifications", engine.notifications_output().into_iter(), false)?;
+    write_array(out, "notifications", engine.notifications_json(), false)?;
     write!(out, "  \"aggregates\": ")?;
     write_line(out, &engine.aggregates_output())?;
     writeln!(out, ",")?;

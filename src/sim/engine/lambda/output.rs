@@ -18,11 +18,15 @@ impl Engine {
     }
 
     pub fn notifications_output(&self) -> Vec<Value> {
-        self.lambda
-            .notifications
-            .iter()
-            .map(|n| json!({"Time": n.time_ms as f64 / 1000.0, "Channel": n.channel, "Message": n.message, "FunctionName": n.function}))
-            .collect()
+        self.notifications_json().collect()
+    }
+
+    /// The notifications as `streamlab replay` prints them, each made into JSON as it is asked
+    /// for (so writing them holds one at a time).
+    pub fn notifications_json(&self) -> impl Iterator<Item = Value> + '_ {
+        self.lambda.notifications.iter().map(
+            |n| json!({"Time": n.time_ms as f64 / 1000.0, "Channel": n.channel, "Message": n.message, "FunctionName": n.function}),
+        )
     }
 
     /// Every aggregate the functions maintain, merged by name.
