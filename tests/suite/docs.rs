@@ -4,11 +4,9 @@
 //! example only describes behaviour in prose, a small scenario exercises it and a comment names
 //! the section.
 
-use crate::common::cli::{bin, replay_file, write_temp};
+use crate::common::cli::{replay_file, replay_stdin, write_temp};
 use serde_json::{json, Value};
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use streamlab::rules;
 use streamlab::ViewType;
 use streamlab::{lesson, quiz, scenario, share};
@@ -109,24 +107,6 @@ fn teaching() -> String {
 }
 
 // ---- running `streamlab replay` -----------------------------------------------------------------
-
-/// (exit code, stdout, stderr) of `streamlab replay -` with `text` on standard input.
-fn replay_stdin(text: &str) -> (i32, String, String) {
-    let mut child = Command::new(bin())
-        .args(["replay", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
 
 fn json_of(stdout: &str) -> Value {
     serde_json::from_str(stdout).unwrap_or_else(|e| panic!("the output is not JSON: {e}\n{stdout}"))
@@ -806,7 +786,7 @@ fn teaching_lesson_example_is_a_valid_lesson() {
         l.steps.len()
     );
     assert!(share::lesson_fragment(&l.id).is_some());
-    let (code, stdout, stderr) = replay_stdin(&l.scenario_json.to_string());
+    let (code, stdout, stderr) = replay_stdin(l.scenario_json.to_string());
     assert_eq!(code, 0, "{stderr}");
     assert!(failed_steps(&json_of(&stdout)).is_empty());
 
@@ -1000,7 +980,7 @@ fn every_shipped_lesson_scenario_replays_on_the_command_line() {
             continue;
         }
         let l = lesson::parse(&std::fs::read_to_string(&p).unwrap()).unwrap();
-        let (code, stdout, stderr) = replay_stdin(&l.scenario_json.to_string());
+        let (code, stdout, stderr) = replay_stdin(l.scenario_json.to_string());
         assert_eq!(code, 0, "{}: {stderr}", l.id);
         let failed: Vec<(u64, String)> = failed_steps(&json_of(&stdout))
             .iter()

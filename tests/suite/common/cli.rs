@@ -1,7 +1,8 @@
 //! Running the `streamlab` binary: `streamlab replay FILE` on a temporary file.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A file `name` holding `text`, in a directory of its own (tests run in parallel in one
@@ -24,6 +25,24 @@ pub fn bin() -> PathBuf {
 /// (exit code, stdout, stderr) of `streamlab replay FILE`.
 pub fn replay_file(path: &Path) -> (i32, String, String) {
     let out = Command::new(bin()).arg("replay").arg(path).output().expect("run streamlab");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+/// (exit code, stdout, stderr) of `streamlab replay -` reading `input` on standard input.
+pub fn replay_stdin(input: impl AsRef<[u8]>) -> (i32, String, String) {
+    let mut child = Command::new(bin())
+        .args(["replay", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run streamlab");
+    child.stdin.take().unwrap().write_all(input.as_ref()).unwrap();
+    let out = child.wait_with_output().unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into(),

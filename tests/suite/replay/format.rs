@@ -4,10 +4,10 @@
 //! and docs/aws-behaviour.md where it names the record shape); none was copied from the program's
 //! output.
 
-use crate::common::cli::{bin, replay_file, write_temp};
+use crate::common::cli::{bin, replay_file, replay_stdin, write_temp};
 use crate::common::{engine, ok};
 use serde_json::{json, Value};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// (exit code, stdout, stderr) of `streamlab replay <file holding text>`.
 fn replay_text(name: &str, text: &str) -> (i32, String, String) {
@@ -384,19 +384,10 @@ fn files_that_are_not_scenarios_are_rejected_before_anything_runs() {
         assert!(stderr.contains(want), "{file}: {stderr:?} should contain {want:?}");
     }
     // The same from standard input.
-    let mut child = Command::new(bin())
-        .args(["replay", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child.stdin.take().unwrap().write_all(b"{\"steps\": [{\"ListStreams\": {}, \"Scan\": {}}]}").unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_ne!(out.status.code(), Some(0));
-    assert!(out.stdout.is_empty());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("step 0"), "{}", String::from_utf8_lossy(&out.stderr));
+    let (code, stdout, stderr) = replay_stdin("{\"steps\": [{\"ListStreams\": {}, \"Scan\": {}}]}");
+    assert_ne!(code, 0);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("step 0"), "{stderr}");
     // A file that does not exist: non-zero, nothing printed.
     let out = Command::new(bin()).args(["replay", "/nonexistent/streamlab-audit.json"]).output().unwrap();
     assert_ne!(out.status.code(), Some(0));
@@ -607,25 +598,6 @@ fn records_of_parent_shards_come_before_their_childrens() {
     assert_eq!(out["results"][6]["ok"], false);
 }
 
-/// (exit code, stdout, stderr) of `streamlab replay -` reading `bytes` on standard input.
-fn replay_stdin(bytes: &[u8]) -> (i32, String, String) {
-    use std::io::Write;
-    let mut child = Command::new(bin())
-        .args(["replay", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run streamlab");
-    child.stdin.take().unwrap().write_all(bytes).unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
-
 /// RFC 8259 leaves a repeated member name to the reader; serde_json keeps the last one,
 /// other readers the first. A scenario is refused rather than run one way when its author
 /// may have meant the other: at the top, in a step's body and in an item, by path and on
@@ -648,7 +620,7 @@ fn a_member_named_twice_is_refused_wherever_it_is() {
     for (text, name) in cases {
         let want = format!("the member {name} appears twice in the same object");
         let p = write_temp("twice.json", &text);
-        for (how, (code, stdout, stderr)) in [("path", replay_file(&p)), ("stdin", replay_stdin(text.as_bytes()))] {
+        for (how, (code, stdout, stderr)) in [("path", replay_file(&p)), ("stdin", replay_stdin(&text))] {
             assert_eq!(code, 1, "{how}: {text}\n{stderr}");
             assert!(stdout.is_empty(), "{how}: nothing runs: {stdout}");
             assert!(stderr.contains(&want) && stderr.contains("line "), "{how}: {stderr}");
@@ -680,7 +652,7 @@ fn replay_from_standard_input_matches_replay_by_path() {
     let text = example("");
     let p = write_temp("stdin.json", &text);
     let by_path = replay_file(&p);
-    let by_stdin = replay_stdin(text.as_bytes());
+    let by_stdin = replay_stdin(&text);
     assert_eq!(by_path.0, 0, "{}", by_path.2);
     assert_eq!(by_stdin, by_path);
 }
