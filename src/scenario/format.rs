@@ -134,7 +134,7 @@ pub(super) fn step_offsets(text: &str) -> Vec<usize> {
 pub(super) fn duplicate_key(text: &str) -> Option<(usize, String)> {
     let b = text.as_bytes();
     // One entry per open list or object; an object's names so far, and whether a name is next.
-    let mut stack: Vec<Option<(std::collections::HashSet<String>, bool)>> = Vec::new();
+    let mut stack: Vec<Option<(std::collections::BTreeSet<String>, bool)>> = Vec::new();
     let mut i = 0;
     while i < b.len() {
         match b[i] {

@@ -18,9 +18,10 @@ pub const STORAGE_VERSION: u64 = 1;
 /// Limits that keep the page responsive whatever is loaded or pasted.
 pub const MAX_STEPS: usize = 20_000;
 /// The work ([`crate::sim::Work::units`]) a scenario from a link or a file may take to load in
-/// the page: the simulator's own limit (AWS has none), about a second of a school laptop's
-/// time, so that no link or file can freeze the tab. `streamlab replay` has no such limit.
-pub const LOAD_WORK_BUDGET: u64 = 30_000_000;
+/// the page: the simulator's own limit (AWS has none), a quarter of a second in the page and
+/// about a second with the CPU slowed 4×, so that no link or file can freeze the tab.
+/// `streamlab replay` has no such limit.
+pub const LOAD_WORK_BUDGET: u64 = 8_000_000;
 pub const MAX_INPUT_BYTES: usize = 2 * 1024 * 1024;
 
 /// Why a session could not be made from a scenario, a file or the browser's storage. Its

@@ -268,6 +268,39 @@ describe("learner journeys (release build)", () => {
     }
   });
 
+  test("a link that would take too much work says so, names the simulator's limit, and leaves the learner's lab", async () => {
+    // 64 shards rolling over hourly for a year with a mapping: past the page's work budget.
+    const heavy = JSON.stringify({ simulator: { shardsPerStream: 64, shardRolloverSeconds: 3600 }, steps: [
+      { CreateTable: { TableName: "Votes", KeySchema: [{ AttributeName: "voter", KeyType: "HASH" }],
+        AttributeDefinitions: [{ AttributeName: "voter", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST",
+        StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" } } },
+      { CreateFunction: { FunctionName: "f", Code: "on INSERT\n  count votes" } },
+      { CreateEventSourceMapping: { FunctionName: "f", TableName: "Votes", StartingPosition: "TRIM_HORIZON" } },
+      { PutItem: { TableName: "Votes", Item: { voter: { S: "from-link" } } } },
+      { AdvanceClock: { Seconds: 366 * 86400 } },
+    ] });
+    const packed = (await import("node:zlib")).deflateRawSync(Buffer.from(heavy)).toString("base64url");
+    const { context, page, problems } = await openApp();
+    try {
+      await put(page, '{"voter": {"S": "mine"}}');
+      await until("my record", async () => (await records(page).count()) === 1);
+      await page.goto(`${url}#s=${packed}`);
+      await until("the message", async () => /could not be opened/.test(await text(page.locator(".teach-bad"))), 20000);
+      const message = await text(page.locator(".teach-bad"));
+      assert.match(message, /more work than the page does at once/);
+      assert.match(message, /the simulator's limit/);
+      assert.match(message, /stopped at step 5 of 5; nothing was changed/);
+      // The learner's lab is the one they had, and it still works.
+      assert.match(await text(page.locator("#table")), /mine/);
+      assert.doesNotMatch(await text(page.locator("#table")), /from-link/);
+      await put(page, '{"voter": {"S": "after"}}');
+      await until("two records", async () => (await records(page).count()) === 2);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("Step back clears the notes of the undone write, view type switch and deploy", async () => {
     const { context, page, problems } = await openApp();
     try {

@@ -187,11 +187,11 @@ fn a_link_or_file_past_the_work_budget_stops_with_a_message_naming_it() {
         "stopped at the long advance: {err:?}"
     );
     let msg = err.to_string();
-    assert!(msg.contains("30 million units") && msg.contains("the simulator's limit"), "{msg}");
+    assert!(msg.contains("8 million units") && msg.contains("the simulator's limit"), "{msg}");
     assert!(msg.contains("step 5 of 6") && msg.contains("streamlab replay"), "{msg}");
     // In the lab, an import or a link says so and leaves the lab as it was.
     let Err(note) = streamlab::lab::import(&text, "heavy.json") else { panic!("imported") };
-    assert!(note.is_error() && format!("{note:?}").contains("30 million units"), "{note:?}");
+    assert!(note.is_error() && format!("{note:?}").contains("8 million units"), "{note:?}");
     // The learner's own lab is restored whatever it costs.
     let stored = json!({"streamlab": 1, "scenario": heavy_scenario()}).to_string();
     let s = streamlab::Session::from_storage(&stored).expect("the learner's own lab loads");
