@@ -22,7 +22,9 @@ pub mod web;
 pub use lang::filter::FilterCriteria;
 pub use lang::rules;
 pub use model::{item_from_json, item_size, item_to_json, AttributeValue, AwsError, Item, Result, ViewType};
-pub use sim::{Dropped, Engine, EngineConfig, Operation, Work, HISTORY_LIMIT, RETENTION_MS};
+pub use sim::{
+    Dropped, Engine, EngineConfig, Operation, Work, HISTORY_LIMIT, NOTIFICATION_BYTES, NOTIFICATION_CHARS, RETENTION_MS,
+};
 pub use support::platform;
 pub use teach::{file, lab, lesson, quiz, share, view, LoadError, Session, LOAD_WORK_BUDGET, MAX_INPUT_BYTES};
 

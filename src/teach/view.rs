@@ -1284,7 +1284,13 @@ pub fn results(s: &Session) -> ResultsView {
     ResultsView {
         aggregates: aggregates.collect(),
         notifications_title: format!("Notifications ({})", notes.len() as u64 + dropped),
-        notifications_dropped: dropped_note(dropped),
+        notifications_dropped: dropped_note(dropped).map(|n| {
+            format!(
+                "{} (and at most {} MB of messages, the simulator's limit).",
+                n.trim_end_matches('.'),
+                crate::sim::NOTIFICATION_BYTES >> 20
+            )
+        }),
         feed,
         costs: costs(&e.costs().to_json()),
         window_note: e.lambda().mappings.iter().any(|m| m.cfg.tumbling_s > 0).then(|| WINDOW_NOTE.to_string()),
@@ -1806,6 +1812,34 @@ mod tests {
         assert_eq!(title, "On-failure record 1");
         assert!(value.get("DDBStreamBatchInfo").is_some());
         assert_eq!(dropped_note(3).as_deref(), Some("The 3 oldest are not kept: the lab keeps the newest 10000."));
+        // Notifications are also bounded in bytes, and say so.
+        let mut s = starter_session();
+        let blob = "b".repeat(60_000);
+        s.apply(
+            Operation::CreateFunction,
+            &json!({"FunctionName": "f", "Code": "on INSERT\n  notify \"#big\" \"{new.blob}\""}),
+        )
+        .unwrap();
+        s.apply(
+            Operation::CreateEventSourceMapping,
+            &json!({"FunctionName": "f", "TableName": "Votes", "StartingPosition": "TRIM_HORIZON"}),
+        )
+        .unwrap();
+        for i in 0..300 {
+            s.apply(
+                Operation::PutItem,
+                &json!({"TableName": "Votes", "Item": {"voter": {"S": format!("v{i}")}, "blob": {"S": blob}}}),
+            )
+            .unwrap();
+        }
+        s.apply(Operation::AdvanceClock, &json!({"Seconds": 60})).unwrap();
+        let r = results(&s);
+        assert_eq!(r.notifications_title, "Notifications (300)");
+        let note = r.notifications_dropped.expect("some not kept");
+        assert!(
+            note.ends_with("the lab keeps the newest 10000 (and at most 16 MB of messages, the simulator's limit)."),
+            "{note}"
+        );
     }
 
     #[test]

@@ -727,8 +727,7 @@ impl Engine {
             let r = match e {
                 Effect::Notify { channel, message } => {
                     let n = Notification { time_ms: self.now_ms(), channel, message, function: function.to_string() };
-                    let limit = self.cfg.history_limit;
-                    keep(&mut self.lambda.notifications, n, limit, &mut self.lambda.dropped.notifications);
+                    self.lambda.keep_notification(n, self.cfg.history_limit);
                     Ok(Value::Null)
                 }
                 Effect::Put { table, item } => {

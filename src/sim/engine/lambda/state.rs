@@ -375,6 +375,8 @@ pub struct Lambda {
     /// newest `EngineConfig::history_limit` (the older ones counted in `dropped`).
     pub invocations: Vec<Invocation>,
     pub notifications: Vec<Notification>,
+    /// The bytes of the kept notifications' messages, when the history is limited.
+    pub notification_bytes: usize,
     pub failures: Vec<Value>,
     pub log: Vec<LogEntry>,
     pub dropped: Dropped,
@@ -447,6 +449,40 @@ pub struct Dropped {
 
 /// Appends `item`; with a `limit`, first lets the oldest tenth go once the list is full
 /// (amortised: a list is shifted once per `limit / 10` appends), counting them in `dropped`.
+/// With a history limit (the lab), the kept notifications' messages take at most this many
+/// bytes in all (the simulator's limit: a page's memory is finite; the oldest go first and are
+/// counted), and one message is kept to its first [`NOTIFICATION_CHARS`] characters.
+pub const NOTIFICATION_BYTES: usize = 16 << 20;
+pub const NOTIFICATION_CHARS: usize = 65_536;
+
+impl Lambda {
+    /// Keeps notification `n` as [`keep`] does, and, with a `limit`, within
+    /// [`NOTIFICATION_BYTES`] of messages.
+    pub(in crate::sim::engine) fn keep_notification(&mut self, mut n: Notification, limit: Option<usize>) {
+        if limit.is_some() {
+            if n.message.len() > NOTIFICATION_CHARS {
+                n.message = crate::support::text::clip(&n.message, NOTIFICATION_CHARS);
+            }
+            let size = n.message.len();
+            let kept = &mut self.notifications;
+            let limit = limit.unwrap_or(usize::MAX).max(1);
+            // Over the count: the oldest tenth (as `keep` drops); then the oldest that the bytes
+            // need dropped.
+            let mut k = if kept.len() >= limit { (limit / 10).max(1).min(kept.len()) } else { 0 };
+            let mut freed: usize = kept[..k].iter().map(|x| x.message.len()).sum();
+            while k < kept.len() && self.notification_bytes - freed + size > NOTIFICATION_BYTES {
+                freed += kept[k].message.len();
+                k += 1;
+            }
+            kept.drain(..k);
+            self.notification_bytes -= freed;
+            self.dropped.notifications += k as u64;
+            self.notification_bytes += size;
+        }
+        self.notifications.push(n);
+    }
+}
+
 pub(in crate::sim::engine) fn keep<T>(list: &mut Vec<T>, item: T, limit: Option<usize>, dropped: &mut u64) {
     if let Some(limit) = limit {
         let limit = limit.max(1);
