@@ -106,7 +106,7 @@ pub(super) fn write_tail(engine: Engine, out: &mut dyn Write) -> io::Result<Engi
     if !pauses.is_empty() {
         extra.push(("loopGuard", pauses));
     }
-    write_array(out, "failures", engine.failures_output().into_iter(), extra.is_empty())?;
+    write_array(out, "failures", engine.failures_json(), extra.is_empty())?;
     let n = extra.len();
     for (i, (key, values)) in extra.into_iter().enumerate() {
         write_array(out, key, values.into_iter(), i + 1 == n)?;

@@ -9,7 +9,7 @@ mod table;
 pub use costs::loop_prices;
 pub use engine::api::Operation;
 pub use engine::lambda::{
-    Dropped, Invocation, LogKind, MinuteMetrics, Outcome, Stage, NOTIFICATION_BYTES, NOTIFICATION_CHARS,
+    Dropped, FailureRecord, Invocation, LogKind, MinuteMetrics, Outcome, Stage, NOTIFICATION_BYTES, NOTIFICATION_CHARS,
 };
 pub use engine::{Engine, EngineConfig, Work, HISTORY_LIMIT, MAX_ADVANCE_MS, RETENTION_MS};
 pub use stream::{Record, RecordJson, StreamStatus};

@@ -501,6 +501,11 @@ pub enum Detail {
     },
     /// A Lambda event, made into JSON when the dialog opens.
     Invocation(Rc<crate::sim::Invocation>),
+    /// An on-failure record with an S3 object's payload, made into JSON when the dialog opens.
+    Failure {
+        title: String,
+        failure: Rc<crate::sim::FailureRecord>,
+    },
 }
 
 impl PartialEq for Detail {
@@ -509,6 +514,10 @@ impl PartialEq for Detail {
             (Detail::Record(a), Detail::Record(b)) => Rc::ptr_eq(a, b),
             (Detail::Json { value: a, .. }, Detail::Json { value: b, .. }) => Rc::ptr_eq(a, b),
             // The same invocation (the timeline makes a new one each time it is drawn).
+            // The same record (each has its own requestId).
+            (Detail::Failure { title: a, failure: fa }, Detail::Failure { title: b, failure: fb }) => {
+                a == b && fa.record == fb.record
+            }
             (Detail::Invocation(a), Detail::Invocation(b)) => {
                 (&a.uuid, &a.shard_id, a.time_ms, a.attempt) == (&b.uuid, &b.shard_id, b.time_ms, b.attempt)
                     && Rc::ptr_eq(&a.records, &b.records)
@@ -550,6 +559,12 @@ pub struct DiffRow {
 
 pub fn detail(s: &Session, d: &Detail) -> DetailView {
     match d {
+        Detail::Failure { title, failure } => DetailView {
+            title: title.clone(),
+            copy_label: "Copy JSON".into(),
+            json: format!("{:#}", failure.to_json(&s.config().region)),
+            record: None,
+        },
         Detail::Invocation(inv) => DetailView {
             title: format!("Lambda event (attempt {})", inv.attempt),
             copy_label: "Copy Lambda event".into(),
@@ -1102,14 +1117,14 @@ pub fn merge_newest<T>(a: Vec<(u64, T)>, b: Vec<(u64, T)>, limit: usize) -> Vec<
 /// The on-failure queue.
 pub fn on_failure_queue(s: &Session) -> FailureQueue {
     let l = s.engine().lambda();
-    let lines = s
-        .engine()
-        .failures_output()
-        .into_iter()
+    let lines = l
+        .failures
+        .iter()
         .enumerate()
         .rev()
         .take(50)
-        .map(|(i, f)| {
+        .map(|(i, failure)| {
+            let f = &failure.record;
             let info = &f["DDBStreamBatchInfo"];
             let text = format!(
                 "{} · {} record{} · {}",
@@ -1118,10 +1133,11 @@ pub fn on_failure_queue(s: &Session) -> FailureQueue {
                 if info["batchSize"] == json!(1) { "" } else { "s" },
                 f["timestamp"].as_str().unwrap_or_default()
             );
-            let record = Detail::Json {
-                title: format!("On-failure record {}", i + 1),
-                value: Rc::new(f),
-                copy_label: "Copy JSON".into(),
+            let title = format!("On-failure record {}", i + 1);
+            // An S3 object's payload (the batch's records) is made when the dialog opens.
+            let record = match failure.payload {
+                Some(_) => Detail::Failure { title, failure: Rc::new(failure.clone()) },
+                None => Detail::Json { title, value: Rc::new(f.clone()), copy_label: "Copy JSON".into() },
             };
             FailureLine { text, record }
         })
@@ -1811,6 +1827,24 @@ mod tests {
         let Detail::Json { title, value, .. } = &q.lines[0].record else { panic!() };
         assert_eq!(title, "On-failure record 1");
         assert!(value.get("DDBStreamBatchInfo").is_some());
+        // An S3 destination's object carries the batch (§4.6), made when the dialog opens.
+        let mut s3 = starter_session();
+        lab::deploy(
+            &mut s3,
+            "Votes",
+            "trigger",
+            "on INSERT\n  fail \"no\"",
+            &json!({"MaximumRetryAttempts": 0, "DestinationConfig": {"OnFailure": {"Destination": "arn:aws:s3:::failed-batches"}}}),
+        )
+        .unwrap();
+        put(&mut s3, "ana", "tea");
+        advance(&mut s3, 5.0);
+        let q = on_failure_queue(&s3);
+        let d = detail(&s3, &q.lines[0].record);
+        assert_eq!(d.title, "On-failure record 1");
+        let v: Value = serde_json::from_str(&d.json).unwrap();
+        assert_eq!(v["payload"]["Records"][0]["dynamodb"]["Keys"], json!({"voter": {"S": "ana"}}), "{v:#}");
+        assert!(v.get("DDBStreamBatchInfo").is_some());
         assert_eq!(dropped_note(3).as_deref(), Some("The 3 oldest are not kept: the lab keeps the newest 10000."));
         // Notifications are also bounded in bytes, and say so.
         let mut s = starter_session();

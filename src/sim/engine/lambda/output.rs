@@ -43,15 +43,13 @@ impl Engine {
     }
 
     pub fn failures_output(&self) -> Vec<Value> {
-        self.lambda
-            .failures
-            .iter()
-            .map(|f| {
-                let mut f = f.clone();
-                f.as_object_mut().map(|m| m.remove("destination"));
-                f
-            })
-            .collect()
+        self.failures_json().collect()
+    }
+
+    /// The on-failure records as `streamlab replay` prints them, each made into JSON as it is
+    /// asked for.
+    pub fn failures_json(&self) -> impl Iterator<Item = Value> + '_ {
+        self.lambda.failures.iter().map(|f| f.to_json(&self.cfg.region))
     }
 
     /// Whether any mapping publishes its event-count metrics (`MetricsConfig`).

@@ -530,14 +530,10 @@ impl Engine {
             mm.dropped += n;
         }
         if let Some(d) = dest {
-            let mut rec = record;
-            if d.starts_with("arn:aws:s3:::") {
-                // §4.6: an S3 destination's object also holds the invocation payload.
-                let region = self.cfg.region.clone();
-                let records: Vec<Value> = b.records.iter().map(|r| r.to_json(&region, Some(&stream_arn))).collect();
-                rec["payload"] = json!({ "Records": records });
-            }
-            rec["destination"] = json!(d);
+            // §4.6: an S3 destination's object also holds the invocation payload.
+            let payload =
+                d.starts_with("arn:aws:s3:::").then(|| (b.records.as_slice().into(), stream_arn.as_str().into()));
+            let rec = FailureRecord { record, payload };
             let limit = self.cfg.history_limit;
             keep(&mut self.lambda.failures, rec, limit, &mut self.lambda.dropped.failures);
         }

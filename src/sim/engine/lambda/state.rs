@@ -321,6 +321,30 @@ pub struct Invocation {
     pub outcome: Outcome,
 }
 
+/// An on-failure record as its destination receives it: the record, and for an S3
+/// destination the batch it describes (shared with the stream), made into the object's
+/// `payload` only when shown or written.
+#[derive(Clone, Debug)]
+pub struct FailureRecord {
+    pub record: Value,
+    pub payload: Option<Payload>,
+}
+
+/// A batch's records, and the ARN of their stream.
+pub type Payload = (Rc<[Rc<Record>]>, Rc<str>);
+
+impl FailureRecord {
+    /// The record (in `region`), with the S3 object's `payload` when there is one.
+    pub fn to_json(&self, region: &str) -> Value {
+        let mut v = self.record.clone();
+        if let Some((records, arn)) = &self.payload {
+            let records: Vec<Value> = records.iter().map(|r| r.to_json(region, Some(arn))).collect();
+            v["payload"] = serde_json::json!({ "Records": records });
+        }
+        v
+    }
+}
+
 /// What a tumbling window adds to an event: the window (when one is open) with its state
 /// so far, and whether this is its final invocation, cut short or not.
 #[derive(Clone, Debug)]
@@ -377,7 +401,7 @@ pub struct Lambda {
     pub notifications: Vec<Notification>,
     /// The bytes of the kept notifications' messages, when the history is limited.
     pub notification_bytes: usize,
-    pub failures: Vec<Value>,
+    pub failures: Vec<FailureRecord>,
     pub log: Vec<LogEntry>,
     pub dropped: Dropped,
     /// Every time the simulator's loop guard paused a chain, oldest first.
