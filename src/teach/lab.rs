@@ -855,10 +855,11 @@ fn plural(n: usize) -> &'static str {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn put(s: &mut Session, voter: &str, choice: &str) {
+    /// Puts a vote in the starter table (the view tests use it too).
+    pub(crate) fn put(s: &mut Session, voter: &str, choice: &str) {
         s.apply(
             Operation::PutItem,
             &json!({"TableName": "Votes", "Item": {"voter": {"S": voter}, "choice": {"S": choice}}}),

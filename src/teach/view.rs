@@ -1512,14 +1512,7 @@ mod tests {
     use super::*;
     use crate::sim::Operation;
     use crate::teach::lab::starter_session;
-
-    fn put(s: &mut Session, voter: &str, choice: &str) {
-        s.apply(
-            Operation::PutItem,
-            &json!({"TableName": "Votes", "Item": {"voter": {"S": voter}, "choice": {"S": choice}}}),
-        )
-        .unwrap();
-    }
+    use crate::teach::lab::tests::put;
 
     fn advance(s: &mut Session, seconds: f64) {
         s.apply(Operation::AdvanceClock, &json!({ "Seconds": seconds })).unwrap();
