@@ -31,7 +31,13 @@ fn replay(file: &str) -> i32 {
     // Standard input is copied to a temporary file first, then replayed as a file is: read as
     // it goes, so memory stays what it is for the same file given by path.
     let path = std::env::temp_dir().join(format!("streamlab-stdin-{}.json", std::process::id()));
-    let copied = std::fs::File::create(&path).and_then(|mut f| io::copy(&mut io::stdin().lock(), &mut f));
+    // A new file only (a link or a file already there under that name is never written through).
+    let _ = std::fs::remove_file(&path);
+    let copied = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .and_then(|mut f| io::copy(&mut io::stdin().lock(), &mut f));
     let code = match copied {
         Ok(_) => replay_file(&path, "standard input"),
         Err(e) => {

@@ -494,12 +494,12 @@ impl Lambda {
             // need dropped.
             let mut k = if kept.len() >= limit { (limit / 10).max(1).min(kept.len()) } else { 0 };
             let mut freed: usize = kept[..k].iter().map(|x| x.message.len()).sum();
-            while k < kept.len() && self.notification_bytes - freed + size > NOTIFICATION_BYTES {
+            while k < kept.len() && self.notification_bytes.saturating_sub(freed) + size > NOTIFICATION_BYTES {
                 freed += kept[k].message.len();
                 k += 1;
             }
             kept.drain(..k);
-            self.notification_bytes -= freed;
+            self.notification_bytes = self.notification_bytes.saturating_sub(freed);
             self.dropped.notifications += k as u64;
             self.notification_bytes += size;
         }
