@@ -370,11 +370,11 @@ pub fn tick(s: &mut Session, secs: f64) -> std::result::Result<(), Note> {
     s.apply(Operation::AdvanceClock, &json!({ "Seconds": secs })).map(|_| ()).map_err(Note::aws)
 }
 
-/// "Step back": undoes the last step (never the first, the lab's table). None when there is
-/// nothing to undo.
+/// "Step back": undoes the learner's last action (a write, a burst, one press of Step or
+/// Advance clock, a run of Play; a step at a time before the page was loaded), never the first
+/// step, the lab's table. None when there is nothing to undo.
 pub fn step_back(s: &mut Session) -> Option<Note> {
-    (s.steps().len() > 1 && s.step_back())
-        .then(|| Note::Ok("Undid the last step (the session was replayed without it).".into()))
+    s.step_back(1).then(|| Note::Ok("Undid the last action (the session was replayed without it).".into()))
 }
 
 /// A scenario imported from `source` ("mine.json", "the shared link", a lesson step): the
@@ -383,11 +383,30 @@ pub fn import(text: &str, source: &str) -> std::result::Result<(Session, String)
     match Session::from_scenario_text(text) {
         Ok(session) => {
             let steps = session.steps().len();
-            let note = format!("Imported {source}: {steps} step{} replayed.", plural(steps));
+            let mut note = format!("Imported {source}: {} step{} replayed", thousands(steps as u64), plural(steps));
+            match failed_steps(&session) {
+                Some(failed) => note.push_str(&format!("; {failed}")),
+                None => note.push('.'),
+            }
             Ok((session, note))
         }
         Err(why) => Err(Note::error("Import failed", format!("{source} was not imported: {why}."))),
     }
+}
+
+/// The steps of the scenario `s` was loaded from that failed, each with its error as
+/// `streamlab replay` reports it (the first few), as a sentence; None when none failed.
+pub fn failed_steps(s: &Session) -> Option<String> {
+    const LISTED: usize = 5;
+    let failed = s.failed_steps();
+    let n = failed.len();
+    if n == 0 {
+        return None;
+    }
+    let listed: Vec<String> =
+        failed.iter().take(LISTED).map(|(i, action, e)| format!("step {i} ({action}): {e}")).collect();
+    let more = if n > LISTED { format!("; and {} more", thousands((n - LISTED) as u64)) } else { String::new() };
+    Some(format!("{} step{} failed and changed nothing: {}{more}.", thousands(n as u64), plural(n), listed.join("; ")))
 }
 
 /// "Restore previous lab": the lab kept in the browser (`saved`, its stored form), or why not.
@@ -955,10 +974,35 @@ pub(crate) mod tests {
         assert!(ttl.starts_with("Time to live is on: an item whose expires (epoch seconds)"), "{ttl}");
         assert_eq!(
             step_back(&mut s),
-            Some(Note::Ok("Undid the last step (the session was replayed without it).".into()))
+            Some(Note::Ok("Undid the last action (the session was replayed without it).".into()))
         );
         assert!(tick(&mut s, 0.5).is_ok());
         assert!(tick(&mut s, -1.0).unwrap_err().is_error());
+    }
+
+    /// Issue 21: an import whose steps fail said "2 steps replayed" and nothing about the
+    /// three that failed. Each failed step is named with its error, as `streamlab replay` does.
+    #[test]
+    fn an_import_names_each_failed_step_and_its_error() {
+        let scenario = json!({"steps": [
+            {"CreateTable": {"TableName": "Tab", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+                "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"}},
+            {"PutItem": {"TableName": "Tab", "Item": {"other": {"S": "x"}}}},
+            {"PutItem": {"TableName": "Tab", "Item": {"id": {"S": "a"}}}},
+            {"DeleteItem": {"TableName": "Nope", "Key": {"id": {"S": "a"}}}},
+            {"UpdateItem": {"TableName": "Tab", "Key": {"id": {"S": "a"}}, "UpdateExpression": "SET"}}
+        ]});
+        let (session, note) = import(&scenario.to_string(), "mine.json").unwrap();
+        assert_eq!(session.steps().len(), 2, "{note}");
+        assert!(note.starts_with("Imported mine.json: 2 steps replayed; 3 steps failed and changed nothing: step 2 (PutItem): ValidationException: "), "{note}");
+        assert!(note.contains("; step 4 (DeleteItem): ResourceNotFoundException: "), "{note}");
+        assert!(note.contains("; step 5 (UpdateItem): ValidationException: "), "{note}");
+        // Many failures: the first five, then how many more.
+        let mut steps = vec![scenario["steps"][0].clone()];
+        steps.extend((0..8).map(|_| scenario["steps"][1].clone()));
+        let (_, note) = import(&json!({ "steps": steps }).to_string(), "many.json").unwrap();
+        assert!(note.contains("8 steps failed") && note.ends_with("; and 3 more."), "{note}");
+        assert_eq!(note.matches("(PutItem)").count(), 5, "{note}");
     }
 
     #[test]

@@ -88,7 +88,25 @@ pub struct Session {
     engine: Engine,
     /// Bytes of the steps as the scenario file writes them (kept up to date on every step).
     steps_bytes: usize,
+    /// Where each of the learner's recent actions began ([`Session::mark`]), so that "Step back"
+    /// undoes one action: a burst of writes, or one press of "Step" whose clock advance merged
+    /// into the step before it, and not more or less.
+    marks: Vec<Mark>,
+    /// The steps of the loaded scenario that failed (each changed nothing and was dropped): its
+    /// step number (from 1), action and error.
+    failed: Vec<(usize, Operation, AwsError)>,
 }
+
+/// The session as an action found it: its number of steps, and the seconds of its last step
+/// when that is a clock advance (a later advance merges into it).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Mark {
+    steps: usize,
+    advance: Option<f64>,
+}
+
+/// Marks kept: "Step back" can undo this many actions one at a time (then a step at a time).
+const MAX_MARKS: usize = 1_000;
 
 /// Bytes of one step as `{"Action": body}` in compact JSON (written by the same serializer as
 /// the steps' text: one writer type in the page, not two).
@@ -98,7 +116,15 @@ fn step_bytes(step: &Step) -> usize {
 
 impl Session {
     pub fn new(config: EngineConfig) -> Session {
-        Session { description: None, engine: Engine::new(config.clone()), config, steps: Vec::new(), steps_bytes: 0 }
+        Session {
+            description: None,
+            engine: Engine::new(config.clone()),
+            config,
+            steps: Vec::new(),
+            steps_bytes: 0,
+            marks: Vec::new(),
+            failed: Vec::new(),
+        }
     }
 
     /// Replays a scenario into a new session. Failing steps are dropped (they changed nothing).
@@ -116,7 +142,9 @@ impl Session {
         session.description = s.description.clone();
         session.engine.set_work_budget(budget);
         for (i, step) in s.steps.iter().enumerate() {
-            let _ = session.apply(step.action, &step.body);
+            if let Err(e) = session.apply(step.action, &step.body) {
+                session.failed.push((i + 1, step.action, e));
+            }
             if session.engine.over_budget() {
                 return Err(LoadError::TooMuchWork { step: i + 1, steps: s.steps.len() });
             }
@@ -136,6 +164,12 @@ impl Session {
             return Err(LoadError::TooLarge { bytes: text.len() });
         }
         Session::from_scenario_within(&scenario::parse(text)?, budget)
+    }
+
+    /// The steps of the scenario this session was loaded from that failed and were dropped
+    /// (step number from 1, action, error), as `streamlab replay` reports them.
+    pub fn failed_steps(&self) -> &[(usize, Operation, AwsError)] {
+        &self.failed
     }
 
     pub fn engine(&self) -> &Engine {
@@ -171,7 +205,6 @@ impl Session {
         // Consecutive clock advances merge into one step, so playing the clock keeps the
         // scenario short; never past what one AdvanceClock may ask for, or the saved and
         // exported lab would hold a step that cannot be replayed (and lose the time).
-        let seconds = |b: &Value| b["Seconds"].as_f64().unwrap_or(0.0);
         let max = (crate::sim::MAX_ADVANCE_MS / 1000) as f64;
         match (action, self.steps.last_mut()) {
             (Operation::AdvanceClock, Some(last))
@@ -199,10 +232,48 @@ impl Session {
         self.size_bytes() <= MAX_INPUT_BYTES
     }
 
-    /// Undoes the last step by replaying every step before it. False when there is none.
-    pub fn step_back(&mut self) -> bool {
-        let Some(last) = self.steps.pop() else { return false };
-        self.steps_bytes = self.steps_bytes.saturating_sub(step_bytes(&last));
+    fn here(&self) -> Mark {
+        let advance = self.steps.last().filter(|s| s.action == Operation::AdvanceClock);
+        Mark { steps: self.steps.len(), advance: advance.map(|s| seconds(&s.body)) }
+    }
+
+    /// Marks where a learner's action begins: "Step back" undoes back to here.
+    pub fn mark(&mut self) {
+        let here = self.here();
+        if self.marks.last() != Some(&here) {
+            if self.marks.len() == MAX_MARKS {
+                self.marks.remove(0);
+            }
+            self.marks.push(here);
+        }
+    }
+
+    /// Undoes the last action: back to the last [`Session::mark`] the session has moved on
+    /// from, or else the last step, by replaying the steps before it. Never undoes the first
+    /// `keep` steps. False when there is nothing to undo.
+    pub fn step_back(&mut self, keep: usize) -> bool {
+        let here = self.here();
+        let mut to = None;
+        while let Some(m) = self.marks.pop() {
+            // A mark past the steps there are is from an action already undone.
+            if m.steps >= keep.max(1) && m.steps <= here.steps && m != here {
+                to = Some(m);
+                break;
+            }
+        }
+        let to = match to {
+            Some(m) => m,
+            None if self.steps.len() > keep => Mark { steps: self.steps.len() - 1, advance: None },
+            None => return false,
+        };
+        for step in self.steps.drain(to.steps..) {
+            self.steps_bytes = self.steps_bytes.saturating_sub(step_bytes(&step));
+        }
+        if let (Some(secs), Some(last)) = (to.advance, self.steps.last_mut()) {
+            self.steps_bytes = self.steps_bytes.saturating_sub(step_bytes(last));
+            last.body = json!({ "Seconds": secs });
+            self.steps_bytes += step_bytes(last);
+        }
         let mut engine = Engine::new(self.config.clone());
         for s in &self.steps {
             let _ = engine.call_op(s.action, &s.body);
@@ -258,6 +329,11 @@ impl Session {
     }
 }
 
+/// The seconds of a clock advance's body.
+fn seconds(body: &Value) -> f64 {
+    body["Seconds"].as_f64().unwrap_or(0.0)
+}
+
 fn round_ms(s: f64) -> f64 {
     (s * 1000.0).round() / 1000.0
 }
@@ -293,8 +369,45 @@ mod tests {
         let before = s.engine().streams_output();
         s.apply(Operation::PutItem, &put("ben")).unwrap();
         assert_ne!(s.engine().streams_output(), before);
-        assert!(s.step_back());
+        assert!(s.step_back(1));
         assert_eq!(s.engine().streams_output(), before, "same records, same eventIDs and sequence numbers");
+        assert_eq!(s.steps().len(), 2);
+    }
+
+    /// One "Step back" undoes one action of the learner: one press of Step (a second of the
+    /// clock), though its advance merged into the step before; a whole burst of writes.
+    #[test]
+    fn step_back_undoes_one_action_not_one_stored_step() {
+        let mut s = Session::new(EngineConfig::default());
+        s.apply(Operation::CreateTable, &table()).unwrap();
+        s.mark();
+        s.apply(Operation::AdvanceClock, &json!({"Seconds": 10})).unwrap();
+        s.mark();
+        s.apply(Operation::AdvanceClock, &json!({"Seconds": 1})).unwrap();
+        assert_eq!(s.steps().len(), 2, "the two advances are one stored step");
+        let at = |s: &Session| s.engine().now_ms() - s.config().start_ms;
+        assert_eq!(at(&s), 11_000);
+        assert!(s.step_back(1));
+        assert_eq!(at(&s), 10_000, "only the last second is undone");
+        assert_eq!(s.to_scenario_json()["steps"][1], json!({"AdvanceClock": {"Seconds": 10.0}}));
+        // A burst: many steps, one action.
+        s.mark();
+        for v in ["a", "b", "c"] {
+            s.apply(Operation::PutItem, &put(v)).unwrap();
+        }
+        s.mark();
+        s.apply(Operation::AdvanceClock, &json!({"Seconds": 5})).unwrap();
+        assert!(s.step_back(1));
+        assert_eq!((s.steps().len(), at(&s)), (5, 10_000));
+        assert!(s.step_back(1));
+        assert_eq!((s.steps().len(), at(&s)), (2, 10_000), "the three writes went together");
+        assert!(s.step_back(1));
+        assert_eq!((s.steps().len(), at(&s)), (1, 0));
+        assert!(!s.step_back(1), "the table is kept");
+        // With no marks (a reloaded lab), a step at a time.
+        s.apply(Operation::PutItem, &put("d")).unwrap();
+        s.apply(Operation::PutItem, &put("e")).unwrap();
+        assert!(s.step_back(1));
         assert_eq!(s.steps().len(), 2);
     }
 
@@ -371,7 +484,7 @@ mod tests {
         let size = s.size_bytes();
         assert!(size >= file && size <= file + 300, "{size} against {file}");
         assert!(s.fits_storage());
-        s.step_back();
+        s.step_back(0);
         assert!(s.size_bytes() < size);
         // A lab whose saved form could not be read back (over 2 MB) does not fit.
         let big = "x".repeat(100_000);

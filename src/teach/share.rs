@@ -128,10 +128,11 @@ impl std::fmt::Display for LinkError {
 impl std::error::Error for LinkError {}
 
 /// The lab state an `#s=` link carries, from its unpacked bytes: checked as text, parsed and
-/// replayed as a scenario.
-pub fn state_from_unpacked(bytes: Vec<u8>) -> Result<Session, LinkError> {
+/// replayed as a scenario. Also the text (the scenario as the link has it, failing steps
+/// included, so that the import can report them).
+pub fn state_from_unpacked(bytes: Vec<u8>) -> Result<(Session, String), LinkError> {
     let text = String::from_utf8(bytes).map_err(|_| LinkError::NotText)?;
-    Session::from_scenario_text(&text).map_err(LinkError::Session)
+    Ok((Session::from_scenario_text(&text).map_err(LinkError::Session)?, text))
 }
 
 /// The fragment (without `#`) of a state link, from the packed scenario text: `s=<data>`.
@@ -170,7 +171,7 @@ pub fn encode_scenario_text(text: &str) -> String {
 /// Unpacks and opens a state link's data (natively; the page does the same in three steps).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn open_state(packed: &Packed) -> Result<Session, LinkError> {
-    unpack(packed).and_then(state_from_unpacked)
+    unpack(packed).and_then(state_from_unpacked).map(|(session, _)| session)
 }
 
 /// True for a lesson or quiz name a link may carry: 1–64 characters of `[a-z0-9-]`.

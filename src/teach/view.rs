@@ -422,6 +422,8 @@ pub struct StreamRecords {
     stream: Option<usize>,
     /// How many records the stream holds.
     pub len: usize,
+    /// What the list says when it is empty: why there are no records.
+    pub empty: &'static str,
     /// The session's version when this was made.
     stamp: u64,
 }
@@ -451,8 +453,25 @@ impl StreamRecords {
     pub fn new(session: &Rc<RefCell<Session>>, table: &str, stamp: u64) -> StreamRecords {
         let s = session.borrow();
         let stream = shown_stream(&s, table);
-        let len = stream.map_or(0, |i| s.engine().streams()[i].shards.iter().map(|sh| sh.records.len()).sum());
-        StreamRecords { session: session.clone(), stream, len, stamp }
+        let st = stream.map(|i| &s.engine().streams()[i]);
+        let len = st.map_or(0, |st| st.shards.iter().map(|sh| sh.records.len()).sum());
+        let items = s.engine().table(table).is_some_and(|t| !t.items.is_empty());
+        let empty = match st {
+            None => "This table has no stream, so its writes make no records: choose a view type above to enable one.",
+            Some(st) if st.status_str() != "ENABLED" => {
+                "This stream is disabled: writes make no records now. Choose a view type above to enable a new stream."
+            }
+            Some(st) if st.shards.iter().any(|sh| sh.trimmed_through > 0) => {
+                "No records left: each was trimmed once it was older than 24 hours (DynamoDB Streams keeps a \
+                 record 24 hours). Put an item to write a new one."
+            }
+            Some(_) if items => {
+                "No records yet: the items in the table were written before this stream was enabled. Put an item to \
+                 write one."
+            }
+            Some(_) => "No records yet. Put an item to write one.",
+        };
+        StreamRecords { session: session.clone(), stream, len, empty, stamp }
     }
 
     /// "1 record", "12 records".
@@ -1691,6 +1710,31 @@ mod tests {
         let one = Rc::new(RefCell::new(starter_session()));
         put(&mut one.borrow_mut(), "z", "tea");
         assert_eq!(StreamRecords::new(&one, "Votes", 0).label(), "1 record");
+    }
+
+    /// Issue 21: after 24 hours the list said "No records yet. Put an item to write one." while
+    /// the table held thousands of items. The empty list says why it is empty.
+    #[test]
+    fn an_empty_record_list_says_why() {
+        let empty = |s: &Rc<RefCell<Session>>| StreamRecords::new(s, "Votes", 0).empty;
+        let s = Rc::new(RefCell::new(starter_session()));
+        assert_eq!(empty(&s), "No records yet. Put an item to write one.");
+        put(&mut s.borrow_mut(), "ana", "tea");
+        s.borrow_mut().apply(Operation::AdvanceClock, &json!({"Seconds": 25 * 3600})).unwrap();
+        assert!(empty(&s).starts_with("No records left: each was trimmed once it was older than 24 hours"));
+        lab::set_view_type(&mut s.borrow_mut(), "Votes", None).unwrap();
+        assert!(empty(&s).starts_with("This stream is disabled: writes make no records now."));
+        lab::set_view_type(&mut s.borrow_mut(), "Votes", Some(ViewType::NewImage)).unwrap();
+        assert!(empty(&s).starts_with("No records yet: the items in the table were written before this stream"));
+        let bare = Rc::new(RefCell::new(Session::new(crate::sim::EngineConfig::default())));
+        bare.borrow_mut()
+            .apply(
+                Operation::CreateTable,
+                &json!({"TableName": "Votes", "KeySchema": [{"AttributeName": "voter", "KeyType": "HASH"}],
+                    "AttributeDefinitions": [{"AttributeName": "voter", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"}),
+            )
+            .unwrap();
+        assert!(empty(&bare).starts_with("This table has no stream"));
     }
 
     #[test]

@@ -163,6 +163,20 @@ impl Reducible for Lab {
         }
         let mut lab = (*self).clone();
         lab.rev += 1;
+        // Where an action of the learner begins: "Step back" undoes back to it.
+        if matches!(
+            action,
+            Action::Write(..)
+                | Action::SetViewType(_)
+                | Action::Deploy { .. }
+                | Action::Advance(_)
+                | Action::Play
+                | Action::Burst(_)
+                | Action::EnableTtl(_)
+                | Action::SetLoopGuard(_)
+        ) {
+            lab.session.borrow_mut().mark();
+        }
         match action {
             Action::Write(op, form) => {
                 let r = lab.with(|s, table| lab::write(s, table, op, &form));

@@ -205,7 +205,7 @@ pub fn RecordList(props: &RecordListProps) -> Html {
                 </div>
             </div>
             if count == 0 {
-                <p class="empty">{ "No records yet. Put an item to write one." }</p>
+                <p class="empty">{ props.records.empty }</p>
             }
         </div>
     }

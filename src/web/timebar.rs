@@ -59,7 +59,7 @@ pub fn time_bar(bar: &TimeBar, on_action: &Callback<Action>, seconds: &NodeRef) 
                     <button type="button" disabled={!bar.playing} onclick={on(|| Action::Pause)}>{ "Pause" }</button>
                     <button type="button" disabled={busy} onclick={on_action.reform(|_: MouseEvent| Action::Advance(1.0))}>{ "Step" }</button>
                     <button type="button" disabled={!bar.clock.can_step_back || busy} onclick={on(|| Action::StepBack)}
-                        title="Undo the last step: the session is replayed without it">{ "Step back" }</button>
+                        title="Undo your last action: the session is replayed without it">{ "Step back" }</button>
                     <label class="inline">
                         <span>{ "Speed" }</span>
                         <select onchange={on_speed} title="Simulated seconds per real second while playing">

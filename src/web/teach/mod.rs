@@ -24,6 +24,7 @@ use yew::prelude::*;
 
 use super::codec;
 use super::hooks::Import;
+use crate::teach::lab;
 use crate::teach::share::{self, Target};
 
 /// What the fragment asks for.
@@ -42,8 +43,9 @@ pub enum Route {
     },
     /// A lab state from an `#s=` link, being unpacked (by the browser, asynchronously).
     Opening,
-    /// A lab state from an `#s=` link, already loaded into the lab.
-    Shared,
+    /// A lab state from an `#s=` link, already loaded into the lab; the sentence naming the
+    /// link's steps that failed, if any did.
+    Shared(Option<String>),
     /// A link that could not be opened, and why.
     Bad(String),
 }
@@ -182,15 +184,14 @@ pub fn use_route(on_import: Callback<Import>) -> UseStateHandle<Route> {
                         return;
                     }
                     match opened {
-                        Ok(session) => {
-                            let text = session.to_scenario_json().to_string();
+                        Ok((session, text)) => {
                             on_import.emit(Import { text, source: "the shared link".into() });
                             // The lab is the learner's now (saved as they change it): a reload
                             // must show it, not open the link over it again.
                             if !embed {
                                 set_hash("", true);
                             }
-                            route.set(Route::Shared);
+                            route.set(Route::Shared(lab::failed_steps(&session)));
                         }
                         Err(why) => route.set(Route::Bad(why)),
                     }
@@ -222,14 +223,18 @@ pub fn teach(route: &UseStateHandle<Route>, on_import: &Callback<Import>) -> Htm
         Route::Opening => html! {
             <div class="teach-note" role="status"><p>{ "Opening the lab from the shared link…" }</p></div>
         },
-        Route::Shared => {
+        Route::Shared(failed) => {
             let dismiss = {
                 let route = route.clone();
                 Callback::from(move |_: MouseEvent| route.set(Route::Lab))
             };
+            let failed = failed
+                .as_ref()
+                .map(|f| html! { <p class="teach-failed">{ format!("Not all of the link replayed: {f}") }</p> });
             html! {
                 <div class="teach-note" role="status">
                     <p>{ "This lab was opened from a shared link: the panels below show its state. Anything you change now is yours." }</p>
+                    { for failed }
                     <button type="button" onclick={dismiss}>{ "Dismiss" }</button>
                 </div>
             }
