@@ -411,12 +411,27 @@ pub fn failed_steps(s: &Session) -> Option<String> {
 
 /// "Restore previous lab": the lab kept in the browser (`saved`, its stored form), or why not.
 pub fn restore(saved: Option<&str>) -> std::result::Result<Session, Note> {
+    restore_kept(saved, "previous lab")
+}
+
+/// "Back to my lab": the learner's own lab kept in the browser, or why not.
+pub fn restore_own(saved: Option<&str>) -> std::result::Result<Session, Note> {
+    restore_kept(saved, "own lab")
+}
+
+fn restore_kept(saved: Option<&str>, what: &str) -> std::result::Result<Session, Note> {
     match saved.map(Session::from_storage) {
         Some(Ok(session)) => Ok(session),
-        Some(Err(why)) => Err(Note::error("Restore failed", format!("The previous lab could not be read: {why}."))),
-        None => Err(Note::error("Restore failed", "There is no previous lab in this browser.")),
+        Some(Err(why)) => Err(Note::error("Restore failed", format!("The {what} could not be read: {why}."))),
+        None => Err(Note::error("Restore failed", format!("There is no {what} in this browser."))),
     }
 }
+
+/// The note after "Back to my lab".
+pub const BACK_TO_OWN: &str = "Back to your own lab.";
+/// Added to the note when a lesson's, link's or import's lab is replaced while the learner's
+/// own lab is kept.
+pub const OWN_STILL_KEPT: &str = " Your own lab is still kept: Files › Back to my lab.";
 
 /// The file "Export scenario" downloads, and the note after it.
 pub const EXPORT_FILE: &str = "streamlab-scenario.json";
@@ -480,8 +495,12 @@ pub fn not_replaced() -> Note {
 /// previous lab" replaced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Previous {
-    /// It held nothing but the starter table.
+    /// It held nothing but the starter table, or nothing the learner changed since a lesson, a
+    /// link or an import loaded it (that can load it again).
     Nothing,
+    /// The learner's own lab (not a lesson's, a link's or an import's), kept on its own: Files ›
+    /// Back to my lab brings it back, however many lessons and links are opened after it.
+    KeptOwn,
     /// Over 2 MB, more than the browser keeps, so it was downloaded as [`PREVIOUS_FILE`].
     TooBig,
     Kept,
@@ -496,6 +515,7 @@ impl Previous {
     pub fn sentence(self) -> &'static str {
         match self {
             Previous::Kept => " Your previous lab was kept: Files › Restore previous lab brings it back.",
+            Previous::KeptOwn => " Your own lab was kept: Files › Back to my lab brings it back.",
             Previous::TooBig => {
                 " Your previous lab was over 2 MB, too big to keep in this browser, so it was downloaded as streamlab-previous-lab.json: import it to bring it back."
             }
@@ -536,12 +556,13 @@ pub enum Job {
         total_ms: u64,
         changes: ClockChanges,
     },
-    /// Generated votes `base + next .. base + end`.
+    /// Generated votes (or items, [`generated_word`]) `base + next .. base + end`.
     Burst {
         next: u32,
         end: u32,
         failed: u32,
         base: u32,
+        what: &'static str,
     },
 }
 
@@ -563,7 +584,7 @@ impl Job {
     /// every burst makes new records.
     pub fn burst(s: &Session, table: &str, n: u32) -> Job {
         let base = s.engine().table(table).map_or(0, |t| t.items.len() as u32);
-        Job::Burst { next: 0, end: n, failed: 0, base }
+        Job::Burst { next: 0, end: n, failed: 0, base, what: generated_word(s, table) }
     }
 
     pub fn is_burst(&self) -> bool {
@@ -597,7 +618,7 @@ impl Job {
                 }
                 (None, Some(Note::Ok(lines.join(" "))))
             }
-            Job::Burst { mut next, end, mut failed, base } => {
+            Job::Burst { mut next, end, mut failed, base, what } => {
                 let chunk = (end - next).min(BURST_BATCH);
                 let request = burst_request(s, table, base, next..next + chunk);
                 if s.apply_owned(Operation::BatchWriteItem, request).is_err() {
@@ -605,17 +626,21 @@ impl Job {
                 }
                 next += chunk;
                 if next < end {
-                    return (Some(Job::Burst { next, end, failed, base }), None);
+                    return (Some(Job::Burst { next, end, failed, base, what }), None);
                 }
                 let n = end - failed;
                 (
                     None,
                     Some(if failed == 0 {
-                        Note::Ok(format!("Wrote {n} generated votes, 25 per BatchWriteItem."))
+                        Note::Ok(format!("Wrote {} generated {what}, 25 per BatchWriteItem.", thousands(n.into())))
                     } else {
                         Note::error(
                             "ValidationException",
-                            format!("Wrote {n} generated votes; {failed} could not be written: this table's key schema differs."),
+                            format!(
+                                "Wrote {} generated {what}; {} could not be written.",
+                                thousands(n.into()),
+                                thousands(failed.into())
+                            ),
                         )
                     }),
                 )
@@ -629,32 +654,88 @@ impl Job {
             Job::Advance { left_ms, total_ms, .. } => {
                 format!("Advancing the clock: {} of {} done…", duration(total_ms - left_ms), duration(*total_ms))
             }
-            Job::Burst { next, end, .. } => format!("Writing votes: {next} of {end}…"),
+            Job::Burst { next, end, what, .. } => {
+                format!("Writing {what}: {} of {}…", thousands((*next).into()), thousands((*end).into()))
+            }
         }
     }
 }
 
+/// What the write generator makes for `table`: "votes" for the lab's Votes table (key
+/// `voter`), else "items".
+pub fn generated_word(s: &Session, table: &str) -> &'static str {
+    match s.engine().table(table) {
+        Some(t) if t.schema.hash.name != "voter" || t.schema.range.is_some() => "items",
+        _ => "votes",
+    }
+}
+
+/// A generated key value `id` of type `ty` for the attribute `name`: a number, or a string
+/// "voter-000042" for a `voter` key and "item-000042" (or "sk-000042" for a sort key) for
+/// another, or bytes.
+fn generated_key(name: &str, ty: crate::model::KeyType, id: u32, range: bool) -> Value {
+    match ty {
+        crate::model::KeyType::N => json!({"N": id.to_string()}),
+        crate::model::KeyType::B => {
+            json!({"B": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, id.to_be_bytes())})
+        }
+        crate::model::KeyType::S if name == "voter" => json!({"S": format!("voter-{id:06}")}),
+        crate::model::KeyType::S if range => json!({"S": format!("sk-{id:06}")}),
+        crate::model::KeyType::S => json!({"S": format!("item-{id:06}")}),
+    }
+}
+
 /// The BatchWriteItem of generated votes `base + i` for each `i` of `ids`, for `table`'s key
-/// schema: a `voter` key gets "voter-000042", another string key "item-000042", a number key
-/// 42; each vote's `choice` is one of five drinks.
+/// schema (its partition key and its sort key, [`generated_key`]); each vote's `choice` is one
+/// of five drinks.
 pub fn burst_request(s: &Session, table: &str, base: u32, ids: Range<u32>) -> Value {
-    let key = s.engine().table(table).map(|t| (t.schema.hash.name.clone(), t.schema.hash.ty));
+    let schema = s.engine().table(table).map(|t| t.schema.clone());
     let puts: Vec<Value> = ids
         .map(|i| {
             let choice = ["tea", "coffee", "juice", "water", "streams"][(i as usize * 7 + i as usize / 5) % 5];
             let id = base + i;
-            let (name, key_value) = match &key {
-                Some((k, crate::model::KeyType::N)) => (k.clone(), json!({"N": id.to_string()})),
-                Some((k, _)) if k != "voter" => (k.clone(), json!({"S": format!("item-{id:06}")})),
-                _ => ("voter".to_string(), json!({"S": format!("voter-{id:06}")})),
-            };
             let mut item = Map::new();
-            item.insert(name, key_value);
+            match &schema {
+                Some(k) => {
+                    item.insert(k.hash.name.clone(), generated_key(&k.hash.name, k.hash.ty, id, false));
+                    if let Some(r) = &k.range {
+                        item.insert(r.name.clone(), generated_key(&r.name, r.ty, id, true));
+                    }
+                }
+                None => {
+                    item.insert("voter".into(), json!({"S": format!("voter-{id:06}")}));
+                }
+            }
             item.insert("choice".into(), json!({ "S": choice }));
             json!({"PutRequest": {"Item": item}})
         })
         .collect();
     json!({"RequestItems": {table: puts}})
+}
+
+/// What the item editor starts with for `table`: the Votes example; for another table, its
+/// first item, or else an item of its key attributes, and an update expression to try.
+pub fn example_form(s: &Session, table: &str) -> WriteForm {
+    let Some(t) = s.engine().table(table).filter(|t| t.schema.hash.name != "voter" || t.schema.range.is_some()) else {
+        return WriteForm::example();
+    };
+    let item = match t.items.values().next() {
+        Some(first) => item_to_json(first),
+        None => {
+            let mut item = Map::new();
+            item.insert(t.schema.hash.name.clone(), generated_key(&t.schema.hash.name, t.schema.hash.ty, 1, false));
+            if let Some(r) = &t.schema.range {
+                item.insert(r.name.clone(), generated_key(&r.name, r.ty, 1, true));
+            }
+            Value::Object(item)
+        }
+    };
+    WriteForm {
+        item: format!("{item:#}"),
+        update_expression: "SET note = :n".into(),
+        values: r#"{":n": {"S": "changed"}}"#.into(),
+        ..Default::default()
+    }
 }
 
 /// "90 s", "25 hours", "1.5 s", "2 minutes".
@@ -1083,16 +1164,41 @@ pub(crate) mod tests {
             burst_request(&s, "Strs", 0, 7..8)["RequestItems"]["Strs"][0]["PutRequest"]["Item"]["sku"],
             json!({"S": "item-000007"})
         );
+        // A sort key gets a generated value too, so every generated item is written.
         let (job, note) = Job::burst(&s, "Pairs", 30).step(&mut s, "Pairs");
         let (job, note2) = job.unwrap().step(&mut s, "Pairs");
         assert!(job.is_none() && note.is_none());
+        assert_eq!(note2, Some(Note::Ok("Wrote 30 generated items, 25 per BatchWriteItem.".into())));
+        assert_eq!(s.engine().table("Pairs").unwrap().items.len(), 30);
         assert_eq!(
-            note2,
-            Some(Note::error(
-                "ValidationException",
-                "Wrote 0 generated votes; 30 could not be written: this table's key schema differs."
-            ))
+            burst_request(&s, "Pairs", 0, 7..8)["RequestItems"]["Pairs"][0]["PutRequest"]["Item"]["sk"],
+            json!({"S": "sk-000007"})
         );
+    }
+
+    /// Issue 21: on a lesson's table (key `id`) the editor held the Votes item, so "Put item"
+    /// failed with "Missing the key id". The editor starts from the selected table's keys.
+    #[test]
+    fn the_editor_starts_with_an_item_of_the_tables_key_schema() {
+        let mut s = starter_session();
+        assert_eq!(example_form(&s, "Votes"), WriteForm::example());
+        s.apply(Operation::CreateTable, &json!({"TableName": "Pairs", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"}], "BillingMode": "PAY_PER_REQUEST"})).unwrap();
+        let form = example_form(&s, "Pairs");
+        let item: Value = serde_json::from_str(&form.item).unwrap();
+        assert_eq!(item, json!({"pk": {"S": "item-000001"}, "sk": {"N": "1"}}));
+        assert!(write(&mut s, "Pairs", WriteOp::Put, &form).is_ok(), "the example puts");
+        assert!(write(&mut s, "Pairs", WriteOp::Update, &form).is_ok(), "and updates");
+        // With items, the first one (the lesson's own data shape).
+        s.apply(
+            Operation::PutItem,
+            &json!({"TableName": "Pairs", "Item": {"pk": {"S": "a"}, "sk": {"N": "0"}, "qty": {"N": "3"}}}),
+        )
+        .unwrap();
+        let item: Value = serde_json::from_str(&example_form(&s, "Pairs").item).unwrap();
+        assert_eq!(item["qty"], json!({"N": "3"}));
+        assert_eq!(generated_word(&s, "Pairs"), "items");
+        assert_eq!(generated_word(&s, "Votes"), "votes");
     }
 
     #[test]

@@ -73,6 +73,10 @@ pub enum LinkError {
     UnknownOption(String),
     /// `seed=` on a link that is not a quiz link.
     SeedWithoutQuiz,
+    /// A `step=` that is not a whole number from 1 to [`MAX_STEP`].
+    BadStep(String),
+    /// `step=` on a link that is not a lesson link.
+    StepWithoutLesson,
     /// More encoded data than [`MAX_ENCODED_CHARS`]: how many characters.
     TooLong(usize),
     /// The data is not base64url.
@@ -104,9 +108,13 @@ impl std::fmt::Display for LinkError {
                 write!(f, "a quiz seed in a link must be a whole number from 0 to {MAX_SEED}, not {:?}", clip(v))
             }
             LinkError::UnknownOption(part) => {
-                write!(f, "the link has an unknown option {:?}; links take seed=N and embed=1", clip(part))
+                write!(f, "the link has an unknown option {:?}; links take seed=N, step=N and embed=1", clip(part))
             }
             LinkError::SeedWithoutQuiz => f.write_str("seed= only goes with a quiz link (#quiz=NAME&seed=N)"),
+            LinkError::BadStep(v) => {
+                write!(f, "a lesson step in a link must be a whole number from 1 to {MAX_STEP}, not {:?}", clip(v))
+            }
+            LinkError::StepWithoutLesson => f.write_str("step= only goes with a lesson link (#lesson=NAME&step=N)"),
             LinkError::TooLong(n) => {
                 write!(f, "the link carries {n} characters of data; StreamLab reads at most {MAX_ENCODED_CHARS}")
             }
@@ -214,7 +222,13 @@ pub struct LinkOptions {
     pub seed: Option<u64>,
     /// `embed=1`: the page is shown inside another page (no header chrome).
     pub embed: bool,
+    /// `step=N` (a lesson link only): the step to open, counted from 1; past the last step,
+    /// the playground.
+    pub step: Option<u32>,
 }
+
+/// Largest lesson step a link may name (lessons have a handful).
+pub const MAX_STEP: u32 = 1_000;
 
 /// Largest quiz seed a link may carry (the seed is shown to learners: keep it short).
 pub const MAX_SEED: u64 = 1_000_000_000_000;
@@ -237,6 +251,14 @@ pub fn split_options(fragment: &str) -> Result<(&str, LinkOptions), LinkError> {
                     .ok_or_else(|| LinkError::BadSeed(clip(v)))?;
                 opts.seed = Some(seed);
             }
+            Some(("step", v)) => {
+                let step = v
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|s| (1..=MAX_STEP).contains(s) && !v.starts_with('+'))
+                    .ok_or_else(|| LinkError::BadStep(clip(v)))?;
+                opts.step = Some(step);
+            }
             Some(("embed", "1")) => opts.embed = true,
             Some(("embed", "0")) => opts.embed = false,
             _ => return Err(LinkError::UnknownOption(clip(part))),
@@ -253,7 +275,17 @@ pub fn decode_link(fragment: &str) -> Result<(Target, LinkOptions), LinkError> {
     if opts.seed.is_some() && !matches!(t, Target::Quiz(_)) {
         return Err(LinkError::SeedWithoutQuiz);
     }
+    if opts.step.is_some() && !matches!(t, Target::Lesson(_)) {
+        return Err(LinkError::StepWithoutLesson);
+    }
     Ok((t, opts))
+}
+
+/// The fragment of a lesson at a step (counted from 1), `lesson=<name>&step=<n>`, with
+/// `&embed=1` when embedded.
+pub fn lesson_step_fragment(name: &str, step: u32, embed: bool) -> Option<String> {
+    (valid_name(name) && (1..=MAX_STEP).contains(&step))
+        .then(|| format!("lesson={name}&step={step}{}", if embed { "&embed=1" } else { "" }))
 }
 
 /// The fragment of a quiz link with a fixed seed, `quiz=<name>&seed=<n>`.
@@ -375,13 +407,13 @@ mod tests {
     fn link_options() {
         let (t, o) = decode_link("#quiz=filters&seed=42").unwrap();
         assert!(matches!(t, Target::Quiz(n) if n == "filters"));
-        assert_eq!(o, LinkOptions { seed: Some(42), embed: false });
+        assert_eq!(o, LinkOptions { seed: Some(42), embed: false, step: None });
         let (t, o) = decode_link("lesson=retries&embed=1").unwrap();
         assert!(matches!(t, Target::Lesson(n) if n == "retries"));
         assert!(o.embed && o.seed.is_none());
         assert!(matches!(
             decode_link("#quiz=a&embed=1&seed=0").unwrap(),
-            (Target::Quiz(_), LinkOptions { seed: Some(0), embed: true })
+            (Target::Quiz(_), LinkOptions { seed: Some(0), embed: true, step: None })
         ));
         assert_eq!(quiz_fragment_with_seed("filters", 7).as_deref(), Some("quiz=filters&seed=7"));
         assert_eq!(quiz_fragment_with_seed("../x", 7), None);
@@ -401,6 +433,16 @@ mod tests {
         assert!(decode_link("#quiz=a&colour=red").unwrap_err().to_string().contains("unknown option"));
         assert!(decode_link("#quiz=a&<img src=x>").unwrap_err().to_string().contains("unknown option"));
         assert!(decode_link("#lesson=a&seed=3").unwrap_err().to_string().contains("only goes with a quiz"));
+        // A lesson link may name its step (from 1); the page writes it as the learner moves on.
+        let (t, o) = decode_link("#lesson=retries&step=3&embed=1").unwrap();
+        assert!(matches!(t, Target::Lesson(n) if n == "retries") && o.step == Some(3) && o.embed);
+        for bad in ["#lesson=a&step=0", "#lesson=a&step=x", "#lesson=a&step=+2", "#lesson=a&step=1001"] {
+            assert!(decode_link(bad).unwrap_err().to_string().contains("from 1 to 1000"), "{bad}");
+        }
+        assert!(decode_link("#quiz=a&step=2").unwrap_err().to_string().contains("only goes with a lesson"));
+        assert_eq!(lesson_step_fragment("retries", 2, false).as_deref(), Some("lesson=retries&step=2"));
+        assert_eq!(lesson_step_fragment("retries", 2, true).as_deref(), Some("lesson=retries&step=2&embed=1"));
+        assert_eq!(lesson_step_fragment("../x", 2, false), None);
         assert!(decode_link("#lesson=<img src=x onerror=alert(1)>")
             .unwrap_err()
             .to_string()

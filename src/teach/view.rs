@@ -113,6 +113,10 @@ pub struct TableView {
     pub more: Option<String>,
     pub ttl_attribute: Option<String>,
     pub now_s: u64,
+    /// What the item editor starts with for this table (its key schema).
+    pub example: lab::WriteForm,
+    /// What the write generator makes: "votes" or "items".
+    pub generated: &'static str,
 }
 
 pub fn table(s: &Session, name: &str) -> TableView {
@@ -138,6 +142,8 @@ pub fn table(s: &Session, name: &str) -> TableView {
         more: (total > GRID_ROWS).then(|| format!("Showing the first {GRID_ROWS} of {total} items.")),
         ttl_attribute,
         now_s: e.now_ms() / 1000,
+        example: lab::example_form(s, name),
+        generated: lab::generated_word(s, name),
     }
 }
 

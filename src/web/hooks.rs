@@ -53,12 +53,6 @@ impl Pace {
     }
 }
 
-/// The session now: a dispatch changes the state at once. (Read through a fresh handle: a
-/// handle keeps every state it was read in while it lives, and these callbacks live long.)
-fn session_now(lab: &LabHandle) -> Rc<RefCell<Session>> {
-    lab.clone().session.clone()
-}
-
 /// Runs steps of the queued job, one [`Action::Work`] each, until the slice's time is up or
 /// the job is done.
 fn work_slice(lab: &LabHandle, pace: &RefCell<Pace>) {
@@ -72,12 +66,20 @@ fn work_slice(lab: &LabHandle, pace: &RefCell<Pace>) {
     }
 }
 
-/// Replaces the lab by `session`, keeping the lab it replaces in the browser (or downloading
-/// it) first; when neither works, the lab is not replaced and the Files panel says why.
-fn load(lab: &LabHandle, session: Session, note: String) {
-    match persist::keep_previous(&session_now(lab).borrow()) {
+/// Replaces the lab by `session` (`own`: the learner's own lab, back), keeping the lab it
+/// replaces in the browser (or downloading it) first; when neither works, the lab is not
+/// replaced and the Files panel says why.
+fn load(lab: &LabHandle, session: Session, note: String, own: bool) {
+    // Read through a fresh handle: a handle keeps every state it was read in while it lives,
+    // and the callbacks that call this live long.
+    match persist::keep_replaced(&lab.clone(), false) {
         Previous::NotKept => lab.dispatch(Action::FilesNote(lab::not_replaced())),
-        kept => lab.dispatch(Action::Load { session: Box::new(session), note, kept }),
+        kept => {
+            if own {
+                persist::forget_own();
+            }
+            lab.dispatch(Action::Load { session: Box::new(session), note, kept, own })
+        }
     }
 }
 
@@ -95,6 +97,8 @@ pub struct LabCallbacks {
     pub import: Callback<Import>,
     pub reset: Callback<()>,
     pub restore: Callback<()>,
+    /// "Back to my lab": the learner's own lab, kept while lessons, links and imports were open.
+    pub back_to_own: Callback<()>,
 }
 
 /// The root's state and its callbacks (made once: they read the state when called), and the
@@ -120,22 +124,29 @@ pub fn use_lab() -> (LabHandle, Rc<LabCallbacks>, Rc<RefCell<Pace>>) {
             let import = {
                 let lab = lab.clone();
                 Callback::from(move |Import { text, source }: Import| match lab::import(&text, &source) {
-                    Ok((imported, note)) => load(&lab, imported, note),
+                    Ok((imported, note)) => load(&lab, imported, note, false),
                     Err(note) => lab.dispatch(Action::FilesNote(note)),
                 })
             };
             let reset = {
                 let lab = lab.clone();
-                Callback::from(move |()| match persist::keep_previous(&session_now(&lab).borrow()) {
+                Callback::from(move |()| match persist::keep_replaced(&lab.clone(), true) {
                     Previous::NotKept => lab.dispatch(Action::FilesNote(lab::not_replaced())),
                     kept => lab.dispatch(Action::Reset { kept }),
                 })
             };
-            let restore = Callback::from(move |()| match lab::restore(persist::previous().as_deref()) {
-                Ok(previous) => load(&lab, previous, lab::RESTORED.into()),
+            let restore = {
+                let lab = lab.clone();
+                Callback::from(move |()| match lab::restore(persist::previous().as_deref()) {
+                    Ok(previous) => load(&lab, previous, lab::RESTORED.into(), false),
+                    Err(note) => lab.dispatch(Action::FilesNote(note)),
+                })
+            };
+            let back_to_own = Callback::from(move |()| match lab::restore_own(persist::own().as_deref()) {
+                Ok(own) => load(&lab, own, lab::BACK_TO_OWN.into(), true),
                 Err(note) => lab.dispatch(Action::FilesNote(note)),
             });
-            LabCallbacks { action, import, reset, restore }
+            LabCallbacks { action, import, reset, restore, back_to_own }
         })
     };
     (lab, callbacks, pace)

@@ -38,6 +38,10 @@ use state::{Action, Lab, Note};
 
 /// Mount the app on `<body>` (called by the `streamlab` binary's `main` on wasm32).
 pub fn start() {
+    // index.html's start-up message (and the help it shows if the app does not start).
+    if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
+        boot.remove();
+    }
     yew::Renderer::<App>::new().render();
 }
 
@@ -137,7 +141,7 @@ pub fn App() -> Html {
             { timebar::time_bar(&bar, &on.action, &seconds) }
             <main class="wrap">
                 <div class="grid">
-                    <table::TablePanel key={key.clone()} view={Rc::new(view::table(&s, table))} note={lab.write_note.clone()}
+                    <table::TablePanel key={format!("{key}/{table}")} view={Rc::new(view::table(&s, table))} note={lab.write_note.clone()}
                         busy={lab.job.is_some()} on_write={on.action.reform(|(op, form)| Action::Write(op, form))}
                         on_table={on.action.reform(Action::SelectTable)} on_burst={on.action.reform(Action::Burst)}
                         on_ttl={on.action.reform(Action::EnableTtl)} />
@@ -148,7 +152,7 @@ pub fn App() -> Html {
                     { triggers::triggers_panel(triggers, key, on.action.reform(|(code, params)| Action::Deploy { code, params }), &on_open) }
                     { results::results_panel(&view::results(&s)) }
                 </div>
-                { results::files_panel(&view::files(&s, lab.save_error.as_deref()), lab.has_previous, &lab.files_note, &on, &scenario, &pasted) }
+                { results::files_panel(&view::files(&s, lab.save_error.as_deref()), lab.has_previous, lab.has_own && !lab.own, &lab.files_note, &on, &scenario, &pasted) }
             </main>
             { stream::detail_dialog(lab.detail.as_ref().map(|d| view::detail(&s, d)), &on.action, dialog) }
         </>

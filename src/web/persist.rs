@@ -19,6 +19,12 @@ pub const SET_ASIDE_KEY: &str = "streamlab.session.set-aside";
 /// The lab before the last import, lesson, shared link or "Start over", so none of them can
 /// lose a learner's work.
 pub const PREVIOUS_KEY: &str = "streamlab.session.previous";
+/// The learner's own lab (not a lesson's, a link's or an import's) while another is open, so
+/// that opening any number of lessons and links never replaces it.
+pub const OWN_KEY: &str = "streamlab.session.own";
+/// Where the saved session came from: "own" (the learner's), "loaded" (a lesson, a link or an
+/// import, unchanged since) or "loaded-changed". Missing: "own" (saved by an older version).
+pub const ORIGIN_KEY: &str = "streamlab.session.origin";
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -61,7 +67,24 @@ pub fn load() -> Lab {
         },
     };
     lab.has_previous = get(PREVIOUS_KEY).is_some();
+    lab.has_own = get(OWN_KEY).is_some();
+    if lab.restore_note.is_none() {
+        match get(ORIGIN_KEY).as_deref() {
+            Some("loaded") => lab.own = false,
+            Some("loaded-changed") => (lab.own, lab.touched) = (false, true),
+            _ => {}
+        }
+    }
     lab
+}
+
+/// The origin of the lab, as [`ORIGIN_KEY`] keeps it.
+fn origin(lab: &Lab) -> &'static str {
+    match (lab.own, lab.touched) {
+        (true, _) => "own",
+        (false, false) => "loaded",
+        (false, true) => "loaded-changed",
+    }
 }
 
 /// Downloads the saved session that could not be read; true when the browser took it.
@@ -76,10 +99,17 @@ pub fn discard_unreadable() {
     }
 }
 
-/// Keeps `s`, about to be replaced, under [`PREVIOUS_KEY`]; when it is too big for the browser
-/// or the browser has no room, downloads it as a scenario file instead. `NotKept`: neither
-/// worked, and the lab must not be replaced.
-pub fn keep_previous(s: &Session) -> Previous {
+/// Keeps the lab about to be replaced: the learner's own under [`OWN_KEY`]; another (a
+/// lesson's, a link's, an import's) under [`PREVIOUS_KEY`] if the learner changed it, else not
+/// at all (its lesson or link loads it again). When it is too big for the browser or the
+/// browser has no room, it is downloaded as a scenario file instead. `NotKept`: neither
+/// worked, and the lab must not be replaced. `start_over`: the learner's own lab is replaced
+/// by a new own lab, so it is kept as the previous lab.
+pub fn keep_replaced(lab: &Lab, start_over: bool) -> Previous {
+    if !lab.own && !lab.touched {
+        return Previous::Nothing;
+    }
+    let s = lab.session.borrow();
     let download = |done: Previous| {
         let text = format!("{:#}", s.to_scenario_json());
         match dom::download(lab::PREVIOUS_FILE, &text, "application/json") {
@@ -87,13 +117,27 @@ pub fn keep_previous(s: &Session) -> Previous {
             Err(_) => Previous::NotKept,
         }
     };
-    match lab::previous_to_keep(s) {
-        Ok(text) => match set(PREVIOUS_KEY, &text) {
-            Ok(()) => Previous::Kept,
+    let (key, kept) =
+        if lab.own && !start_over { (OWN_KEY, Previous::KeptOwn) } else { (PREVIOUS_KEY, Previous::Kept) };
+    match lab::previous_to_keep(&s) {
+        Ok(text) => match set(key, &text) {
+            Ok(()) => kept,
             Err(_) => download(Previous::Downloaded),
         },
         Err(Previous::TooBig) => download(Previous::TooBig),
         Err(why) => why,
+    }
+}
+
+/// The learner's own lab kept under [`OWN_KEY`].
+pub fn own() -> Option<String> {
+    get(OWN_KEY)
+}
+
+/// Forgets the own lab kept under [`OWN_KEY`] (it is the lab now).
+pub fn forget_own() {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(OWN_KEY);
     }
 }
 
@@ -114,13 +158,14 @@ pub fn use_autosave(lab: &LabHandle) {
     let (session, version, ticked, playing, busy) =
         (lab.session.clone(), lab.version, lab.ticked, lab.playing, lab.job.is_some());
     let (holding, failing, dispatch) = (lab.unreadable.is_some(), lab.save_error.is_some(), lab.dispatcher());
+    let origin = origin(lab);
     use_effect_with((version, playing, holding), move |_| {
         let now = js_sys::Date::now();
         let throttled = (ticked && playing && now - last.borrow().get() < 1000.0) || busy || holding;
         if !throttled && version > 0 {
             let session = session.borrow();
             if session.fits_storage() {
-                match set(STORAGE_KEY, &session.to_storage()) {
+                match set(STORAGE_KEY, &session.to_storage()).and_then(|()| set(ORIGIN_KEY, origin)) {
                     Ok(()) if failing => dispatch.dispatch(Action::Saved),
                     Ok(()) => {}
                     Err(why) if !failing => dispatch.dispatch(Action::SaveFailed(why)),

@@ -86,11 +86,13 @@ pub fn results_panel(v: &ResultsView) -> Html {
 
 /// A plain function, not a component (size of the wasm): the pasted scenario stays in its
 /// textarea (`pasted`, a node ref of the root), read when it is imported. `has_previous`: a lab
-/// kept from before the last import is in the browser; `note`: the note of the last file
+/// kept from before the last import is in the browser; `back_to_own`: the learner's own lab is
+/// kept while a lesson's, a link's or an import's is open; `note`: the note of the last file
 /// action; `scenario`: the lab as a scenario, for Export.
 pub fn files_panel(
     v: &FilesView,
     has_previous: bool,
+    back_to_own: bool,
     note: &Option<Note>,
     on: &LabCallbacks,
     scenario: &Callback<(), Value>,
@@ -134,6 +136,7 @@ pub fn files_panel(
     };
     let reset = on.reset.reform(|_: MouseEvent| ());
     let restore = on.restore.reform(|_: MouseEvent| ());
+    let own = on.back_to_own.reform(|_: MouseEvent| ());
 
     html! {
         <section class="panel files" aria-labelledby="files-heading" id="files">
@@ -149,6 +152,9 @@ pub fn files_panel(
                     <span>{ "Import scenario file" }</span>
                     <input type="file" accept=".json,application/json" onchange={on_file} />
                 </label>
+                if back_to_own {
+                    <button type="button" onclick={own}>{ "Back to my lab" }</button>
+                }
                 <button type="button" class="quiet" onclick={reset}>{ "Start over" }</button>
                 if has_previous {
                     <button type="button" class="quiet" onclick={restore}>{ "Restore previous lab" }</button>

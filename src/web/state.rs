@@ -46,6 +46,8 @@ pub enum Action {
         session: Box<Session>,
         note: String,
         kept: Previous,
+        /// The learner's own lab, brought back ("Back to my lab").
+        own: bool,
     },
     /// "Start over" (the lab it replaces kept as `kept` says).
     Reset {
@@ -90,6 +92,12 @@ pub struct Lab {
     pub ticked: bool,
     /// A lab kept from before an import, a link or "Start over" is in this browser.
     pub has_previous: bool,
+    /// This lab is the learner's own: not a lesson's, a link's or an import's.
+    pub own: bool,
+    /// The learner changed this lab since a lesson, a link or an import loaded it.
+    pub touched: bool,
+    /// The learner's own lab is kept in this browser while another is open.
+    pub has_own: bool,
     /// The saved session that could not be read and that the browser had no room to set aside:
     /// it stays in storage, not saved over, until the learner downloads or discards it.
     pub unreadable: Option<Rc<String>>,
@@ -124,6 +132,9 @@ impl Lab {
             job: None,
             ticked: false,
             has_previous: false,
+            own: true,
+            touched: false,
+            has_own: false,
             unreadable: None,
             save_error: None,
         }
@@ -142,14 +153,22 @@ impl Lab {
     fn changed(&mut self) {
         self.version += 1;
         self.ticked = false;
+        self.touched = true;
     }
 
-    /// This lab replaced by `fresh`, with `note` in the Files panel.
-    fn replaced(&self, mut fresh: Lab, note: &str, kept: Previous) -> Rc<Lab> {
+    /// This lab replaced by `fresh` (the learner's own lab when `own`), with `note` in the
+    /// Files panel.
+    fn replaced(&self, mut fresh: Lab, note: &str, kept: Previous, own: bool) -> Rc<Lab> {
         fresh.rev = self.rev;
         fresh.version = self.version + 1;
         fresh.has_previous = self.has_previous || kept == Previous::Kept;
-        fresh.files_note = Some(Note::Ok(lab::replaced_note(note, kept)));
+        fresh.has_own = !own && (self.has_own || kept == Previous::KeptOwn);
+        fresh.own = own;
+        let mut note = lab::replaced_note(note, kept);
+        if fresh.has_own && kept != Previous::KeptOwn {
+            note.push_str(lab::OWN_STILL_KEPT);
+        }
+        fresh.files_note = Some(Note::Ok(note));
         Rc::new(fresh)
     }
 }
@@ -251,11 +270,16 @@ impl Reducible for Lab {
             }
             Action::Open(d) => lab.detail = Some(d),
             Action::CloseDetail => lab.detail = None,
-            Action::Load { session, note, kept } => {
+            Action::Load { session, note, kept, own } => {
                 let fresh = Lab { speed: lab.speed, ..Lab::with_session(*session) };
-                return lab.replaced(fresh, &note, kept);
+                return lab.replaced(fresh, &note, kept, own);
             }
-            Action::Reset { kept } => return lab.replaced(Lab::default(), lab::STARTED_OVER, kept),
+            // A new lab of the learner's own, unless their own lab is kept while another is
+            // open: then "Back to my lab" still brings that back.
+            Action::Reset { kept } => {
+                let own = lab.own || !lab.has_own;
+                return lab.replaced(Lab::default(), lab::STARTED_OVER, kept, own);
+            }
             Action::FilesNote(n) => lab.files_note = Some(n),
             Action::EnableTtl(attr) => {
                 lab.write_note = Some(lab.with(|s, table| lab::enable_ttl(s, table, &attr)));

@@ -286,23 +286,32 @@ describe("StreamLab app (release build)", () => {
     }
   });
 
-  test("importing over a lab keeps the previous one, and Restore previous lab brings it back", async () => {
+  test("importing over the learner's own lab keeps it for Back to my lab; a changed import is kept for Restore previous lab", async () => {
     const { context, page, problems } = await openApp();
     try {
       await put(page, '{"voter": {"S": "kept-voter"}, "choice": {"S": "tea"}}');
       await until("the put", async () => (await records(page).count()) === 1);
-      const other = JSON.stringify({ steps: [
-        { CreateTable: { TableName: "Other", KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
-          AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST" } },
+      const other = (name) => JSON.stringify({ steps: [
+        { CreateTable: { TableName: name, KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+          AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST",
+          StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" } } },
       ] });
-      await page.getByLabel("Scenario JSON").fill(other);
+      await page.getByLabel("Scenario JSON").fill(other("Other"));
       await button(page, "Import pasted scenario").click();
-      await until("the import note", async () => /previous lab was kept/.test(await page.locator("#files").textContent()));
+      await until("the import note", async () => /own lab was kept/.test(await page.locator("#files").textContent()));
       assert.doesNotMatch(await page.locator("#table").textContent(), /kept-voter/);
+      // The imported lab, changed, then replaced by a second import: kept as the previous lab.
+      await put(page, '{"id": {"S": "changed-import"}}');
+      await until("the import's record", async () => (await records(page).count()) === 1);
+      await page.getByLabel("Scenario JSON").fill(other("Third"));
+      await button(page, "Import pasted scenario").click();
+      await until("the second import note", async () => /previous lab was kept.*own lab is still kept/.test(await page.locator("#files").textContent()));
       await button(page, "Restore previous lab").click();
-      await until("the restored lab", async () => /kept-voter/.test(await page.locator("#table").textContent()));
+      await until("the restored import", async () => /changed-import/.test(await page.locator("#table").textContent()));
+      await button(page, "Back to my lab").click();
+      await until("the own lab", async () => /kept-voter/.test(await page.locator("#table").textContent()));
       assert.equal(await records(page).count(), 1);
-      // After a reload the restored lab is still there (it was saved).
+      // After a reload the own lab is still there (it was saved).
       await page.reload();
       await until("the reloaded lab", async () => /kept-voter/.test(await page.locator("#table").textContent()), 15000);
       assert.deepEqual(problems, []);

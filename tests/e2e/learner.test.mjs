@@ -4,7 +4,9 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { deflateRawSync } from "node:zlib";
+import { pathToFileURL } from "node:url";
 import { ROOT, button, openPage, put, records, start, stop, until } from "./harness.mjs";
+import { serve } from "./server.mjs";
 
 const DIST = process.env.E2E_DIST || ROOT + "dist";
 
@@ -59,6 +61,27 @@ describe("the learner's journey (release build)", () => {
   });
 });
 
+describe("the lab follows the lesson's table (release build)", () => {
+  test("on a lesson's Orders table (key id) the item editor puts an Orders item, and the generator writes items", async () => {
+    const { context, page, problems } = await openApp("#lesson=streams-basics");
+    try {
+      await until("the lesson's table", async () => /Orders/.test(await text(page.locator("#table"))), 15000);
+      assert.match(await page.getByRole("textbox", { name: "Item" }).inputValue(), /"id"/);
+      await button(page, "Put item").click();
+      await until("the put", async () => /PutItem succeeded/.test(await text(page.locator("#item-status"))));
+      assert.doesNotMatch(await text(page.locator("#table")), /Missing the key/);
+      await button(page, "Update item").click();
+      await until("the update", async () => /UpdateItem succeeded/.test(await text(page.locator("#item-status"))));
+      assert.equal(await button(page, "Write 1,000 votes").count(), 0);
+      await button(page, "Write 1,000 items").click();
+      await until("the generated items", async () => /Wrote 1,000 generated items/.test(await text(page.locator("#item-status"))), 30000);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("empty states tell the truth (release build)", () => {
   test("after 24 hours the stream says its records were trimmed, not that none were written", async () => {
     const { context, page, problems } = await openApp();
@@ -70,6 +93,109 @@ describe("empty states tell the truth (release build)", () => {
       await until("the empty list's note", async () => /trimmed/.test(await text(empty)), 20000);
       assert.match(await text(empty), /older than 24 hours/);
       assert.doesNotMatch(await text(empty), /No records yet/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("nothing a learner did is lost (release build)", () => {
+  test("the learner's own lab survives two lessons and a reload, and comes back with Back to my lab", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      await put(page, '{"voter": {"S": "my-own-vote"}}');
+      await until("my record", async () => (await records(page).count()) === 1);
+      await page.goto(`${url}#lesson=view-types`);
+      await until("the lesson", async () => /Step 1 of/.test(await text(page.locator(".lesson"))));
+      await button(page, "Next").click();
+      await until("step 2", async () => /Step 2 of/.test(await text(page.locator(".lesson"))));
+      await page.goto(`${url}#lesson=retries`);
+      await until("the second lesson", async () => /Step 1 of/.test(await text(page.locator(".lesson"))));
+      await page.reload();
+      await until("the second lesson again", async () => /Step 1 of/.test(await text(page.locator(".lesson"))));
+      await button(page, "Close lesson").click();
+      await button(page, "Back to my lab").click();
+      await until("my own lab", async () => /my-own-vote/.test(await text(page.locator("#table"))));
+      assert.match(await text(page.locator("#files")), /Back to your own lab\./);
+      assert.equal(await records(page).count(), 1);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("the lesson step is in the address bar and survives a reload", async () => {
+    const { context, page, problems } = await openApp("#lesson=view-types");
+    try {
+      const lesson = page.locator(".lesson");
+      await until("the lesson", async () => /Step 1 of/.test(await text(lesson)));
+      await button(page, "Next").click();
+      await until("step 2", async () => /Step 2 of/.test(await text(lesson)));
+      assert.match(page.url(), /#lesson=view-types&step=2$/);
+      await page.reload();
+      await until("step 2 after the reload", async () => /Step 2 of/.test(await text(lesson)));
+      // A link to a step opens it; past the last step, the playground.
+      await page.goto(`${url}#lesson=view-types&step=99`);
+      await page.reload();
+      await until("the playground", async () => /Playground \(after step/.test(await text(lesson)));
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("a failed start explains itself (release build)", () => {
+  const help = (page) => page.locator("#boot .boot-help");
+
+  test("opened from disk: the page says to serve it over HTTP", async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(pathToFileURL(DIST + "/index.html").href);
+      await until("the help", async () => help(page).isVisible(), 15000);
+      assert.match(await text(help(page)), /StreamLab has not started/);
+      assert.match(await text(help(page)), /serve the folder over HTTP/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a root build served under a sub-path: the page says how to build for that path", async () => {
+    // The repository served whole: dist/index.html is at /dist/, and asks for /boot.js.
+    const { server, url: origin } = await serve(ROOT);
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${origin}dist/index.html`);
+      await until("the help", async () => help(page).isVisible(), 15000);
+      assert.match(await text(help(page)), /--public-url/);
+    } finally {
+      await context.close();
+      await new Promise((done) => server.close(done));
+    }
+  });
+
+  test("a wasm that fails to load: the help shows at once, with the browser's reason", async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.route(/\.wasm$/, (route) => route.fulfill({ status: 200, contentType: "application/wasm", body: "not wasm" }));
+      const started = Date.now();
+      await page.goto(url);
+      await until("the help", async () => help(page).isVisible(), 5000);
+      assert.ok(Date.now() - started < 5000, "shown at once, not after the 6 s wait");
+      assert.match(await text(page.locator("#boot .boot-why")), /The browser said: .+/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a good start leaves no start-up message", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      assert.equal(await page.locator("#boot").count(), 0);
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

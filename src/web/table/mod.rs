@@ -34,7 +34,8 @@ pub struct TableProps {
 #[component]
 pub fn TablePanel(props: &TableProps) -> Html {
     let v = &props.view;
-    let form = use_state(WriteForm::example);
+    // Starts from the table's own example (the panel is remounted for another table).
+    let form = use_state(|| v.example.clone());
     let form_mode = use_state(|| false);
     // Bumped when the form mode's rows must be read again from the item: on entering the mode,
     // and when Edit puts an item in the editor.
@@ -134,9 +135,9 @@ pub fn TablePanel(props: &TableProps) -> Html {
                 <button type="button" onclick={write(WriteOp::Update)}>{ "Update item" }</button>
                 <button type="button" onclick={write(WriteOp::Delete)}>{ "Delete item" }</button>
                 <button type="button" class="quiet" disabled={props.busy} onclick={burst(1000)}
-                    title="1,000 new generated voters, 25 per BatchWriteItem, written in slices between frames">{ "Write 1,000 votes" }</button>
+                    title="1,000 new generated items, 25 per BatchWriteItem, written in slices between frames">{ format!("Write 1,000 {}", v.generated) }</button>
                 <button type="button" class="quiet" disabled={props.busy} onclick={burst(10_000)}
-                    title="10,000 new generated voters, 25 per BatchWriteItem, written in slices between frames">{ "Write 10,000 votes" }</button>
+                    title="10,000 new generated items, 25 per BatchWriteItem, written in slices between frames">{ format!("Write 10,000 {}", v.generated) }</button>
             </div>
             <p class="status" id="item-status" role="status">{ status }</p>
             <div id="item-error" class="error-region" role="alert">{ error }</div>

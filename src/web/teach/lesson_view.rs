@@ -81,7 +81,7 @@ pub fn TeachFile(props: &TeachFileProps) -> Html {
             "Quizzes",
             "Close",
         ),
-        Route::Lesson(name) => (
+        Route::Lesson { name, .. } => (
             format!("lessons/{name}.json"),
             |t| lesson::parse(t).map(|l| File::Lesson(Rc::new(l))).map_err(|e| e.to_string()),
             "lesson-heading",
@@ -108,10 +108,10 @@ pub fn TeachFile(props: &TeachFileProps) -> Html {
         Load::Ready(File::Lesson(l)) => Some(l.clone()),
         _ => None,
     };
-    let lesson = use_steps(loaded, props.on_import.clone());
+    let lesson = use_steps(loaded, &props.route, props.on_import.clone());
     let menu = match props.route {
         Route::Quizzes => Some(("quiz", "quizzes", "Practice shows the answer after each question; Exam shows your results at the end.")),
-        Route::Lessons => Some(("lesson", "lessons", "Each lesson runs a scenario in the lab step by step. Opening one replaces what is in the lab (export it under Files first to keep it).")),
+        Route::Lessons => Some(("lesson", "lessons", "Each lesson runs a scenario in the lab step by step. Opening one puts its scenario in the lab; your own lab is kept, and Files › Back to my lab brings it back.")),
         _ => None,
     };
     let (what, list) =
@@ -210,8 +210,14 @@ pub struct StepsState {
 /// The hooks of a lesson, `lesson` once it is loaded: each step's lab state goes into the lab
 /// panels, and after Back or Next the step's title takes the focus.
 #[hook]
-fn use_steps(lesson: Option<Rc<Lesson>>, on_import: Callback<Import>) -> StepsState {
-    let pos = use_state(|| 0usize);
+fn use_steps(lesson: Option<Rc<Lesson>>, route: &Route, on_import: Callback<Import>) -> StepsState {
+    // The step the link names (from 1), as a position (from 0); checked against the lesson's
+    // length once it is loaded.
+    let (name, linked) = match route {
+        Route::Lesson { name, step } => (name.clone(), step.map_or(0, |s| s as usize - 1)),
+        _ => (String::new(), 0),
+    };
+    let pos = use_state(|| linked);
     let choice = use_state(|| None::<usize>);
     let revealed = use_state(|| false);
     let load_error = use_state(|| None::<String>);
@@ -220,12 +226,21 @@ fn use_steps(lesson: Option<Rc<Lesson>>, on_import: Callback<Import>) -> StepsSt
     let asking =
         lesson.as_ref().is_some_and(|l| *pos < l.steps.len() && l.steps[*pos].question.is_some()) && !*revealed;
 
-    // Load the step's lab state into the lab panels.
+    // Load the step's lab state into the lab panels, and write the step in the address bar (so
+    // that a reload, or the link, opens the lesson at it).
     {
-        let load_error = load_error.clone();
+        let (load_error, pos_handle) = (load_error.clone(), pos.clone());
         use_effect_with((lesson.is_some(), *pos, asking), move |&(_, pos, asking)| {
             let Some(lesson) = lesson else { return };
             let n = lesson.steps.len();
+            if pos > n {
+                pos_handle.set(n);
+                return;
+            }
+            let embed = super::current_hash().split('&').any(|p| p == "embed=1");
+            if let Some(fragment) = crate::teach::share::lesson_step_fragment(&name, pos as u32 + 1, embed) {
+                super::set_hash(&fragment, true);
+            }
             let (session, source): (Result<Session, LoadError>, String) = if pos >= n {
                 (lesson.playground_session(), format!("lesson \"{}\", playground", lesson.title))
             } else if asking {

@@ -36,7 +36,12 @@ pub enum Route {
     Lessons,
     /// The quiz menu (`#quizzes`).
     Quizzes,
-    Lesson(String),
+    /// A lesson, at a step (counted from 1; past the last, the playground) when the link
+    /// names one.
+    Lesson {
+        name: String,
+        step: Option<u32>,
+    },
     Quiz {
         name: String,
         seed: Option<u64>,
@@ -84,7 +89,7 @@ fn route_of(hash: &str) -> (Route, Option<share::Packed>, bool) {
         _ => {}
     }
     match share::decode_link(hash) {
-        Ok((Target::Lesson(name), o)) => (Route::Lesson(name), None, o.embed),
+        Ok((Target::Lesson(name), o)) => (Route::Lesson { name, step: o.step }, None, o.embed),
         Ok((Target::Quiz(name), o)) => (Route::Quiz { name, seed: o.seed }, None, o.embed),
         Ok((Target::State(packed), o)) => (Route::Opening, Some(packed), o.embed),
         Err(why) => (Route::Bad(why.to_string()), None, false),
@@ -209,12 +214,13 @@ pub fn teach(route: &UseStateHandle<Route>, on_import: &Callback<Import>) -> Htm
     let current: &Route = route;
     let view = match current {
         Route::Lab => html! {},
-        Route::Lessons | Route::Quizzes | Route::Lesson(_) | Route::Quiz { .. } => {
+        Route::Lessons | Route::Quizzes | Route::Lesson { .. } | Route::Quiz { .. } => {
             // Keys unique across the four kinds: switching between any two remounts.
             let key = match current {
                 Route::Lessons => "lessons".to_string(),
                 Route::Quizzes => "quizzes".to_string(),
-                Route::Lesson(name) => format!("lesson={name}"),
+                // Not the step: moving through the lesson writes it in the address bar.
+                Route::Lesson { name, .. } => format!("lesson={name}"),
                 Route::Quiz { name, seed } => format!("quiz={name}/{seed:?}"),
                 _ => String::new(),
             };
