@@ -648,6 +648,22 @@ impl Job {
         }
     }
 
+    /// The note when the learner cancels the job: what was done stays (Step back undoes it).
+    pub fn cancelled(&self) -> Note {
+        Note::Ok(match self {
+            Job::Advance { left_ms, total_ms, .. } => format!(
+                "Cancelled: the clock advanced {} of {}. Step back undoes that part.",
+                duration(total_ms - left_ms),
+                duration(*total_ms)
+            ),
+            Job::Burst { next, end, what, .. } => format!(
+                "Cancelled: wrote {} of {} generated {what}. Step back undoes them.",
+                thousands((*next).into()),
+                thousands((*end).into())
+            ),
+        })
+    }
+
     /// What the job has done so far, for a progress line.
     pub fn progress(&self) -> String {
         match self {
@@ -1173,6 +1189,31 @@ pub(crate) mod tests {
         assert_eq!(
             burst_request(&s, "Pairs", 0, 7..8)["RequestItems"]["Pairs"][0]["PutRequest"]["Item"]["sk"],
             json!({"S": "sk-000007"})
+        );
+    }
+
+    /// A cancelled burst or advance says what was done (and stays done); counts are written with
+    /// thousands separators.
+    #[test]
+    fn a_cancelled_job_says_what_it_did() {
+        let mut s = starter_session();
+        let mut job = Job::burst(&s, "Votes", 10_000);
+        for _ in 0..50 {
+            job = job.step(&mut s, "Votes").0.unwrap();
+        }
+        assert_eq!(job.progress(), "Writing votes: 1,250 of 10,000…");
+        assert_eq!(
+            job.cancelled(),
+            Note::Ok("Cancelled: wrote 1,250 of 10,000 generated votes. Step back undoes them.".into())
+        );
+        assert_eq!(s.engine().table("Votes").unwrap().items.len(), 1_250);
+        let session = std::rc::Rc::new(std::cell::RefCell::new(s));
+        assert_eq!(crate::teach::view::StreamRecords::new(&session, "Votes", 0).label(), "1,250 records");
+        let mut s = starter_session();
+        let job = Job::advance(3.0 * 3600.0).unwrap().step(&mut s, "Votes").0.unwrap();
+        assert_eq!(
+            job.cancelled(),
+            Note::Ok("Cancelled: the clock advanced 1 hour of 3 hours. Step back undoes that part.".into())
         );
     }
 

@@ -139,7 +139,8 @@ pub fn table(s: &Session, name: &str) -> TableView {
         key_names,
         items,
         empty: total == 0,
-        more: (total > GRID_ROWS).then(|| format!("Showing the first {GRID_ROWS} of {total} items.")),
+        more: (total > GRID_ROWS)
+            .then(|| format!("Showing the first {GRID_ROWS} of {} items.", lab::thousands(total as u64))),
         ttl_attribute,
         now_s: e.now_ms() / 1000,
         example: lab::example_form(s, name),
@@ -353,8 +354,9 @@ pub fn stream(s: &Session, table: &str) -> StreamView {
                 id: sh.id.clone(),
                 parent: sh.parent.clone(),
                 text: format!(
-                    " · {} · {n} record{} · opened {}",
+                    " · {} · {} record{} · opened {}",
                     if sh.is_open() { "open" } else { "closed" },
+                    lab::thousands(n as u64),
                     plural(n),
                     time::iso_seconds(sh.created_ms)
                 ),
@@ -482,7 +484,7 @@ impl StreamRecords {
 
     /// "1 record", "12 records".
     pub fn label(&self) -> String {
-        format!("{} record{}", self.len, plural(self.len))
+        format!("{} record{}", lab::thousands(self.len as u64), plural(self.len))
     }
 
     /// Records `first .. first + n`, oldest first, in lineage order of their shards.
@@ -896,7 +898,7 @@ pub fn flow(s: &Session, table: &str) -> FlowView {
     }
     FlowView {
         table: format!("Table {table}"),
-        items: format!("{items} item{}. Put, update or delete one below.", plural(items)),
+        items: format!("{} item{}. Put, update or delete one below.", lab::thousands(items as u64), plural(items)),
         trigger: format!("3. Lambda trigger ({})", function.as_deref().unwrap_or("no trigger yet")),
         tokens,
     }
@@ -1373,8 +1375,11 @@ fn aggregate(name: &str, groups: &Value) -> AggregateView {
 }
 
 fn costs(costs: &Value) -> Costs {
-    // "1 scan", "2 scans".
-    let n = |v: &Value, word: &str| format!("{v} {word}{}", if v.as_u64() == Some(1) { "" } else { "s" });
+    // "1 scan", "2 scans", "12,000 scans".
+    let n = |v: &Value, word: &str| {
+        let count = v.as_u64().map_or_else(|| v.to_string(), lab::thousands);
+        format!("{count} {word}{}", if v.as_u64() == Some(1) { "" } else { "s" })
+    };
     let p = &costs["polling"];
     let st = &costs["streams"];
     // Tenths of a second, formatted as integers (keeps float formatting out of the wasm).

@@ -37,6 +37,8 @@ pub enum Action {
     Burst(u32),
     /// Do the next step of the queued job (`hooks::use_lab` sends as many as fit in a frame).
     Work,
+    /// Stop the queued job where it is (what it did stays).
+    CancelJob,
     Open(Detail),
     CloseDetail,
     /// Replace the lab (an import, a lesson step, a shared link, "Restore previous lab"): the
@@ -266,6 +268,12 @@ impl Reducible for Lab {
                         *(if burst { &mut lab.write_note } else { &mut lab.clock_note }) = Some(note);
                     }
                     lab.changed();
+                }
+            }
+            Action::CancelJob => {
+                if let Some(job) = lab.job.take() {
+                    let note = Some(job.cancelled());
+                    *(if job.is_burst() { &mut lab.write_note } else { &mut lab.clock_note }) = note;
                 }
             }
             Action::Open(d) => lab.detail = Some(d),

@@ -86,7 +86,10 @@ pub fn time_bar(bar: &TimeBar, on_action: &Callback<Action>, seconds: &NodeRef) 
             </div>
         </section>
         <div class="wrap clock-notes" role="status">
-            { bar.progress.as_ref().map(|p| html! { <p class="status">{ p }</p> }).unwrap_or_default() }
+            { bar.progress.as_ref().map(|p| html! {
+                <p class="status progress-line">{ p }{ " " }
+                    <button type="button" class="small" onclick={on(|| Action::CancelJob)}>{ "Cancel" }</button></p>
+            }).unwrap_or_default() }
             { note_view(&bar.note) }
         </div>
         </>

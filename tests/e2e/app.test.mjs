@@ -326,7 +326,7 @@ describe("StreamLab app (release build)", () => {
       await deploy(page, "on INSERT, MODIFY, REMOVE\n  count votes by voter");
       for (const n of [1000, 2000]) {
         await button(page, "Write 1,000 votes").click();
-        await until(`${n} records`, async () => new RegExp(`^${n} records$`).test(await page.locator(".records-block .count").textContent()), 30000);
+        await until(`${n} records`, async () => new RegExp(`^${n.toLocaleString("en-US")} records$`).test(await page.locator(".records-block .count").textContent()), 30000);
       }
       await advance(page, 60);
       const aggregates = region(page, "Aggregates");
@@ -345,12 +345,12 @@ describe("StreamLab app (release build)", () => {
       assert.match(await files.textContent(), /saved in this browser after every change/);
       for (const n of [10000, 20000, 30000]) {
         await button(page, "Write 10,000 votes").click();
-        await until(`${n} records`, async () => new RegExp(`^${n} records$`).test(await page.locator(".records-block .count").textContent()), 60000);
+        await until(`${n} records`, async () => new RegExp(`^${n.toLocaleString("en-US")} records$`).test(await page.locator(".records-block .count").textContent()), 60000);
       }
       await until("the note", async () => /over 2 MB, more than this browser keeps: it is no longer saved here/.test(await files.textContent()));
       // A reload brings back the lab as it was last saved (under 2 MB), with no error.
       await page.reload();
-      await until("the restored lab", async () => /^\d+ records$/.test(await page.locator(".records-block .count").textContent()), 30000);
+      await until("the restored lab", async () => /^[\d,]+ records$/.test(await page.locator(".records-block .count").textContent()), 30000);
       const restored = Number((await page.locator(".records-block .count").textContent()).split(" ")[0]);
       assert.ok(restored >= 10000 && restored < 30000, `${restored} records after the reload`);
       assert.doesNotMatch(await page.locator("body").textContent(), /could not be restored/);
@@ -364,7 +364,7 @@ describe("StreamLab app (release build)", () => {
     const { context, page, problems } = await openApp();
     try {
       await button(page, "Write 1,000 votes").click();
-      await until("1000 records", async () => /^1000 records$/.test(await page.locator(".records-block .count").textContent()), 30000);
+      await until("1000 records", async () => /^1,000 records$/.test(await page.locator(".records-block .count").textContent()), 30000);
       const rendered = await records(page).count();
       assert.ok(rendered > 0 && rendered <= 20, `${rendered} rows in the DOM`);
       // Scroll to the top: the first records are drawn.

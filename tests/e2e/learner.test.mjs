@@ -82,6 +82,31 @@ describe("the lab follows the lesson's table (release build)", () => {
   });
 });
 
+describe("long jobs on a slow device (release build, CPU slowed 4x)", () => {
+  test("a 10,000-write burst shows its progress and can be cancelled; what it wrote stays", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+      await button(page, "Write 10,000 votes").click();
+      const progress = page.locator(".clock-notes .progress-line");
+      await until("the progress line", async () => /Writing votes: [\d,]+ of 10,000/.test(await text(progress)));
+      await progress.getByRole("button", { name: "Cancel" }).click();
+      const status = page.locator("#item-status");
+      await until("the cancelled note", async () => /Cancelled: wrote [\d,]+ of 10,000 generated votes/.test(await text(status)));
+      const wrote = Number(/wrote ([\d,]+) of/.exec(await text(status))[1].replace(/,/g, ""));
+      assert.ok(wrote > 0 && wrote < 10000, `${wrote} written before the cancel`);
+      assert.equal(await progress.count(), 0, "no progress line after the cancel");
+      await until("the records of the writes done", async () => (await text(page.locator(".records-block .count"))) === `${wrote.toLocaleString("en-US")} records`);
+      assert.equal(await button(page, "Write 10,000 votes").isEnabled(), true);
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("empty states tell the truth (release build)", () => {
   test("after 24 hours the stream says its records were trimmed, not that none were written", async () => {
     const { context, page, problems } = await openApp();

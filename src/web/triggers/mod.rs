@@ -93,10 +93,20 @@ pub struct EditorProps {
     pub on_deploy: Callback<(String, Value)>,
 }
 
+/// Rules longer than this are checked once typing pauses for [`CHECK_PAUSE_MS`], not on every
+/// key: parsing 150 KB takes long enough on a slow device to delay the next key.
+const CHECK_AT_ONCE_CHARS: usize = 16_384;
+const CHECK_PAUSE_MS: u32 = 300;
+
 /// The rules (with their check as the learner types), the mapping's settings, and Deploy.
+///
+/// The textarea keeps what is typed (it is not written back on every key: setting the value of
+/// a long text lays it all out again); `code` is the text last checked.
 #[component]
 pub fn TriggerEditor(props: &EditorProps) -> Html {
     let code = use_state(|| props.code.clone());
+    let text = use_node_ref();
+    let pending = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
     let mapping = use_state(|| props.mapping.clone());
     // The check depends only on the rules and the view type: parsed again when one of them
     // changes, not on every write.
@@ -105,8 +115,15 @@ pub fn TriggerEditor(props: &EditorProps) -> Html {
     let on_code = {
         let code = code.setter();
         Callback::from(move |e: InputEvent| {
-            if let Some(t) = e.target_dyn_into::<HtmlTextAreaElement>() {
-                code.set(t.value());
+            let Some(t) = e.target_dyn_into::<HtmlTextAreaElement>() else { return };
+            let value = t.value();
+            if value.len() <= CHECK_AT_ONCE_CHARS {
+                *pending.borrow_mut() = None;
+                code.set(value);
+            } else {
+                let code = code.clone();
+                *pending.borrow_mut() =
+                    Some(gloo_timers::callback::Timeout::new(CHECK_PAUSE_MS, move || code.set(t.value())));
             }
         })
     };
@@ -118,14 +135,27 @@ pub fn TriggerEditor(props: &EditorProps) -> Html {
             mapping.set(next);
         })
     };
-    let deploy = {
-        let (code, mapping, on_deploy, has_mapping) =
-            (code.clone(), mapping.clone(), props.on_deploy.clone(), props.has_mapping);
-        Callback::from(move |_: MouseEvent| on_deploy.emit(((*code).clone(), mapping.params(has_mapping))))
+    // The text in the editor now (a check may still be waiting for a pause).
+    let current = {
+        let text = text.clone();
+        move || text.cast::<HtmlTextAreaElement>().map(|t| t.value())
     };
-    let examples = view::RULE_EXAMPLES.iter().map(|(name, text)| {
-        let code = code.setter();
-        html! { <button type="button" class="small" onclick={Callback::from(move |_: MouseEvent| code.set(text.to_string()))}>{ *name }</button> }
+    let deploy = {
+        let (current, code, mapping, on_deploy, has_mapping) =
+            (current.clone(), code.clone(), mapping.clone(), props.on_deploy.clone(), props.has_mapping);
+        Callback::from(move |_: MouseEvent| {
+            on_deploy.emit((current().unwrap_or_else(|| (*code).clone()), mapping.params(has_mapping)))
+        })
+    };
+    let examples = view::RULE_EXAMPLES.iter().map(|(name, example)| {
+        let (code, text) = (code.setter(), text.clone());
+        let onclick = Callback::from(move |_: MouseEvent| {
+            if let Some(t) = text.cast::<HtmlTextAreaElement>() {
+                t.set_value(example);
+            }
+            code.set(example.to_string())
+        });
+        html! { <button type="button" class="small" {onclick}>{ *name }</button> }
     });
 
     html! {
@@ -135,7 +165,7 @@ pub fn TriggerEditor(props: &EditorProps) -> Html {
             <div class="actions tight">{ for examples }</div>
             <textarea id="rules" class="item-input rules-input" rows="6" spellcheck="false" autocapitalize="off" autocomplete="off"
                 aria-describedby="rules-hint rules-check" aria-invalid={check.error.is_some().to_string()}
-                value={(*code).clone()} oninput={on_code} />
+                ref={text} oninput={on_code} ~defaultValue={props.code.clone()} />
             <div id="rules-check" class="rules-check" aria-live="polite">{ rules_check(&check) }</div>
             { mapping::settings(&mapping, props.has_mapping, &on_mapping) }
             <div class="actions">
