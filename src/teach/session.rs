@@ -284,6 +284,13 @@ impl Session {
 
     /// The session as a scenario file (what `streamlab replay` takes).
     pub fn to_scenario_json(&self) -> Value {
+        let mut v = self.to_scenario_json_without_steps();
+        v["steps"] = json!(self.steps.iter().map(|s| json!({ s.action.as_str(): s.body })).collect::<Vec<_>>());
+        v
+    }
+
+    /// [`Session::to_scenario_json`] up to its steps.
+    fn to_scenario_json_without_steps(&self) -> Value {
         let mut v = json!({});
         if let Some(d) = &self.description {
             v["description"] = json!(d);
@@ -305,13 +312,32 @@ impl Session {
         if !sim.is_empty() {
             v["simulator"] = serde_json::Value::Object(sim);
         }
-        v["steps"] = json!(self.steps.iter().map(|s| json!({ s.action.as_str(): s.body })).collect::<Vec<_>>());
         v
     }
 
-    /// The stored form: the scenario wrapped with a format version.
+    /// The stored form: the scenario wrapped with a format version. Written step by step, not
+    /// built as one JSON value first: saving a lab of 10,000 writes took 110 ms natively that
+    /// way (every step copied into the tree), several times that in the page.
     pub fn to_storage(&self) -> String {
-        json!({"streamlab": STORAGE_VERSION, "scenario": self.to_scenario_json()}).to_string()
+        let mut head = self.to_scenario_json_without_steps();
+        head["steps"] = json!([]);
+        let head = json!({"streamlab": STORAGE_VERSION, "scenario": head}).to_string();
+        // `head` ends with `"steps":[]}}`: the steps go between the brackets.
+        let Some(open) = head.strip_suffix("]}}") else { return head };
+        let mut out = String::with_capacity(self.steps_bytes + head.len() + 16);
+        out.push_str(open);
+        for (i, step) in self.steps.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"");
+            out.push_str(step.action.as_str());
+            out.push_str("\":");
+            out.push_str(&step.body.to_string());
+            out.push('}');
+        }
+        out.push_str("]}}");
+        out
     }
 
     /// Reads a stored session. Data of another version, or unreadable data, is refused with a
@@ -452,6 +478,19 @@ mod tests {
         s.apply(Operation::AdvanceClock, &json!({"Seconds": 100 * 86_400})).unwrap();
         let secs: Vec<f64> = s.steps().iter().map(|st| st.body["Seconds"].as_f64().unwrap()).collect();
         assert_eq!(secs, [300.0 * 86_400.0, 100.0 * 86_400.0]);
+    }
+
+    /// The stored form, written step by step, is the scenario as one JSON value would write it.
+    #[test]
+    fn the_stored_form_is_the_scenario_wrapped() {
+        let mut s = Session::new(EngineConfig { seed: 9, ..EngineConfig::default() });
+        assert_eq!(s.to_storage(), json!({"streamlab": STORAGE_VERSION, "scenario": s.to_scenario_json()}).to_string());
+        s.apply(Operation::CreateTable, &table()).unwrap();
+        s.apply(Operation::PutItem, &json!({"TableName": "Votes", "Item": {"voter": {"S": "a\"b\\c\u{e9}"}}})).unwrap();
+        s.apply(Operation::AdvanceClock, &json!({"Seconds": 2.5})).unwrap();
+        let stored = s.to_storage();
+        assert_eq!(stored, json!({"streamlab": STORAGE_VERSION, "scenario": s.to_scenario_json()}).to_string());
+        assert_eq!(Session::from_storage(&stored).unwrap().to_scenario_json(), s.to_scenario_json());
     }
 
     #[test]

@@ -22,6 +22,11 @@ pub const TICK_MS: u32 = 100;
 /// other two, so that a slice, the render it causes and the browser's layout and paint fit in
 /// one frame on this machine (slices run one per animation frame, [`use_work`]).
 const BUDGET_MS: (f64, f64, f64) = (3.0, 0.5, 4.5);
+/// On a device too slow for that (the render alone takes more than a frame), a slice may take
+/// as long as the render and the rest of its frame did, up to this: at least half of the time
+/// goes to the work (a 10,000-write burst would otherwise take most of a minute with the CPU
+/// slowed 4x), and no input waits more than a slice and a render.
+const SLOW_BUDGET_MAX_MS: f64 = 40.0;
 /// One frame at 60 Hz.
 const FRAME_MS: f64 = 1000.0 / 60.0;
 
@@ -40,11 +45,19 @@ impl Default for Pace {
 impl Pace {
     /// The budget of a slice starting at `start`. A slice comes one frame after the last one,
     /// unless the last slice and its render took too long and the frame was dropped: then take
-    /// less time; otherwise a bit more.
+    /// less time, or, when the render alone took more than a frame, as long as it did;
+    /// otherwise a bit more.
     fn next(&mut self, start: f64) -> f64 {
         let gap = start - self.last;
         if gap > 1.5 * FRAME_MS && gap < 10.0 * FRAME_MS {
-            self.budget = (self.budget * 0.5).max(BUDGET_MS.1);
+            // What the frame spent besides the slice: the render, layout and paint.
+            let rest = gap - self.budget;
+            self.budget = if rest > FRAME_MS {
+                // The render alone misses the frame: this device drops frames anyway.
+                rest.min(SLOW_BUDGET_MAX_MS)
+            } else {
+                (self.budget * 0.5).max(BUDGET_MS.1)
+            };
         } else if gap <= 1.5 * FRAME_MS {
             self.budget = (self.budget + 0.2).min(BUDGET_MS.2);
         }
