@@ -722,7 +722,8 @@ fn draw_instance(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
             inst.correct = (0..inst.items.len()).filter_map(|p| order.iter().position(|&k| k == p)).collect();
         }
     }
-    if shuffle && !inst.multi && !kind.positional() && kind != QuestionKind::ViewType {
+    let shuffles = !inst.multi || kind == QuestionKind::MultipleResponse;
+    if shuffle && shuffles && !kind.positional() && kind != QuestionKind::ViewType {
         let n = inst.options.len();
         let mut order: Vec<usize> = (0..n).collect();
         for i in (1..n).rev() {

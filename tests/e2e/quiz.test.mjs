@@ -5,6 +5,7 @@
 // `node --test --test-concurrency=1 tests/e2e/quiz.test.mjs`.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { ARTIFACTS, ROOT, button, openPage, start, stop, until } from "./harness.mjs";
 
 const DIST = process.env.E2E_DIST || ROOT + "dist";
@@ -120,6 +121,130 @@ describe("quiz view (release build)", () => {
         assert.ok(sw <= cw + 1, `option record ${k + 1}: no sideways scrolling (${sw} > ${cw})`);
       }
       await page.screenshot({ path: `${ARTIFACTS}quiz-record-options-390x844.png`, fullPage: false });
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  // The new kinds, on the shipped banks (the bank files say what is right).
+  const bankFile = (id) => JSON.parse(readFileSync(`${ROOT}www/quizzes/${id}.json`, "utf8"));
+  const position = (bank, id) => bankFile(bank).questions.findIndex((q) => q.id === id) + 1;
+
+  async function goTo(page, bank, id) {
+    const total = bankFile(bank).questions.length;
+    const n = position(bank, id);
+    await at(page, 1, total);
+    for (let i = 1; i < n; i++) {
+      await button(page, "Next question").click();
+      await at(page, i + 1, total);
+    }
+    return total;
+  }
+
+  async function noSidewaysScroll(page, what) {
+    const [sw, cw] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    assert.ok(sw <= cw, `${what}: horizontal scroll (${sw} > ${cw})`);
+  }
+
+  for (const [width, height] of [[1366, 768], [390, 844]]) {
+    test(`multiple response at ${width}x${height}: "Choose two." takes exactly two, graded as a set`, async () => {
+      const { context, page, problems } = await open("#quiz=kinesis-vs-streams&seed=4", { viewport: { width, height } });
+      try {
+        await button(page, "Start practice").click();
+        await goTo(page, "kinesis-vs-streams", "streams-guarantees");
+        const q = bankFile("kinesis-vs-streams").questions.find((x) => x.id === "streams-guarantees");
+        assert.match(await text(teach(page)), /Choose two\./);
+        const right = q.answer.map((k) => q.options[k].text);
+        await teach(page).getByRole("checkbox", { name: right[0] }).check();
+        assert.ok(await button(page, "Check answer").isDisabled(), "one of two is not an answer yet");
+        await teach(page).getByRole("checkbox", { name: right[1] }).check();
+        await page.screenshot({ path: `${ARTIFACTS}quiz-multiple-response-${width}x${height}.png` });
+        await noSidewaysScroll(page, "multiple response");
+        await button(page, "Check answer").click();
+        await until("feedback", async () => /Right\./.test(await text(teach(page))));
+        // A wrong option's explanation is shown.
+        assert.match(await text(teach(page)), /365 days/);
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+
+    test(`ordering at ${width}x${height}: items moved with their buttons into the right order`, async () => {
+      const { context, page, problems } = await open("#quiz=batching&seed=2", { viewport: { width, height } });
+      try {
+        await button(page, "Start practice").click();
+        await goTo(page, "batching", "retries-used-up");
+        const target = bankFile("batching").questions.find((x) => x.id === "retries-used-up").items.map((i) => i.text);
+        const rows = teach(page).locator("ol.order > li .order-text");
+        const shown = async () => (await rows.allTextContents()).map((t) => t.trim());
+        assert.notDeepEqual(await shown(), target, "the items are not shown in the right order");
+        assert.deepEqual([...(await shown())].sort(), [...target].sort());
+        await page.screenshot({ path: `${ARTIFACTS}quiz-ordering-${width}x${height}.png` });
+        await noSidewaysScroll(page, "ordering");
+        // Move each item up to its place, with the buttons a keyboard user would press.
+        for (let p = 0; p < target.length; p++) {
+          let at = (await shown()).indexOf(target[p]);
+          while (at > p) {
+            await teach(page).getByRole("button", { name: `Move up: ${target[p]}` }).click();
+            await until("moved", async () => (await shown()).indexOf(target[p]) === at - 1);
+            at -= 1;
+          }
+        }
+        assert.deepEqual(await shown(), target);
+        await button(page, "Check answer").click();
+        await until("feedback", async () => /Right\./.test(await text(teach(page))));
+        assert.equal(await teach(page).getByText("✓ in its place").count(), target.length);
+        await page.screenshot({ path: `${ARTIFACTS}quiz-ordering-feedback-${width}x${height}.png` });
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+
+    test(`matching at ${width}x${height}: one list per item; a wrong match shows the right one`, async () => {
+      const { context, page, problems } = await open("#quiz=kinesis-vs-streams&seed=6", { viewport: { width, height } });
+      try {
+        await button(page, "Start practice").click();
+        await goTo(page, "kinesis-vs-streams", "retention-settings");
+        const q = bankFile("kinesis-vs-streams").questions.find((x) => x.id === "retention-settings");
+        assert.ok(await button(page, "Check answer").isDisabled(), "every item needs a match");
+        // The first two right, the third given the distractor.
+        for (const pair of q.pairs.slice(0, 2)) {
+          await teach(page).getByRole("combobox", { name: pair.item }).selectOption({ label: pair.match });
+        }
+        await teach(page).getByRole("combobox", { name: q.pairs[2].item }).selectOption({ label: q.extra[0].text });
+        await page.screenshot({ path: `${ARTIFACTS}quiz-matching-${width}x${height}.png` });
+        await noSidewaysScroll(page, "matching");
+        await button(page, "Check answer").click();
+        await until("feedback", async () => /Not quite\./.test(await text(teach(page))));
+        const body = await text(teach(page));
+        assert.equal((body.match(/✓ right/g) || []).length, 2);
+        assert.ok(body.includes(`✗ the match is: ${q.pairs[2].match}`), body);
+        assert.ok(body.includes(q.extra[0].explanation), "the distractor's explanation");
+        await page.screenshot({ path: `${ARTIFACTS}quiz-matching-feedback-${width}x${height}.png` });
+        await noSidewaysScroll(page, "matching feedback");
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  test("results say which goals to revisit", async () => {
+    const { context, page, problems } = await open("#quiz=kinesis-vs-streams&seed=5");
+    try {
+      await button(page, "Start exam").click();
+      await at(page, 1, bankFile("kinesis-vs-streams").questions.length);
+      await page.getByRole("button", { name: /^Finish exam/ }).click();
+      await page.getByRole("heading", { name: "Your results" }).waitFor();
+      const goals = page.getByRole("heading", { name: "Goals to revisit" });
+      await goals.waitFor();
+      for (const g of bankFile("kinesis-vs-streams").goals) {
+        assert.match(await text(page.locator(".goals")), new RegExp(g.text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+      }
+      assert.match(await page.getByRole("textbox", { name: "Summary for your instructor" }).inputValue(), /Goals to revisit:/);
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
