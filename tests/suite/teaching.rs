@@ -208,6 +208,19 @@ fn lesson_narration_matches_the_engine() {
     assert!(out["results"][7]["response"].get("Item").is_some());
     let out = at("ttl-deletions", 3);
     assert_eq!(msgs(&out), vec!["session s-1 of ana expired", "ben logged out"]);
+    // idempotency: counted twice (4), recorded once (paid 2); Seen's stream has two INSERTs.
+    let out = at("idempotency", 4);
+    assert_eq!(out["aggregates"]["counted"], serde_json::json!({"*": 4}));
+    assert_eq!(out["aggregates"]["paid"], serde_json::json!({"*": 2}));
+    let seen = out["streams"].as_array().unwrap().iter().find(|s| s["TableName"] == "Seen").expect("Seen's stream");
+    assert_eq!(seen["Records"].as_array().map(Vec::len), Some(2));
+    // runaway loops: after the fix, c-2 gets one update and the loop does not start again.
+    let out = at("runaway-loops", 5);
+    let bump = out["invocations"].as_array().unwrap().iter().filter(|i| i["FunctionName"] == "bump").count();
+    assert_eq!(bump, 8 + 240 + 1 + 2, "the loop, the fix, and c-2's INSERT and MODIFY");
+    // kinesis-or-streams: the records are gone after 25 hours.
+    assert_eq!(records(&at("kinesis-or-streams", 3)), 0);
+    assert_eq!(records(&at("kinesis-or-streams", 2)), 3);
 }
 
 /// Every lesson's predict-then-reveal answers, as their `check`s state them, agree with what the
