@@ -218,6 +218,18 @@ fn lesson_narration_matches_the_engine() {
     let out = at("runaway-loops", 5);
     let bump = out["invocations"].as_array().unwrap().iter().filter(|i| i["FunctionName"] == "bump").count();
     assert_eq!(bump, 8 + 240 + 1 + 2, "the loop, the fix, and c-2's INSERT and MODIFY");
+    // mapping-health: ship's IteratorAge climbs past 8 minutes; guarded dropped o-2 only.
+    let out = at("mapping-health", 4);
+    let rows = out["metrics"].as_array().cloned().unwrap_or_default();
+    let max_age = rows
+        .iter()
+        .filter(|r| r["FunctionName"] == "ship")
+        .filter_map(|r| r["IteratorAge"]["Maximum"].as_f64())
+        .fold(0.0, f64::max);
+    assert!(max_age > 480_000.0, "ship's IteratorAge reached {max_age} ms");
+    let dropped: u64 =
+        rows.iter().filter(|r| r["FunctionName"] == "guarded").filter_map(|r| r["DroppedEventCount"].as_u64()).sum();
+    assert_eq!(dropped, 1);
     // kinesis-or-streams: the records are gone after 25 hours.
     assert_eq!(records(&at("kinesis-or-streams", 3)), 0);
     assert_eq!(records(&at("kinesis-or-streams", 2)), 3);
