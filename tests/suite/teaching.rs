@@ -230,6 +230,9 @@ fn lesson_narration_matches_the_engine() {
     let dropped: u64 =
         rows.iter().filter(|r| r["FunctionName"] == "guarded").filter_map(|r| r["DroppedEventCount"].as_u64()).sum();
     assert_eq!(dropped, 1);
+    // execution-role: o-2's discarded batch goes to the queue, o-1's does not.
+    assert_eq!(at("execution-role", 2)["failures"].as_array().map(Vec::len), Some(0));
+    assert_eq!(at("execution-role", 3)["failures"].as_array().map(Vec::len), Some(1));
     // kinesis-or-streams: the records are gone after 25 hours.
     assert_eq!(records(&at("kinesis-or-streams", 3)), 0);
     assert_eq!(records(&at("kinesis-or-streams", 2)), 3);
