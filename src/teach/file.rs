@@ -160,3 +160,75 @@ pub fn name(obj: &Map<String, Value>, key: &str, at: &str) -> Result<String, Str
         ))
     }
 }
+
+// ---- learning metadata (lessons and banks) ----------------------------------------------------
+
+/// A learning goal a lesson or a bank declares; a question names the one it checks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Goal {
+    /// 1–64 characters of `[a-z0-9-]`, unique in the file.
+    pub id: String,
+    /// What the learner can do once the goal is met ("Choose a stream view type for a need").
+    pub text: String,
+}
+
+/// What a lesson or a bank declares about itself for the catalogue: goals, level, duration and
+/// the AWS documentation its facts come from. Every member is optional in the parser (old files
+/// stay readable); `cargo test --test suite teaching` requires them of the shipped files.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Meta {
+    pub goals: Vec<Goal>,
+    /// `"basics"` or `"deeper"` (banks; a lesson's level is its own required field).
+    pub level: Option<String>,
+    /// Minutes a learner needs, 1 to 240.
+    pub duration: Option<u32>,
+    /// AWS documentation pages (https URLs) the facts come from.
+    pub sources: Vec<String>,
+}
+
+pub const LEVELS: &[&str] = &["basics", "deeper"];
+pub const META_FIELDS: &[&str] = &["goals", "duration", "sources"];
+
+/// Reads `goals`, `duration` and `sources` (and `level` when `with_level`) of a file's top
+/// object.
+pub fn meta(top: &Map<String, Value>, with_level: bool) -> Result<Meta, String> {
+    let mut m = Meta::default();
+    if with_level {
+        if let Some(l) = opt_string(top, "level", "")? {
+            if !LEVELS.contains(&l.as_str()) {
+                return Err(format!("field \"level\" must be one of: {}", LEVELS.join(", ")));
+            }
+            m.level = Some(l);
+        }
+    }
+    match top.get("duration") {
+        None | Some(Value::Null) => {}
+        Some(v) => match v.as_u64() {
+            Some(n @ 1..=240) => m.duration = Some(n as u32),
+            _ => return Err("field \"duration\" must be a whole number of minutes, 1 to 240".into()),
+        },
+    }
+    if let Some(g) = top.get("goals").filter(|g| !g.is_null()) {
+        let list = g.as_array().ok_or("field \"goals\" must be a list of {\"id\", \"text\"}")?;
+        if list.len() > 20 {
+            return Err("field \"goals\" has more than 20 goals".into());
+        }
+        for (i, g) in list.iter().enumerate() {
+            let at = format!("goals item {i}: ");
+            let o = object(g, &format!("goals item {i}"))?;
+            only(o, &["id", "text"], &at)?;
+            let id = name(o, "id", &at)?;
+            if m.goals.iter().any(|x| x.id == id) {
+                return Err(format!("{at}another goal already has the id \"{id}\""));
+            }
+            m.goals.push(Goal { id, text: string(o, "text", &at)? });
+        }
+    }
+    m.sources = strings(top, "sources", "", false)?;
+    for (i, s) in m.sources.iter().enumerate() {
+        if !s.starts_with("https://") || s.len() > 500 || s.chars().any(char::is_whitespace) {
+            return Err(format!("field \"sources\", item {i}: must be an https URL"));
+        }
+    }
+    Ok(m)
+}

@@ -43,6 +43,8 @@ pub struct Lesson {
     pub expected_errors: Vec<ExpectedError>,
     pub steps: Vec<LessonStep>,
     pub playground: Playground,
+    /// Goals, duration and AWS documentation sources (`level` is the field above).
+    pub meta: crate::teach::file::Meta,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -157,8 +159,21 @@ impl Lesson {
 use crate::teach::file::*;
 use crate::teach::session::LoadError;
 
-const TOP_FIELDS: &[&str] =
-    &["format", "id", "title", "summary", "level", "spec", "scenario", "expectedErrors", "steps", "playground"];
+const TOP_FIELDS: &[&str] = &[
+    "format",
+    "id",
+    "title",
+    "summary",
+    "level",
+    "spec",
+    "scenario",
+    "expectedErrors",
+    "steps",
+    "playground",
+    "goals",
+    "duration",
+    "sources",
+];
 const STEP_FIELDS: &[&str] = &["title", "text", "watch", "runUntil", "focus", "question"];
 const QUESTION_FIELDS: &[&str] = &["prompt", "options", "answer", "explanation", "check"];
 const CHECK_FIELDS: &[&str] = &[
@@ -292,7 +307,8 @@ fn from_json(v: &Value) -> Result<Lesson, String> {
     only(pg, &["text", "ideas"], "playground: ")?;
     let playground =
         Playground { text: string(pg, "text", "playground: ")?, ideas: strings(pg, "ideas", "playground: ", false)? };
-    Ok(Lesson { id, title, summary, level, spec, scenario, scenario_json, expected_errors, steps, playground })
+    let meta = crate::teach::file::meta(top, false)?;
+    Ok(Lesson { id, title, summary, level, spec, scenario, scenario_json, expected_errors, steps, playground, meta })
 }
 
 /// Parses `www/lessons/index.json`: `{"format": 1, "lessons": [{"id", "title", "level"}]}`.

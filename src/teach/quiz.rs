@@ -34,10 +34,16 @@ pub enum QuestionKind {
     Checkpoint,
     Retention,
     RuleOutput,
+    /// Several options are right ("choose two"): exactly those must be chosen.
+    MultipleResponse,
+    /// Put the items in order.
+    Ordering,
+    /// Match each left-hand item with one of the options.
+    Matching,
 }
 
 impl QuestionKind {
-    pub const ALL: [QuestionKind; 7] = [
+    pub const ALL: [QuestionKind; 10] = [
         QuestionKind::Choice,
         QuestionKind::ViewType,
         QuestionKind::Record,
@@ -45,6 +51,9 @@ impl QuestionKind {
         QuestionKind::Checkpoint,
         QuestionKind::Retention,
         QuestionKind::RuleOutput,
+        QuestionKind::MultipleResponse,
+        QuestionKind::Ordering,
+        QuestionKind::Matching,
     ];
 
     /// The name a bank file uses.
@@ -57,7 +66,16 @@ impl QuestionKind {
             QuestionKind::Checkpoint => "checkpoint",
             QuestionKind::Retention => "retention",
             QuestionKind::RuleOutput => "rule-output",
+            QuestionKind::MultipleResponse => "multiple-response",
+            QuestionKind::Ordering => "ordering",
+            QuestionKind::Matching => "matching",
         }
+    }
+
+    /// An answer is a list by position (the order, or the option matched to each item), not
+    /// a set of options.
+    pub fn positional(self) -> bool {
+        matches!(self, QuestionKind::Ordering | QuestionKind::Matching)
     }
 
     pub fn parse(name: &str) -> Option<QuestionKind> {
@@ -101,6 +119,8 @@ pub struct Bank {
     pub title: String,
     pub description: String,
     pub questions: Vec<QuestionDef>,
+    /// Goals, level, duration, AWS documentation sources.
+    pub meta: Meta,
 }
 
 /// A question as written in the bank (parameters not yet drawn).
@@ -108,6 +128,8 @@ pub struct Bank {
 pub struct QuestionDef {
     pub id: String,
     pub kind: QuestionKind,
+    /// The bank goal the question checks.
+    pub goal: Option<String>,
     /// The question's JSON object, templates and all.
     raw: Map<String, Value>,
     params: Vec<(String, Value)>,
@@ -133,11 +155,20 @@ pub struct Instance {
     pub explanation: String,
     /// Section of docs/aws-behaviour.md the answer rests on.
     pub spec: Option<String>,
+    /// The bank goal the question checks.
+    pub goal: Option<String>,
+    /// The options; for an ordering question the items (in the order shown), for a matching
+    /// question what the items are matched with.
     pub options: Vec<Opt>,
-    /// More than one option may be chosen (filter and retention questions; none is a valid
-    /// answer there).
+    /// The items of a matching question, each matched with one option.
+    pub items: Vec<String>,
+    /// More than one option may be chosen (filter and retention questions, where none is a
+    /// valid answer; multiple-response questions, where exactly `choose` are).
     pub multi: bool,
-    /// The right option(s), sorted.
+    /// How many options a multiple-response question wants.
+    pub choose: Option<usize>,
+    /// The right option(s), sorted; for an ordering question the options in the right order,
+    /// for a matching question the option of each item.
     pub correct: Vec<usize>,
     /// The scenario the question is about (scenario format), if any: to show, or to open in the
     /// lab afterwards.
@@ -167,8 +198,9 @@ enum Key {
 
 // ---- parsing --------------------------------------------------------------------------------
 
-const BANK_FIELDS: &[&str] = &["format", "id", "title", "description", "questions"];
-const COMMON: &[&str] = &["id", "kind", "prompt", "explanation", "spec", "params", "shuffle"];
+const BANK_FIELDS: &[&str] =
+    &["format", "id", "title", "description", "questions", "level", "duration", "goals", "sources"];
+const COMMON: &[&str] = &["id", "kind", "prompt", "explanation", "spec", "params", "shuffle", "goal"];
 
 /// Parses and checks a quiz bank. Every question is instantiated once (seed 0) to check it.
 pub fn parse(text: &str) -> Result<Bank, FileError> {
@@ -189,6 +221,7 @@ fn from_json(v: &Value) -> Result<Bank, String> {
     let id = name(top, "id", "")?;
     let title = string(top, "title", "")?;
     let description = string(top, "description", "")?;
+    let meta = meta(top, true)?;
     let qs = top.get("questions").ok_or("field \"questions\" is missing")?;
     let qs = qs.as_array().ok_or("field \"questions\" must be a list")?;
     if qs.is_empty() || qs.len() > MAX_QUESTIONS {
@@ -209,11 +242,17 @@ fn from_json(v: &Value) -> Result<Bank, String> {
             return Err(format!("{at}field \"kind\" must be one of: {}", QuestionKind::names()));
         };
         let params = parse_params(o.get("params"), &at)?;
-        let def = QuestionDef { id: qid, kind, raw: o.clone(), params };
+        let goal = opt_string(o, "goal", &at)?;
+        if let Some(g) = &goal {
+            if !meta.goals.iter().any(|x| &x.id == g) {
+                return Err(format!("{at}field \"goal\": \"{g}\" is not one of the bank's goals"));
+            }
+        }
+        let def = QuestionDef { id: qid, kind, goal, raw: o.clone(), params };
         instantiate(&def, 0).map_err(|e| format!("{at}{e}"))?;
         questions.push(def);
     }
-    Ok(Bank { id, title, description, questions })
+    Ok(Bank { id, title, description, questions, meta })
 }
 
 fn parse_params(v: Option<&Value>, at: &str) -> Result<Vec<(String, Value)>, String> {
@@ -424,9 +463,12 @@ fn draw_instance(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
         QuestionKind::Choice => &["options", "answer"],
         QuestionKind::ViewType => &["needs", "answer", "explanations"],
         QuestionKind::Record => &["scenario", "options", "answer"],
-        QuestionKind::Filter => &["scenario", "filter", "records", "answer"],
-        QuestionKind::Checkpoint | QuestionKind::Retention => &["scenario", "records", "answer"],
+        QuestionKind::Filter => &["scenario", "filter", "records", "notes", "answer"],
+        QuestionKind::Checkpoint | QuestionKind::Retention => &["scenario", "records", "notes", "answer"],
         QuestionKind::RuleOutput => &["scenario", "output", "options", "answer"],
+        QuestionKind::MultipleResponse => &["options", "answer"],
+        QuestionKind::Ordering => &["items"],
+        QuestionKind::Matching => &["pairs", "extra"],
     };
     let allowed: Vec<&str> = COMMON.iter().chain(extra.iter()).copied().collect();
     only(o, &allowed, "")?;
@@ -454,8 +496,11 @@ fn draw_instance(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
         prompt,
         explanation,
         spec,
+        goal: def.goal.clone(),
         options: Vec::new(),
+        items: Vec::new(),
         multi: false,
+        choose: None,
         correct: Vec::new(),
         scenario,
         filter: None,
@@ -522,7 +567,17 @@ fn draw_instance(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
             if labels.len() > MAX_OPTIONS {
                 return Err(format!("field \"records\" has more than {MAX_OPTIONS} records"));
             }
-            inst.options = labels.into_iter().map(|text| Opt { text, detail: None, explanation: None }).collect();
+            let notes = strings(o, "notes", "", false)?;
+            if !notes.is_empty() && notes.len() != labels.len() {
+                return Err(format!(
+                    "field \"notes\" must have one note per record ({} records, {} notes)",
+                    labels.len(),
+                    notes.len()
+                ));
+            }
+            let mut notes = notes.into_iter();
+            inst.options =
+                labels.into_iter().map(|text| Opt { text, detail: None, explanation: notes.next() }).collect();
             if kind == QuestionKind::Checkpoint {
                 inst.correct = vec![index(o, "answer", "", inst.options.len())?];
             } else {
@@ -598,8 +653,77 @@ fn draw_instance(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
             inst.correct = vec![index(o, "answer", "", inst.options.len())?];
             inst.key = Key::RuleOutput { output, values };
         }
+        QuestionKind::MultipleResponse => {
+            inst.options = options(o, |_, _| Ok(()))?;
+            inst.multi = true;
+            inst.correct = index_list(o, "answer", inst.options.len())?;
+            if inst.correct.len() < 2 || inst.correct.len() >= inst.options.len() {
+                return Err("field \"answer\" must list at least 2 options, and fewer than all of them".into());
+            }
+            inst.choose = Some(inst.correct.len());
+        }
+        QuestionKind::Ordering => {
+            let items = texts(o, "items", 2)?;
+            // Shown in an order drawn from the seed, never the right one.
+            let n = items.len();
+            let mut order: Vec<usize> = (0..n).collect();
+            for i in (1..n).rev() {
+                order.swap(i, rng.below(i as u64 + 1) as usize);
+            }
+            if order.iter().enumerate().all(|(i, &k)| i == k) {
+                order.rotate_left(1);
+            }
+            inst.options = order.iter().filter_map(|&k| items.get(k).cloned()).collect();
+            // correct[p] = the shown option that belongs at position p.
+            inst.correct = (0..n).filter_map(|p| order.iter().position(|&k| k == p)).collect();
+        }
+        QuestionKind::Matching => {
+            let list = o.get("pairs").and_then(Value::as_array).ok_or("field \"pairs\" must be a list")?;
+            if list.len() < 2 || list.len() > MAX_OPTIONS {
+                return Err(format!("field \"pairs\" must have 2 to {MAX_OPTIONS} pairs"));
+            }
+            let mut rights = Vec::new();
+            for (i, p) in list.iter().enumerate() {
+                let at = format!("field \"pairs\", item {i}: ");
+                let po =
+                    p.as_object().ok_or_else(|| format!("{at}must be {{\"item\", \"match\", \"explanation\"}}"))?;
+                only(po, &["item", "match", "explanation"], &at)?;
+                let item = string(po, "item", &at)?;
+                if inst.items.contains(&item) {
+                    return Err(format!("{at}the same item as another pair"));
+                }
+                inst.items.push(item);
+                let text = string(po, "match", &at)?;
+                if rights.iter().any(|r: &Opt| r.text == text) {
+                    return Err(format!("{at}the same match as another pair (each item has its own)"));
+                }
+                rights.push(Opt { text, detail: None, explanation: opt_string(po, "explanation", &at)? });
+            }
+            let extra = match o.get("extra") {
+                None | Some(Value::Null) => Vec::new(),
+                Some(_) => texts(o, "extra", 1)?,
+            };
+            for e in extra {
+                if rights.iter().any(|r| r.text == e.text) {
+                    return Err(format!("field \"extra\": \"{}\" is also a pair's match", e.text));
+                }
+                rights.push(e);
+            }
+            if rights.len() > MAX_OPTIONS {
+                return Err(format!("field \"pairs\" and \"extra\" have more than {MAX_OPTIONS} matches in all"));
+            }
+            let n = rights.len();
+            let mut order: Vec<usize> = (0..n).collect();
+            for i in (1..n).rev() {
+                order.swap(i, rng.below(i as u64 + 1) as usize);
+            }
+            inst.options = order.iter().filter_map(|&k| rights.get(k).cloned()).collect();
+            // correct[item] = the shown option that is the item's match.
+            inst.correct = (0..inst.items.len()).filter_map(|p| order.iter().position(|&k| k == p)).collect();
+        }
     }
-    if shuffle && !inst.multi && kind != QuestionKind::ViewType {
+    let shuffles = !inst.multi || kind == QuestionKind::MultipleResponse;
+    if shuffle && shuffles && !kind.positional() && kind != QuestionKind::ViewType {
         let n = inst.options.len();
         let mut order: Vec<usize> = (0..n).collect();
         for i in (1..n).rev() {
@@ -615,8 +739,51 @@ fn draw_instance(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
             k => k,
         };
     }
-    sort_indexes(&mut inst.correct);
+    if !kind.positional() {
+        sort_indexes(&mut inst.correct);
+    }
     Ok(inst)
+}
+
+/// A list of option indexes (counted from 0), each at most once.
+fn index_list(o: &Map<String, Value>, key: &str, len: usize) -> Result<Vec<usize>, String> {
+    let a = o
+        .get(key)
+        .and_then(Value::as_array)
+        .ok_or_else(|| format!("field \"{key}\" must be a list of option indexes (counted from 0)"))?;
+    let mut out = Vec::new();
+    for x in a {
+        match x.as_u64() {
+            Some(n) if (n as usize) < len && !out.contains(&(n as usize)) => out.push(n as usize),
+            _ => {
+                return Err(format!(
+                    "field \"{key}\": {x} is not an option index (0 to {}) or is listed twice",
+                    len - 1
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A list of `{"text", "explanation"?}` with distinct texts, `min` to [`MAX_OPTIONS`] of them.
+fn texts(o: &Map<String, Value>, key: &str, min: usize) -> Result<Vec<Opt>, String> {
+    let list = o.get(key).and_then(Value::as_array).ok_or_else(|| format!("field \"{key}\" must be a list"))?;
+    if list.len() < min || list.len() > MAX_OPTIONS {
+        return Err(format!("field \"{key}\" must have {min} to {MAX_OPTIONS} items"));
+    }
+    let mut out: Vec<Opt> = Vec::new();
+    for (i, v) in list.iter().enumerate() {
+        let at = format!("field \"{key}\", item {i}: ");
+        let ob = v.as_object().ok_or_else(|| format!("{at}must be an object with a \"text\""))?;
+        only(ob, &["text", "explanation"], &at)?;
+        let text = string(ob, "text", &at)?;
+        if out.iter().any(|x| x.text == text) {
+            return Err(format!("{at}the same text as another item"));
+        }
+        out.push(Opt { text, detail: None, explanation: opt_string(ob, "explanation", &at)? });
+    }
+    Ok(out)
 }
 
 fn need_scenario(inst: &Instance) -> Result<(), String> {
@@ -985,6 +1152,11 @@ pub enum AnswerError {
     OneOption(usize),
     /// Practice answers are final.
     AlreadyAnswered(usize),
+    /// An ordering question answered without every item in a place, or a matching question
+    /// without a match for every item.
+    Incomplete(usize),
+    /// A multiple-response question answered with another number of options than it asks for.
+    Choose(usize, usize),
 }
 
 impl std::fmt::Display for AnswerError {
@@ -997,6 +1169,8 @@ impl std::fmt::Display for AnswerError {
             }
             AnswerError::OneOption(i) => write!(f, "question {} takes exactly one option", i + 1),
             AnswerError::AlreadyAnswered(i) => write!(f, "question {} is already answered", i + 1),
+            AnswerError::Incomplete(i) => write!(f, "question {} needs every item placed or matched", i + 1),
+            AnswerError::Choose(i, n) => write!(f, "question {} asks for exactly {n} options", i + 1),
         }
     }
 }
@@ -1011,6 +1185,17 @@ pub struct Quiz {
     questions: Vec<Instance>,
     answers: Vec<Option<Vec<usize>>>,
     finished: bool,
+    goals: Vec<Goal>,
+}
+
+/// How a learner did on one goal of the bank.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GoalResult {
+    pub id: String,
+    pub text: String,
+    /// Questions of this goal answered right, and asked.
+    pub right: usize,
+    pub total: usize,
 }
 
 impl Quiz {
@@ -1026,7 +1211,33 @@ impl Quiz {
             answers: vec![None; questions.len()],
             questions,
             finished: false,
+            goals: bank.meta.goals.clone(),
         }
+    }
+
+    /// The bank's goals that a question was missed on (wrong or unanswered), in the bank's
+    /// order, with the count of right answers: what the learner should revisit.
+    pub fn goals_to_revisit(&self) -> Vec<GoalResult> {
+        let s = self.summary();
+        self.goals
+            .iter()
+            .filter_map(|g| {
+                let of: Vec<&QuestionResult> = s
+                    .results
+                    .iter()
+                    .zip(&self.questions)
+                    .filter(|(_, q)| q.goal.as_deref() == Some(g.id.as_str()))
+                    .map(|(r, _)| r)
+                    .collect();
+                let right = of.iter().filter(|r| r.chosen.is_some() && r.feedback.correct).count();
+                (right < of.len()).then(|| GoalResult {
+                    id: g.id.clone(),
+                    text: g.text.clone(),
+                    right,
+                    total: of.len(),
+                })
+            })
+            .collect()
     }
 
     pub fn questions(&self) -> &[Instance] {
@@ -1053,10 +1264,29 @@ impl Quiz {
             return Err(AnswerError::NoOption { question: i, option });
         }
         let mut c = choice.to_vec();
-        sort_indexes(&mut c);
-        c.dedup();
-        if !q.multi && c.len() != 1 {
-            return Err(AnswerError::OneOption(i));
+        match q.kind {
+            QuestionKind::Ordering => {
+                let mut s = c.clone();
+                sort_indexes(&mut s);
+                if s != (0..q.options.len()).collect::<Vec<_>>() {
+                    return Err(AnswerError::Incomplete(i));
+                }
+            }
+            QuestionKind::Matching => {
+                if c.len() != q.items.len() {
+                    return Err(AnswerError::Incomplete(i));
+                }
+            }
+            _ => {
+                sort_indexes(&mut c);
+                c.dedup();
+                if !q.multi && c.len() != 1 {
+                    return Err(AnswerError::OneOption(i));
+                }
+                if q.choose.is_some_and(|n| n != c.len()) {
+                    return Err(AnswerError::Choose(i, q.choose.unwrap_or(0)));
+                }
+            }
         }
         if self.mode == Mode::Practice && self.answers[i].is_some() {
             return Err(AnswerError::AlreadyAnswered(i));
@@ -1109,15 +1339,7 @@ impl Quiz {
             s.answered
         );
         for (n, (r, q)) in s.results.iter().zip(&self.questions).enumerate() {
-            let names = |ix: &[usize]| -> String {
-                if ix.is_empty() {
-                    return "none".into();
-                }
-                ix.iter()
-                    .map(|&i| q.options.get(i).map_or("?".to_string(), |o| o.text.clone()))
-                    .collect::<Vec<_>>()
-                    .join(" + ")
-            };
+            let names = |ix: &[usize]| answer_text(q, ix);
             let line = match &r.chosen {
                 None => format!("not answered (answer: {})", names(&r.feedback.correct_options)),
                 Some(c) if r.feedback.correct => format!("right ({})", names(c)),
@@ -1125,8 +1347,92 @@ impl Quiz {
             };
             t.push_str(&format!("{:>2}. {}: {}\n", n + 1, r.id, line));
         }
+        let revisit = self.goals_to_revisit();
+        if !revisit.is_empty() {
+            t.push_str("Goals to revisit:\n");
+            for g in revisit {
+                t.push_str(&format!("- {} ({}): {} of {} right\n", g.text, g.id, g.right, g.total));
+            }
+        }
         t
     }
+}
+
+/// An answer in words: the options joined with " + ", an order with " → ", matches as
+/// "item → option; ...".
+pub fn answer_text(q: &Instance, ix: &[usize]) -> String {
+    let opt = |i: usize| q.options.get(i).map_or("?".to_string(), |o| o.text.clone());
+    if ix.is_empty() {
+        return "none".into();
+    }
+    match q.kind {
+        QuestionKind::Ordering => ix.iter().map(|&i| opt(i)).collect::<Vec<_>>().join(" → "),
+        QuestionKind::Matching => {
+            q.items.iter().zip(ix).map(|(item, &i)| format!("{item} → {}", opt(i))).collect::<Vec<_>>().join("; ")
+        }
+        _ => ix.iter().map(|&i| opt(i)).collect::<Vec<_>>().join(" + "),
+    }
+}
+
+/// JSON laid out to be read in an option: an object or list whose one-line form fits in `width`
+/// characters stays on one line (`{"S": "eli"}`), a larger one has a member a line, indented by
+/// two spaces. A record on one wrapped line cannot be read; fully indented it is mostly braces.
+pub fn readable_json(v: &Value, width: usize) -> String {
+    let mut out = String::new();
+    layout(v, width, 0, 0, &mut out);
+    out
+}
+
+fn one_line(v: &Value) -> String {
+    match v {
+        Value::Object(o) => {
+            let inner: Vec<String> =
+                o.iter().map(|(k, x)| format!("{}: {}", Value::String(k.clone()), one_line(x))).collect();
+            format!("{{{}}}", inner.join(", "))
+        }
+        Value::Array(a) => format!("[{}]", a.iter().map(one_line).collect::<Vec<_>>().join(", ")),
+        other => other.to_string(),
+    }
+}
+
+/// Lays `v` out starting at column `col`, its members indented by `indent` + 2.
+fn layout(v: &Value, width: usize, indent: usize, col: usize, out: &mut String) {
+    let flat = one_line(v);
+    let empty = match v {
+        Value::Object(o) => o.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => true,
+    };
+    // Depth is bounded by the JSON parser's own limit (128), so the recursion is too.
+    if empty || col + flat.chars().count() <= width || indent > 256 {
+        out.push_str(&flat);
+        return;
+    }
+    let pad = " ".repeat(indent + 2);
+    let (open, close) = if v.is_object() { ('{', '}') } else { ('[', ']') };
+    out.push(open);
+    let members: Vec<(Option<&String>, &Value)> = match v {
+        Value::Object(o) => o.iter().map(|(k, x)| (Some(k), x)).collect(),
+        Value::Array(a) => a.iter().map(|x| (None, x)).collect(),
+        _ => Vec::new(),
+    };
+    for (n, (k, x)) in members.iter().enumerate() {
+        out.push('\n');
+        out.push_str(&pad);
+        let mut lead = 0;
+        if let Some(k) = k {
+            let key = format!("{}: ", Value::String((*k).clone()));
+            lead = key.chars().count();
+            out.push_str(&key);
+        }
+        layout(x, width, indent + 2, indent + 2 + lead, out);
+        if n + 1 < members.len() {
+            out.push(',');
+        }
+    }
+    out.push('\n');
+    out.push_str(&" ".repeat(indent));
+    out.push(close);
 }
 
 /// Sorts option or record indexes in increasing order (one small sort for every list of
@@ -1137,7 +1443,9 @@ pub fn sort_indexes(v: &mut [usize]) {
 
 fn feedback(q: &Instance, chosen: &[usize]) -> Feedback {
     let mut c = chosen.to_vec();
-    sort_indexes(&mut c);
+    if !q.kind.positional() {
+        sort_indexes(&mut c);
+    }
     Feedback {
         correct: c == q.correct,
         correct_options: q.correct.clone(),
@@ -1256,6 +1564,19 @@ mod tests {
         }
         assert!(n > 20, "{n}");
         assert!(records_left(&json!({"steps": 1})).is_err());
+    }
+
+    #[test]
+    fn readable_json_keeps_small_values_on_a_line() {
+        let r = json!({"eventName": "INSERT", "dynamodb": {"Keys": {"id": {"S": "eli"}},
+            "NewImage": {"id": {"S": "eli"}, "qty": {"N": "31"}, "note": {"S": "a rather long note to wrap"}}}});
+        let t = readable_json(&r, 40);
+        assert_eq!(serde_json::from_str::<Value>(&t).unwrap(), r, "the same JSON");
+        assert!(t.contains("\n  \"eventName\": \"INSERT\",\n"), "{t}");
+        assert!(t.contains("\"Keys\": {\"id\": {\"S\": \"eli\"}}"), "{t}");
+        assert!(t.lines().all(|l| l.chars().count() <= 60), "{t}");
+        assert_eq!(readable_json(&json!({"a": 1}), 40), "{\"a\": 1}");
+        assert_eq!(readable_json(&json!(null), 40), "null");
     }
 
     #[test]

@@ -208,6 +208,34 @@ fn lesson_narration_matches_the_engine() {
     assert!(out["results"][7]["response"].get("Item").is_some());
     let out = at("ttl-deletions", 3);
     assert_eq!(msgs(&out), vec!["session s-1 of ana expired", "ben logged out"]);
+    // idempotency: counted twice (4), recorded once (paid 2); Seen's stream has two INSERTs.
+    let out = at("idempotency", 4);
+    assert_eq!(out["aggregates"]["counted"], serde_json::json!({"*": 4}));
+    assert_eq!(out["aggregates"]["paid"], serde_json::json!({"*": 2}));
+    let seen = out["streams"].as_array().unwrap().iter().find(|s| s["TableName"] == "Seen").expect("Seen's stream");
+    assert_eq!(seen["Records"].as_array().map(Vec::len), Some(2));
+    // runaway loops: after the fix, c-2 gets one update and the loop does not start again.
+    let out = at("runaway-loops", 5);
+    let bump = out["invocations"].as_array().unwrap().iter().filter(|i| i["FunctionName"] == "bump").count();
+    assert_eq!(bump, 8 + 240 + 1 + 2, "the loop, the fix, and c-2's INSERT and MODIFY");
+    // mapping-health: ship's IteratorAge climbs past 8 minutes; guarded dropped o-2 only.
+    let out = at("mapping-health", 4);
+    let rows = out["metrics"].as_array().cloned().unwrap_or_default();
+    let max_age = rows
+        .iter()
+        .filter(|r| r["FunctionName"] == "ship")
+        .filter_map(|r| r["IteratorAge"]["Maximum"].as_f64())
+        .fold(0.0, f64::max);
+    assert!(max_age > 480_000.0, "ship's IteratorAge reached {max_age} ms");
+    let dropped: u64 =
+        rows.iter().filter(|r| r["FunctionName"] == "guarded").filter_map(|r| r["DroppedEventCount"].as_u64()).sum();
+    assert_eq!(dropped, 1);
+    // execution-role: o-2's discarded batch goes to the queue, o-1's does not.
+    assert_eq!(at("execution-role", 2)["failures"].as_array().map(Vec::len), Some(0));
+    assert_eq!(at("execution-role", 3)["failures"].as_array().map(Vec::len), Some(1));
+    // kinesis-or-streams: the records are gone after 25 hours.
+    assert_eq!(records(&at("kinesis-or-streams", 3)), 0);
+    assert_eq!(records(&at("kinesis-or-streams", 2)), 3);
 }
 
 /// Every lesson's predict-then-reveal answers, as their `check`s state them, agree with what the
@@ -427,4 +455,135 @@ fn a_link_made_elsewhere_opens() {
     let direct = streamlab::Session::from_scenario_text(&text).unwrap();
     assert_eq!(opened.to_scenario_json(), direct.to_scenario_json());
     assert_eq!(opened.engine().streams_output(), direct.engine().streams_output());
+}
+
+/// What the catalogue shows and the results need: each lesson and bank declares its goals, level,
+/// duration and the AWS documentation its facts come from.
+fn check_meta(what: &str, level: Option<&str>, m: &streamlab::file::Meta) {
+    assert!(!m.goals.is_empty(), "{what}: declare at least one goal");
+    assert!(level.is_some_and(|l| streamlab::file::LEVELS.contains(&l)), "{what}: level must be basics or deeper");
+    assert!(m.duration.is_some(), "{what}: declare a duration in minutes");
+    assert!(!m.sources.is_empty(), "{what}: cite the AWS documentation its facts come from");
+    for s in &m.sources {
+        let host = s.trim_start_matches("https://").split('/').next().unwrap_or_default();
+        assert!(
+            ["docs.aws.amazon.com", "aws.amazon.com", "repost.aws"].contains(&host),
+            "{what}: source {s} is not an AWS documentation page"
+        );
+    }
+}
+
+#[test]
+fn every_lesson_and_bank_declares_goals_level_duration_and_sources() {
+    for l in lessons() {
+        check_meta(&format!("lesson {}", l.id), Some(&l.level), &l.meta);
+    }
+    for b in banks() {
+        check_meta(&format!("bank {}", b.id), b.meta.level.as_deref(), &b.meta);
+        for q in &b.questions {
+            assert!(q.goal.is_some(), "{}/{}: name the goal the question checks", b.id, q.id);
+        }
+        // Every goal is checked by some question.
+        for g in &b.meta.goals {
+            assert!(
+                b.questions.iter().any(|q| q.goal.as_deref() == Some(g.id.as_str())),
+                "{}: no question checks the goal {}",
+                b.id,
+                g.id
+            );
+        }
+    }
+}
+
+#[test]
+fn every_wrong_option_is_explained() {
+    let mut n = 0;
+    for b in banks() {
+        for q in &b.questions {
+            let inst = quiz::instantiate(q, 0).unwrap();
+            for (k, o) in inst.options.iter().enumerate() {
+                // Ordering and matching: every item (and every match, distractors included) says why.
+                let wrong = q.kind.positional() || !inst.correct.contains(&k);
+                if wrong {
+                    assert!(o.explanation.is_some(), "{}/{}: option {k} ({:?}) has no explanation", b.id, q.id, o.text);
+                    n += 1;
+                }
+            }
+        }
+    }
+    assert!(n > 250, "{n} explained options");
+}
+
+/// A record's label that names an attribute and a value, "o-1 (qty 7)", says what the record
+/// holds, for every seed (a missing `{{g}}` once showed "qty g" in all six Batches questions).
+#[test]
+fn record_labels_agree_with_the_records() {
+    let mut checked = 0;
+    for b in banks() {
+        for q in &b.questions {
+            for seed in [0u64, 1, 2, 3, 7, 42, 1234, 99_999] {
+                let inst = quiz::instantiate(q, seed).unwrap();
+                for o in &inst.options {
+                    let Some(image) = o.detail.as_ref().and_then(|d| d["dynamodb"].get("NewImage")) else { continue };
+                    let Some(inner) = o.text.split_once('(').and_then(|(_, r)| r.split_once(')')).map(|(x, _)| x)
+                    else {
+                        continue;
+                    };
+                    let Some((attr, value)) = inner.split_once(' ') else { continue };
+                    let Some(held) = image.get(attr) else { continue };
+                    let held = held.get("S").or_else(|| held.get("N")).and_then(Value::as_str).unwrap_or_default();
+                    assert_eq!(value, held, "{}/{} seed {seed}: label {:?}", b.id, q.id, o.text);
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "{checked} labels checked");
+}
+
+#[test]
+fn positional_kinds_grade_the_order_and_the_matches() {
+    let bs = banks();
+    for kind in [quiz::QuestionKind::Ordering, quiz::QuestionKind::Matching] {
+        let (b, def) = bs
+            .iter()
+            .flat_map(|b| b.questions.iter().map(move |q| (b, q)))
+            .find(|(_, q)| q.kind == kind)
+            .unwrap_or_else(|| panic!("no {kind} question"));
+        let one = quiz::Bank { questions: vec![def.clone()], ..(*b).clone() };
+        let mut e = quiz::Quiz::start(&one, quiz::Mode::Exam, 3);
+        let right = e.questions()[0].correct.clone();
+        let n = e.questions()[0].options.len();
+        if kind == quiz::QuestionKind::Ordering {
+            // As shown is never the right order; a repeated item is refused.
+            assert_ne!(right, (0..n).collect::<Vec<_>>());
+            assert!(e.answer(0, &vec![0; n]).is_err());
+            assert!(e.answer(0, &(0..n).collect::<Vec<_>>()).is_ok());
+            assert_eq!(e.summary().correct, 0);
+        } else {
+            assert!(e.answer(0, &right[1..]).is_err(), "every item needs a match");
+        }
+        e.answer(0, &right).unwrap();
+        assert_eq!(e.finish().correct, 1, "{kind}");
+        assert!(e.goals_to_revisit().is_empty());
+        let mut p = quiz::Quiz::start(&one, quiz::Mode::Practice, 3);
+        let mut wrong = right.clone();
+        wrong.swap(0, 1);
+        assert!(!p.answer(0, &wrong).unwrap().unwrap().correct);
+        let revisit = p.goals_to_revisit();
+        assert_eq!(revisit.len(), 1);
+        assert!(p.summary_text().contains("Goals to revisit:") && p.summary_text().contains(&revisit[0].text));
+    }
+    // Multiple response: exactly the number asked for.
+    let (b, def) = bs
+        .iter()
+        .flat_map(|b| b.questions.iter().map(move |q| (b, q)))
+        .find(|(_, q)| q.kind == quiz::QuestionKind::MultipleResponse)
+        .unwrap();
+    let one = quiz::Bank { questions: vec![def.clone()], ..(*b).clone() };
+    let mut p = quiz::Quiz::start(&one, quiz::Mode::Practice, 1);
+    let right = p.questions()[0].correct.clone();
+    assert_eq!(p.questions()[0].choose, Some(right.len()));
+    assert!(p.answer(0, &right[..1]).is_err(), "choose two means two");
+    assert!(p.answer(0, &right).unwrap().unwrap().correct);
 }

@@ -158,7 +158,7 @@ fn start_page(
                 <button type="button" class="primary" onclick={exam}>{ "Start exam" }</button>
                 <button type="button" onclick={renew}>{ "New seed" }</button>
             </div>
-            <p class="hint">{ "Practice: the answer and its explanation after each question. Exam: change your answers freely, see the results at the end." }</p>
+            <p class="hint">{ "Practice: the answer and its explanation after each question. Exam: your choice is kept when you move to another question (or save it); change it freely, see the results at the end." }</p>
         </div>
     }
 }
@@ -214,8 +214,28 @@ fn results(
                 <button type="button" onclick={on_again}>{ "Take it again" }</button>
             </div>
             <p class="status" role="status">{ (**copy_note).clone() }</p>
+            { goals_view(q) }
             <h4>{ "Every question, with the answers explained" }</h4>
             <ol class="results-list">{ for rows }</ol>
+        </div>
+    }
+}
+
+/// The bank's goals the learner missed a question on, to revisit (nothing when the bank
+/// declares no goals).
+fn goals_view(q: &Quiz) -> Html {
+    let revisit = q.goals_to_revisit();
+    if revisit.is_empty() {
+        return html! {};
+    }
+    html! {
+        <div class="goals">
+            <h4>{ "Goals to revisit" }</h4>
+            <ul>
+                { for revisit.into_iter().map(|g| html! {
+                    <li>{ g.text }{ format!(" ({} of {} right)", g.right, g.total) }</li>
+                }) }
+            </ul>
         </div>
     }
 }
