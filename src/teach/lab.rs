@@ -746,8 +746,13 @@ pub fn example_form(s: &Session, table: &str) -> WriteForm {
             Value::Object(item)
         }
     };
+    // One attribute a line, as the Votes example is written.
+    let lines: Vec<String> = match &item {
+        Value::Object(m) => m.iter().map(|(k, v)| format!("  {}: {v}", Value::from(k.as_str()))).collect(),
+        _ => Vec::new(),
+    };
     WriteForm {
-        item: format!("{item:#}"),
+        item: format!("{{\n{}\n}}", lines.join(",\n")),
         update_expression: "SET note = :n".into(),
         values: r#"{":n": {"S": "changed"}}"#.into(),
         ..Default::default()
@@ -1226,6 +1231,7 @@ pub(crate) mod tests {
         s.apply(Operation::CreateTable, &json!({"TableName": "Pairs", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
             "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"}], "BillingMode": "PAY_PER_REQUEST"})).unwrap();
         let form = example_form(&s, "Pairs");
+        assert_eq!(form.item, "{\n  \"pk\": {\"S\":\"item-000001\"},\n  \"sk\": {\"N\":\"1\"}\n}");
         let item: Value = serde_json::from_str(&form.item).unwrap();
         assert_eq!(item, json!({"pk": {"S": "item-000001"}, "sk": {"N": "1"}}));
         assert!(write(&mut s, "Pairs", WriteOp::Put, &form).is_ok(), "the example puts");

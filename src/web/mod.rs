@@ -62,6 +62,12 @@ pub fn App() -> Html {
     let dialog = stream::use_detail_dialog(lab.detail.clone());
     // Fields whose text stays in the DOM until used: the clock's seconds, a pasted scenario.
     let (seconds, pasted) = (use_node_ref(), use_node_ref());
+    // On a phone: the clock bar's other controls are shown.
+    let clock_more = use_state(|| false);
+    let on_more = {
+        let clock_more = clock_more.clone();
+        Callback::from(move |_: MouseEvent| clock_more.set(!*clock_more))
+    };
     hooks::use_clock(lab.playing, lab.speed, on.action.clone());
     hooks::use_work(&lab, &pace);
 
@@ -123,7 +129,11 @@ pub fn App() -> Html {
         speed: lab.speed,
         progress: lab.job.as_ref().map(|j| j.progress()),
         note: lab.clock_note.clone(),
+        more: *clock_more,
     };
+    // A lesson open: on a wide screen it stands beside the lab, so that what it says and the
+    // panels it talks about are on screen together.
+    let lesson_open = matches!(*route, teach::Route::Lesson { .. });
 
     html! {
         <>
@@ -137,8 +147,10 @@ pub fn App() -> Html {
                 </div>
             </header>
             { for restore_note }
+            <div ~className={if lesson_open { "layout with-lesson" } else { "layout" }}>
             { teach::teach(&route, &on.import) }
-            { timebar::time_bar(&bar, &on.action, &seconds) }
+            <div class="lab-column">
+            { timebar::time_bar(&bar, &on.action, &seconds, &on_more) }
             <main class="wrap">
                 <div class="grid">
                     <table::TablePanel key={format!("{key}/{table}")} view={Rc::new(view::table(&s, table))} note={lab.write_note.clone()}
@@ -154,6 +166,8 @@ pub fn App() -> Html {
                 </div>
                 { results::files_panel(&view::files(&s, lab.save_error.as_deref()), lab.has_previous, lab.has_own && !lab.own, &lab.files_note, &on, &scenario, &pasted) }
             </main>
+            </div>
+            </div>
             { stream::detail_dialog(lab.detail.as_ref().map(|d| view::detail(&s, d)), &on.action, dialog) }
         </>
     }

@@ -21,11 +21,20 @@ pub struct TimeBar {
     pub progress: Option<String>,
     /// The note of the last advance.
     pub note: Option<Note>,
+    /// On a phone, the controls beyond Play, Pause, Step and Step back are shown.
+    pub more: bool,
 }
 
 /// A plain function, not a component (size of the wasm): the "Seconds" field keeps what was
 /// typed in the DOM (`seconds`, a node ref of the root), read when the form is submitted.
-pub fn time_bar(bar: &TimeBar, on_action: &Callback<Action>, seconds: &NodeRef) -> Html {
+/// On a phone the bar is a compact strip that stays at the top: the clock, Play, Pause, Step,
+/// Step back, and "More" (`on_more`) for the speed, Advance clock and the section links.
+pub fn time_bar(
+    bar: &TimeBar,
+    on_action: &Callback<Action>,
+    seconds: &NodeRef,
+    on_more: &Callback<MouseEvent>,
+) -> Html {
     let on = |a: fn() -> Action| on_action.reform(move |_: MouseEvent| a());
     let on_speed = on_action.reform(|e: Event| {
         let v = e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
@@ -48,7 +57,7 @@ pub fn time_bar(bar: &TimeBar, on_action: &Callback<Action>, seconds: &NodeRef) 
 
     html! {
         <>
-        <section class="timebar" aria-label="Simulated clock">
+        <section ~className={if bar.more { "timebar more" } else { "timebar" }} aria-label="Simulated clock">
             <div class="wrap timebar-row">
                 <p class="clock">
                     <span class="clock-label">{ "Simulated time" }</span>
@@ -60,7 +69,9 @@ pub fn time_bar(bar: &TimeBar, on_action: &Callback<Action>, seconds: &NodeRef) 
                     <button type="button" disabled={busy} onclick={on_action.reform(|_: MouseEvent| Action::Advance(1.0))}>{ "Step" }</button>
                     <button type="button" disabled={!bar.clock.can_step_back || busy} onclick={on(|| Action::StepBack)}
                         title="Undo your last action: the session is replayed without it">{ "Step back" }</button>
-                    <label class="inline">
+                    <button type="button" class="more-toggle" aria-expanded={bar.more.to_string()} onclick={on_more.clone()}>
+                        { if bar.more { "Less" } else { "More" } }</button>
+                    <label class="inline speed">
                         <span>{ "Speed" }</span>
                         <select onchange={on_speed} title="Simulated seconds per real second while playing">
                             { for SPEEDS.iter().map(|(v, label)| html! {

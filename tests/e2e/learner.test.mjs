@@ -107,6 +107,63 @@ describe("long jobs on a slow device (release build, CPU slowed 4x)", () => {
   });
 });
 
+describe("layout: the lesson beside its panels, a play bar that stays on a phone (release build)", () => {
+  test("1366x768: the lesson's step and the panel it points at are on the first screen together", async () => {
+    const { context, page, problems } = await openApp("#lesson=view-types&step=2");
+    try {
+      await until("the lesson", async () => /Step 2 of/.test(await text(page.locator(".lesson"))));
+      const box = async (sel) => page.locator(sel).first().boundingBox();
+      const lesson = await box(".lesson .step-title");
+      const stream = await box("#stream");
+      const table = await box("#table");
+      assert.ok(lesson.y + lesson.height < 768, "the step's title is on the first screen");
+      assert.ok(stream.y < 768 * 0.6 && table.y < 768 * 0.6, `the panels start on the first screen (stream at ${stream.y}, table at ${table.y})`);
+      assert.ok(lesson.x + lesson.width <= table.x, "the lesson stands beside the lab, not above it");
+      // The lesson stays in view while the lab scrolls.
+      await page.mouse.wheel(0, 1500);
+      await page.waitForTimeout(200);
+      const after = await box(".lesson .step-title");
+      assert.ok(after.y >= 0 && after.y < 768, `the lesson's step stays in view (${after.y})`);
+      const [sw, cw] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      assert.ok(sw <= cw, `no sideways scroll (${sw} > ${cw})`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("390x844: the play bar is compact, stays at the top while scrolling, and More shows the rest", async () => {
+    const { context, page, problems } = await openApp("", { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      const bar = page.locator("section.timebar");
+      const before = await bar.boundingBox();
+      assert.ok(before.height <= 100, `the bar is ${before.height} px tall`);
+      await page.evaluate(() => window.scrollTo(0, 1500));
+      await page.waitForTimeout(200);
+      const scrolled = await bar.boundingBox();
+      assert.ok(Math.abs(scrolled.y) < 1, `the bar stays at the top (${scrolled.y})`);
+      assert.ok(await button(page, "Step").isVisible());
+      assert.equal(await button(page, "Advance clock").isVisible(), false);
+      await button(page, "More").click();
+      assert.ok(await button(page, "Advance clock").isVisible());
+      await button(page, "+1 min").click();
+      await until("the clock moved", async () => /00:01:00Z/.test(await text(page.locator(".clock-time"))));
+      await button(page, "Less").click();
+      assert.equal(await button(page, "Advance clock").isVisible(), false);
+      // The form editor's Type select shows its value whole.
+      await button(page, "Form").click();
+      const select = page.locator(".attr-rows select").first();
+      const [client, scroll] = await select.evaluate((s) => [s.clientWidth, s.scrollWidth]);
+      assert.ok(client >= 70 && scroll <= client, `Type select ${client} px wide`);
+      const [sw, cw] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      assert.ok(sw <= cw, `no sideways scroll (${sw} > ${cw})`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("empty states tell the truth (release build)", () => {
   test("after 24 hours the stream says its records were trimmed, not that none were written", async () => {
     const { context, page, problems } = await openApp();
