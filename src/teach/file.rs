@@ -63,6 +63,10 @@ pub fn read_json(text: &str, what: &'static str, max: usize) -> Result<Value, Fi
 pub struct IndexEntry {
     pub id: String,
     pub title: String,
+    /// "basics" or "deeper", when the index says.
+    pub level: Option<String>,
+    /// Minutes, when the index says (the file's own `duration`).
+    pub duration: Option<u32>,
 }
 
 pub(crate) fn parse_index_of(text: &str, key: &str, allowed: &[&str]) -> Result<Vec<IndexEntry>, FileError> {
@@ -82,7 +86,19 @@ pub(crate) fn parse_index_of(text: &str, key: &str, allowed: &[&str]) -> Result<
         if out.iter().any(|x| x.id == id) {
             return Err(format!("{at}\"{id}\" is listed twice").into());
         }
-        out.push(IndexEntry { id, title: string(o, "title", &at)? });
+        let level = match o.get("level") {
+            None => None,
+            Some(Value::String(l)) if l == "basics" || l == "deeper" => Some(l.clone()),
+            Some(_) => return Err(format!("{at}field \"level\" must be \"basics\" or \"deeper\"").into()),
+        };
+        let duration = match o.get("duration") {
+            None => None,
+            Some(v) => match v.as_u64() {
+                Some(n @ 1..=240) => Some(n as u32),
+                _ => return Err(format!("{at}field \"duration\" must be a whole number of minutes, 1 to 240").into()),
+            },
+        };
+        out.push(IndexEntry { id, title: string(o, "title", &at)?, level, duration });
     }
     Ok(out)
 }

@@ -313,7 +313,7 @@ fn from_json(v: &Value) -> Result<Lesson, String> {
 
 /// Parses `www/lessons/index.json`: `{"format": 1, "lessons": [{"id", "title", "level"}]}`.
 pub fn parse_index(text: &str) -> Result<Vec<IndexEntry>, FileError> {
-    parse_index_of(text, "lessons", &["id", "title", "level"])
+    parse_index_of(text, "lessons", &["id", "title", "level", "duration"])
 }
 
 fn fmt_run(r: Option<usize>) -> String {

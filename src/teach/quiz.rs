@@ -320,7 +320,7 @@ fn parse_params(v: Option<&Value>, at: &str) -> Result<Vec<(String, Value)>, Str
 
 /// Parses `www/quizzes/index.json`: `{"format": 1, "banks": [{"id", "title"}]}`.
 pub fn parse_index(text: &str) -> Result<Vec<IndexEntry>, FileError> {
-    parse_index_of(text, "banks", &["id", "title"])
+    parse_index_of(text, "banks", &["id", "title", "duration"])
 }
 
 // ---- drawing parameters -----------------------------------------------------------------------
@@ -1244,6 +1244,54 @@ impl Quiz {
         &self.questions
     }
 
+    /// The quiz in progress as a short text the page keeps in the browser, so that a reload
+    /// resumes it ([`Quiz::resume`]): the mode, the seed, each answer, whether it is finished,
+    /// and `at`, the question shown.
+    pub fn progress_text(&self, at: usize) -> String {
+        serde_json::json!({
+            "bank": self.bank_id,
+            "mode": self.mode.as_str(),
+            "seed": self.seed,
+            "answers": self.answers,
+            "finished": self.finished,
+            "at": at,
+        })
+        .to_string()
+    }
+
+    /// The quiz of `bank` kept by [`Quiz::progress_text`], answered again from the start (so a
+    /// changed bank or edited text cannot put in an answer the quiz would refuse), and the
+    /// question that was shown. None when the text is not this bank's progress, or its seed is
+    /// not `seed` (when given).
+    pub fn resume(bank: &Bank, text: &str, seed: Option<u64>) -> Option<(Quiz, usize)> {
+        let v: serde_json::Value = serde_json::from_str(text).ok()?;
+        if v["bank"].as_str() != Some(bank.id.as_str()) {
+            return None;
+        }
+        let mode = match v["mode"].as_str()? {
+            "practice" => Mode::Practice,
+            "exam" => Mode::Exam,
+            _ => return None,
+        };
+        let saved_seed = v["seed"].as_u64()?;
+        if seed.is_some_and(|s| s != saved_seed) {
+            return None;
+        }
+        let mut quiz = Quiz::start(bank, mode, saved_seed);
+        for (i, a) in v["answers"].as_array()?.iter().enumerate().take(quiz.questions.len()) {
+            if let Some(list) = a.as_array() {
+                let choice: Vec<usize> = list.iter().filter_map(|c| c.as_u64()).map(|c| c as usize).collect();
+                // An answer the quiz refuses now is dropped: that question is unanswered.
+                let _ = quiz.answer(i, &choice);
+            }
+        }
+        if v["finished"].as_bool() == Some(true) {
+            quiz.finish();
+        }
+        let at = (v["at"].as_u64().unwrap_or(0) as usize).min(quiz.questions.len().saturating_sub(1));
+        Some((quiz, at))
+    }
+
     pub fn answer_of(&self, i: usize) -> Option<&[usize]> {
         self.answers.get(i).and_then(|a| a.as_deref())
     }
@@ -1497,6 +1545,36 @@ mod tests {
         assert_eq!(e.answer(0, &[1]).unwrap(), None);
         assert_eq!(e.answer(0, &[0]).unwrap(), None, "exam answers can change");
         assert_eq!(e.finish().correct, 1);
+    }
+
+    /// Issue 21: a reload restarted a quiz in progress. The progress kept in the browser
+    /// resumes it: same questions, same answers, same question shown.
+    #[test]
+    fn a_quiz_in_progress_resumes_from_its_progress_text() {
+        let b = parse(&bank().to_string()).unwrap();
+        let mut e = Quiz::start(&b, Mode::Exam, 11);
+        e.answer(0, &[1]).unwrap();
+        e.answer(2, &[0]).unwrap();
+        let text = e.progress_text(2);
+        let (r, at) = Quiz::resume(&b, &text, None).unwrap();
+        assert_eq!((r.mode, r.seed, at, r.is_finished()), (Mode::Exam, 11, 2, false));
+        assert_eq!((r.answer_of(0), r.answer_of(1), r.answer_of(2)), (Some(&[1][..]), None, Some(&[0][..])));
+        assert_eq!(r.questions(), e.questions());
+        // A link with another seed starts afresh; so does another bank's progress or junk.
+        assert!(Quiz::resume(&b, &text, Some(12)).is_none());
+        assert!(Quiz::resume(&b, &text, Some(11)).is_some());
+        assert!(Quiz::resume(&b, &text.replace("\"bank\":\"t\"", "\"bank\":\"u\""), None).is_none());
+        assert!(Quiz::resume(&b, "{not json", None).is_none());
+        // An answer the quiz would refuse (edited by hand) is dropped, not trusted.
+        let (r, _) = Quiz::resume(&b, &text.replace("[[1]", "[[9]"), None).unwrap();
+        assert_eq!(r.answer_of(0), None);
+        // A finished practice quiz resumes finished, with its score.
+        let mut p = Quiz::start(&b, Mode::Practice, 3);
+        p.answer(1, &[1]).unwrap();
+        p.finish();
+        let (r, _) = Quiz::resume(&b, &p.progress_text(0), None).unwrap();
+        assert!(r.is_finished());
+        assert_eq!(r.summary().correct, p.summary().correct);
     }
 
     #[test]

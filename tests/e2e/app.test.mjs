@@ -351,7 +351,7 @@ describe("StreamLab app (release build)", () => {
       // A reload brings back the lab as it was last saved (under 2 MB), with no error.
       await page.reload();
       await until("the restored lab", async () => /^[\d,]+ records$/.test(await page.locator(".records-block .count").textContent()), 30000);
-      const restored = Number((await page.locator(".records-block .count").textContent()).split(" ")[0]);
+      const restored = Number((await page.locator(".records-block .count").textContent()).split(" ")[0].replace(/,/g, ""));
       assert.ok(restored >= 10000 && restored < 30000, `${restored} records after the reload`);
       assert.doesNotMatch(await page.locator("body").textContent(), /could not be restored/);
       assert.deepEqual(problems, []);

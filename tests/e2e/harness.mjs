@@ -77,7 +77,10 @@ export async function put(page, json) {
 }
 
 export async function advance(page, seconds) {
-  await page.getByRole("spinbutton", { name: "Seconds" }).fill(String(seconds));
+  const field = page.getByRole("spinbutton", { name: "Seconds" });
+  // On a phone the clock bar shows Advance clock under "More".
+  if (!(await field.isVisible())) await button(page, "More").click();
+  await field.fill(String(seconds));
   await button(page, "Advance clock").click();
 }
 

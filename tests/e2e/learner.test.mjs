@@ -164,6 +164,40 @@ describe("layout: the lesson beside its panels, a play bar that stays on a phone
   });
 });
 
+describe("a first visit (release build)", () => {
+  test("a first-time visitor sees Start here on the first screen; the menu shows level, duration and what was completed", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      const start = page.getByRole("link", { name: /^Start here: / });
+      await until("Start here", async () => (await start.count()) === 1);
+      const box = await start.boundingBox();
+      assert.ok(box.y + box.height < 768, "on the first screen");
+      const index = JSON.parse(await (await fetch(`${url}lessons/index.json`)).text()).lessons;
+      assert.equal(await start.textContent(), `Start here: ${index[0].title}`);
+      await start.click();
+      await until("the first lesson", async () => /Step 1 of/.test(await text(page.locator(".lesson"))));
+      assert.match(page.url(), new RegExp(`#lesson=${index[0].id}&step=1$`));
+      // Finish it (the playground), then the menu says so and Start here is gone.
+      await page.goto(`${url}#lesson=${index[0].id}&step=99`);
+      await page.reload();
+      await until("the playground", async () => /Playground/.test(await text(page.locator(".lesson"))));
+      await page.goto(`${url}#lessons`);
+      const first = page.locator(".teach-menu li").first();
+      await until("the menu", async () => /completed/.test(await text(first)));
+      assert.match(await text(first), new RegExp(`${index[0].title} · ${index[0].level}, ${index[0].duration} min · ✓ completed`));
+      assert.doesNotMatch(await text(page.locator(".teach-menu li").nth(1)), /completed/);
+      await page.goto(url);
+      await page.reload();
+      await button(page, "Put item").waitFor();
+      await page.waitForTimeout(500);
+      assert.equal(await start.count(), 0, "Start here is not shown once a lesson was finished");
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("empty states tell the truth (release build)", () => {
   test("after 24 hours the stream says its records were trimmed, not that none were written", async () => {
     const { context, page, problems } = await openApp();

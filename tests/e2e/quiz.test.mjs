@@ -26,6 +26,41 @@ const checked = async (page) => {
 };
 
 describe("quiz view (release build)", () => {
+  test("a reload resumes a quiz in progress: the same question, the answers kept", async () => {
+    const { context, page, problems } = await open("#quiz=basics&seed=5");
+    try {
+      await button(page, "Start exam").click();
+      await at(page, 1, 8);
+      await teach(page).getByRole("radio").nth(1).check();
+      await button(page, "Next question").click();
+      await at(page, 2, 8);
+      await teach(page).getByRole("radio").nth(0).check();
+      await button(page, "Save answer").click();
+      await button(page, "Next question").click();
+      await at(page, 3, 8);
+      await page.reload();
+      await at(page, 3, 8);
+      assert.match(await text(teach(page)), /Exam mode · question 3 of 8 · 2 answered · seed 5/);
+      await button(page, "Previous").click();
+      await at(page, 2, 8);
+      assert.deepEqual(await checked(page), [0]);
+      await button(page, "Previous").click();
+      await at(page, 1, 8);
+      assert.deepEqual(await checked(page), [1]);
+      // Finished, then reloaded: the results stay; "Take it again" starts afresh.
+      await page.getByRole("button", { name: /^Finish exam/ }).click();
+      await until("the results", async () => /Your results/.test(await text(teach(page))));
+      await page.reload();
+      await until("the results after the reload", async () => /Your results/.test(await text(teach(page))));
+      await button(page, "Take it again").click();
+      await page.reload();
+      await until("the start page", async () => (await button(page, "Start exam").count()) === 1);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("exam: a choice made without Save answer is kept when moving on with Next question", async () => {
     const { context, page, problems } = await open("#quiz=basics&seed=5");
     try {

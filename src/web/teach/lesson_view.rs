@@ -153,14 +153,61 @@ pub fn TeachFile(props: &TeachFileProps) -> Html {
     }
 }
 
-/// A list of links `#<key>=<id>` (ids were checked by the index parser: `[a-z0-9-]`).
+/// A list of links `#<key>=<id>` (ids were checked by the index parser: `[a-z0-9-]`), each with
+/// its level and duration, and for a lesson whether this learner finished it.
 pub fn menu_list(list: &[IndexEntry], key: &str) -> Html {
+    let done = if key == "lesson" { net::lessons_done() } else { Vec::new() };
     html! {
         <ul class="teach-menu">
-            { for list.iter().map(|e| html! {
-                <li><a href={format!("#{key}={}", e.id)}>{ e.title.clone() }</a></li>
+            { for list.iter().map(|e| {
+                let meta = index_meta(e);
+                let finished = done.contains(&e.id);
+                html! {
+                    <li>
+                        <a href={format!("#{key}={}", e.id)}>{ e.title.clone() }</a>
+                        if !meta.is_empty() { <span class="menu-meta">{ format!(" · {meta}") }</span> }
+                        if finished { <span class="menu-done">{ " · ✓ completed" }</span> }
+                    </li>
+                }
             }) }
         </ul>
+    }
+}
+
+/// "basics, 6 min" (what the index says of a file).
+fn index_meta(e: &IndexEntry) -> String {
+    let mut parts: Vec<String> = e.level.iter().cloned().collect();
+    parts.extend(e.duration.map(|d| format!("{d} min")));
+    parts.join(", ")
+}
+
+/// "Start here" for a first-time visitor: the first lesson of the index, on the first screen,
+/// until it is dismissed or a lesson is finished.
+#[component]
+pub fn StartHere() -> Html {
+    let hidden = use_state(net::start_here_dismissed);
+    let file =
+        use_file("lessons/index.json".into(), |t| lesson::parse_index(t).map(File::Index).map_err(|e| e.to_string()));
+    let first = match &*file {
+        Load::Ready(File::Index(entries)) if !*hidden => entries.first().map(|e| (e.clone(), entries.len())),
+        _ => None,
+    };
+    let Some((e, n)) = first else { return html! {} };
+    let dismiss = Callback::from(move |_: MouseEvent| {
+        net::dismiss_start_here();
+        hidden.set(true);
+    });
+    let meta = index_meta(&e);
+    html! {
+        <div class="wrap">
+            <div class="teach-note start-here" role="note">
+                <p><strong>{ "New here? " }</strong>
+                    <a href={format!("#lesson={}", e.id)}>{ format!("Start here: {}", e.title) }</a>
+                    { format!(" ({}the first of {n} lessons), or change the table below and watch.", if meta.is_empty() { String::new() } else { format!("{meta}; ") }) }
+                </p>
+                <button type="button" onclick={dismiss}>{ "Dismiss" }</button>
+            </div>
+        </div>
     }
 }
 
@@ -236,6 +283,9 @@ fn use_steps(lesson: Option<Rc<Lesson>>, route: &Route, on_import: Callback<Impo
             if pos > n {
                 pos_handle.set(n);
                 return;
+            }
+            if pos == n {
+                net::mark_lesson_done(&name);
             }
             let embed = super::current_hash().split('&').any(|p| p == "embed=1");
             if let Some(fragment) = crate::teach::share::lesson_step_fragment(&name, pos as u32 + 1, embed) {

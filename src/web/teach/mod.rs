@@ -213,7 +213,7 @@ pub fn teach(route: &UseStateHandle<Route>, on_import: &Callback<Import>) -> Htm
     let close = Callback::from(|_: MouseEvent| set_hash("", false));
     let current: &Route = route;
     let view = match current {
-        Route::Lab => html! {},
+        Route::Lab => html! { <lesson_view::StartHere /> },
         Route::Lessons | Route::Quizzes | Route::Lesson { .. } | Route::Quiz { .. } => {
             // Keys unique across the four kinds: switching between any two remounts.
             let key = match current {

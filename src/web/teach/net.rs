@@ -101,3 +101,55 @@ pub fn renew_seed() -> u64 {
 fn new_seed() -> u64 {
     1 + (js_sys::Math::random() * 999_999.0) as u64
 }
+
+/// Where the lessons a learner finished (reached the playground of) are kept: their ids, one a
+/// line. And where "Start here" was dismissed.
+const LESSONS_DONE_KEY: &str = "streamlab.lessons.done";
+const START_HERE_KEY: &str = "streamlab.start-here.dismissed";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+/// The ids of the lessons this learner finished in this browser.
+pub fn lessons_done() -> Vec<String> {
+    let text = storage().and_then(|s| s.get_item(LESSONS_DONE_KEY).ok().flatten()).unwrap_or_default();
+    text.lines().filter(|l| !l.is_empty()).map(str::to_string).collect()
+}
+
+/// Marks the lesson `id` finished (nothing when the browser keeps no storage).
+pub fn mark_lesson_done(id: &str) {
+    let mut done = lessons_done();
+    if !done.iter().any(|d| d == id) {
+        done.push(id.to_string());
+        if let Some(s) = storage() {
+            let _ = s.set_item(LESSONS_DONE_KEY, &done.join("\n"));
+        }
+    }
+}
+
+/// The "Start here" pointer was dismissed, or a lesson was finished: it is not shown again.
+pub fn start_here_dismissed() -> bool {
+    storage().and_then(|s| s.get_item(START_HERE_KEY).ok().flatten()).is_some() || !lessons_done().is_empty()
+}
+
+pub fn dismiss_start_here() {
+    if let Some(s) = storage() {
+        let _ = s.set_item(START_HERE_KEY, "1");
+    }
+}
+
+/// The quiz of bank `id` in progress, as `Quiz::progress_text` wrote it.
+pub fn quiz_progress(id: &str) -> Option<String> {
+    storage().and_then(|s| s.get_item(&format!("streamlab.quiz.{id}")).ok().flatten())
+}
+
+/// Keeps the quiz of bank `id` in progress (`Some`), or forgets it (`None`).
+pub fn save_quiz_progress(id: &str, text: Option<&str>) {
+    let Some(s) = storage() else { return };
+    let key = format!("streamlab.quiz.{id}");
+    let _ = match text {
+        Some(t) => s.set_item(&key, t),
+        None => s.remove_item(&key),
+    };
+}

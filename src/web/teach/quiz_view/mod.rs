@@ -53,10 +53,25 @@ impl PartialEq for QuizRunProps {
 pub fn QuizRun(props: &QuizRunProps) -> Html {
     // A new seed the learner drew ("New seed"); until then the link's or the learner's own.
     let drawn = use_state(|| None::<u64>);
-    let quiz = SharedQuiz(use_mut_ref(|| None::<Quiz>));
+    // A quiz of this bank in progress before a reload (of the link's seed, if it has one) is
+    // resumed where it was.
+    let (bank, link_seed) = (props.bank.clone(), props.link_seed);
+    let resumed = use_mut_ref(move || net::quiz_progress(&bank.id).and_then(|t| Quiz::resume(&bank, &t, link_seed)));
+    let resumed_at = resumed.borrow().as_ref().map_or(0, |(_, at)| *at);
+    let quiz = SharedQuiz(use_mut_ref(|| resumed.borrow_mut().take().map(|(q, _)| q)));
     // Renders again after the quiz changed.
     let refresh = use_force_update();
-    let cur = use_state(|| 0usize);
+    let cur = use_state(|| resumed_at);
+    // Keeps the quiz in progress in the browser after every change ("Take it again" forgets
+    // it; a link with another seed leaves it for when the learner's own quiz is opened again).
+    {
+        let (quiz, id, at) = (quiz.clone(), props.bank.id.clone(), *cur);
+        use_effect(move || {
+            if let Some(text) = quiz.0.borrow().as_ref().map(|q| q.progress_text(at)) {
+                net::save_quiz_progress(&id, Some(&text));
+            }
+        });
+    }
     // The learner moved (started, went to another question, finished): the heading of what is
     // shown next takes the focus (screen readers read it).
     let moved = use_mut_ref(|| false);
@@ -98,8 +113,10 @@ pub fn QuizRun(props: &QuizRunProps) -> Html {
 
     if q.is_finished() || total == 0 {
         let on_again = {
-            let (quiz, refresh, copy_note) = (quiz.clone(), refresh.clone(), copy_note.clone());
+            let (quiz, refresh, copy_note, id) =
+                (quiz.clone(), refresh.clone(), copy_note.clone(), props.bank.id.clone());
             Callback::from(move |_: MouseEvent| {
+                net::save_quiz_progress(&id, None);
                 *quiz.0.borrow_mut() = None;
                 copy_note.set(String::new());
                 refresh.force_update();
