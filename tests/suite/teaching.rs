@@ -86,6 +86,33 @@ fn lesson_scenarios_replay_without_unplanned_failures() {
     }
 }
 
+/// Issue 21: explanations cited sections ("§4.4") of a document learners cannot open. A file's
+/// `spec` fields keep them for authors; no text a learner reads does.
+#[test]
+fn no_text_a_learner_reads_cites_a_spec_section() {
+    fn walk(v: &serde_json::Value, path: &str, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    if k != "spec" {
+                        walk(x, &format!("{path}/{k}"), out);
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| walk(x, &format!("{path}/{i}"), out)),
+            serde_json::Value::String(s) if s.contains('§') => out.push(format!("{path}: {s}")),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    for kind in ["lessons", "quizzes"] {
+        for (stem, text) in files(kind) {
+            walk(&serde_json::from_str(&text).unwrap(), &format!("{kind}/{stem}"), &mut found);
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+}
+
 #[test]
 fn lesson_index_lists_every_lesson() {
     let text = std::fs::read_to_string(dir("lessons").join("index.json")).expect("www/lessons/index.json");

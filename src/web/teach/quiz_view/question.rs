@@ -233,8 +233,7 @@ pub fn question_view(
         let (class, word) = view::verdict(fb.correct, unanswered);
         html! {
             <div ~className={class}>
-                <p><strong>{ word }</strong>{ " " }{ fb.explanation.clone() }
-                    if let Some(s) = &inst.spec { <span class="spec">{ format!(" ({s})") }</span> }</p>
+                <p><strong>{ word }</strong>{ " " }{ fb.explanation.clone() }</p>
             </div>
         }
     });
