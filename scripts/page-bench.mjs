@@ -94,6 +94,63 @@ try {
   const interactive = await page.evaluate(() => window.__interactive);
   console.log(`first interactive render: ${interactive.toFixed(0)} ms after navigation start`);
 
+  // With the CPU slowed 4x (Chromium's throttling, as on a school Chromebook), in a context of
+  // its own: a 10,000-write burst from an empty stream, with a key pressed into the Seconds
+  // field every 50 ms meanwhile (input delay: from each key's event time to its handler), then
+  // a 150 KB paste into the rule editor and five keys typed after it.
+  {
+    const slow = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    await slow.grantPermissions(["clipboard-read", "clipboard-write"], { origin: url });
+    const sp = await slow.newPage();
+    await sp.goto(url);
+    await sp.getByRole("button", { name: "Put item" }).waitFor({ timeout: 30000 });
+    const cdp = await slow.newCDPSession(sp);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+    await sp.evaluate(() => {
+      window.__delays = []; window.__long = [];
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push(e.duration); }).observe({ type: "longtask" });
+      document.querySelector("input.seconds").addEventListener("keydown", (e) => window.__delays.push(performance.now() - e.timeStamp));
+      window.__done = null;
+      const t0 = performance.now();
+      const obs = new MutationObserver(() => {
+        const m = /([\d,]+) records?/.exec(document.querySelector(".records-block .count")?.textContent || "");
+        if (m && Number(m[1].replace(/,/g, "")) >= 10000) { window.__done = performance.now() - t0; obs.disconnect(); }
+      });
+      obs.observe(document.body, { childList: true, subtree: true, characterData: true });
+      [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === "Write 10,000 votes").click();
+    });
+    await sp.locator("input.seconds").focus();
+    const t0 = Date.now();
+    while (!(await sp.evaluate(() => window.__done)) && Date.now() - t0 < 120000) {
+      await sp.keyboard.press("1");
+      await sp.waitForTimeout(50);
+    }
+    const done = await sp.evaluate(() => window.__done);
+    const d = stats(await sp.evaluate(() => window.__delays));
+    const lt = await sp.evaluate(() => window.__long);
+    console.log(`CPU slowed 4x: burst of 10,000 writes ${done === null ? "not done after 120 s" : `${Math.round(done)} ms`} from the click until the count shows 10,000`);
+    console.log(`  input delay of keys pressed meanwhile: ${d.n} keys, p50 ${d.p50.toFixed(1)} ms, p95 ${d.p95.toFixed(1)} ms, max ${d.max.toFixed(1)} ms; longest task ${Math.round(Math.max(0, ...lt))} ms`);
+    const big = 'on INSERT when new.choice = "tea"\n  count votes by choice\n'.repeat(3000).slice(0, 150000);
+    await sp.evaluate((big) => navigator.clipboard.writeText(big), big);
+    const rules = sp.getByRole("textbox", { name: "Trigger rules" });
+    await rules.focus();
+    await sp.keyboard.press("Control+A");
+    await sp.evaluate(() => { window.__long = []; });
+    let t = Date.now();
+    await sp.keyboard.press("Control+V");
+    await sp.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const paste = Date.now() - t;
+    await sp.waitForTimeout(1500);
+    t = Date.now();
+    for (let i = 0; i < 5; i++) await sp.keyboard.press("x");
+    await sp.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const typed = Date.now() - t;
+    await sp.waitForTimeout(1500);
+    const plt = await sp.evaluate(() => window.__long);
+    console.log(`  150 KB pasted into the rule editor: ${paste} ms to the next frame; 5 keys typed after it: ${typed} ms; longest task ${Math.round(Math.max(0, ...plt))} ms (the check runs once typing pauses)`);
+    await slow.close();
+  }
+
   const count = async () => {
     const t = await page.locator(".records-block .count").first().textContent().catch(() => "");
     const m = /([\d,]+) records?/.exec(t || "");
