@@ -1077,9 +1077,9 @@ fn dropped_note(dropped: u64) -> Option<String> {
     (dropped > 0).then(|| format!("The {dropped} oldest are not kept: the lab keeps the newest {HISTORY_LIMIT}."))
 }
 
-/// "12:00:01.250" of a simulated time.
+/// "2026-01-02 12:00:01.250" of a simulated time: with its date, since a lab runs for days.
 pub fn clock_text(ms: u64) -> String {
-    time::label(ms).get(11..23).unwrap_or_default().to_string()
+    time::label(ms).get(..23).unwrap_or_default().replacen('T', " ", 1)
 }
 
 /// The invocation timeline, newest first (at most 40 lines), and the on-failure queue.
@@ -1851,7 +1851,9 @@ mod tests {
         let merged = merge_newest(vec![(5, "inv5"), (3, "inv3")], vec![(5, "log5"), (4, "log4"), (1, "log1")], 4);
         assert_eq!(merged, ["log5", "inv5", "log4", "inv3"]);
         assert_eq!(merge_newest::<u8>(Vec::new(), Vec::new(), 4), Vec::<u8>::new());
-        assert_eq!(clock_text(1_767_225_601_250), "00:00:01.250");
+        assert_eq!(clock_text(1_767_225_601_250), "2026-01-01 00:00:01.250");
+        // Issue 21: after a day, the timeline said "00:00:01.250" with no day.
+        assert_eq!(clock_text(1_767_225_601_250 + 86_400_000), "2026-01-02 00:00:01.250");
     }
 
     #[test]
@@ -1954,7 +1956,7 @@ mod tests {
         assert_eq!(r.notifications_title, "Notifications (3)");
         assert_eq!(
             r.feed[0],
-            FeedLine { channel: "#votes".into(), time: "00:00:00.250".into(), message: "ana voted".into() }
+            FeedLine { channel: "#votes".into(), time: "2026-01-01 00:00:00.250".into(), message: "ana voted".into() }
         );
         assert_eq!(r.costs.stream_requests, "1 invocation (GetRecords is free)");
         assert_eq!(r.costs.changes, "3 changes, 3 records delivered to the trigger");

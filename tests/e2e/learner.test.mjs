@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { deflateRawSync } from "node:zlib";
 import { pathToFileURL } from "node:url";
-import { ROOT, button, openPage, put, records, start, stop, until } from "./harness.mjs";
+import { ROOT, advance, button, deploy, openPage, put, records, start, stop, until } from "./harness.mjs";
 import { serve } from "./server.mjs";
 
 const DIST = process.env.E2E_DIST || ROOT + "dist";
@@ -191,6 +191,25 @@ describe("a first visit (release build)", () => {
       await button(page, "Put item").waitFor();
       await page.waitForTimeout(500);
       assert.equal(await start.count(), 0, "Start here is not shown once a lesson was finished");
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("cosmetics (release build)", () => {
+  test("the invocation timeline and the notifications say the day, not only the time", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      await deploy(page, 'on INSERT\n  notify "#votes" "{keys.voter} voted"');
+      await advance(page, 90000);
+      await until("a day later", async () => /2026-01-02T01:00:00Z/.test(await text(page.locator(".clock-time"))), 20000);
+      await put(page, '{"voter": {"S": "late"}}');
+      await advance(page, 60);
+      await until("the notification", async () => /late voted/.test(await text(page.locator("#results"))));
+      assert.match(await text(page.locator("#results")), /2026-01-02 01:00:\d\d\.\d{3}/);
+      assert.match(await text(page.locator("#triggers")), /2026-01-02 01:00:\d\d\.\d{3}/);
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
