@@ -1,18 +1,26 @@
-//! The native command line: `streamlab replay FILE`.
+//! The native command line: `streamlab replay FILE`, `streamlab check FILE...`.
 
 use std::io::{self, Write};
 
 const USAGE: &str =
-    "usage: streamlab replay FILE   replay a scenario file (or - for standard input) and print what happened as JSON
+    "usage: streamlab replay FILE      replay a scenario file (or - for standard input) and print what happened as JSON
+       streamlab check FILE|DIR...  check lesson and quiz files (and index.json) as the teaching test does
 
 A scenario is a JSON file of DynamoDB, DynamoDB Streams and Lambda steps; see README.md.
-Exit status: 0 when the scenario ran (failing steps are reported in its output),
-1 when the file is not a valid scenario, 2 on a usage error.";
+Exit status: replay: 0 when the scenario ran (failing steps are reported in its output),
+1 when the file is not a valid scenario; check: 0 when every file passed, 1 otherwise;
+2 on a usage error.";
 
 /// Runs the command line; returns the process exit code.
 pub fn run(args: &[String]) -> i32 {
     match args {
         [cmd, file] if cmd == "replay" => replay(file),
+        [cmd, files @ ..] if cmd == "check" && !files.is_empty() => {
+            let paths: Vec<std::path::PathBuf> = files.iter().map(std::path::PathBuf::from).collect();
+            let (report, ok) = crate::teach::check::check_paths(&paths);
+            print!("{report}");
+            i32::from(!ok)
+        }
         [flag] if flag == "-h" || flag == "--help" || flag == "help" => {
             println!("{USAGE}");
             0

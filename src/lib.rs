@@ -26,7 +26,7 @@ pub use sim::{
     Dropped, Engine, EngineConfig, Operation, Work, HISTORY_LIMIT, NOTIFICATION_BYTES, NOTIFICATION_CHARS, RETENTION_MS,
 };
 pub use support::platform;
-pub use teach::{file, lab, lesson, quiz, share, view, LoadError, Session, LOAD_WORK_BUDGET, MAX_INPUT_BYTES};
+pub use teach::{check, file, lab, lesson, quiz, share, view, LoadError, Session, LOAD_WORK_BUDGET, MAX_INPUT_BYTES};
 
 /// Internals that the fuzz targets and property tests check against each other; not an API.
 #[doc(hidden)]

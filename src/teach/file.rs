@@ -17,8 +17,9 @@ pub enum FileError {
     /// Larger than StreamLab reads: which file ("the lesson file", "the bank", "the index"),
     /// its size and the limit, in bytes.
     TooLarge { what: &'static str, bytes: usize, max: usize },
-    /// Not JSON: where serde_json stopped reading (1-based).
-    Json { line: usize, column: usize },
+    /// Not JSON: where serde_json stopped reading (1-based), what it expected, and the fix
+    /// when the mistake is a common one.
+    Json { line: usize, column: usize, message: String },
     /// JSON, but not a valid file: where (the field, the step, the question) and what is wrong.
     Invalid(String),
     /// A valid file whose answer the engine contradicts: running it does something else.
@@ -29,7 +30,9 @@ impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             FileError::TooLarge { what, bytes, max } => write!(f, "{what} is {bytes} bytes; at most {max} are read"),
-            FileError::Json { line, column } => write!(f, "not valid JSON at line {line}, column {column}"),
+            FileError::Json { line, column, message } => {
+                write!(f, "not valid JSON at line {line}, column {column}: {message}")
+            }
             FileError::Invalid(m) | FileError::Contradicted(m) => f.write_str(m),
         }
     }
@@ -54,7 +57,35 @@ pub fn read_json(text: &str, what: &'static str, max: usize) -> Result<Value, Fi
     if text.len() > max {
         return Err(FileError::TooLarge { what, bytes: text.len(), max });
     }
-    serde_json::from_str(text).map_err(|e| FileError::Json { line: e.line(), column: e.column() })
+    serde_json::from_str(text).map_err(|e| json_error(text, &e))
+}
+
+/// serde_json's error as a [`FileError::Json`]: its message without the position (given
+/// apart), and the fix for the mistakes authors make most (a comma before `}` or `]`, single
+/// quotes, a comment, a missing comma between members).
+fn json_error(text: &str, e: &serde_json::Error) -> FileError {
+    let full = e.to_string();
+    let what = full.rsplit_once(" at line ").map_or(full.as_str(), |(m, _)| m).to_string();
+    let at = text.lines().nth(e.line().saturating_sub(1)).unwrap_or("");
+    let here: String = at.chars().skip(e.column().saturating_sub(1)).take(2).collect();
+    let fix = if what.starts_with("trailing comma") {
+        Some("remove the comma before the closing bracket: JSON allows none after the last member")
+    } else if here.starts_with('\'') || (what.starts_with("key must be a string") && here.starts_with('\'')) {
+        Some("JSON strings and names take double quotes (\"), not single quotes")
+    } else if here.starts_with("//") || here.starts_with("/*") {
+        Some("JSON has no comments: remove it (a lesson's text fields can say what a comment would)")
+    } else if what.starts_with("key must be a string") {
+        Some("a member's name must be in double quotes, like \"title\"")
+    } else if what.starts_with("expected `,` or `}`") || what.starts_with("expected `,` or `]`") {
+        Some("a comma is missing between two members (or a quote is not closed on the line before)")
+    } else {
+        None
+    };
+    let message = match fix {
+        Some(fix) => format!("{what}; {fix}"),
+        None => what,
+    };
+    FileError::Json { line: e.line(), column: e.column(), message }
 }
 
 /// One entry of an index file (`www/lessons/index.json` or `www/quizzes/index.json`): a static

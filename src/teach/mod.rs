@@ -1,5 +1,6 @@
 //! Teaching: a learner's session, the lab facade the page uses (its actions in `lab`, what each
 //! panel shows in `view`), lessons, quizzes, share links.
+pub mod check;
 pub mod file;
 pub mod lab;
 pub mod lesson;

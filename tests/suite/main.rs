@@ -29,6 +29,7 @@
 mod common;
 
 mod architecture;
+mod check;
 mod docs;
 mod filters;
 mod items;

@@ -49,3 +49,13 @@ pub fn replay_stdin(input: impl AsRef<[u8]>) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into(),
     )
 }
+
+/// (exit code, stdout, stderr) of `streamlab ARGS...`.
+pub fn run(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
+    let out = Command::new(bin()).args(args).output().expect("run streamlab");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}

@@ -1,0 +1,270 @@
+//! `streamlab check FILE...`: a lesson, a quiz bank or a menu (`index.json`) checked as the
+//! teaching test checks the files StreamLab ships, so that a course author needs no Rust
+//! toolchain knowledge: parsed (JSON errors with line, column and the fix for common mistakes),
+//! every step's lab state built, the scenario replayed with only the failures it plans, every
+//! answer the engine can run checked (lessons: their `check`s; banks: each question for
+//! [`SEEDS`]), and the file listed in the `index.json` beside it.
+
+#[cfg(not(target_arch = "wasm32"))]
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::teach::file;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::teach::file::{FileError, IndexEntry};
+use crate::teach::{lesson, quiz};
+
+/// The seeds each question of a bank is instantiated and checked with (as the teaching test).
+pub const SEEDS: [u64; 8] = [0, 1, 2, 3, 7, 42, 1234, 99_999];
+/// Steps a lesson keeps to.
+pub const LESSON_STEPS: std::ops::RangeInclusive<usize> = 4..=8;
+
+/// What a file is, by its top-level members.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Lesson,
+    Bank,
+    LessonIndex,
+    BankIndex,
+}
+
+/// One file's verdict: what it is (when that could be told) and its problems, each a sentence;
+/// `summary` says what was checked when there is none.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verdict {
+    pub kind: Option<Kind>,
+    pub id: Option<String>,
+    pub problems: Vec<String>,
+    pub summary: String,
+}
+
+/// The kind of a file's JSON: a lesson has `steps` and `scenario`, a bank `questions`, a menu
+/// `lessons` or `banks`.
+pub fn kind_of(v: &Value) -> Option<Kind> {
+    let has = |k: &str| v.get(k).is_some();
+    if has("questions") {
+        Some(Kind::Bank)
+    } else if has("steps") && has("scenario") {
+        Some(Kind::Lesson)
+    } else if has("lessons") {
+        Some(Kind::LessonIndex)
+    } else if has("banks") {
+        Some(Kind::BankIndex)
+    } else {
+        None
+    }
+}
+
+/// The problems of a lesson beyond what `lesson::parse` refuses: its length, each step's lab
+/// state, failures of its scenario it does not plan (`expectedErrors`), and the answers the
+/// engine contradicts (`lesson::verify`).
+pub fn lesson_problems(l: &lesson::Lesson) -> Vec<String> {
+    let mut out = Vec::new();
+    if !LESSON_STEPS.contains(&l.steps.len()) {
+        out.push(format!("{} steps; keep a lesson to 4-8", l.steps.len()));
+    }
+    for i in 0..l.steps.len() {
+        if let Err(e) = l.session_at(i) {
+            out.push(format!("step {} cannot be shown: {e}", i + 1));
+        }
+    }
+    match crate::scenario::replay(&l.scenario_json.to_string()) {
+        Err(e) => out.push(format!("the scenario does not replay: {e}")),
+        Ok(replayed) => {
+            for r in replayed["results"].as_array().into_iter().flatten() {
+                let i = r["step"].as_u64().unwrap_or(u64::MAX) as usize;
+                let planned = l.expected_errors.iter().find(|e| e.step == i);
+                match (r["ok"].as_bool(), planned) {
+                    (Some(true), None) => {}
+                    (Some(false), Some(e)) if r["error"]["type"].as_str() == Some(e.error_type.as_str()) => {}
+                    (Some(false), Some(e)) => out.push(format!(
+                        "scenario step {i} fails with {}, not the planned {}",
+                        r["error"]["type"].as_str().unwrap_or("?"),
+                        e.error_type
+                    )),
+                    (Some(true), Some(e)) => {
+                        out.push(format!("scenario step {i} was planned to fail with {} but succeeds", e.error_type))
+                    }
+                    _ => out.push(format!(
+                        "scenario step {i} ({}) fails: {}: {} (list it in expectedErrors if it is meant to)",
+                        r["action"].as_str().unwrap_or("?"),
+                        r["error"]["type"].as_str().unwrap_or("?"),
+                        r["error"]["message"].as_str().unwrap_or("")
+                    )),
+                }
+            }
+        }
+    }
+    if let Err(e) = lesson::verify(l) {
+        out.push(e.to_string());
+    }
+    out
+}
+
+/// The problems of a bank beyond what `quiz::parse` refuses: each question instantiated and
+/// checked by the engine for every seed of [`SEEDS`] (the first failure of each question).
+pub fn bank_problems(b: &quiz::Bank) -> Vec<String> {
+    let mut out = Vec::new();
+    for q in &b.questions {
+        for seed in SEEDS {
+            let checked = quiz::instantiate(q, seed).and_then(|inst| quiz::verify(&inst));
+            if let Err(e) = checked {
+                out.push(format!("question {}, seed {seed}: {e}", q.id));
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Checks one file's text; `stem`: its file name without `.json` (a lesson's or a bank's `id`
+/// must be it: the page opens `lessons/<id>.json`).
+pub fn check_text(stem: &str, text: &str) -> Verdict {
+    let mut v = Verdict { kind: None, id: None, problems: Vec::new(), summary: String::new() };
+    let json = match file::read_json(text, "the file", 4 * 1024 * 1024) {
+        Ok(json) => json,
+        Err(e) => {
+            v.problems.push(e.to_string());
+            return v;
+        }
+    };
+    v.kind = kind_of(&json);
+    let named = |id: &str, v: &mut Verdict| {
+        if id != stem {
+            v.problems.push(format!(
+                "its id is \"{id}\" but the file is {stem}.json: the page opens <id>.json, so rename one"
+            ));
+        }
+        v.id = Some(id.to_string());
+    };
+    match v.kind {
+        None => v.problems.push(
+            "not a lesson (steps and scenario), a quiz bank (questions) or an index.json (lessons or banks)".into(),
+        ),
+        Some(Kind::Lesson) => match lesson::parse(text) {
+            Err(e) => v.problems.push(e.to_string()),
+            Ok(l) => {
+                named(&l.id, &mut v);
+                v.problems.extend(lesson_problems(&l));
+                let checked = l.steps.iter().filter(|s| s.question.as_ref().is_some_and(|q| q.check.is_some())).count();
+                v.summary = format!("lesson, {} steps, {checked} answers checked by the engine", l.steps.len());
+            }
+        },
+        Some(Kind::Bank) => match quiz::parse(text) {
+            Err(e) => v.problems.push(e.to_string()),
+            Ok(b) => {
+                named(&b.id, &mut v);
+                v.problems.extend(bank_problems(&b));
+                v.summary =
+                    format!("quiz bank, {} questions, each checked for {} seeds", b.questions.len(), SEEDS.len());
+            }
+        },
+        Some(Kind::LessonIndex | Kind::BankIndex) => {
+            let parsed =
+                if v.kind == Some(Kind::LessonIndex) { lesson::parse_index(text) } else { quiz::parse_index(text) };
+            match parsed {
+                Err(e) => v.problems.push(e.to_string()),
+                Ok(entries) => v.summary = format!("index of {} files", entries.len()),
+            }
+        }
+    }
+    v
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+/// The entries of the `index.json` in `dir` and how they read, or why there is none to use.
+fn index_in(dir: &Path, kind: Kind) -> Result<Vec<IndexEntry>, String> {
+    let path = dir.join("index.json");
+    let text = std::fs::read_to_string(&path).map_err(|_| format!("there is no readable {}", path.display()))?;
+    let parsed = if kind == Kind::Lesson { lesson::parse_index(&text) } else { quiz::parse_index(&text) };
+    parsed.map_err(|e: FileError| format!("{} is not valid: {e}", path.display()))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+/// The `.json` files a command-line argument names: the file, or every `.json` of a folder.
+fn expand(arg: &Path) -> std::io::Result<Vec<PathBuf>> {
+    if !arg.is_dir() {
+        return Ok(vec![arg.to_path_buf()]);
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(arg)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+/// Checks every file (or folder of files) named: one line per file, "ok" or "FAIL" with each
+/// problem under it, and the index's view of the folder: a lesson or bank missing from the
+/// `index.json` beside it is named, and so is an entry whose file does not exist. Returns the
+/// report and whether everything passed.
+pub fn check_paths(args: &[PathBuf]) -> (String, bool) {
+    let mut report = String::new();
+    let mut ok = true;
+    for arg in args {
+        let files = match expand(arg) {
+            Ok(f) => f,
+            Err(e) => {
+                report.push_str(&format!("FAIL {}: cannot be read: {e}\n", arg.display()));
+                ok = false;
+                continue;
+            }
+        };
+        for path in files {
+            let shown = path.display().to_string();
+            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let text = match std::fs::read(&path) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(t) => t,
+                    Err(_) => {
+                        report.push_str(&format!("FAIL {shown}: not UTF-8 text\n"));
+                        ok = false;
+                        continue;
+                    }
+                },
+                Err(e) => {
+                    report.push_str(&format!("FAIL {shown}: cannot be read: {e}\n"));
+                    ok = false;
+                    continue;
+                }
+            };
+            let mut v = check_text(&stem, &text);
+            let dir = path.parent().unwrap_or(Path::new("."));
+            match (v.kind, &v.id) {
+                (Some(kind @ (Kind::Lesson | Kind::Bank)), Some(id)) => match index_in(dir, kind) {
+                    Ok(entries) if !entries.iter().any(|e| &e.id == id) => v.problems.push(format!(
+                        "not listed in {}: add {{\"id\": \"{id}\", \"title\": ...}} to it, or the menu will not show it",
+                        dir.join("index.json").display()
+                    )),
+                    Ok(_) => {}
+                    Err(why) => v.problems.push(format!("{why}: the menu lists lessons and banks from it")),
+                },
+                (Some(Kind::LessonIndex | Kind::BankIndex), _) => {
+                    let listed = if v.kind == Some(Kind::LessonIndex) {
+                        lesson::parse_index(&text)
+                    } else {
+                        quiz::parse_index(&text)
+                    };
+                    for e in listed.unwrap_or_default() {
+                        if !dir.join(format!("{}.json", e.id)).is_file() {
+                            v.problems.push(format!("lists \"{}\", but {}.json is not beside it", e.id, e.id));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            if v.problems.is_empty() {
+                report.push_str(&format!("ok   {shown} ({})\n", v.summary));
+            } else {
+                ok = false;
+                report.push_str(&format!("FAIL {shown}\n"));
+                for p in &v.problems {
+                    report.push_str(&format!("     - {p}\n"));
+                }
+            }
+        }
+    }
+    (report, ok)
+}
