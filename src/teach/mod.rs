@@ -2,6 +2,7 @@
 //! panel shows in `view`), lessons, quizzes, share links.
 pub mod check;
 pub mod file;
+pub mod grade;
 pub mod lab;
 pub mod lesson;
 pub mod quiz;

@@ -1,0 +1,275 @@
+//! Verifiable exam results without an LMS: a short result code the exam ends with (the bank,
+//! its version, the seed, the learner's name or ID, every answer and a checksum), and
+//! `streamlab grade FILE`, which grades each code again with the engine and prints CSV.
+//!
+//! What a code proves: that its answers, seed and name are the ones the page wrote, against a
+//! typo or a casual edit (the checksum fails). What it cannot: the checksum's key is in this
+//! open-source program, so a determined student can compute a code for any answers; and
+//! nothing says who typed the name. Use an LMS (SCORM) where that matters.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+
+use crate::support::hash::fnv1a;
+use crate::teach::quiz::{Bank, Mode, Quiz};
+
+/// What every code starts with (the format's version).
+pub const PREFIX: &str = "SL1";
+/// Longest learner name or ID kept in a code.
+pub const MAX_LEARNER_CHARS: usize = 60;
+/// The checksum's key: public, so the checksum stops typos and edits, not forgery.
+const KEY: &[u8] = b"streamlab result code v1";
+
+/// A bank's version: 8 hex digits of a hash of its file's text, so a code is graded only
+/// against the bank the learner answered.
+pub fn bank_version(text: &str) -> String {
+    format!("{:08x}", fnv1a(text.as_bytes()) as u32)
+}
+
+fn checksum(payload: &str) -> String {
+    let mut bytes = KEY.to_vec();
+    bytes.extend_from_slice(payload.as_bytes());
+    format!("{:08x}", fnv1a(&bytes) as u32)
+}
+
+/// The code of a finished (or unfinished) exam `q` of the bank of version `version`, for
+/// `learner` (trimmed, at most [`MAX_LEARNER_CHARS`] characters).
+pub fn result_code(q: &Quiz, version: &str, learner: &str) -> String {
+    let learner: String = learner.trim().chars().take(MAX_LEARNER_CHARS).collect();
+    let answers: Vec<String> = (0..q.questions().len())
+        .map(|i| match q.answer_of(i) {
+            Some(a) => a.iter().map(usize::to_string).collect::<Vec<_>>().join("."),
+            None => "-".into(),
+        })
+        .collect();
+    let payload = format!("{}~{version}~{}~{}~{learner}", q.bank_id, q.seed, answers.join(","));
+    format!("{PREFIX}.{}.{}", URL_SAFE_NO_PAD.encode(payload.as_bytes()), checksum(&payload))
+}
+
+/// A code read back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Code {
+    pub bank: String,
+    pub version: String,
+    pub seed: u64,
+    pub learner: String,
+    /// Each question's answer (option indexes), or None when unanswered.
+    pub answers: Vec<Option<Vec<usize>>>,
+}
+
+/// Why a line is not a code that can be graded. Its `Display` is the CSV's status.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CodeError {
+    NotACode,
+    /// The checksum does not match: a typo, a line cut short, or an edit.
+    Checksum,
+    /// The checksum matches but the content cannot be read (another format).
+    Unreadable,
+}
+
+impl std::fmt::Display for CodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CodeError::NotACode => "invalid: not a StreamLab result code",
+            CodeError::Checksum => "invalid: the checksum does not match (mistyped, cut short or edited)",
+            CodeError::Unreadable => "invalid: the code cannot be read",
+        })
+    }
+}
+
+/// Reads a code (surrounding spaces ignored).
+pub fn read_code(line: &str) -> Result<Code, CodeError> {
+    let mut parts = line.trim().split('.');
+    let (Some(PREFIX), Some(data), Some(sum), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return Err(CodeError::NotACode);
+    };
+    let payload =
+        URL_SAFE_NO_PAD.decode(data).ok().and_then(|b| String::from_utf8(b).ok()).ok_or(CodeError::Checksum)?;
+    if checksum(&payload) != sum {
+        return Err(CodeError::Checksum);
+    }
+    let f: Vec<&str> = payload.splitn(5, '~').collect();
+    let [bank, version, seed, answers, learner] = f[..] else { return Err(CodeError::Unreadable) };
+    let seed = seed.parse().map_err(|_| CodeError::Unreadable)?;
+    let answers = answers
+        .split(',')
+        .filter(|a| !a.is_empty())
+        .map(|a| match a {
+            "-" => Ok(None),
+            a => a
+                .split('.')
+                .map(|i| i.parse::<usize>().map_err(|_| CodeError::Unreadable))
+                .collect::<Result<_, _>>()
+                .map(Some),
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Code { bank: bank.into(), version: version.into(), seed, learner: learner.into(), answers })
+}
+
+/// One graded code: each question right (true) or wrong or unanswered (false, with whether it
+/// was answered).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Graded {
+    pub correct: usize,
+    pub total: usize,
+    /// Per question: Some(right) when answered, None when not.
+    pub questions: Vec<Option<bool>>,
+}
+
+/// Grades `code` against `bank` (of version `version`) with the engine, as the exam did:
+/// the questions from the seed, each answer given again. Err: why it is not graded.
+pub fn grade(code: &Code, bank: &Bank, version: &str) -> Result<Graded, String> {
+    if code.version != version {
+        return Err(format!(
+            "not graded: answered on version {} of the bank, which is now {version}; grade it with that version's file",
+            code.version
+        ));
+    }
+    let mut quiz = Quiz::start(bank, Mode::Exam, code.seed);
+    if code.answers.len() != quiz.questions().len() {
+        return Err("invalid: the code's answers do not fit the bank's questions".into());
+    }
+    for (i, a) in code.answers.iter().enumerate() {
+        if let Some(a) = a {
+            quiz.answer(i, a).map_err(|e| format!("invalid: question {}: {e}", i + 1))?;
+        }
+    }
+    let s = quiz.finish();
+    Ok(Graded {
+        correct: s.correct,
+        total: s.total,
+        questions: s.results.iter().map(|r| r.chosen.as_ref().map(|_| r.feedback.correct)).collect(),
+    })
+}
+
+/// Grades every code of `text` (one a line; blank lines skipped) and writes CSV: line, learner,
+/// bank, seed, status, correct, total, then q1, q2, … as right, wrong or unanswered. `bank`
+/// finds a bank and its version by id. Returns the CSV and whether every code was graded.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn grade_all(text: &str, bank: &dyn Fn(&str) -> Option<(Bank, String)>) -> (String, bool) {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut all = true;
+    let mut widest = 0;
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut row = vec![(n + 1).to_string()];
+        let graded = read_code(line).map_err(|e| e.to_string()).and_then(|code| {
+            row.extend([code.learner.clone(), code.bank.clone(), code.seed.to_string()]);
+            let (b, version) = bank(&code.bank)
+                .ok_or_else(|| format!("not graded: no bank \"{}\" among the banks given", code.bank))?;
+            grade(&code, &b, &version)
+        });
+        match graded {
+            Ok(g) => {
+                row.extend(["graded".into(), g.correct.to_string(), g.total.to_string()]);
+                widest = widest.max(g.questions.len());
+                row.extend(g.questions.iter().map(|q| {
+                    match q {
+                        Some(true) => "right",
+                        Some(false) => "wrong",
+                        None => "unanswered",
+                    }
+                    .to_string()
+                }));
+            }
+            Err(why) => {
+                all = false;
+                row.resize(4, String::new());
+                row.extend([why, String::new(), String::new()]);
+            }
+        }
+        rows.push(row);
+    }
+    let mut header: Vec<String> =
+        ["line", "learner", "bank", "seed", "status", "correct", "total"].iter().map(|s| s.to_string()).collect();
+    header.extend((1..=widest).map(|i| format!("q{i}")));
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+    let written = std::iter::once(&header).chain(&rows).try_for_each(|r| w.write_record(r));
+    let bytes = written.ok().and_then(|()| w.into_inner().ok()).unwrap_or_default();
+    (String::from_utf8(bytes).unwrap_or_default(), all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::teach::quiz::parse;
+
+    fn bank_text() -> String {
+        serde_json::json!({"format": 1, "id": "t", "title": "T", "description": "d", "questions": [
+            {"id": "a", "kind": "choice", "prompt": "How long are records kept?", "explanation": "24 h.",
+             "options": [{"text": "24 hours"}, {"text": "7 days"}], "answer": 0},
+            {"id": "b", "kind": "choice", "prompt": "Who polls the stream?", "explanation": "Lambda does.",
+             "options": [{"text": "The table"}, {"text": "Lambda"}], "answer": 1},
+            {"id": "c", "kind": "choice", "prompt": "Is delivery at least once?", "explanation": "Yes.",
+             "options": [{"text": "Yes"}, {"text": "No"}], "answer": 0}
+        ]})
+        .to_string()
+    }
+
+    #[test]
+    fn a_code_round_trips_and_grades_as_the_exam_did() {
+        let text = bank_text();
+        let b = parse(&text).unwrap();
+        let version = bank_version(&text);
+        let mut q = Quiz::start(&b, Mode::Exam, 42);
+        q.answer(0, &[0]).unwrap();
+        q.answer(1, &[0]).unwrap();
+        let code = result_code(&q, &version, "  Ana Díaz, 2B  ");
+        assert!(code.starts_with("SL1.") && code.len() < 120, "{code}");
+        let read = read_code(&format!("  {code}\n")).unwrap();
+        assert_eq!((read.bank.as_str(), read.seed, read.learner.as_str()), ("t", 42, "Ana Díaz, 2B"));
+        assert_eq!(read.answers, vec![Some(vec![0]), Some(vec![0]), None]);
+        let g = grade(&read, &b, &version).unwrap();
+        assert_eq!((g.correct, g.total), (1, 3));
+        assert_eq!(g.questions, vec![Some(true), Some(false), None]);
+    }
+
+    #[test]
+    fn a_mistyped_or_edited_code_is_refused_not_scored() {
+        let text = bank_text();
+        let b = parse(&text).unwrap();
+        let mut q = Quiz::start(&b, Mode::Exam, 1);
+        q.answer(0, &[1]).unwrap();
+        let code = result_code(&q, &bank_version(&text), "Ben");
+        // One character changed anywhere: the checksum fails.
+        for i in [5, code.len() / 2, code.len() - 1] {
+            let mut c: Vec<char> = code.chars().collect();
+            c[i] = if c[i] == 'A' { 'B' } else { 'A' };
+            let edited: String = c.into_iter().collect();
+            assert_eq!(read_code(&edited), Err(CodeError::Checksum), "{edited}");
+        }
+        assert_eq!(read_code("hello"), Err(CodeError::NotACode));
+        assert_eq!(read_code(&code[..code.len() - 3]), Err(CodeError::Checksum));
+        // Another version of the bank: not graded against the current one.
+        let read = read_code(&code).unwrap();
+        assert!(grade(&read, &b, "00000000").unwrap_err().starts_with("not graded: answered on version"));
+    }
+
+    #[test]
+    fn grade_all_writes_one_csv_row_per_code() {
+        let text = bank_text();
+        let b = parse(&text).unwrap();
+        let version = bank_version(&text);
+        let mut q = Quiz::start(&b, Mode::Exam, 3);
+        for i in 0..3 {
+            let right = q.questions()[i].correct.clone();
+            q.answer(i, &right).unwrap();
+        }
+        let good = result_code(&q, &version, "Ana \"the best\", 2B");
+        let input = format!("{good}\n\n{}X\nnot a code\n", &good[..good.len() - 1]);
+        let (csv, all) = grade_all(&input, &|id| (id == "t").then(|| (b.clone(), version.clone())));
+        assert!(!all);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "line,learner,bank,seed,status,correct,total,q1,q2,q3");
+        assert_eq!(lines[1], "1,\"Ana \"\"the best\"\", 2B\",t,3,graded,3,3,right,right,right");
+        assert!(
+            lines[2].starts_with("3,,,,\"invalid: the checksum does not match (mistyped, cut short or edited)\""),
+            "{}",
+            lines[2]
+        );
+        assert!(lines[3].starts_with("4,,,,invalid: not a StreamLab result code"), "{}", lines[3]);
+        assert_eq!(lines.len(), 4);
+    }
+}
