@@ -1,4 +1,4 @@
-//! The native command line: `streamlab replay FILE`.
+//! The native command line: `streamlab replay FILE`, `streamlab export FILE --runtime R --out DIR`.
 
 use std::io::{self, Write};
 
@@ -7,12 +7,19 @@ const USAGE: &str =
 
 A scenario is a JSON file of DynamoDB, DynamoDB Streams and Lambda steps; see README.md.
 Exit status: 0 when the scenario ran (failing steps are reported in its output),
-1 when the file is not a valid scenario, 2 on a usage error.";
+1 when the file is not a valid scenario, 2 on a usage error.
+
+       streamlab export FILE --runtime python|nodejs --out DIR
+                                write what the scenario leaves deployed as an AWS SAM application:
+                                DIR/template.yaml, DIR/README.md, DIR/functions/<name>/ (one handler
+                                per function). Exit status 1 when the file is not a valid scenario
+                                or DIR cannot be written.";
 
 /// Runs the command line; returns the process exit code.
 pub fn run(args: &[String]) -> i32 {
     match args {
         [cmd, file] if cmd == "replay" => replay(file),
+        [cmd, rest @ ..] if cmd == "export" => export(rest),
         [flag] if flag == "-h" || flag == "--help" || flag == "help" => {
             println!("{USAGE}");
             0
@@ -78,4 +85,57 @@ fn replay_file(path: &std::path::Path, label: &str) -> i32 {
             1
         }
     }
+}
+
+/// `export FILE --runtime python|nodejs --out DIR` (the options in any order).
+fn export(args: &[String]) -> i32 {
+    let (mut file, mut runtime, mut out) = (None, None, None);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--runtime" => runtime = it.next().and_then(|r| crate::export::Runtime::parse(r)),
+            "--out" => out = it.next().cloned(),
+            f if file.is_none() && !f.starts_with("--") => file = Some(f.to_string()),
+            _ => {
+                eprintln!("{USAGE}");
+                return 2;
+            }
+        }
+    }
+    let (Some(file), Some(runtime), Some(out)) = (file, runtime, out) else {
+        eprintln!("{USAGE}");
+        return 2;
+    };
+    let text = match std::fs::read(&file) {
+        Ok(bytes) => match crate::scenario::text_of(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("streamlab: {file}: {e}");
+                return 1;
+            }
+        },
+        Err(e) => {
+            eprintln!("streamlab: cannot read {file}: {e}");
+            return 1;
+        }
+    };
+    let files = match crate::export::export(&text, runtime) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("streamlab: {file}: {e}");
+            return 1;
+        }
+    };
+    let root = std::path::Path::new(&out);
+    for f in &files {
+        let path = root.join(&f.path);
+        let written =
+            path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|_| std::fs::write(&path, &f.text));
+        if let Err(e) = written {
+            eprintln!("streamlab: cannot write {}: {e}", path.display());
+            return 1;
+        }
+    }
+    println!("wrote {} files to {out}", files.len());
+    0
 }

@@ -1,0 +1,65 @@
+//! `streamlab export`: a scenario as a deployable AWS SAM application (template, one handler
+//! per function in Python or Node.js, README).
+mod app;
+mod code;
+mod names;
+mod node;
+mod python;
+mod readme;
+mod template;
+
+use crate::scenario::ScenarioError;
+
+/// The language of the exported handlers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Runtime {
+    /// Python 3.13 with boto3.
+    Python,
+    /// Node.js 22 with the AWS SDK for JavaScript v3.
+    Node,
+}
+
+impl Runtime {
+    /// `python` or `nodejs`, as the command line names them.
+    pub fn parse(s: &str) -> Option<Runtime> {
+        match s {
+            "python" => Some(Runtime::Python),
+            "nodejs" | "node" => Some(Runtime::Node),
+            _ => None,
+        }
+    }
+}
+
+/// One file of the export: its path relative to the output folder, and its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// Exports a scenario (the text of a scenario file): what its configuration steps left
+/// deployed at its end. Errors are those of `scenario::parse`.
+pub fn export(scenario_text: &str, runtime: Runtime) -> Result<Vec<ExportFile>, ScenarioError> {
+    let scenario = crate::scenario::parse(scenario_text)?;
+    let app = app::from_scenario(&scenario);
+    let names = names::names(&app);
+    let mut files = vec![
+        ExportFile { path: "template.yaml".into(), text: template::template(&app, &names, runtime) },
+        ExportFile { path: "README.md".into(), text: readme::readme(&app, &names, runtime) },
+    ];
+    for (f, n) in app.functions.iter().zip(&names.functions) {
+        match runtime {
+            Runtime::Python => {
+                files.push(ExportFile { path: format!("functions/{}/app.py", n.dir), text: python::handler(f, n) })
+            }
+            Runtime::Node => {
+                files.push(ExportFile { path: format!("functions/{}/index.mjs", n.dir), text: node::handler(f, n) });
+                files.push(ExportFile {
+                    path: format!("functions/{}/package.json", n.dir),
+                    text: node::package_json(f),
+                });
+            }
+        }
+    }
+    Ok(files)
+}
