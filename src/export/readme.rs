@@ -64,9 +64,9 @@ pub(crate) fn readme(app: &App, names: &Names, runtime: Runtime) -> String {
             key.join(", ")
         ));
     }
-    if let Some(f) = app.functions.first() {
-        r.push_str(&format!("sam logs --stack-name STACK --name {} --tail\n", names.functions[0].logical));
-        let _ = f;
+    match names.functions.first() {
+        Some(f) => r.push_str(&format!("sam logs --stack-name STACK --name {} --tail\n", f.logical)),
+        None => r.push_str("sam logs --stack-name STACK --tail\n"),
     }
     r.push_str("```\n\n");
     if !names.channels.is_empty() || names.any_dynamic_channel {
@@ -83,8 +83,8 @@ pub(crate) fn readme(app: &App, names: &Names, runtime: Runtime) -> String {
     r.push_str("Things the simulator did that this application cannot do the same way on AWS:\n\n");
     match app.loop_guard {
         Some(n) => r.push_str(&format!(
-            "- **The loop guard.** The simulator paused a chain of triggers before its {}st invocation\n  (its own guard, so that a browser tab never runs away). AWS has no such guard for loops\n  through DynamoDB: Lambda's recursive loop detection covers SQS, SNS and S3 only. A function\n  whose writes trigger itself again runs, and bills, until you change its code or disable its\n  mapping (or set its reserved concurrency to 0).\n",
-            u64::from(n) + 1
+            "- **The loop guard.** The simulator paused a chain of triggers after {} invocations\n  (its own guard, so that a browser tab never runs away). AWS has no such guard for loops\n  through DynamoDB: Lambda's recursive loop detection covers SQS, SNS and S3 only. A function\n  whose writes trigger itself again runs, and bills, until you change its code or disable its\n  mapping (or set its reserved concurrency to 0).\n",
+            n
         )),
         None => r.push_str("- **No loop guard.** The scenario had the simulator's loop guard off; AWS has none either for\n  loops through DynamoDB: a function whose writes trigger itself again runs, and bills, until\n  you change its code or disable its mapping.\n"),
     }
