@@ -1,6 +1,7 @@
 //! `streamlab export`: a scenario as a deployable AWS SAM application (template, one handler
 //! per function in Python or Node.js, README).
 mod app;
+mod archive;
 mod code;
 mod names;
 mod node;
@@ -9,6 +10,8 @@ mod readme;
 mod template;
 
 use crate::scenario::ScenarioError;
+
+pub use archive::tar;
 
 /// The language of the exported handlers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,6 +38,8 @@ impl Runtime {
 pub struct ExportFile {
     pub path: String,
     pub text: String,
+    /// For a handler: the rule source it was translated from (the lab shows them side by side).
+    pub rules: Option<String>,
 }
 
 /// Exports a scenario (the text of a scenario file): what its configuration steps left
@@ -44,19 +49,27 @@ pub fn export(scenario_text: &str, runtime: Runtime) -> Result<Vec<ExportFile>, 
     let app = app::from_scenario(&scenario);
     let names = names::names(&app);
     let mut files = vec![
-        ExportFile { path: "template.yaml".into(), text: template::template(&app, &names, runtime) },
-        ExportFile { path: "README.md".into(), text: readme::readme(&app, &names, runtime) },
+        ExportFile { path: "template.yaml".into(), text: template::template(&app, &names, runtime), rules: None },
+        ExportFile { path: "README.md".into(), text: readme::readme(&app, &names, runtime), rules: None },
     ];
     for (f, n) in app.functions.iter().zip(&names.functions) {
+        let rules = Some(f.code.clone());
         match runtime {
-            Runtime::Python => {
-                files.push(ExportFile { path: format!("functions/{}/app.py", n.dir), text: python::handler(f, n) })
-            }
+            Runtime::Python => files.push(ExportFile {
+                path: format!("functions/{}/app.py", n.dir),
+                text: python::handler(f, n),
+                rules,
+            }),
             Runtime::Node => {
-                files.push(ExportFile { path: format!("functions/{}/index.mjs", n.dir), text: node::handler(f, n) });
+                files.push(ExportFile {
+                    path: format!("functions/{}/index.mjs", n.dir),
+                    text: node::handler(f, n),
+                    rules,
+                });
                 files.push(ExportFile {
                     path: format!("functions/{}/package.json", n.dir),
                     text: node::package_json(f),
+                    rules: None,
                 });
             }
         }

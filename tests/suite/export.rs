@@ -199,3 +199,28 @@ fn the_command_writes_the_files_and_refuses_what_is_not_a_scenario() {
     // The same message as replay's, about the same file.
     assert_eq!(String::from_utf8_lossy(&refused.stderr), String::from_utf8_lossy(&replayed.stderr));
 }
+
+#[test]
+fn the_archive_unpacks_with_tar_into_the_same_files() {
+    let s = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenarios/usecase_stock_levels.json"))
+        .unwrap();
+    let files = export(&s, Runtime::Node).unwrap();
+    let archive = streamlab::export::tar("lab", &files);
+    let path = write_temp("lab.tar", "");
+    std::fs::write(&path, &archive).unwrap();
+    let dir = path.parent().unwrap();
+    let out = Command::new("tar").arg("xf").arg(&path).arg("-C").arg(dir).output().expect("run tar");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(files.len() >= 4);
+    for f in &files {
+        let text = std::fs::read_to_string(dir.join("lab").join(&f.path)).unwrap();
+        assert_eq!(text, f.text, "{} differs after unpacking", f.path);
+    }
+    // Handlers carry the rules they came from, for the lab's side-by-side view.
+    let handler = files.iter().find(|f| f.path.ends_with("index.mjs")).unwrap();
+    assert!(
+        handler.rules.as_deref().is_some_and(|r| r.contains("sum stock of qty by warehouse")),
+        "{:?}",
+        handler.rules
+    );
+}
