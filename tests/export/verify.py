@@ -572,6 +572,54 @@ def readme_examples_case():
     return ("readme-examples", {"description": "The rule-language examples of README.md", "steps": steps})
 
 
+def settings_case():
+    """Every template feature the lessons may not use: provisioned capacity, TTL, metrics, SNS and
+    S3 on-failure destinations, several filters, a computed channel, min and max, a loop guard."""
+    def table(name, view, billing=None):
+        t = {"TableName": name, "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "n", "KeyType": "RANGE"}],
+             "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "n", "AttributeType": "N"}]}
+        if billing:
+            t.update(BillingMode="PROVISIONED", ProvisionedThroughput={"ReadCapacityUnits": 2, "WriteCapacityUnits": 3})
+        else:
+            t["BillingMode"] = "PAY_PER_REQUEST"
+        if view:
+            t["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": view}
+        return {"CreateTable": t}
+
+    steps = [
+        table("Readings", "NEW_AND_OLD_IMAGES", billing=True),
+        {"UpdateTimeToLive": {"TableName": "Readings", "TimeToLiveSpecification": {"Enabled": True, "AttributeName": "expires"}}},
+        table("Log", None),
+        {"CreateFunction": {"FunctionName": "extremes", "Code":
+            "on INSERT, MODIFY, REMOVE\n  min low of v by pk\n  max high of v by pk\n  avg mean of v\n"
+            "on INSERT when new.v > 50\n  notify \"alerts-{keys.pk}\" \"{keys.pk} at {new.v}\"\n"
+            "on REMOVE when ttl\n  put Log { pk: keys.pk, n: keys.n, gone: true }"}},
+        {"CreateEventSourceMapping": {"FunctionName": "extremes", "TableName": "Readings", "StartingPosition": "TRIM_HORIZON",
+                                      "BatchSize": 3, "MaximumRetryAttempts": 1, "MetricsConfig": {"Metrics": ["EventCount"]},
+                                      "FilterCriteria": {"Filters": [
+                                          {"Pattern": "{\"eventName\": [\"INSERT\", \"REMOVE\"]}"},
+                                          {"Pattern": "{\"dynamodb\": {\"NewImage\": {\"v\": {\"N\": [{\"numeric\": [\">=\", 0]}]}}}}"}]},
+                                      "DestinationConfig": {"OnFailure": {"Destination": "arn:aws:sns:us-east-1:123456789012:failed"}}}},
+        {"CreateFunction": {"FunctionName": "archive", "Code": 'on INSERT\n  fail "never {keys.pk}"'}},
+        {"CreateEventSourceMapping": {"FunctionName": "archive", "TableName": "Readings", "StartingPosition": "LATEST",
+                                      "MaximumRetryAttempts": 0, "ParallelizationFactor": 3, "MaximumBatchingWindowInSeconds": 2,
+                                      "MaximumRecordAgeInSeconds": 3600,
+                                      "DestinationConfig": {"OnFailure": {"Destination": "arn:aws:s3:::streamlab-failures"}}}},
+    ]
+    for i, (pk, v) in enumerate([("a", 10), ("a", 70), ("b", 5), ("b", -2.5), ("a", 30)]):
+        item = {"pk": {"S": pk}, "n": {"N": str(i)}, "v": {"N": str(v)}}
+        if i == 4:
+            item["expires"] = {"N": "1767225700"}  # deleted by TTL (the simulator's delay: 60 s)
+        steps.append({"PutItem": {"TableName": "Readings", "Item": item}})
+    steps.append({"AdvanceClock": {"Seconds": 5}})
+    steps.append({"DeleteItem": {"TableName": "Readings", "Key": {"pk": {"S": "a"}, "n": {"N": "1"}}}})
+    steps.append({"UpdateItem": {"TableName": "Readings", "Key": {"pk": {"S": "b"}, "n": {"N": "2"}},
+                                 "UpdateExpression": "SET v = :v", "ExpressionAttributeValues": {":v": {"N": "99"}}}})
+    steps.append({"AdvanceClock": {"Seconds": 900}})
+    return ("settings", {"description": "Every template setting", "simulator": {"loopGuard": 50, "ttlDelaySeconds": 60},
+                         "steps": steps})
+
+
 def random_case(seed):
     """A seeded random rule program on a random stream of writes."""
     rng = random.Random(seed)
@@ -708,7 +756,7 @@ def main():
     ap.add_argument("--only")
     args = ap.parse_args()
     binary = os.path.abspath(args.binary)
-    specs = lesson_cases() + [readme_examples_case()]
+    specs = lesson_cases() + [readme_examples_case(), settings_case()]
     for i in range(args.random):
         specs.append(random_case(args.seed * 1000 + i))
     if args.only:
