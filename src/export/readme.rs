@@ -41,10 +41,10 @@ pub(crate) fn readme(app: &App, names: &Names, runtime: Runtime) -> String {
         r.push_str(&format!("- SNS topic for the channel `{}` (output `{}Arn`).\n", c.channel, c.logical));
     }
     r.push_str("\n## Deploy\n\nWith the AWS SAM CLI and credentials for an account:\n\n```sh\nsam build\nsam deploy --guided     # answer the questions; the stack name prefixes the function names\n```\n\n");
-    r.push_str(&format!(
-        "The lab ran in `{}`; `sam deploy --guided` asks for the region to deploy to.\n\n",
-        app.region
-    ));
+    r.push_str(&format!("The lab ran in `{}`; `sam deploy --guided` asks for the region to deploy to.\n", app.region));
+    r.push_str(
+        "Each function is named `<stack name>-<function name>`: Lambda allows 64 characters, so keep\nthe stack name short.\n\n",
+    );
     r.push_str("## Watch it work\n\n");
     r.push_str("Write to a table and follow the function's log:\n\n```sh\n");
     if let Some(t) = app.tables.iter().find(|t| t.stream.is_some()) {
