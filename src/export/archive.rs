@@ -1,6 +1,6 @@
 //! The export as one archive (a POSIX tar file), for the lab's download button.
 
-use super::ExportFile;
+use super::file::ExportFile;
 
 /// The files as a tar archive, each under `root/`, dated 2026-01-01 (the archive is the same
 /// bytes for the same lab). Paths too long for tar (over 255 bytes) are left out rather than

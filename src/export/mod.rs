@@ -3,6 +3,7 @@
 mod app;
 mod archive;
 mod code;
+mod file;
 mod names;
 mod node;
 mod python;
@@ -12,6 +13,7 @@ mod template;
 use crate::scenario::ScenarioError;
 
 pub use archive::tar;
+pub use file::ExportFile;
 
 /// The language of the exported handlers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,15 +33,6 @@ impl Runtime {
             _ => None,
         }
     }
-}
-
-/// One file of the export: its path relative to the output folder, and its text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ExportFile {
-    pub path: String,
-    pub text: String,
-    /// For a handler: the rule source it was translated from (the lab shows them side by side).
-    pub rules: Option<String>,
 }
 
 /// Exports a scenario (the text of a scenario file): what its configuration steps left
