@@ -96,8 +96,36 @@ pub(crate) fn expr(e: &Expr, lang: Lang) -> String {
     }
 }
 
-/// A message template: a list of text pieces and `[value, "source"]` pairs for `fill`.
+/// A condition, as a boolean of the language: `and`, `or` and `not` as the language's own, the
+/// rest through `truthy` (true only for a true boolean; an absent value is not true).
+pub(crate) fn condition(e: &Expr, lang: Lang) -> String {
+    let py = lang == Lang::Python;
+    match e {
+        Expr::And(all) | Expr::Or(all) => {
+            let op = match (e, py) {
+                (Expr::And(_), true) => " and ",
+                (Expr::And(_), false) => " && ",
+                (_, true) => " or ",
+                (_, false) => " || ",
+            };
+            let parts: Vec<String> = all.iter().map(|a| condition(a, lang)).collect();
+            format!("({})", parts.join(op))
+        }
+        Expr::Not(a) if py => format!("(not {})", condition(a, lang)),
+        Expr::Not(a) => format!("!{}", condition(a, lang)),
+        Expr::Exists(a) if py => format!("({} is not None)", expr(a, lang)),
+        Expr::Exists(a) => format!("({} !== null)", expr(a, lang)),
+        Expr::Ttl => "r.ttl".into(),
+        other => format!("truthy({})", expr(other, lang)),
+    }
+}
+
+/// A message template: a list of text pieces and `[value, "source"]` pairs for `fill`; a
+/// template without placeholders is its text.
 pub(crate) fn template(t: &Template, lang: Lang) -> String {
+    if let Some(text) = constant(t) {
+        return string(&text);
+    }
     let parts: Vec<String> = t
         .parts
         .iter()
@@ -179,11 +207,10 @@ pub(crate) fn rules_body(p: &Program, src: &str, lang: Lang, indent: &str) -> St
         }
         let mut cond = events_code(events, lang);
         if let Some(w) = when {
-            cond.push_str(if py { " and truthy(" } else { " && truthy(" });
-            cond.push_str(&expr(w, lang));
-            cond.push(')');
+            cond.push_str(if py { " and " } else { " && " });
+            cond.push_str(&condition(w, lang));
         }
-        let inner = format!("{indent}    ");
+        let inner = format!("{indent}{}", if py { "    " } else { "  " });
         if py {
             out.push_str(&format!("{indent}if {cond}:\n"));
         } else {

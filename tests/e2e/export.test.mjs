@@ -32,7 +32,7 @@ describe("Export to AWS", () => {
       const [source, code] = await handler.locator("pre").allTextContents();
       assert.equal(source, rules);
       assert.match(code, /plan\.aggregate\(r, "votes", "count"/);
-      assert.match(code, /plan\.notify\(fill\(\["#votes"\]\)/);
+      assert.match(code, /plan\.notify\("#votes", fill\(\[\[get\(r\.keys, \["voter"\]\), "keys\.voter"\], " voted"\]\)\)/);
       // Node.js instead.
       await view.getByLabel("Node.js 22 (AWS SDK v3)").check();
       await view.getByRole("heading", { name: /\/index\.mjs$/ }).waitFor();

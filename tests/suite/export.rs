@@ -153,9 +153,11 @@ fn a_rule_with_every_action_becomes_one_block_of_handler_code_in_both_languages(
     ]);
     let py = export(&s, Runtime::Python).unwrap();
     let py = file(&py, "functions/f/app.py");
+    // The condition as the language's own and/or/not; each action one call under it.
     assert!(py.contains(
-        "    if r.handled_by(False, True, False, False) and truthy(boolean(truthy(changed(r, [\"status\"])) and truthy(boolean(not truthy(boolean(truthy(compare(\"<\", get(r.new, [\"qty\"]), {\"N\": \"5\"})) or truthy(boolean(get(r.old, [\"x\"]) is not None)))))))):\n"
+        "    if r.handled_by(False, True, False, False) and (truthy(changed(r, [\"status\"])) and (not (truthy(compare(\"<\", get(r.new, [\"qty\"]), {\"N\": \"5\"})) or (get(r.old, [\"x\"]) is not None)))):\n"
     ), "{py}");
+    assert!(py.contains("        plan.notify(\"#ops\", fill([[get(r.keys, [\"id\"]), \"keys.id\"], \" is \", [get(r.new, [\"status\"]), \"new.status\"]]))\n"), "{py}");
     assert!(
         py.contains("        raise RuleFailed(fill([\"no \", [get(r.new, [\"qty\"]), \"new.qty\"]]), \"eventID\")\n")
     );
@@ -163,7 +165,7 @@ fn a_rule_with_every_action_becomes_one_block_of_handler_code_in_both_languages(
     let js = file(&js, "functions/f/index.mjs");
     assert!(
         js.contains(
-            "  if (r.handled_by(false, true, false, false) && truthy(boolean(truthy(changed(r, [\"status\"])) && "
+            "  if (r.handled_by(false, true, false, false) && (truthy(changed(r, [\"status\"])) && !(truthy(compare(\"<\", get(r.new, [\"qty\"]), {\"N\": \"5\"})) || (get(r.old, [\"x\"]) !== null)))) {\n"
         ),
         "{js}"
     );
