@@ -6,7 +6,8 @@
 #   scripts/setup.sh test      # all of it: + Chromium and chromedriver
 #
 # Every step checks the installed version first, so a second run takes a second or two.
-# Versions: tools/versions.env, Cargo.lock (wasm-bindgen) and package-lock.json (node tools).
+# Versions: tools/versions.env, Cargo.lock (wasm-bindgen), package-lock.json (node tools) and
+# tools/python-requirements.txt (the export suite's Python tools).
 set -euo pipefail
 # shellcheck source=env.sh
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -106,6 +107,23 @@ need_node_packages() {
     [ "$have" = "$want" ] || die "node_modules/.bin/wasm-opt says '$have', expected '$want'"
 }
 
+# The export suite's Python tools (cfn-lint, moto[server], boto3), every package pinned in
+# tools/python-requirements.txt, in a venv of their own: target/export-venv. Up to date when the
+# stamp in the venv matches the requirements file.
+need_python_tools() {
+    local venv="$ROOT/target/export-venv" req="$ROOT/tools/python-requirements.txt"
+    if [ -x "$venv/bin/python" ] && cmp -s "$req" "$venv/streamlab-requirements.txt"; then
+        return
+    fi
+    command -v python3 >/dev/null 2>&1 || apt_install python3 python3-venv
+    if [ ! -x "$venv/bin/python" ]; then
+        python3 -m venv "$venv" 2>/dev/null || { apt_install python3-venv; rm -rf "$venv"; python3 -m venv "$venv"; }
+    fi
+    log "pip install -r tools/python-requirements.txt (cfn-lint, moto[server], boto3) into target/export-venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r "$req"
+    cp "$req" "$venv/streamlab-requirements.txt"
+}
+
 need_browser() {
     if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
         # shellcheck disable=SC2086 # a list of package names
@@ -125,6 +143,7 @@ if [ "$what" != build ]; then
     need_node_packages
 fi
 if [ "$what" = test ]; then
+    need_python_tools
     need_browser
 fi
 

@@ -7,6 +7,10 @@
 #               (wasm-bindgen-test in headless Chromium through chromedriver)
 #   3. build    trunk build --release --offline   (wasm-opt from node_modules)
 #   4. e2e      node --test tests/e2e/   (playwright-core + axe-core against dist/)
+#   5. export   tests/export/verify.py: `streamlab export` of every lesson, scenario file, the
+#               rule-language examples and seeded random rules: cfn-lint on each template, and
+#               the Python (moto in-process) and Node.js (AWS SDK v3 against moto's server)
+#               handlers checked against the simulator's replay
 #
 # Every suite runs even when an earlier one failed (e2e needs the build, though).
 # The last line is "N passed, N failed", totalled over all suites; a suite that cannot
@@ -86,6 +90,17 @@ if [ "$build_status" = 0 ]; then
 else
     record e2e 1 0 1
     echo "e2e skipped: the release build failed"
+fi
+
+log "export: tests/export/verify.py (cfn-lint, Python handlers on moto, Node.js handlers on moto's server)"
+cargo build --quiet 2>&1 | tee "$logs/export.log"
+if [ "${PIPESTATUS[0]}" = 0 ]; then
+    target/export-venv/bin/python tests/export/verify.py target/debug/streamlab 2>&1 | tee -a "$logs/export.log"
+    export_status=${PIPESTATUS[0]}
+    export_counts="$(sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$logs/export.log" | tail -n 1)"
+    record export "$export_status" ${export_counts:-0 1}
+else
+    record export 1 0 1
 fi
 
 echo

@@ -2,7 +2,8 @@
 //! source mappings, the teaching layer on top of it, and (on wasm32) the Yew app that shows it.
 //!
 //! Layers, from the bottom up; each imports only from the layers below it (README,
-//! "Architecture"): `support` → `model` → `lang` → `sim` → `scenario` → `teach` → `web` / `cli`.
+//! "Architecture"): `support` → `model` → `lang` → `sim` → `scenario` → `export` → `teach` → `web` /
+//! `cli`.
 //! Everything but `web` is plain Rust with no web dependency. The modules are private: what the
 //! binary, the tests, the benchmarks and the fuzz targets use is re-exported here.
 
@@ -12,6 +13,7 @@ mod sim;
 mod support;
 mod teach;
 
+pub mod export;
 pub mod scenario;
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -26,7 +28,9 @@ pub use sim::{
     Dropped, Engine, EngineConfig, Operation, Work, HISTORY_LIMIT, NOTIFICATION_BYTES, NOTIFICATION_CHARS, RETENTION_MS,
 };
 pub use support::platform;
-pub use teach::{check, file, lab, lesson, quiz, share, view, LoadError, Session, LOAD_WORK_BUDGET, MAX_INPUT_BYTES};
+pub use teach::{
+    check, file, grade, lab, lesson, quiz, share, view, LoadError, Session, LOAD_WORK_BUDGET, MAX_INPUT_BYTES,
+};
 
 /// Internals that the fuzz targets and property tests check against each other; not an API.
 #[doc(hidden)]

@@ -6,6 +6,6 @@ mod output;
 mod reader;
 mod replay;
 
-pub use format::{parse, Position, Scenario, ScenarioError, Step};
+pub use format::{parse, text_of, Position, Scenario, ScenarioError, Step};
 pub use output::step_result;
 pub use replay::{replay, replay_streaming, run, ReplayError};

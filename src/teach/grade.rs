@@ -248,6 +248,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(target_arch = "wasm32"))]
     fn grade_all_writes_one_csv_row_per_code() {
         let text = bank_text();
         let b = parse(&text).unwrap();

@@ -17,6 +17,7 @@
 
 pub mod codec;
 pub mod dom;
+pub mod export;
 pub mod flow;
 pub mod hooks;
 pub mod persist;

@@ -7,6 +7,7 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use crate::common::cli::{run, write_temp};
+use streamlab::{grade, quiz};
 
 fn www(kind: &str, file: &str) -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("www").join(kind).join(file)).unwrap()
@@ -107,4 +108,35 @@ fn usage_and_unreadable_paths() {
     let (code, out) = check(&[Path::new("/nonexistent/lesson.json")]);
     assert_eq!(code, 1);
     assert!(out.contains("FAIL /nonexistent/lesson.json: cannot be read"), "{out}");
+}
+
+/// `streamlab grade FILE` (issue 18): codes collected by any form, graded again by the engine
+/// against the shipped banks; a mistyped code is reported, not scored, and the exit status
+/// says so.
+#[test]
+fn grade_regrades_result_codes_and_reports_bad_ones() {
+    let text = www("quizzes", "basics.json");
+    let bank = quiz::parse(&text).unwrap();
+    let mut exam = quiz::Quiz::start(&bank, quiz::Mode::Exam, 77);
+    let n = exam.questions().len();
+    for i in 0..n - 1 {
+        let right = exam.questions()[i].correct.clone();
+        exam.answer(i, &right).unwrap();
+    }
+    exam.finish();
+    let code = grade::result_code(&exam, &grade::bank_version(&text), "Ana, 2B");
+    let banks = Path::new(env!("CARGO_MANIFEST_DIR")).join("www").join("quizzes");
+    let codes = write_temp("codes.txt", &format!("{code}\n{}\n", code.replace("SL1.", "SL1.x")));
+    let (status, out, _) = run(&[OsStr::new("grade"), codes.as_os_str(), OsStr::new("--banks"), banks.as_os_str()]);
+    assert_eq!(status, 1, "one code is bad: {out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("line,learner,bank,seed,status,correct,total,q1,"), "{out}");
+    let want = format!("1,\"Ana, 2B\",basics,77,graded,{},{n},", n - 1);
+    assert!(lines[1].starts_with(&want), "{out}");
+    assert!(lines[1].ends_with(",unanswered"), "the last question was not answered: {out}");
+    assert!(lines[2].starts_with("2,,,,\"invalid: "), "{out}");
+    // Only good codes: exit 0.
+    let good = write_temp("good.txt", &format!("{code}\n"));
+    let (status, _, _) = run(&[OsStr::new("grade"), good.as_os_str(), OsStr::new("--banks"), banks.as_os_str()]);
+    assert_eq!(status, 0);
 }

@@ -18,6 +18,7 @@
 //! - `rules`: the trigger rule language, run by the engine
 //! - `replay`: scenario files and `streamlab replay` (scenario-format.md)
 //! - `teaching`: the shipped lessons, quiz banks and share links
+//! - `export`: `streamlab export` (the SAM application's text; tests/export/verify.py runs it)
 //! - `docs`: the examples of README.md and docs/teaching.md, checked against the program
 //! - `properties`: property tests and resource bounds (the cargo-fuzz targets, bounded)
 //! - `architecture`: the layout rules of README.md "Architecture", checked on `src/`
@@ -31,6 +32,7 @@ mod common;
 mod architecture;
 mod check;
 mod docs;
+mod export;
 mod filters;
 mod items;
 mod lambda;

@@ -28,7 +28,8 @@
 //!   aggregate changes. Otherwise every effect is returned in order and the aggregates move.
 //! - Nothing panics: nesting is capped at 32 levels, every lookup is checked.
 
-mod ast;
+/// The parsed form, read by `export/` to translate a program into handler code.
+pub(crate) mod ast;
 mod eval;
 mod lexer;
 mod parser;
@@ -71,7 +72,7 @@ impl fmt::Display for Diagnostic {
 impl std::error::Error for Diagnostic {}
 
 /// A parsed rule program.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Program {
     rules: Vec<ast::Rule>,
     aggregates: Vec<(String, AggKind)>,
@@ -184,6 +185,11 @@ impl Program {
 
     pub fn rule_count(&self) -> usize {
         self.rules.len()
+    }
+
+    /// The parsed rules, in order (for `export/`, which translates them into handler code).
+    pub(crate) fn rules(&self) -> &[ast::Rule] {
+        &self.rules
     }
 
     /// Runs every matching rule, in order, on one record: updates `aggs` and returns the

@@ -324,6 +324,7 @@ pub fn nav(scenario: &Callback<(), serde_json::Value>, (shared, input): &ShareSt
                 <li><a href="#lessons">{ "Lessons" }</a></li>
                 <li><a href="#quizzes">{ "Quizzes" }</a></li>
                 <li><button type="button" class="share-button" onclick={on_share}>{ "Share link" }</button></li>
+                <li><crate::web::export::ExportToAws scenario={scenario.clone()} /></li>
             </ul>
             { for out }
         </nav>
