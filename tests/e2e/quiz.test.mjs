@@ -5,7 +5,9 @@
 // `node --test --test-concurrency=1 tests/e2e/quiz.test.mjs`.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync, existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
 import { ARTIFACTS, ROOT, button, openPage, start, stop, until } from "./harness.mjs";
 
 const DIST = process.env.E2E_DIST || ROOT + "dist";
@@ -26,6 +28,36 @@ const checked = async (page) => {
 };
 
 describe("quiz view (release build)", () => {
+  test("an exam ends with a result code that streamlab grade grades again, with the learner's name", async () => {
+    const { context, page, problems } = await open("#quiz=basics&seed=5");
+    try {
+      await page.getByLabel("Your name or ID (for the exam's result code)").fill("Ana Díaz, 2B");
+      await button(page, "Start exam").click();
+      await at(page, 1, 8);
+      await teach(page).getByRole("radio").nth(0).check();
+      await button(page, "Next question").click();
+      await at(page, 2, 8);
+      await page.getByRole("button", { name: /^Finish exam/ }).click();
+      await until("the results", async () => /Your results/.test(await text(teach(page))));
+      const code = await page.getByLabel("Your result code").inputValue();
+      assert.match(code, /^SL1\.[A-Za-z0-9_-]+\.[0-9a-f]{8}$/);
+      const score = /Score: (\d+) of 8/.exec(await text(page.locator(".score")))[1];
+      // The instructor's side: the real binary grades the code again.
+      const bin = ROOT + "target/debug/streamlab";
+      assert.ok(existsSync(bin), `${bin} is missing: run cargo build (make test builds it before the browser tests)`);
+      const file = mkdtempSync(tmpdir() + "/codes-") + "/codes.txt";
+      writeFileSync(file, `${code}\n${code.slice(0, -1)}0\n`);
+      const r = spawnSync(bin, ["grade", file, "--banks", ROOT + "www/quizzes"], { encoding: "utf8" });
+      assert.equal(r.status, 1, "the second (mistyped) code makes the exit status 1");
+      const rows = r.stdout.trim().split("\n");
+      assert.match(rows[1], new RegExp(`^1,"Ana Díaz, 2B",basics,5,graded,${score},8,`));
+      assert.match(rows[2], /^2,,,,"invalid: /);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("a reload resumes a quiz in progress: the same question, the answers kept", async () => {
     const { context, page, problems } = await open("#quiz=basics&seed=5");
     try {

@@ -21,7 +21,8 @@ use crate::web::hooks::Import;
 pub enum File {
     Index(Vec<IndexEntry>),
     Lesson(Rc<Lesson>),
-    Bank(Rc<Bank>),
+    /// A quiz bank and its version (`grade::bank_version` of its text, for result codes).
+    Bank(Rc<Bank>, Rc<str>),
 }
 
 /// A file being fetched and parsed.
@@ -90,7 +91,11 @@ pub fn TeachFile(props: &TeachFileProps) -> Html {
         ),
         Route::Quiz { name, .. } => (
             format!("quizzes/{name}.json"),
-            |t| crate::teach::quiz::parse(t).map(|b| File::Bank(Rc::new(b))).map_err(|e| e.to_string()),
+            |t| {
+                crate::teach::quiz::parse(t)
+                    .map(|b| File::Bank(Rc::new(b), crate::teach::grade::bank_version(t).into()))
+                    .map_err(|e| e.to_string())
+            },
             "quiz-heading",
             "Quiz",
             "Close quiz",
@@ -118,7 +123,7 @@ pub fn TeachFile(props: &TeachFileProps) -> Html {
         if matches!(props.route, Route::Quiz { .. }) { ("quiz", "quizzes") } else { ("lesson", "lessons") };
     let title = match &*file {
         Load::Ready(File::Lesson(l)) => l.title.clone(),
-        Load::Ready(File::Bank(b)) => b.title.clone(),
+        Load::Ready(File::Bank(b, _)) => b.title.clone(),
         _ => title.to_string(),
     };
     let body = match (&*file, menu) {
@@ -135,9 +140,9 @@ pub fn TeachFile(props: &TeachFileProps) -> Html {
         },
         (Load::Ready(File::Index(entries)), Some((what, _, _))) => menu_list(entries, what),
         (Load::Ready(File::Lesson(l)), _) => steps(l, &lesson),
-        (Load::Ready(File::Bank(b)), _) => {
+        (Load::Ready(File::Bank(b, version)), _) => {
             let seed = if let Route::Quiz { seed, .. } = props.route { seed } else { None };
-            html! { <super::quiz_view::QuizRun bank={b.clone()} link_seed={seed} on_import={props.on_import.clone()} /> }
+            html! { <super::quiz_view::QuizRun bank={b.clone()} version={version.clone()} link_seed={seed} on_import={props.on_import.clone()} /> }
         }
         _ => html! {},
     };

@@ -153,3 +153,14 @@ pub fn save_quiz_progress(id: &str, text: Option<&str>) {
         None => s.remove_item(&key),
     };
 }
+
+/// The learner's name or ID as last typed for an exam (kept for the next one).
+pub fn learner_name() -> String {
+    storage().and_then(|s| s.get_item("streamlab.learner").ok().flatten()).unwrap_or_default()
+}
+
+pub fn set_learner_name(name: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item("streamlab.learner", name);
+    }
+}

@@ -34,6 +34,8 @@ impl PartialEq for SharedQuiz {
 #[derive(Properties)]
 pub struct QuizRunProps {
     pub bank: Rc<Bank>,
+    /// The bank's version, written into an exam's result code.
+    pub version: Rc<str>,
     /// A seed from the link (`&seed=N`); otherwise this learner's own.
     pub link_seed: Option<u64>,
     /// "Open this scenario in the lab".
@@ -43,7 +45,10 @@ pub struct QuizRunProps {
 /// The bank by identity: a bank is read once, and comparing its questions would only add code.
 impl PartialEq for QuizRunProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.bank, &other.bank) && self.link_seed == other.link_seed && self.on_import == other.on_import
+        Rc::ptr_eq(&self.bank, &other.bank)
+            && self.version == other.version
+            && self.link_seed == other.link_seed
+            && self.on_import == other.on_import
     }
 }
 
@@ -100,6 +105,11 @@ pub fn QuizRun(props: &QuizRunProps) -> Html {
             })
         };
         let renew = Callback::from(move |_: MouseEvent| drawn.set(Some(net::renew_seed())));
+        let on_name = Callback::from(|e: InputEvent| {
+            if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                net::set_learner_name(&i.value());
+            }
+        });
         return start_page(
             &props.bank,
             seed,
@@ -107,6 +117,7 @@ pub fn QuizRun(props: &QuizRunProps) -> Html {
             start(Mode::Practice),
             start(Mode::Exam),
             renew,
+            on_name,
         );
     };
     let total = q.questions().len();
@@ -122,7 +133,9 @@ pub fn QuizRun(props: &QuizRunProps) -> Html {
                 refresh.force_update();
             })
         };
-        return results(q, &heading, &summary_ref, &copy_note, on_again);
+        let code =
+            (q.mode == Mode::Exam).then(|| crate::teach::grade::result_code(q, &props.version, &net::learner_name()));
+        return results(q, code, &heading, &summary_ref, &copy_note, on_again);
     }
 
     let i = (*cur).min(total - 1);
@@ -158,6 +171,7 @@ fn start_page(
     practice: Callback<MouseEvent>,
     exam: Callback<MouseEvent>,
     renew: Callback<MouseEvent>,
+    on_name: Callback<InputEvent>,
 ) -> Html {
     let link = crate::teach::share::quiz_fragment_with_seed(&bank.id, seed).unwrap_or_default();
     html! {
@@ -170,6 +184,10 @@ fn start_page(
             </p>
             <p class="hint">{ "Your instructor can rebuild your questions from the bank and the seed. Link with this seed: " }
                 <a href={format!("#{link}")}>{ format!("#{link}") }</a></p>
+            <label class="field learner">
+                <span>{ "Your name or ID (for the exam's result code)" }</span>
+                <input type="text" autocomplete="name" maxlength="60" ~defaultValue={net::learner_name()} oninput={on_name} />
+            </label>
             <div class="actions">
                 <button type="button" class="primary" onclick={practice}>{ "Start practice" }</button>
                 <button type="button" class="primary" onclick={exam}>{ "Start exam" }</button>
@@ -184,6 +202,7 @@ fn start_page(
 /// A plain function of [`QuizRun`] (its hooks hold the summary's node and the copy note).
 fn results(
     q: &Quiz,
+    code: Option<String>,
     heading: &NodeRef,
     text_ref: &NodeRef,
     copy_note: &UseStateHandle<String>,
@@ -231,6 +250,11 @@ fn results(
                 <button type="button" onclick={on_again}>{ "Take it again" }</button>
             </div>
             <p class="status" role="status">{ (**copy_note).clone() }</p>
+            if let Some(code) = code {
+                <label class="label" for="result-code">{ "Your result code" }</label>
+                <input id="result-code" class="result-code" type="text" readonly=true value={code} />
+                <p class="hint">{ "Give this code to your instructor (paste it into their form): it carries your name, the seed and your answers, and `streamlab grade` grades it again. A typo or an edit makes it invalid." }</p>
+            }
             { goals_view(q) }
             <h4>{ "Every question, with the answers explained" }</h4>
             <ol class="results-list">{ for rows }</ol>
