@@ -89,13 +89,17 @@ need_node_packages() {
     node_major="$(node -p 'process.versions.node.split(".")[0]')"
     [ "$node_major" -ge "$NODE_MIN_MAJOR" ] ||
         die "Node.js $NODE_MIN_MAJOR or newer is needed (found $(node --version))"
-    # Up to date when every package in package-lock.json is installed at its locked version.
+    # Up to date when every package in package-lock.json is installed at its locked version
+    # (an optional one, such as lightningcss's build for another platform, only when present).
     if ! node -e '
         const lock = require("./package-lock.json");
         for (const [path, meta] of Object.entries(lock.packages)) {
             if (!path.startsWith("node_modules/")) continue;
             let installed;
-            try { installed = require("./" + path + "/package.json").version; } catch { process.exit(1); }
+            try { installed = require("./" + path + "/package.json").version; } catch {
+                if (meta.optional) continue;
+                process.exit(1);
+            }
             if (installed !== meta.version) process.exit(1);
         }' 2>/dev/null; then
         log "npm ci (binaryen, terser, lightningcss, playwright-core, axe-core at the versions in package-lock.json)"
