@@ -77,6 +77,10 @@ pub enum LinkError {
     BadStep(String),
     /// `step=` on a link that is not a lesson link.
     StepWithoutLesson,
+    /// A `minutes=` that is not a whole number from 1 to [`MAX_MINUTES`].
+    BadMinutes(String),
+    /// `minutes=` on a link that is not a quiz link.
+    MinutesWithoutQuiz,
     /// More encoded data than [`MAX_ENCODED_CHARS`]: how many characters.
     TooLong(usize),
     /// The data is not base64url.
@@ -108,13 +112,21 @@ impl std::fmt::Display for LinkError {
                 write!(f, "a quiz seed in a link must be a whole number from 0 to {MAX_SEED}, not {:?}", clip(v))
             }
             LinkError::UnknownOption(part) => {
-                write!(f, "the link has an unknown option {:?}; links take seed=N, step=N and embed=1", clip(part))
+                write!(
+                    f,
+                    "the link has an unknown option {:?}; links take seed=N, minutes=N, step=N and embed=1",
+                    clip(part)
+                )
             }
             LinkError::SeedWithoutQuiz => f.write_str("seed= only goes with a quiz link (#quiz=NAME&seed=N)"),
             LinkError::BadStep(v) => {
                 write!(f, "a lesson step in a link must be a whole number from 1 to {MAX_STEP}, not {:?}", clip(v))
             }
             LinkError::StepWithoutLesson => f.write_str("step= only goes with a lesson link (#lesson=NAME&step=N)"),
+            LinkError::BadMinutes(v) => {
+                write!(f, "an exam's time limit in a link must be a whole number of minutes from 1 to {MAX_MINUTES}, not {:?}", clip(v))
+            }
+            LinkError::MinutesWithoutQuiz => f.write_str("minutes= only goes with a quiz link (#quiz=NAME&minutes=N)"),
             LinkError::TooLong(n) => {
                 write!(f, "the link carries {n} characters of data; StreamLab reads at most {MAX_ENCODED_CHARS}")
             }
@@ -225,7 +237,12 @@ pub struct LinkOptions {
     /// `step=N` (a lesson link only): the step to open, counted from 1; past the last step,
     /// the playground.
     pub step: Option<u32>,
+    /// `minutes=N` (a quiz link only): the exam's time limit, from when it is started.
+    pub minutes: Option<u32>,
 }
+
+/// Longest exam time limit a link may set, in minutes (a day).
+pub const MAX_MINUTES: u32 = 1_440;
 
 /// Largest lesson step a link may name (lessons have a handful).
 pub const MAX_STEP: u32 = 1_000;
@@ -259,6 +276,14 @@ pub fn split_options(fragment: &str) -> Result<(&str, LinkOptions), LinkError> {
                     .ok_or_else(|| LinkError::BadStep(clip(v)))?;
                 opts.step = Some(step);
             }
+            Some(("minutes", v)) => {
+                let m = v
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|m| (1..=MAX_MINUTES).contains(m) && !v.starts_with('+'))
+                    .ok_or_else(|| LinkError::BadMinutes(clip(v)))?;
+                opts.minutes = Some(m);
+            }
             Some(("embed", "1")) => opts.embed = true,
             Some(("embed", "0")) => opts.embed = false,
             _ => return Err(LinkError::UnknownOption(clip(part))),
@@ -277,6 +302,9 @@ pub fn decode_link(fragment: &str) -> Result<(Target, LinkOptions), LinkError> {
     }
     if opts.step.is_some() && !matches!(t, Target::Lesson(_)) {
         return Err(LinkError::StepWithoutLesson);
+    }
+    if opts.minutes.is_some() && !matches!(t, Target::Quiz(_)) {
+        return Err(LinkError::MinutesWithoutQuiz);
     }
     Ok((t, opts))
 }
@@ -407,13 +435,13 @@ mod tests {
     fn link_options() {
         let (t, o) = decode_link("#quiz=filters&seed=42").unwrap();
         assert!(matches!(t, Target::Quiz(n) if n == "filters"));
-        assert_eq!(o, LinkOptions { seed: Some(42), embed: false, step: None });
+        assert_eq!(o, LinkOptions { seed: Some(42), embed: false, step: None, minutes: None });
         let (t, o) = decode_link("lesson=retries&embed=1").unwrap();
         assert!(matches!(t, Target::Lesson(n) if n == "retries"));
         assert!(o.embed && o.seed.is_none());
         assert!(matches!(
             decode_link("#quiz=a&embed=1&seed=0").unwrap(),
-            (Target::Quiz(_), LinkOptions { seed: Some(0), embed: true, step: None })
+            (Target::Quiz(_), LinkOptions { seed: Some(0), embed: true, step: None, minutes: None })
         ));
         assert_eq!(quiz_fragment_with_seed("filters", 7).as_deref(), Some("quiz=filters&seed=7"));
         assert_eq!(quiz_fragment_with_seed("../x", 7), None);
@@ -443,6 +471,13 @@ mod tests {
         assert_eq!(lesson_step_fragment("retries", 2, false).as_deref(), Some("lesson=retries&step=2"));
         assert_eq!(lesson_step_fragment("retries", 2, true).as_deref(), Some("lesson=retries&step=2&embed=1"));
         assert_eq!(lesson_step_fragment("../x", 2, false), None);
+        // An exam's time limit, on a quiz link only.
+        let (_, o) = decode_link("#quiz=basics&seed=4&minutes=20").unwrap();
+        assert_eq!((o.seed, o.minutes), (Some(4), Some(20)));
+        for bad in ["#quiz=a&minutes=0", "#quiz=a&minutes=1441", "#quiz=a&minutes=x"] {
+            assert!(decode_link(bad).unwrap_err().to_string().contains("time limit"), "{bad}");
+        }
+        assert!(decode_link("#lesson=a&minutes=5").unwrap_err().to_string().contains("only goes with a quiz"));
         assert!(decode_link("#lesson=<img src=x onerror=alert(1)>")
             .unwrap_err()
             .to_string()

@@ -28,6 +28,34 @@ const checked = async (page) => {
 };
 
 describe("quiz view (release build)", () => {
+  test("a link's time limit: the exam shows the time left, keeps it across a reload, and is submitted when it is up", async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    try {
+      const page = await context.newPage();
+      await page.clock.install();
+      await page.goto(`${url}#quiz=basics&seed=5&minutes=2`);
+      await button(page, "Start exam").waitFor();
+      assert.match(await text(teach(page)), /time limit of 2 minutes/);
+      await button(page, "Start exam").click();
+      await at(page, 1, 8);
+      assert.match(await text(page.locator(".time-left")), /^Time left: 2:00$/);
+      await teach(page).getByRole("radio").nth(0).check();
+      await button(page, "Next question").click();
+      await page.clock.fastForward(50_000);
+      await until("the clock", async () => /^Time left: 1:[01]\d$/.test(await text(page.locator(".time-left"))));
+      // A reload does not give the time again.
+      await page.reload();
+      await until("the clock after the reload", async () => /^Time left: [01]:\d\d$/.test(await text(page.locator(".time-left"))));
+      assert.doesNotMatch(await text(page.locator(".time-left")), /2:00|1:[2-5]\d/, "not the whole time again");
+      await page.clock.fastForward(75_000);
+      await until("submitted", async () => /Time was up: the exam was submitted/.test(await text(teach(page))));
+      assert.match(await text(page.locator(".score")), /1 answered/);
+      assert.equal(await page.locator(".time-left").count(), 0);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("an exam ends with a result code that streamlab grade grades again, with the learner's name", async () => {
     const { context, page, problems } = await open("#quiz=basics&seed=5");
     try {

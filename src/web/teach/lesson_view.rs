@@ -141,8 +141,9 @@ pub fn TeachFile(props: &TeachFileProps) -> Html {
         (Load::Ready(File::Index(entries)), Some((what, _, _))) => menu_list(entries, what),
         (Load::Ready(File::Lesson(l)), _) => steps(l, &lesson),
         (Load::Ready(File::Bank(b, version)), _) => {
-            let seed = if let Route::Quiz { seed, .. } = props.route { seed } else { None };
-            html! { <super::quiz_view::QuizRun bank={b.clone()} version={version.clone()} link_seed={seed} on_import={props.on_import.clone()} /> }
+            let (seed, minutes) =
+                if let Route::Quiz { seed, minutes, .. } = props.route { (seed, minutes) } else { (None, None) };
+            html! { <super::quiz_view::QuizRun bank={b.clone()} version={version.clone()} link_seed={seed} {minutes} on_import={props.on_import.clone()} /> }
         }
         _ => html! {},
     };

@@ -38,13 +38,12 @@ pub enum Route {
     Quizzes,
     /// A lesson, at a step (counted from 1; past the last, the playground) when the link
     /// names one.
-    Lesson {
-        name: String,
-        step: Option<u32>,
-    },
+    Lesson { name: String, step: Option<u32> },
     Quiz {
         name: String,
         seed: Option<u64>,
+        /// The exam's time limit in minutes (`&minutes=N`).
+        minutes: Option<u32>,
     },
     /// A lab state from an `#s=` link, being unpacked (by the browser, asynchronously).
     Opening,
@@ -90,7 +89,7 @@ fn route_of(hash: &str) -> (Route, Option<share::Packed>, bool) {
     }
     match share::decode_link(hash) {
         Ok((Target::Lesson(name), o)) => (Route::Lesson { name, step: o.step }, None, o.embed),
-        Ok((Target::Quiz(name), o)) => (Route::Quiz { name, seed: o.seed }, None, o.embed),
+        Ok((Target::Quiz(name), o)) => (Route::Quiz { name, seed: o.seed, minutes: o.minutes }, None, o.embed),
         Ok((Target::State(packed), o)) => (Route::Opening, Some(packed), o.embed),
         Err(why) => (Route::Bad(why.to_string()), None, false),
     }
@@ -221,7 +220,7 @@ pub fn teach(route: &UseStateHandle<Route>, on_import: &Callback<Import>) -> Htm
                 Route::Quizzes => "quizzes".to_string(),
                 // Not the step: moving through the lesson writes it in the address bar.
                 Route::Lesson { name, .. } => format!("lesson={name}"),
-                Route::Quiz { name, seed } => format!("quiz={name}/{seed:?}"),
+                Route::Quiz { name, seed, minutes } => format!("quiz={name}/{seed:?}/{minutes:?}"),
                 _ => String::new(),
             };
             html! { <lesson_view::TeachFile {key} route={current.clone()} on_import={on_import.clone()} on_close={close} /> }

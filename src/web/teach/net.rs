@@ -164,3 +164,19 @@ pub fn set_learner_name(name: &str) {
         let _ = s.set_item("streamlab.learner", name);
     }
 }
+
+/// When the exam of bank `id` with a time limit was started (ms since the epoch), so that a
+/// reload does not give the learner the time again.
+pub fn exam_started(id: &str) -> Option<f64> {
+    storage().and_then(|s| s.get_item(&format!("streamlab.quiz.{id}.started")).ok().flatten())?.parse().ok()
+}
+
+/// Keeps (`Some`) or forgets when the exam of bank `id` was started.
+pub fn set_exam_started(id: &str, at: Option<f64>) {
+    let Some(s) = storage() else { return };
+    let key = format!("streamlab.quiz.{id}.started");
+    let _ = match at {
+        Some(t) => s.set_item(&key, &(t as u64).to_string()),
+        None => s.remove_item(&key),
+    };
+}

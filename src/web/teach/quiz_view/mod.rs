@@ -38,6 +38,10 @@ pub struct QuizRunProps {
     pub version: Rc<str>,
     /// A seed from the link (`&seed=N`); otherwise this learner's own.
     pub link_seed: Option<u64>,
+    /// The exam's time limit from the link (`&minutes=N`): counted from when the exam starts,
+    /// then the exam is submitted with the answers given.
+    #[prop_or_default]
+    pub minutes: Option<u32>,
     /// "Open this scenario in the lab".
     pub on_import: Callback<Import>,
 }
@@ -48,6 +52,7 @@ impl PartialEq for QuizRunProps {
         Rc::ptr_eq(&self.bank, &other.bank)
             && self.version == other.version
             && self.link_seed == other.link_seed
+            && self.minutes == other.minutes
             && self.on_import == other.on_import
     }
 }
@@ -81,6 +86,35 @@ pub fn QuizRun(props: &QuizRunProps) -> Html {
     // shown next takes the focus (screen readers read it).
     let moved = use_mut_ref(|| false);
     let (heading, summary_ref, copy_note) = (use_node_ref(), use_node_ref(), use_state(String::new));
+    // An exam with a time limit: the clock ticks every second while it runs; when it is up the
+    // exam is finished with the answers given.
+    let now = use_state(js_sys::Date::now);
+    let running_exam = quiz.0.borrow().as_ref().is_some_and(|q| q.mode == Mode::Exam && !q.is_finished());
+    let deadline = props
+        .minutes
+        .filter(|_| running_exam)
+        .and_then(|m| net::exam_started(&props.bank.id).map(|t| t + f64::from(m) * 60_000.0));
+    let timed_out = use_state(|| false);
+    {
+        let now = now.clone();
+        use_effect_with(deadline.is_some(), move |on| {
+            let tick = on.then(|| gloo_timers::callback::Interval::new(1000, move || now.set(js_sys::Date::now())));
+            move || drop(tick)
+        });
+    }
+    {
+        let expired = deadline.is_some_and(|d| *now >= d);
+        let (quiz, refresh, timed_out) = (quiz.clone(), refresh.clone(), timed_out.clone());
+        use_effect_with(expired, move |expired| {
+            if *expired {
+                if let Some(q) = quiz.0.borrow_mut().as_mut().filter(|q| !q.is_finished()) {
+                    q.finish();
+                    timed_out.set(true);
+                }
+                refresh.force_update();
+            }
+        });
+    }
     {
         let (heading, moved) = (heading.clone(), moved.clone());
         let finished = quiz.0.borrow().as_ref().map(|q| q.is_finished());
@@ -95,9 +129,19 @@ pub fn QuizRun(props: &QuizRunProps) -> Html {
     let Some(q) = guard.as_ref() else {
         let seed = drawn.unwrap_or_else(|| props.link_seed.unwrap_or_else(net::learner_seed));
         let start = |mode: Mode| {
-            let (quiz, bank, cur, refresh, moved) =
-                (quiz.clone(), props.bank.clone(), cur.clone(), refresh.clone(), moved.clone());
+            let (quiz, bank, cur, refresh, moved, minutes, now) = (
+                quiz.clone(),
+                props.bank.clone(),
+                cur.clone(),
+                refresh.clone(),
+                moved.clone(),
+                props.minutes,
+                now.clone(),
+            );
             Callback::from(move |_: MouseEvent| {
+                let started = js_sys::Date::now();
+                net::set_exam_started(&bank.id, (mode == Mode::Exam && minutes.is_some()).then_some(started));
+                now.set(started);
                 *quiz.0.borrow_mut() = Some(Quiz::start(&bank, mode, seed));
                 *moved.borrow_mut() = true;
                 cur.set(0);
@@ -110,15 +154,8 @@ pub fn QuizRun(props: &QuizRunProps) -> Html {
                 net::set_learner_name(&i.value());
             }
         });
-        return start_page(
-            &props.bank,
-            seed,
-            props.link_seed.is_some(),
-            start(Mode::Practice),
-            start(Mode::Exam),
-            renew,
-            on_name,
-        );
+        let actions = StartActions { practice: start(Mode::Practice), exam: start(Mode::Exam), renew, on_name };
+        return start_page(&props.bank, seed, props.link_seed.is_some(), props.minutes, actions);
     };
     let total = q.questions().len();
 
@@ -128,6 +165,7 @@ pub fn QuizRun(props: &QuizRunProps) -> Html {
                 (quiz.clone(), refresh.clone(), copy_note.clone(), props.bank.id.clone());
             Callback::from(move |_: MouseEvent| {
                 net::save_quiz_progress(&id, None);
+                net::set_exam_started(&id, None);
                 *quiz.0.borrow_mut() = None;
                 copy_note.set(String::new());
                 refresh.force_update();
@@ -135,7 +173,12 @@ pub fn QuizRun(props: &QuizRunProps) -> Html {
         };
         let code =
             (q.mode == Mode::Exam).then(|| crate::teach::grade::result_code(q, &props.version, &net::learner_name()));
-        return results(q, code, &heading, &summary_ref, &copy_note, on_again);
+        let late = timed_out.then(|| {
+            html! {
+                <p class="teach-note" role="status">{ "Time was up: the exam was submitted with the answers you had given." }</p>
+            }
+        });
+        return html! { <>{ for late }{ results(q, code, &heading, &summary_ref, &copy_note, on_again) }</> };
     }
 
     let i = (*cur).min(total - 1);
@@ -157,22 +200,30 @@ pub fn QuizRun(props: &QuizRunProps) -> Html {
         })
     };
     let on_answered = Callback::from(move |()| refresh.force_update());
+    let clock = deadline.map(|d| {
+        let left = ((d - *now) / 1000.0).max(0.0) as u64;
+        html! { <p class="time-left" role="timer">{ format!("Time left: {}:{:02}", left / 60, left % 60) }</p> }
+    });
     html! {
+        <>
+        { for clock }
         <question::QuizQuestion key={i} quiz={quiz.clone()} index={i} answered={q.summary().answered} {heading}
             {on_answered} {on_goto} {on_finish} on_import={props.on_import.clone()} />
+        </>
     }
 }
 
 /// The start page: the bank, the seed (and a link with it), Practice or Exam.
-fn start_page(
-    bank: &Bank,
-    seed: u64,
-    from_link: bool,
+/// What the start page's controls do.
+struct StartActions {
     practice: Callback<MouseEvent>,
     exam: Callback<MouseEvent>,
     renew: Callback<MouseEvent>,
     on_name: Callback<InputEvent>,
-) -> Html {
+}
+
+fn start_page(bank: &Bank, seed: u64, from_link: bool, minutes: Option<u32>, actions: StartActions) -> Html {
+    let StartActions { practice, exam, renew, on_name } = actions;
     let link = crate::teach::share::quiz_fragment_with_seed(&bank.id, seed).unwrap_or_default();
     html! {
         <div class="quiz-start">
@@ -184,6 +235,10 @@ fn start_page(
             </p>
             <p class="hint">{ "Your instructor can rebuild your questions from the bank and the seed. Link with this seed: " }
                 <a href={format!("#{link}")}>{ format!("#{link}") }</a></p>
+            if let Some(m) = minutes {
+                <p class="time-limit"><strong>{ format!("The exam has a time limit of {m} minute{}", if m == 1 { "" } else { "s" }) }</strong>
+                    { ", counted from when you start it; then it is submitted with the answers you have given. Practice has none." }</p>
+            }
             <label class="field learner">
                 <span>{ "Your name or ID (for the exam's result code)" }</span>
                 <input type="text" autocomplete="name" maxlength="60" ~defaultValue={net::learner_name()} oninput={on_name} />
