@@ -12,6 +12,7 @@
 //!
 //! Everything from a URL or a fetched file is shown as text (Yew escapes it; no inner_html).
 
+pub mod catalogue;
 pub mod lesson_view;
 pub mod net;
 pub mod quiz_view;
@@ -36,6 +37,8 @@ pub enum Route {
     Lessons,
     /// The quiz menu (`#quizzes`).
     Quizzes,
+    /// The course catalogue (`#catalogue`).
+    Catalogue,
     /// A lesson, at a step (counted from 1; past the last, the playground) when the link
     /// names one.
     Lesson { name: String, step: Option<u32> },
@@ -85,6 +88,7 @@ fn route_of(hash: &str) -> (Route, Option<share::Packed>, bool) {
         "" => return (Route::Lab, None, embed && embed_only),
         "lessons" if embed_only => return (Route::Lessons, None, embed),
         "quizzes" if embed_only => return (Route::Quizzes, None, embed),
+        "catalogue" if embed_only => return (Route::Catalogue, None, embed),
         _ => {}
     }
     match share::decode_link(hash) {
@@ -213,6 +217,7 @@ pub fn teach(route: &UseStateHandle<Route>, on_import: &Callback<Import>) -> Htm
     let current: &Route = route;
     let view = match current {
         Route::Lab => html! { <lesson_view::StartHere /> },
+        Route::Catalogue => html! { <catalogue::Catalogue /> },
         Route::Lessons | Route::Quizzes | Route::Lesson { .. } | Route::Quiz { .. } => {
             // Keys unique across the four kinds: switching between any two remounts.
             let key = match current {
@@ -322,6 +327,7 @@ pub fn nav(scenario: &Callback<(), serde_json::Value>, (shared, input): &ShareSt
             <ul>
                 <li><a href="#lessons">{ "Lessons" }</a></li>
                 <li><a href="#quizzes">{ "Quizzes" }</a></li>
+                <li><a href="#catalogue">{ "Catalogue" }</a></li>
                 <li><button type="button" class="share-button" onclick={on_share}>{ "Share link" }</button></li>
                 <li><crate::web::export::ExportToAws scenario={scenario.clone()} /></li>
             </ul>
