@@ -963,12 +963,12 @@ pub fn functions(s: &Session, chosen: &str, table: &str) -> FunctionsView {
     let l = e.lambda();
     let mut names: Vec<String> = l.functions.values().map(|f| f.name.clone()).collect();
     // The chosen one, and the lab's own (to deploy a new function onto the table on show).
+    // (`functions` is in name order: each goes in its place, with no sort in the wasm.)
     for name in [chosen, lab::DEFAULT_FUNCTION] {
-        if !names.iter().any(|n| n == name) {
-            names.push(name.to_string());
+        if let Err(i) = names.binary_search_by(|n| n.as_str().cmp(name)) {
+            names.insert(i, name.to_string());
         }
     }
-    names.sort();
     let table = lab::function_table(s, chosen, table);
     let mappings: Vec<String> = l
         .mappings

@@ -81,11 +81,13 @@ describe("the lab's controls (release build)", () => {
       await button(page, "Create table").click();
       await until("the error", async () => /ValidationException/.test(await text(table.locator(".table-admin"))));
       assert.match(await text(table.locator(".table-admin")), /\[a-zA-Z0-9_.-\]/);
+      // What was typed survives the page's re-render.
+      assert.equal(await page.locator("#new-table").inputValue(), "no spaces");
       await page.locator("#new-table").fill("Orders");
       await page.locator("#new-hash").fill("pk");
       await page.locator("#new-hash-type").selectOption("N");
       await page.locator("#new-range").fill("sk");
-      await page.locator("#new-stream").uncheck();
+      await page.locator("#new-view").selectOption("off");
       await button(page, "Create table").click();
       // The new table is on show, and the selector offers both.
       await until("Orders on show", async () => (await page.locator("#table .panel-title select").inputValue().catch(() => "")) === "Orders");

@@ -148,7 +148,7 @@ pub fn TablePanel(props: &TableProps) -> Html {
             <div id="item-error" class="error-region" role="alert">{ error }</div>
             { editor::expressions(&form, &on_field) }
             { ttl::ttl_settings(v, &ttl, &props.on_ttl) }
-            <admin::TableAdmin table={v.name.clone()} note={props.table_note.clone()} on_create={props.on_create.clone()} on_delete={props.on_delete.clone()} />
+            { admin::table_admin(&v.name, &props.table_note, &props.on_create, &props.on_delete) }
         </section>
     }
 }
