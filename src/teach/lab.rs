@@ -346,12 +346,14 @@ pub fn first_function(s: &Session) -> String {
 }
 
 /// The table whose stream `function` reads: the table of its mapping on a table's current
-/// stream, else of any of its mappings; `fallback` (the table on show) when it has none.
+/// stream, else of any of its mappings on a table that still exists; `fallback` (the table on
+/// show) when it has none.
 pub fn function_table(s: &Session, function: &str, fallback: &str) -> String {
     let e = s.engine();
-    let tables = e.lambda().mappings.iter().filter(|m| m.function == function).map(|m| {
+    // (A deleted table's stream is not one to deploy onto.)
+    let tables = e.lambda().mappings.iter().filter(|m| m.function == function).filter_map(|m| {
         let name = &e.streams()[m.stream].table_name;
-        (e.table(name).and_then(|t| t.stream) == Some(m.stream), name)
+        e.table(name).map(|t| (t.stream == Some(m.stream), name))
     });
     let mut best: Option<(bool, &String)> = None;
     for t in tables {
@@ -1644,5 +1646,7 @@ pub(crate) mod tests {
         let e = s.engine();
         assert_eq!(e.lambda().functions.get("audit").unwrap().code, "on INSERT, MODIFY\n  count orders");
         assert_eq!(e.lambda().mappings.len(), 1, "the mapping was updated, not doubled");
+        delete_table(&mut s, "Orders").unwrap();
+        assert_eq!(function_table(&s, "audit", "Votes"), "Votes", "not a deleted table");
     }
 }

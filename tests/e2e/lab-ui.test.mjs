@@ -191,7 +191,7 @@ describe("the lab's controls (release build)", () => {
   test("no lesson's watch line or playground idea points at something the page does not show", () => {
     // The page shows no API response but the records, events and on-failure records: no
     // GetItem or DescribeTimeToLive response, no polling interval to set.
-    const hidden = /GetItem (response|returns|still returns)|DescribeTimeToLive|polling interval|with UpdateTable, write/;
+    const hidden = /GetItem (response|returns|still returns)|DescribeTimeToLive|polling interval|with UpdateTable, write|costs panel/;
     const dir = DIST + "/lessons/";
     const found = [];
     for (const f of readdirSync(dir).filter((f) => f.endsWith(".json") && f !== "index.json")) {
