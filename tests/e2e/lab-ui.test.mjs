@@ -6,6 +6,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { ARTIFACTS, ROOT, advance, button, deploy, openPage, put, records, start, stop, until } from "./harness.mjs";
 
 const DIST = process.env.E2E_DIST || ROOT + "dist";
@@ -200,6 +201,29 @@ describe("the lab's controls (release build)", () => {
       for (const l of lines) if (hidden.test(l)) found.push(`${f}: ${l}`);
     }
     assert.deepEqual(found, []);
+  });
+});
+
+describe("the lab's controls are accessible (axe-core)", () => {
+  test("no serious or critical violations with Create table open and a lesson's functions", async () => {
+    // addScriptTag injects an inline script, which the page's CSP rightly forbids: bypass it here.
+    const { context, page } = await openApp("#lesson=batching-window", { bypassCSP: true });
+    try {
+      await until("the lesson's functions", async () => (await page.locator("#function option").count()) === 3, 15000);
+      await openAdmin(page);
+      await page.locator("#new-table").fill("a b");
+      await button(page, "Create table").click();
+      await until("the error", async () => /ValidationException/.test(await text(page.locator(".table-admin"))));
+      await button(page, "Disable stream").click();
+      await until("disabled", async () => /DISABLED/.test(await text(page.locator("#stream .count").first())));
+      const axe = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+      await page.addScriptTag({ content: axe });
+      const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+      const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      assert.deepEqual(bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`), []);
+    } finally {
+      await context.close();
+    }
   });
 });
 
