@@ -11,7 +11,6 @@ use yew::prelude::*;
 
 use super::super::note_view;
 use super::super::state::{Note, TableForm};
-use crate::teach::view;
 
 /// The value of the field `id` (an input or a select).
 fn field(id: &str) -> String {
@@ -23,6 +22,22 @@ fn field(id: &str) -> String {
         None => el.unchecked_ref::<web_sys::HtmlSelectElement>().value(),
     }
 }
+
+const KEY_TYPES: &[&str] = &["S", "N", "B"];
+/// "off", then the view types.
+const STREAM: &[&str] = &["off", "KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"];
+
+/// Each field: its id, label, default text and placeholder (an input), or options and the one
+/// chosen first (a select).
+type Field = (&'static str, &'static str, &'static str, &'static str, &'static [&'static str], &'static str);
+const FIELDS: [Field; 6] = [
+    ("new-table", "TableName", "", "Orders", &[], ""),
+    ("new-hash", "Partition key (HASH)", "id", "", &[], ""),
+    ("new-hash-type", "Partition key type", "", "", KEY_TYPES, "S"),
+    ("new-range", "Sort key (RANGE), optional", "", "none", &[], ""),
+    ("new-range-type", "Sort key type", "", "", KEY_TYPES, "S"),
+    ("new-view", "Stream (off, or its StreamViewType)", "", "", STREAM, "NEW_AND_OLD_IMAGES"),
+];
 
 /// The "Create or delete a table" section. `table`: the table on show (what Delete table
 /// deletes); `note`: of the last Create table or Delete table (the section is open when there is
@@ -42,36 +57,28 @@ pub fn table_admin(
         stream: field("new-view") != "off",
         view: field("new-view"),
     });
-    let key_type = |id: &'static str| {
-        html! {
-            <select id={id}>
-                // `selected` always said: yew adds options last first, so the browser would pick B.
-                { for ["S", "N", "B"].iter().map(|t| html! { <option value={*t} selected={*t == "S"}>{ *t }</option> }) }
-            </select>
-        }
-    };
-    let text = |id: &'static str, value: &'static str, placeholder: &'static str| {
-        // defaultValue, not value: yew writes `value` back over what is typed at each render.
-        html! { <input id={id} type="text" spellcheck="false" autocomplete="off" {placeholder} ~defaultValue={value} /> }
-    };
+    // One template for every field (size of the wasm): an input (no options; its default text
+    // and placeholder), or a select of `options` starting on `chosen`.
+    let fields = FIELDS.iter().map(|(id, label, text, placeholder, options, chosen)| {
+        let input = if options.is_empty() {
+            // defaultValue, not value: yew writes `value` back over what is typed at each render.
+            html! { <input id={*id} type="text" spellcheck="false" autocomplete="off" placeholder={*placeholder} ~defaultValue={*text} /> }
+        } else {
+            // `selected` always said: yew adds options last first, so the browser would pick
+            // the last.
+            html! {
+                <select id={*id}>
+                    { for options.iter().map(|t| html! { <option value={*t} selected={t == chosen}>{ *t }</option> }) }
+                </select>
+            }
+        };
+        html! { <label class="field" for={*id}><span>{ *label }</span>{ input }</label> }
+    });
 
     html! {
         <details class="table-admin" open={note.is_some()}>
             <summary>{ "Create or delete a table" }</summary>
-            <div class="admin-grid">
-                <label class="field" for="new-table"><span>{ "TableName" }</span>{ text("new-table", "", "Orders") }</label>
-                <label class="field" for="new-hash"><span>{ "Partition key (HASH)" }</span>{ text("new-hash", "id", "") }</label>
-                <label class="field" for="new-hash-type"><span>{ "Partition key type" }</span>{ key_type("new-hash-type") }</label>
-                <label class="field" for="new-range"><span>{ "Sort key (RANGE), optional" }</span>{ text("new-range", "", "none") }</label>
-                <label class="field" for="new-range-type"><span>{ "Sort key type" }</span>{ key_type("new-range-type") }</label>
-                <label class="field" for="new-view">
-                    <span>{ "Stream (StreamViewType)" }</span>
-                    <select id="new-view">
-                        <option value="off">{ "off: no stream" }</option>
-                        { for view::view_types().iter().map(|t| html! { <option value={*t} selected={*t == "NEW_AND_OLD_IMAGES"}>{ *t }</option> }) }
-                    </select>
-                </label>
-            </div>
+            <div class="admin-grid">{ for fields }</div>
             <div class="actions">
                 <button type="button" class="primary" onclick={create}>{ "Create table" }</button>
                 <button type="button" onclick={on_delete.reform(|_: MouseEvent| ())}>{ format!("Delete table {table}") }</button>
