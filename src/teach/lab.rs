@@ -74,11 +74,20 @@ pub fn set_view_type(s: &mut Session, table: &str, view: Option<ViewType>) -> Re
         return Ok("Nothing to change.".into());
     }
     let old_arn = s.engine().table(table).and_then(|t| t.stream).map(|si| s.engine().streams()[si].arn.clone());
+    // The table had a stream before this one; mappings left on its disabled streams (they stay
+    // there, as on AWS).
+    let renewed = old_arn.is_none() && s.engine().table(table).is_some_and(|t| t.latest_stream.is_some());
+    let left = renewed && {
+        let e = s.engine();
+        e.lambda().mappings.iter().any(|m| e.streams()[m.stream].table_name == table)
+    };
     if current.is_some() {
         s.apply(Operation::UpdateTable, &json!({"TableName": table, "StreamSpecification": {"StreamEnabled": false}}))?;
     }
     let Some(view) = view else {
-        return Ok(format!("Stream of {table} disabled: its records stay readable for 24 hours."));
+        return Ok(format!(
+            "Stream of {table} disabled: new writes are not recorded; its records stay readable for 24 hours. Choose a view type to enable a new stream (with a new ARN)."
+        ));
     };
     s.apply(
         Operation::UpdateTable,
@@ -110,6 +119,11 @@ pub fn set_view_type(s: &mut Session, table: &str, view: Option<ViewType>) -> Re
         Some(_) => format!(
             "A view type cannot be changed in place: the old stream was disabled and a new {} stream enabled, with a new ARN.",
             view.as_str()
+        ),
+        None if renewed => format!(
+            "Stream enabled with view type {}: a new stream, with a new ARN.{}",
+            view.as_str(),
+            if left { " Mappings of the old stream stay on it: Deploy attaches a function to this one." } else { "" }
         ),
         None => format!("Stream enabled with view type {}.", view.as_str()),
     })
@@ -173,6 +187,14 @@ pub fn first_table(s: &Session) -> String {
         return DEFAULT_TABLE.into();
     }
     e.tables().next().map(|t| t.name.clone()).unwrap_or_else(|| DEFAULT_TABLE.into())
+}
+
+/// `table` when the session has it, else [`first_table`] (after a Step back or a DeleteTable).
+pub fn table_or_first(s: &Session, table: &str) -> String {
+    match s.engine().table(table) {
+        Some(_) => table.to_string(),
+        None => first_table(s),
+    }
 }
 
 /// The item the editor starts with.
@@ -313,16 +335,132 @@ pub fn choose_view_type(s: &mut Session, table: &str, value: &str) -> std::resul
     })
 }
 
-/// "Deploy" from the triggers panel: [`deploy`] into [`DEFAULT_FUNCTION`], and the note under
-/// the button.
-pub fn deploy_rules(s: &mut Session, table: &str, code: &str, params: &Value) -> Note {
-    match deploy(s, table, DEFAULT_FUNCTION, code, params) {
-        Ok(w) if w.is_empty() => Note::Ok(
-            "Deployed. The trigger polls the stream as the clock runs: press Play, Step or Advance clock.".into(),
-        ),
-        Ok(w) => Note::Ok(format!("Deployed, with {} warning{}: see above.", w.len(), plural(w.len()))),
+/// The function the triggers panel shows first: [`DEFAULT_FUNCTION`] when it exists, else the
+/// first deployed one by name (a lesson's), else [`DEFAULT_FUNCTION`] (created by Deploy).
+pub fn first_function(s: &Session) -> String {
+    let functions = &s.engine().lambda().functions;
+    if functions.contains_key(DEFAULT_FUNCTION) {
+        return DEFAULT_FUNCTION.into();
+    }
+    functions.values().next().map(|f| f.name.clone()).unwrap_or_else(|| DEFAULT_FUNCTION.into())
+}
+
+/// The table whose stream `function` reads: the table of its mapping on a table's current
+/// stream, else of any of its mappings on a table that still exists; `fallback` (the table on
+/// show) when it has none.
+pub fn function_table(s: &Session, function: &str, fallback: &str) -> String {
+    let e = s.engine();
+    // (A deleted table's stream is not one to deploy onto.)
+    let tables = e.lambda().mappings.iter().filter(|m| m.function == function).filter_map(|m| {
+        let name = &e.streams()[m.stream].table_name;
+        e.table(name).map(|t| (t.stream == Some(m.stream), name))
+    });
+    let mut best: Option<(bool, &String)> = None;
+    for t in tables {
+        if best.is_none_or(|b| t.0 && !b.0) {
+            best = Some(t);
+        }
+    }
+    best.map(|(_, name)| name.clone()).unwrap_or_else(|| fallback.to_string())
+}
+
+/// "Deploy" from the triggers panel: [`deploy`] of `function` onto the stream of the table it
+/// reads ([`function_table`]; `table`, the table on show, for a new one), and the note under the
+/// button.
+pub fn deploy_rules(s: &mut Session, table: &str, function: &str, code: &str, params: &Value) -> Note {
+    let table = function_table(s, function, table);
+    match deploy(s, &table, function, code, params) {
+        Ok(w) if w.is_empty() => Note::Ok(format!(
+            "Deployed {function} on the stream of {table}. Lambda polls the stream as the clock runs: press Play, Step or Advance clock."
+        )),
+        Ok(w) => Note::Ok(format!("Deployed {function}, with {} warning{}: see above.", w.len(), plural(w.len()))),
         Err(e) => Note::aws(e),
     }
+}
+
+/// "Disable stream": UpdateTable with `StreamEnabled: false` on `table` (its mappings stay on
+/// the old stream, which stays readable for 24 hours, as on AWS). Ok: what changed; Err: the
+/// table does not exist.
+pub fn disable_stream(s: &mut Session, table: &str) -> std::result::Result<Note, Note> {
+    if s.engine().table(table).is_none() {
+        return Err(Note::aws(AwsError::not_found(format!("Requested resource not found: Table: {table} not found"))));
+    }
+    if view_type(s, table).is_none() {
+        return Ok(Note::Ok("The stream is already disabled: nothing to change.".into()));
+    }
+    set_view_type(s, table, None).map(Note::Ok).map_err(Note::aws)
+}
+
+/// The "Create table" form: a name, the key schema, and the stream.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TableForm {
+    pub name: String,
+    pub hash: String,
+    /// "S", "N" or "B".
+    pub hash_type: String,
+    /// Empty: no sort key.
+    pub range: String,
+    pub range_type: String,
+    pub stream: bool,
+    pub view: String,
+}
+
+impl Default for TableForm {
+    fn default() -> Self {
+        TableForm {
+            name: String::new(),
+            hash: "id".into(),
+            hash_type: "S".into(),
+            range: String::new(),
+            range_type: "S".into(),
+            stream: true,
+            view: ViewType::NewAndOldImages.as_str().into(),
+        }
+    }
+}
+
+impl TableForm {
+    /// The CreateTable request, on demand billing, as a learner would send it.
+    pub fn request(&self) -> Value {
+        let mut keys = vec![json!({"AttributeName": self.hash.trim(), "KeyType": "HASH"})];
+        let mut defs = vec![json!({"AttributeName": self.hash.trim(), "AttributeType": self.hash_type})];
+        if !self.range.trim().is_empty() {
+            keys.push(json!({"AttributeName": self.range.trim(), "KeyType": "RANGE"}));
+            defs.push(json!({"AttributeName": self.range.trim(), "AttributeType": self.range_type}));
+        }
+        let mut req = json!({
+            "TableName": self.name.trim(),
+            "KeySchema": keys,
+            "AttributeDefinitions": defs,
+            "BillingMode": "PAY_PER_REQUEST",
+        });
+        if self.stream {
+            req["StreamSpecification"] = json!({"StreamEnabled": true, "StreamViewType": self.view});
+        }
+        req
+    }
+}
+
+/// "Create table": CreateTable with the form's key schema and stream. Ok: the note; Err: the
+/// AWS error (a name AWS refuses, a table that exists, a bad key type), nothing created.
+pub fn create_table(s: &mut Session, form: &TableForm) -> std::result::Result<Note, Note> {
+    s.apply(Operation::CreateTable, &form.request()).map_err(Note::aws)?;
+    let name = form.name.trim();
+    Ok(Note::Ok(match form.stream {
+        true => format!("CreateTable succeeded: {name}, its stream on with view type {}.", form.view),
+        false => format!("CreateTable succeeded: {name}, with no stream: its writes are never streamed."),
+    }))
+}
+
+/// "Delete table": DeleteTable. Its stream is disabled, and stays readable for 24 hours, as on
+/// AWS. Ok: the note; Err: the AWS error.
+pub fn delete_table(s: &mut Session, table: &str) -> std::result::Result<Note, Note> {
+    let had_stream = view_type(s, table).is_some();
+    s.apply(Operation::DeleteTable, &json!({ "TableName": table })).map_err(Note::aws)?;
+    Ok(Note::Ok(match had_stream {
+        true => format!("DeleteTable succeeded: {table} and its items are gone; its stream is disabled, and its records stay readable for 24 hours."),
+        false => format!("DeleteTable succeeded: {table} and its items are gone."),
+    }))
 }
 
 /// "Enable TTL" on `table` with attribute `attr`, and the note about it.
@@ -1062,16 +1200,16 @@ pub(crate) mod tests {
         let Ok(Note::Ok(note)) = choose_view_type(&mut s, "Votes", "NEW_IMAGE") else { panic!() };
         assert!(note.contains("a new NEW_IMAGE stream enabled"), "{note}");
         assert_eq!(
-            deploy_rules(&mut s, "Votes", "on INSERT\n  count n", &json!({})),
+            deploy_rules(&mut s, "Votes", DEFAULT_FUNCTION, "on INSERT\n  count n", &json!({})),
             Note::Ok(
-                "Deployed. The trigger polls the stream as the clock runs: press Play, Step or Advance clock.".into()
+                "Deployed trigger on the stream of Votes. Lambda polls the stream as the clock runs: press Play, Step or Advance clock.".into()
             )
         );
         assert_eq!(
-            deploy_rules(&mut s, "Votes", "on MODIFY\n  count votes by choice", &json!({})),
-            Note::Ok("Deployed, with 1 warning: see above.".into())
+            deploy_rules(&mut s, "Votes", DEFAULT_FUNCTION, "on MODIFY\n  count votes by choice", &json!({})),
+            Note::Ok("Deployed trigger, with 1 warning: see above.".into())
         );
-        assert!(deploy_rules(&mut s, "Votes", "on INSERT\n  count", &json!({})).is_error());
+        assert!(deploy_rules(&mut s, "Votes", DEFAULT_FUNCTION, "on INSERT\n  count", &json!({})).is_error());
         let Note::Ok(ttl) = enable_ttl(&mut s, "Votes", " expires ") else { panic!() };
         assert!(ttl.starts_with("Time to live is on: an item whose expires (epoch seconds)"), "{ttl}");
         assert_eq!(
@@ -1416,5 +1554,105 @@ pub(crate) mod tests {
         assert!(report.contains("TTL deleted 1 expired item"), "{report}");
         assert!(report.contains("trimmed"), "{report}");
         assert!(report.contains("new shard"), "{report}");
+    }
+
+    #[test]
+    fn the_stream_is_disabled_and_enabled_again_with_a_new_arn() {
+        let mut s = starter_session();
+        let arn =
+            |s: &Session| s.engine().table("Votes").and_then(|t| t.stream).map(|i| s.engine().streams()[i].arn.clone());
+        let first = arn(&s).unwrap();
+        let Ok(Note::Ok(note)) = disable_stream(&mut s, "Votes") else { panic!() };
+        assert!(note.starts_with("Stream of Votes disabled: new writes are not recorded"), "{note}");
+        assert_eq!(view_type(&s, "Votes"), None);
+        // A write now makes no record.
+        put(&mut s, "ana", "tea");
+        assert_eq!(census(&s).written, 0);
+        assert_eq!(
+            disable_stream(&mut s, "Votes"),
+            Ok(Note::Ok("The stream is already disabled: nothing to change.".into()))
+        );
+        assert!(disable_stream(&mut s, "Nope").unwrap_err().is_error());
+        let Ok(Note::Ok(note)) = choose_view_type(&mut s, "Votes", "KEYS_ONLY") else { panic!() };
+        assert!(note.starts_with("Stream enabled with view type KEYS_ONLY: a new stream, with a new ARN."), "{note}");
+        assert_eq!(view_type(&s, "Votes"), Some(ViewType::KeysOnly));
+        assert_ne!(arn(&s).unwrap(), first);
+        // A function's mapping stays on the disabled stream; Deploy attaches it to the new one.
+        deploy(&mut s, "Votes", DEFAULT_FUNCTION, "on INSERT\n  count n", &json!({})).unwrap();
+        disable_stream(&mut s, "Votes").unwrap();
+        let Ok(Note::Ok(note)) = choose_view_type(&mut s, "Votes", "NEW_IMAGE") else { panic!() };
+        assert!(
+            note.ends_with("Mappings of the old stream stay on it: Deploy attaches a function to this one."),
+            "{note}"
+        );
+        let on_current = |s: &Session| {
+            let current = s.engine().table("Votes").and_then(|t| t.stream);
+            s.engine().lambda().mappings.iter().filter(|m| Some(m.stream) == current).count()
+        };
+        assert_eq!(on_current(&s), 0);
+        deploy_rules(&mut s, "Votes", DEFAULT_FUNCTION, "on INSERT\n  count n", &json!({}));
+        assert_eq!(on_current(&s), 1);
+    }
+
+    #[test]
+    fn tables_are_created_with_their_key_schema_and_deleted() {
+        let mut s = starter_session();
+        let form = TableForm {
+            name: " Orders ".into(),
+            hash: "pk".into(),
+            hash_type: "S".into(),
+            range: "sk".into(),
+            range_type: "N".into(),
+            stream: false,
+            view: "NEW_IMAGE".into(),
+        };
+        assert_eq!(
+            create_table(&mut s, &form),
+            Ok(Note::Ok("CreateTable succeeded: Orders, with no stream: its writes are never streamed.".into()))
+        );
+        let t = s.engine().table("Orders").unwrap();
+        assert_eq!((t.schema.hash.name.as_str(), t.schema.range.as_ref().map(|r| r.name.as_str())), ("pk", Some("sk")));
+        assert_eq!(view_type(&s, "Orders"), None);
+        // The same name again, or a name AWS refuses: the engine's error, nothing created.
+        assert!(create_table(&mut s, &form).unwrap_err().is_error());
+        let Err(Note::Error { kind, .. }) =
+            create_table(&mut s, &TableForm { name: "a b".into(), ..TableForm::default() })
+        else {
+            panic!()
+        };
+        assert_eq!(kind, "ValidationException");
+        assert!(create_table(&mut s, &TableForm { name: "Audit".into(), hash: String::new(), ..TableForm::default() })
+            .is_err());
+        let Ok(Note::Ok(note)) = create_table(&mut s, &TableForm { name: "Audit".into(), ..TableForm::default() })
+        else {
+            panic!()
+        };
+        assert_eq!(note, "CreateTable succeeded: Audit, its stream on with view type NEW_AND_OLD_IMAGES.");
+        assert_eq!(view_type(&s, "Audit"), Some(ViewType::NewAndOldImages));
+        let Ok(Note::Ok(note)) = delete_table(&mut s, "Audit") else { panic!() };
+        assert!(note.contains("its stream is disabled, and its records stay readable for 24 hours"), "{note}");
+        assert!(s.engine().table("Audit").is_none());
+        assert!(delete_table(&mut s, "Audit").unwrap_err().is_error());
+        assert_eq!(table_or_first(&s, "Audit"), "Votes");
+        assert_eq!(table_or_first(&s, "Orders"), "Orders");
+    }
+
+    #[test]
+    fn deploy_goes_to_the_chosen_function_on_the_table_it_reads() {
+        let mut s = starter_session();
+        assert_eq!(first_function(&s), DEFAULT_FUNCTION);
+        create_table(&mut s, &TableForm { name: "Orders".into(), ..TableForm::default() }).unwrap();
+        deploy(&mut s, "Orders", "audit", "on INSERT\n  count orders", &json!({})).unwrap();
+        assert_eq!(first_function(&s), "audit");
+        assert_eq!(function_table(&s, "audit", "Votes"), "Orders");
+        assert_eq!(function_table(&s, "new-one", "Votes"), "Votes");
+        // Deployed from the Votes table's page, it still goes to Orders' stream.
+        let note = deploy_rules(&mut s, "Votes", "audit", "on INSERT, MODIFY\n  count orders", &json!({}));
+        assert!(matches!(&note, Note::Ok(n) if n.starts_with("Deployed audit on the stream of Orders.")), "{note:?}");
+        let e = s.engine();
+        assert_eq!(e.lambda().functions.get("audit").unwrap().code, "on INSERT, MODIFY\n  count orders");
+        assert_eq!(e.lambda().mappings.len(), 1, "the mapping was updated, not doubled");
+        delete_table(&mut s, "Orders").unwrap();
+        assert_eq!(function_table(&s, "audit", "Votes"), "Votes", "not a deleted table");
     }
 }

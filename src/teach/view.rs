@@ -929,19 +929,69 @@ pub const RULE_EXAMPLES: [(&str, &str); 3] = [
     ("Fail on tea", "on INSERT, MODIFY when new.choice = \"tea\"\n  fail \"no tea for {keys.voter}\"\n"),
 ];
 
-/// The rules of the lab's trigger function; the first example when there is none yet.
-pub fn trigger_code(s: &Session) -> String {
-    s.engine()
-        .lambda()
-        .functions
-        .get(lab::DEFAULT_FUNCTION)
-        .map(|f| f.code.clone())
-        .unwrap_or_else(|| EXAMPLE_RULES.to_string())
+/// The rules of `function`; the first example when it is not deployed yet.
+pub fn trigger_code(s: &Session, function: &str) -> String {
+    s.engine().lambda().functions.get(function).map(|f| f.code.clone()).unwrap_or_else(|| EXAMPLE_RULES.to_string())
 }
 
-/// Whether the trigger function has a mapping yet (its StartingPosition is then fixed).
-pub fn has_mapping(s: &Session) -> bool {
-    s.engine().lambda().mappings.iter().any(|m| m.function == lab::DEFAULT_FUNCTION)
+/// Whether `function` has a mapping on the current stream of `table`, the one Deploy updates
+/// (its StartingPosition is then fixed).
+pub fn has_mapping(s: &Session, function: &str, table: &str) -> bool {
+    let e = s.engine();
+    let current = e.table(table).and_then(|t| t.stream);
+    current.is_some() && e.lambda().mappings.iter().any(|m| m.function == function && Some(m.stream) == current)
+}
+
+/// The triggers panel's function choice: every deployed function, the one chosen, and what it
+/// reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunctionsView {
+    /// Every function by name; the chosen one and the lab's own (`trigger`) too when they are not
+    /// deployed yet.
+    pub names: Vec<String>,
+    pub chosen: String,
+    /// The table whose stream Deploy attaches it to.
+    pub table: String,
+    /// "Reads the stream of Orders (mapping enabled, BatchSize 5)." or "Not deployed yet: …".
+    pub reads: String,
+}
+
+/// The function choice, for `chosen` (its table: [`lab::function_table`], `table` for a new
+/// function).
+pub fn functions(s: &Session, chosen: &str, table: &str) -> FunctionsView {
+    let e = s.engine();
+    let l = e.lambda();
+    let mut names: Vec<String> = l.functions.values().map(|f| f.name.clone()).collect();
+    // The chosen one, and the lab's own (to deploy a new function onto the table on show).
+    // (`functions` is in name order: each goes in its place, with no sort in the wasm.)
+    for name in [chosen, lab::DEFAULT_FUNCTION] {
+        if let Err(i) = names.binary_search_by(|n| n.as_str().cmp(name)) {
+            names.insert(i, name.to_string());
+        }
+    }
+    let table = lab::function_table(s, chosen, table);
+    let mappings: Vec<String> = l
+        .mappings
+        .iter()
+        .filter(|m| m.function == chosen)
+        .map(|m| {
+            let st = &e.streams()[m.stream];
+            let current = e.table(&st.table_name).and_then(|t| t.stream) == Some(m.stream);
+            format!(
+                "the {}stream of {} (mapping {}, BatchSize {})",
+                if current { "" } else { "old, disabled " },
+                st.table_name,
+                if m.cfg.enabled { "enabled" } else { "disabled" },
+                m.cfg.batch_size
+            )
+        })
+        .collect();
+    let reads = match (l.functions.contains_key(chosen), mappings.is_empty()) {
+        (false, _) => format!("Not deployed yet: Deploy creates {chosen} and a mapping on the stream of {table}."),
+        (true, true) => format!("No event source mapping: Deploy adds one on the stream of {table}."),
+        (true, false) => format!("Reads {}.", mappings.join("; ")),
+    };
+    FunctionsView { names, chosen: chosen.to_string(), table, reads }
 }
 
 /// The mapping's request members, as the settings form holds them (texts, as typed).
@@ -989,10 +1039,13 @@ fn num(text: &str) -> Value {
 }
 
 impl MappingForm {
-    /// The settings of the trigger function's mapping; the defaults when it has none.
-    pub fn from_session(s: &Session) -> MappingForm {
+    /// The settings of `function`'s mapping on `table`'s current stream (else of any of its
+    /// mappings); the defaults when it has none.
+    pub fn from_session(s: &Session, function: &str, table: &str) -> MappingForm {
         let e = s.engine();
-        let Some(m) = e.lambda().mappings.iter().find(|m| m.function == lab::DEFAULT_FUNCTION) else {
+        let current = e.table(table).and_then(|t| t.stream);
+        let mine = || e.lambda().mappings.iter().filter(|m| m.function == function);
+        let Some(m) = mine().find(|m| Some(m.stream) == current).or_else(|| mine().next()) else {
             return MappingForm::default();
         };
         let c = &m.cfg;
@@ -1104,6 +1157,8 @@ pub struct FailureQueue {
 #[derive(Clone, Debug, PartialEq)]
 pub struct TimelineLine {
     pub time: String,
+    /// The function that ran (or whose mapping logged the line); empty when not known.
+    pub function: String,
     pub class: &'static str,
     /// A log entry's kind in bold ("Bisected"); None for an invocation.
     pub what: Option<&'static str>,
@@ -1199,6 +1254,7 @@ pub fn timeline(s: &Session) -> Timeline {
             let event = Detail::Invocation(Rc::new(inv.clone()));
             let line = TimelineLine {
                 time: clock_text(inv.time_ms),
+                function: inv.function.clone(),
                 class,
                 what: None,
                 text: invocation_text(n, inv.attempt, &outcome),
@@ -1223,8 +1279,10 @@ pub fn timeline(s: &Session) -> Timeline {
                 LogKind::Lost => ("tl bad", "Lost"),
                 LogKind::Expired => ("tl bad", "Expired"),
             };
+            let function = l.mappings.iter().find(|m| m.uuid == entry.uuid).map(|m| m.function.clone());
             let line = TimelineLine {
                 time: clock_text(entry.time_ms),
+                function: function.unwrap_or_default(),
                 class,
                 what: Some(what),
                 text: format!(": {}", entry.message),
@@ -1818,9 +1876,9 @@ mod tests {
     #[test]
     fn the_mapping_form_reads_the_mapping_and_leaves_a_fixed_starting_position_out() {
         let mut s = starter_session();
-        assert_eq!(MappingForm::from_session(&s), MappingForm::default());
-        assert!(!has_mapping(&s));
-        assert_eq!(trigger_code(&s), EXAMPLE_RULES);
+        assert_eq!(MappingForm::from_session(&s, "trigger", "Votes"), MappingForm::default());
+        assert!(!has_mapping(&s, "trigger", "Votes"));
+        assert_eq!(trigger_code(&s, "trigger"), EXAMPLE_RULES);
         let form = MappingForm {
             batch_size: "10".into(),
             filters: "{\"eventName\": [\"INSERT\"]}\n\n".into(),
@@ -1836,9 +1894,9 @@ mod tests {
         assert!(form.params(true).get("StartingPosition").is_none());
         let form = MappingForm { retries: "1".into(), ..form };
         lab::deploy(&mut s, "Votes", lab::DEFAULT_FUNCTION, "on INSERT\n  count n", &form.params(false)).unwrap();
-        assert!(has_mapping(&s));
-        assert_eq!(trigger_code(&s), "on INSERT\n  count n");
-        let read = MappingForm::from_session(&s);
+        assert!(has_mapping(&s, "trigger", "Votes"));
+        assert_eq!(trigger_code(&s, "trigger"), "on INSERT\n  count n");
+        let read = MappingForm::from_session(&s, "trigger", "Votes");
         assert_eq!((read.batch_size.as_str(), read.retries.as_str()), ("10", "1"));
         assert_eq!(read.filters, "{\"eventName\": [\"INSERT\"]}");
         assert_eq!(read.on_failure, "arn:aws:sqs:us-east-1:123456789012:dlq");
@@ -1854,6 +1912,43 @@ mod tests {
         assert_eq!(clock_text(1_767_225_601_250), "2026-01-01 00:00:01.250");
         // Issue 21: after a day, the timeline said "00:00:01.250" with no day.
         assert_eq!(clock_text(1_767_225_601_250 + 86_400_000), "2026-01-02 00:00:01.250");
+    }
+
+    #[test]
+    fn the_triggers_panel_shows_every_function_and_what_it_reads() {
+        let mut s = starter_session();
+        let f = functions(&s, "trigger", "Votes");
+        assert_eq!(f.names, ["trigger"]);
+        assert_eq!(f.reads, "Not deployed yet: Deploy creates trigger and a mapping on the stream of Votes.");
+        s.apply(Operation::CreateFunction, &json!({"FunctionName": "tally", "Code": "on INSERT\n  count votes"}))
+            .unwrap();
+        let f = functions(&s, "tally", "Votes");
+        assert_eq!(f.names, ["tally", "trigger"]);
+        assert_eq!(f.reads, "No event source mapping: Deploy adds one on the stream of Votes.");
+        s.apply(
+            Operation::CreateEventSourceMapping,
+            &json!({"FunctionName": "tally", "TableName": "Votes", "StartingPosition": "TRIM_HORIZON", "BatchSize": 5}),
+        )
+        .unwrap();
+        let f = functions(&s, "tally", "Other");
+        assert_eq!(f.table, "Votes");
+        assert_eq!(f.reads, "Reads the stream of Votes (mapping enabled, BatchSize 5).");
+        assert_eq!(trigger_code(&s, "tally"), "on INSERT\n  count votes");
+        assert_eq!(MappingForm::from_session(&s, "tally", "Votes").batch_size, "5");
+        assert!(has_mapping(&s, "tally", "Votes"));
+        // The timeline names the function that ran.
+        put(&mut s, "ana", "tea");
+        advance(&mut s, 1.0);
+        let t = timeline(&s);
+        assert_eq!(t.lines[0].function, "tally");
+        assert!(t.lines[0].text.starts_with("Invocation, batch of 1 record"), "{}", t.lines[0].text);
+        // Disabled, the stream keeps its mapping, shown as an old stream's.
+        lab::disable_stream(&mut s, "Votes").unwrap();
+        assert!(!has_mapping(&s, "tally", "Votes"));
+        assert_eq!(
+            functions(&s, "tally", "Votes").reads,
+            "Reads the old, disabled stream of Votes (mapping enabled, BatchSize 5)."
+        );
     }
 
     #[test]

@@ -34,6 +34,7 @@ use std::rc::Rc;
 use web_sys::Element;
 use yew::prelude::*;
 
+use crate::teach::lab;
 use crate::teach::view::{self, StreamRecords};
 use state::{Action, Lab, Note};
 
@@ -115,11 +116,13 @@ pub fn App() -> Html {
     let s = lab.session.borrow();
     let (table, key) = (&lab.table, lab.session_key());
     let stream = view::stream(&s, table);
+    let functions = view::functions(&s, &lab.function, table);
     let triggers = triggers::Triggers {
-        code: view::trigger_code(&s),
-        mapping: view::MappingForm::from_session(&s),
-        has_mapping: view::has_mapping(&s),
-        view_type: stream.view_type,
+        code: view::trigger_code(&s, &lab.function),
+        mapping: view::MappingForm::from_session(&s, &lab.function, &functions.table),
+        has_mapping: view::has_mapping(&s, &lab.function, &functions.table),
+        view_type: lab::view_type(&s, &functions.table),
+        functions,
         note: lab.deploy_note.clone(),
         timeline: view::timeline(&s),
         metrics: view::metrics(&s),
@@ -157,12 +160,13 @@ pub fn App() -> Html {
                     <table::TablePanel key={format!("{key}/{table}")} view={Rc::new(view::table(&s, table))} note={lab.write_note.clone()}
                         busy={lab.job.is_some()} on_write={on.action.reform(|(op, form)| Action::Write(op, form))}
                         on_table={on.action.reform(Action::SelectTable)} on_burst={on.action.reform(Action::Burst)}
-                        on_ttl={on.action.reform(Action::EnableTtl)} />
+                        on_ttl={on.action.reform(Action::EnableTtl)} table_note={lab.table_note.clone()}
+                        on_create={on.action.reform(Action::CreateTable)} on_delete={on.action.reform(|()| Action::DeleteTable)} />
                     { stream::stream_panel(&stream, &lab.view_note, StreamRecords::new(&lab.session, table, lab.version), &on.action) }
                 </div>
                 { flow::flow(&view::flow(&s, table), view::loop_view(&s), &lab.loop_note, &on.action) }
                 <div class="grid">
-                    { triggers::triggers_panel(triggers, key, on.action.reform(|(code, params)| Action::Deploy { code, params }), &on_open) }
+                    { triggers::triggers_panel(triggers, key, &on.action, &on_open) }
                     { results::results_panel(&view::results(&s)) }
                 </div>
                 { results::files_panel(&view::files(&s, lab.save_error.as_deref()), lab.has_previous, lab.has_own && !lab.own, &lab.files_note, &on, &scenario, &pasted) }

@@ -12,7 +12,7 @@ use serde_json::Value;
 use yew::Reducible;
 
 use crate::teach::lab::{self, Previous};
-pub use crate::teach::lab::{Job, WriteForm, WriteOp};
+pub use crate::teach::lab::{Job, TableForm, WriteForm, WriteOp};
 use crate::teach::session::Session;
 pub use crate::teach::view::{Detail, Note};
 
@@ -21,6 +21,14 @@ pub enum Action {
     Write(WriteOp, WriteForm),
     SelectTable(String),
     SetViewType(String),
+    /// "Disable stream" on the current table.
+    DisableStream,
+    /// "Create table", then show it.
+    CreateTable(TableForm),
+    /// "Delete table": the current one.
+    DeleteTable,
+    /// The function the triggers panel shows and deploys.
+    SelectFunction(String),
     Deploy {
         code: String,
         params: Value,
@@ -78,6 +86,10 @@ pub struct Lab {
     /// Bumped on every state change (what the job's frames key on).
     pub rev: u64,
     pub table: String,
+    /// The function the triggers panel shows and deploys.
+    pub function: String,
+    /// The note of the last Create table or Delete table.
+    pub table_note: Option<Note>,
     pub write_note: Option<Note>,
     pub view_note: Option<Note>,
     pub deploy_note: Option<Note>,
@@ -116,7 +128,10 @@ impl Default for Lab {
 impl Lab {
     pub fn with_session(session: Session) -> Lab {
         let table = lab::first_table(&session);
+        let function = lab::first_function(&session);
         Lab {
+            function,
+            table_note: None,
             session: Rc::new(RefCell::new(session)),
             version: 0,
             rev: 0,
@@ -189,6 +204,9 @@ impl Reducible for Lab {
             action,
             Action::Write(..)
                 | Action::SetViewType(_)
+                | Action::DisableStream
+                | Action::CreateTable(_)
+                | Action::DeleteTable
                 | Action::Deploy { .. }
                 | Action::Advance(_)
                 | Action::Play
@@ -208,7 +226,7 @@ impl Reducible for Lab {
             }
             Action::SelectTable(t) => {
                 lab.table = t;
-                lab.view_note = None;
+                (lab.view_note, lab.table_note) = (None, None);
             }
             Action::SetViewType(v) => {
                 let r = lab.with(|s, table| lab::choose_view_type(s, table, &v));
@@ -217,8 +235,38 @@ impl Reducible for Lab {
                 }
                 lab.view_note = Some(r.unwrap_or_else(|note| note));
             }
+            Action::DisableStream => {
+                let r = lab.with(lab::disable_stream);
+                if r.is_ok() {
+                    lab.changed();
+                }
+                lab.view_note = Some(r.unwrap_or_else(|note| note));
+            }
+            Action::CreateTable(form) => {
+                let r = lab.with(|s, _| lab::create_table(s, &form));
+                if r.is_ok() {
+                    lab.table = form.name.trim().to_string();
+                    (lab.write_note, lab.view_note) = (None, None);
+                    lab.changed();
+                }
+                lab.table_note = Some(r.unwrap_or_else(|note| note));
+            }
+            Action::DeleteTable => {
+                let r = lab.with(lab::delete_table);
+                if r.is_ok() {
+                    lab.table = lab.with(|s, t| lab::table_or_first(s, t));
+                    (lab.write_note, lab.view_note) = (None, None);
+                    lab.changed();
+                }
+                lab.table_note = Some(r.unwrap_or_else(|note| note));
+            }
+            Action::SelectFunction(f) => {
+                lab.function = f;
+                lab.deploy_note = None;
+            }
             Action::Deploy { code, params } => {
-                lab.deploy_note = Some(lab.with(|s, table| lab::deploy_rules(s, table, &code, &params)));
+                let function = lab.function.clone();
+                lab.deploy_note = Some(lab.with(|s, table| lab::deploy_rules(s, table, &function, &code, &params)));
                 lab.changed();
             }
             Action::Advance(secs) => match Job::advance(secs) {
@@ -250,6 +298,8 @@ impl Reducible for Lab {
                     lab.detail = None;
                     // Notes about the undone step would contradict the panels now.
                     (lab.write_note, lab.view_note, lab.deploy_note, lab.loop_note) = (None, None, None, None);
+                    lab.table_note = None;
+                    lab.table = lab.with(|s, t| lab::table_or_first(s, t));
                     lab.clock_note = Some(note);
                     lab.changed();
                 }

@@ -81,6 +81,10 @@ pub fn stream_panel(v: &StreamView, note: &Option<Note>, records: StreamRecords,
                     <option value={*t} selected={current == *t}>{ *t }</option>
                 }) }
             </select>
+            <div class="actions tight">
+                <button type="button" class="small" id="disable-stream" disabled={v.view_type.is_none()}
+                    onclick={on_action.reform(|_: MouseEvent| Action::DisableStream)}>{ "Disable stream" }</button>
+            </div>
             <p class="hint" id="view-describe">{ v.describe }</p>
             <div role="status">{ note_view(note) }</div>
             if !v.arn.is_empty() {

@@ -6,6 +6,7 @@
 //! mode shows the item): the grid's Edit buttons and the editor both change it. Its children:
 //! [`grid::ItemGrid`], [`editor::AttrRows`] (the form mode's rows) and [`ttl::TtlSettings`].
 
+mod admin;
 mod editor;
 mod grid;
 mod ttl;
@@ -15,7 +16,7 @@ use std::rc::Rc;
 use web_sys::{HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
 
-use super::state::{Note, WriteForm, WriteOp};
+use super::state::{Note, TableForm, WriteForm, WriteOp};
 use crate::teach::view::TableView;
 
 #[derive(Properties, PartialEq)]
@@ -29,6 +30,10 @@ pub struct TableProps {
     pub on_table: Callback<String>,
     pub on_burst: Callback<u32>,
     pub on_ttl: Callback<String>,
+    /// The note of the last Create table or Delete table.
+    pub table_note: Option<Note>,
+    pub on_create: Callback<TableForm>,
+    pub on_delete: Callback<()>,
 }
 
 #[component]
@@ -143,6 +148,7 @@ pub fn TablePanel(props: &TableProps) -> Html {
             <div id="item-error" class="error-region" role="alert">{ error }</div>
             { editor::expressions(&form, &on_field) }
             { ttl::ttl_settings(v, &ttl, &props.on_ttl) }
+            { admin::table_admin(&v.name, &props.table_note, &props.on_create, &props.on_delete) }
         </section>
     }
 }

@@ -9,14 +9,13 @@ mod mapping;
 mod timeline;
 
 use serde_json::Value;
-use web_sys::HtmlTextAreaElement;
+use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::note_view;
-use super::state::{Detail, Note};
+use super::state::{Action, Detail, Note};
 use crate::model::ViewType;
-use crate::teach::lab;
-use crate::teach::view::{self, MappingForm, MetricsView, RulesCheck, Timeline};
+use crate::teach::view::{self, FunctionsView, MappingForm, MetricsView, RulesCheck, Timeline};
 
 /// What the triggers panel shows.
 pub struct Triggers {
@@ -24,8 +23,10 @@ pub struct Triggers {
     pub code: String,
     pub mapping: MappingForm,
     pub has_mapping: bool,
-    /// The view type the rules are checked for.
+    /// The view type the rules are checked for (of the stream the function reads).
     pub view_type: Option<ViewType>,
+    /// Which function the panel shows, and what it reads.
+    pub functions: FunctionsView,
     /// The note of the last Deploy.
     pub note: Option<Note>,
     pub timeline: Timeline,
@@ -33,20 +34,26 @@ pub struct Triggers {
 }
 
 /// A plain function, not a component: the editor, its only state, is one. `key`: the session's,
-/// so that a new lab starts a new editor.
-pub fn triggers_panel(
-    t: Triggers,
-    key: String,
-    on_deploy: Callback<(String, Value)>,
-    on_open: &Callback<Detail>,
-) -> Html {
+/// so that a new lab (or another function) starts a new editor.
+pub fn triggers_panel(t: Triggers, key: String, on_action: &Callback<Action>, on_open: &Callback<Detail>) -> Html {
+    let on_deploy = on_action.reform(|(code, params)| Action::Deploy { code, params });
+    let on_function = on_action.reform(|e: Event| {
+        Action::SelectFunction(e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default())
+    });
+    let f = &t.functions;
     html! {
         <section class="panel" aria-labelledby="triggers-heading" id="triggers">
             <div class="panel-title">
                 <h2 id="triggers-heading">{ "Triggers" }</h2>
-                <p class="count">{ format!("Lambda function {}", lab::DEFAULT_FUNCTION) }</p>
+                <label class="inline" for="function">
+                    <span>{ "Lambda function" }</span>
+                    <select id="function" onchange={on_function}>
+                        { for f.names.iter().map(|n| html! { <option value={n.clone()} selected={*n == f.chosen}>{ n }</option> }) }
+                    </select>
+                </label>
             </div>
-            <TriggerEditor {key} code={t.code} mapping={t.mapping} has_mapping={t.has_mapping} view_type={t.view_type} {on_deploy} />
+            <p class="hint function-reads" id="function-reads">{ &f.reads }</p>
+            <TriggerEditor key={format!("{key}/{}", f.chosen)} code={t.code} mapping={t.mapping} has_mapping={t.has_mapping} view_type={t.view_type} {on_deploy} />
             <div role="status">{ note_view(&t.note) }</div>
             { timeline::timeline(&t.timeline, on_open) }
             { for t.metrics.iter().map(metrics_view) }

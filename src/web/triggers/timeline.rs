@@ -20,6 +20,7 @@ pub fn timeline(t: &Timeline, on_open: &Callback<Detail>) -> Html {
         html! {
             <li ~className={l.class}>
                 <span class="tl-time">{ &l.time }</span>
+                if !l.function.is_empty() { <code class="tl-fn">{ &l.function }</code> }
                 { text }
                 { for l.event.as_ref().map(|d| open("Open event", d)) }
             </li>
