@@ -636,6 +636,18 @@ fn show_problems(bs: &[quiz::Bank], ls: &[lesson::Lesson]) -> Vec<String> {
                     l.steps.len()
                 ));
             }
+            // A step with a predict-then-reveal question shows the state before it until Reveal.
+            if let Some(i) = show.step.map(|n| n as usize - 1).filter(|&i| i < l.steps.len()) {
+                let asks = l.steps[i].question.is_some() && l.steps_run_before(i) != l.steps_run_at(i);
+                let text_only = show.why.contains("not simulated") || show.why.contains("step's text");
+                if asks && !text_only && !show.why.starts_with("After Reveal: ") {
+                    out.push(format!(
+                        "{at}: step {} of {} asks a question first (its lab state comes with Reveal): start the why with \"After Reveal: \"",
+                        i + 1,
+                        l.id
+                    ));
+                }
+            }
             if show.fragment().is_none() {
                 out.push(format!("{at}: show makes no link"));
             }
@@ -663,11 +675,13 @@ fn every_question_has_a_scenario_or_a_show_that_opens_a_real_lesson_step() {
     v["questions"][0]["show"] = serde_json::json!({"lesson": "no-such-lesson", "step": 2, "why": "w"});
     v["questions"][1]["show"] = serde_json::json!({"lesson": "retention", "step": 8, "why": "w"});
     v["questions"][2].as_object_mut().unwrap().remove("show");
-    v["questions"][3]["show"]["why"] = serde_json::json!("Kinesis keeps records for a year here");
+    v["questions"][3]["show"] =
+        serde_json::json!({"lesson": "retention", "step": 5, "why": "Kinesis keeps records for a year here"});
+    v["questions"][4]["show"] = serde_json::json!({"lesson": "retention", "step": 4, "why": "e-1 is gone"});
     let bad = quiz::parse(&v.to_string()).unwrap();
     let p = show_problems(&[bad], &ls);
-    let ids: Vec<&str> = b.questions.iter().take(4).map(|q| q.id.as_str()).collect();
-    assert_eq!(p.len(), 4, "{p:#?}");
+    let ids: Vec<&str> = b.questions.iter().take(5).map(|q| q.id.as_str()).collect();
+    assert_eq!(p.len(), 5, "{p:#?}");
     assert!(p[0].contains(ids[0]) && p[0].contains("\"no-such-lesson\", which does not exist"), "{}", p[0]);
     assert!(
         p[1].contains(ids[1]) && p[1].contains("step 8 of retention, which has 6 steps and its playground (7)"),
@@ -676,6 +690,7 @@ fn every_question_has_a_scenario_or_a_show_that_opens_a_real_lesson_step() {
     );
     assert!(p[2].contains(ids[2]) && p[2].contains("neither a scenario nor a show"), "{}", p[2]);
     assert!(p[3].contains(ids[3]) && p[3].contains("does not simulate"), "{}", p[3]);
+    assert!(p[4].contains(ids[4]) && p[4].contains("step 4 of retention asks a question first"), "{}", p[4]);
 }
 
 #[test]
@@ -700,4 +715,17 @@ fn a_bad_show_is_refused_with_a_message() {
     assert!(e.contains("\"step\" must be a whole number from 1"), "{e}");
     let e = refused(serde_json::json!({"lesson": "retries", "step": 3}));
     assert!(e.contains("\"why\" is missing"), "{e}");
+}
+
+#[test]
+fn the_documented_show_example_parses_and_links_to_its_step() {
+    let md = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/teaching.md")).unwrap();
+    let section = md.split("### \"Show me in the lab\"").nth(1).expect("docs/teaching.md has the section");
+    let block = section.split("```json").nth(1).and_then(|b| b.split("```").next()).expect("an example");
+    let q: Value = serde_json::from_str(block).expect("the example is JSON");
+    let bank = serde_json::json!({"format": 1, "id": "doc", "title": "T", "description": "d", "questions": [q]});
+    let b = quiz::parse(&bank.to_string()).unwrap_or_else(|e| panic!("the documented example: {e}"));
+    let show = quiz::instantiate(&b.questions[0], 0).unwrap().show.expect("a show");
+    assert_eq!(show.fragment().as_deref(), Some("lesson=retention&step=5"));
+    assert_eq!(show_problems(&[b], &lessons()), Vec::<String>::new());
 }
