@@ -177,8 +177,67 @@ pub struct Instance {
     pub filter: Option<Value>,
     /// Drawn parameters, name → value.
     pub params: Vec<(String, Value)>,
+    /// Where in a lesson the lab shows the answer ("Show me in the lab").
+    pub show: Option<Show>,
     /// Kind-specific data for [`verify`].
     key: Key,
+}
+
+/// A question's "show me": the lesson, and the step of it, whose lab state demonstrates the
+/// answer, with what to look at there. Written `"show": {"lesson": "retries", "step": 3, "why":
+/// "..."}` in a bank; whether the lesson exists and has that step is checked by the teaching
+/// tests (the bank alone cannot know).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Show {
+    /// The lesson's id (its file name).
+    pub lesson: String,
+    /// The step to open, counted from 1 (one past the last step is the playground); None opens
+    /// the lesson at its first step.
+    pub step: Option<u32>,
+    /// One line: what to look at once the lab is there ("the REMOVE record has no NewImage").
+    pub why: String,
+}
+
+impl Show {
+    /// The page fragment that opens the lesson at the step: `lesson=<id>&step=<n>` (or
+    /// `lesson=<id>`).
+    pub fn fragment(&self) -> Option<String> {
+        match self.step {
+            Some(n) => crate::teach::share::lesson_step_fragment(&self.lesson, n, false),
+            None => crate::teach::share::lesson_fragment(&self.lesson),
+        }
+    }
+}
+
+/// Longest `why` of a show (a line of the feedback).
+pub const MAX_WHY: usize = 200;
+
+fn parse_show(v: Option<&Value>) -> Result<Option<Show>, String> {
+    let Some(v) = v.filter(|v| !v.is_null()) else { return Ok(None) };
+    let at = "field \"show\": ";
+    let o = v.as_object().ok_or_else(|| {
+        format!("{at}must be an object such as {{\"lesson\": \"retries\", \"step\": 3, \"why\": \"...\"}}")
+    })?;
+    only(o, &["lesson", "step", "why"], at)?;
+    let lesson = name(o, "lesson", at)?;
+    let step = match o.get("step") {
+        None | Some(Value::Null) => None,
+        Some(n) => match n.as_u64() {
+            Some(n) if (1..=crate::teach::share::MAX_STEP as u64).contains(&n) => Some(n as u32),
+            Some(0) => return Err(format!("{at}field \"step\" is 0, but steps are counted from 1")),
+            _ => {
+                return Err(format!(
+                    "{at}field \"step\" must be a whole number from 1 to {} (steps are counted from 1)",
+                    crate::teach::share::MAX_STEP
+                ))
+            }
+        },
+    };
+    let why = string(o, "why", at)?;
+    if why.contains(['\n', '\r']) || why.chars().count() > MAX_WHY {
+        return Err(format!("{at}field \"why\" must be one line of at most {MAX_WHY} characters"));
+    }
+    Ok(Some(Show { lesson, step, why }))
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -200,7 +259,7 @@ enum Key {
 
 const BANK_FIELDS: &[&str] =
     &["format", "id", "title", "description", "questions", "level", "duration", "goals", "sources"];
-const COMMON: &[&str] = &["id", "kind", "prompt", "explanation", "spec", "params", "shuffle", "goal"];
+const COMMON: &[&str] = &["id", "kind", "prompt", "explanation", "spec", "params", "shuffle", "goal", "show"];
 
 /// Parses and checks a quiz bank. Every question is instantiated once (seed 0) to check it.
 pub fn parse(text: &str) -> Result<Bank, FileError> {
@@ -480,6 +539,7 @@ fn draw_instance(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
         Some(Value::Bool(true)) => true,
         Some(_) => return Err("field \"shuffle\" must be true or false".into()),
     };
+    let show = parse_show(o.get("show"))?;
     let scenario = match o.get("scenario") {
         None => None,
         Some(s) => {
@@ -505,6 +565,7 @@ fn draw_instance(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
         scenario,
         filter: None,
         params: params.clone(),
+        show,
         key: Key::None,
     };
     match kind {
@@ -1616,6 +1677,42 @@ mod tests {
         assert!(e.contains("\"kind\""), "{e}");
         let e = err(&|v| v["questions"][0]["colour"] = json!(1));
         assert!(e.contains("unknown field \"colour\""), "{e}");
+    }
+
+    #[test]
+    fn a_show_is_carried_into_the_question_and_checked() {
+        let mut v = bank();
+        v["questions"][0]["show"] = json!({"lesson": "retention", "step": 4, "why": "e-1 is gone after 25 hours"});
+        v["questions"][1]["show"] = json!({"lesson": "view-types", "why": "the four streams"});
+        let b = parse(&v.to_string()).unwrap();
+        let q = Quiz::start(&b, Mode::Practice, 3);
+        let show = q.questions()[0].show.as_ref().unwrap();
+        assert_eq!(
+            (show.lesson.as_str(), show.step, show.why.as_str()),
+            ("retention", Some(4), "e-1 is gone after 25 hours")
+        );
+        assert_eq!(show.fragment().as_deref(), Some("lesson=retention&step=4"));
+        assert_eq!(q.questions()[1].show.as_ref().unwrap().fragment().as_deref(), Some("lesson=view-types"));
+        assert_eq!(q.questions()[2].show, None);
+        let err = |show: Value| {
+            let mut v = bank();
+            v["questions"][1]["show"] = show;
+            parse(&v.to_string()).unwrap_err().to_string()
+        };
+        let e = err(json!({"lesson": "retention", "step": 0, "why": "w"}));
+        assert!(e.contains("question 1 (\"v1\")") && e.contains("\"step\" is 0") && e.contains("from 1"), "{e}");
+        let e = err(json!({"lesson": "retention", "step": -2, "why": "w"}));
+        assert!(e.contains("\"step\" must be a whole number from 1"), "{e}");
+        let e = err(json!({"lesson": "../retention", "step": 2, "why": "w"}));
+        assert!(e.contains("\"show\"") && e.contains("\"lesson\" must be 1 to 64 characters"), "{e}");
+        let e = err(json!({"lesson": "retention", "stp": 2, "why": "w"}));
+        assert!(e.contains("unknown field \"stp\""), "{e}");
+        let e = err(json!({"lesson": "retention", "step": 2}));
+        assert!(e.contains("\"why\" is missing"), "{e}");
+        let e = err(json!({"lesson": "retention", "why": "two\nlines"}));
+        assert!(e.contains("one line"), "{e}");
+        let e = err(json!("retention"));
+        assert!(e.contains("\"show\": must be an object"), "{e}");
     }
 
     #[test]

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync, mkdtempSync, existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
-import { ARTIFACTS, ROOT, button, openPage, start, stop, until } from "./harness.mjs";
+import { ARTIFACTS, ROOT, button, openPage, records, start, stop, until } from "./harness.mjs";
 
 const DIST = process.env.E2E_DIST || ROOT + "dist";
 let server, url, browser;
@@ -115,6 +115,45 @@ describe("quiz view (release build)", () => {
       await button(page, "Take it again").click();
       await page.reload();
       await until("the start page", async () => (await button(page, "Start exam").count()) === 1);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("practice: Show me in the lab opens the lesson at the step that shows the answer; Back returns to the quiz as it was", async () => {
+    const { context, page, problems } = await open("#quiz=basics&seed=5");
+    try {
+      await button(page, "Start practice").click();
+      await at(page, 1, 8);
+      assert.equal(await teach(page).getByRole("link", { name: /^Show me in the lab/ }).count(), 0, "no link before the answer");
+      await teach(page).getByRole("radio").nth(0).check();
+      await button(page, "Check answer").click();
+      await button(page, "Next question").click();
+      await at(page, 2, 8);
+      await teach(page).getByRole("radio").nth(0).check();
+      await button(page, "Check answer").click();
+      await button(page, "Previous").click();
+      await at(page, 1, 8);
+      // Question 1 asks how long a stream keeps a record: the retention lesson once e-1 is 24 hours old.
+      const verdict = await text(teach(page).locator(".verdict"));
+      const link = teach(page).getByRole("link", { name: /^Show me in the lab: / });
+      assert.equal(await link.count(), 1, `one Show me link after the verdict: ${verdict}`);
+      assert.equal(await link.getAttribute("href"), "#lesson=retention&step=5");
+      assert.match(await text(link), /e-1, written more than 24 hours ago, has been trimmed/);
+      await link.click();
+      await until("the lesson at step 5", async () => /Step 5 of 6/.test(await text(teach(page))));
+      assert.match(await text(teach(page)), /The consumer comes back/, "the step's title");
+      // The lab is in that step's state: e-1 has left the stream, e-2 is still there.
+      await until("one stream record", async () => (await records(page).count()) === 1);
+      assert.match(await text(records(page).first()), /e-2/);
+      await page.goBack();
+      await at(page, 1, 8);
+      assert.match(await text(teach(page)), /Practice mode · question 1 of 8 · 2 answered · seed 5/);
+      assert.equal(await text(teach(page).locator(".verdict")), verdict, "the feedback is shown again");
+      await button(page, "Next question").click();
+      await at(page, 2, 8);
+      assert.equal(await teach(page).getByRole("link", { name: /^Show me in the lab/ }).getAttribute("href"), "#lesson=streams-basics&step=3");
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
@@ -326,6 +365,34 @@ describe("quiz view (release build)", () => {
       }
     });
   }
+
+  test("exam: no Show me link before the results; the results give each question's, in order", async () => {
+    const bank = bankFile("execution-role");
+    const { context, page, problems } = await open("#quiz=execution-role&seed=2");
+    try {
+      await button(page, "Start exam").click();
+      await at(page, 1, bank.questions.length);
+      // Question 2 is single choice: an answer saved in an exam is not graded yet, so no link.
+      await button(page, "Next question").click();
+      await at(page, 2, bank.questions.length);
+      await teach(page).getByRole("radio").nth(0).check();
+      await button(page, "Save answer").click();
+      await until("the answer saved", async () => /1 answered/.test(await text(teach(page))));
+      assert.equal(await teach(page).getByRole("link", { name: /^Show me in the lab/ }).count(), 0, "an exam shows no answer before the end");
+      await page.getByRole("button", { name: /^Finish exam/ }).click();
+      await page.getByRole("heading", { name: "Your results" }).waitFor();
+      const links = teach(page).locator(".results-list").getByRole("link", { name: /^Show me in the lab: / });
+      const expected = bank.questions.map((q) => `#lesson=${q.show.lesson}&step=${q.show.step}`);
+      assert.equal(await links.count(), expected.length);
+      for (let k = 0; k < expected.length; k++) {
+        assert.equal(await links.nth(k).getAttribute("href"), expected[k]);
+        assert.match(await text(links.nth(k)), /IAM is not simulated/, "the link says the lab checks no permissions");
+      }
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
 
   test("results say which goals to revisit", async () => {
     const { context, page, problems } = await open("#quiz=kinesis-vs-streams&seed=5");

@@ -600,3 +600,132 @@ fn positional_kinds_grade_the_order_and_the_matches() {
     assert!(p.answer(0, &right[..1]).is_err(), "choose two means two");
     assert!(p.answer(0, &right).unwrap().unwrap().correct);
 }
+
+/// What is wrong with the "show me" links of these banks, given these lessons: a question with
+/// neither a scenario nor a show, a show naming a lesson that does not exist or a step past the
+/// lesson's playground (its last step + 1), a show about IAM or Kinesis that does not say the
+/// lab does not simulate it.
+fn show_problems(bs: &[quiz::Bank], ls: &[lesson::Lesson]) -> Vec<String> {
+    let mut out = Vec::new();
+    for b in bs {
+        for q in &b.questions {
+            let at = format!("{}/{}", b.id, q.id);
+            let inst = match quiz::instantiate(q, 0) {
+                Ok(i) => i,
+                Err(e) => {
+                    out.push(format!("{at}: {e}"));
+                    continue;
+                }
+            };
+            let Some(show) = &inst.show else {
+                if inst.scenario.is_none() {
+                    out.push(format!("{at}: neither a scenario nor a show"));
+                }
+                continue;
+            };
+            let Some(l) = ls.iter().find(|l| l.id == show.lesson) else {
+                out.push(format!("{at}: show names the lesson \"{}\", which does not exist", show.lesson));
+                continue;
+            };
+            let last = l.steps.len() as u32 + 1;
+            if show.step.is_some_and(|n| n > last) {
+                out.push(format!(
+                    "{at}: show names step {} of {}, which has {} steps and its playground ({last})",
+                    show.step.unwrap_or(0),
+                    l.id,
+                    l.steps.len()
+                ));
+            }
+            // A step with a predict-then-reveal question shows the state before it until Reveal.
+            if let Some(i) = show.step.map(|n| n as usize - 1).filter(|&i| i < l.steps.len()) {
+                let asks = l.steps[i].question.is_some() && l.steps_run_before(i) != l.steps_run_at(i);
+                let text_only = show.why.contains("not simulated") || show.why.contains("step's text");
+                if asks && !text_only && !show.why.starts_with("After Reveal: ") {
+                    out.push(format!(
+                        "{at}: step {} of {} asks a question first (its lab state comes with Reveal): start the why with \"After Reveal: \"",
+                        i + 1,
+                        l.id
+                    ));
+                }
+            }
+            if show.fragment().is_none() {
+                out.push(format!("{at}: show makes no link"));
+            }
+            let w = &show.why;
+            let unsimulated = ["Kinesis", "IAM", "dynamodb:", "sqs:", "sns:", "logs:", "Throttl", "throttl"];
+            if unsimulated.iter().any(|k| w.contains(k)) && !w.contains("not simulated") && !w.contains("step's text") {
+                out.push(format!("{at}: the why speaks of something the lab does not simulate without saying so: {w}"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_question_has_a_scenario_or_a_show_that_opens_a_real_lesson_step() {
+    let (bs, ls) = (banks(), lessons());
+    assert_eq!(show_problems(&bs, &ls), Vec::<String>::new());
+    let shows = bs.iter().flat_map(|b| &b.questions).filter_map(|q| quiz::instantiate(q, 0).ok()?.show).count();
+    assert!(shows >= 80, "{shows} questions have a show");
+    // The check itself finds a missing lesson, a step past the playground and a question with
+    // neither, in a copy of a real bank.
+    let b = bs.iter().find(|b| b.id == "basics").expect("the basics bank");
+    let text = std::fs::read_to_string(dir("quizzes").join("basics.json")).unwrap();
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    v["questions"][0]["show"] = serde_json::json!({"lesson": "no-such-lesson", "step": 2, "why": "w"});
+    v["questions"][1]["show"] = serde_json::json!({"lesson": "retention", "step": 8, "why": "w"});
+    v["questions"][2].as_object_mut().unwrap().remove("show");
+    v["questions"][3]["show"] =
+        serde_json::json!({"lesson": "retention", "step": 5, "why": "Kinesis keeps records for a year here"});
+    v["questions"][4]["show"] = serde_json::json!({"lesson": "retention", "step": 4, "why": "e-1 is gone"});
+    let bad = quiz::parse(&v.to_string()).unwrap();
+    let p = show_problems(&[bad], &ls);
+    let ids: Vec<&str> = b.questions.iter().take(5).map(|q| q.id.as_str()).collect();
+    assert_eq!(p.len(), 5, "{p:#?}");
+    assert!(p[0].contains(ids[0]) && p[0].contains("\"no-such-lesson\", which does not exist"), "{}", p[0]);
+    assert!(
+        p[1].contains(ids[1]) && p[1].contains("step 8 of retention, which has 6 steps and its playground (7)"),
+        "{}",
+        p[1]
+    );
+    assert!(p[2].contains(ids[2]) && p[2].contains("neither a scenario nor a show"), "{}", p[2]);
+    assert!(p[3].contains(ids[3]) && p[3].contains("does not simulate"), "{}", p[3]);
+    assert!(p[4].contains(ids[4]) && p[4].contains("step 4 of retention asks a question first"), "{}", p[4]);
+}
+
+#[test]
+fn a_bad_show_is_refused_with_a_message() {
+    let text = std::fs::read_to_string(dir("quizzes").join("basics.json")).unwrap();
+    let base: Value = serde_json::from_str(&text).unwrap();
+    let refused = |show: Value| {
+        let mut v = base.clone();
+        v["questions"][2]["show"] = show;
+        quiz::parse(&v.to_string()).expect_err("a bad show must be refused").to_string()
+    };
+    let e = refused(serde_json::json!({"lesson": "retries", "step": 0, "why": "w"}));
+    assert!(
+        e.contains("question 2 (\"poll-rate\")") && e.contains("\"step\" is 0, but steps are counted from 1"),
+        "{e}"
+    );
+    let e = refused(serde_json::json!({"lesson": "Retries!", "step": 2, "why": "w"}));
+    assert!(e.contains("\"lesson\" must be 1 to 64 characters of a-z, 0-9 and -"), "{e}");
+    let e = refused(serde_json::json!({"lesson": "retries", "step": 2, "why": "w", "note": "x"}));
+    assert!(e.contains("unknown field \"note\""), "{e}");
+    let e = refused(serde_json::json!({"lesson": "retries", "step": "3", "why": "w"}));
+    assert!(e.contains("\"step\" must be a whole number from 1"), "{e}");
+    let e = refused(serde_json::json!({"lesson": "retries", "step": 3}));
+    assert!(e.contains("\"why\" is missing"), "{e}");
+}
+
+#[test]
+fn the_documented_show_example_parses_and_links_to_its_step() {
+    let md = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/teaching.md")).unwrap();
+    let section = md.split("### \"Show me in the lab\"").nth(1).expect("docs/teaching.md has the section");
+    let block = section.split("```json").nth(1).and_then(|b| b.split("```").next()).expect("an example");
+    let q: Value = serde_json::from_str(block).expect("the example is JSON");
+    let bank = serde_json::json!({"format": 1, "id": "doc", "title": "T", "description": "d", "questions": [q]});
+    let b = quiz::parse(&bank.to_string()).unwrap_or_else(|e| panic!("the documented example: {e}"));
+    let show = quiz::instantiate(&b.questions[0], 0).unwrap().show.expect("a show");
+    assert_eq!(show.fragment().as_deref(), Some("lesson=retention&step=5"));
+    assert_eq!(show_problems(&[b], &lessons()), Vec::<String>::new());
+}

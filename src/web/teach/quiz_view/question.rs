@@ -229,11 +229,16 @@ pub fn question_view(
             </li>
         }
     });
+    // After the verdict, the lesson step whose lab shows the answer (the quiz resumes on return).
+    let show_me = inst.show.as_ref().and_then(|s| Some((s.fragment()?, s.why.clone())));
     let verdict = feedback.map(|fb| {
         let (class, word) = view::verdict(fb.correct, unanswered);
         html! {
             <div ~className={class}>
                 <p><strong>{ word }</strong>{ " " }{ fb.explanation.clone() }</p>
+                if let Some((fragment, why)) = show_me.clone() {
+                    <p class="show-me"><a href={format!("#{fragment}")}>{ format!("Show me in the lab: {why}") }</a></p>
+                }
             </div>
         }
     });
