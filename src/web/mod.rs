@@ -178,6 +178,22 @@ pub fn App() -> Html {
     }
 }
 
+/// A message whose first line is the sentence and whose other lines, if any, quote source
+/// text with a caret under the place (a rule's syntax error): the sentence wraps as text, the
+/// quote keeps its columns (no wrapping; it scrolls sideways when long), so the caret stays
+/// under its character.
+pub fn diagnostic(text: &str, class: &'static str) -> Html {
+    match text.split_once('\n') {
+        None => html! { <p class={class}>{ text }</p> },
+        Some((sentence, quote)) => html! {
+            <div class={class}>
+                <p class="diagnostic-sentence">{ sentence }</p>
+                <pre class="diagnostic-source" tabindex="0">{ quote }</pre>
+            </div>
+        },
+    }
+}
+
 /// A note under a control: a success line (role=status) or an AWS-style error.
 pub fn note_view(note: &Option<Note>) -> Html {
     match note {
@@ -185,7 +201,7 @@ pub fn note_view(note: &Option<Note>) -> Html {
         Some(Note::Error { kind, message }) => html! {
             <div class="error">
                 <p class="error-kind">{ kind }</p>
-                <p class="error-message">{ message }</p>
+                { diagnostic(message, "error-message") }
                 <p class="error-note">{ "Nothing was changed." }</p>
             </div>
         },

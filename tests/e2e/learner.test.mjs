@@ -199,6 +199,35 @@ describe("a first visit (release build)", () => {
 });
 
 describe("cosmetics (release build)", () => {
+  test("a rule's syntax error keeps its caret under the character, in the live check and in Deploy's error, even on a phone", async () => {
+    const { context, page, problems } = await openApp("", { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      // The error is at the end of a long line: wrapped, the caret would land elsewhere.
+      const rules = 'on INSERT when new.choice = "a rather long value to push the error far to the right" and\n  count votes by choice';
+      await page.getByRole("textbox", { name: "Trigger rules" }).fill(rules);
+      await button(page, "Deploy").click();
+      const sources = page.locator("#triggers .diagnostic-source");
+      await until("the live check and the Deploy error", async () => (await sources.count()) === 2);
+      for (let i = 0; i < 2; i++) {
+        const at = await sources.nth(i).evaluate((pre) => {
+          const [line, caret] = pre.textContent.split("\n");
+          const col = caret.indexOf("^");
+          const node = pre.firstChild;
+          const box = (offset) => { const r = document.createRange(); r.setStart(node, offset); r.setEnd(node, offset + 1); return r.getBoundingClientRect(); };
+          return { source: box(col), caret: box(line.length + 1 + col), nowrap: getComputedStyle(pre).whiteSpace };
+        });
+        assert.equal(at.nowrap, "pre");
+        assert.ok(Math.abs(at.source.left - at.caret.left) < 1, `caret at ${at.caret.left}, character at ${at.source.left}`);
+        assert.ok(at.caret.top > at.source.top, "the caret is on the line below");
+      }
+      const [sw, cw] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      assert.ok(sw <= cw, `the page does not scroll sideways (${sw} > ${cw}); the quote scrolls inside itself`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("the invocation timeline and the notifications say the day, not only the time", async () => {
     const { context, page, problems } = await openApp();
     try {

@@ -186,8 +186,8 @@ pub fn TriggerEditor(props: &EditorProps) -> Html {
 fn rules_check(c: &RulesCheck) -> Html {
     html! {
         <>
-            { for c.error.iter().map(|e| html! { <pre class="diagnostic error-text">{ e }</pre> }) }
-            { for c.warnings.iter().map(|w| html! { <pre class="diagnostic warning-text">{ w }</pre> }) }
+            { for c.error.iter().map(|e| super::diagnostic(e, "diagnostic error-text")) }
+            { for c.warnings.iter().map(|w| super::diagnostic(w, "diagnostic warning-text")) }
             if let Some(l) = &c.ok { <p class="ok-text">{ l }</p> }
         </>
     }
