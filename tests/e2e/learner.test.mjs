@@ -82,12 +82,14 @@ describe("the lab follows the lesson's table (release build)", () => {
   });
 });
 
-describe("long jobs on a slow device (release build, CPU slowed 4x)", () => {
+describe("long jobs on a slow device (release build, CPU slowed)", () => {
   test("a 10,000-write burst shows its progress and can be cancelled; what it wrote stays", async () => {
     const { context, page, problems } = await openApp();
     try {
       const cdp = await context.newCDPSession(page);
-      await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+      // Slower than a school Chromebook (4x), so that the burst is still running when Cancel
+      // is pressed even on a busy machine; the 4x figures are the page benchmark's.
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: 12 });
       await button(page, "Write 10,000 votes").click();
       const progress = page.locator(".clock-notes .progress-line");
       await until("the progress line", async () => /Writing votes: [\d,]+ of 10,000/.test(await text(progress)));
@@ -199,6 +201,23 @@ describe("a first visit (release build)", () => {
 });
 
 describe("cosmetics (release build)", () => {
+  test("a record's dialog gives ApproximateCreationDateTime in one form, in its JSON and in every view type's card", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      await put(page, '{"voter": {"S": "ana"}}');
+      await until("one record", async () => (await records(page).count()) === 1);
+      await records(page).first().getByRole("button").click();
+      const dialog = page.getByRole("dialog");
+      await dialog.waitFor();
+      const forms = (await text(dialog)).match(/"ApproximateCreationDateTime": [^,\n]+/g);
+      assert.equal(forms.length, 5, "the record's JSON and the four cards");
+      assert.deepEqual(new Set(forms), new Set(['"ApproximateCreationDateTime": 1767225600']), forms.join(" | "));
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("a rule's syntax error keeps its caret under the character, in the live check and in Deploy's error, even on a phone", async () => {
     const { context, page, problems } = await openApp("", { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     try {

@@ -128,9 +128,11 @@ pub fn mark_lesson_done(id: &str) {
     }
 }
 
-/// The "Start here" pointer was dismissed, or a lesson was finished: it is not shown again.
+/// The "Start here" pointer is for a first visit: not shown once dismissed, once a lesson was
+/// finished, or when the browser holds a lab from an earlier visit.
 pub fn start_here_dismissed() -> bool {
-    storage().and_then(|s| s.get_item(START_HERE_KEY).ok().flatten()).is_some() || !lessons_done().is_empty()
+    let has = |key: &str| storage().and_then(|s| s.get_item(key).ok().flatten()).is_some();
+    has(START_HERE_KEY) || has(crate::web::persist::STORAGE_KEY) || !lessons_done().is_empty()
 }
 
 pub fn dismiss_start_here() {
