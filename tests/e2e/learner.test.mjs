@@ -83,6 +83,30 @@ describe("the lab follows the lesson's table (release build)", () => {
 });
 
 describe("long jobs on a slow device (release build, CPU slowed)", () => {
+  test("a 150 KB paste into the rule editor goes where the selection was, and is checked once typing pauses", async () => {
+    const { context, page, problems } = await openApp();
+    try {
+      await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: url });
+      const rules = page.getByRole("textbox", { name: "Trigger rules" });
+      await rules.fill("-- before\nXX\n-- after");
+      // Select "XX" and paste over it.
+      await rules.evaluate((t) => { const i = t.value.indexOf("XX"); t.setSelectionRange(i, i + 2); t.focus(); });
+      const block = 'on INSERT when new.choice = "tea"\n  count votes by choice\n';
+      const big = block.repeat(Math.ceil(150000 / block.length));
+      await page.evaluate((big) => navigator.clipboard.writeText(big), big);
+      await page.keyboard.press("Control+V");
+      await until("the pasted text", async () => (await rules.inputValue()).length === big.length + "-- before\n\n-- after".length);
+      assert.equal(await rules.inputValue(), `-- before\n${big}\n-- after`);
+      // The caret is after the pasted text: typing goes there.
+      await page.keyboard.type("-- typed");
+      assert.ok((await rules.inputValue()).endsWith(`${block}-- typed\n-- after`));
+      await until("the check", async () => /No problems/.test(await text(page.locator("#rules-check"))), 15000);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("a 10,000-write burst shows its progress and can be cancelled; what it wrote stays", async () => {
     const { context, page, problems } = await openApp();
     try {

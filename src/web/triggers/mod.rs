@@ -9,6 +9,7 @@ mod mapping;
 mod timeline;
 
 use serde_json::Value;
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -119,10 +120,11 @@ pub fn TriggerEditor(props: &EditorProps) -> Html {
     // changes, not on every write.
     let check = use_memo(((*code).clone(), props.view_type), |(code, view)| view::check_rules(*view, code));
 
-    let on_code = {
+    // The text changed (typed, or a long paste put in by `on_paste`): checked at once when short,
+    // else once typing pauses.
+    let on_text = {
         let code = code.setter();
-        Callback::from(move |e: InputEvent| {
-            let Some(t) = e.target_dyn_into::<HtmlTextAreaElement>() else { return };
+        Callback::from(move |t: HtmlTextAreaElement| {
             let value = t.value();
             if value.len() <= CHECK_AT_ONCE_CHARS {
                 *pending.borrow_mut() = None;
@@ -132,6 +134,47 @@ pub fn TriggerEditor(props: &EditorProps) -> Html {
                 *pending.borrow_mut() =
                     Some(gloo_timers::callback::Timeout::new(CHECK_PAUSE_MS, move || code.set(t.value())));
             }
+        })
+    };
+    let on_code = on_text.reform(|e: InputEvent| e.target_unchecked_into::<HtmlTextAreaElement>());
+    // A paste longer than CHECK_AT_ONCE_CHARS is put in as the new value rather than by the
+    // browser's editing command, which lays out the text paragraph by paragraph (1.4 s for
+    // 150 KB with the CPU slowed 4x, against 0.4 s this way; docs/benchmarks.md). The browser's
+    // own undo does not cover such a paste; a shorter one is left to the browser.
+    let on_paste = {
+        let on_text = on_text.clone();
+        Callback::from(move |e: Event| {
+            let Some(text) = e
+                .dyn_ref::<web_sys::ClipboardEvent>()
+                .and_then(|c| c.clipboard_data())
+                .and_then(|d| d.get_data("text/plain").ok())
+            else {
+                return;
+            };
+            let Some(t) = e.target_dyn_into::<HtmlTextAreaElement>().filter(|_| text.len() > CHECK_AT_ONCE_CHARS)
+            else {
+                return;
+            };
+            e.prevent_default();
+            let value = t.value();
+            // Selection offsets count UTF-16 units, as JavaScript strings do.
+            let byte = |units: Option<u32>| -> usize {
+                let Some(units) = units else { return value.len() };
+                let mut seen = 0;
+                value
+                    .char_indices()
+                    .find(|(_, c)| {
+                        seen += c.len_utf16() as u32;
+                        seen > units
+                    })
+                    .map_or(value.len(), |(i, _)| i)
+            };
+            let (start, end) = (t.selection_start().ok().flatten(), t.selection_end().ok().flatten());
+            let (from, to) = (byte(start), byte(end).max(byte(start)));
+            t.set_value(&format!("{}{text}{}", &value[..from], &value[to..]));
+            let caret = start.unwrap_or(0) + text.encode_utf16().count() as u32;
+            let _ = t.set_selection_range(caret, caret);
+            on_text.emit(t);
         })
     };
     let on_mapping = {
@@ -172,7 +215,7 @@ pub fn TriggerEditor(props: &EditorProps) -> Html {
             <div class="actions tight">{ for examples }</div>
             <textarea id="rules" class="item-input rules-input" rows="6" spellcheck="false" autocapitalize="off" autocomplete="off"
                 aria-describedby="rules-hint rules-check" aria-invalid={check.error.is_some().to_string()}
-                ref={text} oninput={on_code} ~defaultValue={props.code.clone()} />
+                ref={text} oninput={on_code} onpaste={on_paste} ~defaultValue={props.code.clone()} />
             <div id="rules-check" class="rules-check" aria-live="polite">{ rules_check(&check) }</div>
             { mapping::settings(&mapping, props.has_mapping, &on_mapping) }
             <div class="actions">
