@@ -95,12 +95,15 @@ pub fn time_bar(
                         .iter().map(|(href, name)| html! { <a href={*href}>{ *name }</a> }) }
                 </nav>
             </div>
-        </section>
-        <div class="wrap clock-notes" role="status">
+            // Inside the bar, so that on a phone (where the bar stays at the top) the progress and
+            // Cancel stay in view wherever the learner is.
             { bar.progress.as_ref().map(|p| html! {
-                <p class="status progress-line">{ p }{ " " }
+                <p class="wrap status progress-line" role="status">{ p }{ " " }
                     <button type="button" class="small" onclick={on(|| Action::CancelJob)}>{ "Cancel" }</button></p>
             }).unwrap_or_default() }
+        </section>
+        <div class="wrap clock-notes" role="status">
+
             { note_view(&bar.note) }
         </div>
         </>

@@ -115,7 +115,7 @@ describe("long jobs on a slow device (release build, CPU slowed)", () => {
       // is pressed even on a busy machine; the 4x figures are the page benchmark's.
       await cdp.send("Emulation.setCPUThrottlingRate", { rate: 12 });
       await button(page, "Write 10,000 votes").click();
-      const progress = page.locator(".clock-notes .progress-line");
+      const progress = page.locator(".timebar .progress-line");
       await until("the progress line", async () => /Writing votes: [\d,]+ of 10,000/.test(await text(progress)));
       await progress.getByRole("button", { name: "Cancel" }).click();
       const status = page.locator("#item-status");
