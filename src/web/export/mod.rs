@@ -50,7 +50,7 @@ pub fn ExportToAws(props: &ExportProps) -> Html {
                 Runtime::Node => "streamlab-sam-nodejs",
             };
             let bytes = export::tar(name, list);
-            note.set(match download_bytes(&format!("{name}.tar"), &bytes, "application/x-tar") {
+            note.set(match crate::web::dom::download_bytes(&format!("{name}.tar"), &bytes, "application/x-tar") {
                 Ok(()) => {
                     format!("Downloaded {name}.tar: unpack it with `tar xf {name}.tar`, then read its README.md.")
                 }
@@ -113,30 +113,4 @@ fn file_view(f: &ExportFile) -> Html {
             </div>
         </section>
     }
-}
-
-/// Offers `bytes` as a file download named `name` (through a Blob URL, as `dom::download`).
-fn download_bytes(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
-    use wasm_bindgen::JsCast;
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
-        .map_err(|_| "the browser could not make the file")?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|_| "the browser could not make a link to the file")?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement = document.create_element("a").map_err(|_| "no link")?.unchecked_into();
-    a.set_href(&url);
-    a.set_download(name);
-    a.set_hidden(true);
-    let body = document.body().ok_or("no body")?;
-    let _ = body.append_child(&a);
-    a.click();
-    let _ = body.remove_child(&a);
-    gloo_timers::callback::Timeout::new(10_000, move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    })
-    .forget();
-    Ok(())
 }
