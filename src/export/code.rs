@@ -40,13 +40,8 @@ pub(crate) fn string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default().replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029")
 }
 
-fn path_code(p: &Path, lang: Lang) -> String {
-    let item = match p.root {
-        Root::New => "r.new",
-        Root::Old => "r.old",
-        Root::Keys => "r.keys",
-        Root::Side => "side",
-    };
+/// A path's segments as a list literal: `"a", 0, "b"` (the same in both languages).
+fn segs_code(p: &Path) -> String {
     let segs: Vec<String> = p
         .segs
         .iter()
@@ -55,8 +50,17 @@ fn path_code(p: &Path, lang: Lang) -> String {
             Seg::Index(i) => i.to_string(),
         })
         .collect();
-    let _ = lang;
-    format!("get({item}, [{}])", segs.join(", "))
+    segs.join(", ")
+}
+
+fn path_code(p: &Path) -> String {
+    let item = match p.root {
+        Root::New => "r.new",
+        Root::Old => "r.old",
+        Root::Keys => "r.keys",
+        Root::Side => "side",
+    };
+    format!("get({item}, [{}])", segs_code(p))
 }
 
 /// An expression: its value in DynamoDB JSON, or the absent value.
@@ -64,7 +68,7 @@ pub(crate) fn expr(e: &Expr, lang: Lang) -> String {
     let py = lang == Lang::Python;
     match e {
         Expr::Lit(v) => literal(&v.to_json(), lang),
-        Expr::Path(p) => path_code(p, lang),
+        Expr::Path(p) => path_code(p),
         Expr::Ttl => "boolean(r.ttl)".into(),
         Expr::Event => "{\"S\": r.event_name}".into(),
         Expr::Not(a) => format!("boolean({}truthy({}))", if py { "not " } else { "!" }, expr(a, lang)),
@@ -82,17 +86,7 @@ pub(crate) fn expr(e: &Expr, lang: Lang) -> String {
         Expr::BeginsWith(a, b) => format!("begins_with({}, {})", expr(a, lang), expr(b, lang)),
         Expr::Contains(a, b) => format!("contains({}, {})", expr(a, lang), expr(b, lang)),
         Expr::Exists(a) => format!("boolean({} {})", expr(a, lang), if py { "is not None" } else { "!== null" }),
-        Expr::Changed(p) => {
-            let segs: Vec<String> = p
-                .segs
-                .iter()
-                .map(|s| match s {
-                    Seg::Field(f) => string(f),
-                    Seg::Index(i) => i.to_string(),
-                })
-                .collect();
-            format!("changed(r, [{}])", segs.join(", "))
-        }
+        Expr::Changed(p) => format!("changed(r, [{}])", segs_code(p)),
     }
 }
 
