@@ -63,6 +63,16 @@ fn path_code(p: &Path) -> String {
     format!("get({item}, [{}])", segs_code(p))
 }
 
+/// The language's operator for an `and` (`e` is `Expr::And`) or an `or`.
+fn logic_op(e: &Expr, py: bool) -> &'static str {
+    match (matches!(e, Expr::And(_)), py) {
+        (true, true) => " and ",
+        (true, false) => " && ",
+        (false, true) => " or ",
+        (false, false) => " || ",
+    }
+}
+
 /// An expression: its value in DynamoDB JSON, or the absent value.
 pub(crate) fn expr(e: &Expr, lang: Lang) -> String {
     let py = lang == Lang::Python;
@@ -73,12 +83,7 @@ pub(crate) fn expr(e: &Expr, lang: Lang) -> String {
         Expr::Event => "{\"S\": r.event_name}".into(),
         Expr::Not(a) => format!("boolean({}truthy({}))", if py { "not " } else { "!" }, expr(a, lang)),
         Expr::And(all) | Expr::Or(all) => {
-            let op = match (e, py) {
-                (Expr::And(_), true) => " and ",
-                (Expr::And(_), false) => " && ",
-                (_, true) => " or ",
-                (_, false) => " || ",
-            };
+            let op = logic_op(e, py);
             let parts: Vec<String> = all.iter().map(|a| format!("truthy({})", expr(a, lang))).collect();
             format!("boolean({})", parts.join(op))
         }
@@ -96,12 +101,7 @@ pub(crate) fn condition(e: &Expr, lang: Lang) -> String {
     let py = lang == Lang::Python;
     match e {
         Expr::And(all) | Expr::Or(all) => {
-            let op = match (e, py) {
-                (Expr::And(_), true) => " and ",
-                (Expr::And(_), false) => " && ",
-                (_, true) => " or ",
-                (_, false) => " || ",
-            };
+            let op = logic_op(e, py);
             let parts: Vec<String> = all.iter().map(|a| condition(a, lang)).collect();
             format!("({})", parts.join(op))
         }

@@ -54,6 +54,9 @@ export async function openPage(browser, href, options = {}) {
   return { context, page, problems, requests };
 }
 
+/** The text of a locator's element ("" when it has none). */
+export const text = async (loc) => (await loc.textContent()) ?? "";
+
 /** Waits until `fn()` returns true (Yew renders asynchronously). */
 export async function until(what, fn, timeout = 8000) {
   const end = Date.now() + timeout;

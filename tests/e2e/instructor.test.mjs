@@ -4,14 +4,13 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { ROOT, openPage, start, stop, until } from "./harness.mjs";
+import { ROOT, openPage, start, stop, text, until } from "./harness.mjs";
 
 const DIST = process.env.E2E_DIST || ROOT + "dist";
 let server, url, browser;
 before(async () => ({ server, url, browser } = await start(DIST)));
 after(() => stop({ server, browser }));
 
-const text = async (loc) => (await loc.textContent()) ?? "";
 const read = (p) => JSON.parse(readFileSync(ROOT + "www/" + p, "utf8"));
 
 describe("the instructor's side (release build)", () => {

@@ -3,7 +3,7 @@
 // Run by `make test`; by hand: `node --test --test-concurrency=1 tests/e2e/journeys.test.mjs`.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ROOT, advance, button, deploy, item, openPage, put, records, region, start, stop, until } from "./harness.mjs";
+import { ROOT, advance, button, deploy, item, openPage, put, records, region, start, stop, text, until } from "./harness.mjs";
 
 const DIST = process.env.E2E_DIST || ROOT + "dist";
 
@@ -14,7 +14,6 @@ before(async () => ({ server, url, browser } = await start(DIST)));
 after(() => stop({ server, browser }));
 
 const openApp = (path = "", options = {}) => openPage(browser, url + path, options);
-const text = async (loc) => (await loc.textContent()) ?? "";
 const clockNotes = (page) => page.locator(".clock-notes");
 
 /** The elements matching `selector` whose single word is drawn on more than one line. */

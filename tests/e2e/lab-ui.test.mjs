@@ -7,7 +7,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { ARTIFACTS, ROOT, advance, button, deploy, openPage, put, records, start, stop, until } from "./harness.mjs";
+import { ARTIFACTS, ROOT, advance, button, deploy, openPage, put, records, start, stop, text, until } from "./harness.mjs";
 
 const DIST = process.env.E2E_DIST || ROOT + "dist";
 
@@ -18,7 +18,6 @@ before(async () => ({ server, url, browser } = await start(DIST)));
 after(() => stop({ server, browser }));
 
 const openApp = (path = "", options = {}) => openPage(browser, url + path, options);
-const text = async (loc) => (await loc.textContent()) ?? "";
 const shot = async (page, name) => {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: `${ARTIFACTS}lab-ui-${name}.png`, fullPage: false });

@@ -5,7 +5,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { deflateRawSync } from "node:zlib";
 import { pathToFileURL } from "node:url";
-import { ROOT, advance, button, deploy, openPage, put, records, start, stop, until } from "./harness.mjs";
+import { ROOT, advance, button, deploy, openPage, put, records, start, stop, text, until } from "./harness.mjs";
 import { serve } from "./server.mjs";
 
 const DIST = process.env.E2E_DIST || ROOT + "dist";
@@ -17,7 +17,6 @@ before(async () => ({ server, url, browser } = await start(DIST)));
 after(() => stop({ server, browser }));
 
 const openApp = (path = "", options = {}) => openPage(browser, url + path, options);
-const text = async (loc) => (await loc.textContent()) ?? "";
 
 /** A scenario whose steps 2 and 4 fail (a missing key, a table that does not exist). */
 const partlyFailing = JSON.stringify({ steps: [

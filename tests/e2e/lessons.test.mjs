@@ -6,7 +6,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { ARTIFACTS, ROOT, button, openPage, start, stop, until } from "./harness.mjs";
+import { ARTIFACTS, ROOT, button, openPage, start, stop, text, until } from "./harness.mjs";
 
 const DIST = process.env.E2E_DIST || ROOT + "dist";
 let server, url, browser;
@@ -14,7 +14,6 @@ before(async () => ({ server, url, browser } = await start(DIST)));
 after(() => stop({ server, browser }));
 
 const teach = (page) => page.locator("section.teach");
-const text = async (loc) => (await loc.textContent()) ?? "";
 const NEW = ["idempotency", "batching-window", "kinesis-or-streams", "runaway-loops", "mapping-health", "execution-role"];
 
 describe("issue 19's lessons (release build)", () => {

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync, mkdtempSync, existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
-import { ARTIFACTS, ROOT, button, openPage, records, start, stop, until } from "./harness.mjs";
+import { ARTIFACTS, ROOT, button, openPage, records, start, stop, text, until } from "./harness.mjs";
 
 const DIST = process.env.E2E_DIST || ROOT + "dist";
 let server, url, browser;
@@ -17,7 +17,6 @@ after(() => stop({ server, browser }));
 
 const open = (path = "", options = {}) => openPage(browser, url + path, options);
 const teach = (page) => page.locator("section.teach");
-const text = async (loc) => (await loc.textContent()) ?? "";
 const at = (page, i, n) => until(`question ${i} of ${n}`, async () => new RegExp(`Question ${i} of ${n}(?!\\d)`).test(await text(teach(page))));
 /** Which radio buttons of the question shown are checked, by index. */
 const checked = async (page) => {

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { inflateRawSync } from "node:zlib";
-import { ARTIFACTS, ROOT, button, openPage, records, start, stop, until } from "./harness.mjs";
+import { ARTIFACTS, ROOT, button, openPage, records, start, stop, text, until } from "./harness.mjs";
 
 // E2E_DIST: test another build than dist/ (by hand, e.g. while `trunk serve` rewrites dist/).
 const DIST = process.env.E2E_DIST || ROOT + "dist";
@@ -23,7 +23,6 @@ const open = (path = "", options = {}) => openPage(browser, url + path, options)
 
 
 const teach = (page) => page.locator("section.teach");
-const text = async (loc) => (await loc.textContent()) ?? "";
 
 async function put(page, item) {
   await page.getByRole("textbox", { name: "Item" }).fill(item);
