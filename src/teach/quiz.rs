@@ -121,6 +121,9 @@ pub struct Bank {
     pub questions: Vec<QuestionDef>,
     /// Goals, level, duration, AWS documentation sources.
     pub meta: Meta,
+    /// The pass mark of an exam, in percent of the questions right (`"mastery": 80`), if the
+    /// bank declares one: a SCORM package reports an exam passed or failed against it.
+    pub mastery: Option<u32>,
 }
 
 /// A question as written in the bank (parameters not yet drawn).
@@ -258,7 +261,7 @@ enum Key {
 // ---- parsing --------------------------------------------------------------------------------
 
 const BANK_FIELDS: &[&str] =
-    &["format", "id", "title", "description", "questions", "level", "duration", "goals", "sources"];
+    &["format", "id", "title", "description", "questions", "level", "duration", "goals", "sources", "mastery"];
 const COMMON: &[&str] = &["id", "kind", "prompt", "explanation", "spec", "params", "shuffle", "goal", "show"];
 
 /// Parses and checks a quiz bank. Every question is instantiated once (seed 0) to check it.
@@ -281,6 +284,18 @@ fn from_json(v: &Value) -> Result<Bank, String> {
     let title = string(top, "title", "")?;
     let description = string(top, "description", "")?;
     let meta = meta(top, true)?;
+    let mastery = match top.get("mastery") {
+        None | Some(Value::Null) => None,
+        Some(v) => match v.as_u64() {
+            Some(n @ 1..=100) => Some(n as u32),
+            _ => {
+                return Err(
+                    "field \"mastery\" must be a whole number from 1 to 100: the percent of questions an exam needs right to pass"
+                        .into(),
+                )
+            }
+        },
+    };
     let qs = top.get("questions").ok_or("field \"questions\" is missing")?;
     let qs = qs.as_array().ok_or("field \"questions\" must be a list")?;
     if qs.is_empty() || qs.len() > MAX_QUESTIONS {
@@ -311,7 +326,7 @@ fn from_json(v: &Value) -> Result<Bank, String> {
         instantiate(&def, 0).map_err(|e| format!("{at}{e}"))?;
         questions.push(def);
     }
-    Ok(Bank { id, title, description, questions, meta })
+    Ok(Bank { id, title, description, questions, meta, mastery })
 }
 
 fn parse_params(v: Option<&Value>, at: &str) -> Result<Vec<(String, Value)>, String> {
@@ -1677,6 +1692,23 @@ mod tests {
         assert!(e.contains("\"kind\""), "{e}");
         let e = err(&|v| v["questions"][0]["colour"] = json!(1));
         assert!(e.contains("unknown field \"colour\""), "{e}");
+    }
+
+    #[test]
+    fn a_mastery_is_a_percent_from_1_to_100() {
+        assert_eq!(parse(&bank().to_string()).unwrap().mastery, None);
+        let with = |m: Value| {
+            let mut v = bank();
+            v["mastery"] = m;
+            parse(&v.to_string())
+        };
+        assert_eq!(with(json!(80)).unwrap().mastery, Some(80));
+        assert_eq!(with(json!(100)).unwrap().mastery, Some(100));
+        assert_eq!(with(json!(null)).unwrap().mastery, None);
+        for bad in [json!(0), json!(101), json!(79.5), json!("80"), json!(-5)] {
+            let e = with(bad.clone()).unwrap_err().to_string();
+            assert!(e.contains("\"mastery\" must be a whole number from 1 to 100"), "{bad}: {e}");
+        }
     }
 
     #[test]

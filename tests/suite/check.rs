@@ -39,6 +39,8 @@ fn the_shipped_files_pass_and_say_what_was_checked() {
     assert!(out.contains("ok   ") && !out.contains("FAIL"), "{out}");
     assert!(out.contains("view-types.json (lesson, 6 steps, "), "{out}");
     assert!(out.contains("basics.json (quiz bank, "), "{out}");
+    // basics has 8 questions and "mastery": 80: 6.4 questions, so 7 right pass.
+    assert!(out.contains("; an exam passes at 80% (7 of 8 right))"), "{out}");
 }
 
 #[test]
