@@ -6,6 +6,7 @@ pub mod grade;
 pub mod lab;
 pub mod lesson;
 pub mod quiz;
+pub mod scorm;
 pub mod session;
 pub mod share;
 pub mod view;
