@@ -66,7 +66,11 @@ pub fn QuizRun(props: &QuizRunProps) -> Html {
     // A quiz of this bank in progress before a reload (of the link's seed, if it has one) is
     // resumed where it was.
     let (bank, link_seed) = (props.bank.clone(), props.link_seed);
-    let resumed = use_mut_ref(move || net::quiz_progress(&bank.id).and_then(|t| Quiz::resume(&bank, &t, link_seed)));
+    // In an LMS, the quiz it kept for this SCO (SCORM suspend data) comes first.
+    let resumed = use_mut_ref(move || {
+        crate::web::scorm::quiz_resume(&bank)
+            .or_else(|| net::quiz_progress(&bank.id).and_then(|t| Quiz::resume(&bank, &t, link_seed)))
+    });
     let resumed_at = resumed.borrow().as_ref().map_or(0, |(_, at)| *at);
     let quiz = SharedQuiz(use_mut_ref(|| resumed.borrow_mut().take().map(|(q, _)| q)));
     // Renders again after the quiz changed.
@@ -75,8 +79,9 @@ pub fn QuizRun(props: &QuizRunProps) -> Html {
     // Keeps the quiz in progress in the browser after every change ("Take it again" forgets
     // it; a link with another seed leaves it for when the learner's own quiz is opened again).
     {
-        let (quiz, id, at) = (quiz.clone(), props.bank.id.clone(), *cur);
+        let (quiz, id, at, bank) = (quiz.clone(), props.bank.id.clone(), *cur, props.bank.clone());
         use_effect(move || {
+            crate::web::scorm::quiz_changed(&bank, quiz.0.borrow().as_ref(), at);
             if let Some(text) = quiz.0.borrow().as_ref().map(|q| q.progress_text(at)) {
                 net::save_quiz_progress(&id, Some(&text));
             }
