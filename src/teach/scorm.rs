@@ -205,29 +205,33 @@ pub fn response(q: &Instance, ix: &[usize]) -> String {
 /// One interaction to write: its values, keys relative to `cmi.interactions.n.`.
 pub type Interaction = Vec<(&'static str, String)>;
 
-/// The interaction of question `i` of `q`, if its answer is final: a practice answer once
+/// The interactions of `q` whose answer is final, by question index: a practice answer once
 /// given, every question once the quiz is finished. Result `correct` or `wrong`.
-pub fn interaction(q: &Quiz, i: usize) -> Option<Interaction> {
-    let inst = q.questions().get(i)?;
-    let answer = q.answer_of(i);
-    let is_final = q.is_finished() || (q.mode == Mode::Practice && answer.is_some());
-    if !is_final {
-        return None;
-    }
-    let result = q.summary().results.get(i).is_some_and(|r| r.chosen.is_some() && r.feedback.correct);
-    Some(vec![
-        ("id", inst.id.clone()),
-        ("type", interaction_type(inst.kind).to_string()),
-        ("student_response", answer.map(|a| response(inst, a)).unwrap_or_default()),
-        ("result", if result { "correct" } else { "wrong" }.to_string()),
-        ("weighting", "1".to_string()),
-        ("correct_responses.0.pattern", response(inst, &inst.correct)),
-    ])
+pub fn interactions(q: &Quiz) -> Vec<(usize, Interaction)> {
+    let s = q.summary();
+    q.questions()
+        .iter()
+        .zip(&s.results)
+        .enumerate()
+        .filter(|(_, (_, r))| q.is_finished() || (q.mode == Mode::Practice && r.chosen.is_some()))
+        .map(|(i, (inst, r))| {
+            let right = r.chosen.is_some() && r.feedback.correct;
+            let values = vec![
+                ("id", inst.id.clone()),
+                ("type", interaction_type(inst.kind).to_string()),
+                ("student_response", r.chosen.as_deref().map(|a| response(inst, a)).unwrap_or_default()),
+                ("result", if right { "correct" } else { "wrong" }.to_string()),
+                ("weighting", "1".to_string()),
+                ("correct_responses.0.pattern", response(inst, &inst.correct)),
+            ];
+            (i, values)
+        })
+        .collect()
 }
 
-/// The questions of `q` whose interaction is final now (see [`interaction`]).
+/// The questions of `q` whose interaction is final now (see [`interactions`]).
 pub fn final_questions(q: &Quiz) -> Vec<usize> {
-    (0..q.questions().len()).filter(|&i| interaction(q, i).is_some()).collect()
+    interactions(q).into_iter().map(|(i, _)| i).collect()
 }
 
 /// How far a status is along: a new status replaces the old one only if it is at least as far
@@ -267,7 +271,7 @@ pub fn mastery_in_force(lms: &str, bank: Option<u32>) -> Option<f64> {
 }
 
 /// What the page reports of a quiz: `cmi.core.*` values and `cmi.suspend_data`, in the order
-/// to set them (interactions apart: [`interaction`]), and whether the learner is done (then
+/// to set them (interactions apart: [`interactions`]), and whether the learner is done (then
 /// `cmi.core.exit` is empty, else `suspend`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Report {
@@ -609,7 +613,7 @@ mod tests {
         // Every question is an interaction now, the wrong one wrong.
         assert_eq!(final_questions(&q), vec![0, 1, 2, 3]);
         let results: Vec<String> =
-            (0..4).map(|i| interaction(&q, i).unwrap().into_iter().find(|(k, _)| *k == "result").unwrap().1).collect();
+            interactions(&q).into_iter().map(|(_, v)| v.into_iter().find(|(k, _)| *k == "result").unwrap().1).collect();
         assert_eq!(results, ["correct", "wrong", "correct", "correct"]);
     }
 
@@ -632,7 +636,7 @@ mod tests {
         let wrong = (0..2).find(|o| !q.questions()[0].correct.contains(o)).unwrap();
         q.answer(0, &[wrong]).unwrap();
         assert_eq!(final_questions(&q), vec![0]);
-        let i = interaction(&q, 0).unwrap();
+        let i = interactions(&q).remove(0).1;
         assert!(i.contains(&("result", "wrong".to_string())) && i.contains(&("id", "c1".to_string())), "{i:?}");
         let r = quiz_report(&q, 1, Some(75.0)).unwrap();
         assert_eq!(get(&r, "cmi.core.lesson_status"), Some("incomplete"));
@@ -641,7 +645,7 @@ mod tests {
         assert_eq!(get(&r, "cmi.core.lesson_status"), Some("completed"));
         assert_eq!(get(&r, "cmi.core.score.raw"), None, "practice reports no score");
         // Unanswered questions are journaled as wrong, with no response.
-        let i = interaction(&q, 3).unwrap();
+        let i = interactions(&q).remove(3).1;
         assert!(i.contains(&("student_response", String::new())) && i.contains(&("result", "wrong".into())));
     }
 

@@ -217,12 +217,12 @@ pub fn quiz_changed(bank: &Bank, quiz: Option<&Quiz>, at: usize) {
             lms.journaled = rules::final_questions(q);
         }
         let mut changed = false;
-        for i in rules::final_questions(q) {
+        for (i, values) in rules::interactions(q) {
             if lms.journaled.contains(&i) {
                 continue;
             }
             let n = lms.interactions;
-            for (key, value) in rules::interaction(q, i).unwrap_or_default() {
+            for (key, value) in values {
                 lms.set(&format!("cmi.interactions.{n}.{key}"), &value);
             }
             lms.interactions += 1;
