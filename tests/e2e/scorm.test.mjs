@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { execFileSync, spawn } from "node:child_process";
-import { ROOT, button, openPage, start, stop, text, until } from "./harness.mjs";
+import { ARTIFACTS, ROOT, button, openPage, start, stop, text, until } from "./harness.mjs";
 
 const SITE = ROOT + "target/scorm-site";
 const WORK = ROOT + "target/scorm-e2e";
@@ -102,6 +102,33 @@ async function leave(page) {
 // RTE 1.2 CMITimespan: HHHH:MM:SS.SS (hours 2 to 4 digits, 1 or 2 decimals of a second).
 const TIMESPAN = /^\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?$/;
 
+/** Takes the exam of `bank` (single-choice questions, as basics has) in the SCO to the end,
+ *  answering the last `wrong` questions wrong and the others right, by the option texts of
+ *  the bank file; returns what each interaction must say: the question's id, the response
+ *  (the letter of the option chosen, in the order shown) and the result. */
+async function takeExam(sco, bank, wrong) {
+  await button(sco, "Start exam").click();
+  const n = bank.questions.length;
+  const expected = [];
+  for (let i = 0; i < n; i++) {
+    await until(`question ${i + 1}`, async () => new RegExp(`Question ${i + 1} of ${n}`).test(await text(sco.locator(".quiz"))));
+    const prompt = await text(sco.locator(".quiz legend.prompt"));
+    const q = bank.questions.find((q) => q.prompt === prompt);
+    assert.ok(q, `question "${prompt}" is in the bank`);
+    const labels = await sco.locator(".quiz label.option").allTextContents();
+    const right = labels.indexOf(q.options[q.answer].text);
+    assert.ok(right >= 0);
+    const pick = i < n - wrong ? right : (right + 1) % labels.length;
+    await sco.locator(".quiz label.option").nth(pick).locator("input").check();
+    await button(sco, "Save answer").click();
+    expected.push({ id: q.id, response: "abcdefgh"[pick], result: pick === right ? "correct" : "wrong" });
+    if (i < n - 1) await button(sco, "Next question").click();
+  }
+  await sco.getByRole("button", { name: /^Finish exam/ }).click();
+  await sco.getByRole("heading", { name: "Your results" }).waitFor();
+  return expected;
+}
+
 describe("the SCORM 1.2 package in scorm-again's SCORM 1.2 runtime", () => {
   test("the zip has imsmanifest.xml at its root, one SCO per lesson and quiz bank, and every file it lists", async () => {
     const names = execFileSync("python3", ["-c",
@@ -164,27 +191,11 @@ print(json.dumps({"version": root.find(cp + "metadata").find(cp + "schemaversion
     const bank = read("quizzes/basics.json");
     const { context, page, problems, sco } = await player("index.html?quiz=basics");
     try {
-      await button(sco, "Start exam").click();
+      // Every question right but the last: 7 of 8, 87.5%, passes the bank's 80.
+      const expected = await takeExam(sco, bank, 1);
       const n = bank.questions.length;
-      const expected = [];
-      for (let i = 0; i < n; i++) {
-        await until(`question ${i + 1}`, async () => new RegExp(`Question ${i + 1} of ${n}`).test(await text(sco.locator(".quiz"))));
-        const prompt = await text(sco.locator(".quiz legend.prompt"));
-        const q = bank.questions.find((q) => q.prompt === prompt);
-        assert.ok(q, `question "${prompt}" is in the bank`);
-        const labels = await sco.locator(".quiz label.option").allTextContents();
-        const right = labels.indexOf(q.options[q.answer].text);
-        assert.ok(right >= 0);
-        // Every question right but the last: 7 of 8, 87.5%, passes the bank's 80.
-        const pick = i < n - 1 ? right : (right + 1) % labels.length;
-        await sco.locator(".quiz label.option").nth(pick).locator("input").check();
-        await button(sco, "Save answer").click();
-        expected.push({ id: q.id, response: "abcdefgh"[pick], result: pick === right ? "correct" : "wrong" });
-        if (i < n - 1) await button(sco, "Next question").click();
-      }
-      await sco.getByRole("button", { name: /^Finish exam/ }).click();
-      await sco.getByRole("heading", { name: "Your results" }).waitFor();
       let cs = await calls(page);
+      writeFileSync(ARTIFACTS + "scorm-exam-calls.json", JSON.stringify(cs, null, 1));
       assert.equal(cs[0][0], "LMSInitialize");
       assert.equal(bank.mastery, 80);
       assert.equal(last(cs, "cmi.core.lesson_status"), "passed");
@@ -208,6 +219,47 @@ print(json.dumps({"version": root.find(cp + "metadata").find(cp + "schemaversion
       cs = await calls(page);
       assert.match(last(cs, "cmi.core.session_time"), TIMESPAN);
       assert.equal(last(cs, "cmi.core.exit"), "", "finished: a normal exit, not suspend");
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("the LMS's mastery score wins over the bank's: 87.5% fails a mastery of 90", async () => {
+    const bank = read("quizzes/basics.json");
+    const { context, page, problems, sco } = await player("index.html?quiz=basics", { student_data: { mastery_score: "90" } });
+    try {
+      await takeExam(sco, bank, 1);
+      const cs = await calls(page);
+      assert.equal(last(cs, "cmi.core.score.raw"), "87.5");
+      assert.equal(last(cs, "cmi.core.lesson_status"), "failed");
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("practice: each answer is an interaction once checked, no score, incomplete until finished", async () => {
+    const bank = read("quizzes/basics.json");
+    const { context, page, problems, sco } = await player("index.html?quiz=basics");
+    try {
+      await button(sco, "Start practice").click();
+      await until("question 1", async () => /Question 1 of/.test(await text(sco.locator(".quiz"))));
+      const prompt = await text(sco.locator(".quiz legend.prompt"));
+      const asked = bank.questions.find((q) => q.prompt === prompt);
+      const labels = await sco.locator(".quiz label.option").allTextContents();
+      const right = labels.indexOf(asked.options[asked.answer].text);
+      await sco.locator(".quiz label.option").nth(right).locator("input").check();
+      await button(sco, "Check answer").click();
+      await until("the interaction", async () => last(await calls(page), "cmi.interactions.0.result") === "correct");
+      const cs = await calls(page);
+      assert.equal(last(cs, "cmi.interactions.0.id"), asked.id);
+      assert.equal(last(cs, "cmi.interactions.0.student_response"), "abcdefgh"[right]);
+      assert.equal(last(cs, "cmi.interactions.1.id"), undefined, "only the answered question");
+      assert.equal(last(cs, "cmi.core.lesson_status"), "incomplete");
+      assert.equal(last(cs, "cmi.core.score.raw"), undefined, "practice reports no score");
+      await leave(page);
+      assert.equal(last(await calls(page), "cmi.core.exit"), "suspend");
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
