@@ -305,6 +305,27 @@ print(json.dumps({"version": root.find(cp + "metadata").find(cp + "schemaversion
     }
   });
 
+  test("an LMS that opens the SCO in a new window: the API is found through window.opener", async () => {
+    const { context, page, problems } = await openPlayer();
+    try {
+      const [popup] = await Promise.all([
+        context.waitForEvent("page"),
+        page.evaluate(() => { window.open("../course/pkg/index.html?lesson=triggers", "sco"); }),
+      ]);
+      await until("step 1", async () => /Step 1 of/.test(await text(popup.locator("section.teach"))), 15000);
+      await until("reported", async () => last(await calls(page), "cmi.core.lesson_status") === "incomplete");
+      assert.equal((await calls(page))[0][0], "LMSInitialize");
+      const data = last(await calls(page), "cmi.suspend_data");
+      assert.ok(data && data.length <= 4096, "where the learner is, kept by the LMS");
+      await popup.close({ runBeforeUnload: true });
+      await until("LMSFinish", async () => (await calls(page)).some((c) => c[0] === "LMSFinish"));
+      assert.equal(last(await calls(page), "cmi.core.exit"), "suspend");
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("a lesson: incomplete, then completed at its last step; left at a step, it resumes there", async () => {
     const lesson = read("lessons/streams-basics.json");
     const n = lesson.steps.length;
