@@ -10,4 +10,4 @@ pub mod session;
 pub mod share;
 pub mod view;
 
-pub use session::{LoadError, Session, LOAD_WORK_BUDGET, MAX_INPUT_BYTES};
+pub use session::{LoadError, Session, LOAD_BYTES_BUDGET, LOAD_WORK_BUDGET, MAX_INPUT_BYTES};
