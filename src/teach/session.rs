@@ -25,9 +25,10 @@ pub const LOAD_WORK_BUDGET: u64 = 8_000_000;
 /// The item data ([`crate::sim::Work::bytes`]: each write's new item, by DynamoDB's size rule) a
 /// scenario from a link or a file may write while it loads in the page: the simulator's own
 /// memory limit (AWS has none), since the table and its stream records keep up to this much.
-/// 64 MB load in about 0.1 s natively; a 2 MB file of updates to a 320 KB item would
-/// otherwise write 3.6 GB, more than the page's WebAssembly memory can hold.
-pub const LOAD_BYTES_BUDGET: u64 = 64 * 1024 * 1024;
+/// 32 MB load in about 0.05 s natively, 0.25 s in the page and under a second with the CPU
+/// slowed 4×; a 2 MB file of updates to a 320 KB item would otherwise write 3.6 GB, more than
+/// the page's WebAssembly memory can hold.
+pub const LOAD_BYTES_BUDGET: u64 = 32 * 1024 * 1024;
 pub const MAX_INPUT_BYTES: usize = 2 * 1024 * 1024;
 
 /// Why a session could not be made from a scenario, a file or the browser's storage. Its

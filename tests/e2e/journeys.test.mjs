@@ -267,6 +267,40 @@ describe("learner journeys (release build)", () => {
     }
   });
 
+  test("a link that would write more data than the page can hold says so, names the memory budget, and leaves the lab", async () => {
+    // A 320 KB item (a list doubled five times) updated 11,000 times: 3.6 GB of item data, more
+    // than the page's WebAssembly memory (4 GB at most) can keep, from a link of a few KB.
+    const update = { UpdateItem: { TableName: "Big", Key: { pk: { S: "a" } }, UpdateExpression: "SET n = n + :one",
+      ExpressionAttributeValues: { ":one": { N: "1" } } } };
+    const big = JSON.stringify({ steps: [
+      { CreateTable: { TableName: "Big", KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST",
+        StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" } } },
+      { PutItem: { TableName: "Big", Item: { pk: { S: "a" }, n: { N: "0" }, l: { L: Array(100).fill({ S: "x".repeat(100) }) } } } },
+      ...Array(5).fill({ UpdateItem: { TableName: "Big", Key: { pk: { S: "a" } }, UpdateExpression: "SET l = list_append(l, l)" } }),
+      ...Array(11000).fill(update),
+    ] });
+    const packed = (await import("node:zlib")).deflateRawSync(Buffer.from(big)).toString("base64url");
+    assert.ok(packed.length < 10000, `a short link: ${packed.length} characters`);
+    const { context, page, problems } = await openApp();
+    try {
+      await put(page, '{"voter": {"S": "mine"}}');
+      await until("my record", async () => (await records(page).count()) === 1);
+      await page.goto(`${url}#s=${packed}`);
+      await until("the message", async () => /could not be opened/.test(await text(page.locator(".teach-bad"))), 20000);
+      const message = await text(page.locator(".teach-bad"));
+      assert.match(message, /writes more item data than the page keeps \(32 MB of items/);
+      assert.match(message, /the simulator's limit, so that the tab never runs out of memory, not AWS's/);
+      assert.match(message, /stopped at step \d+ of 11007; nothing was changed/);
+      assert.match(await text(page.locator("#table")), /mine/);
+      await put(page, '{"voter": {"S": "after"}}');
+      await until("two records", async () => (await records(page).count()) === 2);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("a link that would take too much work says so, names the simulator's limit, and leaves the learner's lab", async () => {
     // 64 shards rolling over hourly for a year with a mapping: past the page's work budget.
     const heavy = JSON.stringify({ simulator: { shardsPerStream: 64, shardRolloverSeconds: 3600 }, steps: [

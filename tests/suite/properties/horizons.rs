@@ -225,8 +225,8 @@ fn data_heavy_scenario(updates: usize) -> serde_json::Value {
 /// nothing is replaced. A file under it loads; the learner's own lab is not held to it.
 #[test]
 fn a_link_or_file_past_the_memory_budget_stops_with_a_message_naming_it() {
-    // 320 KB a write: 210 updates stay under 64 MB, 400 do not.
-    let small = data_heavy_scenario(150).to_string();
+    // 328 KB a write: 60 updates stay under 32 MB, 400 do not.
+    let small = data_heavy_scenario(60).to_string();
     let s = streamlab::Session::from_scenario_text(&small).expect("under the budget");
     assert!(
         s.engine().work().bytes < streamlab::LOAD_BYTES_BUDGET,
@@ -235,20 +235,20 @@ fn a_link_or_file_past_the_memory_budget_stops_with_a_message_naming_it() {
         s.failed_steps().first()
     );
     assert!(s.engine().work().units() < streamlab::LOAD_WORK_BUDGET / 100, "little work: {:?}", s.engine().work());
-    assert!(s.engine().work().bytes > 150 * 320_000, "{:?} {:?}", s.engine().work(), s.failed_steps().first());
+    assert!(s.engine().work().bytes > 60 * 320_000, "{:?} {:?}", s.engine().work(), s.failed_steps().first());
 
     let text = data_heavy_scenario(400).to_string();
     assert!(text.len() < 100_000, "a small file: {} bytes", text.len());
     let err = streamlab::Session::from_scenario_text(&text).err().expect("over the memory budget");
     let streamlab::LoadError::TooMuchData { step, steps } = err else { panic!("{err:?}") };
     assert_eq!(steps, 407);
-    // Stopped at the first step past 64 MB: 64 MiB / ~328 KB a write is about 205 writes.
-    assert!((190..=215).contains(&step), "stopped at step {step}");
+    // Stopped at the first step past 32 MB: 32 MiB / ~328 KB a write is about 102 writes.
+    assert!((95..=110).contains(&step), "stopped at step {step}");
     let msg = err.to_string();
-    assert!(msg.contains("64 MB of items") && msg.contains("the simulator's limit"), "{msg}");
+    assert!(msg.contains("32 MB of items") && msg.contains("the simulator's limit"), "{msg}");
     assert!(msg.contains(&format!("step {step} of 407")) && msg.contains("streamlab replay"), "{msg}");
     let Err(note) = streamlab::lab::import(&text, "big.json") else { panic!("imported") };
-    assert!(note.is_error() && format!("{note:?}").contains("64 MB of items"), "{note:?}");
+    assert!(note.is_error() && format!("{note:?}").contains("32 MB of items"), "{note:?}");
     let stored = json!({"streamlab": 1, "scenario": data_heavy_scenario(400)}).to_string();
     let s = streamlab::Session::from_storage(&stored).expect("the learner's own lab loads");
     assert!(s.engine().work().bytes > streamlab::LOAD_BYTES_BUDGET);
