@@ -773,3 +773,33 @@ fn the_documented_show_example_parses_and_links_to_its_step() {
     assert_eq!(show.fragment().as_deref(), Some("lesson=retention&step=5"));
     assert_eq!(show_problems(&[b], &lessons()), Vec::<String>::new());
 }
+
+/// Handouts (issue 18): every shipped lesson prints every step, its question without the
+/// answer beside it, and the answers apart; every bank prints the exam of a seed, in that
+/// exam's order, with one key line per question.
+#[test]
+fn every_lesson_and_bank_prints() {
+    use streamlab::paper;
+    for l in lessons() {
+        let h = paper::handout(&l);
+        assert_eq!(h.steps.len(), l.steps.len(), "{}", l.id);
+        for (s, step) in h.steps.iter().zip(&l.steps) {
+            assert_eq!((s.title.as_str(), s.text.as_str()), (step.title.as_str(), step.text.as_str()));
+            if let (Some((prompt, opts)), Some(q)) = (&s.question, &step.question) {
+                assert_eq!((prompt, opts.len()), (&q.prompt, q.options.len()));
+                // The question's explanation is not beside it: a learner predicts first.
+                assert!(!s.text.contains(&q.explanation) || q.explanation.is_empty());
+            }
+        }
+        let asked = l.steps.iter().filter(|s| s.question.is_some()).count();
+        assert_eq!(h.answers.len(), asked, "{}", l.id);
+    }
+    for b in banks() {
+        let p = paper::paper_exam(&b, "0badc0de", 7);
+        let exam = quiz::Quiz::start(&b, quiz::Mode::Exam, 7);
+        let ids: Vec<&str> = p.key.iter().map(|k| k.id.as_str()).collect();
+        assert_eq!(ids, exam.questions().iter().map(|q| q.id.as_str()).collect::<Vec<_>>(), "{}", b.id);
+        assert_eq!(p.questions.len(), b.questions.len());
+        assert_eq!(p.label, format!("Bank {} · version 0badc0de · seed 7", b.id));
+    }
+}

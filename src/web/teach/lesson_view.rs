@@ -434,6 +434,7 @@ fn steps(lesson: &Rc<Lesson>, st: &StepsState) -> Html {
             <div class="lesson-bar">
                 <p class="progress" aria-live="polite">{ progress }</p>
                 <progress max={(n + 1).to_string()} value={(*pos + 1).to_string()} aria-label="Lesson progress"></progress>
+                <button type="button" class="print-button" onclick={Callback::from(|_: MouseEvent| super::print::print_page())}>{ "Print handout" }</button>
             </div>
             { for error }
             { content }
@@ -441,6 +442,8 @@ fn steps(lesson: &Rc<Lesson>, st: &StepsState) -> Html {
                 { for back }
                 { for next }
             </div>
+            // Every step, for print only (www/print.css): the browser's Print prints the handout.
+            { super::print::handout_view(&crate::teach::paper::handout(lesson)) }
         </div>
     }
 }
