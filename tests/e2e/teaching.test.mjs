@@ -375,6 +375,10 @@ describe("teaching views (release build)", () => {
       await button(page, /^Submit with \d+ unanswered$/).click();
       await page.getByRole("heading", { name: "Your results" }).waitFor();
       await axe(page, "exam results");
+      await page.goto(url + "#quiz=flow-in-practice&seed=3");
+      await button(page, "Print a paper exam").click();
+      await page.locator(".print-doc.paper").waitFor();
+      await axe(page, "paper exam");
     } finally {
       await context.close();
     }

@@ -60,7 +60,7 @@ pub fn paper_view(p: &PaperExam) -> Html {
         }
     });
     html! {
-        <div class="print-doc paper" aria-label="Paper exam">
+        <section class="print-doc paper" aria-label="Paper exam">
             <div class="paper-sheet">
                 <h2 class="paper-title">{ format!("Exam: {}", p.title) }</h2>
                 <p class="paper-meta">{ p.label.clone() }</p>
@@ -77,7 +77,7 @@ pub fn paper_view(p: &PaperExam) -> Html {
                     }) }
                 </ol>
             </section>
-        </div>
+        </section>
     }
 }
 
