@@ -20,13 +20,16 @@ const pages = (pdf) => (pdf.toString("latin1").match(/\/Type\s*\/Page(?!s)/g) ||
 /** Counts window.print() calls instead of opening the dialog. */
 const stubPrint = (page) => page.evaluate(() => { window.printed = 0; window.print = () => { window.printed += 1; }; });
 /** What the lab around a handout shows: none of it may print. */
-const CHROME = ["header.masthead", ".clock", ".lesson-bar", ".lesson-nav", "#stream", "#flow", "#results", ".teach-head", ".paper-bar", ".quiz-start"];
+const CHROME = ["header.masthead", ".clock", ".lesson-bar", ".lesson-nav", ".print-offer", "#stream", "#flow", "#results", ".teach-head", ".paper-bar", ".quiz-start"];
 
 async function hiddenInPrint(page) {
+  let found = 0;
   for (const sel of CHROME) {
     const loc = page.locator(sel);
+    found += await loc.count();
     for (let k = 0; k < (await loc.count()); k++) assert.equal(await loc.nth(k).isVisible(), false, `${sel} does not print`);
   }
+  assert.ok(found >= 6, `the page has its header, clock bar and panels (${found} found)`);
 }
 
 describe("handouts (release build)", () => {
@@ -106,6 +109,7 @@ describe("handouts (release build)", () => {
       await button(page, "Print a paper exam").click();
       const paper = page.locator(".print-doc.paper");
       await paper.waitFor();
+      await until("the focus on the preview's heading", async () => (await page.evaluate(() => document.activeElement?.textContent)) === "Paper exam, seed 7");
       const label = await text(paper.locator(".paper-sheet .paper-meta"));
       assert.match(label, /^Bank view-types · version [0-9a-f]{8} · seed 7$/);
       assert.equal(await text(paper.locator(".paper-key .paper-meta")), label, "the key names the same bank, version and seed");

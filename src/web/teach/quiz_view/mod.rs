@@ -122,7 +122,7 @@ pub fn QuizRun(props: &QuizRunProps) -> Html {
     {
         let (heading, moved) = (heading.clone(), moved.clone());
         let finished = quiz.0.borrow().as_ref().map(|q| q.is_finished());
-        use_effect_with((*cur, finished, *reviewing), move |_| {
+        use_effect_with((*cur, finished, *reviewing, *paper), move |_| {
             if *moved.borrow() {
                 net::focus(&heading);
             }
@@ -134,13 +134,17 @@ pub fn QuizRun(props: &QuizRunProps) -> Html {
         let seed = drawn.unwrap_or_else(|| props.link_seed.unwrap_or_else(net::learner_seed));
         if *paper {
             let back = {
-                let paper = paper.clone();
-                Callback::from(move |_: MouseEvent| paper.set(false))
+                let (paper, moved) = (paper.clone(), moved.clone());
+                Callback::from(move |_: MouseEvent| {
+                    *moved.borrow_mut() = true;
+                    paper.set(false);
+                })
             };
             let exam = crate::teach::paper::paper_exam(&props.bank, &props.version, seed);
             return html! {
                 <div class="paper-preview">
                     <div class="paper-bar">
+                        <h3 class="step-title" tabindex="-1" ref={heading.clone()}>{ format!("Paper exam, seed {seed}") }</h3>
                         <p class="hint">{ format!("The exam of seed {seed} as a learner would take it (the same questions, in the same order), then its answer key on a page of its own. Print it, or save it as PDF from the print dialog.") }</p>
                         <div class="actions">
                             <button type="button" class="primary" onclick={Callback::from(|_: MouseEvent| super::print::print_page())}>{ "Print" }</button>
@@ -177,7 +181,13 @@ pub fn QuizRun(props: &QuizRunProps) -> Html {
                 net::set_learner_name(&i.value());
             }
         });
-        let print = Callback::from(move |_: MouseEvent| paper.set(true));
+        let print = {
+            let moved = moved.clone();
+            Callback::from(move |_: MouseEvent| {
+                *moved.borrow_mut() = true;
+                paper.set(true);
+            })
+        };
         let actions = StartActions { practice: start(Mode::Practice), exam: start(Mode::Exam), renew, on_name, print };
         return start_page(&props.bank, seed, props.link_seed.is_some(), props.minutes, actions);
     };
