@@ -29,7 +29,7 @@ pub use sim::{
 };
 pub use support::platform;
 pub use teach::{
-    check, file, grade, lab, lesson, quiz, share, view, LoadError, Session, LOAD_BYTES_BUDGET, LOAD_WORK_BUDGET,
+    check, file, grade, lab, lesson, paper, quiz, share, view, LoadError, Session, LOAD_BYTES_BUDGET, LOAD_WORK_BUDGET,
     MAX_INPUT_BYTES,
 };
 

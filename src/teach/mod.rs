@@ -5,6 +5,7 @@ pub mod file;
 pub mod grade;
 pub mod lab;
 pub mod lesson;
+pub mod paper;
 pub mod quiz;
 pub mod session;
 pub mod share;
