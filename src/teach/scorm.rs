@@ -572,7 +572,8 @@ mod tests {
     #[test]
     fn responses_use_the_scorm_12_formats() {
         let b = bank(None);
-        let q = Quiz::start(&b, Mode::Exam, 3);
+        // Practice shows the bank's order.
+        let q = Quiz::start(&b, Mode::Practice, 3);
         let [c, m, o, p] = [0, 1, 2, 3].map(|i| &q.questions()[i]);
         assert_eq!((interaction_type(c.kind), response(c, &[1])), ("choice", "b".to_string()));
         assert_eq!((interaction_type(m.kind), response(m, &[0, 2])), ("choice", "a,c".to_string()));
@@ -664,19 +665,31 @@ mod tests {
     fn a_quiz_resumes_from_its_suspend_data() {
         let b = bank(None);
         let mut q = Quiz::start(&b, Mode::Exam, 42);
-        q.answer(1, &[0, 2]).unwrap();
-        q.answer(2, &[2, 0, 1]).unwrap();
+        // An exam shows the questions in an order of its own: where each one is.
+        let at = |id: &str| q.questions().iter().position(|x| x.id == id).unwrap();
+        let (m, o, c) = (at("m1"), at("o1"), at("c1"));
+        let answers = |set: &[(usize, &str)]| {
+            let mut a = vec!["-"; 4];
+            for &(i, t) in set {
+                a[i] = t;
+            }
+            a.join(".")
+        };
+        q.answer(m, &[0, 2]).unwrap();
+        q.answer(o, &[2, 0, 1]).unwrap();
         let data = quiz_suspend_data(&q, 2).unwrap();
-        assert_eq!(data, "Q1|t|e|42|2|0|-.ac.cab.-");
-        let (r, at) = quiz_resume(&b, &data).unwrap();
-        assert_eq!((r.mode, r.seed, at, r.is_finished()), (Mode::Exam, 42, 2, false));
-        assert_eq!((r.answer_of(0), r.answer_of(1), r.answer_of(2)), (None, Some(&[0, 2][..]), Some(&[2, 0, 1][..])));
+        assert_eq!(data, format!("Q1|t|e|42|2|0|{}", answers(&[(m, "ac"), (o, "cab")])));
+        let (r, shown) = quiz_resume(&b, &data).unwrap();
+        assert_eq!((r.mode, r.seed, shown, r.is_finished()), (Mode::Exam, 42, 2, false));
+        assert_eq!((r.answer_of(c), r.answer_of(m), r.answer_of(o)), (None, Some(&[0, 2][..]), Some(&[2, 0, 1][..])));
+        assert_eq!(r.questions(), q.questions());
         assert!(quiz_resume(&b, &data.replace("|t|", "|u|")).is_none(), "another bank's");
         assert!(quiz_resume(&b, "L1|t|3").is_none());
         assert!(quiz_resume(&b, "Q1|t|e|x|0|0|-").is_none());
         // An answer the quiz refuses (edited) is dropped.
-        let (r, _) = quiz_resume(&b, "Q1|t|e|42|9|0|z.ac").unwrap();
-        assert_eq!((r.answer_of(0), r.answer_of(1)), (None, Some(&[0, 2][..])));
+        let edited = format!("Q1|t|e|42|9|0|{}", answers(&[(c, "z"), (m, "ac")]));
+        let (r, _) = quiz_resume(&b, &edited).unwrap();
+        assert_eq!((r.answer_of(c), r.answer_of(m)), (None, Some(&[0, 2][..])));
         // A finished one resumes finished.
         q.finish();
         let (r, _) = quiz_resume(&b, &quiz_suspend_data(&q, 0).unwrap()).unwrap();

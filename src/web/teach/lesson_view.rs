@@ -442,6 +442,11 @@ fn steps(lesson: &Rc<Lesson>, st: &StepsState) -> Html {
                 { for back }
                 { for next }
             </div>
+            <p class="hint print-offer">
+                <button type="button" class="link-button" onclick={Callback::from(|_: MouseEvent| super::print::print_page())}>{ "Print handout" }</button>
+                { ": every step of the lesson, the answers on a last page." }</p>
+            // Every step, for print only (www/print.css): the browser's Print prints the handout.
+            { super::print::handout_view(&crate::teach::paper::handout(lesson)) }
         </div>
     }
 }
