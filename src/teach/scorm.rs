@@ -669,7 +669,7 @@ mod tests {
         let at = |id: &str| q.questions().iter().position(|x| x.id == id).unwrap();
         let (m, o, c) = (at("m1"), at("o1"), at("c1"));
         let answers = |set: &[(usize, &str)]| {
-            let mut a = vec!["-"; 4];
+            let mut a = ["-"; 4];
             for &(i, t) in set {
                 a[i] = t;
             }
