@@ -47,11 +47,13 @@ impl Sco {
         }
     }
 
-    /// The SCO's launch path in the package: `index.html?lesson=<id>`. A query, not a
+    /// The SCO's launch path in the package: `index.html?embed=1&lesson=<id>`. A query, not a
     /// fragment: an LMS launches a resource's `href` as given, query included, and the page
-    /// turns it into its own `#lesson=<id>` fragment ([`launch_of`]).
+    /// turns it into its own `#lesson=<id>` fragment ([`launch_of`]). `embed=1`: the page's
+    /// header (menus of other lessons and quizzes, share, export) is hidden, as in an iframe
+    /// of a course page, so the SCO stays on its own lesson or quiz.
     pub fn launch(&self) -> String {
-        format!("index.html?{}={}", self.key(), self.id())
+        format!("index.html?embed=1&{}={}", self.key(), self.id())
     }
 
     /// The page fragment that opens it: `lesson=<id>`.
@@ -536,7 +538,7 @@ mod tests {
 
     #[test]
     fn a_launch_is_a_query_the_page_reads() {
-        assert_eq!(Sco::Lesson("view-types".into()).launch(), "index.html?lesson=view-types");
+        assert_eq!(Sco::Lesson("view-types".into()).launch(), "index.html?embed=1&lesson=view-types");
         assert_eq!(launch_of("?lesson=view-types"), Some(Sco::Lesson("view-types".into())));
         // An LMS may add its own parameters.
         assert_eq!(launch_of("?foo=1&quiz=basics&x=y"), Some(Sco::Quiz("basics".into())));
@@ -557,7 +559,7 @@ mod tests {
         assert!(x.contains("<title>Lesson: Views &lt;&amp;&gt; &quot;types&quot;</title>"), "{x}");
         assert!(x.contains("<title>Quiz: Quiz&apos;s</title>"), "{x}");
         assert!(x.contains(
-            "<resource identifier=\"res-quiz-view-types\" type=\"webcontent\" adlcp:scormtype=\"sco\" href=\"index.html?quiz=view-types\">"
+            "<resource identifier=\"res-quiz-view-types\" type=\"webcontent\" adlcp:scormtype=\"sco\" href=\"index.html?embed=1&amp;quiz=view-types\">"
         ));
         assert!(x.contains("identifierref=\"res-lesson-view-types\""));
         assert_eq!(x.matches("adlcp:scormtype=\"sco\"").count(), 2);
@@ -744,7 +746,7 @@ mod tests {
         let mut xml = String::new();
         std::io::Read::read_to_string(&mut zip.by_name("imsmanifest.xml").unwrap(), &mut xml).unwrap();
         assert_eq!(xml.matches("adlcp:scormtype=\"sco\"").count(), lessons.len() + banks.len());
-        assert!(xml.contains("href=\"index.html?quiz=basics\""));
+        assert!(xml.contains("href=\"index.html?embed=1&amp;quiz=basics\""));
         let mut bank = String::new();
         std::io::Read::read_to_string(&mut zip.by_name("quizzes/basics.json").unwrap(), &mut bank).unwrap();
         assert_eq!(bank, std::fs::read_to_string(www.join("quizzes/basics.json")).unwrap());

@@ -158,13 +158,13 @@ print(json.dumps({"version": root.find(cp + "metadata").find(cp + "schemaversion
     const banks = read("quizzes/index.json").banks;
     assert.equal(m.items.length, lessons.length + banks.length);
     for (const l of lessons) {
-      const it = m.items.find((i) => i.href === `index.html?lesson=${l.id}`);
+      const it = m.items.find((i) => i.href === `index.html?embed=1&lesson=${l.id}`);
       assert.ok(it, `a SCO for lesson ${l.id}`);
       assert.equal(it.type, "sco");
       assert.equal(it.title, `Lesson: ${read(`lessons/${l.id}.json`).title}`);
     }
     for (const b of banks) {
-      const it = m.items.find((i) => i.href === `index.html?quiz=${b.id}`);
+      const it = m.items.find((i) => i.href === `index.html?embed=1&quiz=${b.id}`);
       const bank = read(`quizzes/${b.id}.json`);
       assert.ok(it, `a SCO for quiz ${b.id}`);
       assert.equal(it.title, `Quiz: ${bank.title}`);
@@ -190,7 +190,7 @@ print(json.dumps({"version": root.find(cp + "metadata").find(cp + "schemaversion
 
   test("an exam to the end: lesson_status against the mastery, the score, one interaction per question, session time", async () => {
     const bank = read("quizzes/basics.json");
-    const { context, page, problems, sco } = await player("index.html?quiz=basics");
+    const { context, page, problems, sco } = await player("index.html?embed=1&quiz=basics");
     try {
       // Every question right but the last: 7 of 8, 87.5%, passes the bank's 80.
       const expected = await takeExam(sco, bank, 1);
@@ -228,7 +228,7 @@ print(json.dumps({"version": root.find(cp + "metadata").find(cp + "schemaversion
 
   test("the LMS's mastery score wins over the bank's: 87.5% fails a mastery of 90", async () => {
     const bank = read("quizzes/basics.json");
-    const { context, page, problems, sco } = await player("index.html?quiz=basics", { student_data: { mastery_score: "90" } });
+    const { context, page, problems, sco } = await player("index.html?embed=1&quiz=basics", { student_data: { mastery_score: "90" } });
     try {
       await takeExam(sco, bank, 1);
       const cs = await calls(page);
@@ -242,7 +242,7 @@ print(json.dumps({"version": root.find(cp + "metadata").find(cp + "schemaversion
 
   test("practice: each answer is an interaction once checked, no score, incomplete until finished", async () => {
     const bank = read("quizzes/basics.json");
-    const { context, page, problems, sco } = await player("index.html?quiz=basics");
+    const { context, page, problems, sco } = await player("index.html?embed=1&quiz=basics");
     try {
       await button(sco, "Start practice").click();
       await until("question 1", async () => /Question 1 of/.test(await text(sco.locator(".quiz"))));
@@ -268,7 +268,7 @@ print(json.dumps({"version": root.find(cp + "metadata").find(cp + "schemaversion
   });
 
   test("an exam left half-way resumes from suspend_data in a new browser", async () => {
-    const { context, page, problems, sco } = await player("index.html?quiz=basics");
+    const { context, page, problems, sco } = await player("index.html?embed=1&quiz=basics");
     let data;
     try {
       await button(sco, "Start exam").click();
@@ -292,7 +292,7 @@ print(json.dumps({"version": root.find(cp + "metadata").find(cp + "schemaversion
       await context.close();
     }
     // A new context: nothing in the browser's storage, only what the LMS kept.
-    const again = await player("index.html?quiz=basics", { core: { entry: "resume" }, suspend_data: data });
+    const again = await player("index.html?embed=1&quiz=basics", { core: { entry: "resume" }, suspend_data: data });
     try {
       await until("question 3 again", async () => /Question 3 of/.test(await text(again.sco.locator(".quiz"))));
       await button(again.sco, "Previous").click();
@@ -328,7 +328,7 @@ print(json.dumps({"version": root.find(cp + "metadata").find(cp + "schemaversion
   test("a lesson: incomplete, then completed at its last step; left at a step, it resumes there", async () => {
     const lesson = read("lessons/streams-basics.json");
     const n = lesson.steps.length;
-    const { context, page, problems, sco } = await player("index.html?lesson=streams-basics");
+    const { context, page, problems, sco } = await player("index.html?embed=1&lesson=streams-basics");
     const teach = sco.locator("section.teach");
     let data;
     try {
@@ -351,7 +351,7 @@ print(json.dumps({"version": root.find(cp + "metadata").find(cp + "schemaversion
     } finally {
       await context.close();
     }
-    const again = await player("index.html?lesson=streams-basics", { core: { entry: "resume" }, suspend_data: data });
+    const again = await player("index.html?embed=1&lesson=streams-basics", { core: { entry: "resume" }, suspend_data: data });
     try {
       const teach = again.sco.locator("section.teach");
       await until("step 3 again", async () => new RegExp(`Step 3 of ${n}`).test(await text(teach)));
