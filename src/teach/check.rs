@@ -12,7 +12,8 @@ use serde_json::Value;
 
 use crate::teach::file;
 #[cfg(not(target_arch = "wasm32"))]
-use crate::teach::file::{FileError, IndexEntry};
+use crate::teach::file::FileError;
+use crate::teach::file::IndexEntry;
 use crate::teach::{lesson, quiz};
 
 /// The seeds each question of a bank is instantiated and checked with (as the teaching test).
@@ -119,7 +120,7 @@ pub fn bank_problems(b: &quiz::Bank) -> Vec<String> {
 }
 
 /// Checks one file's text; `stem`: its file name without `.json` (a lesson's or a bank's `id`
-/// must be it: the page opens `lessons/<id>.json`).
+/// must be it: the page opens `lessons/<id>.json`), or "" for a text with no file name (pasted).
 pub fn check_text(stem: &str, text: &str) -> Verdict {
     let mut v = Verdict { kind: None, id: None, problems: Vec::new(), summary: String::new() };
     let json = match file::read_json(text, "the file", 4 * 1024 * 1024) {
@@ -131,7 +132,7 @@ pub fn check_text(stem: &str, text: &str) -> Verdict {
     };
     v.kind = kind_of(&json);
     let named = |id: &str, v: &mut Verdict| {
-        if id != stem {
+        if !stem.is_empty() && id != stem {
             v.problems.push(format!(
                 "its id is \"{id}\" but the file is {stem}.json: the page opens <id>.json, so rename one"
             ));
@@ -170,6 +171,112 @@ pub fn check_text(stem: &str, text: &str) -> Verdict {
         }
     }
     v
+}
+
+/// Where the files checked together are, as far as the menus go: the `index.json` that lists
+/// lessons or banks, and which files are there. A folder on disk (`streamlab check`) or the
+/// files an author gave the page at once (the Author view, [`check_files`]).
+pub trait Folder {
+    /// The index listing files of `kind` (`Lesson` or `Bank`): its name as shown and its
+    /// entries, or why they cannot be read; `None` when there is none to compare with.
+    fn index(&self, kind: Kind) -> Option<(String, Result<Vec<IndexEntry>, String>)>;
+    /// Whether the file `<id>.json` is there.
+    fn has(&self, id: &str) -> bool;
+    /// Where a listed file was looked for, as said in a problem: "beside it".
+    fn where_listed(&self) -> &'static str;
+}
+
+/// The problems of a checked file (`v`, from [`check_text`] of `text`) with the menus of the
+/// `folder` it is in: a lesson or bank its index does not list, and an index's entries whose
+/// file is not there.
+pub fn listing_problems(v: &Verdict, text: &str, folder: &impl Folder) -> Vec<String> {
+    let mut out = Vec::new();
+    match (v.kind, &v.id) {
+        (Some(kind @ (Kind::Lesson | Kind::Bank)), Some(id)) => match folder.index(kind) {
+            Some((name, Ok(entries))) if !entries.iter().any(|e| &e.id == id) => out.push(format!(
+                "not listed in {name}: add {{\"id\": \"{id}\", \"title\": ...}} to it, or the menu will not show it"
+            )),
+            Some((_, Err(why))) => out.push(format!("{why}: the menu lists lessons and banks from it")),
+            _ => {}
+        },
+        (Some(kind @ (Kind::LessonIndex | Kind::BankIndex)), _) => {
+            let listed = if kind == Kind::LessonIndex { lesson::parse_index(text) } else { quiz::parse_index(text) };
+            for e in listed.unwrap_or_default() {
+                if !folder.has(&e.id) {
+                    out.push(format!("lists \"{}\", but {}.json is not {}", e.id, e.id, folder.where_listed()));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Files given together (name, text), as the Author view takes them: dropped, picked or pasted.
+struct Given<'a> {
+    files: &'a [(String, String)],
+    verdicts: &'a [Verdict],
+}
+
+impl Folder for Given<'_> {
+    fn index(&self, kind: Kind) -> Option<(String, Result<Vec<IndexEntry>, String>)> {
+        let want = if kind == Kind::Lesson { Kind::LessonIndex } else { Kind::BankIndex };
+        let i = self.verdicts.iter().position(|v| v.kind == Some(want))?;
+        let (name, text) = &self.files[i];
+        let parsed = if kind == Kind::Lesson { lesson::parse_index(text) } else { quiz::parse_index(text) };
+        Some((name.clone(), parsed.map_err(|e| format!("{name} is not valid: {e}"))))
+    }
+
+    fn has(&self, id: &str) -> bool {
+        self.files.iter().zip(self.verdicts).any(|((name, _), v)| stem_of(name) == id || v.id.as_deref() == Some(id))
+    }
+
+    fn where_listed(&self) -> &'static str {
+        "among the files given"
+    }
+}
+
+/// A file name without its folders and its `.json`.
+pub fn stem_of(name: &str) -> &str {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    base.strip_suffix(".json").unwrap_or(base)
+}
+
+/// Checks files given together (name, text; a pasted text has no name: ""), each as
+/// [`check_text`] does, and against each other's menus: with an `index.json` among them, a
+/// lesson or bank it does not list and an entry whose file is not among them are named. One
+/// verdict per file, in order.
+pub fn check_files(files: &[(String, String)]) -> Vec<Verdict> {
+    let mut verdicts: Vec<Verdict> = files.iter().map(|(name, text)| check_text(stem_of(name), text)).collect();
+    if files.len() > 1 {
+        let listing: Vec<Vec<String>> = {
+            let given = Given { files, verdicts: &verdicts };
+            files.iter().zip(&verdicts).map(|((_, text), v)| listing_problems(v, text, &given)).collect()
+        };
+        for (v, more) in verdicts.iter_mut().zip(listing) {
+            v.problems.extend(more);
+        }
+    }
+    verdicts
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+/// A folder on disk, for `streamlab check`.
+struct Dir<'a>(&'a Path);
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Folder for Dir<'_> {
+    fn index(&self, kind: Kind) -> Option<(String, Result<Vec<IndexEntry>, String>)> {
+        Some((self.0.join("index.json").display().to_string(), index_in(self.0, kind)))
+    }
+
+    fn has(&self, id: &str) -> bool {
+        self.0.join(format!("{id}.json")).is_file()
+    }
+
+    fn where_listed(&self) -> &'static str {
+        "beside it"
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -232,29 +339,8 @@ pub fn check_paths(args: &[PathBuf]) -> (String, bool) {
             };
             let mut v = check_text(&stem, &text);
             let dir = path.parent().unwrap_or(Path::new("."));
-            match (v.kind, &v.id) {
-                (Some(kind @ (Kind::Lesson | Kind::Bank)), Some(id)) => match index_in(dir, kind) {
-                    Ok(entries) if !entries.iter().any(|e| &e.id == id) => v.problems.push(format!(
-                        "not listed in {}: add {{\"id\": \"{id}\", \"title\": ...}} to it, or the menu will not show it",
-                        dir.join("index.json").display()
-                    )),
-                    Ok(_) => {}
-                    Err(why) => v.problems.push(format!("{why}: the menu lists lessons and banks from it")),
-                },
-                (Some(Kind::LessonIndex | Kind::BankIndex), _) => {
-                    let listed = if v.kind == Some(Kind::LessonIndex) {
-                        lesson::parse_index(&text)
-                    } else {
-                        quiz::parse_index(&text)
-                    };
-                    for e in listed.unwrap_or_default() {
-                        if !dir.join(format!("{}.json", e.id)).is_file() {
-                            v.problems.push(format!("lists \"{}\", but {}.json is not beside it", e.id, e.id));
-                        }
-                    }
-                }
-                _ => {}
-            }
+            let more = listing_problems(&v, &text, &Dir(dir));
+            v.problems.extend(more);
             if v.problems.is_empty() {
                 report.push_str(&format!("ok   {shown} ({})\n", v.summary));
             } else {
@@ -267,4 +353,79 @@ pub fn check_paths(args: &[PathBuf]) -> (String, bool) {
         }
     }
     (report, ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BANK: &str = include_str!("../../www/quizzes/basics.json");
+    const LESSON: &str = include_str!("../../www/lessons/view-types.json");
+
+    fn given(files: &[(&str, &str)]) -> Vec<Verdict> {
+        let files: Vec<(String, String)> = files.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        check_files(&files)
+    }
+
+    #[test]
+    fn a_pasted_json_mistake_is_placed_with_its_fix() {
+        let v = given(&[("", "{\n \"id\": \"broken\",\n \"steps\": [],\n}\n")]);
+        assert_eq!(v.len(), 1);
+        assert_eq!(
+            v[0].problems,
+            ["not valid JSON at line 4, column 1: trailing comma; remove the comma before the closing bracket: JSON allows none after the last member"]
+        );
+    }
+
+    #[test]
+    fn a_pasted_file_has_no_name_to_match_and_a_good_one_passes() {
+        let v = given(&[("", LESSON)]);
+        assert_eq!(v[0].problems, Vec::<String>::new());
+        assert_eq!(v[0].kind, Some(Kind::Lesson));
+        assert!(v[0].summary.starts_with("lesson, 6 steps"), "{}", v[0].summary);
+        // A named file must carry its name as its id.
+        let v = given(&[("other.json", LESSON)]);
+        assert!(
+            v[0].problems[0].contains("its id is \"view-types\" but the file is other.json"),
+            "{:?}",
+            v[0].problems
+        );
+    }
+
+    #[test]
+    fn files_given_together_are_compared_with_their_index() {
+        let index = r#"{"format": 1, "banks": [{"id": "gone", "title": "Gone"}]}"#;
+        let v = given(&[("basics.json", BANK), ("index.json", index)]);
+        assert_eq!(
+            v[0].problems,
+            ["not listed in index.json: add {\"id\": \"basics\", \"title\": ...} to it, or the menu will not show it"]
+        );
+        assert_eq!(v[1].kind, Some(Kind::BankIndex));
+        assert_eq!(v[1].problems, ["lists \"gone\", but gone.json is not among the files given"]);
+        // Listed and present: both pass. A lesson index says nothing of banks.
+        let index = r#"{"format": 1, "banks": [{"id": "basics", "title": "Basics"}]}"#;
+        let lessons = r#"{"format": 1, "lessons": []}"#;
+        let v = given(&[("quizzes/basics.json", BANK), ("quizzes/index.json", index), ("index.json", lessons)]);
+        assert!(v.iter().all(|v| v.problems.is_empty()), "{v:?}");
+        // Alone, a file is not compared with anything.
+        assert!(given(&[("basics.json", BANK)])[0].problems.is_empty());
+    }
+
+    #[test]
+    fn an_unreadable_index_is_said_once_per_file_it_should_list() {
+        let v = given(&[("basics.json", BANK), ("index.json", r#"{"format": 2, "banks": []}"#)]);
+        assert_eq!(v[1].problems, ["field \"format\" must be 1"]);
+        assert_eq!(
+            v[0].problems,
+            ["index.json is not valid: field \"format\" must be 1: the menu lists lessons and banks from it"]
+        );
+    }
+
+    #[test]
+    fn stems() {
+        assert_eq!(stem_of("a/b/basics.json"), "basics");
+        assert_eq!(stem_of("C:\\x\\y.json"), "y");
+        assert_eq!(stem_of("notes.txt"), "notes.txt");
+        assert_eq!(stem_of(""), "");
+    }
 }
