@@ -98,6 +98,7 @@ pub fn Catalogue() -> Html {
                 <a href="#">{ "Close" }</a>
             </div>
             <p class="hint">{ "Every lesson and quiz on this site, from lessons/index.json and quizzes/index.json: share a link, or paste the iframe snippet into a course page (embed mode hides this page's header)." }</p>
+            <p class="hint">{ "Writing your own lesson or quiz? " }<a href="#author">{ "Check your files" }</a>{ " before you publish them." }</p>
             { body }
         </section>
     }
