@@ -166,7 +166,9 @@ pub fn check_text(stem: &str, text: &str) -> Verdict {
                 if v.kind == Some(Kind::LessonIndex) { lesson::parse_index(text) } else { quiz::parse_index(text) };
             match parsed {
                 Err(e) => v.problems.push(e.to_string()),
-                Ok(entries) => v.summary = format!("index of {} files", entries.len()),
+                Ok(entries) => {
+                    v.summary = format!("index of {} file{}", entries.len(), if entries.len() == 1 { "" } else { "s" })
+                }
             }
         }
     }

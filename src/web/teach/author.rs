@@ -198,7 +198,7 @@ fn kind_name(kind: Option<Kind>) -> &'static str {
         Some(Kind::Bank) => "quiz bank",
         Some(Kind::LessonIndex) => "lesson index",
         Some(Kind::BankIndex) => "quiz index",
-        None => "file",
+        None => "",
     }
 }
 
@@ -222,7 +222,7 @@ fn FileVerdict(props: &FileVerdictProps) -> Html {
             if n == 0 {
                 <p class="hint">{ v.summary.clone() }</p>
             } else {
-                <p class="hint">{ format!("Read as a {}.", kind_name(v.kind)) }</p>
+                if v.kind.is_some() { <p class="hint">{ format!("Read as a {}.", kind_name(v.kind)) }</p> }
                 <ul class="author-problems">{ for v.problems.iter().map(|p| html! { <li>{ p.clone() }</li> }) }</ul>
             }
             <button type="button" class="quiet" onclick={props.on_remove.clone()}
