@@ -214,19 +214,33 @@ pub fn listing_problems(v: &Verdict, text: &str, folder: &impl Folder) -> Vec<St
     out
 }
 
-/// Files given together (name, text), as the Author view takes them: dropped, picked or pasted.
+/// Files given together (name, text), as the Author view takes them: dropped, picked or pasted;
+/// and the site's own menus, compared with when no `index.json` of the kind is among them.
 struct Given<'a> {
     files: &'a [(String, String)],
     verdicts: &'a [Verdict],
+    site: &'a Site,
 }
 
 impl Folder for Given<'_> {
     fn index(&self, kind: Kind) -> Option<(String, Result<Vec<IndexEntry>, String>)> {
         let want = if kind == Kind::Lesson { Kind::LessonIndex } else { Kind::BankIndex };
-        let i = self.verdicts.iter().position(|v| v.kind == Some(want))?;
-        let (name, text) = &self.files[i];
-        let parsed = if kind == Kind::Lesson { lesson::parse_index(text) } else { quiz::parse_index(text) };
-        Some((name.clone(), parsed.map_err(|e| format!("{name} is not valid: {e}"))))
+        let parse = |text: &str| if kind == Kind::Lesson { lesson::parse_index(text) } else { quiz::parse_index(text) };
+        match self.verdicts.iter().position(|v| v.kind == Some(want)) {
+            Some(i) => {
+                let (name, text) = &self.files[i];
+                Some((name.clone(), parse(text).map_err(|e| format!("{name} is not valid: {e}"))))
+            }
+            None => {
+                let (text, name) = if kind == Kind::Lesson {
+                    (self.site.lessons.as_deref()?, "this site's lessons/index.json")
+                } else {
+                    (self.site.banks.as_deref()?, "this site's quizzes/index.json")
+                };
+                // A site whose own menu cannot be read says so in its menus, not here.
+                parse(text).ok().map(|entries| (name.to_string(), Ok(entries)))
+            }
+        }
     }
 
     fn has(&self, id: &str) -> bool {
@@ -238,6 +252,15 @@ impl Folder for Given<'_> {
     }
 }
 
+/// The site's own menus (the text of `lessons/index.json` and `quizzes/index.json`), when
+/// known: the Author view compares an author's files with them when no `index.json` of the kind
+/// is given.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Site {
+    pub lessons: Option<String>,
+    pub banks: Option<String>,
+}
+
 /// A file name without its folders and its `.json`.
 pub fn stem_of(name: &str) -> &str {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
@@ -245,19 +268,29 @@ pub fn stem_of(name: &str) -> &str {
 }
 
 /// Checks files given together (name, text; a pasted text has no name: ""), each as
-/// [`check_text`] does, and against each other's menus: with an `index.json` among them, a
-/// lesson or bank it does not list and an entry whose file is not among them are named. One
-/// verdict per file, in order.
-pub fn check_files(files: &[(String, String)]) -> Vec<Verdict> {
+/// [`check_text`] does, and against the menus: a lesson or bank not listed in the `index.json`
+/// of its kind among the files (or, with none given, in the `site`'s), and, with several files,
+/// an index's entry whose file is not among them, are named. One verdict per file, in order.
+pub fn check_files(files: &[(String, String)], site: &Site) -> Vec<Verdict> {
     let mut verdicts: Vec<Verdict> = files.iter().map(|(name, text)| check_text(stem_of(name), text)).collect();
-    if files.len() > 1 {
-        let listing: Vec<Vec<String>> = {
-            let given = Given { files, verdicts: &verdicts };
-            files.iter().zip(&verdicts).map(|((_, text), v)| listing_problems(v, text, &given)).collect()
-        };
-        for (v, more) in verdicts.iter_mut().zip(listing) {
-            v.problems.extend(more);
-        }
+    let listing: Vec<Vec<String>> = {
+        let given = Given { files, verdicts: &verdicts, site };
+        files
+            .iter()
+            .zip(&verdicts)
+            .map(|((_, text), v)| {
+                // An index alone lists files that were not given: nothing to say of them.
+                let alone = files.len() == 1 && matches!(v.kind, Some(Kind::LessonIndex | Kind::BankIndex));
+                if alone {
+                    Vec::new()
+                } else {
+                    listing_problems(v, text, &given)
+                }
+            })
+            .collect()
+    };
+    for (v, more) in verdicts.iter_mut().zip(listing) {
+        v.problems.extend(more);
     }
     verdicts
 }
@@ -366,7 +399,7 @@ mod tests {
 
     fn given(files: &[(&str, &str)]) -> Vec<Verdict> {
         let files: Vec<(String, String)> = files.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
-        check_files(&files)
+        check_files(&files, &Site::default())
     }
 
     #[test]
@@ -421,6 +454,33 @@ mod tests {
             v[0].problems,
             ["index.json is not valid: field \"format\" must be 1: the menu lists lessons and banks from it"]
         );
+    }
+
+    #[test]
+    fn with_no_index_given_the_sites_own_is_compared() {
+        let site = Site {
+            lessons: Some(include_str!("../../www/lessons/index.json").into()),
+            banks: Some(include_str!("../../www/quizzes/index.json").into()),
+        };
+        let check = |files: &[(&str, &str)]| {
+            let files: Vec<(String, String)> = files.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+            check_files(&files, &site)
+        };
+        // Shipped files are listed.
+        assert!(check(&[("basics.json", BANK), ("view-types.json", LESSON)]).iter().all(|v| v.problems.is_empty()));
+        // A new lesson is not, yet.
+        let mine = LESSON.replacen("\"id\": \"view-types\"", "\"id\": \"mine\"", 1);
+        assert_eq!(
+            check(&[("mine.json", &mine)])[0].problems,
+            ["not listed in this site's lessons/index.json: add {\"id\": \"mine\", \"title\": ...} to it, or the menu will not show it"]
+        );
+        // An index given is compared with instead; the site's lesson index says nothing of banks.
+        let index = r#"{"format": 1, "lessons": [{"id": "mine", "title": "Mine"}]}"#;
+        assert!(check(&[("mine.json", &mine), ("index.json", index)]).iter().all(|v| v.problems.is_empty()));
+        // An unreadable site menu is not the author's problem.
+        let site = Site { lessons: Some("not json".into()), banks: None };
+        let files = vec![("mine.json".to_string(), mine.clone())];
+        assert!(check_files(&files, &site)[0].problems.is_empty());
     }
 
     #[test]

@@ -16,7 +16,7 @@ const www = (p) => readFileSync(ROOT + "www/" + p, "utf8");
 const file = (page, name) => page.locator(".author-file").filter({ has: page.getByRole("heading", { name }) });
 
 describe("the Author view (release build)", () => {
-  test("a pasted lesson with a JSON mistake gets its line, column and fix; picked files are compared with the index.json given with them; a dropped lesson passes", async () => {
+  test("a pasted lesson with a JSON mistake gets its line, column and fix; picked files are compared with the index.json given with them, or else the site's; a dropped lesson passes", async () => {
     const { context, page, problems } = await openPage(browser, url);
     try {
       // From the catalogue.
@@ -63,6 +63,14 @@ describe("the Author view (release build)", () => {
       await page.locator(".author-drop").dispatchEvent("drop", { dataTransfer: dt });
       const dropped = file(page, /view-types\.json/);
       await until("the dropped lesson's verdict", async () => /lesson, 6 steps/.test(await text(dropped)));
+
+      // With no lesson index given, a new lesson is compared with this site's own.
+      const mine = lesson.replace('"id": "view-types"', '"id": "mine"');
+      await page.getByLabel("Choose files").setInputFiles([{ name: "mine.json", mimeType: "application/json", buffer: Buffer.from(mine) }]);
+      const added = file(page, /mine\.json/);
+      await until("the new lesson's verdict", async () => /1 problem/.test(await text(added)));
+      assert.match(await text(added), /not listed in this site's lessons\/index\.json: add \{"id": "mine", "title": \.\.\.\} to it/);
+      await page.getByRole("button", { name: "Remove mine.json" }).click();
 
       // Removed, the pasted text's verdict goes.
       await page.getByRole("button", { name: "Remove Pasted text" }).click();

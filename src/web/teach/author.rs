@@ -2,7 +2,8 @@
 //! and `index.json` files on it, picks them, or pastes a file's text, and each is checked as
 //! `streamlab check` checks it (`crate::teach::check::check_files`: JSON errors at a line and
 //! column with the fix, answers run by the engine, files compared with an `index.json` given
-//! with them). Nothing is uploaded: the files are read and checked in the page.
+//! with them, or else with the site's own). Nothing is uploaded: the files are read and checked
+//! in the page.
 //!
 //! The shape of yew's function_todomvc: a pure reducer over [`Action`]s, small components
 //! with narrow props; the checking is the engine's.
@@ -13,16 +14,19 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{FileList, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::teach::check::{self, Kind, Verdict};
+use super::net;
+use crate::teach::check::{self, Kind, Site, Verdict};
 
 /// Largest file read (the engine refuses lessons and banks far smaller).
 const MAX_FILE: f64 = 4.0 * 1024.0 * 1024.0;
 
-/// The files given so far (name, text; a pasted text is named ""), and their verdicts.
+/// The files given so far (name, text; a pasted text is named ""), their verdicts, and the
+/// site's own menus (compared with when no index.json is given).
 #[derive(Default, PartialEq)]
 struct Files {
     files: Vec<(String, String)>,
     verdicts: Vec<Verdict>,
+    site: Site,
 }
 
 enum Action {
@@ -31,6 +35,8 @@ enum Action {
     Add(Vec<(String, String)>),
     Remove(usize),
     Clear,
+    /// The site's `lessons/index.json` and `quizzes/index.json`, as loaded.
+    Site(Site),
 }
 
 impl Reducible for Files {
@@ -38,6 +44,7 @@ impl Reducible for Files {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut files = self.files.clone();
+        let mut site = self.site.clone();
         match action {
             Action::Add(added) => {
                 for (name, text) in added {
@@ -52,9 +59,10 @@ impl Reducible for Files {
             }
             Action::Remove(_) => {}
             Action::Clear => files.clear(),
+            Action::Site(s) => site = s,
         }
-        let verdicts = check::check_files(&files);
-        Rc::new(Files { files, verdicts })
+        let verdicts = check::check_files(&files, &site);
+        Rc::new(Files { files, verdicts, site })
     }
 }
 
@@ -80,6 +88,16 @@ fn read_files(list: Option<FileList>, add: Callback<Vec<(String, String)>>) {
 #[component]
 pub fn Author() -> Html {
     let state = use_reducer(Files::default);
+    {
+        let state = state.dispatcher();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let lessons = net::fetch_text("lessons/index.json").await.ok();
+                let banks = net::fetch_text("quizzes/index.json").await.ok();
+                state.dispatch(Action::Site(Site { lessons, banks }));
+            });
+        });
+    }
     let add = {
         let state = state.dispatcher();
         Callback::from(move |files: Vec<(String, String)>| state.dispatch(Action::Add(files)))
@@ -128,7 +146,7 @@ pub fn Author() -> Html {
                 <h2 id="author-heading">{ "Check your lesson and quiz files" }</h2>
                 <a href="#catalogue">{ "Back to the catalogue" }</a>
             </div>
-            <p class="hint">{ "Each file is checked as streamlab check does: JSON mistakes with their line and column and the fix, every answer the engine can run is run (a bank's for 8 seeds), and with an index.json among the files, a file it does not list or an entry without its file is named. The files stay in this page: nothing is uploaded." }</p>
+            <p class="hint">{ "Each file is checked as streamlab check does: JSON mistakes with their line and column and the fix, every answer the engine can run is run (a bank's for 8 seeds), and a file the index.json given with it (or else this site's own) does not list, or an index entry without its file, is named. The files stay in this page: nothing is uploaded." }</p>
             <div class={classes!("author-drop", dragging.then_some("dragging"))}
                 ondragover={on_over} ondragleave={on_leave} ondrop={on_drop}>
                 <p>{ "Drop lesson, quiz and index.json files here, or" }</p>
