@@ -5,6 +5,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { ROOT, button, openPage, start, stop, text, until } from "./harness.mjs";
 
 const DIST = process.env.E2E_DIST || ROOT + "dist";
@@ -77,6 +78,32 @@ describe("the Author view (release build)", () => {
       await until("the pasted text removed", async () => (await pasted.count()) === 0);
       assert.match(await text(page.locator(".author-summary")), /3 files checked: all ok/);
       assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("axe-core finds no serious or critical violations in the Author view with verdicts, nor in the update notice", async () => {
+    // addScriptTag injects an inline script, which the page's CSP rightly forbids: bypass it here.
+    const { context, page } = await openPage(browser, url + "#author", { bypassCSP: true });
+    try {
+      await page.getByLabel("Or paste a file's text").fill("{'id': 'x'}");
+      await button(page, "Check pasted text").click();
+      await page.getByLabel("Choose files").setInputFiles([
+        { name: "basics.json", mimeType: "application/json", buffer: Buffer.from(www("quizzes/basics.json")) },
+      ]);
+      await until("two verdicts", async () => (await page.locator(".author-file").count()) === 2);
+      assert.match(await text(file(page, /Pasted text/)), /line 1, column 2.*double quotes/);
+      // The notice, as boot.js announces a new version.
+      await page.evaluate(() => dispatchEvent(new Event("streamlab-update")));
+      await page.getByRole("button", { name: "Reload to update" }).waitFor();
+      await page.addScriptTag({ content: readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8") });
+      const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+      const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      assert.deepEqual(bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`), []);
+      // "Not now" hides it.
+      await button(page, "Not now").click();
+      assert.equal(await page.getByRole("button", { name: "Reload to update" }).count(), 0);
     } finally {
       await context.close();
     }
