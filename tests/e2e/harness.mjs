@@ -37,6 +37,15 @@ export async function stop({ server, browser } = {}) {
 export async function openPage(browser, href, options = {}) {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, ...options });
   const page = await context.newPage();
+  const { problems, requests } = watch(page);
+  await page.goto(href);
+  await button(page, "Put item").waitFor({ timeout: 15000 });
+  return { context, page, problems, requests };
+}
+
+/** What `openPage` collects about `page`, for a page opened another way: `{ problems, requests }`,
+ *  filled as the page runs. */
+export function watch(page) {
   const problems = [];
   const requests = [];
   page.on("request", (r) => requests.push(r.url()));
@@ -49,9 +58,7 @@ export async function openPage(browser, href, options = {}) {
   page.on("response", (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`); });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("dialog", async (d) => { problems.push(`dialog ${d.type()}: ${d.message()}`); await d.dismiss(); });
-  await page.goto(href);
-  await button(page, "Put item").waitFor({ timeout: 15000 });
-  return { context, page, problems, requests };
+  return { problems, requests };
 }
 
 /** The text of a locator's element ("" when it has none). */
