@@ -38,6 +38,9 @@ if (tag.dataset.sw) {
       if (reg.waiting && workers.controller) ready();
       watch(reg.installing);
       reg.addEventListener("updatefound", () => watch(reg.installing));
+      // A page left open through a class still hears of a new build (the browser itself looks
+      // when a page is opened).
+      setInterval(() => reg.update().catch(() => {}), 60 * 60 * 1000);
       addEventListener("streamlab-reload", () => {
         if (!reg.waiting) return location.reload();
         workers.addEventListener("controllerchange", () => location.reload());
