@@ -272,12 +272,24 @@ pub fn stem_of(name: &str) -> &str {
 /// of its kind among the files (or, with none given, in the `site`'s), and, with several files,
 /// an index's entry whose file is not among them, are named. One verdict per file, in order.
 pub fn check_files(files: &[(String, String)], site: &Site) -> Vec<Verdict> {
-    let mut verdicts: Vec<Verdict> = files.iter().map(|(name, text)| check_text(stem_of(name), text)).collect();
+    let checked: Vec<Verdict> = files.iter().map(|(name, text)| check_file(name, text)).collect();
+    with_listing(files, checked, site)
+}
+
+/// One file of [`check_files`] on its own (the costly part: its answers run by the engine).
+pub fn check_file(name: &str, text: &str) -> Verdict {
+    check_text(stem_of(name), text)
+}
+
+/// [`check_files`] for files already checked one by one ([`check_file`], in the same order):
+/// only their comparison with the menus is done again (a file added to a set, an index
+/// replaced, the site's menus loaded).
+pub fn with_listing(files: &[(String, String)], mut checked: Vec<Verdict>, site: &Site) -> Vec<Verdict> {
     let listing: Vec<Vec<String>> = {
-        let given = Given { files, verdicts: &verdicts, site };
+        let given = Given { files, verdicts: &checked, site };
         files
             .iter()
-            .zip(&verdicts)
+            .zip(&checked)
             .map(|((_, text), v)| {
                 // An index alone lists files that were not given: nothing to say of them.
                 let alone = files.len() == 1 && matches!(v.kind, Some(Kind::LessonIndex | Kind::BankIndex));
@@ -289,10 +301,10 @@ pub fn check_files(files: &[(String, String)], site: &Site) -> Vec<Verdict> {
             })
             .collect()
     };
-    for (v, more) in verdicts.iter_mut().zip(listing) {
+    for (v, more) in checked.iter_mut().zip(listing) {
         v.problems.extend(more);
     }
-    verdicts
+    checked
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -481,6 +493,17 @@ mod tests {
         let site = Site { lessons: Some("not json".into()), banks: None };
         let files = vec![("mine.json".to_string(), mine.clone())];
         assert!(check_files(&files, &site)[0].problems.is_empty());
+    }
+
+    #[test]
+    fn checked_files_are_compared_again_without_being_checked_again() {
+        let files: Vec<(String, String)> =
+            vec![("basics.json".into(), BANK.into()), ("index.json".into(), r#"{"format": 1, "banks": []}"#.into())];
+        let checked: Vec<Verdict> = files.iter().map(|(n, t)| check_file(n, t)).collect();
+        assert!(checked.iter().all(|v| v.problems.is_empty()), "alone, each file passes");
+        let listed = with_listing(&files, checked, &Site::default());
+        assert_eq!(listed, check_files(&files, &Site::default()));
+        assert_eq!(listed[0].problems.len(), 1, "{listed:?}");
     }
 
     #[test]

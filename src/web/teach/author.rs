@@ -20,11 +20,14 @@ use crate::teach::check::{self, Kind, Site, Verdict};
 /// Largest file read (the engine refuses lessons and banks far smaller).
 const MAX_FILE: f64 = 4.0 * 1024.0 * 1024.0;
 
-/// The files given so far (name, text; a pasted text is named ""), their verdicts, and the
-/// site's own menus (compared with when no index.json is given).
+/// The files given so far (name, text; a pasted text is named ""), each one's own verdict
+/// (`check::check_file`: kept, so that adding a file does not run the others' answers again),
+/// their verdicts with the menus compared, and the site's own menus (compared with when no
+/// index.json is given).
 #[derive(Default, PartialEq)]
 struct Files {
     files: Vec<(String, String)>,
+    checked: Vec<Verdict>,
     verdicts: Vec<Verdict>,
     site: Site,
 }
@@ -44,25 +47,37 @@ impl Reducible for Files {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut files = self.files.clone();
+        let mut checked = self.checked.clone();
         let mut site = self.site.clone();
         match action {
             Action::Add(added) => {
                 for (name, text) in added {
-                    match files.iter_mut().find(|(n, _)| *n == name) {
-                        Some(f) => f.1 = text,
-                        None => files.push((name, text)),
+                    let verdict = check::check_file(&name, &text);
+                    match files.iter().position(|(n, _)| *n == name) {
+                        Some(i) => {
+                            files[i].1 = text;
+                            checked[i] = verdict;
+                        }
+                        None => {
+                            files.push((name, text));
+                            checked.push(verdict);
+                        }
                     }
                 }
             }
             Action::Remove(i) if i < files.len() => {
                 files.remove(i);
+                checked.remove(i);
             }
             Action::Remove(_) => {}
-            Action::Clear => files.clear(),
+            Action::Clear => {
+                files.clear();
+                checked.clear();
+            }
             Action::Site(s) => site = s,
         }
-        let verdicts = check::check_files(&files, &site);
-        Rc::new(Files { files, verdicts, site })
+        let verdicts = check::with_listing(&files, checked.clone(), &site);
+        Rc::new(Files { files, checked, verdicts, site })
     }
 }
 
