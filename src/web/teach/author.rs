@@ -33,8 +33,9 @@ struct Files {
 }
 
 enum Action {
-    /// Files read (or pasted): each replaces a file of the same name; all are checked again,
-    /// since an `index.json` speaks of the others.
+    /// Files read (or pasted): each replaces a file of the same name (a paste, the last
+    /// paste) and is checked; the menus are compared again for all, since an `index.json`
+    /// speaks of the others.
     Add(Vec<(String, String)>),
     Remove(usize),
     Clear,
