@@ -19,8 +19,8 @@ try {
 
 // Offline use (README, "Offline classrooms"): release builds mark this <script> with data-sw,
 // the service worker beside this file (scripts/offline.mjs writes it). Registered once the app
-// runs, and silently not where the browser refuses it (a sandboxed LMS frame, a private
-// window): the page works as before, online. A new version installed while the page is open
+// runs, and silently not where the browser refuses it (cookies and site data blocked, an LMS
+// frame that forbids it, some private windows): the page works as before, online. A new version installed while the page is open
 // waits; the page is told (the "streamlab-update" event, and data-update="ready" on <html> for
 // an app that starts listening later), and its "streamlab-reload" event activates the new
 // version, then reloads (the lab is saved in localStorage after every change).
