@@ -48,20 +48,24 @@ fn main() {
             }
         };
         let before = LIVE.load(Relaxed);
+        let start = std::time::Instant::now();
         let session = match streamlab::Session::from_scenario_text(&text) {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("{path}: {e}");
+                eprintln!("{path}: {e} (after {:.2} s)", start.elapsed().as_secs_f64());
                 continue;
             }
         };
+        let seconds = start.elapsed().as_secs_f64();
         let live = LIVE.load(Relaxed).saturating_sub(before);
         let invocations = &session.engine().lambda().invocations;
         let records: usize = invocations.iter().map(|i| i.records.len()).sum();
         println!(
-            "{path}: {} invocations kept ({records} records in their events), {:.1} MB live",
+            "{path}: {} invocations kept ({records} records in their events), {:.1} MB live, loaded in {seconds:.2} s \
+             ({:?})",
             invocations.len(),
-            live as f64 / 1e6
+            live as f64 / 1e6,
+            session.engine().work()
         );
     }
 }

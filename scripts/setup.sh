@@ -128,6 +128,20 @@ need_python_tools() {
     cp "$req" "$venv/streamlab-requirements.txt"
 }
 
+# cargo-llvm-cov and rustup's llvm-tools: the native tests' line coverage. Not fatal: without
+# them scripts/test.sh runs the same tests uninstrumented and says coverage was not measured.
+need_coverage() {
+    if ! rustup component list --installed 2>/dev/null | grep -q "^llvm-tools"; then
+        log "rustup component add llvm-tools"
+        rustup component add llvm-tools || { log "llvm-tools unavailable: coverage will not be measured"; return 0; }
+    fi
+    if [ "$(cargo llvm-cov --version 2>/dev/null | head -n 1)" != "cargo-llvm-cov $CARGO_LLVM_COV_VERSION" ]; then
+        log "cargo install cargo-llvm-cov $CARGO_LLVM_COV_VERSION (about 3 minutes on 2 cores)"
+        cargo install cargo-llvm-cov --version "$CARGO_LLVM_COV_VERSION" --locked --force ||
+            log "cargo-llvm-cov could not be installed: coverage will not be measured"
+    fi
+}
+
 need_browser() {
     if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
         # shellcheck disable=SC2086 # a list of package names
@@ -148,6 +162,7 @@ if [ "$what" != build ]; then
 fi
 if [ "$what" = test ]; then
     need_python_tools
+    need_coverage
     need_browser
 fi
 

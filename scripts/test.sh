@@ -2,7 +2,8 @@
 # Run every StreamLab test suite, print a summary, exit non-zero if anything failed.
 #
 #   0. lint     cargo fmt --check; cargo clippy --all-targets -D warnings, natively and for wasm32
-#   1. native   cargo test
+#   1. native   cargo llvm-cov --no-report test (cargo test, instrumented): the line coverage is
+#               printed in the summary and written to target/test-logs/coverage.txt
 #   2. wasm     cargo test --target wasm32-unknown-unknown --test web
 #               (wasm-bindgen-test in headless Chromium through chromedriver)
 #   3. build    trunk build --release --offline   (wasm-opt from node_modules)
@@ -69,7 +70,17 @@ for target in "" "$WASM_TARGET"; do
 done
 record lint "$lint_failed" $((3 - lint_failed)) "$lint_failed"
 
-run_cargo_suite native cargo test
+# The native tests run once, instrumented for line coverage when cargo-llvm-cov is installed
+# (scripts/setup.sh; its own build in target/llvm-cov-target), plainly otherwise.
+if [ "$(cargo llvm-cov --version 2>/dev/null | head -n 1)" = "cargo-llvm-cov $CARGO_LLVM_COV_VERSION" ]; then
+    run_cargo_suite native cargo llvm-cov --no-report test
+    cargo llvm-cov report --summary-only >"$logs/coverage.txt" 2>&1
+    coverage="$(awk '$1 == "TOTAL" { print "lines " $10 ", regions " $4 ", functions " $7 }' "$logs/coverage.txt")"
+    summary+=("$(printf '%-15s %s (per file: target/test-logs/coverage.txt; docs/coverage.md)' coverage "${coverage:-not reported}")")
+else
+    run_cargo_suite native cargo test
+    summary+=("coverage        not measured: cargo-llvm-cov $CARGO_LLVM_COV_VERSION is not installed (scripts/setup.sh)")
+fi
 run_cargo_suite wasm cargo test --target "$WASM_TARGET" --test web
 
 log "build: trunk build --release --offline"

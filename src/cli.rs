@@ -1,5 +1,5 @@
 //! The native command line: `streamlab replay FILE`, `streamlab export FILE --runtime R --out DIR`,
-//! `streamlab check FILE...`, `streamlab grade FILE`.
+//! `streamlab check FILE...`, `streamlab grade FILE`, `streamlab scorm DIST --out ZIP`.
 
 use std::io::{self, Write};
 
@@ -9,12 +9,16 @@ const USAGE: &str =
        streamlab grade FILE [--banks DIR]
                                 grade exam result codes (one a line) again with the engine against the
                                 quiz banks in DIR (default www/quizzes), and print CSV
+       streamlab scorm DIST --out ZIP
+                                package a release build made with --public-url ./ (make scorm) as a
+                                SCORM 1.2 zip: one SCO per lesson and quiz bank of DIST's index.json
 
 A scenario is a JSON file of DynamoDB, DynamoDB Streams and Lambda steps; see README.md.
 Exit status: 0 when the scenario ran (failing steps are reported in its output),
 1 when the file is not a valid scenario, 2 on a usage error.
 check: 0 when every file passed, 1 otherwise. grade: 0 when every code was graded, 1 when a
-code was invalid or could not be graded (its row says why).
+code was invalid or could not be graded (its row says why). scorm: 0 when the zip was written,
+1 otherwise.
 
        streamlab export FILE --runtime python|nodejs --out DIR
                                 write what the scenario leaves deployed as an AWS SAM application:
@@ -35,6 +39,18 @@ pub fn run(args: &[String]) -> i32 {
         [cmd, file] if cmd == "grade" => grade(file, "www/quizzes"),
         [cmd, file, flag, dir] if cmd == "grade" && flag == "--banks" => grade(file, dir),
         [cmd, rest @ ..] if cmd == "export" => export(rest),
+        [cmd, dist, flag, out] if cmd == "scorm" && flag == "--out" => {
+            match crate::teach::scorm::write_package(std::path::Path::new(dist), std::path::Path::new(out)) {
+                Ok(line) => {
+                    println!("{line}");
+                    0
+                }
+                Err(e) => {
+                    eprintln!("streamlab: {e}");
+                    1
+                }
+            }
+        }
         [flag] if flag == "-h" || flag == "--help" || flag == "help" => {
             println!("{USAGE}");
             0

@@ -29,7 +29,8 @@ pub use sim::{
 };
 pub use support::platform;
 pub use teach::{
-    check, file, grade, lab, lesson, quiz, share, view, LoadError, Session, LOAD_WORK_BUDGET, MAX_INPUT_BYTES,
+    check, file, grade, lab, lesson, paper, quiz, scorm, share, view, LoadError, Session, LOAD_BYTES_BUDGET,
+    LOAD_WORK_BUDGET, MAX_INPUT_BYTES,
 };
 
 /// Internals that the fuzz targets and property tests check against each other; not an API.

@@ -119,6 +119,20 @@ pub fn bank_problems(b: &quiz::Bank) -> Vec<String> {
     out
 }
 
+/// What an exam of the bank reports to an LMS (SCORM): passed at `mastery` percent, said as the
+/// number of questions that takes, or only completed when the bank declares none.
+pub fn mastery_note(b: &quiz::Bank) -> String {
+    let n = b.questions.len();
+    match b.mastery {
+        Some(m) => {
+            // The fewest right answers whose percent reaches m: ceil(n * m / 100).
+            let need = (n * m as usize).div_ceil(100);
+            format!("an exam passes at {m}% ({need} of {n} right)")
+        }
+        None => "no mastery: an LMS is told an exam is completed, not passed or failed".into(),
+    }
+}
+
 /// Checks one file's text; `stem`: its file name without `.json` (a lesson's or a bank's `id`
 /// must be it: the page opens `lessons/<id>.json`), or "" for a text with no file name (pasted).
 pub fn check_text(stem: &str, text: &str) -> Verdict {
@@ -157,8 +171,12 @@ pub fn check_text(stem: &str, text: &str) -> Verdict {
             Ok(b) => {
                 named(&b.id, &mut v);
                 v.problems.extend(bank_problems(&b));
-                v.summary =
-                    format!("quiz bank, {} questions, each checked for {} seeds", b.questions.len(), SEEDS.len());
+                v.summary = format!(
+                    "quiz bank, {} questions, each checked for {} seeds; {}",
+                    b.questions.len(),
+                    SEEDS.len(),
+                    mastery_note(&b)
+                );
             }
         },
         Some(Kind::LessonIndex | Kind::BankIndex) => {

@@ -13,12 +13,16 @@ use base64::Engine as _;
 use crate::support::hash::fnv1a;
 use crate::teach::quiz::{Bank, Mode, Quiz};
 
-/// What every code starts with (the format's version).
-pub const PREFIX: &str = "SL1";
+/// What every code starts with (the format's version). SL2: the answers are to the questions
+/// in the order the exam showed them, drawn from the seed (`quiz::exam_order`); SL1 codes,
+/// made before exams were shuffled, are refused as such ([`CodeError::Earlier`]).
+pub const PREFIX: &str = "SL2";
+/// The prefix of the codes made before exams drew their own order.
+const EARLIER: &str = "SL1";
 /// Longest learner name or ID kept in a code.
 pub const MAX_LEARNER_CHARS: usize = 60;
 /// The checksum's key: public, so the checksum stops typos and edits, not forgery.
-const KEY: &[u8] = b"streamlab result code v1";
+const KEY: &[u8] = b"streamlab result code v2";
 
 /// A bank's version: 8 hex digits of a hash of its file's text, so a code is graded only
 /// against the bank the learner answered.
@@ -65,6 +69,9 @@ pub enum CodeError {
     Checksum,
     /// The checksum matches but the content cannot be read (another format).
     Unreadable,
+    /// A code of an earlier StreamLab (SL1), whose exams showed the questions in the bank's
+    /// order: its answers would be put to the wrong questions, so it is not graded.
+    Earlier,
 }
 
 impl std::fmt::Display for CodeError {
@@ -73,6 +80,9 @@ impl std::fmt::Display for CodeError {
             CodeError::NotACode => "invalid: not a StreamLab result code",
             CodeError::Checksum => "invalid: the checksum does not match (mistyped, cut short or edited)",
             CodeError::Unreadable => "invalid: the code cannot be read",
+            CodeError::Earlier => {
+                "not graded: an SL1 code, made by an earlier StreamLab whose exams kept the bank's question order; grade it with that version"
+            }
         })
     }
 }
@@ -80,9 +90,14 @@ impl std::fmt::Display for CodeError {
 /// Reads a code (surrounding spaces ignored).
 pub fn read_code(line: &str) -> Result<Code, CodeError> {
     let mut parts = line.trim().split('.');
-    let (Some(PREFIX), Some(data), Some(sum), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(prefix), Some(data), Some(sum), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(CodeError::NotACode);
     };
+    match prefix {
+        PREFIX => {}
+        EARLIER => return Err(CodeError::Earlier),
+        _ => return Err(CodeError::NotACode),
+    }
     let payload =
         URL_SAFE_NO_PAD.decode(data).ok().and_then(|b| String::from_utf8(b).ok()).ok_or(CodeError::Checksum)?;
     if checksum(&payload) != sum {
@@ -112,7 +127,9 @@ pub fn read_code(line: &str) -> Result<Code, CodeError> {
 pub struct Graded {
     pub correct: usize,
     pub total: usize,
-    /// Per question: Some(right) when answered, None when not.
+    /// Per question of the bank, in the bank file's order (each learner's exam showed them in
+    /// an order of its own, so a column of the CSV is one question for every learner):
+    /// Some(right) when answered, None when not.
     pub questions: Vec<Option<bool>>,
 }
 
@@ -135,15 +152,14 @@ pub fn grade(code: &Code, bank: &Bank, version: &str) -> Result<Graded, String> 
         }
     }
     let s = quiz.finish();
-    Ok(Graded {
-        correct: s.correct,
-        total: s.total,
-        questions: s.results.iter().map(|r| r.chosen.as_ref().map(|_| r.feedback.correct)).collect(),
-    })
+    let of =
+        |id: &str| s.results.iter().find(|r| r.id == id).and_then(|r| r.chosen.as_ref().map(|_| r.feedback.correct));
+    Ok(Graded { correct: s.correct, total: s.total, questions: bank.questions.iter().map(|d| of(&d.id)).collect() })
 }
 
 /// Grades every code of `text` (one a line; blank lines skipped) and writes CSV: line, learner,
-/// bank, seed, status, correct, total, then q1, q2, … as right, wrong or unanswered. `bank`
+/// bank, seed, status, correct, total, then q1, q2, … (the bank's questions in its file's order)
+/// as right, wrong or unanswered. `bank`
 /// finds a bank and its version by id. Returns the CSV and whether every code was graded.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn grade_all(text: &str, bank: &dyn Fn(&str) -> Option<(Bank, String)>) -> (String, bool) {
@@ -214,16 +230,37 @@ mod tests {
         let b = parse(&text).unwrap();
         let version = bank_version(&text);
         let mut q = Quiz::start(&b, Mode::Exam, 42);
-        q.answer(0, &[0]).unwrap();
-        q.answer(1, &[0]).unwrap();
+        // The first question shown answered right, the second wrong, the third not at all.
+        let right = q.questions()[0].correct.clone();
+        q.answer(0, &right).unwrap();
+        let wrong = 1 - q.questions()[1].correct[0];
+        q.answer(1, &[wrong]).unwrap();
         let code = result_code(&q, &version, "  Ana Díaz, 2B  ");
-        assert!(code.starts_with("SL1.") && code.len() < 120, "{code}");
+        assert!(code.starts_with("SL2.") && code.len() < 120, "{code}");
         let read = read_code(&format!("  {code}\n")).unwrap();
         assert_eq!((read.bank.as_str(), read.seed, read.learner.as_str()), ("t", 42, "Ana Díaz, 2B"));
-        assert_eq!(read.answers, vec![Some(vec![0]), Some(vec![0]), None]);
+        assert_eq!(read.answers, vec![Some(right), Some(vec![wrong]), None]);
         let g = grade(&read, &b, &version).unwrap();
         assert_eq!((g.correct, g.total), (1, 3));
-        assert_eq!(g.questions, vec![Some(true), Some(false), None]);
+        // Reported per question of the bank, whatever order this exam showed them in.
+        let shown: Vec<&str> = q.questions().iter().map(|i| i.id.as_str()).collect();
+        let verdict = |id: &str| match shown.iter().position(|s| *s == id) {
+            Some(0) => Some(true),
+            Some(1) => Some(false),
+            _ => None,
+        };
+        assert_eq!(g.questions, vec![verdict("a"), verdict("b"), verdict("c")]);
+    }
+
+    /// A code made before exams drew their question order (SL1, written here as that version
+    /// wrote it) would put its answers to other questions: refused as such, not mis-graded.
+    #[test]
+    fn a_code_of_the_earlier_format_is_refused() {
+        let old = "SL1.dH4xYjJjM2Q0ZX40Mn4wLDEsLX5BbmE.64f0b745";
+        assert_eq!(read_code(old), Err(CodeError::Earlier));
+        assert!(CodeError::Earlier.to_string().starts_with("not graded: an SL1 code"));
+        // Relabelled SL2 by hand, its checksum (of the other key) fails.
+        assert_eq!(read_code(&old.replacen("SL1", "SL2", 1)), Err(CodeError::Checksum));
     }
 
     #[test]

@@ -121,6 +121,9 @@ pub struct Bank {
     pub questions: Vec<QuestionDef>,
     /// Goals, level, duration, AWS documentation sources.
     pub meta: Meta,
+    /// The pass mark of an exam, in percent of the questions right (`"mastery": 80`), if the
+    /// bank declares one: a SCORM package reports an exam passed or failed against it.
+    pub mastery: Option<u32>,
 }
 
 /// A question as written in the bank (parameters not yet drawn).
@@ -258,7 +261,7 @@ enum Key {
 // ---- parsing --------------------------------------------------------------------------------
 
 const BANK_FIELDS: &[&str] =
-    &["format", "id", "title", "description", "questions", "level", "duration", "goals", "sources"];
+    &["format", "id", "title", "description", "questions", "level", "duration", "goals", "sources", "mastery"];
 const COMMON: &[&str] = &["id", "kind", "prompt", "explanation", "spec", "params", "shuffle", "goal", "show"];
 
 /// Parses and checks a quiz bank. Every question is instantiated once (seed 0) to check it.
@@ -281,6 +284,18 @@ fn from_json(v: &Value) -> Result<Bank, String> {
     let title = string(top, "title", "")?;
     let description = string(top, "description", "")?;
     let meta = meta(top, true)?;
+    let mastery = match top.get("mastery") {
+        None | Some(Value::Null) => None,
+        Some(v) => match v.as_u64() {
+            Some(n @ 1..=100) => Some(n as u32),
+            _ => {
+                return Err(
+                    "field \"mastery\" must be a whole number from 1 to 100: the percent of questions an exam needs right to pass"
+                        .into(),
+                )
+            }
+        },
+    };
     let qs = top.get("questions").ok_or("field \"questions\" is missing")?;
     let qs = qs.as_array().ok_or("field \"questions\" must be a list")?;
     if qs.is_empty() || qs.len() > MAX_QUESTIONS {
@@ -311,7 +326,7 @@ fn from_json(v: &Value) -> Result<Bank, String> {
         instantiate(&def, 0).map_err(|e| format!("{at}{e}"))?;
         questions.push(def);
     }
-    Ok(Bank { id, title, description, questions, meta })
+    Ok(Bank { id, title, description, questions, meta, mastery })
 }
 
 fn parse_params(v: Option<&Value>, at: &str) -> Result<Vec<(String, Value)>, String> {
@@ -1175,6 +1190,36 @@ impl Mode {
     }
 }
 
+/// The seed a quiz's questions are drawn from (parameters, option and item orders): the quiz
+/// seed with its mode in the top two bits, mixed by splitmix64 (a one-to-one mixing). Link and
+/// learner seeds are at most [`crate::teach::share::MAX_SEED`] (below 2^62), so the practice
+/// draws and the exam draws are two separate sets: no practice seed, whichever a learner types,
+/// draws the questions of an exam, and practice with an exam's own seed shows other numbers,
+/// another option order and (practice keeps the bank's order) another question order.
+pub fn draw_seed(mode: Mode, seed: u64) -> u64 {
+    let tag: u64 = match mode {
+        Mode::Practice => 1,
+        Mode::Exam => 2,
+    };
+    Rng::new(seed ^ (tag << 62)).next_u64()
+}
+
+/// The order an exam shows `n` questions in, drawn from `drawn` ([`draw_seed`]): position p
+/// shows the bank's question `order[p]`.
+pub fn exam_order(n: usize, drawn: u64) -> Vec<usize> {
+    let mut rng = Rng::new(drawn ^ crate::support::hash::fnv1a(b"exam question order"));
+    let mut order: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        order.swap(i, rng.below(i as u64 + 1) as usize);
+    }
+    order
+}
+
+/// The version of [`Quiz::progress_text`]: 2 since exams draw their questions with
+/// [`draw_seed`] and [`exam_order`] (progress saved before, without it, is not resumed: its
+/// answers were to other positions).
+pub const PROGRESS_FORMAT: u64 = 2;
+
 /// What the learner is told about one answer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Feedback {
@@ -1260,10 +1305,18 @@ pub struct GoalResult {
 }
 
 impl Quiz {
-    /// Instantiates every question of the bank from `seed`. A question that cannot be built
-    /// (impossible for a bank that passed `parse`) is left out rather than failing the quiz.
+    /// Instantiates every question of the bank from `seed` (the link's or the learner's):
+    /// drawn from [`draw_seed`]`(mode, seed)`, so that practice never shows an exam's
+    /// questions; an exam puts them in an order drawn from the seed too ([`exam_order`]),
+    /// practice in the bank's. A question that cannot be built (impossible for a bank that
+    /// passed `parse`) is left out rather than failing the quiz.
     pub fn start(bank: &Bank, mode: Mode, seed: u64) -> Quiz {
-        let questions: Vec<Instance> = bank.questions.iter().filter_map(|d| instantiate(d, seed).ok()).collect();
+        let drawn = draw_seed(mode, seed);
+        let built: Vec<Instance> = bank.questions.iter().filter_map(|d| instantiate(d, drawn).ok()).collect();
+        let questions: Vec<Instance> = match mode {
+            Mode::Practice => built,
+            Mode::Exam => exam_order(built.len(), drawn).into_iter().filter_map(|k| built.get(k).cloned()).collect(),
+        };
         Quiz {
             bank_id: bank.id.clone(),
             bank_title: bank.title.clone(),
@@ -1310,6 +1363,7 @@ impl Quiz {
     /// and `at`, the question shown.
     pub fn progress_text(&self, at: usize) -> String {
         serde_json::json!({
+            "format": PROGRESS_FORMAT,
             "bank": self.bank_id,
             "mode": self.mode.as_str(),
             "seed": self.seed,
@@ -1322,11 +1376,11 @@ impl Quiz {
 
     /// The quiz of `bank` kept by [`Quiz::progress_text`], answered again from the start (so a
     /// changed bank or edited text cannot put in an answer the quiz would refuse), and the
-    /// question that was shown. None when the text is not this bank's progress, or its seed is
-    /// not `seed` (when given).
+    /// question that was shown. None when the text is not this bank's progress (or was saved
+    /// before [`PROGRESS_FORMAT`]), or its seed is not `seed` (when given).
     pub fn resume(bank: &Bank, text: &str, seed: Option<u64>) -> Option<(Quiz, usize)> {
         let v: serde_json::Value = serde_json::from_str(text).ok()?;
-        if v["bank"].as_str() != Some(bank.id.as_str()) {
+        if v["bank"].as_str() != Some(bank.id.as_str()) || v["format"].as_u64() != Some(PROGRESS_FORMAT) {
             return None;
         }
         let mode = match v["mode"].as_str()? {
@@ -1351,6 +1405,11 @@ impl Quiz {
         }
         let at = (v["at"].as_u64().unwrap_or(0) as usize).min(quiz.questions.len().saturating_sub(1));
         Some((quiz, at))
+    }
+
+    /// The questions not answered yet, by position (from 0): what an exam's submit step lists.
+    pub fn unanswered(&self) -> Vec<usize> {
+        (0..self.answers.len()).filter(|&i| self.answers[i].is_none()).collect()
     }
 
     pub fn answer_of(&self, i: usize) -> Option<&[usize]> {
@@ -1626,6 +1685,9 @@ mod tests {
         assert!(Quiz::resume(&b, &text, Some(11)).is_some());
         assert!(Quiz::resume(&b, &text.replace("\"bank\":\"t\"", "\"bank\":\"u\""), None).is_none());
         assert!(Quiz::resume(&b, "{not json", None).is_none());
+        // Progress saved before exams had their own order (no "format") is not resumed: its
+        // answers were given to the questions in another order.
+        assert!(Quiz::resume(&b, &text.replace("\"format\":2,", ""), None).is_none());
         // An answer the quiz would refuse (edited by hand) is dropped, not trusted.
         let (r, _) = Quiz::resume(&b, &text.replace("[[1]", "[[9]"), None).unwrap();
         assert_eq!(r.answer_of(0), None);
@@ -1636,6 +1698,46 @@ mod tests {
         let (r, _) = Quiz::resume(&b, &p.progress_text(0), None).unwrap();
         assert!(r.is_finished());
         assert_eq!(r.summary().correct, p.summary().correct);
+    }
+
+    /// Issue 18: practice with an exam's seed showed that exam's questions and answers.
+    #[test]
+    fn practice_never_draws_an_exams_questions() {
+        let b = parse(&bank().to_string()).unwrap();
+        let shown = |q: &Quiz| -> Vec<(String, String, Vec<String>)> {
+            q.questions()
+                .iter()
+                .map(|i| (i.id.clone(), i.prompt.clone(), i.options.iter().map(|o| o.text.clone()).collect()))
+                .collect()
+        };
+        let mut orders = std::collections::BTreeSet::new();
+        let (mut prompts_differ, mut same) = (0, 0);
+        for seed in 0..60 {
+            let (p, e) = (Quiz::start(&b, Mode::Practice, seed), Quiz::start(&b, Mode::Exam, seed));
+            // Same mode and seed: the same quiz, in the same order.
+            assert_eq!(shown(&e), shown(&Quiz::start(&b, Mode::Exam, seed)));
+            assert_eq!(shown(&p), shown(&Quiz::start(&b, Mode::Practice, seed)));
+            // Practice keeps the bank's order; an exam has every question once, in its own order.
+            assert_eq!(p.questions().iter().map(|q| q.id.as_str()).collect::<Vec<_>>(), ["c1", "v1", "n1"]);
+            let mut ids: Vec<&str> = e.questions().iter().map(|q| q.id.as_str()).collect();
+            orders.insert(ids.join(" "));
+            ids.sort();
+            assert_eq!(ids, ["c1", "n1", "v1"]);
+            same += usize::from(shown(&p) == shown(&e));
+            let prompt = |q: &Quiz| q.questions().iter().find(|i| i.id == "n1").map(|i| i.prompt.clone());
+            prompts_differ += usize::from(prompt(&p) != prompt(&e));
+        }
+        assert_eq!(orders.len(), 6, "all six orders of three questions are drawn: {orders:?}");
+        // n1 draws from 8 prompts: the same seed mostly draws another one in practice.
+        assert!(prompts_differ > 40, "{prompts_differ} of 60");
+        // Three questions and eight prompts: practice and exam look the same for about one seed
+        // in 48 (a shipped bank has too many questions for that: tests/suite/teaching.rs).
+        assert!(same < 5, "{same} of 60");
+        // The two sets of draws are apart: no practice seed draws what an exam seed does.
+        let practice: std::collections::BTreeSet<u64> = (0..5000).map(|s| draw_seed(Mode::Practice, s)).collect();
+        let max = crate::teach::share::MAX_SEED;
+        assert!((0..5000).chain([max - 1, max]).all(|s| !practice.contains(&draw_seed(Mode::Exam, s))));
+        assert_ne!(draw_seed(Mode::Exam, max), draw_seed(Mode::Practice, max));
     }
 
     #[test]
@@ -1677,6 +1779,23 @@ mod tests {
         assert!(e.contains("\"kind\""), "{e}");
         let e = err(&|v| v["questions"][0]["colour"] = json!(1));
         assert!(e.contains("unknown field \"colour\""), "{e}");
+    }
+
+    #[test]
+    fn a_mastery_is_a_percent_from_1_to_100() {
+        assert_eq!(parse(&bank().to_string()).unwrap().mastery, None);
+        let with = |m: Value| {
+            let mut v = bank();
+            v["mastery"] = m;
+            parse(&v.to_string())
+        };
+        assert_eq!(with(json!(80)).unwrap().mastery, Some(80));
+        assert_eq!(with(json!(100)).unwrap().mastery, Some(100));
+        assert_eq!(with(json!(null)).unwrap().mastery, None);
+        for bad in [json!(0), json!(101), json!(79.5), json!("80"), json!(-5)] {
+            let e = with(bad.clone()).unwrap_err().to_string();
+            assert!(e.contains("\"mastery\" must be a whole number from 1 to 100"), "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -22,6 +22,13 @@ pub const MAX_STEPS: usize = 20_000;
 /// about a second with the CPU slowed 4×, so that no link or file can freeze the tab.
 /// `streamlab replay` has no such limit.
 pub const LOAD_WORK_BUDGET: u64 = 8_000_000;
+/// The item data ([`crate::sim::Work::bytes`]: each write's new item, by DynamoDB's size rule) a
+/// scenario from a link or a file may write while it loads in the page: the simulator's own
+/// memory limit (AWS has none), since the table and its stream records keep up to this much.
+/// 32 MB load in about 0.05 s natively, 0.25 s in the page and under a second with the CPU
+/// slowed 4×; a 2 MB file of updates to a 320 KB item would otherwise write 3.6 GB, more than
+/// the page's WebAssembly memory can hold.
+pub const LOAD_BYTES_BUDGET: u64 = 32 * 1024 * 1024;
 pub const MAX_INPUT_BYTES: usize = 2 * 1024 * 1024;
 
 /// Why a session could not be made from a scenario, a file or the browser's storage. Its
@@ -42,6 +49,8 @@ pub enum LoadError {
     NotASession { has_version: bool },
     /// Loading stopped at `step` (counted from 1) of `steps`: it passed [`LOAD_WORK_BUDGET`].
     TooMuchWork { step: usize, steps: usize },
+    /// Loading stopped at `step` (counted from 1) of `steps`: it passed [`LOAD_BYTES_BUDGET`].
+    TooMuchData { step: usize, steps: usize },
 }
 
 impl std::fmt::Display for LoadError {
@@ -68,6 +77,14 @@ impl std::fmt::Display for LoadError {
                  never freezes, not AWS's), and it was stopped at step {step} of {steps}; nothing was changed. \
                  `streamlab replay` runs it whole",
                 LOAD_WORK_BUDGET / 1_000_000
+            ),
+            LoadError::TooMuchData { step, steps } => write!(
+                f,
+                "replaying it writes more item data than the page keeps ({} MB of items, counted by DynamoDB's \
+                 item-size rule, each write's new item once: the table and its stream records keep them in the \
+                 page's memory; the simulator's limit, so that the tab never runs out of memory, not AWS's), and \
+                 it was stopped at step {step} of {steps}; nothing was changed. `streamlab replay` runs it whole",
+                LOAD_BYTES_BUDGET / (1024 * 1024)
             ),
         }
     }
@@ -141,15 +158,20 @@ impl Session {
         let mut session = Session::new(s.config.clone());
         session.description = s.description.clone();
         session.engine.set_work_budget(budget);
+        session.engine.set_byte_budget(budget.map(|_| LOAD_BYTES_BUDGET));
         for (i, step) in s.steps.iter().enumerate() {
             if let Err(e) = session.apply(step.action, &step.body) {
                 session.failed.push((i + 1, step.action, e));
             }
-            if session.engine.over_budget() {
+            if session.engine.over_work_budget() {
                 return Err(LoadError::TooMuchWork { step: i + 1, steps: s.steps.len() });
+            }
+            if session.engine.over_byte_budget() {
+                return Err(LoadError::TooMuchData { step: i + 1, steps: s.steps.len() });
             }
         }
         session.engine.set_work_budget(None);
+        session.engine.set_byte_budget(None);
         Ok(session)
     }
 

@@ -1505,6 +1505,32 @@ pub fn finish_label(mode: Mode, answered: usize, total: usize) -> String {
     }
 }
 
+/// The submit step of an exam: how many questions are answered, and, when some are not, that
+/// the list under it leads back to them.
+pub fn submit_review(answered: usize, total: usize) -> String {
+    if answered >= total {
+        if total == 1 {
+            "The question is answered.".to_string()
+        } else {
+            format!("All {total} questions are answered.")
+        }
+    } else {
+        let left = total - answered;
+        format!(
+            "{answered} of {total} questions answered. {} not answered yet (an unanswered question counts as wrong):",
+            if left == 1 { "This one is".to_string() } else { format!("These {left} are") }
+        )
+    }
+}
+
+/// The button that submits an exam from its submit step.
+pub fn submit_label(unanswered: usize) -> String {
+    match unanswered {
+        0 => "Submit exam".to_string(),
+        n => format!("Submit with {n} unanswered"),
+    }
+}
+
 /// The note after an answer is saved in an exam.
 pub const ANSWER_SAVED: &str = "Answer saved. You can change it until you finish.";
 
@@ -2078,6 +2104,15 @@ mod tests {
         assert_eq!(answer_label(Mode::Exam, true), "Save new answer");
         assert_eq!(finish_label(Mode::Exam, 2, 5), "Finish exam (2 of 5 answered)");
         assert_eq!(finish_label(Mode::Practice, 5, 5), "See my score");
+        assert_eq!(submit_review(5, 5), "All 5 questions are answered.");
+        assert_eq!(submit_review(1, 1), "The question is answered.");
+        assert_eq!(
+            submit_review(3, 5),
+            "3 of 5 questions answered. These 2 are not answered yet (an unanswered question counts as wrong):"
+        );
+        assert!(submit_review(4, 5).contains(" This one is not answered yet"));
+        assert_eq!(submit_label(0), "Submit exam");
+        assert_eq!(submit_label(2), "Submit with 2 unanswered");
         assert_eq!(toggle(&[2], 0, true), [0, 2]);
         assert_eq!(toggle(&[0, 2], 2, true), [0]);
         assert_eq!(toggle(&[0, 2], 1, false), [1]);

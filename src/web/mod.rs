@@ -22,6 +22,7 @@ pub mod flow;
 pub mod hooks;
 pub mod persist;
 pub mod results;
+pub mod scorm;
 pub mod state;
 pub mod stream;
 pub mod table;
@@ -45,6 +46,8 @@ pub fn start() {
     if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
         boot.remove();
     }
+    // A SCORM launch opens its lesson or quiz, and reports to the LMS if there is one.
+    scorm::start();
     yew::Renderer::<App>::new().render();
 }
 

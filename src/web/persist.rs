@@ -25,6 +25,9 @@ pub const OWN_KEY: &str = "streamlab.session.own";
 /// Where the saved session came from: "own" (the learner's), "loaded" (a lesson, a link or an
 /// import, unchanged since) or "loaded-changed". Missing: "own" (saved by an older version).
 pub const ORIGIN_KEY: &str = "streamlab.session.origin";
+/// The table and the function the lab was showing ("table\nfunction"), so that a reload shows
+/// them again (when the lab still has them).
+pub const CHOICE_KEY: &str = "streamlab.session.choice";
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -51,7 +54,17 @@ fn set(key: &str, text: &str) -> Result<(), String> {
 pub fn load() -> Lab {
     let mut lab = match get(STORAGE_KEY).map(|text| (Session::from_storage(&text), text)) {
         None => Lab::default(),
-        Some((Ok(session), _)) => Lab::with_session(session),
+        Some((Ok(session), _)) => {
+            let mut lab = Lab::with_session(session);
+            if let Some((table, function)) = get(CHOICE_KEY).as_deref().and_then(|c| c.split_once('\n')) {
+                let session = lab.session.borrow();
+                let (table, function) =
+                    (lab::table_or_first(&session, table), lab::function_or_first(&session, function));
+                drop(session);
+                (lab.table, lab.function) = (table, function);
+            }
+            lab
+        }
         Some((Err(why), text)) => match set(SET_ASIDE_KEY, &text) {
             Ok(()) => {
                 if let Some(storage) = local_storage() {
@@ -159,6 +172,11 @@ pub fn use_autosave(lab: &LabHandle) {
         (lab.session.clone(), lab.version, lab.ticked, lab.playing, lab.job.is_some());
     let (holding, failing, dispatch) = (lab.unreadable.is_some(), lab.save_error.is_some(), lab.dispatcher());
     let origin = origin(lab);
+    // The choice of table and function: a convenience, not the learner's work. A write the
+    // browser refuses is not reported (the lab's own save, just below, reports the same refusal).
+    use_effect_with((lab.table.clone(), lab.function.clone()), |(table, function)| {
+        let _ = set(CHOICE_KEY, &format!("{table}\n{function}"));
+    });
     use_effect_with((version, playing, holding), move |_| {
         let now = js_sys::Date::now();
         let throttled = (ticked && playing && now - last.borrow().get() < 1000.0) || busy || holding;

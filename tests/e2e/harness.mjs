@@ -105,3 +105,11 @@ export async function deploy(page, rules, settings = {}) {
   await button(page, "Deploy").click();
   await until("deployed", async () => /Deployed/.test((await page.locator("#triggers").textContent()) ?? ""));
 }
+
+/** Ends an exam as a learner does: "Finish exam", then the submit step's Submit button. */
+export async function submitExam(page) {
+  await page.getByRole("button", { name: /^Finish exam/ }).click();
+  await page.getByRole("heading", { name: "Submit your exam" }).waitFor();
+  await page.getByRole("button", { name: /^Submit (exam|with \d+ unanswered)$/ }).click();
+  await page.getByRole("heading", { name: "Your results" }).waitFor();
+}

@@ -28,6 +28,8 @@ describe("the instructor's side (release build)", () => {
       const t = await text(entry);
       assert.match(t, new RegExp(`Lesson · ${vt.level} · ${vt.duration} min`));
       for (const g of vt.goals) assert.ok(t.includes(g.text), `goal ${g.text}`);
+      // Its SCO's launch path in the SCORM package (make scorm; tests/e2e/scorm.test.mjs).
+      assert.ok(t.includes("SCORM SCO: index.html?lesson=view-types"), t);
       const snippet = await entry.getByLabel("Iframe snippet").inputValue();
       assert.match(snippet, new RegExp(`^<iframe src="${url}\\?embed=1#lesson=view-types" title="StreamLab: ${vt.title}"`));
       // A quiz too.

@@ -3,7 +3,7 @@
 // Run by `make test`; by hand: `node --test --test-concurrency=1 tests/e2e/journeys.test.mjs`.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ROOT, advance, button, deploy, item, openPage, put, records, region, start, stop, text, until } from "./harness.mjs";
+import { ROOT, advance, button, deploy, item, openPage, put, records, region, start, stop, submitExam, text, until } from "./harness.mjs";
 
 const DIST = process.env.E2E_DIST || ROOT + "dist";
 
@@ -189,8 +189,7 @@ describe("learner journeys (release build)", () => {
         if (!(await button(page, "Next question").count())) break;
         await button(page, "Next question").click();
       }
-      await teach.getByRole("button", { name: /^Finish exam/ }).click();
-      await page.getByRole("heading", { name: "Your results" }).waitFor();
+      await submitExam(page);
       const gap = await page.evaluate(() => {
         const buttons = document.querySelector(".quiz-results .actions").getBoundingClientRect();
         const heading = document.querySelector(".quiz-results h4").getBoundingClientRect();
@@ -261,6 +260,40 @@ describe("learner journeys (release build)", () => {
       await until("step 1", async () => /Step 1 of/.test(await text(page.locator("section.teach"))));
       await button(page, "Close lesson").click();
       await until("closed", async () => (await page.locator("section.teach").count()) === 0);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a link that would write more data than the page can hold says so, names the memory budget, and leaves the lab", async () => {
+    // A 320 KB item (a list doubled five times) updated 11,000 times: 3.6 GB of item data, more
+    // than the page's WebAssembly memory (4 GB at most) can keep, from a link of a few KB.
+    const update = { UpdateItem: { TableName: "Big", Key: { pk: { S: "a" } }, UpdateExpression: "SET n = n + :one",
+      ExpressionAttributeValues: { ":one": { N: "1" } } } };
+    const big = JSON.stringify({ steps: [
+      { CreateTable: { TableName: "Big", KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST",
+        StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" } } },
+      { PutItem: { TableName: "Big", Item: { pk: { S: "a" }, n: { N: "0" }, l: { L: Array(100).fill({ S: "x".repeat(100) }) } } } },
+      ...Array(5).fill({ UpdateItem: { TableName: "Big", Key: { pk: { S: "a" } }, UpdateExpression: "SET l = list_append(l, l)" } }),
+      ...Array(11000).fill(update),
+    ] });
+    const packed = (await import("node:zlib")).deflateRawSync(Buffer.from(big)).toString("base64url");
+    assert.ok(packed.length < 10000, `a short link: ${packed.length} characters`);
+    const { context, page, problems } = await openApp();
+    try {
+      await put(page, '{"voter": {"S": "mine"}}');
+      await until("my record", async () => (await records(page).count()) === 1);
+      await page.goto(`${url}#s=${packed}`);
+      await until("the message", async () => /could not be opened/.test(await text(page.locator(".teach-bad"))), 20000);
+      const message = await text(page.locator(".teach-bad"));
+      assert.match(message, /writes more item data than the page keeps \(32 MB of items/);
+      assert.match(message, /the simulator's limit, so that the tab never runs out of memory, not AWS's/);
+      assert.match(message, /stopped at step \d+ of 11007; nothing was changed/);
+      assert.match(await text(page.locator("#table")), /mine/);
+      await put(page, '{"voter": {"S": "after"}}');
+      await until("two records", async () => (await records(page).count()) === 2);
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

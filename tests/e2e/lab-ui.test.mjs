@@ -157,6 +157,36 @@ describe("the lab's controls (release build)", () => {
     }
   });
 
+  test("a reload shows the table and the function the learner was looking at", async () => {
+    const { context, page, problems } = await openApp("#lesson=batching-window");
+    try {
+      const fn = page.locator("#function");
+      await until("the lesson's functions", async () => (await fn.locator("option").count()) === 3, 15000);
+      await fn.selectOption("patient");
+      // A second table, which becomes the one on show.
+      await openAdmin(page);
+      await page.locator("#new-table").fill("Orders");
+      await page.locator("#new-hash").fill("pk");
+      await button(page, "Create table").click();
+      const tableSelect = page.locator("#table .panel-title select");
+      await until("Orders on show", async () => (await tableSelect.inputValue().catch(() => "")) === "Orders");
+      // The lab (the lesson's, now changed) is saved; opening the page again shows the same.
+      await page.goto(url);
+      await button(page, "Put item").waitFor();
+      await until("Orders still on show", async () => (await tableSelect.inputValue().catch(() => "")) === "Orders");
+      assert.equal(await fn.inputValue(), "patient");
+      // Back to the first table: that choice is kept too.
+      await tableSelect.selectOption("Clicks");
+      await page.reload();
+      await button(page, "Put item").waitFor();
+      await until("Clicks on show", async () => (await tableSelect.inputValue().catch(() => "")) === "Clicks");
+      assert.equal(await fn.inputValue(), "patient");
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("the invocation timeline names the function that ran", async () => {
     const { context, page, problems } = await openApp("#lesson=batching-window&step=2");
     try {

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync, mkdtempSync, existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
-import { ARTIFACTS, ROOT, button, openPage, records, start, stop, text, until } from "./harness.mjs";
+import { ARTIFACTS, ROOT, button, openPage, records, start, stop, submitExam, text, until } from "./harness.mjs";
 
 const DIST = process.env.E2E_DIST || ROOT + "dist";
 let server, url, browser;
@@ -46,10 +46,56 @@ describe("quiz view (release build)", () => {
       await page.reload();
       await until("the clock after the reload", async () => /^Time left: [01]:\d\d$/.test(await text(page.locator(".time-left"))));
       assert.doesNotMatch(await text(page.locator(".time-left")), /2:00|1:[2-5]\d/, "not the whole time again");
+      // The clock runs on in the submit step, and still submits when it is up.
+      await page.getByRole("button", { name: /^Finish exam/ }).click();
+      await page.getByRole("heading", { name: "Submit your exam" }).waitFor();
+      assert.match(await text(page.locator(".time-left")), /^Time left: [01]:\d\d$/);
       await page.clock.fastForward(75_000);
       await until("submitted", async () => /Time was up: the exam was submitted/.test(await text(teach(page))));
       assert.match(await text(page.locator(".score")), /1 answered/);
       assert.equal(await page.locator(".time-left").count(), 0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("exam: Finish exam leads to a submit step that lists the unanswered questions, each a way back to it", async () => {
+    const { context, page, problems } = await open("#quiz=basics&seed=5");
+    try {
+      await button(page, "Start exam").click();
+      await at(page, 1, 8);
+      // Questions 1 and 3 answered.
+      await teach(page).getByRole("radio").nth(0).check();
+      await button(page, "Next question").click();
+      await at(page, 2, 8);
+      await button(page, "Next question").click();
+      await at(page, 3, 8);
+      await teach(page).getByRole("radio").nth(1).check();
+      await page.getByRole("button", { name: "Finish exam (1 of 8 answered)" }).click();
+      await page.getByRole("heading", { name: "Submit your exam" }).waitFor();
+      // The choice made on the way out counts; nothing is submitted yet.
+      assert.match(await text(teach(page)), /2 of 8 questions answered\. These 6 are not answered yet/);
+      const list = teach(page).getByRole("list", { name: "Questions not answered" });
+      const listed = async () => (await list.getByRole("button").allTextContents()).map((t) => t.trim());
+      assert.deepEqual(await listed(), ["Question 2", "Question 4", "Question 5", "Question 6", "Question 7", "Question 8"]);
+      assert.equal(await teach(page).getByRole("heading", { name: "Your results" }).count(), 0);
+      await page.screenshot({ path: `${ARTIFACTS}quiz-submit-step-1366x768.png` });
+      // A listed question opens at once; answered, it leaves the list.
+      await list.getByRole("button", { name: "Question 5" }).click();
+      await at(page, 5, 8);
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Question 5 of 8", "the focus is on the question");
+      await teach(page).getByRole("radio").nth(0).check();
+      await page.getByRole("button", { name: /^Finish exam/ }).click();
+      await page.getByRole("heading", { name: "Submit your exam" }).waitFor();
+      assert.deepEqual(await listed(), ["Question 2", "Question 4", "Question 6", "Question 7", "Question 8"]);
+      // Back to the questions: the exam goes on where it was.
+      await button(page, "Back to the questions").click();
+      await at(page, 5, 8);
+      await page.getByRole("button", { name: /^Finish exam/ }).click();
+      await button(page, "Submit with 5 unanswered").click();
+      await page.getByRole("heading", { name: "Your results" }).waitFor();
+      assert.match(await text(page.locator(".score")), /, 3 answered · exam mode · seed 5$/);
+      assert.deepEqual(problems, []);
     } finally {
       await context.close();
     }
@@ -64,10 +110,9 @@ describe("quiz view (release build)", () => {
       await teach(page).getByRole("radio").nth(0).check();
       await button(page, "Next question").click();
       await at(page, 2, 8);
-      await page.getByRole("button", { name: /^Finish exam/ }).click();
-      await until("the results", async () => /Your results/.test(await text(teach(page))));
+      await submitExam(page);
       const code = await page.getByLabel("Your result code").inputValue();
-      assert.match(code, /^SL1\.[A-Za-z0-9_-]+\.[0-9a-f]{8}$/);
+      assert.match(code, /^SL2\.[A-Za-z0-9_-]+\.[0-9a-f]{8}$/);
       const score = /Score: (\d+) of 8/.exec(await text(page.locator(".score")))[1];
       // The instructor's side: the real binary grades the code again.
       const bin = ROOT + "target/debug/streamlab";
@@ -107,8 +152,7 @@ describe("quiz view (release build)", () => {
       await at(page, 1, 8);
       assert.deepEqual(await checked(page), [1]);
       // Finished, then reloaded: the results stay; "Take it again" starts afresh.
-      await page.getByRole("button", { name: /^Finish exam/ }).click();
-      await until("the results", async () => /Your results/.test(await text(teach(page))));
+      await submitExam(page);
       await page.reload();
       await until("the results after the reload", async () => /Your results/.test(await text(teach(page))));
       await button(page, "Take it again").click();
@@ -175,8 +219,7 @@ describe("quiz view (release build)", () => {
       await button(page, "Next question").click();
       await at(page, 2, 8);
       await teach(page).getByRole("radio").nth(0).check();
-      await page.getByRole("button", { name: /^Finish exam/ }).click();
-      await page.getByRole("heading", { name: "Your results" }).waitFor();
+      await submitExam(page);
       assert.match(await text(page.locator(".score")), /, 2 answered · exam mode · seed 5$/);
       assert.deepEqual(problems, []);
     } finally {
@@ -378,14 +421,17 @@ describe("quiz view (release build)", () => {
       await button(page, "Save answer").click();
       await until("the answer saved", async () => /1 answered/.test(await text(teach(page))));
       assert.equal(await teach(page).getByRole("link", { name: /^Show me in the lab/ }).count(), 0, "an exam shows no answer before the end");
-      await page.getByRole("button", { name: /^Finish exam/ }).click();
-      await page.getByRole("heading", { name: "Your results" }).waitFor();
-      const links = teach(page).locator(".results-list").getByRole("link", { name: /^Show me in the lab: / });
-      const expected = bank.questions.map((q) => `#lesson=${q.show.lesson}&step=${q.show.step}`);
-      assert.equal(await links.count(), expected.length);
-      for (let k = 0; k < expected.length; k++) {
-        assert.equal(await links.nth(k).getAttribute("href"), expected[k]);
-        assert.match(await text(links.nth(k)), /IAM is not simulated/, "the link says the lab checks no permissions");
+      await submitExam(page);
+      // Each result (in the exam's order) has its own question's link.
+      const items = teach(page).locator(".results-list > li");
+      assert.equal(await items.count(), bank.questions.length);
+      for (let k = 0; k < bank.questions.length; k++) {
+        const prompt = await text(items.nth(k).locator("legend.prompt"));
+        const q = bank.questions.find((x) => x.prompt === prompt);
+        assert.ok(q, `result ${k + 1} is a question of the bank: ${prompt}`);
+        const link = items.nth(k).getByRole("link", { name: /^Show me in the lab: / });
+        assert.equal(await link.getAttribute("href"), `#lesson=${q.show.lesson}&step=${q.show.step}`);
+        assert.match(await text(link), /IAM is not simulated/, "the link says the lab checks no permissions");
       }
       assert.deepEqual(problems, []);
     } finally {
@@ -398,8 +444,7 @@ describe("quiz view (release build)", () => {
     try {
       await button(page, "Start exam").click();
       await at(page, 1, bankFile("kinesis-vs-streams").questions.length);
-      await page.getByRole("button", { name: /^Finish exam/ }).click();
-      await page.getByRole("heading", { name: "Your results" }).waitFor();
+      await submitExam(page);
       const goals = page.getByRole("heading", { name: "Goals to revisit" });
       await goals.waitFor();
       for (const g of bankFile("kinesis-vs-streams").goals) {

@@ -5,8 +5,10 @@
 // deleted or saved over before the learner has downloaded or discarded it.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
-import { ROOT, button, openPage, put, records, start, stop, until } from "./harness.mjs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { chromium } from "playwright-core";
+import { CHROMIUM, FLAGS, ROOT, button, openPage, put, records, start, stop, text, until, watch } from "./harness.mjs";
 
 let server, url, browser;
 
@@ -134,6 +136,41 @@ describe("StreamLab when the browser's storage is full (release build)", () => {
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
+    }
+  });
+});
+
+describe("StreamLab when the browser gives the page no storage at all (release build)", () => {
+  // Chromium's own setting, as a school's managed browser or a learner may set it: "Block all
+  // cookies" also blocks localStorage, which then throws SecurityError on every access. Set in
+  // the profile's preferences, not mocked.
+  test("the lab, a lesson and a quiz work; the learner is told the lab is not saved and how to keep it", async () => {
+    const profile = await mkdtemp(tmpdir() + "/streamlab-nostorage-");
+    await mkdir(profile + "/Default", { recursive: true });
+    await writeFile(profile + "/Default/Preferences", JSON.stringify({ profile: { default_content_setting_values: { cookies: 2 } } }));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1366, height: 768 },
+    });
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const { problems } = watch(page);
+      await page.goto(url);
+      const blocked = await page.evaluate(() => { try { localStorage.length; return ""; } catch (e) { return e.name; } });
+      assert.equal(blocked, "SecurityError", "the profile blocks storage, as the test means it to");
+      await button(page, "Put item").waitFor({ timeout: 15000 });
+      await put(page, '{"voter": {"S": "nostore"}, "choice": {"S": "tea"}}');
+      await until("the record", async () => (await records(page).count()) === 1);
+      await until("the banner", async () => /refused to save your lab \(this browser gives the page no storage\)/.test(await banner(page).textContent().catch(() => "")));
+      assert.match(await banner(page).textContent(), /Export it \(Files › Export scenario\)/);
+      // Lessons and quizzes need no storage either (progress is simply not kept).
+      await page.goto(`${url}#lesson=streams-basics`);
+      await until("the lesson", async () => /Step 1 of/.test(await text(page.locator(".lesson"))));
+      await page.goto(`${url}#quiz=basics`);
+      await button(page, "Start practice").or(button(page, "Start exam")).first().waitFor();
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
     }
   });
 });

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { inflateRawSync } from "node:zlib";
-import { ARTIFACTS, ROOT, button, openPage, records, start, stop, text, until } from "./harness.mjs";
+import { ARTIFACTS, ROOT, button, openPage, records, start, stop, submitExam, text, until } from "./harness.mjs";
 
 // E2E_DIST: test another build than dist/ (by hand, e.g. while `trunk serve` rewrites dist/).
 const DIST = process.env.E2E_DIST || ROOT + "dist";
@@ -181,6 +181,11 @@ describe("teaching views (release build)", () => {
         if (i < 8) await button(page, "Next question").click();
       }
       await button(page, "Finish exam (8 of 8 answered)").click();
+      // Every question answered: the submit step says so and submits in one click.
+      await page.getByRole("heading", { name: "Submit your exam" }).waitFor();
+      assert.match(await text(teach(page)), /All 8 questions are answered\./);
+      assert.equal(await teach(page).getByRole("list", { name: "Questions not answered" }).count(), 0);
+      await button(page, "Submit exam").click();
       await page.getByRole("heading", { name: "Your results" }).waitFor();
       const score = await text(page.locator(".score"));
       assert.match(score, /^Score: \d of 8 \(\d+%\), 8 answered · exam mode · seed 5$/);
@@ -365,8 +370,15 @@ describe("teaching views (release build)", () => {
       await page.goto(url + "#quiz=records&seed=3");
       await button(page, "Start exam").click();
       await button(page, /^Finish exam/).click();
+      await page.getByRole("heading", { name: "Submit your exam" }).waitFor();
+      await axe(page, "exam submit step");
+      await button(page, /^Submit with \d+ unanswered$/).click();
       await page.getByRole("heading", { name: "Your results" }).waitFor();
       await axe(page, "exam results");
+      await page.goto(url + "#quiz=flow-in-practice&seed=3");
+      await button(page, "Print a paper exam").click();
+      await page.locator(".print-doc.paper").waitFor();
+      await axe(page, "paper exam");
     } finally {
       await context.close();
     }
@@ -395,8 +407,7 @@ describe("teaching views (release build)", () => {
 
         await page.goto(url + "#quiz=basics&seed=11");
         await button(page, "Start exam").click();
-        await button(page, /^Finish exam/).click();
-        await page.getByRole("heading", { name: "Your results" }).waitFor();
+        await submitExam(page);
         await page.evaluate(() => window.scrollTo(0, 0));
         await page.screenshot({ path: `${ARTIFACTS}quiz-results-${width}x${height}.png` });
         await noHorizontalScroll(page, `quiz results at ${width}`);

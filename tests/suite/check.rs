@@ -39,6 +39,8 @@ fn the_shipped_files_pass_and_say_what_was_checked() {
     assert!(out.contains("ok   ") && !out.contains("FAIL"), "{out}");
     assert!(out.contains("view-types.json (lesson, 6 steps, "), "{out}");
     assert!(out.contains("basics.json (quiz bank, "), "{out}");
+    // basics has 8 questions and "mastery": 80: 6.4 questions, so 7 right pass.
+    assert!(out.contains("; an exam passes at 80% (7 of 8 right))"), "{out}");
 }
 
 #[test]
@@ -126,14 +128,21 @@ fn grade_regrades_result_codes_and_reports_bad_ones() {
     exam.finish();
     let code = grade::result_code(&exam, &grade::bank_version(&text), "Ana, 2B");
     let banks = Path::new(env!("CARGO_MANIFEST_DIR")).join("www").join("quizzes");
-    let codes = write_temp("codes.txt", &format!("{code}\n{}\n", code.replace("SL1.", "SL1.x")));
+    let codes = write_temp("codes.txt", &format!("{code}\n{}\n", code.replace("SL2.", "SL2.x")));
     let (status, out, _) = run(&[OsStr::new("grade"), codes.as_os_str(), OsStr::new("--banks"), banks.as_os_str()]);
     assert_eq!(status, 1, "one code is bad: {out}");
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines[0].starts_with("line,learner,bank,seed,status,correct,total,q1,"), "{out}");
     let want = format!("1,\"Ana, 2B\",basics,77,graded,{},{n},", n - 1);
     assert!(lines[1].starts_with(&want), "{out}");
-    assert!(lines[1].ends_with(",unanswered"), "the last question was not answered: {out}");
+    // The columns are the bank's questions in its file's order: the one left unanswered is
+    // where the bank has it, not where this exam showed it (last).
+    let last = &exam.questions()[n - 1].id;
+    let column = bank.questions.iter().position(|q| &q.id == last).unwrap();
+    let cells: Vec<&str> = lines[1].rsplitn(n + 1, ',').collect::<Vec<_>>().into_iter().rev().skip(1).collect();
+    let want: Vec<&str> = (0..n).map(|k| if k == column { "unanswered" } else { "right" }).collect();
+    assert_eq!(cells, want, "{out}");
+    assert_ne!(column, n - 1, "seed 77 shows the bank's last question elsewhere, so the order is tested");
     assert!(lines[2].starts_with("2,,,,\"invalid: "), "{out}");
     // Only good codes: exit 0.
     let good = write_temp("good.txt", &format!("{code}\n"));

@@ -366,9 +366,53 @@ fn a_whole_quiz_in_both_modes() {
         let mut exam = quiz::Quiz::start(&b, quiz::Mode::Exam, 5);
         assert_eq!(exam.answer(0, &exam.questions()[0].correct.clone()).unwrap(), None);
         assert_eq!(exam.finish().correct, 1);
-        // Same seed, same questions; the deterministic instantiation is what makes the
-        // instructor's copy of the summary meaningful.
-        assert_eq!(quiz::Quiz::start(&b, quiz::Mode::Exam, 5).questions(), practice.questions());
+        // Same mode and seed, same questions in the same order: the deterministic
+        // instantiation is what makes the instructor's copy of the summary meaningful.
+        assert_eq!(quiz::Quiz::start(&b, quiz::Mode::Exam, 5).questions(), exam.questions());
+    }
+}
+
+/// Issue 18, "exams that are exams": practice with an exam's seed showed that exam, answers
+/// and all. Now, for every shipped bank, practice and exam with one seed differ (the exam's
+/// question order, options and parameters are drawn apart), and the exam's order is drawn from
+/// the seed.
+#[test]
+fn practice_does_not_show_the_exam_of_its_seed() {
+    let shown = |q: &quiz::Quiz| -> Vec<(String, String, Vec<String>)> {
+        q.questions()
+            .iter()
+            .map(|i| (i.id.clone(), i.prompt.clone(), i.options.iter().map(|o| o.text.clone()).collect()))
+            .collect()
+    };
+    for b in banks() {
+        let bank_order: Vec<&str> = b.questions.iter().map(|q| q.id.as_str()).collect();
+        let mut orders = std::collections::BTreeSet::new();
+        for seed in [0, 1, 5, 77, 4242, share::MAX_SEED] {
+            let practice = quiz::Quiz::start(&b, quiz::Mode::Practice, seed);
+            let exam = quiz::Quiz::start(&b, quiz::Mode::Exam, seed);
+            assert_ne!(shown(&practice), shown(&exam), "{} seed {seed}", b.id);
+            let ids: Vec<&str> = practice.questions().iter().map(|q| q.id.as_str()).collect();
+            assert_eq!(ids, bank_order, "practice keeps the bank's order");
+            let mut ids: Vec<&str> = exam.questions().iter().map(|q| q.id.as_str()).collect();
+            orders.insert(ids.join(" "));
+            assert_ne!(ids, bank_order, "{} seed {seed}: the exam's order is drawn", b.id);
+            ids.sort();
+            let mut all = bank_order.clone();
+            all.sort();
+            assert_eq!(ids, all, "every question once");
+            // Where the bank's author asked for shuffled options (every bank but these four,
+            // whose options are view types or records in stream order), the right options
+            // move: the exam's answer positions are not practice's.
+            if !["view-types", "filters", "retention", "batches"].contains(&b.id.as_str()) {
+                let keys = |q: &quiz::Quiz| -> Vec<(String, Vec<usize>)> {
+                    let mut v: Vec<_> = q.questions().iter().map(|i| (i.id.clone(), i.correct.clone())).collect();
+                    v.sort();
+                    v
+                };
+                assert_ne!(keys(&practice), keys(&exam), "{} seed {seed}: answer positions", b.id);
+            }
+        }
+        assert!(orders.len() >= 5, "{}: {orders:?}", b.id);
     }
 }
 
@@ -728,4 +772,34 @@ fn the_documented_show_example_parses_and_links_to_its_step() {
     let show = quiz::instantiate(&b.questions[0], 0).unwrap().show.expect("a show");
     assert_eq!(show.fragment().as_deref(), Some("lesson=retention&step=5"));
     assert_eq!(show_problems(&[b], &lessons()), Vec::<String>::new());
+}
+
+/// Handouts (issue 18): every shipped lesson prints every step, its question without the
+/// answer beside it, and the answers apart; every bank prints the exam of a seed, in that
+/// exam's order, with one key line per question.
+#[test]
+fn every_lesson_and_bank_prints() {
+    use streamlab::paper;
+    for l in lessons() {
+        let h = paper::handout(&l);
+        assert_eq!(h.steps.len(), l.steps.len(), "{}", l.id);
+        for (s, step) in h.steps.iter().zip(&l.steps) {
+            assert_eq!((s.title.as_str(), s.text.as_str()), (step.title.as_str(), step.text.as_str()));
+            if let (Some((prompt, opts)), Some(q)) = (&s.question, &step.question) {
+                assert_eq!((prompt, opts.len()), (&q.prompt, q.options.len()));
+                // The question's explanation is not beside it: a learner predicts first.
+                assert!(!s.text.contains(&q.explanation) || q.explanation.is_empty());
+            }
+        }
+        let asked = l.steps.iter().filter(|s| s.question.is_some()).count();
+        assert_eq!(h.answers.len(), asked, "{}", l.id);
+    }
+    for b in banks() {
+        let p = paper::paper_exam(&b, "0badc0de", 7);
+        let exam = quiz::Quiz::start(&b, quiz::Mode::Exam, 7);
+        let ids: Vec<&str> = p.key.iter().map(|k| k.id.as_str()).collect();
+        assert_eq!(ids, exam.questions().iter().map(|q| q.id.as_str()).collect::<Vec<_>>(), "{}", b.id);
+        assert_eq!(p.questions.len(), b.questions.len());
+        assert_eq!(p.label, format!("Bank {} · version 0badc0de · seed 7", b.id));
+    }
 }

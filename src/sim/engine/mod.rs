@@ -90,6 +90,9 @@ pub struct Engine {
     work: Work,
     /// Work ([`Work::units`]) past which clock advances stop early: see [`Engine::set_work_budget`].
     budget: Option<u64>,
+    /// Item bytes written ([`Work::bytes`]) past which clock advances stop early: see
+    /// [`Engine::set_byte_budget`].
+    byte_budget: Option<u64>,
 }
 
 /// What the engine has done so far, counted in events rather than seconds, so that how its cost
@@ -104,6 +107,11 @@ pub struct Work {
     pub scanned: u64,
     /// Stream records written, and records handed to functions (each attempt again).
     pub records: u64,
+    /// Bytes of items written (each write's new item, by DynamoDB's item-size rule, whether or
+    /// not it changed anything): what copying, comparing and keeping items costs, in time and
+    /// in memory (the table and its stream records keep at most this much item data). Not part
+    /// of [`Work::units`]: it has a budget of its own ([`Engine::set_byte_budget`]).
+    pub bytes: u64,
 }
 
 impl Work {
@@ -131,6 +139,7 @@ impl Engine {
             costs: Default::default(),
             work: Work::default(),
             budget: None,
+            byte_budget: None,
         }
     }
 
@@ -147,9 +156,26 @@ impl Engine {
         self.budget = budget;
     }
 
-    /// Whether the work done has passed the budget (see [`Engine::set_work_budget`]).
-    pub fn over_budget(&self) -> bool {
+    /// The simulator's memory guard for the same loads: once the item data written
+    /// ([`Work::bytes`]) passes `budget` bytes, a clock advance stops where it is, and
+    /// [`Engine::over_byte_budget`] says so. `None`: no limit (the default).
+    pub fn set_byte_budget(&mut self, budget: Option<u64>) {
+        self.byte_budget = budget;
+    }
+
+    /// Whether the work done has passed the work budget (see [`Engine::set_work_budget`]).
+    pub fn over_work_budget(&self) -> bool {
         self.budget.is_some_and(|b| self.work.units() > b)
+    }
+
+    /// Whether the item data written has passed the byte budget (see [`Engine::set_byte_budget`]).
+    pub fn over_byte_budget(&self) -> bool {
+        self.byte_budget.is_some_and(|b| self.work.bytes > b)
+    }
+
+    /// Whether either budget is passed.
+    pub fn over_budget(&self) -> bool {
+        self.over_work_budget() || self.over_byte_budget()
     }
 
     pub fn now_ms(&self) -> u64 {
@@ -354,6 +380,9 @@ impl Engine {
         stored: bool,
         image: Option<Image>,
     ) {
+        if let Some((_, size)) = &new {
+            self.work.bytes = self.work.bytes.saturating_add(*size as u64);
+        }
         let Some(t) = self.tables.get_mut(table) else { return };
         // With a stream, the new item's image is made first (a change needs it), and the
         // entry kept for the old item is found once.

@@ -1,12 +1,13 @@
 //! The course catalogue (`#catalogue`, linked from the header): every lesson and quiz bank of
 //! `lessons/index.json` and `quizzes/index.json` (an instructor's own files included), each
-//! with its summary, learning goals, level and duration, the links to share (plain and embed)
-//! and a copyable `<iframe>` snippet. Read from the files themselves, as the page would open
-//! them.
+//! with its summary, learning goals, level and duration, the links to share (plain and embed),
+//! its SCO's launch path in the SCORM package (`make scorm`) and a copyable `<iframe>` snippet.
+//! Read from the files themselves, as the page would open them.
 
 use yew::prelude::*;
 
 use super::net;
+use crate::teach::scorm::Sco;
 use crate::teach::{lesson, quiz};
 
 /// One lesson or bank of the catalogue.
@@ -98,6 +99,8 @@ pub fn Catalogue() -> Html {
                 <a href="#">{ "Close" }</a>
             </div>
             <p class="hint">{ "Every lesson and quiz on this site, from lessons/index.json and quizzes/index.json: share a link, or paste the iframe snippet into a course page (embed mode hides this page's header)." }</p>
+            <p class="hint">{ "For an LMS (Moodle, Canvas, ...): " }<code>{ "make scorm" }</code>{ " writes " }<code>{ "dist-scorm/streamlab-scorm12.zip" }</code>
+                { ", a SCORM 1.2 package with one SCO per lesson and quiz that reports completion, exam scores and answers to the LMS. Each entry gives its SCO's launch path in the package." }</p>
             <p class="hint">{ "Writing your own lesson or quiz? " }<a href="#author">{ "Check your files" }</a>{ " before you publish them." }</p>
             { body }
         </section>
@@ -112,6 +115,8 @@ fn entry_view(e: &Entry, base: &str) -> Html {
         "<iframe src=\"{embed}\" title=\"StreamLab: {}\" width=\"100%\" height=\"760\" loading=\"lazy\"></iframe>",
         e.title
     );
+    // Its launch path in the SCORM package (`make scorm`), relative to the package's root.
+    let sco = if e.key == "lesson" { Sco::Lesson(e.id.clone()) } else { Sco::Quiz(e.id.clone()) }.launch();
     let mut meta: Vec<String> = vec![if e.key == "lesson" { "Lesson".into() } else { "Quiz".into() }];
     meta.extend(e.level.clone());
     meta.extend(e.duration.map(|d| format!("{d} min")));
@@ -127,7 +132,8 @@ fn entry_view(e: &Entry, base: &str) -> Html {
                 <ul class="catalogue-goals">{ for e.goals.iter().map(|g| html! { <li>{ g.clone() }</li> }) }</ul>
             }
             <p class="catalogue-links">{ "Link: " }<a href={plain.clone()}>{ plain }</a>
-                { " · Embed: " }<a href={embed.clone()}>{ embed }</a></p>
+                { " · Embed: " }<a href={embed.clone()}>{ embed }</a>
+                { " · SCORM SCO: " }<code>{ sco }</code></p>
             <label class="label">
                 <span>{ "Iframe snippet" }</span>
                 <textarea class="summary-text catalogue-snippet" readonly=true rows="2" value={snippet} />

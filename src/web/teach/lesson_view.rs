@@ -270,7 +270,7 @@ fn use_steps(lesson: Option<Rc<Lesson>>, route: &Route, on_import: Callback<Impo
         Route::Lesson { name, step } => (name.clone(), step.map_or(0, |s| s as usize - 1)),
         _ => (String::new(), 0),
     };
-    let pos = use_state(|| linked);
+    let pos = use_state(|| crate::web::scorm::lesson_resume(&name).unwrap_or(linked));
     let choice = use_state(|| None::<usize>);
     let revealed = use_state(|| false);
     let load_error = use_state(|| None::<String>);
@@ -293,6 +293,7 @@ fn use_steps(lesson: Option<Rc<Lesson>>, route: &Route, on_import: Callback<Impo
             if pos == n {
                 net::mark_lesson_done(&name);
             }
+            crate::web::scorm::lesson_at(&name, pos, n);
             let embed = super::current_hash().split('&').any(|p| p == "embed=1");
             if let Some(fragment) = crate::teach::share::lesson_step_fragment(&name, pos as u32 + 1, embed) {
                 super::set_hash(&fragment, true);
@@ -441,6 +442,11 @@ fn steps(lesson: &Rc<Lesson>, st: &StepsState) -> Html {
                 { for back }
                 { for next }
             </div>
+            <p class="hint print-offer">
+                <button type="button" class="link-button" onclick={Callback::from(|_: MouseEvent| super::print::print_page())}>{ "Print handout" }</button>
+                { ": every step of the lesson, the answers on a last page." }</p>
+            // Every step, for print only (www/print.css): the browser's Print prints the handout.
+            { super::print::handout_view(&crate::teach::paper::handout(lesson)) }
         </div>
     }
 }

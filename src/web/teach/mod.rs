@@ -16,6 +16,7 @@ pub mod author;
 pub mod catalogue;
 pub mod lesson_view;
 pub mod net;
+pub mod print;
 pub mod quiz_view;
 
 use std::cell::RefCell;

@@ -198,3 +198,58 @@ fn a_link_or_file_past_the_work_budget_stops_with_a_message_naming_it() {
     assert_eq!(s.steps().len(), 6);
     assert!(s.engine().work().units() > streamlab::LOAD_WORK_BUDGET, "{:?}", s.engine().work());
 }
+
+/// A small file that writes a great deal: a 320 KB item (a list doubled five times) updated
+/// again and again, each update's record keeping its new image. 2 MB of such updates wrote
+/// 3.6 GB of items natively (6.3 GB peak memory), more than the page's 4 GB WebAssembly memory.
+fn data_heavy_scenario(updates: usize) -> serde_json::Value {
+    let mut steps = vec![
+        json!({"CreateTable": {"TableName": "Big", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+          "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST",
+          "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"}}}),
+        json!({"PutItem": {"TableName": "Big", "Item": {"pk": {"S": "a"}, "n": {"N": "0"},
+          "l": {"L": vec![json!({"S": "x".repeat(100)}); 100]}}}}),
+    ];
+    for _ in 0..5 {
+        steps.push(json!({"UpdateItem": {"TableName": "Big", "Key": {"pk": {"S": "a"}}, "UpdateExpression": "SET l = list_append(l, l)"}}));
+    }
+    for _ in 0..updates {
+        steps.push(json!({"UpdateItem": {"TableName": "Big", "Key": {"pk": {"S": "a"}},
+          "UpdateExpression": "SET n = n + :one", "ExpressionAttributeValues": {":one": {"N": "1"}}}}));
+    }
+    json!({"steps": steps})
+}
+
+/// The memory budget of a link or a file: past LOAD_BYTES_BUDGET of item data written, loading
+/// stops with a message naming that budget (not the work budget: this file is little work), and
+/// nothing is replaced. A file under it loads; the learner's own lab is not held to it.
+#[test]
+fn a_link_or_file_past_the_memory_budget_stops_with_a_message_naming_it() {
+    // 328 KB a write: 60 updates stay under 32 MB, 400 do not.
+    let small = data_heavy_scenario(60).to_string();
+    let s = streamlab::Session::from_scenario_text(&small).expect("under the budget");
+    assert!(
+        s.engine().work().bytes < streamlab::LOAD_BYTES_BUDGET,
+        "{:?} {:?}",
+        s.engine().work(),
+        s.failed_steps().first()
+    );
+    assert!(s.engine().work().units() < streamlab::LOAD_WORK_BUDGET / 100, "little work: {:?}", s.engine().work());
+    assert!(s.engine().work().bytes > 60 * 320_000, "{:?} {:?}", s.engine().work(), s.failed_steps().first());
+
+    let text = data_heavy_scenario(400).to_string();
+    assert!(text.len() < 100_000, "a small file: {} bytes", text.len());
+    let err = streamlab::Session::from_scenario_text(&text).err().expect("over the memory budget");
+    let streamlab::LoadError::TooMuchData { step, steps } = err else { panic!("{err:?}") };
+    assert_eq!(steps, 407);
+    // Stopped at the first step past 32 MB: 32 MiB / ~328 KB a write is about 102 writes.
+    assert!((95..=110).contains(&step), "stopped at step {step}");
+    let msg = err.to_string();
+    assert!(msg.contains("32 MB of items") && msg.contains("the simulator's limit"), "{msg}");
+    assert!(msg.contains(&format!("step {step} of 407")) && msg.contains("streamlab replay"), "{msg}");
+    let Err(note) = streamlab::lab::import(&text, "big.json") else { panic!("imported") };
+    assert!(note.is_error() && format!("{note:?}").contains("32 MB of items"), "{note:?}");
+    let stored = json!({"streamlab": 1, "scenario": data_heavy_scenario(400)}).to_string();
+    let s = streamlab::Session::from_storage(&stored).expect("the learner's own lab loads");
+    assert!(s.engine().work().bytes > streamlab::LOAD_BYTES_BUDGET);
+}

@@ -353,6 +353,8 @@ impl Engine {
         let undo = u.apply_in_place(item)?;
         // The new image (needed unless the size is too large) and the size, in one walk.
         let (image, size) = Image::encode_sized(item);
+        // Counted as `Engine::commit` counts it (`Work::bytes`), changed or not.
+        self.work.bytes = self.work.bytes.saturating_add(size as u64);
         if size > MAX_ITEM_SIZE {
             undo.undo(item);
             return Err(AwsError::validation("Item size to update has exceeded the maximum allowed size"));

@@ -66,17 +66,26 @@ pub fn QuizRun(props: &QuizRunProps) -> Html {
     // A quiz of this bank in progress before a reload (of the link's seed, if it has one) is
     // resumed where it was.
     let (bank, link_seed) = (props.bank.clone(), props.link_seed);
-    let resumed = use_mut_ref(move || net::quiz_progress(&bank.id).and_then(|t| Quiz::resume(&bank, &t, link_seed)));
+    // In an LMS, the quiz it kept for this SCO (SCORM suspend data) comes first.
+    let resumed = use_mut_ref(move || {
+        crate::web::scorm::quiz_resume(&bank)
+            .or_else(|| net::quiz_progress(&bank.id).and_then(|t| Quiz::resume(&bank, &t, link_seed)))
+    });
     let resumed_at = resumed.borrow().as_ref().map_or(0, |(_, at)| *at);
     let quiz = SharedQuiz(use_mut_ref(|| resumed.borrow_mut().take().map(|(q, _)| q)));
     // Renders again after the quiz changed.
     let refresh = use_force_update();
     let cur = use_state(|| resumed_at);
+    // An exam's submit step is shown (after "Finish exam", before the results).
+    let reviewing = use_state(|| false);
+    // The paper exam of the start page's seed is shown, to print ("Print a paper exam").
+    let paper = use_state(|| false);
     // Keeps the quiz in progress in the browser after every change ("Take it again" forgets
     // it; a link with another seed leaves it for when the learner's own quiz is opened again).
     {
-        let (quiz, id, at) = (quiz.clone(), props.bank.id.clone(), *cur);
+        let (quiz, id, at, bank) = (quiz.clone(), props.bank.id.clone(), *cur, props.bank.clone());
         use_effect(move || {
+            crate::web::scorm::quiz_changed(&bank, quiz.0.borrow().as_ref(), at);
             if let Some(text) = quiz.0.borrow().as_ref().map(|q| q.progress_text(at)) {
                 net::save_quiz_progress(&id, Some(&text));
             }
@@ -118,7 +127,7 @@ pub fn QuizRun(props: &QuizRunProps) -> Html {
     {
         let (heading, moved) = (heading.clone(), moved.clone());
         let finished = quiz.0.borrow().as_ref().map(|q| q.is_finished());
-        use_effect_with((*cur, finished), move |_| {
+        use_effect_with((*cur, finished, *reviewing, *paper), move |_| {
             if *moved.borrow() {
                 net::focus(&heading);
             }
@@ -128,6 +137,29 @@ pub fn QuizRun(props: &QuizRunProps) -> Html {
     let guard = quiz.0.borrow();
     let Some(q) = guard.as_ref() else {
         let seed = drawn.unwrap_or_else(|| props.link_seed.unwrap_or_else(net::learner_seed));
+        if *paper {
+            let back = {
+                let (paper, moved) = (paper.clone(), moved.clone());
+                Callback::from(move |_: MouseEvent| {
+                    *moved.borrow_mut() = true;
+                    paper.set(false);
+                })
+            };
+            let exam = crate::teach::paper::paper_exam(&props.bank, &props.version, seed);
+            return html! {
+                <div class="paper-preview">
+                    <div class="paper-bar">
+                        <h3 class="step-title" tabindex="-1" ref={heading.clone()}>{ format!("Paper exam, seed {seed}") }</h3>
+                        <p class="hint">{ format!("The exam of seed {seed} as a learner would take it (the same questions, in the same order), then its answer key on a page of its own. Print it, or save it as PDF from the print dialog.") }</p>
+                        <div class="actions">
+                            <button type="button" class="primary" onclick={Callback::from(|_: MouseEvent| super::print::print_page())}>{ "Print" }</button>
+                            <button type="button" onclick={back}>{ "Back to the quiz" }</button>
+                        </div>
+                    </div>
+                    { super::print::paper_view(&exam) }
+                </div>
+            };
+        }
         let start = |mode: Mode| {
             let (quiz, bank, cur, refresh, moved, minutes, now) = (
                 quiz.clone(),
@@ -154,16 +186,25 @@ pub fn QuizRun(props: &QuizRunProps) -> Html {
                 net::set_learner_name(&i.value());
             }
         });
-        let actions = StartActions { practice: start(Mode::Practice), exam: start(Mode::Exam), renew, on_name };
+        let print = {
+            let moved = moved.clone();
+            Callback::from(move |_: MouseEvent| {
+                *moved.borrow_mut() = true;
+                paper.set(true);
+            })
+        };
+        let actions = StartActions { practice: start(Mode::Practice), exam: start(Mode::Exam), renew, on_name, print };
         return start_page(&props.bank, seed, props.link_seed.is_some(), props.minutes, actions);
     };
     let total = q.questions().len();
 
     if q.is_finished() || total == 0 {
         let on_again = {
-            let (quiz, refresh, copy_note, id) =
-                (quiz.clone(), refresh.clone(), copy_note.clone(), props.bank.id.clone());
+            let (quiz, refresh, copy_note, id, reviewing) =
+                (quiz.clone(), refresh.clone(), copy_note.clone(), props.bank.id.clone(), reviewing.clone());
             Callback::from(move |_: MouseEvent| {
+                // An exam submitted by its clock during the submit step left it set.
+                reviewing.set(false);
                 net::save_quiz_progress(&id, None);
                 net::set_exam_started(&id, None);
                 *quiz.0.borrow_mut() = None;
@@ -189,21 +230,65 @@ pub fn QuizRun(props: &QuizRunProps) -> Html {
             cur.set(to);
         })
     };
-    let on_finish = {
-        let (quiz, refresh, moved) = (quiz.clone(), refresh.clone(), moved.clone());
+    // Practice: the score at once. Exam: the submit step first, which lists the questions not
+    // answered and submits on the learner's word.
+    let submit = {
+        let (quiz, refresh, moved, reviewing) = (quiz.clone(), refresh.clone(), moved.clone(), reviewing.clone());
         Callback::from(move |()| {
             *moved.borrow_mut() = true;
             if let Some(q) = quiz.0.borrow_mut().as_mut() {
                 q.finish();
             }
+            reviewing.set(false);
             refresh.force_update();
         })
     };
-    let on_answered = Callback::from(move |()| refresh.force_update());
+    let on_finish = if q.mode == Mode::Exam {
+        let (reviewing, moved, refresh) = (reviewing.clone(), moved.clone(), refresh.clone());
+        Callback::from(move |()| {
+            *moved.borrow_mut() = true;
+            reviewing.set(true);
+            // A choice kept on the way out changed the quiz: the review counts it.
+            refresh.force_update();
+        })
+    } else {
+        submit.clone()
+    };
     let clock = deadline.map(|d| {
         let left = ((d - *now) / 1000.0).max(0.0) as u64;
         html! { <p class="time-left" role="timer">{ format!("Time left: {}:{:02}", left / 60, left % 60) }</p> }
     });
+    if *reviewing {
+        let back_to = |to: usize| {
+            let (cur, moved, reviewing) = (cur.clone(), moved.clone(), reviewing.clone());
+            Callback::from(move |_: MouseEvent| {
+                *moved.borrow_mut() = true;
+                reviewing.set(false);
+                cur.set(to);
+            })
+        };
+        let unanswered = q.unanswered();
+        let s = q.summary();
+        let jumps = unanswered.iter().map(|&k| {
+            html! { <li><button type="button" class="link-button" onclick={back_to(k)}>{ format!("Question {}", k + 1) }</button></li> }
+        });
+        return html! {
+            <>
+            { for clock }
+            <div class="quiz-review">
+                <h3 class="step-title" tabindex="-1" ref={heading.clone()}>{ "Submit your exam" }</h3>
+                <p>{ view::submit_review(s.answered, s.total) }</p>
+                if !unanswered.is_empty() { <ul class="unanswered" aria-label="Questions not answered">{ for jumps }</ul> }
+                <p class="hint">{ "Once submitted, the answers cannot be changed; your results and your result code follow." }</p>
+                <div class="actions">
+                    <button type="button" class="primary" onclick={submit.reform(|_: MouseEvent| ())}>{ view::submit_label(unanswered.len()) }</button>
+                    <button type="button" onclick={back_to(i)}>{ "Back to the questions" }</button>
+                </div>
+            </div>
+            </>
+        };
+    }
+    let on_answered = Callback::from(move |()| refresh.force_update());
     html! {
         <>
         { for clock }
@@ -220,10 +305,12 @@ struct StartActions {
     exam: Callback<MouseEvent>,
     renew: Callback<MouseEvent>,
     on_name: Callback<InputEvent>,
+    /// Shows the paper exam of this seed, to print.
+    print: Callback<MouseEvent>,
 }
 
 fn start_page(bank: &Bank, seed: u64, from_link: bool, minutes: Option<u32>, actions: StartActions) -> Html {
-    let StartActions { practice, exam, renew, on_name } = actions;
+    let StartActions { practice, exam, renew, on_name, print } = actions;
     let link = crate::teach::share::quiz_fragment_with_seed(&bank.id, seed).unwrap_or_default();
     html! {
         <div class="quiz-start">
@@ -249,6 +336,9 @@ fn start_page(bank: &Bank, seed: u64, from_link: bool, minutes: Option<u32>, act
                 <button type="button" onclick={renew}>{ "New seed" }</button>
             </div>
             <p class="hint">{ "Practice: the answer and its explanation after each question. Exam: your choice is kept when you move to another question (or save it); change it freely, see the results at the end." }</p>
+            <p class="hint paper-offer">{ "Instructors: " }
+                <button type="button" class="link-button" onclick={print}>{ "Print a paper exam" }</button>
+                { " of this seed, with its answer key." }</p>
         </div>
     }
 }

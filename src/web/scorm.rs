@@ -1,0 +1,254 @@
+//! The page inside an LMS (SCORM 1.2): finds the LMS's API object, and hands it what
+//! `crate::teach::scorm` says to report of the lesson or quiz the SCO launched. Nothing else:
+//! what is reported, and when a status may change, is decided there.
+//!
+//! A SCO is launched as `index.html?lesson=<id>` or `index.html?quiz=<id>` ([`start`] turns
+//! that into the page's own `#lesson=<id>` fragment). Only then is the API looked for, as the
+//! SCORM 1.2 RTE says (ADL's API wrapper): `window.API` in this window and up to 7 of its
+//! parents, then in `window.opener` and its parents. With no API, or one that does not
+//! initialise, nothing is reported and the page works as anywhere else.
+//!
+//! LMSInitialize at start (reading `cmi.core.entry`, `cmi.suspend_data`, the LMS's mastery
+//! score and status); a report, then LMSCommit, after each change of the SCO's lesson step or
+//! quiz; on `pagehide`, `cmi.core.session_time` (the browser's clock since start), `cmi.core.exit`
+//! (`suspend` unless the learner is done), LMSCommit and LMSFinish.
+
+use std::cell::RefCell;
+
+use js_sys::{Function, Object, Reflect};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::teach::quiz::{Bank, Quiz};
+use crate::teach::scorm::{self as rules, Report, Sco};
+
+/// The LMS the page reports to, once initialised.
+struct Lms {
+    api: JsValue,
+    /// What this SCO launched: reports about any other lesson or quiz are not its own.
+    sco: Sco,
+    /// When the page started (`Date.now()`), for the session time.
+    started: f64,
+    /// `cmi.core.entry` and `cmi.suspend_data` as the LMS gave them.
+    entry: String,
+    suspend: String,
+    /// `cmi.student_data.mastery_score` as the LMS gave it ("" when it has none).
+    mastery: String,
+    /// The LMS's `cmi.core.lesson_status`, as last read or set.
+    status: String,
+    /// The other values as last set (set again only when they change).
+    sent: Vec<(&'static str, String)>,
+    /// Interactions written so far (`cmi.interactions._count`): the next one's index.
+    interactions: usize,
+    /// The questions of the quiz shown whose interaction is written.
+    journaled: Vec<usize>,
+    /// The quiz shown next was resumed: its final answers were written in an earlier session.
+    resumed: bool,
+    /// The learner finished the lesson or quiz (no `suspend` on leaving).
+    done: bool,
+    /// LMSFinish was called: nothing more may be sent.
+    finished: bool,
+}
+
+thread_local! {
+    static LMS: RefCell<Option<Lms>> = const { RefCell::new(None) };
+}
+
+/// Parents looked through for the API, as ADL's API wrapper does.
+const MAX_PARENTS: usize = 7;
+
+/// The API object in `win` or one of its parents. A window of another origin throws on
+/// reading its `API`: it is passed over.
+fn api_in(win: &JsValue) -> Option<JsValue> {
+    let mut w = win.clone();
+    for _ in 0..=MAX_PARENTS {
+        if let Ok(api) = Reflect::get(&w, &"API".into()) {
+            if api.is_object() {
+                return Some(api);
+            }
+        }
+        let parent = Reflect::get(&w, &"parent".into()).ok().filter(JsValue::is_object)?;
+        if Object::is(&parent, &w) {
+            return None;
+        }
+        w = parent;
+    }
+    None
+}
+
+fn find_api(w: &web_sys::Window) -> Option<JsValue> {
+    let w: &JsValue = w.as_ref();
+    api_in(w).or_else(|| api_in(&Reflect::get(w, &"opener".into()).ok().filter(JsValue::is_object)?))
+}
+
+/// Calls `api.name(args...)`; its answer as text (SCORM 1.2 answers strings).
+fn call(api: &JsValue, name: &str, args: &[&str]) -> Option<String> {
+    let f: Function = Reflect::get(api, &name.into()).ok()?.dyn_into().ok()?;
+    let r = match args {
+        [] => f.call0(api),
+        [a] => f.call1(api, &(*a).into()),
+        [a, b] => f.call2(api, &(*a).into(), &(*b).into()),
+        _ => return None,
+    };
+    r.ok().map(|v| v.as_string().unwrap_or_default())
+}
+
+impl Lms {
+    fn set(&self, key: &str, value: &str) -> bool {
+        call(&self.api, "LMSSetValue", &[key, value]).as_deref() == Some("true")
+    }
+
+    fn commit(&self) {
+        call(&self.api, "LMSCommit", &[""]);
+    }
+
+    /// Sets what changed in `report`; true if anything was set.
+    fn apply(&mut self, report: &Report) -> bool {
+        let mut changed = false;
+        for (key, value) in &report.values {
+            if *key == "cmi.core.lesson_status" {
+                if let Some(s) = rules::next_status(&self.status, value) {
+                    if self.set(key, s) {
+                        self.status = s.to_string();
+                        changed = true;
+                    }
+                }
+                continue;
+            }
+            if self.sent.iter().any(|(k, v)| k == key && v == value) {
+                continue;
+            }
+            self.set(key, value);
+            self.sent.retain(|(k, _)| k != key);
+            self.sent.push((key, value.clone()));
+            changed = true;
+        }
+        self.done = report.done;
+        changed
+    }
+
+    /// Resume data the LMS gave for this SCO: not on a first launch (`ab-initio`).
+    fn resume_data(&self) -> Option<&str> {
+        (self.entry != "ab-initio" && !self.suspend.is_empty()).then_some(self.suspend.as_str())
+    }
+}
+
+/// Runs `f` on the LMS when the page reports to one.
+fn with_lms<T>(f: impl FnOnce(&mut Lms) -> Option<T>) -> Option<T> {
+    LMS.with(|l| l.borrow_mut().as_mut().filter(|l| !l.finished).and_then(f))
+}
+
+/// At start, before the app renders: a SCO launch (`?lesson=<id>`, `?quiz=<id>`) opens its
+/// lesson or quiz, and the page reports to the LMS if it finds one.
+pub fn start() {
+    let Some(w) = web_sys::window() else { return };
+    let Some(sco) = rules::launch_of(&w.location().search().unwrap_or_default()) else { return };
+    if w.location().hash().unwrap_or_default().len() <= 1 {
+        // history.replaceState, without an event: the app reads the fragment when it starts.
+        let history = Reflect::get(&w, &"history".into()).ok();
+        let replace = history.as_ref().and_then(|h| Reflect::get(h, &"replaceState".into()).ok());
+        if let (Some(h), Some(f)) = (history, replace.and_then(|f| f.dyn_into::<Function>().ok())) {
+            let _ = f.call3(&h, &JsValue::NULL, &"".into(), &format!("#{}", sco.fragment()).into());
+        }
+    }
+    let Some(api) = find_api(&w) else { return };
+    if call(&api, "LMSInitialize", &[""]).as_deref() != Some("true") {
+        return;
+    }
+    let get = |key: &str| call(&api, "LMSGetValue", &[key]).unwrap_or_default();
+    let lms = Lms {
+        sco,
+        started: js_sys::Date::now(),
+        entry: get("cmi.core.entry"),
+        suspend: get("cmi.suspend_data"),
+        mastery: get("cmi.student_data.mastery_score"),
+        status: get("cmi.core.lesson_status"),
+        interactions: get("cmi.interactions._count").parse().unwrap_or(0),
+        api,
+        sent: Vec::new(),
+        journaled: Vec::new(),
+        resumed: false,
+        done: false,
+        finished: false,
+    };
+    LMS.with(|l| *l.borrow_mut() = Some(lms));
+    let on_hide = Closure::<dyn Fn()>::new(finish);
+    let _ = w.add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
+    // Listens for the page's whole life.
+    on_hide.forget();
+}
+
+/// Leaving: the session time, `cmi.core.exit`, LMSCommit, LMSFinish.
+fn finish() {
+    with_lms(|lms| {
+        lms.set("cmi.core.session_time", &rules::session_time(js_sys::Date::now() - lms.started));
+        lms.set("cmi.core.exit", if lms.done { "" } else { "suspend" });
+        lms.commit();
+        call(&lms.api, "LMSFinish", &[""]);
+        lms.finished = true;
+        Some(())
+    });
+}
+
+/// The quiz of `bank` as the LMS kept it (this SCO's quiz, resumed), and the question shown.
+pub fn quiz_resume(bank: &Bank) -> Option<(Quiz, usize)> {
+    with_lms(|lms| {
+        if lms.sco != Sco::Quiz(bank.id.clone()) {
+            return None;
+        }
+        let resumed = rules::quiz_resume(bank, lms.resume_data()?)?;
+        lms.resumed = true;
+        Some(resumed)
+    })
+}
+
+/// The quiz of `bank` changed (`None`: not started, or started again), showing question `at`.
+pub fn quiz_changed(bank: &Bank, quiz: Option<&Quiz>, at: usize) {
+    with_lms(|lms| {
+        if lms.sco != Sco::Quiz(bank.id.clone()) {
+            return None;
+        }
+        let Some(q) = quiz else {
+            lms.journaled.clear();
+            lms.resumed = false;
+            return None;
+        };
+        if std::mem::take(&mut lms.resumed) {
+            lms.journaled = rules::final_questions(q);
+        }
+        let mut changed = false;
+        for (i, values) in rules::interactions(q) {
+            if lms.journaled.contains(&i) {
+                continue;
+            }
+            let n = lms.interactions;
+            for (key, value) in values {
+                lms.set(&format!("cmi.interactions.{n}.{key}"), &value);
+            }
+            lms.interactions += 1;
+            lms.journaled.push(i);
+            changed = true;
+        }
+        let mastery = rules::mastery_in_force(&lms.mastery, bank.mastery);
+        if let Some(report) = rules::quiz_report(q, at, mastery) {
+            changed |= lms.apply(&report);
+        }
+        changed.then(|| lms.commit())
+    });
+}
+
+/// The step of lesson `name` the LMS kept (this SCO's lesson, resumed), from 0.
+pub fn lesson_resume(name: &str) -> Option<usize> {
+    with_lms(|lms| {
+        (lms.sco == Sco::Lesson(name.to_string())).then_some(())?;
+        rules::lesson_resume(name, lms.resume_data()?)
+    })
+}
+
+/// Lesson `name` of `steps` steps shows position `pos` (`steps`: the playground).
+pub fn lesson_at(name: &str, pos: usize, steps: usize) {
+    with_lms(|lms| {
+        (lms.sco == Sco::Lesson(name.to_string())).then_some(())?;
+        lms.apply(&rules::lesson_report(name, pos, steps)).then(|| lms.commit())
+    });
+}
