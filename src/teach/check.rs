@@ -12,7 +12,8 @@ use serde_json::Value;
 
 use crate::teach::file;
 #[cfg(not(target_arch = "wasm32"))]
-use crate::teach::file::{FileError, IndexEntry};
+use crate::teach::file::FileError;
+use crate::teach::file::IndexEntry;
 use crate::teach::{lesson, quiz};
 
 /// The seeds each question of a bank is instantiated and checked with (as the teaching test).
@@ -133,7 +134,7 @@ pub fn mastery_note(b: &quiz::Bank) -> String {
 }
 
 /// Checks one file's text; `stem`: its file name without `.json` (a lesson's or a bank's `id`
-/// must be it: the page opens `lessons/<id>.json`).
+/// must be it: the page opens `lessons/<id>.json`), or "" for a text with no file name (pasted).
 pub fn check_text(stem: &str, text: &str) -> Verdict {
     let mut v = Verdict { kind: None, id: None, problems: Vec::new(), summary: String::new() };
     let json = match file::read_json(text, "the file", 4 * 1024 * 1024) {
@@ -145,7 +146,7 @@ pub fn check_text(stem: &str, text: &str) -> Verdict {
     };
     v.kind = kind_of(&json);
     let named = |id: &str, v: &mut Verdict| {
-        if id != stem {
+        if !stem.is_empty() && id != stem {
             v.problems.push(format!(
                 "its id is \"{id}\" but the file is {stem}.json: the page opens <id>.json, so rename one"
             ));
@@ -183,11 +184,164 @@ pub fn check_text(stem: &str, text: &str) -> Verdict {
                 if v.kind == Some(Kind::LessonIndex) { lesson::parse_index(text) } else { quiz::parse_index(text) };
             match parsed {
                 Err(e) => v.problems.push(e.to_string()),
-                Ok(entries) => v.summary = format!("index of {} files", entries.len()),
+                Ok(entries) => {
+                    v.summary = format!("index of {} file{}", entries.len(), if entries.len() == 1 { "" } else { "s" })
+                }
             }
         }
     }
     v
+}
+
+/// Where the files checked together are, as far as the menus go: the `index.json` that lists
+/// lessons or banks, and which files are there. A folder on disk (`streamlab check`) or the
+/// files an author gave the page at once (the Author view, [`check_files`]).
+pub trait Folder {
+    /// The index listing files of `kind` (`Lesson` or `Bank`): its name as shown and its
+    /// entries, or why they cannot be read; `None` when there is none to compare with.
+    fn index(&self, kind: Kind) -> Option<(String, Result<Vec<IndexEntry>, String>)>;
+    /// Whether the file `<id>.json` is there.
+    fn has(&self, id: &str) -> bool;
+    /// Where a listed file was looked for, as said in a problem: "beside it".
+    fn where_listed(&self) -> &'static str;
+}
+
+/// The problems of a checked file (`v`, from [`check_text`] of `text`) with the menus of the
+/// `folder` it is in: a lesson or bank its index does not list, and an index's entries whose
+/// file is not there.
+pub fn listing_problems(v: &Verdict, text: &str, folder: &impl Folder) -> Vec<String> {
+    let mut out = Vec::new();
+    match (v.kind, &v.id) {
+        (Some(kind @ (Kind::Lesson | Kind::Bank)), Some(id)) => match folder.index(kind) {
+            Some((name, Ok(entries))) if !entries.iter().any(|e| &e.id == id) => out.push(format!(
+                "not listed in {name}: add {{\"id\": \"{id}\", \"title\": ...}} to it, or the menu will not show it"
+            )),
+            Some((_, Err(why))) => out.push(format!("{why}: the menu lists lessons and banks from it")),
+            _ => {}
+        },
+        (Some(kind @ (Kind::LessonIndex | Kind::BankIndex)), _) => {
+            let listed = if kind == Kind::LessonIndex { lesson::parse_index(text) } else { quiz::parse_index(text) };
+            for e in listed.unwrap_or_default() {
+                if !folder.has(&e.id) {
+                    out.push(format!("lists \"{}\", but {}.json is not {}", e.id, e.id, folder.where_listed()));
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Files given together (name, text), as the Author view takes them: dropped, picked or pasted;
+/// and the site's own menus, compared with when no `index.json` of the kind is among them.
+struct Given<'a> {
+    files: &'a [(String, String)],
+    verdicts: &'a [Verdict],
+    site: &'a Site,
+}
+
+impl Folder for Given<'_> {
+    fn index(&self, kind: Kind) -> Option<(String, Result<Vec<IndexEntry>, String>)> {
+        let want = if kind == Kind::Lesson { Kind::LessonIndex } else { Kind::BankIndex };
+        let parse = |text: &str| if kind == Kind::Lesson { lesson::parse_index(text) } else { quiz::parse_index(text) };
+        match self.verdicts.iter().position(|v| v.kind == Some(want)) {
+            Some(i) => {
+                let (name, text) = &self.files[i];
+                Some((name.clone(), parse(text).map_err(|e| format!("{name} is not valid: {e}"))))
+            }
+            None => {
+                let (text, name) = if kind == Kind::Lesson {
+                    (self.site.lessons.as_deref()?, "this site's lessons/index.json")
+                } else {
+                    (self.site.banks.as_deref()?, "this site's quizzes/index.json")
+                };
+                // A site whose own menu cannot be read says so in its menus, not here.
+                parse(text).ok().map(|entries| (name.to_string(), Ok(entries)))
+            }
+        }
+    }
+
+    fn has(&self, id: &str) -> bool {
+        self.files.iter().zip(self.verdicts).any(|((name, _), v)| stem_of(name) == id || v.id.as_deref() == Some(id))
+    }
+
+    fn where_listed(&self) -> &'static str {
+        "among the files given"
+    }
+}
+
+/// The site's own menus (the text of `lessons/index.json` and `quizzes/index.json`), when
+/// known: the Author view compares an author's files with them when no `index.json` of the kind
+/// is given.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Site {
+    pub lessons: Option<String>,
+    pub banks: Option<String>,
+}
+
+/// A file name without its folders and its `.json`.
+pub fn stem_of(name: &str) -> &str {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    base.strip_suffix(".json").unwrap_or(base)
+}
+
+/// Checks files given together (name, text; a pasted text has no name: ""), each as
+/// [`check_text`] does, and against the menus: a lesson or bank not listed in the `index.json`
+/// of its kind among the files (or, with none given, in the `site`'s), and, with several files,
+/// an index's entry whose file is not among them, are named. One verdict per file, in order.
+pub fn check_files(files: &[(String, String)], site: &Site) -> Vec<Verdict> {
+    let checked: Vec<Verdict> = files.iter().map(|(name, text)| check_file(name, text)).collect();
+    with_listing(files, checked, site)
+}
+
+/// One file of [`check_files`] on its own (the costly part: its answers run by the engine).
+pub fn check_file(name: &str, text: &str) -> Verdict {
+    check_text(stem_of(name), text)
+}
+
+/// [`check_files`] for files already checked one by one ([`check_file`], in the same order):
+/// only their comparison with the menus is done again (a file added to a set, an index
+/// replaced, the site's menus loaded).
+pub fn with_listing(files: &[(String, String)], mut checked: Vec<Verdict>, site: &Site) -> Vec<Verdict> {
+    let listing: Vec<Vec<String>> = {
+        let given = Given { files, verdicts: &checked, site };
+        files
+            .iter()
+            .zip(&checked)
+            .map(|((_, text), v)| {
+                // An index alone lists files that were not given: nothing to say of them.
+                let alone = files.len() == 1 && matches!(v.kind, Some(Kind::LessonIndex | Kind::BankIndex));
+                if alone {
+                    Vec::new()
+                } else {
+                    listing_problems(v, text, &given)
+                }
+            })
+            .collect()
+    };
+    for (v, more) in checked.iter_mut().zip(listing) {
+        v.problems.extend(more);
+    }
+    checked
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+/// A folder on disk, for `streamlab check`.
+struct Dir<'a>(&'a Path);
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Folder for Dir<'_> {
+    fn index(&self, kind: Kind) -> Option<(String, Result<Vec<IndexEntry>, String>)> {
+        Some((self.0.join("index.json").display().to_string(), index_in(self.0, kind)))
+    }
+
+    fn has(&self, id: &str) -> bool {
+        self.0.join(format!("{id}.json")).is_file()
+    }
+
+    fn where_listed(&self) -> &'static str {
+        "beside it"
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -250,29 +404,8 @@ pub fn check_paths(args: &[PathBuf]) -> (String, bool) {
             };
             let mut v = check_text(&stem, &text);
             let dir = path.parent().unwrap_or(Path::new("."));
-            match (v.kind, &v.id) {
-                (Some(kind @ (Kind::Lesson | Kind::Bank)), Some(id)) => match index_in(dir, kind) {
-                    Ok(entries) if !entries.iter().any(|e| &e.id == id) => v.problems.push(format!(
-                        "not listed in {}: add {{\"id\": \"{id}\", \"title\": ...}} to it, or the menu will not show it",
-                        dir.join("index.json").display()
-                    )),
-                    Ok(_) => {}
-                    Err(why) => v.problems.push(format!("{why}: the menu lists lessons and banks from it")),
-                },
-                (Some(Kind::LessonIndex | Kind::BankIndex), _) => {
-                    let listed = if v.kind == Some(Kind::LessonIndex) {
-                        lesson::parse_index(&text)
-                    } else {
-                        quiz::parse_index(&text)
-                    };
-                    for e in listed.unwrap_or_default() {
-                        if !dir.join(format!("{}.json", e.id)).is_file() {
-                            v.problems.push(format!("lists \"{}\", but {}.json is not beside it", e.id, e.id));
-                        }
-                    }
-                }
-                _ => {}
-            }
+            let more = listing_problems(&v, &text, &Dir(dir));
+            v.problems.extend(more);
             if v.problems.is_empty() {
                 report.push_str(&format!("ok   {shown} ({})\n", v.summary));
             } else {
@@ -285,4 +418,117 @@ pub fn check_paths(args: &[PathBuf]) -> (String, bool) {
         }
     }
     (report, ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BANK: &str = include_str!("../../www/quizzes/basics.json");
+    const LESSON: &str = include_str!("../../www/lessons/view-types.json");
+
+    fn given(files: &[(&str, &str)]) -> Vec<Verdict> {
+        let files: Vec<(String, String)> = files.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        check_files(&files, &Site::default())
+    }
+
+    #[test]
+    fn a_pasted_json_mistake_is_placed_with_its_fix() {
+        let v = given(&[("", "{\n \"id\": \"broken\",\n \"steps\": [],\n}\n")]);
+        assert_eq!(v.len(), 1);
+        assert_eq!(
+            v[0].problems,
+            ["not valid JSON at line 4, column 1: trailing comma; remove the comma before the closing bracket: JSON allows none after the last member"]
+        );
+    }
+
+    #[test]
+    fn a_pasted_file_has_no_name_to_match_and_a_good_one_passes() {
+        let v = given(&[("", LESSON)]);
+        assert_eq!(v[0].problems, Vec::<String>::new());
+        assert_eq!(v[0].kind, Some(Kind::Lesson));
+        assert!(v[0].summary.starts_with("lesson, 6 steps"), "{}", v[0].summary);
+        // A named file must carry its name as its id.
+        let v = given(&[("other.json", LESSON)]);
+        assert!(
+            v[0].problems[0].contains("its id is \"view-types\" but the file is other.json"),
+            "{:?}",
+            v[0].problems
+        );
+    }
+
+    #[test]
+    fn files_given_together_are_compared_with_their_index() {
+        let index = r#"{"format": 1, "banks": [{"id": "gone", "title": "Gone"}]}"#;
+        let v = given(&[("basics.json", BANK), ("index.json", index)]);
+        assert_eq!(
+            v[0].problems,
+            ["not listed in index.json: add {\"id\": \"basics\", \"title\": ...} to it, or the menu will not show it"]
+        );
+        assert_eq!(v[1].kind, Some(Kind::BankIndex));
+        assert_eq!(v[1].problems, ["lists \"gone\", but gone.json is not among the files given"]);
+        // Listed and present: both pass. A lesson index says nothing of banks.
+        let index = r#"{"format": 1, "banks": [{"id": "basics", "title": "Basics"}]}"#;
+        let lessons = r#"{"format": 1, "lessons": []}"#;
+        let v = given(&[("quizzes/basics.json", BANK), ("quizzes/index.json", index), ("index.json", lessons)]);
+        assert!(v.iter().all(|v| v.problems.is_empty()), "{v:?}");
+        // Alone, a file is not compared with anything.
+        assert!(given(&[("basics.json", BANK)])[0].problems.is_empty());
+    }
+
+    #[test]
+    fn an_unreadable_index_is_said_once_per_file_it_should_list() {
+        let v = given(&[("basics.json", BANK), ("index.json", r#"{"format": 2, "banks": []}"#)]);
+        assert_eq!(v[1].problems, ["field \"format\" must be 1"]);
+        assert_eq!(
+            v[0].problems,
+            ["index.json is not valid: field \"format\" must be 1: the menu lists lessons and banks from it"]
+        );
+    }
+
+    #[test]
+    fn with_no_index_given_the_sites_own_is_compared() {
+        let site = Site {
+            lessons: Some(include_str!("../../www/lessons/index.json").into()),
+            banks: Some(include_str!("../../www/quizzes/index.json").into()),
+        };
+        let check = |files: &[(&str, &str)]| {
+            let files: Vec<(String, String)> = files.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+            check_files(&files, &site)
+        };
+        // Shipped files are listed.
+        assert!(check(&[("basics.json", BANK), ("view-types.json", LESSON)]).iter().all(|v| v.problems.is_empty()));
+        // A new lesson is not, yet.
+        let mine = LESSON.replacen("\"id\": \"view-types\"", "\"id\": \"mine\"", 1);
+        assert_eq!(
+            check(&[("mine.json", &mine)])[0].problems,
+            ["not listed in this site's lessons/index.json: add {\"id\": \"mine\", \"title\": ...} to it, or the menu will not show it"]
+        );
+        // An index given is compared with instead; the site's lesson index says nothing of banks.
+        let index = r#"{"format": 1, "lessons": [{"id": "mine", "title": "Mine"}]}"#;
+        assert!(check(&[("mine.json", &mine), ("index.json", index)]).iter().all(|v| v.problems.is_empty()));
+        // An unreadable site menu is not the author's problem.
+        let site = Site { lessons: Some("not json".into()), banks: None };
+        let files = vec![("mine.json".to_string(), mine.clone())];
+        assert!(check_files(&files, &site)[0].problems.is_empty());
+    }
+
+    #[test]
+    fn checked_files_are_compared_again_without_being_checked_again() {
+        let files: Vec<(String, String)> =
+            vec![("basics.json".into(), BANK.into()), ("index.json".into(), r#"{"format": 1, "banks": []}"#.into())];
+        let checked: Vec<Verdict> = files.iter().map(|(n, t)| check_file(n, t)).collect();
+        assert!(checked.iter().all(|v| v.problems.is_empty()), "alone, each file passes");
+        let listed = with_listing(&files, checked, &Site::default());
+        assert_eq!(listed, check_files(&files, &Site::default()));
+        assert_eq!(listed[0].problems.len(), 1, "{listed:?}");
+    }
+
+    #[test]
+    fn stems() {
+        assert_eq!(stem_of("a/b/basics.json"), "basics");
+        assert_eq!(stem_of("C:\\x\\y.json"), "y");
+        assert_eq!(stem_of("notes.txt"), "notes.txt");
+        assert_eq!(stem_of(""), "");
+    }
 }

@@ -29,6 +29,7 @@ pub mod table;
 pub mod teach;
 pub mod timebar;
 pub mod triggers;
+pub mod update;
 
 use std::rc::Rc;
 
@@ -177,6 +178,7 @@ pub fn App() -> Html {
             </div>
             </div>
             { stream::detail_dialog(lab.detail.as_ref().map(|d| view::detail(&s, d)), &on.action, dialog) }
+            <update::UpdateNotice />
         </>
     }
 }

@@ -128,4 +128,20 @@ describe(`the site under ${BASE} (static server, no server logic)`, () => {
       await context.close();
     }
   });
+  test("offline after one visit: the worker's scope is the sub-path, and the page and a lesson open with the browser offline", async () => {
+    const { context, page, problems, requests } = await open();
+    try {
+      const scope = await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.scope));
+      assert.equal(scope, new URL(BASE, origin).href);
+      await page.reload();
+      await until("the worker controls the page", () => page.evaluate(() => !!navigator.serviceWorker.controller));
+      await context.setOffline(true);
+      await page.goto(new URL(BASE, origin).href + "index.html?embed=1#lesson=triggers");
+      await until("step 1, offline", async () => /Step 1 of/.test(await teach(page).textContent()), 15000);
+      underBase(requests);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
 });

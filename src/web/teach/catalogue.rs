@@ -101,6 +101,7 @@ pub fn Catalogue() -> Html {
             <p class="hint">{ "Every lesson and quiz on this site, from lessons/index.json and quizzes/index.json: share a link, or paste the iframe snippet into a course page (embed mode hides this page's header)." }</p>
             <p class="hint">{ "For an LMS (Moodle, Canvas, ...): " }<code>{ "make scorm" }</code>{ " writes " }<code>{ "dist-scorm/streamlab-scorm12.zip" }</code>
                 { ", a SCORM 1.2 package with one SCO per lesson and quiz that reports completion, exam scores and answers to the LMS. Each entry gives its SCO's launch path in the package." }</p>
+            <p class="hint">{ "Writing your own lesson or quiz? " }<a href="#author">{ "Check your files" }</a>{ " before you publish them." }</p>
             { body }
         </section>
     }

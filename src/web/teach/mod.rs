@@ -12,6 +12,7 @@
 //!
 //! Everything from a URL or a fetched file is shown as text (Yew escapes it; no inner_html).
 
+pub mod author;
 pub mod catalogue;
 pub mod lesson_view;
 pub mod net;
@@ -40,6 +41,8 @@ pub enum Route {
     Quizzes,
     /// The course catalogue (`#catalogue`).
     Catalogue,
+    /// The Author view (`#author`): an instructor's files checked.
+    Author,
     /// A lesson, at a step (counted from 1; past the last, the playground) when the link
     /// names one.
     Lesson { name: String, step: Option<u32> },
@@ -90,6 +93,7 @@ fn route_of(hash: &str) -> (Route, Option<share::Packed>, bool) {
         "lessons" if embed_only => return (Route::Lessons, None, embed),
         "quizzes" if embed_only => return (Route::Quizzes, None, embed),
         "catalogue" if embed_only => return (Route::Catalogue, None, embed),
+        "author" if embed_only => return (Route::Author, None, embed),
         _ => {}
     }
     match share::decode_link(hash) {
@@ -219,6 +223,7 @@ pub fn teach(route: &UseStateHandle<Route>, on_import: &Callback<Import>) -> Htm
     let view = match current {
         Route::Lab => html! { <lesson_view::StartHere /> },
         Route::Catalogue => html! { <catalogue::Catalogue /> },
+        Route::Author => html! { <author::Author /> },
         Route::Lessons | Route::Quizzes | Route::Lesson { .. } | Route::Quiz { .. } => {
             // Keys unique across the four kinds: switching between any two remounts.
             let key = match current {
