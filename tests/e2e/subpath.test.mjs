@@ -7,10 +7,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { ROOT, button, openPage, records, start, stop, until } from "./harness.mjs";
+import { ROOT, button, openPage, records, start, stop, text, until } from "./harness.mjs";
 
 const BASE = "/course/streamlab/";
 const SITE = ROOT + "target/subpath-site";
@@ -102,6 +102,33 @@ describe(`the site under ${BASE} (static server, no server logic)`, () => {
       const [sw, cw] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
       assert.ok(sw <= cw, `no horizontal scroll (${sw} > ${cw})`);
       assert.ok(requests.some((u) => u.endsWith(`${BASE}lessons/triggers.json`)));
+      underBase(requests);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("the instructor's pages: the catalogue's links, the Author view against this site's index, a paper exam", async () => {
+    const { context, page, problems, requests } = await open("#catalogue");
+    try {
+      // The catalogue reads both indexes under the sub-path, and its links carry it.
+      const entry = page.getByRole("listitem", { name: "The four view types" });
+      await until("the catalogue", async () => (await entry.count()) === 1, 15000);
+      const t = await text(entry);
+      assert.ok(t.includes(`Link: ${new URL(BASE, origin).href}#lesson=view-types`), t);
+      assert.ok((await entry.getByLabel("Iframe snippet").inputValue()).startsWith(`<iframe src="${new URL(BASE, origin).href}?embed=1#lesson=view-types"`));
+      // The Author view compares a new lesson with this site's own lessons/index.json.
+      await page.goto(new URL(BASE, origin).href + "#author");
+      const lesson = await readFile(ROOT + "www/lessons/view-types.json", "utf8");
+      await page.getByLabel("Or paste a file's text").fill(lesson.replace('"id": "view-types"', '"id": "mine"'));
+      await button(page, "Check pasted text").click();
+      await until("the verdict", async () => /not listed in this site's lessons\/index\.json/.test(await text(page.locator(".author-files"))));
+      // A paper exam of a seed.
+      await page.goto(new URL(BASE, origin).href + "#quiz=view-types&seed=7");
+      await button(page, "Print a paper exam").click();
+      await page.locator(".print-doc.paper").waitFor();
+      assert.match(await text(page.locator(".paper-sheet .paper-meta")), /^Bank view-types · version [0-9a-f]{8} · seed 7$/);
       underBase(requests);
       assert.deepEqual(problems, []);
     } finally {
