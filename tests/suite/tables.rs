@@ -1,6 +1,7 @@
 //! Tables: the errors of CreateTable, UpdateTable, ListTables and UpdateTimeToLive that a learner
 //! meets by writing a bad request (a scenario step, a lesson's lab), and the members a table
-//! description echoes. Streams on tables are in `streams::lifecycle`, keys in `items::keys`.
+//! description echoes; and a request's shape (an unknown action, a member of the wrong JSON type).
+//! Streams on tables are in `streams::lifecycle`, keys in `items::keys`.
 //!
 //! Expected messages are AWS's, from the DynamoDB API reference (CreateTable, UpdateTable,
 //! ListTables, UpdateTimeToLive: the members' constraints, which AWS words as
@@ -394,4 +395,26 @@ fn update_time_to_live_attribute_name_length() {
     assert_eq!(er.message, "1 validation error detected: Value null at 'timeToLiveSpecification.enabled' failed to satisfy constraint: Member must not be null");
     let er = assert_err(&mut e, "UpdateTimeToLive", json!({"TableName": "Sessions"}), "ValidationException");
     assert_eq!(er.message, "1 validation error detected: Value null at 'timeToLiveSpecification' failed to satisfy constraint: Member must not be null");
+}
+
+#[test]
+fn an_unknown_action_and_a_member_of_the_wrong_json_type() {
+    // An action the service does not have: UnknownOperationException (DynamoDB's error type
+    // for an unknown X-Amz-Target; scenario-format.md lists the actions a scenario may use).
+    let mut e = engine();
+    let er = assert_err(&mut e, "DescribeTables", json!({}), "UnknownOperationException");
+    assert!(er.message.contains("DescribeTables"), "{}", er.message);
+    // A member whose JSON type is wrong fails before validation, as a SerializationException
+    // (AWS's error for a body it cannot read into the request's shape).
+    create(&mut e, "Orders", None);
+    for spec in [json!({"StreamEnabled": "yes", "StreamViewType": "NEW_IMAGE"}), json!("NEW_IMAGE")] {
+        assert_err(
+            &mut e,
+            "UpdateTable",
+            json!({"TableName": "Orders", "StreamSpecification": spec}),
+            "SerializationException",
+        );
+    }
+    assert_err(&mut e, "ListTables", json!({"Limit": "10"}), "SerializationException");
+    assert_err(&mut e, "ListTables", json!({"Limit": 2.5}), "SerializationException");
 }

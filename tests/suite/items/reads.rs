@@ -281,6 +281,37 @@ fn query_select_count_and_projection() {
 }
 
 #[test]
+fn query_and_scan_option_errors() {
+    // API_Query / API_Scan Select: enum SPECIFIC_ATTRIBUTES | COUNT | ALL_ATTRIBUTES |
+    // ALL_PROJECTED_ATTRIBUTES, in AWS's constraint wording.
+    let mut e = fixture();
+    let bad_select = "1 validation error detected: Value 'NONE' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]";
+    let er = err(
+        &mut e,
+        "Query",
+        json!({"TableName": "Music", "KeyConditionExpression": "Artist = :a", "ExpressionAttributeValues": {":a": s("A")}, "Select": "NONE"}),
+    );
+    assert_eq!((er.kind.as_str(), er.message.as_str()), ("ValidationException", bad_select));
+    let er = err(&mut e, "Scan", json!({"TableName": "Music", "Select": "NONE"}));
+    assert_eq!((er.kind.as_str(), er.message.as_str()), ("ValidationException", bad_select));
+    // A Query's ExclusiveStartKey must be in the partition it reads (AWS: ValidationException
+    // "The provided starting key is invalid..."; emulators differ on the rest of the text).
+    let er = err(
+        &mut e,
+        "Query",
+        json!({"TableName": "Music", "KeyConditionExpression": "Artist = :a", "ExpressionAttributeValues": {":a": s("A")},
+               "ExclusiveStartKey": {"Artist": s("B"), "SongNum": n("1")}}),
+    );
+    assert_eq!(er.kind, "ValidationException");
+    assert!(er.message.starts_with("The provided starting key is invalid"), "{}", er.message);
+    // A Scan of a secondary index: indexes are not simulated (§6.2 Simulator), so the request is
+    // refused, naming the index, as AWS refuses an index the table does not have.
+    let er = err(&mut e, "Scan", json!({"TableName": "Music", "IndexName": "byGenre"}));
+    assert_eq!(er.kind, "ValidationException");
+    assert!(er.message.starts_with("The table does not have the specified index: byGenre"), "{}", er.message);
+}
+
+#[test]
 fn query_unknown_partition_gives_empty_result() {
     let mut e = fixture();
     let r = ok(
