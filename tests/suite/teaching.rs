@@ -729,3 +729,70 @@ fn the_documented_show_example_parses_and_links_to_its_step() {
     assert_eq!(show.fragment().as_deref(), Some("lesson=retention&step=5"));
     assert_eq!(show_problems(&[b], &lessons()), Vec::<String>::new());
 }
+
+/// A lab keeps at most `MAX_STEPS` (20,000) steps: a file or link with more is refused with a
+/// sentence naming both numbers, and a lab that has them refuses one more action, saying what to
+/// do. (The limit is the lab's, `MAX_STEPS` in src/teach/session.rs; the refusal of an action is a
+/// ValidationException like the service's own refusals.)
+#[test]
+fn a_lab_keeps_at_most_20000_steps() {
+    use streamlab::{LoadError, Operation, Session};
+    let scenario = |n: usize| format!(r#"{{"steps": [{}]}}"#, vec![r#"{"ListTables": {}}"#; n].join(","));
+    let err = Session::from_scenario_text(&scenario(20_001)).map(|_| ()).unwrap_err();
+    assert_eq!(err, LoadError::TooManySteps { steps: 20_001 });
+    assert_eq!(err.to_string(), "this scenario has 20001 steps; the lab keeps at most 20000");
+    let mut full = Session::from_scenario_text(&scenario(20_000)).unwrap();
+    assert_eq!(full.steps().len(), 20_000);
+    let er = full.apply(Operation::parse("ListTables").unwrap(), &serde_json::json!({})).unwrap_err();
+    assert_eq!(er.kind, "ValidationException");
+    assert_eq!(er.message, "This session already has 20000 steps; export it, or start a new one");
+    assert_eq!(full.steps().len(), 20_000, "the refused action is not a step");
+}
+
+/// Saved data that is a StreamLab session without its scenario is refused with its own
+/// sentence (the page then sets it aside rather than losing it).
+#[test]
+fn a_saved_session_without_a_scenario_is_refused() {
+    use streamlab::{LoadError, Session};
+    let err = Session::from_storage(r#"{"streamlab": 1}"#).map(|_| ()).unwrap_err();
+    assert_eq!(err, LoadError::NotASession { has_version: true });
+    assert_eq!(err.to_string(), "the saved session has no scenario");
+}
+
+/// A session keeps the scenario's description and its non-default simulator settings
+/// (README.md: `"simulator": {"shardsPerStream", "shardRolloverSeconds", "ttlDelaySeconds"}`), so
+/// saving it, exporting it or sharing it as a link gives the same lab back.
+#[test]
+fn a_session_keeps_the_description_and_simulator_settings() {
+    use streamlab::Session;
+    let text = r#"{"description": "Two shards", "simulator": {"shardsPerStream": 2, "shardRolloverSeconds": 7200, "ttlDelaySeconds": 60},
+        "steps": [{"ListTables": {}}]}"#;
+    let s = Session::from_scenario_text(text).unwrap();
+    assert_eq!(s.description(), Some("Two shards"));
+    let v = s.to_scenario_json();
+    assert_eq!(v["description"], "Two shards");
+    assert_eq!(
+        v["simulator"],
+        serde_json::json!({"shardsPerStream": 2, "shardRolloverSeconds": 7200, "ttlDelaySeconds": 60})
+    );
+    let back = Session::from_storage(&s.to_storage()).unwrap();
+    assert_eq!(back.to_scenario_json(), v);
+    // Through a link too.
+    let (share::Target::State(packed), _) = share::decode_link(&share::encode_state(&s)).unwrap() else {
+        panic!("not a state link")
+    };
+    assert_eq!(share::open_state(&packed).unwrap().to_scenario_json(), v);
+}
+
+/// A link whose data unpacks to bytes that are not UTF-8 says so; `embed=0` is the default
+/// spelled out.
+#[test]
+fn link_data_that_is_not_text_and_embed_0() {
+    let err = share::state_from_unpacked(vec![b'{', 0xff, 0xfe, b'}']).map(|_| ()).unwrap_err();
+    assert_eq!(err, share::LinkError::NotText);
+    assert_eq!(err.to_string(), "the link's data is not text");
+    let (target, opts) = share::decode_link("#lesson=retries&embed=0").unwrap();
+    assert!(matches!(target, share::Target::Lesson(ref n) if n == "retries"), "{target:?}");
+    assert!(!opts.embed);
+    assert!(share::decode_link("#lesson=retries&embed=1").unwrap().1.embed);
+}
