@@ -710,3 +710,30 @@ fn command_line_help_and_file_errors() {
     let (code, _, err) = run(&["grade", empty.to_str().unwrap()]);
     assert_eq!(code, Some(0), "{err}");
 }
+
+/// Header members of the wrong kind or out of their range (scenario-format.md "Input": region,
+/// startTime; README.md: the `simulator` settings and their ranges) are refused, naming the member,
+/// before any step runs.
+#[test]
+fn bad_header_members_are_named() {
+    for (header, want) in [
+        (r#""region": 7"#, r#""region" must be a region name such as "us-east-1""#),
+        (r#""region": "US East""#, r#""region" must be a region name"#),
+        (r#""startTime": 1767225600"#, r#""startTime" must be a string such as "2026-01-01T00:00:00Z""#),
+        (r#""simulator": {"shardsPerStream": 0}"#, r#""simulator.shardsPerStream" must be between 1 and 64"#),
+        (r#""simulator": {"shardsPerStream": 65}"#, r#""simulator.shardsPerStream" must be between 1 and 64"#),
+        (r#""simulator": {"explainFilters": "yes"}"#, r#""simulator.explainFilters" must be true or false"#),
+        (r#""simulator": {"loopGuard": 0}"#, r#""simulator.loopGuard" must be a whole number from 1 to 1000000000"#),
+        (
+            r#""simulator": {"loopGuard": "off"}"#,
+            r#""simulator.loopGuard" must be a whole number from 1 to 1000000000"#,
+        ),
+    ] {
+        let text = format!(r#"{{{header}, "steps": []}}"#);
+        let er = streamlab::scenario::parse(&text).map(|_| ()).unwrap_err().to_string();
+        assert!(er.contains(want), "{header}: {er}");
+    }
+    // And their valid forms are taken.
+    let ok = r#"{"region": "eu-west-1", "simulator": {"shardsPerStream": 64, "explainFilters": true, "loopGuard": null}, "steps": []}"#;
+    assert!(streamlab::scenario::parse(ok).is_ok());
+}
