@@ -796,3 +796,74 @@ fn link_data_that_is_not_text_and_embed_0() {
     assert!(!opts.embed);
     assert!(share::decode_link("#lesson=retries&embed=1").unwrap().1.embed);
 }
+
+/// A lesson file with a mistake (docs/teaching.md describes the format) is refused when read,
+/// with a sentence naming the field and, for a step, which step: what `streamlab check` prints
+/// to an author.
+#[test]
+fn a_lesson_file_with_a_mistake_names_the_field() {
+    let text = std::fs::read_to_string(dir("lessons").join("filters.json")).unwrap();
+    let base: Value = serde_json::from_str(&text).unwrap();
+    let steps = base["scenario"]["steps"].as_array().unwrap().len();
+    let cases: Vec<(Box<dyn Fn(&mut Value)>, String)> = vec![
+        (
+            Box::new(|v| v["format"] = 2.into()),
+            "field \"format\" is 2; this version of StreamLab reads lesson format 1".into(),
+        ),
+        (Box::new(|v| v["level"] = "expert".into()), "field \"level\" must be \"basics\" or \"deeper\"".into()),
+        (Box::new(|v| v["scenario"] = "steps".into()), "field \"scenario\" must be a scenario object".into()),
+        (Box::new(|v| v["expectedErrors"] = serde_json::json!({})), "field \"expectedErrors\" must be a list".into()),
+        (
+            Box::new(|v| {
+                let e = serde_json::json!({"step": 0, "type": "ValidationException", "why": "to show it"});
+                v["expectedErrors"] = serde_json::json!([e, e]);
+            }),
+            "expectedErrors item 1: scenario step 0 is listed twice".into(),
+        ),
+        (Box::new(|v| v["steps"] = serde_json::json!([])), "field \"steps\" must have 1 to 12 steps; it has 0".into()),
+        (
+            Box::new(|v| {
+                v["steps"][0].as_object_mut().unwrap().remove("runUntil");
+            }),
+            "field \"runUntil\" is missing".into(),
+        ),
+        (
+            Box::new(|v| v["steps"][0]["runUntil"] = 9999.into()),
+            format!("field \"runUntil\" is 9999, but the scenario has only {steps} steps (0 to {})", steps - 1),
+        ),
+        (
+            Box::new(|v| v["steps"][0]["runUntil"] = "end".into()),
+            format!("field \"runUntil\" must be a scenario step index (0 to {}) or -1", steps - 1),
+        ),
+        (
+            Box::new(|v| v["duration"] = 0.into()),
+            "field \"duration\" must be a whole number of minutes, 1 to 240".into(),
+        ),
+        (
+            Box::new(|v| {
+                let goals: Vec<Value> =
+                    (0..21).map(|i| serde_json::json!({"id": format!("g{i}"), "text": "a goal"})).collect();
+                v["goals"] = goals.into();
+            }),
+            "field \"goals\" has more than 20 goals".into(),
+        ),
+        (
+            Box::new(|v| {
+                let g = serde_json::json!({"id": "same", "text": "a goal"});
+                v["goals"] = serde_json::json!([g, g]);
+            }),
+            "goals item 1: another goal already has the id \"same\"".into(),
+        ),
+        (
+            Box::new(|v| v["sources"] = serde_json::json!(["http://docs.aws.amazon.com/lambda/"])),
+            "field \"sources\", item 0: must be an https URL".into(),
+        ),
+    ];
+    assert!(lesson::parse(&base.to_string()).is_ok());
+    for (change, want) in cases {
+        let mut v = base.clone();
+        change(&mut v);
+        let er = lesson::parse(&v.to_string()).map(|_| ()).unwrap_err().to_string();
+        assert!(er.contains(&want), "{er:?} should contain {want:?}");
+    }
+}
