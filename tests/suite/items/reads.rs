@@ -384,6 +384,51 @@ fn query_validation_errors() {
 }
 
 #[test]
+fn key_condition_operators_dynamodb_refuses() {
+    // API_Query KeyConditionExpression: `=` on the partition key; on the sort key one of
+    // `= < <= > >=`, BETWEEN or begins_with, on top-level key attributes only. Other operators
+    // are ValidationException "Invalid operator used in KeyConditionExpression: <op>", a nested
+    // path "KeyConditionExpressions cannot have conditions on nested attributes" (DynamoDB's
+    // words as dynalite records them; some emulators add an "Invalid KeyConditionExpression: "
+    // prefix, so the test checks the words).
+    let mut e = fixture();
+    let q = |e: &mut Engine, cond: &str| {
+        err(
+            e,
+            "Query",
+            json!({"TableName": "Music", "KeyConditionExpression": cond,
+                   "ExpressionAttributeValues": {":a": s("A"), ":n": n("3"), ":m": n("10")}}),
+        )
+    };
+    for (cond, says) in [
+        ("Artist = :a AND SongNum.part = :n", "KeyConditionExpressions cannot have conditions on nested attributes"),
+        ("Artist = :a AND NOT SongNum = :n", "Invalid operator used in KeyConditionExpression: NOT"),
+        ("Artist = :a AND SongNum IN (:n, :m)", "Invalid operator used in KeyConditionExpression: IN"),
+        ("Artist = :a AND contains(SongNum, :n)", "Invalid operator used in KeyConditionExpression: contains"),
+    ] {
+        let er = q(&mut e, cond);
+        assert_eq!(er.kind, "ValidationException", "{cond}");
+        assert!(er.message.contains(says), "{cond}: {}", er.message);
+    }
+    // A value on the left of the comparison is the same condition turned around (DynamoDB
+    // takes `:n <= SongNum` as `SongNum >= :n`).
+    for (cond, want) in [
+        (":n <= SongNum", vec!["3", "10", "20"]),
+        (":n < SongNum", vec!["10", "20"]),
+        (":n >= SongNum", vec!["-1.5", "1", "2", "3"]),
+        (":n > SongNum", vec!["-1.5", "1", "2"]),
+    ] {
+        let r = ok(
+            &mut e,
+            "Query",
+            json!({"TableName": "Music", "KeyConditionExpression": format!("Artist = :a AND {cond}"),
+                   "ExpressionAttributeValues": {":a": s("A"), ":n": n("3")}}),
+        );
+        assert_eq!(song_nums(&r["Items"]), want, "{cond}");
+    }
+}
+
+#[test]
 fn query_filter_on_key_attribute_is_rejected() {
     // Real AWS (Developer Guide, "Filter expressions for Query": "A filter expression cannot
     // contain partition key or sort key attributes"); error text as DynamoDB returns it.
