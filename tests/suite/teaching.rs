@@ -805,7 +805,8 @@ fn a_lesson_file_with_a_mistake_names_the_field() {
     let text = std::fs::read_to_string(dir("lessons").join("filters.json")).unwrap();
     let base: Value = serde_json::from_str(&text).unwrap();
     let steps = base["scenario"]["steps"].as_array().unwrap().len();
-    let cases: Vec<(Box<dyn Fn(&mut Value)>, String)> = vec![
+    type Change = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(Change, String)> = vec![
         (
             Box::new(|v| v["format"] = 2.into()),
             "field \"format\" is 2; this version of StreamLab reads lesson format 1".into(),
