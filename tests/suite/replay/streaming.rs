@@ -197,3 +197,33 @@ fn the_replay_writes_every_record_once_in_order() {
         assert_eq!(out["streams"], streams, "{n} writes");
     }
 }
+
+/// The streaming replay reads a file twice when it must (members after the steps, or a file
+/// that does not check): a file edited between the two reads is refused ("the file changed
+/// while it was replayed", which `streamlab replay` prints as "cannot read FILE: ..." with exit
+/// status 1). What was printed before the second read stays printed.
+#[test]
+fn a_file_that_changes_while_it_is_replayed_is_refused() {
+    use std::cell::Cell;
+    for (first, then) in [
+        // The seed after the steps is read again and differs.
+        (r#"{"steps": [{"ListTables": {}}], "seed": 2}"#, r#"{"steps": [{"ListTables": {}}], "seed": 3}"#),
+        // The second read is not a scenario any more.
+        (r#"{"steps": [{"ListTables": {}}], "seed": 2}"#, "not json"),
+    ] {
+        let opened = Cell::new(0);
+        let open = || {
+            opened.set(opened.get() + 1);
+            Ok(std::io::Cursor::new(if opened.get() == 1 { first } else { then }.as_bytes().to_vec()))
+        };
+        let mut out = Vec::new();
+        match streamlab::scenario::replay_streaming(&open, &mut out) {
+            Err(streamlab::scenario::ReplayError::Read(e)) => {
+                assert_eq!(e.to_string(), "the file changed while it was replayed", "{then}")
+            }
+            Err(other) => panic!("{then}: {other:?}"),
+            Ok(_) => panic!("{then}: replayed"),
+        }
+        assert_eq!(opened.get(), 2);
+    }
+}
