@@ -868,3 +868,33 @@ fn a_lesson_file_with_a_mistake_names_the_field() {
         assert!(er.contains(&want), "{er:?} should contain {want:?}");
     }
 }
+
+/// The lessons' index.json with a mistake is refused naming the entry and field, and a lesson
+/// file without its format number says which it must be.
+#[test]
+fn a_lesson_index_with_a_mistake_names_the_entry() {
+    let entry = |id: &str| serde_json::json!({"id": id, "title": "A lesson", "level": "basics", "duration": 6});
+    for (index, want) in [
+        (serde_json::json!({"format": 2, "lessons": []}), "field \"format\" must be 1"),
+        (
+            serde_json::json!({"format": 1, "lessons": [entry("a"), entry("a")]}),
+            "lessons item 1: \"a\" is listed twice",
+        ),
+        (
+            serde_json::json!({"format": 1, "lessons": [{"id": "a", "title": "A", "level": "expert"}]}),
+            "lessons item 0: field \"level\" must be \"basics\" or \"deeper\"",
+        ),
+        (
+            serde_json::json!({"format": 1, "lessons": [{"id": "a", "title": "A", "duration": 0}]}),
+            "lessons item 0: field \"duration\" must be a whole number of minutes, 1 to 240",
+        ),
+    ] {
+        let er = lesson::parse_index(&index.to_string()).map(|_| ()).unwrap_err().to_string();
+        assert!(er.contains(want), "{index}: {er:?} should contain {want:?}");
+    }
+    let text = std::fs::read_to_string(dir("lessons").join("filters.json")).unwrap();
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    v.as_object_mut().unwrap().remove("format");
+    let er = lesson::parse(&v.to_string()).map(|_| ()).unwrap_err().to_string();
+    assert!(er.contains("field \"format\" must be 1"), "{er}");
+}

@@ -593,3 +593,13 @@ fn update_expression_holds_at_most_300_operators_or_functions() {
     ok(&mut e, "UpdateItem", upd(mix(false)));
     assert_eq!(err(&mut e, "UpdateItem", upd(mix(true))).kind, "ValidationException");
 }
+
+#[test]
+fn arithmetic_that_cancels_out_gives_zero() {
+    // §6.4 SET a = a + :v and a - :v, ADD: numbers are exact decimals (§6.1), so a value plus
+    // its opposite is exactly 0, stored as "0" (§6.2 canonical form: "-0 is 0").
+    assert_eq!(updated(json!({"c": n("5.25")}), "SET c = c + :m", json!({":m": n("-5.25")})), json!({"c": n("0")}));
+    assert_eq!(updated(json!({"c": n("-7")}), "SET c = c - :m", json!({":m": n("-7")})), json!({"c": n("0")}));
+    assert_eq!(updated(json!({"c": n("3")}), "ADD c :m", json!({":m": n("-3")})), json!({"c": n("0")}));
+    assert_eq!(updated(json!({"c": n("0")}), "SET c = :z - c", json!({":z": n("0")})), json!({"c": n("0")}));
+}
