@@ -898,3 +898,22 @@ fn a_lesson_index_with_a_mistake_names_the_entry() {
     let er = lesson::parse(&v.to_string()).map(|_| ()).unwrap_err().to_string();
     assert!(er.contains("field \"format\" must be 1"), "{er}");
 }
+
+/// The lab's "Deploy" on a table whose stream is off is refused with what to do, and nothing
+/// reads the table; choosing the view type a table already has changes nothing.
+#[test]
+fn deploying_a_trigger_on_a_table_without_a_stream_says_to_enable_it() {
+    use streamlab::{lab, EngineConfig, Operation, Session};
+    let mut s = Session::new(EngineConfig::default());
+    let table = serde_json::json!({"TableName": "Votes", "KeySchema": [{"AttributeName": "voter", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "voter", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"});
+    s.apply(Operation::parse("CreateTable").unwrap(), &table).unwrap();
+    let er = lab::deploy(&mut s, "Votes", "tally", "on INSERT\n  count votes", &serde_json::json!({})).unwrap_err();
+    assert_eq!(er.kind, "InvalidParameterValueException");
+    assert_eq!(
+        er.message,
+        "The stream of Votes is disabled: enable it (choose a view type) so the function has something to read"
+    );
+    assert!(s.engine().lambda().mappings.is_empty());
+    assert_eq!(lab::set_view_type(&mut s, "Votes", None).unwrap(), "Nothing to change.");
+}
