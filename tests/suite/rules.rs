@@ -87,6 +87,9 @@ fn rule_mistakes_a_learner_makes_are_placed_and_explained() {
         ("on INSERT when new.a[x] = 1\n  count votes", "line 1, column 22", "expected a list index like [0] or a name like [\"my attr\"], found `x`"),
         ("on INSERT\n  notify \"#ops\" \"a\\qb\"", "line 2, column 19", "unknown escape"),
         ("on INSERT\n  count votes by", "line 2, column 17", "expected a value or a condition, found end of input"),
+        ("on INSERT\n  notify \"#ops\" \"got {}\"", "line 2, column 22", "empty `{}`: put a value inside, like {new.qty}"),
+        ("on INSERT\n  notify \"#ops\" \"{new.a new.b}\"", "line 2, column 25", "expected `}` to end the placeholder"),
+        ("on INSERT when new = 1\n  count votes", "line 1, column 20", "expected `.` and an attribute after `new` (like new.qty)"),
     ]
     .into_iter()
     .enumerate()
