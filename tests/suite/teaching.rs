@@ -859,6 +859,10 @@ fn a_lesson_file_with_a_mistake_names_the_field() {
             Box::new(|v| v["sources"] = serde_json::json!(["http://docs.aws.amazon.com/lambda/"])),
             "field \"sources\", item 0: must be an https URL".into(),
         ),
+        (
+            Box::new(|v| v["summary"] = "x".repeat(600 * 1024).into()),
+            format!("bytes; at most {} are read", lesson::MAX_BYTES),
+        ),
     ];
     assert!(lesson::parse(&base.to_string()).is_ok());
     for (change, want) in cases {

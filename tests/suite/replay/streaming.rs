@@ -227,3 +227,16 @@ fn a_file_that_changes_while_it_is_replayed_is_refused() {
         assert_eq!(opened.get(), 2);
     }
 }
+
+/// Header members written after the steps (scenario-format.md: members in any order) change how
+/// the steps run: the streaming replay reads them at the end and runs the steps again with them,
+/// giving what parse + run give.
+#[test]
+fn header_members_after_the_steps_are_honoured() {
+    for text in [
+        r#"{"steps": [{"CreateTable": {"TableName": "Tbl", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}], "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST", "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "KEYS_ONLY"}}}], "region": "eu-west-1", "seed": 7}"#,
+        r#"{"steps": [{"ListTables": {}}], "startTime": "2027-05-01T00:00:00Z"}"#,
+    ] {
+        targets::scenario_text(text.as_bytes());
+    }
+}
