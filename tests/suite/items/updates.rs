@@ -357,7 +357,8 @@ fn update_and_condition_expression_errors() {
 fn update_expression_syntax_errors() {
     // §6.4 each clause keyword at most once; §6.6 parse errors → ValidationException
     // "Invalid UpdateExpression: Syntax error; ..." (format approximate, so only the prefix).
-    for expr in ["SET a = :v SET b = :v", "SET", "SET a :v", "FOO a", "SET a = :v,", "REMOVE"] {
+    // One arithmetic operator per operand: `a + :v + :v` is a syntax error in DynamoDB's grammar.
+    for expr in ["SET a = :v SET b = :v", "SET", "SET a :v", "FOO a", "SET a = :v,", "REMOVE", "SET a = a + :v + :v"] {
         let mut e = orders();
         let er = err(
             &mut e,
