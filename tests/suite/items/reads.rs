@@ -410,9 +410,13 @@ fn key_condition_operators_dynamodb_refuses() {
         assert_eq!(er.kind, "ValidationException", "{cond}");
         assert!(er.message.contains(says), "{cond}: {}", er.message);
     }
-    // begins_with with its operands swapped, and a comparison of two values, name no key in
-    // the way DynamoDB needs: refused (ValidationException; the wording is the simulator's).
-    for cond in ["Artist = :a AND begins_with(:n, SongNum)", "Artist = :a AND :n < :m"] {
+    // begins_with with its operands swapped, a comparison of two values and a BETWEEN of a value
+    // name no key the way DynamoDB needs: refused (ValidationException; the wording is the simulator's).
+    for cond in [
+        "Artist = :a AND begins_with(:n, SongNum)",
+        "Artist = :a AND :n < :m",
+        "Artist = :a AND :n BETWEEN SongNum AND :m",
+    ] {
         assert_eq!(q(&mut e, cond).kind, "ValidationException", "{cond}");
     }
     // A value on the left of the comparison is the same condition turned around (DynamoDB
