@@ -107,7 +107,6 @@ fn create_table_key_schema_errors() {
 }
 
 #[test]
-#[ignore = "bug: the simulator prefixes two KeySchema messages with 'One or more parameter values were invalid: ', which DynamoDB does not (dynalite's recorded messages)"]
 fn create_table_key_schema_messages_as_dynamodb_words_them() {
     let mut e = engine();
     refused(
@@ -215,7 +214,6 @@ fn create_table_billing_mode_and_provisioned_throughput() {
 }
 
 #[test]
-#[ignore = "bug: a capacity below 1 is reported at 'provisionedThroughput' (the smaller of the two), not at the member, as AWS does"]
 fn create_table_capacity_below_one_names_the_member() {
     // AWS validates each member: `Value '0' at 'provisionedThroughput.writeCapacityUnits'`.
     let mut e = engine();
@@ -348,7 +346,6 @@ fn refused_update(e: &mut Engine, req: Value, message: &str) {
 }
 
 #[test]
-#[ignore = "bug: UpdateTable raises a capacity below 1 to 1 (rc.max(1)) instead of refusing it as CreateTable does"]
 fn update_table_capacity_below_one_is_refused() {
     // API_ProvisionedThroughput: ReadCapacityUnits and WriteCapacityUnits "Minimum value of 1".
     let mut e = engine();

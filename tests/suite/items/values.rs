@@ -225,7 +225,6 @@ fn binary_set_duplicates_are_refused() {
 }
 
 #[test]
-#[ignore = "bug: a BS with duplicates gives NS's message 'Input collection contains duplicates'; DynamoDB's names the members and the type"]
 fn binary_set_duplicates_message_as_dynamodb_words_it() {
     // DynamoDB's message, as dynalite records it from the service (sic: no space before "of"):
     // "One or more parameter values were invalid: Input collection [Yg==, Yg==]of type BS
