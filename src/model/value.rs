@@ -223,7 +223,11 @@ impl AttributeValue {
                 let before = bins.len();
                 bins.dedup();
                 if bins.len() != before {
-                    return Err(AwsError::validation("Input collection contains duplicates"));
+                    // DynamoDB's wording, as recorded by dynalite (sic: no space before "of").
+                    return Err(AwsError::invalid_values(format!(
+                        "Input collection [{}]of type BS contains duplicates.",
+                        raw.join(", ")
+                    )));
                 }
                 AttributeValue::BS(bins)
             }

@@ -12,6 +12,7 @@
 //! - `items`: items, keys, sizes, expressions, ReturnValues, reads, batches and transactions (§6)
 //! - `records`: which writes make stream records (§2.1), and the records' shape, images and sizes (§1)
 //! - `streams`: stream lifecycle, retention, shards and lineage (§2), the Streams API (§3)
+//! - `tables`: CreateTable, UpdateTable, ListTables, UpdateTimeToLive: their errors (§2.4, §6.2, §7)
 //! - `ttl`: TTL deletions and their records (§1.6, §7)
 //! - `lambda`: event source mappings (§4), the Lambda event (§1.2), chained triggers
 //! - `filters`: Lambda event filter patterns (§5)
@@ -41,5 +42,6 @@ mod records;
 mod replay;
 mod rules;
 mod streams;
+mod tables;
 mod teaching;
 mod ttl;

@@ -69,3 +69,38 @@ fn empty_code_succeeds_and_does_nothing() {
     assert!(e.notifications_output().is_empty());
     assert_eq!(e.aggregates_output(), json!({}));
 }
+
+#[test]
+fn rule_mistakes_a_learner_makes_are_placed_and_explained() {
+    // The rule language is StreamLab's own (README.md "Writing a trigger: the rule language"): its errors are the
+    // simulator's sentences, each with the line and column of the mistake, refused by
+    // CreateFunction as InvalidParameterValueException (a parameter Lambda would not take).
+    let mut e = engine();
+    for (i, (code, place, says)) in [
+        ("on INSERT\n  sum total of a of b", "line 2, column 18", "`of` given twice"),
+        ("on INSERT\n  count votes by a by b", "line 2, column 20", "`by` given twice"),
+        ("on INSERT\n  count votes where a = 1 where b = 2", "line 2, column 27", "`where` given twice"),
+        ("on INSERT\n  new.a = 1", "line 2, column 3", "expected an action (count, sum, min, max, avg, notify, put, update, delete or fail), found the keyword `new`"),
+        ("on INSERT when new.a = 1 = 2\n  count votes", "line 1, column 26", "a comparison takes one value on each side; join conditions with `and` / `or`"),
+        ("on INSERT\n  update Totals set n = 1", "line 2, column 17", "expected `key` and the key in braces"),
+        ("on MODIFY when changed(new.status)\n  count votes", "line 1, column 24", "changed takes a bare attribute name, like changed(status)"),
+        ("on INSERT when new.a[x] = 1\n  count votes", "line 1, column 22", "expected a list index like [0] or a name like [\"my attr\"], found `x`"),
+        ("on INSERT\n  notify \"#ops\" \"a\\qb\"", "line 2, column 19", "unknown escape"),
+        ("on INSERT\n  count votes by", "line 2, column 17", "expected a value or a condition, found end of input"),
+        ("on INSERT\n  notify \"#ops\" \"got {}\"", "line 2, column 22", "empty `{}`: put a value inside, like {new.qty}"),
+        ("on INSERT\n  notify \"#ops\" \"{new.a new.b}\"", "line 2, column 25", "expected `}` to end the placeholder"),
+        ("on INSERT when new = 1\n  count votes", "line 1, column 20", "expected `.` and an attribute after `new` (like new.qty)"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let er = assert_err(
+            &mut e,
+            "CreateFunction",
+            json!({"FunctionName": format!("f{i}"), "Code": code}),
+            "InvalidParameterValueException",
+        );
+        assert!(er.message.starts_with(&format!("{place}: ")), "{code:?}: {}", er.message);
+        assert!(er.message.contains(says), "{code:?}: {}", er.message);
+    }
+}

@@ -803,3 +803,195 @@ fn every_lesson_and_bank_prints() {
         assert_eq!(p.label, format!("Bank {} · version 0badc0de · seed 7", b.id));
     }
 }
+
+/// A lab keeps at most `MAX_STEPS` (20,000) steps: a file or link with more is refused with a
+/// sentence naming both numbers, and a lab that has them refuses one more action, saying what to
+/// do. (The limit is the lab's, `MAX_STEPS` in src/teach/session.rs; the refusal of an action is a
+/// ValidationException like the service's own refusals.)
+#[test]
+fn a_lab_keeps_at_most_20000_steps() {
+    use streamlab::{LoadError, Operation, Session};
+    let scenario = |n: usize| format!(r#"{{"steps": [{}]}}"#, vec![r#"{"ListTables": {}}"#; n].join(","));
+    let err = Session::from_scenario_text(&scenario(20_001)).map(|_| ()).unwrap_err();
+    assert_eq!(err, LoadError::TooManySteps { steps: 20_001 });
+    assert_eq!(err.to_string(), "this scenario has 20001 steps; the lab keeps at most 20000");
+    let mut full = Session::from_scenario_text(&scenario(20_000)).unwrap();
+    assert_eq!(full.steps().len(), 20_000);
+    let er = full.apply(Operation::parse("ListTables").unwrap(), &serde_json::json!({})).unwrap_err();
+    assert_eq!(er.kind, "ValidationException");
+    assert_eq!(er.message, "This session already has 20000 steps; export it, or start a new one");
+    assert_eq!(full.steps().len(), 20_000, "the refused action is not a step");
+}
+
+/// Saved data that is a StreamLab session without its scenario is refused with its own
+/// sentence (the page then sets it aside rather than losing it).
+#[test]
+fn a_saved_session_without_a_scenario_is_refused() {
+    use streamlab::{LoadError, Session};
+    let err = Session::from_storage(r#"{"streamlab": 1}"#).map(|_| ()).unwrap_err();
+    assert_eq!(err, LoadError::NotASession { has_version: true });
+    assert_eq!(err.to_string(), "the saved session has no scenario");
+}
+
+/// A session keeps the scenario's description and its non-default simulator settings
+/// (README.md: `"simulator": {"shardsPerStream", "shardRolloverSeconds", "ttlDelaySeconds"}`), so
+/// saving it, exporting it or sharing it as a link gives the same lab back.
+#[test]
+fn a_session_keeps_the_description_and_simulator_settings() {
+    use streamlab::Session;
+    let text = r#"{"description": "Two shards", "simulator": {"shardsPerStream": 2, "shardRolloverSeconds": 7200, "ttlDelaySeconds": 60},
+        "steps": [{"ListTables": {}}]}"#;
+    let s = Session::from_scenario_text(text).unwrap();
+    assert_eq!(s.description(), Some("Two shards"));
+    let v = s.to_scenario_json();
+    assert_eq!(v["description"], "Two shards");
+    assert_eq!(
+        v["simulator"],
+        serde_json::json!({"shardsPerStream": 2, "shardRolloverSeconds": 7200, "ttlDelaySeconds": 60})
+    );
+    let back = Session::from_storage(&s.to_storage()).unwrap();
+    assert_eq!(back.to_scenario_json(), v);
+    // Through a link too.
+    let (share::Target::State(packed), _) = share::decode_link(&share::encode_state(&s)).unwrap() else {
+        panic!("not a state link")
+    };
+    assert_eq!(share::open_state(&packed).unwrap().to_scenario_json(), v);
+}
+
+/// A link whose data unpacks to bytes that are not UTF-8 says so; `embed=0` is the default
+/// spelled out.
+#[test]
+fn link_data_that_is_not_text_and_embed_0() {
+    let err = share::state_from_unpacked(vec![b'{', 0xff, 0xfe, b'}']).map(|_| ()).unwrap_err();
+    assert_eq!(err, share::LinkError::NotText);
+    assert_eq!(err.to_string(), "the link's data is not text");
+    let (target, opts) = share::decode_link("#lesson=retries&embed=0").unwrap();
+    assert!(matches!(target, share::Target::Lesson(ref n) if n == "retries"), "{target:?}");
+    assert!(!opts.embed);
+    assert!(share::decode_link("#lesson=retries&embed=1").unwrap().1.embed);
+}
+
+/// A lesson file with a mistake (docs/teaching.md describes the format) is refused when read,
+/// with a sentence naming the field and, for a step, which step: what `streamlab check` prints
+/// to an author.
+#[test]
+fn a_lesson_file_with_a_mistake_names_the_field() {
+    let text = std::fs::read_to_string(dir("lessons").join("filters.json")).unwrap();
+    let base: Value = serde_json::from_str(&text).unwrap();
+    let steps = base["scenario"]["steps"].as_array().unwrap().len();
+    type Change = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(Change, String)> = vec![
+        (
+            Box::new(|v| v["format"] = 2.into()),
+            "field \"format\" is 2; this version of StreamLab reads lesson format 1".into(),
+        ),
+        (Box::new(|v| v["level"] = "expert".into()), "field \"level\" must be \"basics\" or \"deeper\"".into()),
+        (Box::new(|v| v["scenario"] = "steps".into()), "field \"scenario\" must be a scenario object".into()),
+        (Box::new(|v| v["expectedErrors"] = serde_json::json!({})), "field \"expectedErrors\" must be a list".into()),
+        (
+            Box::new(|v| {
+                let e = serde_json::json!({"step": 0, "type": "ValidationException", "why": "to show it"});
+                v["expectedErrors"] = serde_json::json!([e, e]);
+            }),
+            "expectedErrors item 1: scenario step 0 is listed twice".into(),
+        ),
+        (Box::new(|v| v["steps"] = serde_json::json!([])), "field \"steps\" must have 1 to 12 steps; it has 0".into()),
+        (
+            Box::new(|v| {
+                v["steps"][0].as_object_mut().unwrap().remove("runUntil");
+            }),
+            "field \"runUntil\" is missing".into(),
+        ),
+        (
+            Box::new(|v| v["steps"][0]["runUntil"] = 9999.into()),
+            format!("field \"runUntil\" is 9999, but the scenario has only {steps} steps (0 to {})", steps - 1),
+        ),
+        (
+            Box::new(|v| v["steps"][0]["runUntil"] = "end".into()),
+            format!("field \"runUntil\" must be a scenario step index (0 to {}) or -1", steps - 1),
+        ),
+        (
+            Box::new(|v| v["duration"] = 0.into()),
+            "field \"duration\" must be a whole number of minutes, 1 to 240".into(),
+        ),
+        (
+            Box::new(|v| {
+                let goals: Vec<Value> =
+                    (0..21).map(|i| serde_json::json!({"id": format!("g{i}"), "text": "a goal"})).collect();
+                v["goals"] = goals.into();
+            }),
+            "field \"goals\" has more than 20 goals".into(),
+        ),
+        (
+            Box::new(|v| {
+                let g = serde_json::json!({"id": "same", "text": "a goal"});
+                v["goals"] = serde_json::json!([g, g]);
+            }),
+            "goals item 1: another goal already has the id \"same\"".into(),
+        ),
+        (
+            Box::new(|v| v["sources"] = serde_json::json!(["http://docs.aws.amazon.com/lambda/"])),
+            "field \"sources\", item 0: must be an https URL".into(),
+        ),
+        (
+            Box::new(|v| v["summary"] = "x".repeat(600 * 1024).into()),
+            format!("bytes; at most {} are read", lesson::MAX_BYTES),
+        ),
+    ];
+    assert!(lesson::parse(&base.to_string()).is_ok());
+    for (change, want) in cases {
+        let mut v = base.clone();
+        change(&mut v);
+        let er = lesson::parse(&v.to_string()).map(|_| ()).unwrap_err().to_string();
+        assert!(er.contains(&want), "{er:?} should contain {want:?}");
+    }
+}
+
+/// The lessons' index.json with a mistake is refused naming the entry and field, and a lesson
+/// file without its format number says which it must be.
+#[test]
+fn a_lesson_index_with_a_mistake_names_the_entry() {
+    let entry = |id: &str| serde_json::json!({"id": id, "title": "A lesson", "level": "basics", "duration": 6});
+    for (index, want) in [
+        (serde_json::json!({"format": 2, "lessons": []}), "field \"format\" must be 1"),
+        (
+            serde_json::json!({"format": 1, "lessons": [entry("a"), entry("a")]}),
+            "lessons item 1: \"a\" is listed twice",
+        ),
+        (
+            serde_json::json!({"format": 1, "lessons": [{"id": "a", "title": "A", "level": "expert"}]}),
+            "lessons item 0: field \"level\" must be \"basics\" or \"deeper\"",
+        ),
+        (
+            serde_json::json!({"format": 1, "lessons": [{"id": "a", "title": "A", "duration": 0}]}),
+            "lessons item 0: field \"duration\" must be a whole number of minutes, 1 to 240",
+        ),
+    ] {
+        let er = lesson::parse_index(&index.to_string()).map(|_| ()).unwrap_err().to_string();
+        assert!(er.contains(want), "{index}: {er:?} should contain {want:?}");
+    }
+    let text = std::fs::read_to_string(dir("lessons").join("filters.json")).unwrap();
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    v.as_object_mut().unwrap().remove("format");
+    let er = lesson::parse(&v.to_string()).map(|_| ()).unwrap_err().to_string();
+    assert!(er.contains("field \"format\" must be 1"), "{er}");
+}
+
+/// The lab's "Deploy" on a table whose stream is off is refused with what to do, and nothing
+/// reads the table; choosing the view type a table already has changes nothing.
+#[test]
+fn deploying_a_trigger_on_a_table_without_a_stream_says_to_enable_it() {
+    use streamlab::{lab, EngineConfig, Operation, Session};
+    let mut s = Session::new(EngineConfig::default());
+    let table = serde_json::json!({"TableName": "Votes", "KeySchema": [{"AttributeName": "voter", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "voter", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"});
+    s.apply(Operation::parse("CreateTable").unwrap(), &table).unwrap();
+    let er = lab::deploy(&mut s, "Votes", "tally", "on INSERT\n  count votes", &serde_json::json!({})).unwrap_err();
+    assert_eq!(er.kind, "InvalidParameterValueException");
+    assert_eq!(
+        er.message,
+        "The stream of Votes is disabled: enable it (choose a view type) so the function has something to read"
+    );
+    assert!(s.engine().lambda().mappings.is_empty());
+    assert_eq!(lab::set_view_type(&mut s, "Votes", None).unwrap(), "Nothing to change.");
+}

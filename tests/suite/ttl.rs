@@ -101,6 +101,8 @@ fn ttl_eligibility_rules() {
         ("list", json!({"L": [n(&past.to_string())]}), false, "list → ignored"),
         ("nested", json!({"M": {"exp": n(&past.to_string())}}), false, "not top-level (map) → ignored"),
         ("fraction", n(&format!("{past}.5")), true, "N with fraction is still an N of seconds [inferred]"),
+        ("negative", n("-1"), false, "a negative value → ignored (§7 Simulator)"),
+        ("1e13", n("10000000000000"), false, "a value of 10^13 or more → ignored (§7 Simulator)"),
     ];
     let mut e = engine();
     create_table(&mut e, "Sessions", &[("pk", "S", "HASH"), ("sk", "S", "RANGE")], Some("KEYS_ONLY"));

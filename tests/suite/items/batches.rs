@@ -321,3 +321,24 @@ fn a_transaction_writes_at_most_4_mb() {
     ok(&mut e, "TransactWriteItems", actions(381_297));
     assert_eq!(records(&e).len(), 11);
 }
+
+#[test]
+fn each_transaction_item_holds_exactly_one_action() {
+    // §6.8 / API_TransactWriteItem: each item is one of ConditionCheck, Put, Update or Delete.
+    // Two in one item, or another member (a Get belongs to TransactGetItems), is
+    // ValidationException "TransactItems can only contain one of Check, Put, Update or Delete"
+    // (DynamoDB's wording, as moto records it); nothing is written.
+    let mut e = orders();
+    for item in [
+        json!({"Put": {"TableName": "Orders", "Item": {"pk": s("A"), "sk": s("S")}},
+               "Delete": {"TableName": "Orders", "Key": key("B")}}),
+        json!({"Get": {"TableName": "Orders", "Key": key("A")}}),
+        json!({}),
+    ] {
+        let er = err(&mut e, "TransactWriteItems", json!({ "TransactItems": [item.clone()] }));
+        assert_eq!(er.kind, "ValidationException", "{item}");
+        assert_eq!(er.message, "TransactItems can only contain one of Check, Put, Update or Delete", "{item}");
+    }
+    assert_eq!(scan_all(&mut e), json!([]));
+    assert!(records(&e).is_empty());
+}

@@ -322,6 +322,8 @@ fn condition_function_arguments() {
         ("n = ", json!(null)),
         ("begins_with(n)", json!(null)),
         ("attribute_exists(:v)", json!({":v": s("n")})),
+        // begins_with takes strings or binaries: a number value is refused (checked below).
+        ("begins_with(t, :v)", json!({":v": n("1")})),
     ] {
         let mut req = json!({"Key": key("A"), "ConditionExpression": cond});
         if !vals.is_null() {
@@ -333,4 +335,18 @@ fn condition_function_arguments() {
         assert!(er.message.starts_with("Invalid ConditionExpression: "), "{cond}: {}", er.message);
         assert_eq!(snapshot(&mut e), before);
     }
+    let er = err(
+        &mut e,
+        "DeleteItem",
+        t(
+            json!({"Key": key("A"), "ConditionExpression": "begins_with(t, :v)", "ExpressionAttributeValues": {":v": n("1")}}),
+        ),
+    );
+    assert!(
+        er.message.contains(
+            "Incorrect operand type for operator or function; operator or function: begins_with, operand type: N"
+        ),
+        "{}",
+        er.message
+    );
 }

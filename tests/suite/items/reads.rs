@@ -281,6 +281,37 @@ fn query_select_count_and_projection() {
 }
 
 #[test]
+fn query_and_scan_option_errors() {
+    // API_Query / API_Scan Select: enum SPECIFIC_ATTRIBUTES | COUNT | ALL_ATTRIBUTES |
+    // ALL_PROJECTED_ATTRIBUTES, in AWS's constraint wording.
+    let mut e = fixture();
+    let bad_select = "1 validation error detected: Value 'NONE' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]";
+    let er = err(
+        &mut e,
+        "Query",
+        json!({"TableName": "Music", "KeyConditionExpression": "Artist = :a", "ExpressionAttributeValues": {":a": s("A")}, "Select": "NONE"}),
+    );
+    assert_eq!((er.kind.as_str(), er.message.as_str()), ("ValidationException", bad_select));
+    let er = err(&mut e, "Scan", json!({"TableName": "Music", "Select": "NONE"}));
+    assert_eq!((er.kind.as_str(), er.message.as_str()), ("ValidationException", bad_select));
+    // A Query's ExclusiveStartKey must be in the partition it reads (AWS: ValidationException
+    // "The provided starting key is invalid..."; emulators differ on the rest of the text).
+    let er = err(
+        &mut e,
+        "Query",
+        json!({"TableName": "Music", "KeyConditionExpression": "Artist = :a", "ExpressionAttributeValues": {":a": s("A")},
+               "ExclusiveStartKey": {"Artist": s("B"), "SongNum": n("1")}}),
+    );
+    assert_eq!(er.kind, "ValidationException");
+    assert!(er.message.starts_with("The provided starting key is invalid"), "{}", er.message);
+    // A Scan of a secondary index: indexes are not simulated (§6.2 Simulator), so the request is
+    // refused, naming the index, as AWS refuses an index the table does not have.
+    let er = err(&mut e, "Scan", json!({"TableName": "Music", "IndexName": "byGenre"}));
+    assert_eq!(er.kind, "ValidationException");
+    assert!(er.message.starts_with("The table does not have the specified index: byGenre"), "{}", er.message);
+}
+
+#[test]
 fn query_unknown_partition_gives_empty_result() {
     let mut e = fixture();
     let r = ok(
@@ -350,6 +381,60 @@ fn query_validation_errors() {
         json!({"TableName": "Music", "KeyConditionExpression": "SongNum = :n", "ExpressionAttributeValues": {":n": n("1")}}),
     );
     assert_eq!(er.message, "Query condition missed key schema element: Artist");
+}
+
+#[test]
+fn key_condition_operators_dynamodb_refuses() {
+    // API_Query KeyConditionExpression: `=` on the partition key; on the sort key one of
+    // `= < <= > >=`, BETWEEN or begins_with, on top-level key attributes only. Other operators
+    // are ValidationException "Invalid operator used in KeyConditionExpression: <op>", a nested
+    // path "KeyConditionExpressions cannot have conditions on nested attributes" (DynamoDB's
+    // words as dynalite records them; some emulators add an "Invalid KeyConditionExpression: "
+    // prefix, so the test checks the words).
+    let mut e = fixture();
+    let q = |e: &mut Engine, cond: &str| {
+        err(
+            e,
+            "Query",
+            json!({"TableName": "Music", "KeyConditionExpression": cond,
+                   "ExpressionAttributeValues": {":a": s("A"), ":n": n("3"), ":m": n("10")}}),
+        )
+    };
+    for (cond, says) in [
+        ("Artist = :a AND SongNum.part = :n", "KeyConditionExpressions cannot have conditions on nested attributes"),
+        ("Artist = :a AND NOT SongNum = :n", "Invalid operator used in KeyConditionExpression: NOT"),
+        ("Artist = :a AND SongNum IN (:n, :m)", "Invalid operator used in KeyConditionExpression: IN"),
+        ("Artist = :a AND contains(SongNum, :n)", "Invalid operator used in KeyConditionExpression: contains"),
+    ] {
+        let er = q(&mut e, cond);
+        assert_eq!(er.kind, "ValidationException", "{cond}");
+        assert!(er.message.contains(says), "{cond}: {}", er.message);
+    }
+    // begins_with with its operands swapped, a comparison of two values and a BETWEEN of a value
+    // name no key the way DynamoDB needs: refused (ValidationException; the wording is the simulator's).
+    for cond in [
+        "Artist = :a AND begins_with(:n, SongNum)",
+        "Artist = :a AND :n < :m",
+        "Artist = :a AND :n BETWEEN SongNum AND :m",
+    ] {
+        assert_eq!(q(&mut e, cond).kind, "ValidationException", "{cond}");
+    }
+    // A value on the left of the comparison is the same condition turned around (DynamoDB
+    // takes `:n <= SongNum` as `SongNum >= :n`).
+    for (cond, want) in [
+        (":n <= SongNum", vec!["3", "10", "20"]),
+        (":n < SongNum", vec!["10", "20"]),
+        (":n >= SongNum", vec!["-1.5", "1", "2", "3"]),
+        (":n > SongNum", vec!["-1.5", "1", "2"]),
+    ] {
+        let r = ok(
+            &mut e,
+            "Query",
+            json!({"TableName": "Music", "KeyConditionExpression": format!("Artist = :a AND {cond}"),
+                   "ExpressionAttributeValues": {":a": s("A"), ":n": n("3")}}),
+        );
+        assert_eq!(song_nums(&r["Items"]), want, "{cond}");
+    }
 }
 
 #[test]

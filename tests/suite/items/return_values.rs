@@ -140,3 +140,19 @@ fn invalid_return_values() {
         assert_eq!(snapshot(&mut e), before);
     }
 }
+
+#[test]
+fn update_without_an_update_expression_writes_the_key_and_updates_nothing() {
+    // API_UpdateItem: UpdateExpression is optional; without it UpdateItem creates the item with
+    // only its key if it is missing (AWS: "Edits an existing item's attributes, or adds a new
+    // item"). UPDATED_NEW and UPDATED_OLD list only updated attributes, and key attributes are
+    // never updated (§6.2), so no Attributes come back; ALL_NEW returns the key-only item.
+    let mut e = orders();
+    for rv in ["UPDATED_NEW", "UPDATED_OLD"] {
+        let r = ok(&mut e, "UpdateItem", t(json!({"Key": key("A"), "ReturnValues": rv})));
+        assert!(r.get("Attributes").is_none(), "{rv}: {r}");
+    }
+    assert_av_eq(&get_item(&mut e, "A").expect("created"), &key("A"), "the key-only item");
+    let r = ok(&mut e, "UpdateItem", t(json!({"Key": key("B"), "ReturnValues": "ALL_NEW"})));
+    assert_av_eq(&r["Attributes"], &key("B"), "ALL_NEW");
+}

@@ -357,7 +357,8 @@ fn update_and_condition_expression_errors() {
 fn update_expression_syntax_errors() {
     // §6.4 each clause keyword at most once; §6.6 parse errors → ValidationException
     // "Invalid UpdateExpression: Syntax error; ..." (format approximate, so only the prefix).
-    for expr in ["SET a = :v SET b = :v", "SET", "SET a :v", "FOO a", "SET a = :v,", "REMOVE"] {
+    // One arithmetic operator per operand: `a + :v + :v` is a syntax error in DynamoDB's grammar.
+    for expr in ["SET a = :v SET b = :v", "SET", "SET a :v", "FOO a", "SET a = :v,", "REMOVE", "SET a = a + :v + :v"] {
         let mut e = orders();
         let er = err(
             &mut e,
@@ -592,4 +593,14 @@ fn update_expression_holds_at_most_300_operators_or_functions() {
     assert!(mix(true).len() < 4096);
     ok(&mut e, "UpdateItem", upd(mix(false)));
     assert_eq!(err(&mut e, "UpdateItem", upd(mix(true))).kind, "ValidationException");
+}
+
+#[test]
+fn arithmetic_that_cancels_out_gives_zero() {
+    // §6.4 SET a = a + :v and a - :v, ADD: numbers are exact decimals (§6.1), so a value plus
+    // its opposite is exactly 0, stored as "0" (§6.2 canonical form: "-0 is 0").
+    assert_eq!(updated(json!({"c": n("5.25")}), "SET c = c + :m", json!({":m": n("-5.25")})), json!({"c": n("0")}));
+    assert_eq!(updated(json!({"c": n("-7")}), "SET c = c - :m", json!({":m": n("-7")})), json!({"c": n("0")}));
+    assert_eq!(updated(json!({"c": n("3")}), "ADD c :m", json!({":m": n("-3")})), json!({"c": n("0")}));
+    assert_eq!(updated(json!({"c": n("0")}), "SET c = :z - c", json!({":z": n("0")})), json!({"c": n("0")}));
 }

@@ -212,3 +212,24 @@ fn bad_base64_says_what_is_wrong_and_never_contradicts_itself() {
         assert!(!er.message.contains("multiple of 4"), "{bad}: {}", er.message);
     }
 }
+
+#[test]
+fn binary_set_duplicates_are_refused() {
+    // §6.1: sets have no duplicates; two members that decode to the same bytes are one.
+    let mut e = orders();
+    let er = err(&mut e, "PutItem", t(item_with(json!({"BS": ["Yg==", "YQ==", "Yg=="]}))));
+    assert_eq!(er.kind, "ValidationException");
+    assert!(er.message.contains("Input collection") && er.message.contains("contains duplicates"), "{}", er.message);
+    assert!(records(&e).is_empty());
+    assert!(get_item(&mut e, "A").is_none());
+}
+
+#[test]
+fn binary_set_duplicates_message_as_dynamodb_words_it() {
+    // DynamoDB's message, as dynalite records it from the service (sic: no space before "of"):
+    // "One or more parameter values were invalid: Input collection [Yg==, Yg==]of type BS
+    // contains duplicates."
+    let mut e = orders();
+    let er = err(&mut e, "PutItem", t(item_with(json!({"BS": ["Yg==", "Yg=="]}))));
+    assert_eq!(er.message, format!("{P}Input collection [Yg==, Yg==]of type BS contains duplicates."));
+}

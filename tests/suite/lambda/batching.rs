@@ -314,3 +314,46 @@ fn batches_stay_under_the_6_mb_payload() {
     let order: Vec<String> = all.iter().flat_map(pks).collect();
     assert_eq!(order, (0..20).map(|i| format!("k{i:02}")).collect::<Vec<_>>());
 }
+
+#[test]
+fn changing_the_parallelization_factor_keeps_every_record_and_the_order_per_key() {
+    // §4.1: UpdateEventSourceMapping may change ParallelizationFactor; §4.7: order is kept per
+    // item whatever the factor. Records written before and after the change are each delivered
+    // once, in order per key, and the next polls send several batches of the one shard at once.
+    let mut e = engine();
+    table(&mut e, "Tbl", "NEW_IMAGE");
+    function(&mut e, "f", "");
+    let m = mapping(&mut e, "Tbl", "f", json!({"BatchSize": 2}));
+    for k in 0..12 {
+        put(&mut e, "Tbl", &format!("k{k}"), 1);
+    }
+    advance(&mut e, 0.25); // the first batch of two has been sent
+    let u = ok(&mut e, "UpdateEventSourceMapping", json!({"UUID": m["UUID"], "ParallelizationFactor": 4}));
+    assert_eq!(u["ParallelizationFactor"], 4);
+    for k in 0..12 {
+        put(&mut e, "Tbl", &format!("k{k}"), 2);
+    }
+    advance(&mut e, 30.0);
+    let all = invs(&e);
+    let mut per_key: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for inv in &all {
+        for r in records(inv) {
+            let k = r["dynamodb"]["Keys"]["pk"]["S"].as_str().unwrap().to_string();
+            let v: i64 = r["dynamodb"]["NewImage"]["v"]["N"].as_str().unwrap().parse().unwrap();
+            per_key.entry(k).or_default().push(v);
+        }
+    }
+    assert_eq!(per_key.len(), 12);
+    for (k, vs) in &per_key {
+        assert_eq!(vs, &[1, 2], "records of {k}");
+    }
+    let later: Vec<f64> = all.iter().skip(1).map(time).collect();
+    let busiest = later.iter().map(|t| later.iter().filter(|u| *u == t).count()).max().unwrap_or(0);
+    assert!(busiest > 1, "with factor 4, more than one batch at some poll after the change");
+    // And back down to 1: still every record once.
+    ok(&mut e, "UpdateEventSourceMapping", json!({"UUID": m["UUID"], "ParallelizationFactor": 1}));
+    put(&mut e, "Tbl", "k0", 3);
+    advance(&mut e, 5.0);
+    let last: Vec<Vec<String>> = invs(&e)[all.len()..].iter().map(pks).collect();
+    assert_eq!(last, [vec!["k0".to_string()]]);
+}

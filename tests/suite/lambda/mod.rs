@@ -14,6 +14,7 @@ mod batching;
 mod chains;
 mod destinations;
 mod events;
+mod functions;
 mod mappings;
 mod metrics;
 mod responses;

@@ -656,3 +656,84 @@ fn replay_from_standard_input_matches_replay_by_path() {
     assert_eq!(by_path.0, 0, "{}", by_path.2);
     assert_eq!(by_stdin, by_path);
 }
+
+/// The command line's other refusals (README.md "Scenario files and `streamlab replay`", the
+/// usage text): help is exit 0; an unknown `export` option is a usage error (2); a file that
+/// cannot be read or is not UTF-8 text, and an output folder that cannot be written, are exit 1
+/// with a message naming the file; `grade` of a file that cannot be read is exit 1.
+#[test]
+fn command_line_help_and_file_errors() {
+    let run = |args: &[&str]| {
+        let out = Command::new(bin()).args(args).current_dir(env!("CARGO_MANIFEST_DIR")).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    for flag in ["--help", "-h", "help"] {
+        let (code, out, _) = run(&[flag]);
+        assert_eq!(code, Some(0), "{flag}");
+        assert!(out.starts_with("usage: streamlab replay FILE"), "{flag}: {out}");
+    }
+    let lab = write_temp("lab.json", r#"{"steps": []}"#);
+    let lab = lab.to_str().unwrap();
+    let dir = std::path::Path::new(lab).parent().unwrap().to_path_buf();
+    let out_dir = dir.join("out");
+    let out_dir = out_dir.to_str().unwrap();
+    let (code, _, err) = run(&["export", lab, "--runtime", "python", "--out", out_dir, "--force"]);
+    assert_eq!(code, Some(2));
+    assert!(err.starts_with("usage: streamlab"), "{err}");
+    let missing = dir.join("missing.json");
+    let missing = missing.to_str().unwrap();
+    let (code, _, err) = run(&["export", missing, "--runtime", "python", "--out", out_dir]);
+    assert_eq!(code, Some(1));
+    assert!(err.starts_with(&format!("streamlab: cannot read {missing}: ")), "{err}");
+    let latin1 = dir.join("latin1.json");
+    std::fs::write(&latin1, b"{\"description\": \"caf\xe9\", \"steps\": []}").unwrap();
+    let latin1 = latin1.to_str().unwrap();
+    let (code, _, err) = run(&["export", latin1, "--runtime", "python", "--out", out_dir]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.starts_with(&format!("streamlab: {latin1}: ")) && err.contains("not UTF-8 text") && err.contains("0xe9"),
+        "{err}"
+    );
+    // --out naming a file: the folder cannot be made.
+    let (code, _, err) = run(&["export", lab, "--runtime", "python", "--out", lab]);
+    assert_eq!(code, Some(1));
+    assert!(err.starts_with("streamlab: cannot write "), "{err}");
+    let (code, _, err) = run(&["grade", missing]);
+    assert_eq!(code, Some(1));
+    assert!(err.starts_with(&format!("streamlab: cannot read {missing}: ")), "{err}");
+    // grade with the default banks (www/quizzes, from the repository root): no codes, all graded.
+    let empty = write_temp("codes.txt", "");
+    let (code, _, err) = run(&["grade", empty.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+}
+
+/// Header members of the wrong kind or out of their range (scenario-format.md "Input": region,
+/// startTime; README.md: the `simulator` settings and their ranges) are refused, naming the member,
+/// before any step runs.
+#[test]
+fn bad_header_members_are_named() {
+    for (header, want) in [
+        (r#""region": 7"#, r#""region" must be a region name such as "us-east-1""#),
+        (r#""region": "US East""#, r#""region" must be a region name"#),
+        (r#""startTime": 1767225600"#, r#""startTime" must be a string such as "2026-01-01T00:00:00Z""#),
+        (r#""simulator": {"shardsPerStream": 0}"#, r#""simulator.shardsPerStream" must be between 1 and 64"#),
+        (r#""simulator": {"shardsPerStream": 65}"#, r#""simulator.shardsPerStream" must be between 1 and 64"#),
+        (r#""simulator": {"explainFilters": "yes"}"#, r#""simulator.explainFilters" must be true or false"#),
+        (r#""simulator": {"loopGuard": 0}"#, r#""simulator.loopGuard" must be a whole number from 1 to 1000000000"#),
+        (
+            r#""simulator": {"loopGuard": "off"}"#,
+            r#""simulator.loopGuard" must be a whole number from 1 to 1000000000"#,
+        ),
+    ] {
+        let text = format!(r#"{{{header}, "steps": []}}"#);
+        let er = streamlab::scenario::parse(&text).map(|_| ()).unwrap_err().to_string();
+        assert!(er.contains(want), "{header}: {er}");
+    }
+    // And their valid forms are taken.
+    let ok = r#"{"region": "eu-west-1", "simulator": {"shardsPerStream": 64, "explainFilters": true, "loopGuard": null}, "steps": []}"#;
+    assert!(streamlab::scenario::parse(ok).is_ok());
+}

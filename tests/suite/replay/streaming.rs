@@ -197,3 +197,46 @@ fn the_replay_writes_every_record_once_in_order() {
         assert_eq!(out["streams"], streams, "{n} writes");
     }
 }
+
+/// The streaming replay reads a file twice when it must (members after the steps, or a file
+/// that does not check): a file edited between the two reads is refused ("the file changed
+/// while it was replayed", which `streamlab replay` prints as "cannot read FILE: ..." with exit
+/// status 1). What was printed before the second read stays printed.
+#[test]
+fn a_file_that_changes_while_it_is_replayed_is_refused() {
+    use std::cell::Cell;
+    for (first, then) in [
+        // The seed after the steps is read again and differs.
+        (r#"{"steps": [{"ListTables": {}}], "seed": 2}"#, r#"{"steps": [{"ListTables": {}}], "seed": 3}"#),
+        // The second read is not a scenario any more.
+        (r#"{"steps": [{"ListTables": {}}], "seed": 2}"#, "not json"),
+    ] {
+        let opened = Cell::new(0);
+        let open = || {
+            opened.set(opened.get() + 1);
+            Ok(std::io::Cursor::new(if opened.get() == 1 { first } else { then }.as_bytes().to_vec()))
+        };
+        let mut out = Vec::new();
+        match streamlab::scenario::replay_streaming(&open, &mut out) {
+            Err(streamlab::scenario::ReplayError::Read(e)) => {
+                assert_eq!(e.to_string(), "the file changed while it was replayed", "{then}")
+            }
+            Err(other) => panic!("{then}: {other:?}"),
+            Ok(_) => panic!("{then}: replayed"),
+        }
+        assert_eq!(opened.get(), 2);
+    }
+}
+
+/// Header members written after the steps (scenario-format.md: members in any order) change how
+/// the steps run: the streaming replay reads them at the end and runs the steps again with them,
+/// giving what parse + run give.
+#[test]
+fn header_members_after_the_steps_are_honoured() {
+    for text in [
+        r#"{"steps": [{"CreateTable": {"TableName": "Tbl", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}], "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST", "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "KEYS_ONLY"}}}], "region": "eu-west-1", "seed": 7}"#,
+        r#"{"steps": [{"ListTables": {}}], "startTime": "2027-05-01T00:00:00Z"}"#,
+    ] {
+        targets::scenario_text(text.as_bytes());
+    }
+}

@@ -618,3 +618,26 @@ fn stream_status_changes_at_once_in_the_simulator() {
     disable(&mut e, "Alpha");
     assert_eq!(describe(&mut e, &arn)["StreamStatus"], "DISABLED");
 }
+
+#[test]
+fn an_altered_iterator_is_invalid_and_one_for_an_unknown_shard_is_not_found() {
+    // §3.4 / §3.6: an iterator the service did not issue (here: one whose position was changed
+    // by hand, so its checksum no longer matches) is ValidationException; §3.6 Simulator: an
+    // unknown shard is ResourceNotFoundException "Requested resource not found: Shard does not
+    // exist: <id>".
+    let mut e = engine();
+    let (arn, shard, _) = one_shard(&mut e);
+    let now = e.now_ms();
+    let good = forged_iterator(&arn, &shard, 1, now);
+    let moved = forged_iterator(&arn, &shard, 2, now);
+    // The position of `moved` with the checksum of `good`: both are hex of "<body>/<check>".
+    let (head, good_check) = good.split_at(good.len() - 32);
+    let altered = format!("{}{}", &moved[..head.len()], good_check);
+    assert_ne!(altered, good);
+    let er = err(&mut e, "GetRecords", json!({ "ShardIterator": altered }));
+    assert_eq!((er.kind.as_str(), er.message.as_str()), ("ValidationException", "Invalid ShardIterator"));
+    let missing = "shardId-00000001767225600000-0000dead";
+    let er = err(&mut e, "GetRecords", json!({ "ShardIterator": forged_iterator(&arn, missing, 1, now) }));
+    assert_eq!(er.kind, "ResourceNotFoundException");
+    assert_eq!(er.message, format!("Requested resource not found: Shard does not exist: {missing}"));
+}

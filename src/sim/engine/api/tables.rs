@@ -69,10 +69,10 @@ fn key_schema(req: &Value, defs: &[(String, KeyType)]) -> Result<KeySchema> {
         elems.push((name.to_string(), kt));
     }
     if elems[0].1 != "HASH" || elems.get(1).is_some_and(|e| e.1 != "RANGE") {
-        return Err(AwsError::invalid_values("Invalid KeySchema: The first KeySchemaElement is not a HASH key type"));
+        return Err(AwsError::validation("Invalid KeySchema: The first KeySchemaElement is not a HASH key type"));
     }
     if elems.len() == 2 && elems[0].0 == elems[1].0 {
-        return Err(AwsError::invalid_values(
+        return Err(AwsError::validation(
             "Both the Hash Key and the Range Key element in the KeySchema have the same name",
         ));
     }
@@ -194,20 +194,7 @@ impl Engine {
             (BillingMode::PayPerRequest, Some(_)) => return Err(AwsError::invalid_values(
                 "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST",
             )),
-            (BillingMode::Provisioned, Some(p)) => {
-                let rc = req::integer(p, "ReadCapacityUnits")?
-                    .ok_or_else(|| req::missing("provisionedThroughput.readCapacityUnits"))?;
-                let wc = req::integer(p, "WriteCapacityUnits")?
-                    .ok_or_else(|| req::missing("provisionedThroughput.writeCapacityUnits"))?;
-                if rc < 1 || wc < 1 {
-                    return Err(req::constraint(
-                        rc.min(wc),
-                        "provisionedThroughput",
-                        "Member must have value greater than or equal to 1",
-                    ));
-                }
-                Some((rc, wc))
-            }
+            (BillingMode::Provisioned, Some(p)) => Some(capacity(p)?),
             (BillingMode::Provisioned, None) => {
                 return Err(AwsError::validation("No provisioned throughput specified for the table"))
             }
@@ -299,16 +286,7 @@ impl Engine {
                 req::constraint(b, "billingMode", "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]")
             })?),
         };
-        let provisioned = match pt {
-            Some(p) => {
-                let rc = req::integer(p, "ReadCapacityUnits")?
-                    .ok_or_else(|| req::missing("provisionedThroughput.readCapacityUnits"))?;
-                let wc = req::integer(p, "WriteCapacityUnits")?
-                    .ok_or_else(|| req::missing("provisionedThroughput.writeCapacityUnits"))?;
-                Some((rc.max(1), wc.max(1)))
-            }
-            None => None,
-        };
+        let provisioned = pt.map(capacity).transpose()?;
         match (spec, current) {
             (Some(Some(view)), None) => self.enable_stream(&name, view),
             (Some(None), Some(si)) => self.disable_stream(si),
@@ -378,4 +356,20 @@ impl Engine {
             None => json!({"TimeToLiveDescription": {"TimeToLiveStatus": "DISABLED"}}),
         })
     }
+}
+
+/// A `ProvisionedThroughput` of CreateTable or UpdateTable: both members present, each at least
+/// 1 (API_ProvisionedThroughput: "Minimum value of 1"), the failing member named as AWS names it.
+fn capacity(p: &Value) -> Result<(i64, i64)> {
+    let member = |name: &str, field: &str| -> Result<i64> {
+        let v = req::integer(p, name)?.ok_or_else(|| req::missing(field))?;
+        if v < 1 {
+            return Err(req::constraint(v, field, "Member must have value greater than or equal to 1"));
+        }
+        Ok(v)
+    };
+    Ok((
+        member("ReadCapacityUnits", "provisionedThroughput.readCapacityUnits")?,
+        member("WriteCapacityUnits", "provisionedThroughput.writeCapacityUnits")?,
+    ))
 }
