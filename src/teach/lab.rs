@@ -335,8 +335,6 @@ pub fn choose_view_type(s: &mut Session, table: &str, value: &str) -> std::resul
     })
 }
 
-/// The function the triggers panel shows first: [`DEFAULT_FUNCTION`] when it exists, else the
-/// first deployed one by name (a lesson's), else [`DEFAULT_FUNCTION`] (created by Deploy).
 /// `function` when the lab has a function of that name, else the first (as [`first_function`]).
 pub fn function_or_first(s: &Session, function: &str) -> String {
     match s.engine().lambda().functions.contains_key(function) {
@@ -345,6 +343,8 @@ pub fn function_or_first(s: &Session, function: &str) -> String {
     }
 }
 
+/// The function the triggers panel shows first: [`DEFAULT_FUNCTION`] when it exists, else the
+/// first deployed one by name (a lesson's), else [`DEFAULT_FUNCTION`] (created by Deploy).
 pub fn first_function(s: &Session) -> String {
     let functions = &s.engine().lambda().functions;
     if functions.contains_key(DEFAULT_FUNCTION) {

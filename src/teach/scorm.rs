@@ -9,14 +9,19 @@
 //!
 //! Choices of the simulator's own (SCORM leaves them to the content):
 //! - a lesson is `completed` once its last step is shown, `incomplete` before;
-//! - a quiz in practice mode is `completed` when finished, `incomplete` before, and reports no
+//! - the page sets `incomplete` as soon as a SCO starts, so that a SCO opened and left is not
+//!   marked `completed` by the LMS at LMSFinish (as SCORM 1.2 lets an LMS do with a status the
+//!   content never set);
+//! - a quiz in practice mode is `completed` when finished if no mastery score is in force
+//!   (with one, only an exam can pass it: practice stays `incomplete`), and reports no
 //!   score (its answers come with feedback); an exam reports its score, and is `passed` or
 //!   `failed` against the mastery score (the LMS's `cmi.student_data.mastery_score` if it gives
 //!   one, else the bank's `mastery`), or `completed` when there is none;
 //! - the raw score is the percent of questions right, rounded down to two decimals, so that
 //!   it reaches a mastery score exactly when the unrounded percent does;
 //! - a status never goes down in a session ([`next_status`]): practice after a passed exam
-//!   leaves it passed;
+//!   leaves it passed, and a failed retake leaves a pass (a fail after a fail, or a pass after
+//!   a fail, is set);
 //! - an interaction is written once its answer is final: a practice answer when it is given,
 //!   every exam answer when the exam ends (an unanswered question as `wrong`, with no response).
 
@@ -242,14 +247,16 @@ fn rank(status: &str) -> u8 {
     match status {
         "incomplete" => 1,
         "completed" => 2,
-        "passed" | "failed" => 3,
+        "failed" => 3,
+        "passed" => 4,
         _ => 0,
     }
 }
 
 /// The `cmi.core.lesson_status` to set when the page's state says `new` and the LMS has
 /// `prior`: `new`, unless that would take it back (incomplete after completed, completed
-/// after passed or failed). A later exam's passed or failed replaces an earlier one.
+/// after passed or failed, failed after passed). A later exam's pass replaces a fail; a
+/// pass stays (StreamLab's choice: a retake cannot lose a pass).
 pub fn next_status<'a>(prior: &str, new: &'a str) -> Option<&'a str> {
     (rank(new) >= rank(prior) && prior != new).then_some(new)
 }
@@ -289,6 +296,9 @@ pub fn quiz_report(q: &Quiz, at: usize, mastery: Option<f64>) -> Option<Report> 
     let mut values = Vec::new();
     let status = match (q.mode, q.is_finished()) {
         (_, false) => "incomplete",
+        // Practice completes a bank only when no mastery score is in force: with one, only an
+        // exam can pass it (StreamLab's choice; practice shows the answers as it goes).
+        (Mode::Practice, true) if mastery.is_some() => "incomplete",
         (Mode::Practice, true) => "completed",
         (Mode::Exam, true) => {
             values.push(("cmi.core.score.min", "0".to_string()));
@@ -311,7 +321,7 @@ pub fn quiz_report(q: &Quiz, at: usize, mastery: Option<f64>) -> Option<Report> 
 /// The report of a lesson of `steps` steps showing position `pos` (0..steps: a step; steps:
 /// the playground).
 pub fn lesson_report(lesson: &str, pos: usize, steps: usize) -> Report {
-    let done = pos + 1 >= steps;
+    let done = pos.saturating_add(1) >= steps;
     Report {
         values: vec![
             ("cmi.core.lesson_status", if done { "completed" } else { "incomplete" }.to_string()),
@@ -322,10 +332,11 @@ pub fn lesson_report(lesson: &str, pos: usize, steps: usize) -> Report {
 }
 
 /// The lesson position kept in `data` ([`lesson_report`]) for lesson `lesson`, if it is that.
+/// The data comes from the LMS: a position past any lesson's playground is refused.
 pub fn lesson_resume(lesson: &str, data: &str) -> Option<usize> {
     let mut parts = data.split('|');
     (parts.next()? == "L1" && parts.next()? == lesson).then_some(())?;
-    let pos = parts.next()?.parse::<usize>().ok()?;
+    let pos = parts.next()?.parse::<usize>().ok().filter(|&p| p <= crate::teach::lesson::MAX_STEPS)?;
     parts.next().is_none().then_some(pos)
 }
 
@@ -634,17 +645,21 @@ mod tests {
 
     #[test]
     fn practice_reports_completion_and_each_answer_once_given() {
-        let b = bank(Some(75));
+        // With a mastery score in force, finished practice does not complete the SCO.
+        let mut q = Quiz::start(&bank(Some(75)), Mode::Practice, 5);
+        q.finish();
+        assert_eq!(get(&quiz_report(&q, 1, Some(75.0)).unwrap(), "cmi.core.lesson_status"), Some("incomplete"));
+        let b = bank(None);
         let mut q = Quiz::start(&b, Mode::Practice, 5);
         let wrong = (0..2).find(|o| !q.questions()[0].correct.contains(o)).unwrap();
         q.answer(0, &[wrong]).unwrap();
         assert_eq!(final_questions(&q), vec![0]);
         let i = interactions(&q).remove(0).1;
         assert!(i.contains(&("result", "wrong".to_string())) && i.contains(&("id", "c1".to_string())), "{i:?}");
-        let r = quiz_report(&q, 1, Some(75.0)).unwrap();
+        let r = quiz_report(&q, 1, None).unwrap();
         assert_eq!(get(&r, "cmi.core.lesson_status"), Some("incomplete"));
         q.finish();
-        let r = quiz_report(&q, 1, Some(75.0)).unwrap();
+        let r = quiz_report(&q, 1, None).unwrap();
         assert_eq!(get(&r, "cmi.core.lesson_status"), Some("completed"));
         assert_eq!(get(&r, "cmi.core.score.raw"), None, "practice reports no score");
         // Unanswered questions are journaled as wrong, with no response.
@@ -659,7 +674,9 @@ mod tests {
         assert_eq!(next_status("incomplete", "passed"), Some("passed"));
         assert_eq!(next_status("passed", "completed"), None);
         assert_eq!(next_status("completed", "incomplete"), None);
-        assert_eq!(next_status("passed", "failed"), Some("failed"), "a later exam counts");
+        assert_eq!(next_status("passed", "failed"), None, "a failed retake keeps the pass");
+        assert_eq!(next_status("failed", "passed"), Some("passed"), "a passed retake counts");
+        assert_eq!(next_status("failed", "failed"), None);
         assert_eq!(next_status("browsed", "incomplete"), Some("incomplete"));
     }
 
@@ -711,6 +728,12 @@ mod tests {
         assert_eq!(get(&lesson_report("triggers", 5, 5), "cmi.core.lesson_status"), Some("completed"));
         assert_eq!(lesson_resume("triggers", "L1|triggers|x"), None);
         assert_eq!(lesson_resume("triggers", "L1|triggers|1|2"), None);
+        // From the LMS, so untrusted: a position past any lesson's playground is refused (it would
+        // overflow the page's step arithmetic).
+        assert_eq!(lesson_resume("triggers", "L1|triggers|4294967295"), None);
+        assert_eq!(lesson_resume("triggers", &format!("L1|triggers|{}", usize::MAX)), None);
+        assert_eq!(lesson_resume("triggers", "L1|triggers|12"), Some(12));
+        assert!(lesson_report("triggers", usize::MAX, 5).done);
     }
 
     /// `streamlab scorm`'s packaging of a site folder: refused for a build for the site root;

@@ -81,7 +81,8 @@ fn find_api(w: &web_sys::Window) -> Option<JsValue> {
     api_in(w).or_else(|| api_in(&Reflect::get(w, &"opener".into()).ok().filter(JsValue::is_object)?))
 }
 
-/// Calls `api.name(args...)`; its answer as text (SCORM 1.2 answers strings).
+/// Calls `api.name(args...)`; its answer as text. SCORM 1.2 answers strings, but some LMSs'
+/// APIs answer `true` or a number: those are read as JavaScript's `String(value)` would.
 fn call(api: &JsValue, name: &str, args: &[&str]) -> Option<String> {
     let f: Function = Reflect::get(api, &name.into()).ok()?.dyn_into().ok()?;
     let r = match args {
@@ -90,7 +91,12 @@ fn call(api: &JsValue, name: &str, args: &[&str]) -> Option<String> {
         [a, b] => f.call2(api, &(*a).into(), &(*b).into()),
         _ => return None,
     };
-    r.ok().map(|v| v.as_string().unwrap_or_default())
+    r.ok().map(|v| {
+        v.as_string()
+            .or_else(|| v.as_bool().map(|b| b.to_string()))
+            .or_else(|| v.as_f64().map(|n| n.to_string()))
+            .unwrap_or_default()
+    })
 }
 
 impl Lms {
@@ -156,13 +162,22 @@ pub fn start() {
         return;
     }
     let get = |key: &str| call(&api, "LMSGetValue", &[key]).unwrap_or_default();
+    let mut status = get("cmi.core.lesson_status");
+    // A status the SCO never sets is the LMS's to decide at LMSFinish, and SCORM 1.2 lets it
+    // record "completed": a SCO opened and left must not count as done (teach::scorm).
+    if rules::next_status(&status, "incomplete").is_some()
+        && call(&api, "LMSSetValue", &["cmi.core.lesson_status", "incomplete"]).as_deref() == Some("true")
+    {
+        call(&api, "LMSCommit", &[""]);
+        status = "incomplete".into();
+    }
     let lms = Lms {
         sco,
         started: js_sys::Date::now(),
         entry: get("cmi.core.entry"),
         suspend: get("cmi.suspend_data"),
         mastery: get("cmi.student_data.mastery_score"),
-        status: get("cmi.core.lesson_status"),
+        status,
         interactions: get("cmi.interactions._count").parse().unwrap_or(0),
         api,
         sent: Vec::new(),
@@ -188,6 +203,17 @@ fn finish() {
         lms.finished = true;
         Some(())
     });
+}
+
+/// Whether the page reports to an LMS (then it alone keeps the learner's progress: the
+/// browser's may be another learner's, on a shared machine).
+pub fn active() -> bool {
+    with_lms(|_| Some(())).is_some()
+}
+
+/// Whether the page reports quiz `bank` to an LMS (its SCO is that quiz).
+pub fn reports_quiz(bank: &Bank) -> bool {
+    with_lms(|lms| (lms.sco == Sco::Quiz(bank.id.clone())).then_some(())).is_some()
 }
 
 /// The quiz of `bank` as the LMS kept it (this SCO's quiz, resumed), and the question shown.

@@ -1,8 +1,10 @@
 //! The "new version" notice: a new build of the site was installed by the service worker while
 //! this page was open (www/boot.js says so with the `streamlab-update` event, or
 //! `data-update="ready"` on `<html>` when it happened before the app started). Its button asks
-//! boot.js (the `streamlab-reload` event) to activate the new version and reload; the lab is
-//! saved in localStorage after every change, so nothing the learner did is lost.
+//! boot.js (the `streamlab-reload` event) to activate the new version and reload. The lab is
+//! saved in localStorage after every change; an exam in its submit step, or files in the
+//! Author view, are not, which the notice says. Not shown in an LMS (a reload would end the
+//! SCORM session).
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -37,7 +39,9 @@ pub fn UpdateNotice() -> Html {
             }
         });
     }
-    if *state != Some(false) {
+    // In an LMS, a reload would end the SCORM session (LMSFinish), after which SCORM 1.2
+    // allows no report: the new version waits for the next launch.
+    if *state != Some(false) || crate::web::scorm::active() {
         return Html::default();
     }
     let reload = Callback::from(|_: MouseEvent| {
@@ -48,7 +52,7 @@ pub fn UpdateNotice() -> Html {
     let later = Callback::from(move |_: MouseEvent| state.set(Some(true)));
     html! {
         <div class="update-notice" role="status">
-            <p>{ "A new version of StreamLab is ready." }</p>
+            <p>{ "A new version of StreamLab is ready. Reloading keeps your saved lab; finish an exam or export your checked files first." }</p>
             <button type="button" onclick={reload}>{ "Reload to update" }</button>
             <button type="button" class="quiet" onclick={later}>{ "Not now" }</button>
         </div>

@@ -44,8 +44,17 @@ const PLAYER_JS = `window.API = new Scorm12API({ logLevel: 4 });
 window.calls = [];
 for (const m of ["LMSInitialize", "LMSCommit", "LMSFinish"]) API.on(m, () => calls.push([m]));
 API.on("LMSSetValue.cmi.*", (key, value) => calls.push(["set", key, value]));
-window.launch = (href, init) => {
-  if (init) API.loadFromJSON(init);
+window.LMS = window.API;
+// typed: an LMS whose API answers true/false and numbers where SCORM 1.2 says strings, as some do.
+window.launch = (href, init, typed) => {
+  if (init) LMS.loadFromJSON(init);
+  if (typed) {
+    const typedValue = (v) => (v === "true" ? true : v === "false" ? false : /^[0-9]+$/.test(v) ? Number(v) : v);
+    window.API = {};
+    for (const m of ["LMSInitialize", "LMSFinish", "LMSGetValue", "LMSSetValue", "LMSCommit", "LMSGetLastError", "LMSGetErrorString", "LMSGetDiagnostic"]) {
+      window.API[m] = (...args) => typedValue(LMS[m](...args));
+    }
+  }
   document.getElementById("sco").src = href;
 };
 `;
@@ -68,9 +77,9 @@ after(() => stop({ server, browser }));
 
 /** A fresh browser context on the LMS player with the SCO `launch` (the manifest's href)
  *  loaded in its iframe; `init`: CMI data the LMS kept from an earlier session. */
-async function player(launch, init) {
+async function player(launch, init, typed = false) {
   const { context, page, problems } = await openPlayer();
-  await page.evaluate(([href, init]) => window.launch(href, init), [`../course/pkg/${launch}`, init ?? null]);
+  await page.evaluate(([href, init, typed]) => window.launch(href, init, typed), [`../course/pkg/${launch}`, init ?? null, typed]);
   const sco = page.frameLocator("#sco");
   await sco.getByRole("button", { name: "Put item", exact: true }).waitFor({ timeout: 15000 });
   return { context, page, problems, sco };
@@ -234,6 +243,24 @@ print(json.dumps({"version": root.find(cp + "metadata").find(cp + "schemaversion
       const cs = await calls(page);
       assert.equal(last(cs, "cmi.core.score.raw"), "87.5");
       assert.equal(last(cs, "cmi.core.lesson_status"), "failed");
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a quiz SCO opened and left on its start page stays incomplete, with an LMS API that answers true and numbers", async () => {
+    // SCORM 1.2 lets an LMS record "completed" at LMSFinish for a SCO that never set a status:
+    // the page sets "incomplete" as it starts. The API here answers true/false and numbers, not
+    // the strings SCORM 1.2 says, as some LMSs do: the page must still report.
+    const { context, page, problems, sco } = await player("index.html?embed=1&quiz=basics", null, true);
+    try {
+      await button(sco, "Start exam").waitFor();
+      await until("incomplete", async () => last(await calls(page), "cmi.core.lesson_status") === "incomplete");
+      await leave(page);
+      const kept = await page.evaluate(() => LMS.cmi.core.lesson_status);
+      assert.equal(kept, "incomplete");
+      assert.match(last(await calls(page), "cmi.core.session_time"), TIMESPAN);
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

@@ -66,10 +66,11 @@ pub fn QuizRun(props: &QuizRunProps) -> Html {
     // A quiz of this bank in progress before a reload (of the link's seed, if it has one) is
     // resumed where it was.
     let (bank, link_seed) = (props.bank.clone(), props.link_seed);
-    // In an LMS, the quiz it kept for this SCO (SCORM suspend data) comes first.
-    let resumed = use_mut_ref(move || {
-        crate::web::scorm::quiz_resume(&bank)
-            .or_else(|| net::quiz_progress(&bank.id).and_then(|t| Quiz::resume(&bank, &t, link_seed)))
+    // In an LMS, only the quiz it kept for this SCO (SCORM suspend data): the browser's saved
+    // progress may be another learner's, on a shared classroom machine.
+    let resumed = use_mut_ref(move || match crate::web::scorm::reports_quiz(&bank) {
+        true => crate::web::scorm::quiz_resume(&bank),
+        false => net::quiz_progress(&bank.id).and_then(|t| Quiz::resume(&bank, &t, link_seed)),
     });
     let resumed_at = resumed.borrow().as_ref().map_or(0, |(_, at)| *at);
     let quiz = SharedQuiz(use_mut_ref(|| resumed.borrow_mut().take().map(|(q, _)| q)));
