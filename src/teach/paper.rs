@@ -83,7 +83,7 @@ pub fn exam_label(bank_id: &str, version: &str, seed: u64) -> String {
 
 /// The paper exam of `bank` (of version `version`) for `seed`, with its key.
 pub fn paper_exam(bank: &Bank, version: &str, seed: u64) -> PaperExam {
-    let quiz = Quiz::start(bank, Mode::Exam, seed);
+    let quiz = Quiz::start(bank, Mode::Exam, crate::teach::quiz::paper_seed(seed));
     let questions = quiz.questions().iter().enumerate().map(|(i, q)| paper_question(i + 1, q)).collect();
     let key = quiz
         .questions()
@@ -254,14 +254,14 @@ mod tests {
         .unwrap()
     }
 
-    /// The paper is the exam of that seed: its order, its options; the key marks what the
-    /// engine grades right.
+    /// The paper is the exam of its paper seed (never an online exam's): its order, its
+    /// options; the key marks what the engine grades right.
     #[test]
-    fn a_paper_exam_is_the_exam_of_its_seed_and_its_key_is_the_engines() {
+    fn a_paper_exam_is_the_exam_of_its_paper_seed_and_its_key_is_the_engines() {
         let b = bank();
         for seed in [1, 7, 99] {
             let p = paper_exam(&b, "0badc0de", seed);
-            let exam = Quiz::start(&b, Mode::Exam, seed);
+            let exam = Quiz::start(&b, Mode::Exam, crate::teach::quiz::paper_seed(seed));
             assert_eq!(p.label, format!("Bank t · version 0badc0de · seed {seed}"));
             assert_eq!(p.questions.len(), 4);
             for (n, (pq, q)) in p.questions.iter().zip(exam.questions()).enumerate() {
@@ -271,7 +271,7 @@ mod tests {
                 assert_eq!(p.key[n].id, q.id);
             }
             // Reading the key's letters back as answers scores every question right.
-            let mut graded = Quiz::start(&b, Mode::Exam, seed);
+            let mut graded = Quiz::start(&b, Mode::Exam, crate::teach::quiz::paper_seed(seed));
             for (i, line) in p.key.iter().enumerate() {
                 let letters: Vec<usize> = line
                     .answer

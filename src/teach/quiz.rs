@@ -1204,6 +1204,14 @@ pub fn draw_seed(mode: Mode, seed: u64) -> u64 {
     Rng::new(seed ^ (tag << 62)).next_u64()
 }
 
+/// The exam seed a paper exam of seed `seed` is drawn from: outside the seeds a link or a
+/// learner can give (at most [`crate::teach::share::MAX_SEED`], below 2^62), so that a paper
+/// exam's answer key, which anyone can print from a quiz's start page, is never the key of an
+/// exam taken in the page.
+pub fn paper_seed(seed: u64) -> u64 {
+    seed | (1 << 62)
+}
+
 /// The order an exam shows `n` questions in, drawn from `drawn` ([`draw_seed`]): position p
 /// shows the bank's question `order[p]`.
 pub fn exam_order(n: usize, drawn: u64) -> Vec<usize> {

@@ -84,7 +84,7 @@ describe("handouts (release build)", () => {
     }
   });
 
-  test("a quiz bank prints as the paper exam of a seed, in that exam's order, with the key on its own page", async () => {
+  test("a quiz bank prints as the paper exam of a seed, in its own order (not the online exam's), with the key on its own page", async () => {
     const bank = file("quizzes/view-types.json");
     const n = bank.questions.length;
     // The exam a learner takes with seed 7: its prompts, in its order.
@@ -128,15 +128,21 @@ describe("handouts (release build)", () => {
       assert.equal(await key.evaluate((e) => getComputedStyle(e).breakBefore), "page");
       const keyLines = key.locator(".paper-key-list > li");
       assert.equal(await keyLines.count(), n);
+      const onPaper = [];
       for (let i = 0; i < n; i++) {
         const shown = (await text(prompts.nth(i))).trim();
-        assert.equal(shown, `${i + 1}. ${taken[i]}`, `question ${i + 1} as in the exam`);
         assert.equal(await prompts.nth(i).isVisible(), true);
         // Four boxes, one per view type; the key's answer is the bank's.
         assert.equal(await paper.locator(".paper-q").nth(i).locator(".paper-box").count(), 4);
-        const q = bank.questions.find((x) => x.prompt === taken[i]);
+        const q = bank.questions.find((x) => `${i + 1}. ${x.prompt}` === shown);
+        assert.ok(q, `question ${i + 1} is one of the bank's: ${shown}`);
+        onPaper.push(q.prompt);
         assert.match(await text(keyLines.nth(i)), new RegExp(`^${i + 1}\\. [A-D] \\(${q.answer}\\) \\(${q.id}\\) `));
       }
+      // Every question once, and not in the order of the online exam of seed 7: the key, which
+      // anyone can print, must not be that exam's.
+      assert.deepEqual([...onPaper].sort(), bank.questions.map((q) => q.prompt).sort());
+      assert.notDeepEqual(onPaper, taken, "the paper exam is not the online exam of its seed");
       await page.screenshot({ path: `${ARTIFACTS}print-exam-1366x768.png`, fullPage: true });
       const pdf = await page.pdf({ format: "A4" });
       assert.ok(pages(pdf) >= 2, `questions, then the key: ${pages(pdf)} pages`);

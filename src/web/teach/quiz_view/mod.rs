@@ -151,7 +151,7 @@ pub fn QuizRun(props: &QuizRunProps) -> Html {
                 <div class="paper-preview">
                     <div class="paper-bar">
                         <h3 class="step-title" tabindex="-1" ref={heading.clone()}>{ format!("Paper exam, seed {seed}") }</h3>
-                        <p class="hint">{ format!("The exam of seed {seed} as a learner would take it (the same questions, in the same order), then its answer key on a page of its own. Print it, or save it as PDF from the print dialog.") }</p>
+                        <p class="hint">{ format!("A paper exam drawn from seed {seed} (another order than the online exam of that seed, whose key this would give away), then its answer key on a page of its own. Print it, or save it as PDF from the print dialog.") }</p>
                         <div class="actions">
                             <button type="button" class="primary" onclick={Callback::from(|_: MouseEvent| super::print::print_page())}>{ "Print" }</button>
                             <button type="button" onclick={back}>{ "Back to the quiz" }</button>
