@@ -11,13 +11,14 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::teach::file;
-#[cfg(not(target_arch = "wasm32"))]
-use crate::teach::file::FileError;
-use crate::teach::file::IndexEntry;
+use crate::teach::file::{FileError, IndexEntry};
 use crate::teach::{lesson, quiz};
 
 /// The seeds each question of a bank is instantiated and checked with (as the teaching test).
 pub const SEEDS: [u64; 8] = [0, 1, 2, 3, 7, 42, 1234, 99_999];
+
+/// The largest lesson, quiz or index file checked (4 MiB); larger ones are refused unread.
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
 /// Steps a lesson keeps to.
 pub const LESSON_STEPS: std::ops::RangeInclusive<usize> = 4..=8;
 
@@ -28,6 +29,15 @@ pub enum Kind {
     Bank,
     LessonIndex,
     BankIndex,
+}
+
+/// The entries of a lessons' index (`lessons`) or of a quiz banks' index.
+fn parse_index(lessons: bool, text: &str) -> Result<Vec<IndexEntry>, FileError> {
+    if lessons {
+        lesson::parse_index(text)
+    } else {
+        quiz::parse_index(text)
+    }
 }
 
 /// One file's verdict: what it is (when that could be told) and its problems, each a sentence;
@@ -137,7 +147,7 @@ pub fn mastery_note(b: &quiz::Bank) -> String {
 /// must be it: the page opens `lessons/<id>.json`), or "" for a text with no file name (pasted).
 pub fn check_text(stem: &str, text: &str) -> Verdict {
     let mut v = Verdict { kind: None, id: None, problems: Vec::new(), summary: String::new() };
-    let json = match file::read_json(text, "the file", 4 * 1024 * 1024) {
+    let json = match file::read_json(text, "the file", MAX_FILE_BYTES) {
         Ok(json) => json,
         Err(e) => {
             v.problems.push(e.to_string());
@@ -180,8 +190,7 @@ pub fn check_text(stem: &str, text: &str) -> Verdict {
             }
         },
         Some(Kind::LessonIndex | Kind::BankIndex) => {
-            let parsed =
-                if v.kind == Some(Kind::LessonIndex) { lesson::parse_index(text) } else { quiz::parse_index(text) };
+            let parsed = parse_index(v.kind == Some(Kind::LessonIndex), text);
             match parsed {
                 Err(e) => v.problems.push(e.to_string()),
                 Ok(entries) => {
@@ -220,7 +229,7 @@ pub fn listing_problems(v: &Verdict, text: &str, folder: &impl Folder) -> Vec<St
             _ => {}
         },
         (Some(kind @ (Kind::LessonIndex | Kind::BankIndex)), _) => {
-            let listed = if kind == Kind::LessonIndex { lesson::parse_index(text) } else { quiz::parse_index(text) };
+            let listed = parse_index(kind == Kind::LessonIndex, text);
             for e in listed.unwrap_or_default() {
                 if !folder.has(&e.id) {
                     out.push(format!("lists \"{}\", but {}.json is not {}", e.id, e.id, folder.where_listed()));
@@ -243,7 +252,7 @@ struct Given<'a> {
 impl Folder for Given<'_> {
     fn index(&self, kind: Kind) -> Option<(String, Result<Vec<IndexEntry>, String>)> {
         let want = if kind == Kind::Lesson { Kind::LessonIndex } else { Kind::BankIndex };
-        let parse = |text: &str| if kind == Kind::Lesson { lesson::parse_index(text) } else { quiz::parse_index(text) };
+        let parse = |text: &str| parse_index(kind == Kind::Lesson, text);
         match self.verdicts.iter().position(|v| v.kind == Some(want)) {
             Some(i) => {
                 let (name, text) = &self.files[i];
@@ -349,7 +358,7 @@ impl Folder for Dir<'_> {
 fn index_in(dir: &Path, kind: Kind) -> Result<Vec<IndexEntry>, String> {
     let path = dir.join("index.json");
     let text = std::fs::read_to_string(&path).map_err(|_| format!("there is no readable {}", path.display()))?;
-    let parsed = if kind == Kind::Lesson { lesson::parse_index(&text) } else { quiz::parse_index(&text) };
+    let parsed = parse_index(kind == Kind::Lesson, &text);
     parsed.map_err(|e: FileError| format!("{} is not valid: {e}", path.display()))
 }
 

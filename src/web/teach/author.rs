@@ -18,7 +18,7 @@ use super::net;
 use crate::teach::check::{self, Kind, Site, Verdict};
 
 /// Largest file read (the engine refuses lessons and banks far smaller).
-const MAX_FILE: f64 = 4.0 * 1024.0 * 1024.0;
+const MAX_FILE: f64 = check::MAX_FILE_BYTES as f64;
 
 /// The files given so far (name, text; a pasted text is named ""), each one's own verdict
 /// (`check::check_file`: kept, so that adding a file does not run the others' answers again),
@@ -162,7 +162,7 @@ pub fn Author() -> Html {
                 <h2 id="author-heading">{ "Check your lesson and quiz files" }</h2>
                 <a href="#catalogue">{ "Back to the catalogue" }</a>
             </div>
-            <p class="hint">{ "Each file is checked as streamlab check does: JSON mistakes with their line and column and the fix, every answer the engine can run is run (a bank's for 8 seeds), and a file the index.json given with it (or else this site's own) does not list, or an index entry without its file, is named. The files stay in this page: nothing is uploaded." }</p>
+            <p class="hint">{ format!("Each file is checked as streamlab check does: JSON mistakes with their line and column and the fix, every answer the engine can run is run (a bank's for {} seeds), and a file the index.json given with it (or else this site's own) does not list, or an index entry without its file, is named. The files stay in this page: nothing is uploaded.", check::SEEDS.len()) }</p>
             <div class={classes!("author-drop", dragging.then_some("dragging"))}
                 ondragover={on_over} ondragleave={on_leave} ondrop={on_drop}>
                 <p>{ "Drop lesson, quiz and index.json files here, or" }</p>
