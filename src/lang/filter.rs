@@ -186,12 +186,7 @@ impl FilterCriteria {
             sources.push(pattern);
         }
         if !violations.is_empty() {
-            let n = violations.len();
-            let plural = if n == 1 { "" } else { "s" };
-            return Err(AwsError::validation(format!(
-                "{n} validation error{plural} detected: {}",
-                violations.join("; ")
-            )));
+            return Err(AwsError::violations(&violations));
         }
         if sources.len() > MAX_FILTERS {
             return Err(AwsError::new(

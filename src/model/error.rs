@@ -117,6 +117,14 @@ impl AwsError {
         Self::new(ErrorKind::InvalidParameterValue, message)
     }
     /// `One or more parameter values were invalid: <detail>`
+    /// AWS's summary of the constraints a request breaks, each `Value '...' at '...' failed to
+    /// satisfy constraint: ...`: "1 validation error detected: ..." or "2 validation errors
+    /// detected: ...; ...".
+    pub fn violations(list: &[String]) -> Self {
+        let n = list.len();
+        let plural = if n == 1 { "" } else { "s" };
+        Self::validation(format!("{n} validation error{plural} detected: {}", list.join("; ")))
+    }
     pub fn invalid_values(detail: impl fmt::Display) -> Self {
         Self::validation(format!("One or more parameter values were invalid: {detail}"))
     }

@@ -16,10 +16,14 @@ pub fn missing(field: &str) -> AwsError {
 /// 8,192 characters is shown clipped, with its length (the simulator's choice: a
 /// million-character name is not repeated whole; AWS refuses such a request for its size).
 pub fn constraint(value: impl std::fmt::Display, field: &str, constraint: &str) -> AwsError {
+    AwsError::violations(&[violation(value, field, constraint)])
+}
+
+/// One violation of [`constraint`]'s wording, for a request that breaks several
+/// ([`AwsError::violations`]).
+pub fn violation(value: impl std::fmt::Display, field: &str, constraint: &str) -> String {
     let value = crate::support::text::clip(&value.to_string(), 8192);
-    AwsError::validation(format!(
-        "1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: {constraint}"
-    ))
+    format!("Value '{value}' at '{field}' failed to satisfy constraint: {constraint}")
 }
 
 /// The wire name's lowerCamel form, as AWS names members in validation messages. Wire

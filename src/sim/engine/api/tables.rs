@@ -359,17 +359,18 @@ impl Engine {
 }
 
 /// A `ProvisionedThroughput` of CreateTable or UpdateTable: both members present, each at least
-/// 1 (API_ProvisionedThroughput: "Minimum value of 1"), the failing member named as AWS names it.
+/// 1 (API_ProvisionedThroughput: "Minimum value of 1"), each failing member named as AWS names
+/// it (both, when both fail: "2 validation errors detected").
 fn capacity(p: &Value) -> Result<(i64, i64)> {
-    let member = |name: &str, field: &str| -> Result<i64> {
-        let v = req::integer(p, name)?.ok_or_else(|| req::missing(field))?;
-        if v < 1 {
-            return Err(req::constraint(v, field, "Member must have value greater than or equal to 1"));
-        }
-        Ok(v)
+    let (read, write) = ("provisionedThroughput.readCapacityUnits", "provisionedThroughput.writeCapacityUnits");
+    let rc = req::integer(p, "ReadCapacityUnits")?.ok_or_else(|| req::missing(read))?;
+    let wc = req::integer(p, "WriteCapacityUnits")?.ok_or_else(|| req::missing(write))?;
+    let below = |v: i64, field: &str| {
+        (v < 1).then(|| req::violation(v, field, "Member must have value greater than or equal to 1"))
     };
-    Ok((
-        member("ReadCapacityUnits", "provisionedThroughput.readCapacityUnits")?,
-        member("WriteCapacityUnits", "provisionedThroughput.writeCapacityUnits")?,
-    ))
+    let violations: Vec<String> = [below(rc, read), below(wc, write)].into_iter().flatten().collect();
+    match violations.is_empty() {
+        true => Ok((rc, wc)),
+        false => Err(AwsError::violations(&violations)),
+    }
 }
