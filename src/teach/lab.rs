@@ -149,17 +149,18 @@ pub fn check_rules(s: &Session, table: &str, code: &str) -> std::result::Result<
 /// mapping with `params` reads the table's stream. Returns the view-type warnings.
 pub fn deploy(s: &mut Session, table: &str, function: &str, code: &str, params: &Value) -> Result<Vec<String>> {
     let warnings = check_rules(s, table, code).map_err(AwsError::invalid_parameter)?;
+    // Checked before anything is created: a Deploy that fails changes nothing.
+    let Some(si) = s.engine().table(table).and_then(|t| t.stream) else {
+        return Err(AwsError::invalid_parameter(format!(
+            "The stream of {table} is disabled: enable it (choose a view type) so the function has something to read"
+        )));
+    };
     let exists = s.engine().lambda().functions.contains_key(function);
     if exists {
         s.apply(Operation::UpdateFunctionCode, &json!({"FunctionName": function, "Code": code}))?;
     } else {
         s.apply(Operation::CreateFunction, &json!({"FunctionName": function, "Code": code}))?;
     }
-    let Some(si) = s.engine().table(table).and_then(|t| t.stream) else {
-        return Err(AwsError::invalid_parameter(format!(
-            "The stream of {table} is disabled: enable it (choose a view type) so the function has something to read"
-        )));
-    };
     let has_mapping = s.engine().lambda().mappings.iter().any(|m| m.function == function && m.stream == si);
     let mut req = params.clone();
     if !req.is_object() {

@@ -220,7 +220,7 @@ impl Session {
     pub fn apply_owned(&mut self, action: Operation, body: Value) -> Result<Value> {
         if self.steps.len() >= MAX_STEPS {
             return Err(AwsError::validation(format!(
-                "This session already has {MAX_STEPS} steps; export it, or start a new one"
+                "This session already has {MAX_STEPS} steps (the lab's limit, not AWS's); export it, or start a new one"
             )));
         }
         let r = self.engine.call_op(action, &body)?;

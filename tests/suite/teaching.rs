@@ -828,7 +828,10 @@ fn a_lab_keeps_at_most_20000_steps() {
     assert_eq!(full.steps().len(), 20_000);
     let er = full.apply(Operation::parse("ListTables").unwrap(), &serde_json::json!({})).unwrap_err();
     assert_eq!(er.kind, "ValidationException");
-    assert_eq!(er.message, "This session already has 20000 steps; export it, or start a new one");
+    assert_eq!(
+        er.message,
+        "This session already has 20000 steps (the lab's limit, not AWS's); export it, or start a new one"
+    );
     assert_eq!(full.steps().len(), 20_000, "the refused action is not a step");
 }
 
@@ -987,7 +990,7 @@ fn a_lesson_index_with_a_mistake_names_the_entry() {
 }
 
 /// The lab's "Deploy" on a table whose stream is off is refused with what to do, and nothing
-/// reads the table; choosing the view type a table already has changes nothing.
+/// is created (no function, no mapping); choosing the view type a table already has changes nothing.
 #[test]
 fn deploying_a_trigger_on_a_table_without_a_stream_says_to_enable_it() {
     use streamlab::{lab, EngineConfig, Operation, Session};
@@ -1002,5 +1005,8 @@ fn deploying_a_trigger_on_a_table_without_a_stream_says_to_enable_it() {
         "The stream of Votes is disabled: enable it (choose a view type) so the function has something to read"
     );
     assert!(s.engine().lambda().mappings.is_empty());
+    // A Deploy that fails changes nothing: no function was created either, and no step kept.
+    assert!(s.engine().lambda().functions.is_empty());
+    assert_eq!(s.steps().len(), 1);
     assert_eq!(lab::set_view_type(&mut s, "Votes", None).unwrap(), "Nothing to change.");
 }
