@@ -488,6 +488,159 @@ mod package {
 #[cfg(not(target_arch = "wasm32"))]
 pub use package::{items as package_items, write_package};
 
+// ---- a SCORM session's reports ----------------------------------------------------------------
+
+/// Values to hand to `LMSSetValue`, in order.
+pub type Sets = Vec<(String, String)>;
+
+/// What the page has told the LMS in one SCORM session, and so what it tells it next: the
+/// reporting rules apart from the API calls (`src/web/scorm.rs` makes those, with what this
+/// returns, and LMSCommit after any).
+#[derive(Clone, Debug)]
+pub struct Reporter {
+    /// What this SCO launched: reports about any other lesson or quiz are not its own.
+    pub sco: Sco,
+    /// `cmi.core.entry` and `cmi.suspend_data` as the LMS gave them.
+    entry: String,
+    suspend: String,
+    /// `cmi.student_data.mastery_score` as the LMS gave it ("" when it has none).
+    mastery: String,
+    /// The LMS's `cmi.core.lesson_status`, as read at start or last set.
+    status: String,
+    /// The other values as last set (set again only when they change).
+    sent: Vec<(&'static str, String)>,
+    /// Interactions written so far (`cmi.interactions._count`): the next one's index.
+    interactions: usize,
+    /// The questions of the quiz shown whose interaction is written.
+    journaled: Vec<usize>,
+    /// The quiz shown next was resumed: its final answers were written in an earlier session.
+    resumed: bool,
+    /// The learner finished the lesson or quiz (no `suspend` on leaving).
+    done: bool,
+}
+
+impl Reporter {
+    /// A session of SCO `sco`, with what the LMS answered to LMSGetValue at start:
+    /// `cmi.core.entry`, `cmi.suspend_data`, `cmi.student_data.mastery_score`,
+    /// `cmi.core.lesson_status` and `cmi.interactions._count`.
+    pub fn new(sco: Sco, entry: &str, suspend: &str, mastery: &str, status: &str, count: &str) -> Reporter {
+        Reporter {
+            sco,
+            entry: entry.to_string(),
+            suspend: suspend.to_string(),
+            mastery: mastery.to_string(),
+            status: status.to_string(),
+            sent: Vec::new(),
+            interactions: count.trim().parse().unwrap_or(0),
+            journaled: Vec::new(),
+            resumed: false,
+            done: false,
+        }
+    }
+
+    /// What to set as the session starts: `incomplete` when the LMS has no status yet, since
+    /// SCORM 1.2 lets an LMS record `completed` at LMSFinish for a SCO that never set one.
+    pub fn opening(&mut self) -> Sets {
+        self.status_to("incomplete").into_iter().collect()
+    }
+
+    /// Resume data the LMS gave for this SCO: not on a first launch (`ab-initio`).
+    fn resume_data(&self) -> Option<&str> {
+        (self.entry != "ab-initio" && !self.suspend.is_empty()).then_some(self.suspend.as_str())
+    }
+
+    /// The quiz of `bank` as the LMS kept it (this SCO's quiz, resumed), and the question shown.
+    pub fn quiz_resume(&mut self, bank: &Bank) -> Option<(Quiz, usize)> {
+        if self.sco != Sco::Quiz(bank.id.clone()) {
+            return None;
+        }
+        let resumed = quiz_resume(bank, self.resume_data()?)?;
+        self.resumed = true;
+        Some(resumed)
+    }
+
+    /// The step of lesson `name` the LMS kept (this SCO's lesson, resumed), from 0.
+    pub fn lesson_resume(&self, name: &str) -> Option<usize> {
+        (self.sco == Sco::Lesson(name.to_string())).then_some(())?;
+        lesson_resume(name, self.resume_data()?)
+    }
+
+    /// The quiz of `bank` changed (`None`: not started, or started again), showing question
+    /// `at`: its new interactions (each written once, numbered on from the LMS's count), then
+    /// its report's values that changed.
+    pub fn quiz_changed(&mut self, bank: &Bank, quiz: Option<&Quiz>, at: usize) -> Sets {
+        let mut sets = Sets::new();
+        if self.sco != Sco::Quiz(bank.id.clone()) {
+            return sets;
+        }
+        let Some(q) = quiz else {
+            self.journaled.clear();
+            self.resumed = false;
+            return sets;
+        };
+        if std::mem::take(&mut self.resumed) {
+            self.journaled = final_questions(q);
+        }
+        for (i, values) in interactions(q) {
+            if self.journaled.contains(&i) {
+                continue;
+            }
+            let n = self.interactions;
+            sets.extend(values.into_iter().map(|(key, value)| (format!("cmi.interactions.{n}.{key}"), value)));
+            self.interactions += 1;
+            self.journaled.push(i);
+        }
+        let mastery = mastery_in_force(&self.mastery, bank.mastery);
+        if let Some(report) = quiz_report(q, at, mastery) {
+            sets.extend(self.apply(&report));
+        }
+        sets
+    }
+
+    /// Lesson `name` of `steps` steps shows position `pos` (`steps`: the playground).
+    pub fn lesson_at(&mut self, name: &str, pos: usize, steps: usize) -> Sets {
+        match self.sco == Sco::Lesson(name.to_string()) {
+            true => self.apply(&lesson_report(name, pos, steps)),
+            false => Sets::new(),
+        }
+    }
+
+    /// What to set on leaving, `elapsed_ms` after the start: the session time and the exit
+    /// (`suspend` unless the learner is done).
+    pub fn closing(&self, elapsed_ms: f64) -> Sets {
+        vec![
+            ("cmi.core.session_time".to_string(), session_time(elapsed_ms)),
+            ("cmi.core.exit".to_string(), if self.done { "" } else { "suspend" }.to_string()),
+        ]
+    }
+
+    /// The status, when it may go to `new` ([`next_status`]).
+    fn status_to(&mut self, new: &str) -> Option<(String, String)> {
+        let s = next_status(&self.status, new)?.to_string();
+        self.status = s.clone();
+        Some(("cmi.core.lesson_status".to_string(), s))
+    }
+
+    /// The values of `report` that changed since last set.
+    fn apply(&mut self, report: &Report) -> Sets {
+        let mut sets = Sets::new();
+        for (key, value) in &report.values {
+            if *key == "cmi.core.lesson_status" {
+                sets.extend(self.status_to(value));
+                continue;
+            }
+            if self.sent.iter().any(|(k, v)| k == key && v == value) {
+                continue;
+            }
+            sets.push((key.to_string(), value.clone()));
+            self.sent.retain(|(k, _)| k != key);
+            self.sent.push((key, value.clone()));
+        }
+        self.done = report.done;
+        sets
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -814,5 +967,65 @@ mod tests {
         assert!(data.len() <= MAX_SUSPEND, "{}", data.len());
         let (r, _) = quiz_resume(largest, &data).unwrap();
         assert_eq!(r.summary().correct, largest.questions.len());
+    }
+
+    /// A SCORM session as the LMS sees it: incomplete at once when it has no status; each
+    /// answer's interaction once, numbered on from the LMS's count; a value set again only when
+    /// it changes; the exam's score and status at the end; nothing about another SCO; exit
+    /// `suspend` until done; resume data only when the LMS resumes.
+    #[test]
+    fn a_reporter_tells_the_lms_each_thing_once() {
+        let b = bank(Some(75));
+        let keys = |sets: &Sets| sets.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+        let value = |sets: &Sets, key: &str| sets.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+        let mut r = Reporter::new(Sco::Quiz("t".into()), "ab-initio", "Q1|t|e|5|0|0|-.-.-.-", "", "not attempted", "3");
+        assert_eq!(r.opening(), vec![("cmi.core.lesson_status".to_string(), "incomplete".to_string())]);
+        assert!(r.clone().opening().is_empty(), "once");
+        // A first launch does not resume, even with suspend data.
+        assert!(r.quiz_resume(&b).is_none());
+        assert!(r.closing(1000.0).contains(&("cmi.core.exit".to_string(), "suspend".to_string())));
+        let mut q = Quiz::start(&b, Mode::Exam, 5);
+        // Exam answers are not final until the end: only the suspend data changes.
+        q.answer(0, &q.questions()[0].correct.clone()).unwrap();
+        let sets = r.quiz_changed(&b, Some(&q), 1);
+        assert_eq!(keys(&sets), ["cmi.suspend_data"]);
+        assert!(r.quiz_changed(&b, Some(&q), 1).is_empty(), "nothing new, nothing set");
+        // Another SCO's quiz or a lesson are not this SCO's.
+        assert!(r.lesson_at("triggers", 4, 5).is_empty());
+        answer_all(&mut q, &[]);
+        q.finish();
+        let sets = r.quiz_changed(&b, Some(&q), 3);
+        // Interactions numbered from the LMS's count (3), one per question, then the report.
+        for n in 3..7 {
+            assert!(value(&sets, &format!("cmi.interactions.{n}.id")).is_some(), "{sets:?}");
+        }
+        assert_eq!(value(&sets, "cmi.interactions.7.id"), None);
+        assert_eq!(value(&sets, "cmi.core.lesson_status").as_deref(), Some("passed"));
+        assert_eq!(value(&sets, "cmi.core.score.raw").as_deref(), Some("100"));
+        assert!(r.closing(1000.0).contains(&("cmi.core.exit".to_string(), String::new())), "done");
+        assert!(r.quiz_changed(&b, Some(&q), 3).is_empty());
+        // A resumed session: the answers journaled before are not written again.
+        let data = quiz_suspend_data(&q, 3).unwrap();
+        let mut again = Reporter::new(Sco::Quiz("t".into()), "resume", &data, "", "passed", "7");
+        assert!(again.opening().is_empty(), "a status is there");
+        let (resumed, at) = again.quiz_resume(&b).unwrap();
+        assert_eq!(at, 3);
+        let sets = again.quiz_changed(&b, Some(&resumed), at);
+        assert!(!keys(&sets).iter().any(|k| k.starts_with("cmi.interactions.")), "{sets:?}");
+        // The LMS's mastery score (90) is the one in force: 3 of 4 right fails, and a pass
+        // already recorded is kept.
+        let mut strict = Reporter::new(Sco::Quiz("t".into()), "ab-initio", "", "90", "passed", "0");
+        let mut q = Quiz::start(&b, Mode::Exam, 6);
+        answer_all(&mut q, &[0]);
+        q.finish();
+        let sets = strict.quiz_changed(&b, Some(&q), 0);
+        assert_eq!(value(&sets, "cmi.core.lesson_status"), None, "failed does not replace passed");
+        assert_eq!(value(&sets, "cmi.core.score.raw").as_deref(), Some("75"));
+        // A lesson SCO: its own steps only, completed at the last.
+        let mut l = Reporter::new(Sco::Lesson("triggers".into()), "resume", "L1|triggers|2", "", "incomplete", "");
+        assert_eq!(l.lesson_resume("triggers"), Some(2));
+        assert_eq!(l.lesson_resume("retries"), None);
+        assert!(l.quiz_changed(&b, Some(&q), 0).is_empty());
+        assert_eq!(value(&l.lesson_at("triggers", 4, 5), "cmi.core.lesson_status").as_deref(), Some("completed"));
     }
 }

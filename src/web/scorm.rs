@@ -20,32 +20,15 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::teach::quiz::{Bank, Quiz};
-use crate::teach::scorm::{self as rules, Report, Sco};
+use crate::teach::scorm::{self as rules, Reporter, Sco, Sets};
 
 /// The LMS the page reports to, once initialised.
 struct Lms {
     api: JsValue,
-    /// What this SCO launched: reports about any other lesson or quiz are not its own.
-    sco: Sco,
     /// When the page started (`Date.now()`), for the session time.
     started: f64,
-    /// `cmi.core.entry` and `cmi.suspend_data` as the LMS gave them.
-    entry: String,
-    suspend: String,
-    /// `cmi.student_data.mastery_score` as the LMS gave it ("" when it has none).
-    mastery: String,
-    /// The LMS's `cmi.core.lesson_status`, as last read or set.
-    status: String,
-    /// The other values as last set (set again only when they change).
-    sent: Vec<(&'static str, String)>,
-    /// Interactions written so far (`cmi.interactions._count`): the next one's index.
-    interactions: usize,
-    /// The questions of the quiz shown whose interaction is written.
-    journaled: Vec<usize>,
-    /// The quiz shown next was resumed: its final answers were written in an earlier session.
-    resumed: bool,
-    /// The learner finished the lesson or quiz (no `suspend` on leaving).
-    done: bool,
+    /// What has been reported, and so what to report next (`teach::scorm`).
+    reporter: Reporter,
     /// LMSFinish was called: nothing more may be sent.
     finished: bool,
 }
@@ -100,42 +83,14 @@ fn call(api: &JsValue, name: &str, args: &[&str]) -> Option<String> {
 }
 
 impl Lms {
-    fn set(&self, key: &str, value: &str) -> bool {
-        call(&self.api, "LMSSetValue", &[key, value]).as_deref() == Some("true")
-    }
-
-    fn commit(&self) {
-        call(&self.api, "LMSCommit", &[""]);
-    }
-
-    /// Sets what changed in `report`; true if anything was set.
-    fn apply(&mut self, report: &Report) -> bool {
-        let mut changed = false;
-        for (key, value) in &report.values {
-            if *key == "cmi.core.lesson_status" {
-                if let Some(s) = rules::next_status(&self.status, value) {
-                    if self.set(key, s) {
-                        self.status = s.to_string();
-                        changed = true;
-                    }
-                }
-                continue;
-            }
-            if self.sent.iter().any(|(k, v)| k == key && v == value) {
-                continue;
-            }
-            self.set(key, value);
-            self.sent.retain(|(k, _)| k != key);
-            self.sent.push((key, value.clone()));
-            changed = true;
+    /// Sets each value, then LMSCommit if there was any.
+    fn send(&self, sets: &Sets) {
+        for (key, value) in sets {
+            call(&self.api, "LMSSetValue", &[key, value]);
         }
-        self.done = report.done;
-        changed
-    }
-
-    /// Resume data the LMS gave for this SCO: not on a first launch (`ab-initio`).
-    fn resume_data(&self) -> Option<&str> {
-        (self.entry != "ab-initio" && !self.suspend.is_empty()).then_some(self.suspend.as_str())
+        if !sets.is_empty() {
+            call(&self.api, "LMSCommit", &[""]);
+        }
     }
 }
 
@@ -162,30 +117,17 @@ pub fn start() {
         return;
     }
     let get = |key: &str| call(&api, "LMSGetValue", &[key]).unwrap_or_default();
-    let mut status = get("cmi.core.lesson_status");
-    // A status the SCO never sets is the LMS's to decide at LMSFinish, and SCORM 1.2 lets it
-    // record "completed": a SCO opened and left must not count as done (teach::scorm).
-    if rules::next_status(&status, "incomplete").is_some()
-        && call(&api, "LMSSetValue", &["cmi.core.lesson_status", "incomplete"]).as_deref() == Some("true")
-    {
-        call(&api, "LMSCommit", &[""]);
-        status = "incomplete".into();
-    }
-    let lms = Lms {
+    let mut reporter = Reporter::new(
         sco,
-        started: js_sys::Date::now(),
-        entry: get("cmi.core.entry"),
-        suspend: get("cmi.suspend_data"),
-        mastery: get("cmi.student_data.mastery_score"),
-        status,
-        interactions: get("cmi.interactions._count").parse().unwrap_or(0),
-        api,
-        sent: Vec::new(),
-        journaled: Vec::new(),
-        resumed: false,
-        done: false,
-        finished: false,
-    };
+        &get("cmi.core.entry"),
+        &get("cmi.suspend_data"),
+        &get("cmi.student_data.mastery_score"),
+        &get("cmi.core.lesson_status"),
+        &get("cmi.interactions._count"),
+    );
+    let opening = reporter.opening();
+    let lms = Lms { api, started: js_sys::Date::now(), reporter, finished: false };
+    lms.send(&opening);
     LMS.with(|l| *l.borrow_mut() = Some(lms));
     let on_hide = Closure::<dyn Fn()>::new(finish);
     let _ = w.add_event_listener_with_callback("pagehide", on_hide.as_ref().unchecked_ref());
@@ -196,9 +138,7 @@ pub fn start() {
 /// Leaving: the session time, `cmi.core.exit`, LMSCommit, LMSFinish.
 fn finish() {
     with_lms(|lms| {
-        lms.set("cmi.core.session_time", &rules::session_time(js_sys::Date::now() - lms.started));
-        lms.set("cmi.core.exit", if lms.done { "" } else { "suspend" });
-        lms.commit();
+        lms.send(&lms.reporter.closing(js_sys::Date::now() - lms.started));
         call(&lms.api, "LMSFinish", &[""]);
         lms.finished = true;
         Some(())
@@ -213,68 +153,33 @@ pub fn active() -> bool {
 
 /// Whether the page reports quiz `bank` to an LMS (its SCO is that quiz).
 pub fn reports_quiz(bank: &Bank) -> bool {
-    with_lms(|lms| (lms.sco == Sco::Quiz(bank.id.clone())).then_some(())).is_some()
+    with_lms(|lms| (lms.reporter.sco == Sco::Quiz(bank.id.clone())).then_some(())).is_some()
 }
 
 /// The quiz of `bank` as the LMS kept it (this SCO's quiz, resumed), and the question shown.
 pub fn quiz_resume(bank: &Bank) -> Option<(Quiz, usize)> {
-    with_lms(|lms| {
-        if lms.sco != Sco::Quiz(bank.id.clone()) {
-            return None;
-        }
-        let resumed = rules::quiz_resume(bank, lms.resume_data()?)?;
-        lms.resumed = true;
-        Some(resumed)
-    })
+    with_lms(|lms| lms.reporter.quiz_resume(bank))
 }
 
 /// The quiz of `bank` changed (`None`: not started, or started again), showing question `at`.
 pub fn quiz_changed(bank: &Bank, quiz: Option<&Quiz>, at: usize) {
     with_lms(|lms| {
-        if lms.sco != Sco::Quiz(bank.id.clone()) {
-            return None;
-        }
-        let Some(q) = quiz else {
-            lms.journaled.clear();
-            lms.resumed = false;
-            return None;
-        };
-        if std::mem::take(&mut lms.resumed) {
-            lms.journaled = rules::final_questions(q);
-        }
-        let mut changed = false;
-        for (i, values) in rules::interactions(q) {
-            if lms.journaled.contains(&i) {
-                continue;
-            }
-            let n = lms.interactions;
-            for (key, value) in values {
-                lms.set(&format!("cmi.interactions.{n}.{key}"), &value);
-            }
-            lms.interactions += 1;
-            lms.journaled.push(i);
-            changed = true;
-        }
-        let mastery = rules::mastery_in_force(&lms.mastery, bank.mastery);
-        if let Some(report) = rules::quiz_report(q, at, mastery) {
-            changed |= lms.apply(&report);
-        }
-        changed.then(|| lms.commit())
+        let sets = lms.reporter.quiz_changed(bank, quiz, at);
+        lms.send(&sets);
+        Some(())
     });
 }
 
 /// The step of lesson `name` the LMS kept (this SCO's lesson, resumed), from 0.
 pub fn lesson_resume(name: &str) -> Option<usize> {
-    with_lms(|lms| {
-        (lms.sco == Sco::Lesson(name.to_string())).then_some(())?;
-        rules::lesson_resume(name, lms.resume_data()?)
-    })
+    with_lms(|lms| lms.reporter.lesson_resume(name))
 }
 
 /// Lesson `name` of `steps` steps shows position `pos` (`steps`: the playground).
 pub fn lesson_at(name: &str, pos: usize, steps: usize) {
     with_lms(|lms| {
-        (lms.sco == Sco::Lesson(name.to_string())).then_some(())?;
-        lms.apply(&rules::lesson_report(name, pos, steps)).then(|| lms.commit())
+        let sets = lms.reporter.lesson_at(name, pos, steps);
+        lms.send(&sets);
+        Some(())
     });
 }
