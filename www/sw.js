@@ -39,15 +39,27 @@ async function cacheFirst(request, url) {
   return cached || fetch(request);
 }
 
-/** The network's answer (kept for later), or the cached one when the network fails. */
+/** How long an index.json waits for the network before the cached copy is used (a flaky
+ *  classroom network must not hang the lesson and quiz menus; the answer, when it comes, still
+ *  updates the cache). */
+const NETWORK_WAIT_MS = 3000;
+
+/** The network's answer (kept for later), or the cached one when the network fails or is slower
+ *  than NETWORK_WAIT_MS. */
 async function networkFirst(request, url) {
-  try {
-    const response = await fetch(request);
+  const network = fetch(request).then((response) => {
     if (response.ok) {
       const copy = response.clone();
       caches.open(CACHE).then((cache) => cache.put(url, copy)).catch(() => {});
     }
     return response;
+  });
+  network.catch(() => {});
+  const cachedAfterWait = new Promise((resolve) => setTimeout(resolve, NETWORK_WAIT_MS))
+    .then(() => caches.match(url, { cacheName: CACHE }));
+  try {
+    // The network's answer, or after the wait the cached copy; with no copy, the network's.
+    return (await Promise.race([network, cachedAfterWait])) || (await network);
   } catch (e) {
     const cached = await caches.match(url, { cacheName: CACHE });
     if (cached) return cached;
