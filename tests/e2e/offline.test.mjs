@@ -78,6 +78,10 @@ describe("offline use (release build)", () => {
         page.evaluate(() => navigator.serviceWorker.controller?.state === "activated"));
       assert.equal(await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => !r.waiting)), true);
       assert.equal(await notice.count(), 0, "no notice once updated");
+      // The new build's cache is the one kept: the old version's was deleted on activation.
+      const names = (await page.evaluate(() => caches.keys())).filter((n) => n.startsWith("streamlab "));
+      assert.equal(names.length, 1, names.join(", "));
+      assert.ok(names[0].endsWith(" " + "0".repeat(version.length)), names[0]);
       // The learner's own lab (saved in localStorage) is still there.
       await button(page, "Back to my lab").click();
       await until("the learner's record after the update", async () => (await records(page).count()) === 1);
