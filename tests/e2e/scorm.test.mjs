@@ -229,6 +229,11 @@ print(json.dumps({"version": root.find(cp + "metadata").find(cp + "schemaversion
       cs = await calls(page);
       assert.match(last(cs, "cmi.core.session_time"), TIMESPAN);
       assert.equal(last(cs, "cmi.core.exit"), "", "finished: a normal exit, not suspend");
+      // RTE 1.2: everything set is committed before LMSFinish, and nothing comes after it.
+      const finish = cs.findIndex((c) => c[0] === "LMSFinish");
+      assert.equal(finish, cs.length - 1, "LMSFinish is the last call");
+      const lastSet = cs.findLastIndex((c) => c[0] === "set");
+      assert.ok(cs.slice(lastSet + 1, finish).some((c) => c[0] === "LMSCommit"), "a commit after the last value set");
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
