@@ -2,7 +2,8 @@
 // never a downloaded one), and serving a built site. Not a test file itself.
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { serve } from "./server.mjs";
@@ -41,6 +42,24 @@ export async function openPage(browser, href, options = {}) {
   await page.goto(href);
   await button(page, "Put item").waitFor({ timeout: 15000 });
   return { context, page, problems, requests };
+}
+
+/** A Chromium of its own whose profile blocks all cookies (Chromium's setting, as a school's
+ *  managed browser or a learner may set it), which also blocks localStorage and service
+ *  workers; a page of it with `watch`'s problems. `close()` ends it and removes the profile. */
+export async function openWithoutStorage() {
+  const profile = await mkdtemp(tmpdir() + "/streamlab-nostorage-");
+  await mkdir(profile + "/Default", { recursive: true });
+  await writeFile(profile + "/Default/Preferences", JSON.stringify({ profile: { default_content_setting_values: { cookies: 2 } } }));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1366, height: 768 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const close = async () => {
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
+  };
+  return { page, problems: watch(page).problems, close };
 }
 
 /** What `openPage` collects about `page`, for a page opened another way: `{ problems, requests }`,

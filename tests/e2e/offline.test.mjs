@@ -6,10 +6,8 @@
 // By hand: `node --test --test-concurrency=1 tests/e2e/offline.test.mjs`.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { chromium } from "playwright-core";
-import { CHROMIUM, FLAGS, ROOT, button, openPage, put, records, start, text, until, watch } from "./harness.mjs";
+import { cp, readFile, rm, writeFile } from "node:fs/promises";
+import { ROOT, button, openPage, openWithoutStorage, put, records, start, text, until } from "./harness.mjs";
 import { serve } from "./server.mjs";
 
 const DIST = process.env.E2E_DIST || ROOT + "dist";
@@ -92,15 +90,8 @@ describe("offline use (release build)", () => {
   });
 
   test("where the browser refuses the worker (all cookies blocked, as a managed browser may), the page works and says nothing of it", async () => {
-    const profile = await mkdtemp(tmpdir() + "/streamlab-nosw-");
-    await mkdir(profile + "/Default", { recursive: true });
-    await writeFile(profile + "/Default/Preferences", JSON.stringify({ profile: { default_content_setting_values: { cookies: 2 } } }));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1366, height: 768 },
-    });
+    const { page, problems, close } = await openWithoutStorage();
     try {
-      const page = context.pages()[0] ?? (await context.newPage());
-      const { problems } = watch(page);
       await page.goto(url);
       await button(page, "Put item").waitFor({ timeout: 15000 });
       const refused = await page.evaluate(() =>
@@ -111,8 +102,7 @@ describe("offline use (release build)", () => {
       await until("the lesson", async () => /Step 1 of/.test(await text(page.locator(".lesson"))));
       assert.deepEqual(problems, []);
     } finally {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
+      await close();
     }
   });
 });

@@ -5,10 +5,8 @@
 // deleted or saved over before the learner has downloaded or discarded it.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { chromium } from "playwright-core";
-import { CHROMIUM, FLAGS, ROOT, button, openPage, put, records, start, stop, text, until, watch } from "./harness.mjs";
+import { readFile } from "node:fs/promises";
+import { ROOT, button, openPage, openWithoutStorage, put, records, start, stop, text, until } from "./harness.mjs";
 
 let server, url, browser;
 
@@ -145,15 +143,8 @@ describe("StreamLab when the browser gives the page no storage at all (release b
   // cookies" also blocks localStorage, which then throws SecurityError on every access. Set in
   // the profile's preferences, not mocked.
   test("the lab, a lesson and a quiz work; the learner is told the lab is not saved and how to keep it", async () => {
-    const profile = await mkdtemp(tmpdir() + "/streamlab-nostorage-");
-    await mkdir(profile + "/Default", { recursive: true });
-    await writeFile(profile + "/Default/Preferences", JSON.stringify({ profile: { default_content_setting_values: { cookies: 2 } } }));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1366, height: 768 },
-    });
+    const { page, problems, close } = await openWithoutStorage();
     try {
-      const page = context.pages()[0] ?? (await context.newPage());
-      const { problems } = watch(page);
       await page.goto(url);
       const blocked = await page.evaluate(() => { try { localStorage.length; return ""; } catch (e) { return e.name; } });
       assert.equal(blocked, "SecurityError", "the profile blocks storage, as the test means it to");
@@ -169,8 +160,7 @@ describe("StreamLab when the browser gives the page no storage at all (release b
       await button(page, "Start practice").or(button(page, "Start exam")).first().waitFor();
       assert.deepEqual(problems, []);
     } finally {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
+      await close();
     }
   });
 });
