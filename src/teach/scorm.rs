@@ -587,7 +587,7 @@ impl Reporter {
             }
             let n = self.interactions;
             sets.extend(values.into_iter().map(|(key, value)| (format!("cmi.interactions.{n}.{key}"), value)));
-            self.interactions += 1;
+            self.interactions = self.interactions.saturating_add(1);
             self.journaled.push(i);
         }
         let mastery = mastery_in_force(&self.mastery, bank.mastery);
@@ -1027,5 +1027,12 @@ mod tests {
         assert_eq!(l.lesson_resume("retries"), None);
         assert!(l.quiz_changed(&b, Some(&q), 0).is_empty());
         assert_eq!(value(&l.lesson_at("triggers", 4, 5), "cmi.core.lesson_status").as_deref(), Some("completed"));
+        // The LMS's count is untrusted: the largest number, or junk, does not overflow or fail.
+        for count in [usize::MAX.to_string(), "-3".to_string(), "x".to_string()] {
+            let mut r = Reporter::new(Sco::Quiz("t".into()), "ab-initio", "", "", "", &count);
+            let mut q = Quiz::start(&b, Mode::Practice, 1);
+            q.answer(0, &[0]).unwrap();
+            assert!(!r.quiz_changed(&b, Some(&q), 0).is_empty(), "{count}");
+        }
     }
 }

@@ -266,6 +266,28 @@ describe("learner journeys (release build)", () => {
     }
   });
 
+  /** Opens the `#s=` link `packed` over a lab with one write of the learner's: the link is
+   *  refused with a message matching every pattern of `says`, and the learner's lab is the one
+   *  they had (nothing of the link's), and still works. */
+  async function refusedLinkLeavesTheLab(packed, says) {
+    const { context, page, problems } = await openApp();
+    try {
+      await put(page, '{"voter": {"S": "mine"}}');
+      await until("my record", async () => (await records(page).count()) === 1);
+      await page.goto(`${url}#s=${packed}`);
+      await until("the message", async () => /could not be opened/.test(await text(page.locator(".teach-bad"))), 20000);
+      const message = await text(page.locator(".teach-bad"));
+      for (const pattern of says) assert.match(message, pattern);
+      assert.match(await text(page.locator("#table")), /mine/);
+      assert.doesNotMatch(await text(page.locator("#table")), /from-link|Big/);
+      await put(page, '{"voter": {"S": "after"}}');
+      await until("two records", async () => (await records(page).count()) === 2);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  }
+
   test("a link that would write more data than the page can hold says so, names the memory budget, and leaves the lab", async () => {
     // A 320 KB item (a list doubled five times) updated 11,000 times: 3.6 GB of item data, more
     // than the page's WebAssembly memory (4 GB at most) can keep, from a link of a few KB.
@@ -281,23 +303,11 @@ describe("learner journeys (release build)", () => {
     ] });
     const packed = (await import("node:zlib")).deflateRawSync(Buffer.from(big)).toString("base64url");
     assert.ok(packed.length < 10000, `a short link: ${packed.length} characters`);
-    const { context, page, problems } = await openApp();
-    try {
-      await put(page, '{"voter": {"S": "mine"}}');
-      await until("my record", async () => (await records(page).count()) === 1);
-      await page.goto(`${url}#s=${packed}`);
-      await until("the message", async () => /could not be opened/.test(await text(page.locator(".teach-bad"))), 20000);
-      const message = await text(page.locator(".teach-bad"));
-      assert.match(message, /writes more item data than the page keeps \(32 MB of items/);
-      assert.match(message, /the simulator's limit, so that the tab never runs out of memory, not AWS's/);
-      assert.match(message, /stopped at step \d+ of 11007; nothing was changed/);
-      assert.match(await text(page.locator("#table")), /mine/);
-      await put(page, '{"voter": {"S": "after"}}');
-      await until("two records", async () => (await records(page).count()) === 2);
-      assert.deepEqual(problems, []);
-    } finally {
-      await context.close();
-    }
+    await refusedLinkLeavesTheLab(packed, [
+      /writes more item data than the page keeps \(32 MB of items/,
+      /the simulator's limit, so that the tab never runs out of memory, not AWS's/,
+      /stopped at step \d+ of 11007; nothing was changed/,
+    ]);
   });
 
   test("a link that would take too much work says so, names the simulator's limit, and leaves the learner's lab", async () => {
@@ -312,25 +322,11 @@ describe("learner journeys (release build)", () => {
       { AdvanceClock: { Seconds: 366 * 86400 } },
     ] });
     const packed = (await import("node:zlib")).deflateRawSync(Buffer.from(heavy)).toString("base64url");
-    const { context, page, problems } = await openApp();
-    try {
-      await put(page, '{"voter": {"S": "mine"}}');
-      await until("my record", async () => (await records(page).count()) === 1);
-      await page.goto(`${url}#s=${packed}`);
-      await until("the message", async () => /could not be opened/.test(await text(page.locator(".teach-bad"))), 20000);
-      const message = await text(page.locator(".teach-bad"));
-      assert.match(message, /more work than the page does at once/);
-      assert.match(message, /the simulator's limit/);
-      assert.match(message, /stopped at step 5 of 5; nothing was changed/);
-      // The learner's lab is the one they had, and it still works.
-      assert.match(await text(page.locator("#table")), /mine/);
-      assert.doesNotMatch(await text(page.locator("#table")), /from-link/);
-      await put(page, '{"voter": {"S": "after"}}');
-      await until("two records", async () => (await records(page).count()) === 2);
-      assert.deepEqual(problems, []);
-    } finally {
-      await context.close();
-    }
+    await refusedLinkLeavesTheLab(packed, [
+      /more work than the page does at once/,
+      /the simulator's limit/,
+      /stopped at step 5 of 5; nothing was changed/,
+    ]);
   });
 
   test("Step back clears the notes of the undone write, view type switch and deploy", async () => {
