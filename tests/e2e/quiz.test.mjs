@@ -118,7 +118,9 @@ describe("quiz view (release build)", () => {
       const bin = ROOT + "target/debug/streamlab";
       assert.ok(existsSync(bin), `${bin} is missing: run cargo build (make test builds it before the browser tests)`);
       const file = mkdtempSync(tmpdir() + "/codes-") + "/codes.txt";
-      writeFileSync(file, `${code}\n${code.slice(0, -1)}0\n`);
+      // A mistyped copy: the checksum's last digit changed.
+      const mistyped = code.slice(0, -1) + (code.at(-1) === "0" ? "1" : "0");
+      writeFileSync(file, `${code}\n${mistyped}\n`);
       const r = spawnSync(bin, ["grade", file, "--banks", ROOT + "www/quizzes"], { encoding: "utf8" });
       assert.equal(r.status, 1, "the second (mistyped) code makes the exit status 1");
       const rows = r.stdout.trim().split("\n");
