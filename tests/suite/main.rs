@@ -19,6 +19,8 @@
 //! - `rules`: the trigger rule language, run by the engine
 //! - `replay`: scenario files and `streamlab replay` (scenario-format.md)
 //! - `teaching`: the shipped lessons, quiz banks and share links
+//! - `authoring`: an author's mistakes in bank and lesson files, named as `streamlab check` says them
+//! - `check`: `streamlab check` and `streamlab grade` on files
 //! - `export`: `streamlab export` (the SAM application's text; tests/export/verify.py runs it)
 //! - `docs`: the examples of README.md and docs/teaching.md, checked against the program
 //! - `properties`: property tests and resource bounds (the cargo-fuzz targets, bounded)
@@ -31,6 +33,7 @@
 mod common;
 
 mod architecture;
+mod authoring;
 mod check;
 mod docs;
 mod export;

@@ -1,0 +1,386 @@
+//! A course author's mistakes in quiz-bank and lesson files (docs/teaching.md describes the
+//! formats): each is refused when the file is read, or named when the engine contradicts it, with
+//! a sentence saying which question or step and which field, as `streamlab check` and the Author
+//! view print them. The messages are the simulator's own wording (not AWS's); each test checks
+//! what the message must name. Every file starts from a shipped one, with one thing changed.
+
+use std::ffi::OsStr;
+use std::path::Path;
+
+use serde_json::{json, Value};
+use streamlab::{check, lesson, quiz};
+
+use crate::common::cli::{run, write_temp};
+
+fn read(kind: &str, file: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("www").join(kind).join(file);
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// A bank of `file` holding only its question `id`: the bank's own goals and fields kept.
+fn one_question(file: &str, id: &str) -> Value {
+    let mut bank = read("quizzes", file);
+    let q = bank["questions"].as_array().unwrap().iter().find(|q| q["id"] == id).unwrap().clone();
+    bank["questions"] = json!([q]);
+    bank
+}
+
+/// `quiz::parse` of `bank` changed by `change`: its error, which must exist.
+fn refused(bank: &Value, change: impl Fn(&mut Value)) -> String {
+    let mut v = bank.clone();
+    change(&mut v);
+    match quiz::parse(&v.to_string()) {
+        Ok(_) => panic!("accepted: {}", v["questions"][0]),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// The engine's verdict on the bank's first question once parsed (seed 0): its error.
+fn contradicted(bank: &Value, change: impl Fn(&mut Value)) -> String {
+    let mut v = bank.clone();
+    change(&mut v);
+    let b = quiz::parse(&v.to_string()).unwrap_or_else(|e| panic!("refused: {e}"));
+    let inst = quiz::instantiate(&b.questions[0], 0).unwrap();
+    quiz::verify(&inst).map(|_| "accepted".to_string()).unwrap_or_else(|e| e.to_string())
+}
+
+fn has(got: &str, want: &str) {
+    assert!(got.contains(want), "{got:?} should contain {want:?}");
+}
+
+#[test]
+fn a_bank_file_with_a_mistake_names_the_field() {
+    let choice = one_question("basics.json", "retention");
+    for b in [&choice] {
+        assert!(quiz::parse(&b.to_string()).is_ok());
+    }
+    has(
+        &refused(&choice, |v| v["format"] = 2.into()),
+        "field \"format\" is 2; this version of StreamLab reads bank format 1",
+    );
+    has(&refused(&choice, |v| v["questions"] = json!([])), "field \"questions\" must have 1 to 200 questions");
+    has(&refused(&choice, |v| v["level"] = "expert".into()), "field \"level\" must be one of: ");
+    let q0 = "question 0 (\"retention\"): ";
+    has(
+        &refused(&choice, |v| v["questions"][0]["prompt"] = " ".into()),
+        &format!("{q0}field \"prompt\" must not be empty"),
+    );
+    has(
+        &refused(&choice, |v| v["questions"][0]["prompt"] = 5.into()),
+        &format!("{q0}field \"prompt\" must be a string"),
+    );
+    let no_answer = refused(&choice, |v| {
+        v["questions"][0].as_object_mut().unwrap().remove("answer");
+    });
+    has(&no_answer, &format!("{q0}field \"answer\" is missing"));
+    has(
+        &refused(&choice, |v| v["questions"][0]["answer"] = "0".into()),
+        &format!("{q0}field \"answer\" must be a whole number counted from 0"),
+    );
+}
+
+#[test]
+fn each_question_kind_refuses_its_own_mistakes() {
+    // Records: a record per option, or null for "no record".
+    let record = one_question("idempotency-loops.json", "noop-write");
+    assert!(quiz::parse(&record.to_string()).is_ok());
+    has(
+        &refused(&record, |v| {
+            v["questions"][0]["options"][0].as_object_mut().unwrap().remove("record");
+        }),
+        "field \"options\", item 0: field \"record\" is missing (a record, or null for no record)",
+    );
+    has(
+        &refused(&record, |v| v["questions"][0]["options"][0]["record"] = json!({"eventName": "INSERT"})),
+        "field \"options\", item 0: field \"record\" must be null or {\"eventName\": ..., \"dynamodb\": {\"Keys\": ...}}",
+    );
+    // Retention (and filter): the records' labels and the indexes of those left.
+    let retention = one_question("retention.json", "half-day");
+    assert!(quiz::parse(&retention.to_string()).is_ok());
+    has(
+        &refused(&retention, |v| {
+            v["questions"][0].as_object_mut().unwrap().remove("records");
+        }),
+        "field \"records\" is missing",
+    );
+    has(
+        &refused(&retention, |v| v["questions"][0]["records"][1] = "".into()),
+        "field \"records\", item 1: must be a non-empty string",
+    );
+    has(
+        &refused(&retention, |v| {
+            v["questions"][0]["records"] = json!((0..9).map(|i| format!("r-{i}")).collect::<Vec<_>>())
+        }),
+        "field \"records\" has more than 8 records",
+    );
+    has(
+        &refused(&retention, |v| v["questions"][0]["answer"] = json!([9])),
+        "field \"answer\": 9 is not a record index (0 to 1) or is listed twice",
+    );
+    // Rule output: which output the options give.
+    let rule = one_question("rules.json", "tally-both");
+    assert!(quiz::parse(&rule.to_string()).is_ok());
+    has(
+        &refused(&rule, |v| v["questions"][0]["output"] = "logs".into()),
+        "field \"output\" must be \"aggregates\" or \"notifications\"",
+    );
+    // Multiple response: each option at most once.
+    let multi = one_question("batching.json", "window-effects");
+    assert!(quiz::parse(&multi.to_string()).is_ok());
+    has(&refused(&multi, |v| v["questions"][0]["answer"] = json!([0, 0])), "field \"answer\"");
+    // Ordering: 2 to 8 items, each text once.
+    let ordering = one_question("batching.json", "retries-used-up");
+    assert!(quiz::parse(&ordering.to_string()).is_ok());
+    has(
+        &refused(&ordering, |v| {
+            let first = v["questions"][0]["items"][0].clone();
+            v["questions"][0]["items"] = json!([first]);
+        }),
+        "field \"items\" must have 2 to 8 items",
+    );
+    has(
+        &refused(&ordering, |v| v["questions"][0]["items"][1]["text"] = v["questions"][0]["items"][0]["text"].clone()),
+        "field \"items\", item 1: the same text as another item",
+    );
+    // Matching: 2 to 8 pairs, items and matches each once, an extra match not a pair's.
+    let matching = one_question("batching.json", "settings-effects");
+    assert!(quiz::parse(&matching.to_string()).is_ok());
+    has(
+        &refused(&matching, |v| {
+            let first = v["questions"][0]["pairs"][0].clone();
+            v["questions"][0]["pairs"] = json!([first]);
+        }),
+        "field \"pairs\" must have 2 to 8 pairs",
+    );
+    has(
+        &refused(&matching, |v| v["questions"][0]["pairs"][1]["item"] = v["questions"][0]["pairs"][0]["item"].clone()),
+        "field \"pairs\", item 1: the same item as another pair",
+    );
+    has(
+        &refused(&matching, |v| {
+            v["questions"][0]["pairs"][1]["match"] = v["questions"][0]["pairs"][0]["match"].clone()
+        }),
+        "field \"pairs\", item 1: the same match as another pair (each item has its own)",
+    );
+    let first_match = matching["questions"][0]["pairs"][0]["match"].as_str().unwrap().to_string();
+    has(
+        &refused(&matching, |v| v["questions"][0]["extra"] = json!([{"text": first_match}])),
+        &format!("field \"extra\": \"{first_match}\" is also a pair's match"),
+    );
+    // Parameters: notEqual draws from oneOf.
+    has(
+        &refused(&choice_with_params(), |v| {
+            v["questions"][0]["params"]["b"] = json!({"int": [1, 3], "notEqual": ["a"]})
+        }),
+        "\"notEqual\" goes with \"oneOf\" and lists parameters declared before it",
+    );
+}
+
+fn choice_with_params() -> Value {
+    let mut b = one_question("basics.json", "retention");
+    b["questions"][0]["params"] = json!({"a": {"oneOf": ["x", "y"]}});
+    assert!(quiz::parse(&b.to_string()).is_ok());
+    b
+}
+
+/// An answer the engine's replay contradicts is named with what the engine did, for each kind
+/// whose key is checked by running its scenario.
+#[test]
+fn an_answer_the_engine_contradicts_names_what_the_engine_did() {
+    let view = one_question("view-types.json", "chat-new-message");
+    assert_eq!(contradicted(&view, |_| {}), "accepted");
+    has(
+        &contradicted(&view, |v| v["questions"][0]["answer"] = "NEW_AND_OLD_IMAGES".into()),
+        "the engine says the smallest view type carrying [\"new image on INSERT\"] is NEW_IMAGE, not Some(\"NEW_AND_OLD_IMAGES\")",
+    );
+
+    let record = one_question("idempotency-loops.json", "noop-write");
+    assert_eq!(contradicted(&record, |_| {}), "accepted");
+    let right = record["questions"][0]["answer"].as_u64().unwrap();
+    has(&contradicted(&record, |v| v["questions"][0]["answer"] = ((right + 1) % 2).into()), "is marked");
+
+    let retention = one_question("retention.json", "half-day");
+    assert_eq!(contradicted(&retention, |_| {}), "accepted");
+    has(
+        &contradicted(&retention, |v| v["questions"][0]["answer"] = json!([0, 1])),
+        "the engine gives records [1], the answer says [0, 1]",
+    );
+    has(
+        &contradicted(&retention, |v| {
+            v["questions"][0]["records"] = json!(["r-1", "r-2", "r-3"]);
+            v["questions"][0].as_object_mut().unwrap().remove("notes");
+        }),
+        "the scenario makes 2 records but the question labels 3",
+    );
+    // A step of the scenario that fails (a table never created) is named before any answer.
+    has(
+        &contradicted(&retention, |v| {
+            let steps = v["questions"][0]["scenario"]["steps"].as_array_mut().unwrap();
+            steps.insert(1, json!({"PutItem": {"TableName": "Nope", "Item": {"id": {"S": "x"}}}}));
+        }),
+        "step 1 (PutItem) failed: ResourceNotFoundException",
+    );
+
+    let rule = one_question("rules.json", "tally-both");
+    assert_eq!(contradicted(&rule, |_| {}), "accepted");
+    let right = rule["questions"][0]["answer"].as_u64().unwrap();
+    has(
+        &contradicted(&rule, |v| v["questions"][0]["answer"] = ((right + 1) % 2).into()),
+        // a and b vote tea, then a changes to coffee: one each.
+        &format!(
+            "option {right} is marked wrong but the engine's aggregates are {{\"votes\":{{\"coffee\":1,\"tea\":1}}}}"
+        ),
+    );
+}
+
+/// A lesson step's `check` the engine contradicts: the aggregates, an item, the records
+/// delivered and those the function reported failed, each named with both values.
+#[test]
+fn a_lesson_check_the_engine_contradicts_names_both_values() {
+    let verdict = |file: &str, change: &dyn Fn(&mut Value)| {
+        let mut v = read("lessons", file);
+        change(&mut v);
+        let l = lesson::parse(&v.to_string()).unwrap_or_else(|e| panic!("refused: {e}"));
+        lesson::verify(&l).map(|_| "accepted".to_string()).unwrap_or_else(|e| e.to_string())
+    };
+    // idempotency.json: the failed batch's step says counted is 2.
+    let step = |v: &Value, key: &str| {
+        v["steps"].as_array().unwrap().iter().position(|s| s["question"]["check"].get(key).is_some()).unwrap()
+    };
+    let idem = read("lessons", "idempotency.json");
+    let i = step(&idem, "aggregates");
+    assert_eq!(verdict("idempotency.json", &|_| {}), "accepted");
+    has(
+        &verdict("idempotency.json", &|v| v["steps"][i]["question"]["check"]["aggregates"]["counted"]["*"] = 3.into()),
+        "aggregate counted[*]: the lesson says 3, the engine has 2",
+    );
+    has(
+        &verdict("idempotency.json", &|v| {
+            v["steps"][i]["question"]["check"]["item"] =
+                json!({"table": "Payments", "keys": {"id": {"S": "nobody"}}, "exists": true});
+        }),
+        "the item {\"id\":{\"S\":\"nobody\"}} in Payments: the lesson says it exists, the engine says it does not",
+    );
+    // filters.json: a step says which records reached the function.
+    let filters = read("lessons", "filters.json");
+    let d = step(&filters, "delivered");
+    assert_eq!(verdict("filters.json", &|_| {}), "accepted");
+    has(
+        &verdict("filters.json", &|v| {
+            v["steps"][d]["question"]["check"]["delivered"][0]["eventName"] = "INSERT".into()
+        }),
+        "records delivered: the lesson says [",
+    );
+    has(
+        &verdict("filters.json", &|v| {
+            v["steps"][d]["question"]["check"]["reported"] = json!([{"keys": {"id": {"S": "o-1"}}}])
+        }),
+        "records reported failed: the lesson says [{\"id\":{\"S\":\"o-1\"}}], the engine reported []",
+    );
+}
+
+#[test]
+fn a_lesson_file_refuses_bad_check_values_and_question_options() {
+    let base = read("lessons", "idempotency.json");
+    let i = base["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|s| s["question"]["check"].get("aggregates").is_some())
+        .unwrap();
+    let err = |change: &dyn Fn(&mut Value)| {
+        let mut v = base.clone();
+        change(&mut v);
+        lesson::parse(&v.to_string()).map(|_| "accepted".to_string()).unwrap_or_else(|e| e.to_string())
+    };
+    assert_eq!(err(&|_| {}), "accepted");
+    has(
+        &err(&|v| v["steps"][i]["question"]["check"]["aggregates"]["counted"]["*"] = "2".into()),
+        "aggregates.counted: every group's value must be a number",
+    );
+    has(
+        &err(&|v| {
+            v["steps"][i]["question"]["check"]["delivered"] =
+                json!([{"keys": {"id": {"S": "p-1"}}, "eventName": "UPSERT"}])
+        }),
+        "delivered item 0: eventName must be INSERT, MODIFY or REMOVE",
+    );
+    has(
+        &err(&|v| v["steps"][i]["question"]["options"] = json!(["only one"])),
+        "field \"options\" must have 2 to 6 options",
+    );
+}
+
+/// `check::check_text` (the Author view and `streamlab check`): a text that is no kind of
+/// teaching file; a lesson refused when read; a lesson whose planned failures do not happen;
+/// a bank with no mastery, said as what an LMS is told.
+#[test]
+fn check_text_names_what_a_file_is_and_what_it_plans() {
+    let v = check::check_text("", "{\"title\": \"x\"}");
+    assert_eq!(
+        v.problems,
+        ["not a lesson (steps and scenario), a quiz bank (questions) or an index.json (lessons or banks)"]
+    );
+    let mut l = read("lessons", "idempotency.json");
+    l["steps"] = json!("none");
+    let v = check::check_text("idempotency", &l.to_string());
+    assert_eq!(v.problems.len(), 1, "{:?}", v.problems);
+    has(&v.problems[0], "field \"steps\"");
+    // A planned error the scenario does not make, and one of another type.
+    let mut l = read("lessons", "idempotency.json");
+    l["expectedErrors"] = json!([{"step": 0, "type": "ValidationException", "why": "to show it"}]);
+    let v = check::check_text("idempotency", &l.to_string());
+    assert!(
+        v.problems.iter().any(|p| p == "scenario step 0 was planned to fail with ValidationException but succeeds"),
+        "{:?}",
+        v.problems
+    );
+    let mut l = read("lessons", "idempotency.json");
+    // The first table created a second time.
+    let table = l["scenario"]["steps"][0]["CreateTable"]["TableName"].clone();
+    let again = json!({"CreateTable": l["scenario"]["steps"][0]["CreateTable"].clone()});
+    l["scenario"]["steps"].as_array_mut().unwrap().insert(1, again);
+    l["expectedErrors"] = json!([{"step": 1, "type": "ValidationException", "why": "to show it"}]);
+    for s in l["steps"].as_array_mut().unwrap() {
+        if let Some(n) = s["runUntil"].as_i64().filter(|n| *n >= 1) {
+            s["runUntil"] = (n + 1).into();
+        }
+    }
+    let v = check::check_text("idempotency", &l.to_string());
+    assert!(
+        v.problems
+            .iter()
+            .any(|p| p == "scenario step 1 fails with ResourceInUseException, not the planned ValidationException"),
+        "{table}: {:?}",
+        v.problems
+    );
+    // A bank without mastery: an LMS records completion only.
+    let mut b = read("quizzes", "basics.json");
+    b.as_object_mut().unwrap().remove("mastery");
+    assert_eq!(
+        check::mastery_note(&quiz::parse(&b.to_string()).unwrap()),
+        "no mastery: an LMS is told an exam is completed, not passed or failed"
+    );
+}
+
+/// `streamlab check` on a file that is not UTF-8 says so, and goes on to the next file.
+#[test]
+fn check_says_a_file_is_not_text() {
+    let bad = write_temp("bad.json", "");
+    std::fs::write(&bad, b"{\"format\": 1, \"title\": \"caf\xe9\"}").unwrap();
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/quizzes/basics.json");
+    let (code, out, err) = run(&[OsStr::new("check"), bad.as_os_str(), good.as_os_str()]);
+    assert_eq!((code, err.as_str()), (1, ""));
+    has(&out, &format!("FAIL {}: not UTF-8 text", bad.display()));
+    has(&out, &format!("ok   {}", good.display()));
+}
+
+/// The Author view given one index.json alone: it is checked as a file; the lessons it lists
+/// were not given, so nothing is said of them.
+#[test]
+fn an_index_alone_is_checked_without_its_files() {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("www/lessons/index.json")).unwrap();
+    let v = check::check_files(&[("index.json".into(), text)], &check::Site::default());
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].problems, Vec::<String>::new());
+}
