@@ -932,6 +932,11 @@ mod tests {
                 + std::fs::read_dir(www.join("lessons")).unwrap().count()
                 + std::fs::read_dir(www.join("quizzes")).unwrap().count()
         );
+        // A folder that already holds a manifest (packaged twice, or another package's files)
+        // is refused rather than given two.
+        std::fs::write(dist.join("imsmanifest.xml"), "<manifest/>").unwrap();
+        let e = write_package(&dist, &out).unwrap_err();
+        assert!(e.ends_with("already has an imsmanifest.xml"), "{e}");
         let _ = std::fs::remove_dir_all(&root);
     }
 
@@ -1034,5 +1039,30 @@ mod tests {
             q.answer(0, &[0]).unwrap();
             assert!(!r.quiz_changed(&b, Some(&q), 0).is_empty(), "{count}");
         }
+    }
+
+    /// Practice is resumed as practice; a mode the page never writes is not resumed. A quiz
+    /// started again (`None`, then a new quiz) has its answers written again as new
+    /// interactions; a lesson's SCO resumes no quiz.
+    #[test]
+    fn practice_resumes_and_a_quiz_started_again_is_reported_afresh() {
+        let b = bank(None);
+        let (r, at) = quiz_resume(&b, "Q1|t|p|1|2|0|-.-.-.-").unwrap();
+        assert_eq!((r.mode, r.seed, at), (Mode::Practice, 1, 2));
+        assert!(quiz_resume(&b, "Q1|t|x|1|2|0|-.-.-.-").is_none());
+        let mut lesson = Reporter::new(Sco::Lesson("triggers".into()), "resume", "Q1|t|p|1|2|0|-.-.-.-", "", "", "");
+        assert!(lesson.quiz_resume(&b).is_none(), "a lesson's SCO");
+        assert_eq!(Sco::Lesson("triggers".into()).fragment(), "lesson=triggers");
+
+        let mut r = Reporter::new(Sco::Quiz("t".into()), "ab-initio", "", "", "", "0");
+        let mut q = Quiz::start(&b, Mode::Practice, 1);
+        q.answer(0, &[0]).unwrap();
+        let first = r.quiz_changed(&b, Some(&q), 0);
+        assert!(first.iter().any(|(k, _)| k == "cmi.interactions.0.id"), "{first:?}");
+        assert!(r.quiz_changed(&b, None, 0).is_empty(), "started again: nothing to set yet");
+        let mut q = Quiz::start(&b, Mode::Practice, 2);
+        q.answer(0, &[0]).unwrap();
+        let again = r.quiz_changed(&b, Some(&q), 0);
+        assert!(again.iter().any(|(k, _)| k == "cmi.interactions.1.id"), "the new attempt's answer: {again:?}");
     }
 }
