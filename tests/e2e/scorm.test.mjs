@@ -86,7 +86,11 @@ async function player(launch, init, typed = false) {
 }
 
 async function openPlayer() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 1000 } });
+  return openPlayerIn(await browser.newContext({ viewport: { width: 1366, height: 1000 } }));
+}
+
+/** The LMS player in a new page of `context` (a browser that has been here before). */
+async function openPlayerIn(context) {
   const page = await context.newPage();
   const problems = [];
   page.on("console", (m) => {
@@ -237,6 +241,45 @@ print(json.dumps({"version": root.find(cp + "metadata").find(cp + "schemaversion
       assert.deepEqual(problems, []);
     } finally {
       await context.close();
+    }
+  });
+
+  // "A SCORM package works offline as the LMS allows": the LMS's own page and its API are the
+  // LMS's (here loaded while online, and scorm-again keeps the values in memory); the SCO's
+  // files are the package's, kept by its service worker after one launch. The network then
+  // goes off and the SCO is launched again: it opens from the cache and reports to the LMS.
+  test("offline in an LMS: after one launch the SCO opens again with the network off and its exam reaches the LMS", async () => {
+    const bank = read("quizzes/basics.json");
+    const first = await player("index.html?embed=1&quiz=basics");
+    let second;
+    try {
+      const frame = first.page.frames().find((f) => f.url().includes("/course/pkg/"));
+      // The package's worker, registered from the LMS's frame, has kept every file.
+      const scope = await frame.evaluate(() => navigator.serviceWorker.ready.then((r) => r.scope));
+      assert.equal(scope, new URL("course/pkg/", url).href);
+      await leave(first.page);
+      // A later session: the LMS's page is open, then the network goes off.
+      second = await openPlayerIn(first.context);
+      await first.context.setOffline(true);
+      const offline = await second.page.evaluate(() => fetch("player.js?offline").then(() => "online", () => "offline"));
+      assert.equal(offline, "offline", "the network is off for the page");
+      // That probe's own console line, and nothing else.
+      await until("the probe's error", async () => second.problems.length === 1);
+      assert.match(second.problems.splice(0)[0], /ERR_INTERNET_DISCONNECTED/);
+      await second.page.evaluate((href) => window.launch(href), "../course/pkg/index.html?embed=1&quiz=basics");
+      const sco = second.page.frameLocator("#sco");
+      await button(sco, "Start exam").waitFor({ timeout: 15000 });
+      await takeExam(sco, bank, 1);
+      const cs = await calls(second.page);
+      assert.equal(cs[0][0], "LMSInitialize");
+      assert.equal(last(cs, "cmi.core.lesson_status"), "passed");
+      assert.equal(last(cs, "cmi.core.score.raw"), "87.5");
+      // No "new version" notice in an LMS, and nothing went wrong.
+      assert.equal(await sco.getByText("A new version of StreamLab is ready").count(), 0);
+      assert.deepEqual(first.problems, []);
+      assert.deepEqual(second.problems, []);
+    } finally {
+      await first.context.close();
     }
   });
 
