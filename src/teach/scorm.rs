@@ -223,7 +223,7 @@ pub fn interactions(q: &Quiz) -> Vec<(usize, Interaction)> {
         .filter(|(_, (_, r))| q.is_finished() || (q.mode == Mode::Practice && r.chosen.is_some()))
         .map(|(i, (inst, r))| {
             let right = r.chosen.is_some() && r.feedback.correct;
-            let values = vec![
+            let mut values = vec![
                 ("id", inst.id.clone()),
                 ("type", interaction_type(inst.kind).to_string()),
                 ("student_response", r.chosen.as_deref().map(|a| response(inst, a)).unwrap_or_default()),
@@ -231,6 +231,11 @@ pub fn interactions(q: &Quiz) -> Vec<(usize, Interaction)> {
                 ("weighting", "1".to_string()),
                 ("correct_responses.0.pattern", response(inst, &inst.correct)),
             ];
+            // The bank's goal the question tests (a file name's characters: a CMIIdentifier),
+            // so an LMS's report can group the answers by goal.
+            if let Some(goal) = &inst.goal {
+                values.push(("objectives.0.id", goal.clone()));
+            }
             (i, values)
         })
         .collect()
@@ -648,9 +653,10 @@ mod tests {
     use serde_json::json;
 
     fn bank(mastery: Option<u32>) -> Bank {
-        let mut v = json!({"format": 1, "id": "t", "title": "T", "description": "d", "questions": [
+        let mut v = json!({"format": 1, "id": "t", "title": "T", "description": "d",
+            "goals": [{"id": "retention", "text": "Say how long a stream keeps records"}], "questions": [
             {"id": "c1", "kind": "choice", "prompt": "How long are records kept?", "explanation": "24 h.",
-             "options": [{"text": "24 hours"}, {"text": "7 days"}], "answer": 0},
+             "options": [{"text": "24 hours"}, {"text": "7 days"}], "answer": 0, "goal": "retention"},
             {"id": "m1", "kind": "multiple-response", "prompt": "Two?", "explanation": "e",
              "options": [{"text": "a"}, {"text": "b"}, {"text": "c"}], "answer": [0, 2]},
             {"id": "o1", "kind": "ordering", "prompt": "Order", "explanation": "e",
@@ -809,6 +815,10 @@ mod tests {
         assert_eq!(final_questions(&q), vec![0]);
         let i = interactions(&q).remove(0).1;
         assert!(i.contains(&("result", "wrong".to_string())) && i.contains(&("id", "c1".to_string())), "{i:?}");
+        // The question's goal is the interaction's objective; a question with none has none.
+        assert!(i.contains(&("objectives.0.id", "retention".to_string())), "{i:?}");
+        q.answer(1, &[0, 1]).unwrap();
+        assert!(!interactions(&q).remove(1).1.iter().any(|(k, _)| k.starts_with("objectives")));
         let r = quiz_report(&q, 1, None).unwrap();
         assert_eq!(get(&r, "cmi.core.lesson_status"), Some("incomplete"));
         q.finish();

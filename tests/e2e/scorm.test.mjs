@@ -134,7 +134,7 @@ async function takeExam(sco, bank, wrong) {
     const pick = i < n - wrong ? right : (right + 1) % labels.length;
     await sco.locator(".quiz label.option").nth(pick).locator("input").check();
     await button(sco, "Save answer").click();
-    expected.push({ id: q.id, response: "abcdefgh"[pick], result: pick === right ? "correct" : "wrong" });
+    expected.push({ id: q.id, response: "abcdefgh"[pick], result: pick === right ? "correct" : "wrong", goal: q.goal });
     if (i < n - 1) await button(sco, "Next question").click();
   }
   await sco.getByRole("button", { name: /^Finish exam/ }).click();
@@ -229,6 +229,12 @@ print(json.dumps({"version": root.find(cp + "metadata").find(cp + "schemaversion
       // The LMS has kept them (scorm-again's CMI).
       const kept = await page.evaluate(() => [API.cmi.core.lesson_status, API.cmi.core.score.raw, API.cmi.interactions.childArray.length]);
       assert.deepEqual(kept, ["passed", "87.5", n]);
+      // Each interaction's objective is its question's goal, as the LMS kept it.
+      // (write-only to the SCO; the LMS's own JSON of its data has them).
+      assert.deepEqual(expected.map((_, k) => last(cs, `cmi.interactions.${k}.objectives.0.id`)), expected.map((e) => e.goal));
+      const goals = await page.evaluate(() =>
+        Object.values(JSON.parse(JSON.stringify(API.cmi)).interactions).map((i) => Object.values(i.objectives).map((o) => o.id)));
+      assert.deepEqual(goals, expected.map((e) => [e.goal]));
       await leave(page);
       cs = await calls(page);
       assert.match(last(cs, "cmi.core.session_time"), TIMESPAN);
