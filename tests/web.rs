@@ -37,6 +37,18 @@ async fn settle() {
     yew::platform::time::sleep(Duration::from_millis(20)).await;
 }
 
+/// Waits until `done` holds, checking every 10 ms for up to 5 s, for what happens after a
+/// render (an effect's save) on a machine that may be busy: a fixed wait would be a guess.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..500 {
+        if done() {
+            return;
+        }
+        yew::platform::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("still not so after 5 s: {what}");
+}
+
 fn find(root: &Element, selector: &str) -> Element {
     root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no element matches {selector}"))
 }
@@ -266,8 +278,7 @@ async fn the_session_is_saved_and_restored_and_bad_saved_data_is_set_aside() {
     let root = mount().await;
     set_item(&root, r#"{"voter": {"S": "ana"}}"#);
     button(&root, "Put item").click();
-    settle().await;
-    assert!(storage().get_item("streamlab.session").unwrap().is_some());
+    until("the session is saved", || storage().get_item("streamlab.session").unwrap().is_some()).await;
     let again = mount_keeping_storage().await;
     assert_eq!(record_count(&again), 1, "a reload restores the session");
 
