@@ -309,5 +309,38 @@ mod tests {
         );
         assert!(lines[3].starts_with("4,,,,invalid: not a StreamLab result code"), "{}", lines[3]);
         assert_eq!(lines.len(), 4);
+        // A wrong answer is "wrong" in its question's column, an unanswered one "unanswered".
+        let mut q = Quiz::start(&b, Mode::Exam, 3);
+        let wrong = 1 - q.questions()[0].correct[0];
+        q.answer(0, &[wrong]).unwrap();
+        let first = b.questions.iter().position(|d| d.id == q.questions()[0].id).unwrap();
+        let (csv, all) = grade_all(&result_code(&q, &version, "Cy"), &|_| Some((b.clone(), version.clone())));
+        assert!(all, "graded, if not well");
+        let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+        assert_eq!(&row[..7], ["1", "Cy", "t", "3", "graded", "0", "3"]);
+        for (i, cell) in row[7..].iter().enumerate() {
+            assert_eq!(*cell, if i == first { "wrong" } else { "unanswered" }, "{row:?}");
+        }
+    }
+
+    /// A code whose checksum matches what it carries, but whose content is not what this
+    /// version writes (made by hand, or by another program): "cannot be read", or answers that
+    /// do not fit the bank, never a score.
+    #[test]
+    fn a_code_that_checks_out_but_does_not_read_is_not_scored() {
+        let text = bank_text();
+        let b = parse(&text).unwrap();
+        let version = bank_version(&text);
+        let make = |payload: &str| format!("{PREFIX}.{}.{}", URL_SAFE_NO_PAD.encode(payload), checksum(payload));
+        assert_eq!(read_code(&make(&format!("t~{version}~seven~0,1,-~Ana"))), Err(CodeError::Unreadable));
+        assert_eq!(read_code(&make(&format!("t~{version}~7~0,x,-~Ana"))), Err(CodeError::Unreadable));
+        assert_eq!(read_code(&make("t~only three")), Err(CodeError::Unreadable));
+        assert_eq!(CodeError::Unreadable.to_string(), "invalid: the code cannot be read");
+        let four = read_code(&make(&format!("t~{version}~7~0,1,0,1~Ana"))).unwrap();
+        assert_eq!(
+            grade(&four, &b, &version).unwrap_err(),
+            "invalid: the code's answers do not fit the bank's questions"
+        );
+        assert_eq!(read_code("XY9.abc.0123abcd"), Err(CodeError::NotACode));
     }
 }

@@ -60,7 +60,43 @@ fn a_bank_file_with_a_mistake_names_the_field() {
     );
     has(&refused(&choice, |v| v["questions"] = json!([])), "field \"questions\" must have 1 to 200 questions");
     has(&refused(&choice, |v| v["level"] = "expert".into()), "field \"level\" must be one of: ");
+    has(
+        &refused(&choice, |v| {
+            v.as_object_mut().unwrap().remove("format");
+        }),
+        "field \"format\" must be 1",
+    );
     let q0 = "question 0 (\"retention\"): ";
+    has(
+        &refused(&choice, |v| v["questions"][0]["goal"] = "nope".into()),
+        &format!("{q0}field \"goal\": \"nope\" is not one of the bank's goals"),
+    );
+    has(&refused(&choice, |v| v["questions"][0]["shuffle"] = "yes".into()), "field \"shuffle\" must be true or false");
+    has(
+        &refused(&choice, |v| v["questions"][0]["options"] = json!([{"text": "24 hours"}])),
+        "field \"options\" must have 2 to 8 options",
+    );
+    has(
+        &refused(&choice, |v| v["questions"][0]["options"][1]["text"] = "24 hours".into()),
+        "field \"options\", item 1: the same text as another option",
+    );
+    // Parameters: their number, names and forms.
+    let params = |p: Value| move |v: &mut Value| v["questions"][0]["params"] = p.clone();
+    let many: serde_json::Map<String, Value> = (0..40).map(|i| (format!("p{i}"), json!({"int": [1, 2]}))).collect();
+    has(&refused(&choice, params(Value::Object(many))), "field \"params\" has more than");
+    has(&refused(&choice, params(json!({"a-b": {"int": [1, 2]}}))), "a parameter name must be letters, digits and _");
+    has(
+        &refused(&choice, params(json!({"a": {"int": [1, 2], "oneOf": ["x"]}}))),
+        "give exactly one of int, oneOf, sum, diff",
+    );
+    has(
+        &refused(&choice, params(json!({"a": {"int": [5, 2]}}))),
+        "\"int\" must be [low, high], whole numbers with low <= high",
+    );
+    has(
+        &refused(&choice, params(json!({"a": {"oneOf": []}}))),
+        "\"oneOf\" must be a list of 1 to 100 strings or whole numbers",
+    );
     has(
         &refused(&choice, |v| v["questions"][0]["prompt"] = " ".into()),
         &format!("{q0}field \"prompt\" must not be empty"),
@@ -167,6 +203,47 @@ fn each_question_kind_refuses_its_own_mistakes() {
         &refused(&matching, |v| v["questions"][0]["extra"] = json!([{"text": first_match}])),
         &format!("field \"extra\": \"{first_match}\" is also a pair's match"),
     );
+    // A record question needs its scenario, of 1 to 200 steps.
+    has(
+        &refused(&record, |v| {
+            v["questions"][0].as_object_mut().unwrap().remove("scenario");
+        }),
+        "field \"scenario\" is missing (a record question is about a scenario)",
+    );
+    has(
+        &refused(&record, |v| v["questions"][0]["scenario"]["steps"] = json!([])),
+        "field \"scenario\": a question's scenario has 1 to 200 steps",
+    );
+    // Notes: one per record.
+    has(
+        &refused(&retention, |v| v["questions"][0]["records"] = json!(["r-1", "r-2", "r-3"])),
+        "field \"notes\" must have one note per record (3 records, 2 notes)",
+    );
+    // A filter question's patterns are JSON objects.
+    let filter = one_question("filters.json", "event-names");
+    assert!(quiz::parse(&filter.to_string()).is_ok());
+    has(
+        &refused(&filter, |v| v["questions"][0]["filter"] = json!(["eventName"])),
+        "field \"filter\": every pattern must be a JSON object",
+    );
+    // A rule-output option's value is of the output's kind.
+    has(
+        &refused(&rule, |v| v["questions"][0]["options"][0]["value"] = json!(["a message"])),
+        "field \"options\", item 0: field \"value\" must be an aggregates object",
+    );
+    // Multiple response: at least 2 options, and fewer than all.
+    has(
+        &refused(&multi, |v| v["questions"][0]["answer"] = json!([0])),
+        "field \"answer\" must list at least 2 options, and fewer than all of them",
+    );
+    // Matching: at most 8 matches, pairs and extras together.
+    has(
+        &refused(&matching, |v| {
+            v["questions"][0]["extra"] =
+                json!((0..8).map(|i| json!({"text": format!("decoy {i}")})).collect::<Vec<_>>())
+        }),
+        "field \"pairs\" and \"extra\" have more than 8 matches in all",
+    );
     // Parameters: notEqual draws from oneOf.
     has(
         &refused(&choice_with_params(), |v| {
@@ -198,6 +275,25 @@ fn an_answer_the_engine_contradicts_names_what_the_engine_did() {
     assert_eq!(contradicted(&record, |_| {}), "accepted");
     let right = record["questions"][0]["answer"].as_u64().unwrap();
     has(&contradicted(&record, |v| v["questions"][0]["answer"] = ((right + 1) % 2).into()), "is marked");
+
+    // A record question asks about the record its last step makes: one at most.
+    has(
+        &contradicted(&record, |v| {
+            let table = v["questions"][0]["scenario"]["steps"][0]["CreateTable"]["TableName"].clone();
+            let put = |id: &str| json!({"PutRequest": {"Item": {"id": {"S": id}}}});
+            let batch =
+                json!({"BatchWriteItem": {"RequestItems": {table.as_str().unwrap(): [put("z-1"), put("z-2")]}}});
+            v["questions"][0]["scenario"]["steps"].as_array_mut().unwrap().push(batch);
+        }),
+        "the last step made 2 records; a record question needs at most one",
+    );
+    let failing = |v: &mut Value| {
+        let steps = v["questions"][0]["scenario"]["steps"].as_array_mut().unwrap();
+        steps.insert(1, json!({"PutItem": {"TableName": "Nope", "Item": {"id": {"S": "x"}}}}));
+    };
+    has(&contradicted(&record, failing), "step 1 (PutItem) failed: ResourceNotFoundException");
+    let rule_q = one_question("rules.json", "tally-both");
+    has(&contradicted(&rule_q, failing), "step 1 (PutItem) failed: ResourceNotFoundException");
 
     let retention = one_question("retention.json", "half-day");
     assert_eq!(contradicted(&retention, |_| {}), "accepted");
@@ -354,6 +450,38 @@ fn check_text_names_what_a_file_is_and_what_it_plans() {
         "{table}: {:?}",
         v.problems
     );
+    // A step of the scenario that fails without being planned.
+    let mut l = read("lessons", "idempotency.json");
+    let again = json!({"CreateTable": l["scenario"]["steps"][0]["CreateTable"].clone()});
+    l["scenario"]["steps"].as_array_mut().unwrap().insert(1, again);
+    for s in l["steps"].as_array_mut().unwrap() {
+        if let Some(n) = s["runUntil"].as_i64().filter(|n| *n >= 1) {
+            s["runUntil"] = (n + 1).into();
+        }
+    }
+    let v = check::check_text("idempotency", &l.to_string());
+    assert!(
+        v.problems.iter().any(|p| p.starts_with("scenario step 1 (CreateTable) fails: ResourceInUseException: ")
+            && p.ends_with("(list it in expectedErrors if it is meant to)")),
+        "{:?}",
+        v.problems
+    );
+    // A lesson of 3 steps: lessons are kept to 4-8.
+    let mut l = read("lessons", "idempotency.json");
+    l["steps"].as_array_mut().unwrap().truncate(3);
+    let v = check::check_text("idempotency", &l.to_string());
+    assert!(v.problems.contains(&"3 steps; keep a lesson to 4-8".to_string()), "{:?}", v.problems);
+    // A bank: refused when read, or an answer the engine contradicts, named by question and seed.
+    let mut b = read("quizzes", "view-types.json");
+    b["questions"][0]["kind"] = "essay".into();
+    let v = check::check_text("view-types", &b.to_string());
+    assert_eq!(v.problems.len(), 1, "{:?}", v.problems);
+    has(&v.problems[0], "field \"kind\" must be one of: ");
+    let mut b = read("quizzes", "view-types.json");
+    let id = b["questions"][0]["id"].as_str().unwrap().to_string();
+    b["questions"][0]["answer"] = "NEW_AND_OLD_IMAGES".into();
+    let v = check::check_text("view-types", &b.to_string());
+    assert!(v.problems.iter().any(|p| p.starts_with(&format!("question {id}, seed "))), "{:?}", v.problems);
     // A bank without mastery: an LMS records completion only.
     let mut b = read("quizzes", "basics.json");
     b.as_object_mut().unwrap().remove("mastery");
@@ -383,4 +511,38 @@ fn an_index_alone_is_checked_without_its_files() {
     let v = check::check_files(&[("index.json".into(), text)], &check::Site::default());
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].problems, Vec::<String>::new());
+}
+
+/// An answer the quiz cannot take is refused with a sentence counting from 1, and nothing is
+/// recorded; what is left unanswered is listed; progress that is not this bank's is not resumed.
+#[test]
+fn a_quiz_refuses_answers_it_cannot_take_and_says_why() {
+    let bank = quiz::parse(&read("quizzes", "batching.json").to_string()).unwrap();
+    let mut q = quiz::Quiz::start(&bank, quiz::Mode::Practice, 3);
+    let n = q.questions().len();
+    let kind = |k: &str| q.questions().iter().position(|x| x.kind.as_str() == k).unwrap();
+    let (choice, multi, order) = (kind("choice"), kind("multiple-response"), kind("ordering"));
+    let said = |r: Result<Option<quiz::Feedback>, quiz::AnswerError>| {
+        r.map(|_| "taken".to_string()).unwrap_or_else(|e| e.to_string())
+    };
+    assert_eq!(said(q.answer(n, &[0])), format!("there is no question {}", n + 1));
+    assert_eq!(said(q.answer(choice, &[9])), format!("question {} has no option 10", choice + 1));
+    assert_eq!(said(q.answer(choice, &[0, 1])), format!("question {} takes exactly one option", choice + 1));
+    let asks = q.questions()[multi].correct.len();
+    assert_eq!(said(q.answer(multi, &[0])), format!("question {} asks for exactly {asks} options", multi + 1));
+    assert_eq!(said(q.answer(order, &[0])), format!("question {} needs every item placed or matched", order + 1));
+    assert_eq!(q.unanswered(), (0..n).collect::<Vec<_>>(), "nothing was recorded");
+    let right = q.questions()[choice].correct.clone();
+    assert_eq!(said(q.answer(choice, &right)), "taken");
+    assert_eq!(said(q.answer(choice, &right)), format!("question {} is already answered", choice + 1));
+    assert!(!q.unanswered().contains(&choice));
+    assert_eq!(q.unanswered().len(), n - 1);
+    q.finish();
+    assert_eq!(said(q.answer(multi, &[0, 1])), "the quiz is finished; start it again to answer");
+    // Progress text: this bank's resumes; another bank's, an old format or junk does not.
+    let text = q.progress_text(2);
+    assert!(quiz::Quiz::resume(&bank, &text, None).is_some());
+    assert!(quiz::Quiz::resume(&bank, &text.replace("\"practice\"", "\"drill\""), None).is_none());
+    assert!(quiz::Quiz::resume(&bank, &text.replace("\"batching\"", "\"basics\""), None).is_none());
+    assert!(quiz::Quiz::resume(&bank, "{not json", None).is_none());
 }
