@@ -51,9 +51,7 @@ fn has(got: &str, want: &str) {
 #[test]
 fn a_bank_file_with_a_mistake_names_the_field() {
     let choice = one_question("basics.json", "retention");
-    for b in [&choice] {
-        assert!(quiz::parse(&b.to_string()).is_ok());
-    }
+    assert!(quiz::parse(&choice.to_string()).is_ok());
     has(
         &refused(&choice, |v| v["format"] = 2.into()),
         "field \"format\" is 2; this version of StreamLab reads bank format 1",
