@@ -859,3 +859,117 @@ pub fn assert_work_bounded(run: &Run, shards: u64, rollover_ms: u64, calls: u64)
     let per_event = 4 * shards * (DAY_MS / rollover_ms + 3) + 16;
     assert!(w.scanned <= w.events * per_event, "scanned {w:?}: more than {per_event} shards and pollers per event");
 }
+
+/// A shipped bank with every question kind but the scenario ones (choice, multiple response,
+/// ordering, matching): the quiz state the page keeps and sends out.
+fn teaching_bank() -> (streamlab::quiz::Bank, String) {
+    let text = include_str!("../www/quizzes/batching.json");
+    (streamlab::quiz::parse(text).expect("the shipped bank parses"), streamlab::grade::bank_version(text))
+}
+
+/// The quiz state a learner's answers make, carried the three ways it leaves the page: the
+/// progress kept in the browser, the SCORM suspend data kept by an LMS, and an exam's result
+/// code. Each reads back to the same answers (and the code grades to the same score); a SCORM
+/// session reports each answer once. The bytes choose the mode, seed and answers (refused
+/// answers are allowed: they must change nothing).
+pub fn quiz_state_round_trips(data: &[u8]) {
+    use streamlab::quiz::{Mode, Quiz};
+    use streamlab::{grade, scorm};
+    let (bank, version) = teaching_bank();
+    let mut bytes = data.iter().copied();
+    let mut next = || bytes.next();
+    let mode = if next().unwrap_or(0) & 1 == 0 { Mode::Practice } else { Mode::Exam };
+    let seed = (0..4).fold(0u64, |s, _| s << 8 | u64::from(next().unwrap_or(0)));
+    let mut q = Quiz::start(&bank, mode, seed);
+    let n = q.questions().len();
+    let mut lms = scorm::Reporter::new(scorm::Sco::Quiz(bank.id.clone()), "ab-initio", "", "", "", "0");
+    let _ = lms.opening();
+    while let (Some(i), Some(k)) = (next(), next()) {
+        if i == 0xff {
+            q.finish();
+            break;
+        }
+        let choice: Vec<usize> = (0..k % 5).filter_map(|_| next().map(|b| usize::from(b % 9))).collect();
+        let before = q.progress_text(0);
+        if q.answer(usize::from(i) % (n + 1), &choice).is_err() {
+            assert_eq!(q.progress_text(0), before, "a refused answer changes nothing");
+        }
+        let _ = lms.quiz_changed(&bank, Some(&q), 0);
+        assert!(lms.quiz_changed(&bank, Some(&q), 0).is_empty(), "nothing new, nothing set");
+    }
+    let same = |r: &Quiz| {
+        assert_eq!((r.mode, r.seed, r.is_finished()), (q.mode, q.seed, q.is_finished()));
+        for i in 0..n {
+            assert_eq!(r.answer_of(i), q.answer_of(i), "question {i}");
+        }
+    };
+    let at = usize::from(data.first().copied().unwrap_or(0)) % n;
+    let (r, shown) = Quiz::resume(&bank, &q.progress_text(at), Some(seed)).expect("progress resumes");
+    assert_eq!(shown, at);
+    same(&r);
+    if let Some(kept) = scorm::quiz_suspend_data(&q, at) {
+        assert!(kept.chars().count() <= scorm::MAX_SUSPEND);
+        let (r, shown) = scorm::quiz_resume(&bank, &kept).expect("suspend data resumes");
+        assert_eq!(shown, at);
+        same(&r);
+    }
+    if mode == Mode::Exam {
+        let code = grade::result_code(&q, &version, "Ana");
+        let read = grade::read_code(&code).expect("a code reads back");
+        let graded = grade::grade(&read, &bank, &version).expect("a code grades");
+        assert_eq!((graded.correct, graded.total), (q.summary().correct, n));
+    }
+    let _ = lms.closing(1000.0);
+}
+
+/// What reaches the teaching code from outside the page's own state, as text: a result code
+/// (`streamlab grade`), SCORM values an LMS gives (suspend data, entry, mastery, status,
+/// interaction count) and a launch query, quiz progress from storage, and an author's file
+/// (the Author view and `streamlab check`, which run its answers through the engine). None may
+/// panic; what they accept must be usable.
+pub fn teaching_texts(data: &[u8]) {
+    use streamlab::{check, grade, quiz, scorm};
+    let Some((&kind, rest)) = data.split_first() else { return };
+    let t = text(rest, 4096);
+    let (bank, version) = teaching_bank();
+    match kind % 5 {
+        0 => {
+            if let Ok(code) = grade::read_code(&t) {
+                let _ = grade::grade(&code, &bank, &version);
+            }
+            let _ = grade::grade_all(&t, &|id| (id == bank.id).then(|| (bank.clone(), version.clone())));
+        }
+        1 => {
+            let f: Vec<&str> = t.splitn(6, '\n').collect();
+            let get = |i: usize| f.get(i).copied().unwrap_or("");
+            let sco = scorm::launch_of(get(0)).unwrap_or(scorm::Sco::Quiz(bank.id.clone()));
+            let mut lms = scorm::Reporter::new(sco, get(1), get(2), get(3), get(4), get(5));
+            let _ = lms.opening();
+            let resumed = lms.quiz_resume(&bank);
+            if let Some((q, at)) = &resumed {
+                assert!(*at < q.questions().len().max(1));
+                let _ = lms.quiz_changed(&bank, Some(q), *at);
+            }
+            let _ = lms.lesson_resume("triggers");
+            let _ = lms.lesson_at("triggers", 2, 5);
+            let _ = lms.closing(f64::from(kind) * 1e9);
+        }
+        2 => {
+            if let Some((q, at)) = quiz::Quiz::resume(&bank, &t, None) {
+                assert!(at < q.questions().len().max(1));
+                let _ = q.summary_text();
+            }
+            if let Some((q, _)) = scorm::quiz_resume(&bank, &t) {
+                let _ = q.summary();
+            }
+            let _ = scorm::lesson_resume("triggers", &t);
+        }
+        3 => {
+            let _ = check::check_text("x", &t);
+        }
+        _ => {
+            let _ =
+                check::check_files(&[("index.json".into(), t.clone()), ("x.json".into(), t)], &check::Site::default());
+        }
+    }
+}

@@ -212,6 +212,67 @@ const SCENARIO_PIECES: &[&str] = &[
     "{\"GetRecords\": {}}", "{\"Bogus\": {}}", "{\"PutItem\": 3}", "{}",
 ];
 
+/// Pieces of the texts `teaching_texts` reads: result codes, SCORM values and suspend data,
+/// quiz progress, and lesson, bank and index files.
+const TEACHING_PIECES: &[&str] = &[
+    "SL2.",
+    "SL1.",
+    ".",
+    "eyJ4IjoxfQ",
+    "0123abcd",
+    "\n",
+    "Q1|batching|e|5|0|0|",
+    "Q1|batching|p|",
+    "L1|triggers|3",
+    "|",
+    "-",
+    "0",
+    "1",
+    "12",
+    "ac",
+    "cab",
+    "1.b,2.a",
+    "ab-initio",
+    "resume",
+    "80",
+    "passed",
+    "incomplete",
+    "?quiz=batching",
+    "?lesson=triggers&embed=1",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\"format\"",
+    "\"questions\"",
+    "\"steps\"",
+    "\"scenario\"",
+    "\"lessons\"",
+    "\"banks\"",
+    "\"id\"",
+    "\"kind\"",
+    "\"choice\"",
+    "\"ordering\"",
+    "\"options\"",
+    "\"answer\"",
+    "\"prompt\"",
+    "\"explanation\"",
+    "\"text\"",
+    "\"x\"",
+    "\"mode\"",
+    "\"exam\"",
+    "\"bank\"",
+    "\"batching\"",
+    "\"seed\"",
+    "\"answers\"",
+    "\"at\"",
+    "2",
+    "null",
+    "true",
+];
+
 proptest! {
     #![proptest_config(cfg(192))]
 
@@ -248,6 +309,23 @@ proptest! {
     #[test]
     fn engine_op_sequences(data in proptest::collection::vec(any::<u8>(), 0..240)) {
         targets::engine_ops(&data);
+    }
+
+    #[test]
+    fn quiz_state_round_trips(data in proptest::collection::vec(any::<u8>(), 0..120)) {
+        targets::quiz_state_round_trips(&data);
+    }
+
+    #[test]
+    fn teaching_texts_never_panic(data in proptest::collection::vec(any::<u8>(), 0..200)) {
+        targets::teaching_texts(&data);
+    }
+
+    #[test]
+    fn teaching_texts_from_pieces(kind in 0u8..5, src in soup(TEACHING_PIECES, 24)) {
+        let mut data = vec![kind];
+        data.extend(src.as_bytes());
+        targets::teaching_texts(&data);
     }
 }
 
