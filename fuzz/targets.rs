@@ -930,7 +930,8 @@ pub fn quiz_state_round_trips(data: &[u8]) {
 pub fn teaching_texts(data: &[u8]) {
     use streamlab::{check, grade, quiz, scorm};
     let Some((&kind, rest)) = data.split_first() else { return };
-    let t = text(rest, 4096);
+    // A lesson or bank file of the size authors write (the shipped ones are 4 to 30 KB).
+    let t = text(rest, 16 * 1024);
     let (bank, version) = teaching_bank();
     match kind % 5 {
         0 => {
