@@ -863,8 +863,12 @@ pub fn assert_work_bounded(run: &Run, shards: u64, rollover_ms: u64, calls: u64)
 /// A shipped bank with every question kind but the scenario ones (choice, multiple response,
 /// ordering, matching): the quiz state the page keeps and sends out.
 fn teaching_bank() -> (streamlab::quiz::Bank, String) {
-    let text = include_str!("../www/quizzes/batching.json");
-    (streamlab::quiz::parse(text).expect("the shipped bank parses"), streamlab::grade::bank_version(text))
+    static BANK: std::sync::OnceLock<(streamlab::quiz::Bank, String)> = std::sync::OnceLock::new();
+    BANK.get_or_init(|| {
+        let text = include_str!("../www/quizzes/batching.json");
+        (streamlab::quiz::parse(text).expect("the shipped bank parses"), streamlab::grade::bank_version(text))
+    })
+    .clone()
 }
 
 /// The quiz state a learner's answers make, carried the three ways it leaves the page: the
