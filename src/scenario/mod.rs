@@ -8,4 +8,4 @@ mod replay;
 
 pub use format::{parse, text_of, Position, Scenario, ScenarioError, Step};
 pub use output::step_result;
-pub use replay::{replay, replay_streaming, run, ReplayError};
+pub use replay::{replay, replay_streaming, replay_within, run, ReplayError, Within};

@@ -23,6 +23,42 @@ pub fn run(s: &Scenario, out: &mut dyn Write) -> io::Result<Engine> {
     write_tail(engine, out)
 }
 
+/// What [`replay_within`] made of a scenario.
+#[derive(Debug)]
+pub enum Within {
+    /// The replay's output (as [`replay`] gives it) and the work it took (`Work::units`).
+    Done(Value, u64),
+    /// Given up after `step` (from 1) of `steps`, where the engine passed the work budget, or
+    /// the byte budget (`data`); `units`: the work done by then.
+    Stopped { step: usize, steps: usize, data: bool, units: u64 },
+}
+
+/// [`replay`] of a parsed scenario, given up once the engine passes `work` units of work or
+/// `bytes` of item data (the simulator's guards, `Engine::set_work_budget`; AWS has none): for
+/// the scenarios of teaching files, which the page replays as it shows them.
+pub fn replay_within(s: &Scenario, work: u64, bytes: u64) -> Result<Within, ScenarioError> {
+    let mut engine = Engine::new(EngineConfig { history_limit: None, ..s.config.clone() });
+    engine.set_work_budget(Some(work));
+    engine.set_byte_budget(Some(bytes));
+    let mut results = Vec::with_capacity(s.steps.len());
+    for (i, step) in s.steps.iter().enumerate() {
+        let r = engine.call_op(step.action, &step.body);
+        results.push(step_result(i, step.action.as_str(), &r));
+        if engine.over_budget() {
+            let (data, units) = (engine.over_byte_budget(), engine.work().units());
+            return Ok(Within::Stopped { step: i + 1, steps: s.steps.len(), data, units });
+        }
+    }
+    let units = engine.work().units();
+    let internal = |e: &dyn std::fmt::Display| ScenarioError::Invalid(format!("internal error: {e}"));
+    let mut buf = Vec::new();
+    buf.extend_from_slice(b"{\n");
+    write_array(&mut buf, "results", results.into_iter(), false).map_err(|e| internal(&e))?;
+    write_tail(engine, &mut buf).map_err(|e| internal(&e))?;
+    let out = serde_json::from_slice(&buf).map_err(|e| internal(&e))?;
+    Ok(Within::Done(out, units))
+}
+
 /// Why `replay_streaming` stopped.
 #[derive(Debug)]
 pub enum ReplayError {

@@ -19,6 +19,18 @@ pub const SEEDS: [u64; 8] = [0, 1, 2, 3, 7, 42, 1234, 99_999];
 
 /// The largest lesson, quiz or index file checked (4 MiB); larger ones are refused unread.
 pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+/// The simulator's limit on the work of checking one file (its scenarios replayed for every
+/// step, seed and answer; AWS has nothing like it): about 0.2 s in the page, twenty times what
+/// the costliest shipped file takes. Past it, checking stops and says what was not checked.
+pub const CHECK_WORK_BUDGET: u64 = 2_000_000;
+
+/// Checking stopped at `what`: the file's scenarios passed [`CHECK_WORK_BUDGET`].
+fn stopped(what: &str) -> String {
+    format!(
+        "not checked from {what} on: checking this file's scenarios took more than 2 million units of work, the simulator's limit for checking a file (not an AWS limit); make the scenarios smaller"
+    )
+}
+
 /// Steps a lesson keeps to.
 pub const LESSON_STEPS: std::ops::RangeInclusive<usize> = 4..=8;
 
@@ -75,14 +87,31 @@ pub fn lesson_problems(l: &lesson::Lesson) -> Vec<String> {
     if !LESSON_STEPS.contains(&l.steps.len()) {
         out.push(format!("{} steps; keep a lesson to 4-8", l.steps.len()));
     }
+    let mut spent = 0u64;
     for i in 0..l.steps.len() {
-        if let Err(e) = l.session_at(i) {
-            out.push(format!("step {} cannot be shown: {e}", i + 1));
+        if spent > CHECK_WORK_BUDGET {
+            out.push(stopped(&format!("step {}", i + 1)));
+            return out;
+        }
+        match l.session_at(i) {
+            Err(e) => out.push(format!("step {} cannot be shown: {e}", i + 1)),
+            Ok(s) => spent = spent.saturating_add(s.engine().work().units()),
         }
     }
-    match crate::scenario::replay(&l.scenario_json.to_string()) {
+    if spent > CHECK_WORK_BUDGET {
+        out.push(stopped("its whole scenario"));
+        return out;
+    }
+    let (work, bytes) = (crate::teach::LOAD_WORK_BUDGET, crate::teach::LOAD_BYTES_BUDGET);
+    match crate::scenario::replay_within(&l.scenario, work, bytes) {
         Err(e) => out.push(format!("the scenario does not replay: {e}")),
-        Ok(replayed) => {
+        Ok(crate::scenario::Within::Stopped { step, steps, .. }) => {
+            out.push(format!(
+                "the scenario does not replay within the simulator's limits: it stops at step {step} of {steps}"
+            ));
+        }
+        Ok(crate::scenario::Within::Done(replayed, units)) => {
+            spent = spent.saturating_add(units);
             for r in replayed["results"].as_array().into_iter().flatten() {
                 let i = r["step"].as_u64().unwrap_or(u64::MAX) as usize;
                 let planned = l.expected_errors.iter().find(|e| e.step == i);
@@ -107,8 +136,10 @@ pub fn lesson_problems(l: &lesson::Lesson) -> Vec<String> {
             }
         }
     }
-    if let Err(e) = lesson::verify(l) {
-        out.push(e.to_string());
+    match lesson::verify_metered(l, &mut spent, CHECK_WORK_BUDGET) {
+        Err(lesson::Unchecked::From(what)) => out.push(stopped(&what)),
+        Err(lesson::Unchecked::Wrong(e)) => out.push(e.to_string()),
+        Ok(()) => {}
     }
     out
 }
@@ -117,9 +148,15 @@ pub fn lesson_problems(l: &lesson::Lesson) -> Vec<String> {
 /// checked by the engine for every seed of [`SEEDS`] (the first failure of each question).
 pub fn bank_problems(b: &quiz::Bank) -> Vec<String> {
     let mut out = Vec::new();
+    let mut spent = 0u64;
     for q in &b.questions {
+        if spent > CHECK_WORK_BUDGET {
+            out.push(stopped(&format!("question {}", q.id)));
+            break;
+        }
         for seed in SEEDS {
-            let checked = quiz::instantiate(q, seed).and_then(|inst| quiz::verify(&inst));
+            let checked =
+                quiz::instantiate_metered(q, seed, &mut spent).and_then(|inst| quiz::verify_metered(&inst, &mut spent));
             if let Err(e) = checked {
                 out.push(format!("question {}, seed {seed}: {e}", q.id));
                 break;

@@ -139,20 +139,21 @@ impl Lesson {
         }
     }
 
-    /// The lab as it is at lesson step `i`: the scenario replayed up to its `runUntil`.
+    /// The lab as it is at lesson step `i`: the scenario replayed up to its `runUntil`. Like a
+    /// link or a file, within the simulator's budgets (`LOAD_WORK_BUDGET`, `LOAD_BYTES_BUDGET`).
     pub fn session_at(&self, i: usize) -> Result<Session, LoadError> {
-        Session::from_scenario(&self.scenario_prefix(self.steps_run_at(i)))
+        Session::from_scenario_budgeted(&self.scenario_prefix(self.steps_run_at(i)))
     }
 
     /// The lab while the question of lesson step `i` is open: the scenario replayed as far as
     /// the step before (`steps_run_before(i)`); the answer is revealed with [`Self::session_at`].
     pub fn session_before(&self, i: usize) -> Result<Session, LoadError> {
-        Session::from_scenario(&self.scenario_prefix(self.steps_run_before(i)))
+        Session::from_scenario_budgeted(&self.scenario_prefix(self.steps_run_before(i)))
     }
 
     /// The playground: the whole scenario replayed, for the learner to carry on.
     pub fn playground_session(&self) -> Result<Session, LoadError> {
-        Session::from_scenario(&self.scenario)
+        Session::from_scenario_budgeted(&self.scenario)
     }
 }
 
@@ -460,15 +461,45 @@ fn check(v: &Value, at: &str) -> Result<Check, String> {
 /// and every rule of every function the scenario maps to a stream must handle a record by the
 /// end (a lesson whose rule never fires tells learners something false).
 pub fn verify(lesson: &Lesson) -> Result<(), FileError> {
-    let fail = |at: String, why: String| FileError::Contradicted(format!("{at}{why}"));
+    verify_metered(lesson, &mut 0, u64::MAX).map_err(|e| match e {
+        Unchecked::Wrong(e) => e,
+        Unchecked::From(what) => FileError::Invalid(format!("not checked from {what} on")),
+    })
+}
+
+/// Why [`verify_metered`] gave no verdict of "right".
+#[derive(Debug)]
+pub enum Unchecked {
+    /// What the engine contradicts (or could not replay).
+    Wrong(FileError),
+    /// The work spent passed the limit before this part (a step, the playground) was checked.
+    From(String),
+}
+
+/// [`verify`], adding the work of each replay to `spent`, and stopping before a replay once
+/// `spent` is past `limit`.
+pub fn verify_metered(lesson: &Lesson, spent: &mut u64, limit: u64) -> Result<(), Unchecked> {
+    let fail = |at: String, why: String| Unchecked::Wrong(FileError::Contradicted(format!("{at}{why}")));
+    let run = |s: Result<Session, LoadError>, spent: &mut u64| {
+        if let Ok(s) = &s {
+            *spent = spent.saturating_add(s.engine().work().units());
+        }
+        s
+    };
     for (i, step) in lesson.steps.iter().enumerate() {
         let Some(Prediction { check: Some(c), .. }) = &step.question else { continue };
+        if *spent > limit {
+            return Err(Unchecked::From(format!("step {}", i + 1)));
+        }
         let at = format!("step {i} (\"{}\"), question check: ", step.title);
-        let before = lesson.session_before(i).map_err(|e| fail(at.clone(), e.to_string()))?;
-        let after = lesson.session_at(i).map_err(|e| fail(at.clone(), e.to_string()))?;
+        let before = run(lesson.session_before(i), spent).map_err(|e| fail(at.clone(), e.to_string()))?;
+        let after = run(lesson.session_at(i), spent).map_err(|e| fail(at.clone(), e.to_string()))?;
         check_states(c, before.engine(), after.engine()).map_err(|why| fail(at, why))?;
     }
-    let end = lesson.playground_session().map_err(|e| fail("the playground: ".into(), e.to_string()))?;
+    if *spent > limit {
+        return Err(Unchecked::From("the playground".into()));
+    }
+    let end = run(lesson.playground_session(), spent).map_err(|e| fail("the playground: ".into(), e.to_string()))?;
     let lambda = end.engine().lambda();
     for m in &lambda.mappings {
         let Some(f) = lambda.functions.get(&m.function) else { continue };

@@ -12,6 +12,7 @@
 
 use crate::lang::filter::FilterCriteria;
 use crate::model::ViewType;
+use crate::scenario::Within;
 use crate::sim::{Engine, EngineConfig};
 use crate::support::rng::Rng;
 use crate::teach::file::*;
@@ -23,6 +24,13 @@ pub const MAX_BYTES: usize = 1024 * 1024;
 pub const MAX_QUESTIONS: usize = 200;
 pub const MAX_OPTIONS: usize = 8;
 pub const MAX_PARAMS: usize = 16;
+/// The simulator's guard on one replay of a question's scenario (AWS has nothing like it):
+/// the page replays it when it shows the question, and `streamlab check` for each seed it
+/// checks. 100,000 units of work ([`crate::Work::units`]) is about 8 ms in the page, a
+/// thousand times the costliest shipped question's (94).
+pub const QUESTION_WORK_BUDGET: u64 = 100_000;
+/// The same guard on the item data a question's scenario writes.
+pub const QUESTION_BYTES_BUDGET: u64 = 4 << 20;
 
 /// The kinds of question a bank may hold (`docs/teaching.md`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -518,10 +526,16 @@ fn substitute_str(s: &str, params: &[(String, Value)], path: &str) -> Result<Str
 
 /// Draws the parameters of `def` from `seed` and builds the question. Deterministic.
 pub fn instantiate(def: &QuestionDef, seed: u64) -> Result<Instance, FileError> {
-    draw_instance(def, seed).map_err(FileError::Invalid)
+    instantiate_metered(def, seed, &mut 0)
 }
 
-fn draw_instance(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
+/// [`instantiate`], adding the work its scenario's replay took to `spent` (see
+/// [`QUESTION_WORK_BUDGET`]; `check` keeps a file's total).
+pub fn instantiate_metered(def: &QuestionDef, seed: u64, spent: &mut u64) -> Result<Instance, FileError> {
+    draw_instance(def, seed, spent).map_err(FileError::Invalid)
+}
+
+fn draw_instance(def: &QuestionDef, seed: u64, spent: &mut u64) -> Result<Instance, String> {
     let mut rng = question_rng(seed, &def.id);
     let params = draw(&def.params, &mut rng);
     let mut body = Map::new();
@@ -691,7 +705,7 @@ fn draw_instance(def: &QuestionDef, seed: u64) -> Result<Instance, String> {
                 inst.filter = Some(criteria);
             }
             // Show the records themselves with their labels.
-            if let Some(records) = inst.scenario.as_ref().and_then(|s| label_records(kind, s).ok()) {
+            if let Some(records) = inst.scenario.as_ref().and_then(|s| label_records(kind, s, spent).ok()) {
                 for (opt, r) in inst.options.iter_mut().zip(records) {
                     opt.detail = Some(r);
                 }
@@ -915,8 +929,28 @@ fn delivered_records(out: &Value) -> Vec<Value> {
     v
 }
 
-fn replay(scenario: &Value) -> Result<Value, String> {
-    crate::scenario::replay(&scenario.to_string()).map_err(|e| e.to_string())
+/// The scenario's replay output, within [`QUESTION_WORK_BUDGET`] and [`QUESTION_BYTES_BUDGET`];
+/// its work is added to `spent`.
+fn replay(scenario: &Value, spent: &mut u64) -> Result<Value, String> {
+    let s = crate::scenario::parse(&scenario.to_string()).map_err(|e| e.to_string())?;
+    match crate::scenario::replay_within(&s, QUESTION_WORK_BUDGET, QUESTION_BYTES_BUDGET).map_err(|e| e.to_string())? {
+        Within::Done(out, units) => {
+            *spent = spent.saturating_add(units);
+            Ok(out)
+        }
+        Within::Stopped { step, data, units, .. } => {
+            *spent = spent.saturating_add(units);
+            Err(over_budget(step, data))
+        }
+    }
+}
+
+/// Why a question's scenario was given up: where, and which of the simulator's guards.
+fn over_budget(step: usize, data: bool) -> String {
+    let what = if data { "4 MB of item data written" } else { "100,000 units of work" };
+    format!(
+        "field \"scenario\": at step {step} it passes {what}, the simulator's limit for a question's scenario (not an AWS limit): a question's scenario is a small example, shorten it"
+    )
 }
 
 fn without_last_step(scenario: &Value) -> Value {
@@ -929,23 +963,30 @@ fn without_last_step(scenario: &Value) -> Value {
 
 /// The records a record-labelled question is about: those of the whole scenario, or for a
 /// retention question those written before its last step (the clock advance).
-fn label_records(kind: QuestionKind, scenario: &Value) -> Result<Vec<Value>, String> {
+fn label_records(kind: QuestionKind, scenario: &Value, spent: &mut u64) -> Result<Vec<Value>, String> {
     if kind == QuestionKind::Retention {
-        records_left(&without_last_step(scenario))
+        records_left(&without_last_step(scenario), spent)
     } else {
-        records_left(scenario)
+        records_left(scenario, spent)
     }
 }
 
 /// `delivered_records(&replay(scenario)?)`, straight from the engine the scenario leaves, without
 /// the replay's text (in the page, which shows these records, the replay's writer is not linked:
 /// docs/benchmarks.md, "Page").
-fn records_left(scenario: &Value) -> Result<Vec<Value>, String> {
+fn records_left(scenario: &Value, spent: &mut u64) -> Result<Vec<Value>, String> {
     let s = crate::scenario::parse(&scenario.to_string()).map_err(|e| e.to_string())?;
     let mut engine = Engine::new(EngineConfig { history_limit: None, ..s.config });
-    for step in &s.steps {
+    engine.set_work_budget(Some(QUESTION_WORK_BUDGET));
+    engine.set_byte_budget(Some(QUESTION_BYTES_BUDGET));
+    for (i, step) in s.steps.iter().enumerate() {
         let _ = engine.call_op(step.action, &step.body);
+        if engine.over_budget() {
+            *spent = spent.saturating_add(engine.work().units());
+            return Err(over_budget(i + 1, engine.over_byte_budget()));
+        }
     }
+    *spent = spent.saturating_add(engine.work().units());
     let region = &engine.cfg.region;
     Ok(engine.streams().iter().flat_map(|st| st.records_in_order().map(|r| r.to_json(region, Some(&st.arn)))).collect())
 }
@@ -981,7 +1022,7 @@ fn record_matches(expected: &Value, actual: &Value) -> bool {
 }
 
 /// The records of an insert, an update and a delete under `view` (engine-made).
-fn view_type_records(view: ViewType) -> Result<Vec<Value>, String> {
+fn view_type_records(view: ViewType, spent: &mut u64) -> Result<Vec<Value>, String> {
     let s = json!({"steps": [
         {"CreateTable": {"TableName": "Check", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
             "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST",
@@ -991,12 +1032,12 @@ fn view_type_records(view: ViewType) -> Result<Vec<Value>, String> {
             "ExpressionAttributeValues": {":v": {"N": "2"}}}},
         {"DeleteItem": {"TableName": "Check", "Key": {"id": {"S": "a"}}}}
     ]});
-    Ok(delivered_records(&replay(&s)?))
+    Ok(delivered_records(&replay(&s, spent)?))
 }
 
 /// The needs (of [`NEEDS`]) that `view` meets, read off records the engine made.
-fn needs_met(view: ViewType) -> Result<Vec<&'static str>, String> {
-    let recs = view_type_records(view)?;
+fn needs_met(view: ViewType, spent: &mut u64) -> Result<Vec<&'static str>, String> {
+    let recs = view_type_records(view, spent)?;
     let mut met = Vec::new();
     for need in NEEDS {
         let (what, event) = need.rsplit_once(" on ").unwrap_or(("", ""));
@@ -1030,19 +1071,31 @@ fn needs_met(view: ViewType) -> Result<Vec<&'static str>, String> {
 ///   value and no other's.
 /// - choice: nothing to run.
 pub fn verify(inst: &Instance) -> Result<(), FileError> {
-    check_answer(inst).map_err(FileError::Contradicted)
+    verify_metered(inst, &mut 0)
 }
 
-fn check_answer(inst: &Instance) -> Result<(), String> {
+/// [`verify`], adding the work of the replays it takes to `spent`. A scenario past the
+/// simulator's limit for a question is reported as the file's mistake, not as a contradiction.
+pub fn verify_metered(inst: &Instance, spent: &mut u64) -> Result<(), FileError> {
+    check_answer(inst, spent).map_err(|e| {
+        if e.starts_with("field \"scenario\": at step ") {
+            FileError::Invalid(e)
+        } else {
+            FileError::Contradicted(e)
+        }
+    })
+}
+
+fn check_answer(inst: &Instance, spent: &mut u64) -> Result<(), String> {
     let records_of = |out: &Value| delivered_records(out);
     match (&inst.key, inst.kind) {
         (Key::ViewType { needs }, _) => {
             let mut best: Option<(u64, ViewType)> = None;
             for v in ViewType::ALL {
-                let met = needs_met(v)?;
+                let met = needs_met(v, spent)?;
                 if needs.iter().all(|n| met.contains(&n.as_str())) {
                     let size: u64 =
-                        view_type_records(v)?.iter().filter_map(|r| r["dynamodb"]["SizeBytes"].as_u64()).sum();
+                        view_type_records(v, spent)?.iter().filter_map(|r| r["dynamodb"]["SizeBytes"].as_u64()).sum();
                     if best.is_none_or(|(s, _)| size < s) {
                         best = Some((size, v));
                     }
@@ -1061,11 +1114,11 @@ fn check_answer(inst: &Instance) -> Result<(), String> {
         }
         (Key::Record(expected), _) => {
             let scenario = inst.scenario.as_ref().ok_or("no scenario")?;
-            let before = replay(&without_last_step(scenario))?;
+            let before = replay(&without_last_step(scenario), spent)?;
             if let Some(f) = failed_steps(&before).first() {
                 return Err(f.clone());
             }
-            let after = replay(scenario)?;
+            let after = replay(scenario, spent)?;
             let (b, a) = (records_of(&before), records_of(&after));
             let new: Vec<&Value> =
                 a.iter().filter(|r| !b.iter().any(|x| seq(x) == seq(r) && x["eventID"] == r["eventID"])).collect();
@@ -1095,11 +1148,11 @@ fn check_answer(inst: &Instance) -> Result<(), String> {
         }
         (Key::Records, kind) => {
             let scenario = inst.scenario.as_ref().ok_or("no scenario")?;
-            let out = replay(scenario)?;
+            let out = replay(scenario, spent)?;
             if let Some(f) = failed_steps(&out).first() {
                 return Err(f.clone());
             }
-            let labelled = label_records(kind, scenario)?;
+            let labelled = label_records(kind, scenario, spent)?;
             if labelled.len() != inst.options.len() {
                 return Err(format!(
                     "the scenario makes {} records but the question labels {}",
@@ -1146,7 +1199,7 @@ fn check_answer(inst: &Instance) -> Result<(), String> {
             Ok(())
         }
         (Key::RuleOutput { output, values }, _) => {
-            let out = replay(inst.scenario.as_ref().ok_or("no scenario")?)?;
+            let out = replay(inst.scenario.as_ref().ok_or("no scenario")?, spent)?;
             if let Some(f) = failed_steps(&out).first() {
                 return Err(f.clone());
             }
@@ -1855,17 +1908,17 @@ mod tests {
         for text in files {
             let s: Value = serde_json::from_str(text).unwrap();
             for s in [without_last_step(&s), s] {
-                let records = records_left(&s).unwrap();
+                let records = records_left(&s, &mut 0).unwrap();
                 // As text: the order of members counts too.
                 assert_eq!(
                     Value::from(records.clone()).to_string(),
-                    Value::from(delivered_records(&replay(&s).unwrap())).to_string()
+                    Value::from(delivered_records(&replay(&s, &mut 0).unwrap())).to_string()
                 );
                 n += records.len();
             }
         }
         assert!(n > 20, "{n}");
-        assert!(records_left(&json!({"steps": 1})).is_err());
+        assert!(records_left(&json!({"steps": 1}), &mut 0).is_err());
     }
 
     #[test]
@@ -1883,8 +1936,11 @@ mod tests {
 
     #[test]
     fn view_type_needs_come_from_the_engine() {
-        assert_eq!(needs_met(ViewType::KeysOnly).unwrap(), vec!["keys on INSERT", "keys on MODIFY", "keys on REMOVE"]);
-        let n = needs_met(ViewType::NewImage).unwrap();
+        assert_eq!(
+            needs_met(ViewType::KeysOnly, &mut 0).unwrap(),
+            vec!["keys on INSERT", "keys on MODIFY", "keys on REMOVE"]
+        );
+        let n = needs_met(ViewType::NewImage, &mut 0).unwrap();
         assert!(n.contains(&"new image on MODIFY") && !n.contains(&"old image on MODIFY"));
         let b = parse(&bank().to_string()).unwrap();
         verify(&instantiate(&b.questions[1], 0).unwrap()).unwrap();

@@ -149,6 +149,12 @@ impl Session {
         Session::from_scenario_within(s, None)
     }
 
+    /// `from_scenario` within the budgets of a link or a file ([`LOAD_WORK_BUDGET`],
+    /// [`LOAD_BYTES_BUDGET`]): a lesson's scenario, which the page replays as it shows a step.
+    pub fn from_scenario_budgeted(s: &Scenario) -> std::result::Result<Session, LoadError> {
+        Session::from_scenario_within(s, Some(LOAD_WORK_BUDGET))
+    }
+
     /// `from_scenario`, given up (with [`LoadError::TooMuchWork`]) once the work done passes
     /// `budget`.
     fn from_scenario_within(s: &Scenario, budget: Option<u64>) -> std::result::Result<Session, LoadError> {

@@ -544,3 +544,95 @@ fn a_quiz_refuses_answers_it_cannot_take_and_says_why() {
     assert!(quiz::Quiz::resume(&bank, &text.replace("\"batching\"", "\"basics\""), None).is_none());
     assert!(quiz::Quiz::resume(&bank, "{not json", None).is_none());
 }
+
+/// A scenario of 64 shards rolling over hourly with a mapping, running `seconds` (about 2.7
+/// units of work a second): cheap to write, costly to replay.
+fn costly_scenario(seconds: u64) -> Value {
+    json!({"simulator": {"shardsPerStream": 64, "shardRolloverSeconds": 3600}, "steps": [
+        {"CreateTable": {"TableName": "Votes", "KeySchema": [{"AttributeName": "voter", "KeyType": "HASH"}],
+          "AttributeDefinitions": [{"AttributeName": "voter", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST",
+          "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "KEYS_ONLY"}}},
+        {"CreateFunction": {"FunctionName": "f", "Code": "on INSERT\n  count votes"}},
+        {"CreateEventSourceMapping": {"FunctionName": "f", "TableName": "Votes", "StartingPosition": "TRIM_HORIZON"}},
+        {"PutItem": {"TableName": "Votes", "Item": {"voter": {"S": "a"}}}},
+        {"AdvanceClock": {"Seconds": seconds}},
+        {"PutItem": {"TableName": "Votes", "Item": {"voter": {"S": "b"}}}}
+    ]})
+}
+
+/// A record question about the last put of [`costly_scenario`] (answered right).
+fn costly_question(id: &str, seconds: u64) -> Value {
+    json!({"id": id, "kind": "record", "prompt": "Which record does the last put write?", "explanation": "An INSERT.",
+        "scenario": costly_scenario(seconds),
+        "options": [{"text": "No record", "record": null, "explanation": "A new item makes a record."},
+                    {"text": "An INSERT", "record": {"eventName": "INSERT", "dynamodb": {"Keys": {"voter": {"S": "b"}}}}}],
+        "answer": 1})
+}
+
+fn costly_bank(questions: Vec<Value>) -> String {
+    json!({"format": 1, "id": "costly", "title": "Costly", "description": "d", "questions": questions}).to_string()
+}
+
+/// A question's scenario is replayed when the page shows the question and for each seed
+/// `streamlab check` (and the Author view) checks: one that would run for long (months of 64
+/// hourly-rolling shards) stops at the simulator's limit for a question, named as the file's
+/// mistake, instead of freezing the page. A scenario of the same shape within it is checked.
+#[test]
+fn a_question_scenario_past_the_simulators_limit_is_refused_not_run() {
+    let small = costly_bank(vec![costly_question("small", 3_600)]);
+    let b = quiz::parse(&small).unwrap();
+    assert_eq!(check::bank_problems(&b), Vec::<String>::new(), "an hour is checked");
+    let months = costly_bank(vec![costly_question("months", 120 * 86_400)]);
+    let b = quiz::parse(&months).expect("read: it is the replay that stops");
+    let inst = quiz::instantiate(&b.questions[0], 0).unwrap();
+    let e = quiz::verify(&inst).unwrap_err();
+    assert!(matches!(e, streamlab::file::FileError::Invalid(_)), "the file's mistake, not a contradiction: {e:?}");
+    has(&e.to_string(), "field \"scenario\": at step 5 it passes 100,000 units of work, the simulator's limit for a question's scenario (not an AWS limit)");
+    let v = check::check_text("costly", &months);
+    assert_eq!(v.problems.len(), 1, "{:?}", v.problems);
+    has(&v.problems[0], "question months, seed 0: field \"scenario\": at step 5 it passes");
+}
+
+/// Checking a whole file has a limit of its own: many questions each within the limit for one
+/// replay, but checked for 8 seeds each, stop checking once 2 million units are spent, and the
+/// verdict says from which question on nothing was checked.
+#[test]
+fn checking_a_costly_bank_stops_and_says_what_was_not_checked() {
+    // About 16 hours of shards: under the limit of a replay, over a million units for 8 seeds.
+    let questions: Vec<Value> = (0..40).map(|i| costly_question(&format!("q{i}"), 16 * 3_600)).collect();
+    let b = quiz::parse(&costly_bank(questions)).unwrap();
+    let problems = check::bank_problems(&b);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let stopped_at: usize = problems[0]
+        .strip_prefix("not checked from question q")
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{problems:?}"));
+    assert!((1..10).contains(&stopped_at), "stopped early, at q{stopped_at}");
+    has(&problems[0], "the simulator's limit for checking a file (not an AWS limit)");
+}
+
+/// A lesson's lab is a replay of its scenario, like a link's: within the same budgets. A lesson
+/// whose scenario runs for months cannot be shown past that point (the page says why) and its
+/// check says so, rather than the page freezing at that step.
+#[test]
+fn a_lesson_scenario_past_the_work_budget_cannot_be_shown_and_the_check_says_why() {
+    let mut l = read("lessons", "idempotency.json");
+    let n = l["scenario"]["steps"].as_array().unwrap().len();
+    l["simulator"] = json!({"shardsPerStream": 64, "shardRolloverSeconds": 3600});
+    l["scenario"]["simulator"] = json!({"shardsPerStream": 64, "shardRolloverSeconds": 3600});
+    l["scenario"]["steps"].as_array_mut().unwrap().push(json!({"AdvanceClock": {"Seconds": 300 * 86_400}}));
+    let last = l["steps"].as_array().unwrap().len() - 1;
+    l["steps"][last]["runUntil"] = n.into();
+    l.as_object_mut().unwrap().remove("simulator");
+    let lesson = lesson::parse(&l.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let e = lesson.session_at(last).err().expect("over the work budget");
+    has(&e.to_string(), "8 million units");
+    assert!(lesson.session_at(0).is_ok(), "the steps before it are shown");
+    let v = check::check_text("idempotency", &l.to_string());
+    assert!(
+        v.problems.iter().any(|p| p.starts_with(&format!("step {} cannot be shown: ", last + 1))),
+        "{:?}",
+        v.problems
+    );
+}
