@@ -83,6 +83,42 @@ describe("the Author view (release build)", () => {
     }
   });
 
+  // A bank whose question's scenario would run for months over 64 hourly-rolling shards: the
+  // page stops it at the simulator's limit for a question and says so (before the limits, this
+  // paste kept the page busy for minutes), and the page answers at once after it.
+  test("a pasted bank with a runaway scenario gets the simulator's limit as its verdict, and the page stays usable", async () => {
+    const { context, page, problems } = await openPage(browser, url + "#author");
+    try {
+      await page.getByRole("heading", { name: "Check your lesson and quiz files" }).waitFor();
+      const scenario = { simulator: { shardsPerStream: 64, shardRolloverSeconds: 3600 }, steps: [
+        { CreateTable: { TableName: "Votes", KeySchema: [{ AttributeName: "voter", KeyType: "HASH" }],
+          AttributeDefinitions: [{ AttributeName: "voter", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST",
+          StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } } },
+        { CreateFunction: { FunctionName: "f", Code: "on INSERT\n  count votes" } },
+        { CreateEventSourceMapping: { FunctionName: "f", TableName: "Votes", StartingPosition: "TRIM_HORIZON" } },
+        { PutItem: { TableName: "Votes", Item: { voter: { S: "a" } } } },
+        { AdvanceClock: { Seconds: 300 * 86400 } },
+        { PutItem: { TableName: "Votes", Item: { voter: { S: "b" } } } },
+      ] };
+      const bank = { format: 1, id: "runaway", title: "Runaway", description: "d", questions: [
+        { id: "months", kind: "record", prompt: "Which record?", explanation: "An INSERT.", scenario,
+          options: [{ text: "None", record: null, explanation: "A new item makes one." },
+            { text: "An INSERT", record: { eventName: "INSERT", dynamodb: { Keys: { voter: { S: "b" } } } } }], answer: 1 },
+      ] };
+      await page.getByLabel("Or paste a file's text").fill(JSON.stringify(bank, null, 1));
+      await button(page, "Check pasted text").click();
+      const pasted = file(page, /Pasted text/);
+      await until("the verdict", async () => /problem/.test(await text(pasted)), 10000);
+      assert.match(await text(pasted), /question months, seed 0: field "scenario": at step 5 it passes 100,000 units of work, the simulator's limit for a question's scenario \(not an AWS limit\)/);
+      // The page answers: the catalogue opens.
+      await page.getByRole("link", { name: "Catalogue", exact: true }).click();
+      await page.getByRole("link", { name: "Check your files" }).waitFor();
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("axe-core finds no serious or critical violations in the Author view with verdicts, nor in the update notice", async () => {
     // addScriptTag injects an inline script, which the page's CSP rightly forbids: bypass it here.
     const { context, page } = await openPage(browser, url + "#author", { bypassCSP: true });
