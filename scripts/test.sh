@@ -73,9 +73,10 @@ record lint "$lint_failed" $((3 - lint_failed)) "$lint_failed"
 # The native tests run once, instrumented for line coverage when cargo-llvm-cov is installed
 # (scripts/setup.sh; its own build in target/llvm-cov-target), plainly otherwise.
 if [ "$(cargo llvm-cov --version 2>/dev/null | head -n 1)" = "cargo-llvm-cov $CARGO_LLVM_COV_VERSION" ]; then
-    # Only this run's counts: profile files of earlier runs would be merged in (and count lines
-    # that a test since changed or removed ran).
-    cargo llvm-cov clean --profraw-only
+    # Only this run's counts and binaries: profile files of earlier runs would be merged in (and
+    # count lines a test since changed or removed ran), and test binaries of earlier builds left
+    # in target/llvm-cov-target would be reported with none (this rebuilds the crate's own).
+    cargo llvm-cov clean --workspace
     run_cargo_suite native cargo llvm-cov --no-report test
     cargo llvm-cov report --summary-only >"$logs/coverage.txt" 2>&1
     coverage="$(awk '$1 == "TOTAL" { print "lines " $10 ", regions " $4 ", functions " $7 }' "$logs/coverage.txt")"
