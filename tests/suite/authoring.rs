@@ -636,3 +636,50 @@ fn a_lesson_scenario_past_the_work_budget_cannot_be_shown_and_the_check_says_why
         v.problems
     );
 }
+
+/// The same limit for a question whose records are labelled (retention, checkpoint, filter):
+/// the page draws them from the scenario when it shows the question, and stops at the limit
+/// there too (the question is shown without its records); the check names the limit.
+#[test]
+fn a_labelled_question_with_a_runaway_scenario_is_shown_without_its_records() {
+    let mut bank = one_question("retention.json", "half-day");
+    let steps = bank["questions"][0]["scenario"]["steps"].as_array().unwrap().clone();
+    let mut costly = costly_scenario(120 * 86_400);
+    let mut all = costly["steps"].as_array().unwrap()[1..5].to_vec();
+    all.splice(0..0, steps[..1].iter().cloned());
+    all.extend(steps[1..].iter().cloned());
+    costly["steps"] = all.into();
+    bank["questions"][0]["scenario"] = costly;
+    let b = quiz::parse(&bank.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let inst = quiz::instantiate(&b.questions[0], 0).unwrap();
+    assert!(inst.options.iter().all(|o| o.detail.is_none()), "no records drawn past the limit");
+    let problems = check::bank_problems(&b);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    has(&problems[0], "the simulator's limit for a question's scenario");
+}
+
+/// A lesson whose every step's lab costs close to a million units (days of 64 hourly-rolling
+/// shards behind a mapping): each step can be shown, but checking the file stops after a few
+/// steps, past 2 million units in all, and says from which step nothing was checked.
+#[test]
+fn checking_a_costly_lesson_stops_and_says_from_which_step() {
+    let mut l = read("lessons", "idempotency.json");
+    l["scenario"]["simulator"] = json!({"shardsPerStream": 64, "shardRolloverSeconds": 3600});
+    let steps = l["scenario"]["steps"].as_array_mut().unwrap();
+    let mapping = steps.iter().position(|s| s.get("CreateEventSourceMapping").is_some()).unwrap();
+    steps.insert(mapping + 1, json!({"AdvanceClock": {"Seconds": 3 * 86_400}}));
+    for s in l["steps"].as_array_mut().unwrap() {
+        if let Some(n) = s["runUntil"].as_i64().filter(|n| *n > mapping as i64) {
+            s["runUntil"] = (n + 1).into();
+        }
+    }
+    let lesson = lesson::parse(&l.to_string()).unwrap_or_else(|e| panic!("{e}"));
+    let last = lesson.steps.len() - 1;
+    let one = lesson.session_at(last).expect("a step can be shown").engine().work().units();
+    assert!((500_000..2_000_000).contains(&one), "a step's lab: {one} units");
+    let problems = check::lesson_problems(&lesson);
+    assert!(
+        problems.iter().any(|p| p.starts_with("not checked from step ") && p.contains("2 million units of work")),
+        "{problems:?}"
+    );
+}
