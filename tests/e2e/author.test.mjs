@@ -6,7 +6,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { ROOT, button, openPage, start, stop, text, until } from "./harness.mjs";
+import { ROOT, button, openPage, shardHeavyScenario, start, stop, text, until } from "./harness.mjs";
 
 const DIST = process.env.E2E_DIST || ROOT + "dist";
 let server, url, browser;
@@ -90,16 +90,7 @@ describe("the Author view (release build)", () => {
     const { context, page, problems } = await openPage(browser, url + "#author");
     try {
       await page.getByRole("heading", { name: "Check your lesson and quiz files" }).waitFor();
-      const scenario = { simulator: { shardsPerStream: 64, shardRolloverSeconds: 3600 }, steps: [
-        { CreateTable: { TableName: "Votes", KeySchema: [{ AttributeName: "voter", KeyType: "HASH" }],
-          AttributeDefinitions: [{ AttributeName: "voter", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST",
-          StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } } },
-        { CreateFunction: { FunctionName: "f", Code: "on INSERT\n  count votes" } },
-        { CreateEventSourceMapping: { FunctionName: "f", TableName: "Votes", StartingPosition: "TRIM_HORIZON" } },
-        { PutItem: { TableName: "Votes", Item: { voter: { S: "a" } } } },
-        { AdvanceClock: { Seconds: 300 * 86400 } },
-        { PutItem: { TableName: "Votes", Item: { voter: { S: "b" } } } },
-      ] };
+      const scenario = shardHeavyScenario(300 * 86400, "a", [{ PutItem: { TableName: "Votes", Item: { voter: { S: "b" } } } }]);
       const bank = { format: 1, id: "runaway", title: "Runaway", description: "d", questions: [
         { id: "months", kind: "record", prompt: "Which record?", explanation: "An INSERT.", scenario,
           options: [{ text: "None", record: null, explanation: "A new item makes one." },

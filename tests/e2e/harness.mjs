@@ -132,3 +132,19 @@ export async function submitExam(page) {
   await page.getByRole("button", { name: /^Submit (exam|with \d+ unanswered)$/ }).click();
   await page.getByRole("heading", { name: "Your results" }).waitFor();
 }
+
+/** A scenario of 64 shards rolling over hourly behind a mapping, with a put of `voter` and the
+ *  clock advanced `seconds` (and `then`, more steps): a few hundred bytes that cost about 2.7
+ *  units of simulation work per simulated second to replay. For the work-budget tests. */
+export function shardHeavyScenario(seconds, voter = "a", then = []) {
+  return { simulator: { shardsPerStream: 64, shardRolloverSeconds: 3600 }, steps: [
+    { CreateTable: { TableName: "Votes", KeySchema: [{ AttributeName: "voter", KeyType: "HASH" }],
+      AttributeDefinitions: [{ AttributeName: "voter", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST",
+      StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } } },
+    { CreateFunction: { FunctionName: "f", Code: "on INSERT\n  count votes" } },
+    { CreateEventSourceMapping: { FunctionName: "f", TableName: "Votes", StartingPosition: "TRIM_HORIZON" } },
+    { PutItem: { TableName: "Votes", Item: { voter: { S: voter } } } },
+    { AdvanceClock: { Seconds: seconds } },
+    ...then,
+  ] };
+}

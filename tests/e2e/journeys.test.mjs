@@ -3,7 +3,7 @@
 // Run by `make test`; by hand: `node --test --test-concurrency=1 tests/e2e/journeys.test.mjs`.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { ROOT, advance, button, deploy, item, openPage, put, records, region, start, stop, submitExam, text, until } from "./harness.mjs";
+import { ROOT, advance, button, deploy, item, openPage, put, records, region, shardHeavyScenario, start, stop, submitExam, text, until } from "./harness.mjs";
 
 const DIST = process.env.E2E_DIST || ROOT + "dist";
 
@@ -312,15 +312,7 @@ describe("learner journeys (release build)", () => {
 
   test("a link that would take too much work says so, names the simulator's limit, and leaves the learner's lab", async () => {
     // 64 shards rolling over hourly for a year with a mapping: past the page's work budget.
-    const heavy = JSON.stringify({ simulator: { shardsPerStream: 64, shardRolloverSeconds: 3600 }, steps: [
-      { CreateTable: { TableName: "Votes", KeySchema: [{ AttributeName: "voter", KeyType: "HASH" }],
-        AttributeDefinitions: [{ AttributeName: "voter", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST",
-        StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" } } },
-      { CreateFunction: { FunctionName: "f", Code: "on INSERT\n  count votes" } },
-      { CreateEventSourceMapping: { FunctionName: "f", TableName: "Votes", StartingPosition: "TRIM_HORIZON" } },
-      { PutItem: { TableName: "Votes", Item: { voter: { S: "from-link" } } } },
-      { AdvanceClock: { Seconds: 366 * 86400 } },
-    ] });
+    const heavy = JSON.stringify(shardHeavyScenario(366 * 86400, "from-link"));
     const packed = (await import("node:zlib")).deflateRawSync(Buffer.from(heavy)).toString("base64url");
     await refusedLinkLeavesTheLab(packed, [
       /more work than the page does at once/,

@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use streamlab::{check, lesson, quiz};
 
 use crate::common::cli::{run, write_temp};
+use crate::common::shard_heavy_scenario;
 
 fn read(kind: &str, file: &str) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("www").join(kind).join(file);
@@ -545,25 +546,10 @@ fn a_quiz_refuses_answers_it_cannot_take_and_says_why() {
     assert!(quiz::Quiz::resume(&bank, "{not json", None).is_none());
 }
 
-/// A scenario of 64 shards rolling over hourly with a mapping, running `seconds` (about 2.7
-/// units of work a second): cheap to write, costly to replay.
-fn costly_scenario(seconds: u64) -> Value {
-    json!({"simulator": {"shardsPerStream": 64, "shardRolloverSeconds": 3600}, "steps": [
-        {"CreateTable": {"TableName": "Votes", "KeySchema": [{"AttributeName": "voter", "KeyType": "HASH"}],
-          "AttributeDefinitions": [{"AttributeName": "voter", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST",
-          "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "KEYS_ONLY"}}},
-        {"CreateFunction": {"FunctionName": "f", "Code": "on INSERT\n  count votes"}},
-        {"CreateEventSourceMapping": {"FunctionName": "f", "TableName": "Votes", "StartingPosition": "TRIM_HORIZON"}},
-        {"PutItem": {"TableName": "Votes", "Item": {"voter": {"S": "a"}}}},
-        {"AdvanceClock": {"Seconds": seconds}},
-        {"PutItem": {"TableName": "Votes", "Item": {"voter": {"S": "b"}}}}
-    ]})
-}
-
 /// A record question about the last put of [`costly_scenario`] (answered right).
 fn costly_question(id: &str, seconds: u64) -> Value {
     json!({"id": id, "kind": "record", "prompt": "Which record does the last put write?", "explanation": "An INSERT.",
-        "scenario": costly_scenario(seconds),
+        "scenario": shard_heavy_scenario(seconds),
         "options": [{"text": "No record", "record": null, "explanation": "A new item makes a record."},
                     {"text": "An INSERT", "record": {"eventName": "INSERT", "dynamodb": {"Keys": {"voter": {"S": "b"}}}}}],
         "answer": 1})
@@ -619,12 +605,10 @@ fn checking_a_costly_bank_stops_and_says_what_was_not_checked() {
 fn a_lesson_scenario_past_the_work_budget_cannot_be_shown_and_the_check_says_why() {
     let mut l = read("lessons", "idempotency.json");
     let n = l["scenario"]["steps"].as_array().unwrap().len();
-    l["simulator"] = json!({"shardsPerStream": 64, "shardRolloverSeconds": 3600});
     l["scenario"]["simulator"] = json!({"shardsPerStream": 64, "shardRolloverSeconds": 3600});
     l["scenario"]["steps"].as_array_mut().unwrap().push(json!({"AdvanceClock": {"Seconds": 300 * 86_400}}));
     let last = l["steps"].as_array().unwrap().len() - 1;
     l["steps"][last]["runUntil"] = n.into();
-    l.as_object_mut().unwrap().remove("simulator");
     let lesson = lesson::parse(&l.to_string()).unwrap_or_else(|e| panic!("{e}"));
     let e = lesson.session_at(last).err().expect("over the work budget");
     has(&e.to_string(), "8 million units");
@@ -644,7 +628,7 @@ fn a_lesson_scenario_past_the_work_budget_cannot_be_shown_and_the_check_says_why
 fn a_labelled_question_with_a_runaway_scenario_is_shown_without_its_records() {
     let mut bank = one_question("retention.json", "half-day");
     let steps = bank["questions"][0]["scenario"]["steps"].as_array().unwrap().clone();
-    let mut costly = costly_scenario(120 * 86_400);
+    let mut costly = shard_heavy_scenario(120 * 86_400);
     let mut all = costly["steps"].as_array().unwrap()[1..5].to_vec();
     all.splice(0..0, steps[..1].iter().cloned());
     all.extend(steps[1..].iter().cloned());

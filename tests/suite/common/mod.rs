@@ -117,3 +117,20 @@ pub fn enable_ttl(e: &mut Engine, table: &str, attr: &str) {
         json!({"TableName": table, "TimeToLiveSpecification": {"Enabled": true, "AttributeName": attr}}),
     );
 }
+
+/// A scenario of 64 shards rolling over hourly behind a mapping, the clock advanced `seconds`
+/// between two puts (voters `a` and `b`): a few hundred bytes that cost about 2.7 units of work
+/// per simulated second to replay (a day about 230,000). The tests of the simulator's work
+/// budgets (links, files, teaching files) use it.
+pub fn shard_heavy_scenario(seconds: u64) -> Value {
+    json!({"simulator": {"shardsPerStream": 64, "shardRolloverSeconds": 3600}, "steps": [
+        {"CreateTable": {"TableName": "Votes", "KeySchema": [{"AttributeName": "voter", "KeyType": "HASH"}],
+          "AttributeDefinitions": [{"AttributeName": "voter", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST",
+          "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "KEYS_ONLY"}}},
+        {"CreateFunction": {"FunctionName": "f", "Code": "on INSERT\n  count votes"}},
+        {"CreateEventSourceMapping": {"FunctionName": "f", "TableName": "Votes", "StartingPosition": "TRIM_HORIZON"}},
+        {"PutItem": {"TableName": "Votes", "Item": {"voter": {"S": "a"}}}},
+        {"AdvanceClock": {"Seconds": seconds}},
+        {"PutItem": {"TableName": "Votes", "Item": {"voter": {"S": "b"}}}}
+    ]})
+}

@@ -162,16 +162,7 @@ fn retained_invocations_share_the_stream_records_they_carry() {
 /// A scenario costing more work than the page does at once: 64 shards rolling over every hour
 /// for 200 days with a mapping (about 46 million units of work).
 fn heavy_scenario() -> serde_json::Value {
-    json!({"simulator": {"shardsPerStream": 64, "shardRolloverSeconds": 3600}, "steps": [
-        {"CreateTable": {"TableName": "Votes", "KeySchema": [{"AttributeName": "voter", "KeyType": "HASH"}],
-          "AttributeDefinitions": [{"AttributeName": "voter", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST",
-          "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_IMAGE"}}},
-        {"CreateFunction": {"FunctionName": "f", "Code": "on INSERT\n  count votes"}},
-        {"CreateEventSourceMapping": {"FunctionName": "f", "TableName": "Votes", "StartingPosition": "TRIM_HORIZON"}},
-        {"PutItem": {"TableName": "Votes", "Item": {"voter": {"S": "a"}}}},
-        {"AdvanceClock": {"Seconds": 200 * 86_400}},
-        {"PutItem": {"TableName": "Votes", "Item": {"voter": {"S": "b"}}}}
-    ]})
+    crate::common::shard_heavy_scenario(200 * 86_400)
 }
 
 /// A link or a file is loaded within a work budget (the simulator's, named in the message):
