@@ -117,21 +117,36 @@ describe("teaching views (release build)", () => {
 
   test("lessons are operable by keyboard", async () => {
     const { context, page } = await open("#lesson=triggers");
+    // Where Tab went, for the failure message: the key presses must lead to step 3 by themselves.
+    const path = [];
+    const focused = () => page.evaluate(() => {
+      const e = document.activeElement;
+      return { kind: e.type || e.tagName, label: e.textContent.trim().slice(0, 30), enabled: !e.disabled };
+    });
     try {
       await until("step 1", async () => /Step 1 of/.test(await text(teach(page))));
       await button(page, "Next").focus();
       await page.keyboard.press("Enter");
       await until("step 2", async () => /Step 2 of/.test(await text(teach(page))));
-      // Focus went to the step title; Tab reaches Next (or a question's radios first).
+      await until("focus on the step title", async () => (await focused()).kind === "H3");
+      // Focus went to the step title; Tab reaches the question's radios, Reveal, then Next. Each
+      // key's effect is waited for before the next key (a busy machine may draw late).
       for (let i = 0; i < 20; i++) {
         await page.keyboard.press("Tab");
-        const role = await page.evaluate(() => document.activeElement.type || document.activeElement.tagName);
-        if (role === "radio") { await page.keyboard.press("Space"); }
-        const label = await page.evaluate(() => document.activeElement.textContent);
-        if (label === "Reveal") { await page.keyboard.press("Enter"); }
-        if (label === "Next") { await page.keyboard.press("Enter"); break; }
+        const now = await focused();
+        path.push(`${now.kind}:${now.label}`);
+        if (now.kind === "radio") {
+          await page.keyboard.press("Space");
+          await until(`Reveal enabled after Space (${path.join(" | ")})`, async () => button(page, "Reveal").isEnabled());
+        } else if (now.label === "Reveal") {
+          await page.keyboard.press("Enter");
+          await until(`the verdict after Reveal (${path.join(" | ")})`, async () => /Right\.|Not quite\./.test(await text(teach(page))));
+        } else if (now.label === "Next") {
+          await page.keyboard.press("Enter");
+          break;
+        }
       }
-      await until("step 3", async () => /Step 3 of/.test(await text(teach(page))));
+      await until(`step 3 (Tab went: ${path.join(" | ")})`, async () => /Step 3 of/.test(await text(teach(page))));
     } finally {
       await context.close();
     }
