@@ -254,6 +254,11 @@ impl Shard {
         self.records.partition_point(|r| r.seq < seq)
     }
 
+    /// The retained record numbered `seq` (found by bisection: records are in order).
+    pub fn record(&self, seq: u128) -> Option<&Rc<Record>> {
+        self.records.get(self.position_of(seq)).filter(|r| r.seq == seq)
+    }
+
     pub fn to_json(&self) -> Value {
         let mut range = Map::new();
         range.insert("StartingSequenceNumber".into(), json!(self.start_seq.to_string()));
@@ -375,6 +380,37 @@ mod tests {
             ]
         );
         assert!(rec(Some(item("a")), Some(item("b")), ViewType::NewAndOldImages).absent_images_explained().is_empty());
+    }
+
+    #[test]
+    fn a_shard_finds_a_retained_record_by_its_number() {
+        let rec = |seq| {
+            Rc::new(Record::new(
+                seq,
+                0,
+                Change { keys: item("a"), old: None, new: None, sizes: [2, 0, 0] },
+                ViewType::KeysOnly,
+                seq,
+                false,
+            ))
+        };
+        let shard = Shard {
+            id: "shardId-1".into(),
+            parent: None,
+            parent_seq: None,
+            start_seq: 10,
+            end_seq: None,
+            created_ms: 0,
+            closed_ms: None,
+            records: [10, 20, 30].into_iter().map(rec).collect(),
+            trimmed_through: 0,
+        };
+        assert_eq!(shard.record(20).map(|r| r.seq), Some(20));
+        assert_eq!(shard.record(10).map(|r| r.seq), Some(10));
+        assert_eq!(shard.record(30).map(|r| r.seq), Some(30));
+        for missing in [5, 25, 40] {
+            assert!(shard.record(missing).is_none(), "{missing}");
+        }
     }
 
     #[test]

@@ -152,7 +152,7 @@ impl Engine {
         let mp = self.lambda.mappings.get(m)?;
         let stream = self.streams.get(mp.stream)?;
         let cursor = mp.cursors.iter().find(|c| c.shard_id == shard_id)?;
-        let rec = stream.shard(shard_id)?.records.iter().find(|r| r.seq == seq)?;
+        let rec = stream.shard(shard_id)?.record(seq)?;
         let hash_key = stream.key_schema.get(0).and_then(|k| k["AttributeName"].as_str()).unwrap_or("");
         let vs = cursor.vshards.get(vshard_of(rec, hash_key, mp.cfg.parallelization))?;
         if let Some(stage) = outcome_key(seq).and_then(|k| mp.outcomes.get(&k).copied()).and_then(Stage::from_code) {
