@@ -8,7 +8,18 @@
 /// strings, numbers and bytes, unique keys): then every sort gives the same result.
 pub fn heapsort_by<T>(v: &mut [T], mut less: impl FnMut(&T, &T) -> bool) {
     let n = v.len();
-    let mut sift = |v: &mut [T], mut root: usize, end: usize| loop {
+    for i in (0..n / 2).rev() {
+        sift_down(v, i, n, &mut less);
+    }
+    for end in (1..n).rev() {
+        v.swap(0, end);
+        sift_down(v, 0, end, &mut less);
+    }
+}
+
+/// Moves `v[root]` down the max-heap `v[..end]` (ordered by `less`) to its place.
+fn sift_down<T>(v: &mut [T], mut root: usize, end: usize, less: &mut impl FnMut(&T, &T) -> bool) {
+    loop {
         let mut child = 2 * root + 1;
         if child >= end {
             break;
@@ -21,14 +32,32 @@ pub fn heapsort_by<T>(v: &mut [T], mut less: impl FnMut(&T, &T) -> bool) {
         }
         v.swap(root, child);
         root = child;
-    };
-    for i in (0..n / 2).rev() {
-        sift(v, i, n);
     }
-    for end in (1..n).rev() {
-        v.swap(0, end);
-        sift(v, 0, end);
+}
+
+/// The `k` elements of `items` with the least keys, in order of key, equal keys in the order
+/// they came: what a stable sort by key then a truncation to `k` gives, in O(n log k) time and
+/// O(k) memory (the elements past the `k` least are dropped as they come).
+pub fn least_by_key<T, K: Ord>(items: impl IntoIterator<Item = T>, k: usize, key: impl Fn(&T) -> K) -> Vec<T> {
+    // A max-heap of the `k` least so far, each tagged with its position so that no two are equal.
+    let mut heap: Vec<(K, usize, T)> = Vec::new();
+    let mut less = |a: &(K, usize, T), b: &(K, usize, T)| (&a.0, a.1) < (&b.0, b.1);
+    for (i, t) in items.into_iter().enumerate() {
+        let entry = (key(&t), i, t);
+        if heap.len() < k {
+            heap.push(entry);
+            let mut child = heap.len() - 1;
+            while child > 0 && less(&heap[(child - 1) / 2], &heap[child]) {
+                heap.swap((child - 1) / 2, child);
+                child = (child - 1) / 2;
+            }
+        } else if k > 0 && less(&entry, &heap[0]) {
+            heap[0] = entry;
+            sift_down(&mut heap, 0, k, &mut less);
+        }
     }
+    heapsort_by(&mut heap, less);
+    heap.into_iter().map(|(_, _, t)| t).collect()
 }
 
 /// Sorts `v` in increasing order of its elements (see [`heapsort_by`]: only for elements
@@ -107,6 +136,27 @@ mod tests {
             want.sort();
             sort(&mut v);
             assert_eq!(v, want);
+        }
+    }
+
+    #[test]
+    fn least_by_key_is_a_stable_sort_then_a_truncation() {
+        let mut r = Rng::new(4242);
+        for n in 0..120 {
+            let v: Vec<(u64, u64)> = (0..n).map(|i| (r.next_u64() % (n as u64 / 4 + 1), i as u64)).collect();
+            for k in [0, 1, 2, 7, n / 2, n, n + 3] {
+                let mut want = v.clone();
+                want.sort_by_key(|p| p.0);
+                want.truncate(k);
+                assert_eq!(least_by_key(v.iter().copied(), k, |p| p.0), want, "n {n}, k {k}");
+            }
+        }
+        // Increasing, decreasing and constant keys (every element replaces the heap's top, or none).
+        for v in [(0..1000).collect::<Vec<u32>>(), (0..1000).rev().collect(), vec![5; 1000]] {
+            let mut want: Vec<(u32, usize)> = v.iter().copied().zip(0..).collect();
+            want.sort_by_key(|p| p.0);
+            want.truncate(100);
+            assert_eq!(least_by_key(v.iter().copied().zip(0..), 100, |p| p.0), want);
         }
     }
 

@@ -1455,6 +1455,24 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn aggregates_of_two_functions_are_merged_by_name_as_replay_prints_them() {
+        let mut s = starter_session();
+        let a = "on INSERT\n  count votes by choice\non INSERT\n  count voters by voter";
+        deploy(&mut s, "Votes", "a", a, &json!({})).unwrap();
+        deploy(&mut s, "Votes", "b", "on INSERT\n  count votes by voter", &json!({})).unwrap();
+        put(&mut s, "ana", "tea");
+        put(&mut s, "ben", "tea");
+        s.apply(Operation::AdvanceClock, &json!({"Seconds": 1})).unwrap();
+        let e = s.engine();
+        // The later function's "votes" in the place of the first's.
+        let want = json!({"voters": {"ana": 1, "ben": 1}, "votes": {"ana": 1, "ben": 1}});
+        assert_eq!(e.aggregates_output(), want);
+        assert_eq!(e.aggregates_output().to_string(), want.to_string(), "the same order");
+        let names: Vec<(&str, usize)> = e.aggregates().iter().map(|(n, g)| (*n, g.len())).collect();
+        assert_eq!(names, [("voters", 2), ("votes", 2)]);
+    }
+
+    #[test]
     fn deploy_counts_votes_and_warns_about_missing_images() {
         let mut s = starter_session();
         let code = "on INSERT, MODIFY, REMOVE\n  count votes by choice";

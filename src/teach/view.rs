@@ -1324,7 +1324,7 @@ pub const WINDOW_NOTE: &str = "With a tumbling window, the aggregates are the wi
 pub struct AggregateView {
     pub name: String,
     pub rows: Vec<AggregateRow>,
-    /// "and 1900 smaller groups, not shown (Export has them all)".
+    /// "and 1,900 smaller groups, not shown (Export has them all)".
     pub hidden: Option<String>,
 }
 
@@ -1370,9 +1370,7 @@ fn value_text(v: &Value) -> String {
 
 pub fn results(s: &Session) -> ResultsView {
     let e = s.engine();
-    let aggregates = e.aggregates_output();
-    let aggregates =
-        aggregates.as_object().into_iter().flat_map(|m| m.iter()).map(|(name, groups)| aggregate(name, groups));
+    let aggregates = e.aggregates().into_iter().map(|(name, groups)| aggregate(name, groups.len(), groups.iter()));
     let notes = &e.lambda().notifications;
     let dropped = e.lambda().dropped.notifications;
     let feed = notes
@@ -1398,28 +1396,27 @@ pub fn results(s: &Session) -> ResultsView {
     }
 }
 
-fn aggregate(name: &str, groups: &Value) -> AggregateView {
-    let mut rows: Vec<(String, Value)> = match groups {
-        Value::Object(g) => g.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-        other => vec![("*".into(), other.clone())],
-    };
+/// An aggregate's table: `len` groups, each with its value, in the aggregate's order.
+fn aggregate<'a>(name: &str, len: usize, groups: impl Iterator<Item = (&'a str, Value)>) -> AggregateView {
     // Keep the page light whatever the rule groups by: the largest groups only, by absolute
-    // value, equal ones in the aggregate's order. The shared small sort, not core's (about
+    // value, equal ones in the aggregate's order, picked as the groups are read (every render
+    // of a lab with 100,000 groups reads them all). The shared small sort, not core's (about
     // 1.2 KB of gzip); the bits of a non-negative float order as its value.
-    let hidden = rows.len().saturating_sub(MAX_GROUPS);
-    if hidden > 0 {
-        crate::support::sort::stable_sort_by_key(&mut rows, |(_, v)| {
+    let hidden = len.saturating_sub(MAX_GROUPS);
+    let rows: Vec<(&str, Value)> = if hidden > 0 {
+        crate::support::sort::least_by_key(groups, MAX_GROUPS, |(_, v)| {
             std::cmp::Reverse(number(v).filter(|n| !n.is_nan()).map_or(0, |n| n.abs().to_bits()))
-        });
-        rows.truncate(MAX_GROUPS);
-    }
+        })
+    } else {
+        groups.collect()
+    };
     let max = rows.iter().filter_map(|(_, v)| number(v)).fold(0.0f64, |a, b| a.max(b.abs()));
     let rows = rows
         .into_iter()
         .map(|(group, v)| {
             let step = number(&v).filter(|_| max > 0.0).map(|n| ((n.abs() / max) * 20.0).round() as u32).unwrap_or(0);
             AggregateRow {
-                group: if group.is_empty() { "\"\"".to_string() } else { group },
+                group: if group.is_empty() { "\"\"".to_string() } else { group.to_string() },
                 value: value_text(&v),
                 bar: format!("bar w{step}"),
             }
@@ -1428,7 +1425,8 @@ fn aggregate(name: &str, groups: &Value) -> AggregateView {
     AggregateView {
         name: name.to_string(),
         rows,
-        hidden: (hidden > 0).then(|| format!("and {hidden} smaller groups, not shown (Export has them all)")),
+        hidden: (hidden > 0)
+            .then(|| format!("and {} smaller groups, not shown (Export has them all)", lab::thousands(hidden as u64))),
     }
 }
 
@@ -2085,12 +2083,24 @@ mod tests {
 
     #[test]
     fn an_aggregate_over_many_groups_shows_the_largest_hundred() {
-        let groups: Map<String, Value> = (0..150).map(|i| (format!("g{i}"), json!(i))).collect();
-        let a = aggregate("big", &Value::Object(groups));
+        // 150 groups: g0..g149 valued 0..149, then g149's value again under "tie" (it comes
+        // after g149, so it is shown after it), and -200 under "neg" (the largest by size).
+        let names: Vec<String> = (0..150).map(|i| format!("g{i}")).collect();
+        let mut groups: Vec<(&str, Value)> = names.iter().zip(0..).map(|(g, i)| (g.as_str(), json!(i))).collect();
+        groups.push(("tie", json!(149)));
+        groups.push(("neg", json!(-200)));
+        let a = aggregate("big", groups.len(), groups.into_iter());
         assert_eq!(a.rows.len(), 100);
-        assert_eq!((a.rows[0].group.as_str(), a.rows[0].bar.as_str()), ("g149", "bar w20"));
-        assert_eq!(a.hidden.as_deref(), Some("and 50 smaller groups, not shown (Export has them all)"));
-        assert_eq!(aggregate("one", &json!(4)).rows[0].group, "*");
+        let shown: Vec<&str> = a.rows.iter().take(4).map(|r| r.group.as_str()).collect();
+        assert_eq!(shown, ["neg", "g149", "tie", "g148"]);
+        assert_eq!((a.rows[0].value.as_str(), a.rows[0].bar.as_str()), ("-200", "bar w20"));
+        assert_eq!(a.rows[99].group, "g52");
+        assert_eq!(a.hidden.as_deref(), Some("and 52 smaller groups, not shown (Export has them all)"));
+        let many: Vec<(String, Value)> = (0..2000).map(|i| (format!("g{i}"), json!(i))).collect();
+        let many = aggregate("many", many.len(), many.iter().map(|(g, v)| (g.as_str(), v.clone())));
+        assert_eq!(many.hidden.as_deref(), Some("and 1,900 smaller groups, not shown (Export has them all)"));
+        let one = aggregate("one", 1, [("*", json!(4))].into_iter());
+        assert_eq!((one.rows[0].group.as_str(), one.hidden), ("*", None));
     }
 
     #[test]

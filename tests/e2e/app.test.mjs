@@ -331,7 +331,7 @@ describe("StreamLab app (release build)", () => {
       await advance(page, 60);
       const aggregates = region(page, "Aggregates");
       await until("the aggregate table", async () => (await aggregates.locator("tbody tr").count()) === 100, 15000);
-      assert.match(await aggregates.locator("tfoot").innerText(), /and 1900 smaller groups, not shown/);
+      assert.match(await aggregates.locator("tfoot").innerText(), /and 1,900 smaller groups, not shown/);
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

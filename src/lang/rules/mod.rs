@@ -134,15 +134,13 @@ impl Aggregates {
     /// numbers. A group whose count reaches 0 disappears; a min/max group whose values were all
     /// taken out (possible only with a view type that misses an image) shows `null`.
     pub fn to_json(&self) -> serde_json::Value {
-        let mut out = serde_json::Map::new();
-        for st in self.map.values() {
-            let mut groups = serde_json::Map::new();
-            for (g, acc) in &st.groups {
-                groups.insert(g.clone(), eval::acc_json(st.kind, acc));
-            }
-            out.insert(st.name.clone(), serde_json::Value::Object(groups));
-        }
-        serde_json::Value::Object(out)
+        serde_json::Value::Object(self.each().map(|(name, groups)| (name.to_string(), groups.to_json())).collect())
+    }
+
+    /// Each aggregate's name and its groups, in the order of [`Aggregates::to_json`], with no
+    /// JSON made until a group is read (the page reads every group and keeps the largest).
+    pub fn each(&self) -> impl Iterator<Item = (&str, Groups<'_>)> {
+        self.map.values().map(|st| (st.name.as_str(), Groups(st)))
     }
 
     /// One group's current value, as in `to_json`; `None` if the aggregate or group is absent.
@@ -158,6 +156,31 @@ impl Aggregates {
 
     pub fn clear(&mut self) {
         self.map.clear();
+    }
+}
+
+/// One aggregate's groups (see [`Aggregates::each`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Groups<'a>(&'a eval::AggState);
+
+impl<'a> Groups<'a> {
+    pub fn len(&self) -> usize {
+        self.0.groups.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.groups.is_empty()
+    }
+
+    /// Each group's name and value, as in [`Aggregates::to_json`].
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, serde_json::Value)> + 'a {
+        let st = self.0;
+        st.groups.iter().map(move |(g, acc)| (g.as_str(), eval::acc_json(st.kind, acc)))
+    }
+
+    /// `{"<group>": <value>}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(self.iter().map(|(g, v)| (g.to_string(), v)).collect())
     }
 }
 

@@ -2,9 +2,10 @@
 //! `streamlab replay` prints them, and where a record is on its way through a mapping.
 
 use super::*;
+use crate::lang::rules::Groups;
 use crate::sim::engine::Engine;
 use crate::sim::stream::Record;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 impl Engine {
     pub fn invocations_output(&self) -> Vec<Value> {
@@ -31,15 +32,23 @@ impl Engine {
 
     /// Every aggregate the functions maintain, merged by name.
     pub fn aggregates_output(&self) -> Value {
-        let mut out = Map::new();
-        for f in self.lambda.functions.values() {
-            if let Value::Object(m) = f.aggregates.to_json() {
-                for (k, v) in m {
-                    out.insert(k, v);
-                }
+        Value::Object(
+            self.aggregates().into_iter().map(|(name, groups)| (name.to_string(), groups.to_json())).collect(),
+        )
+    }
+
+    /// Every aggregate the functions maintain, merged by name (a later function's aggregate of
+    /// the same name in the place of the first), in the order of [`Engine::aggregates_output`],
+    /// its groups not made into JSON.
+    pub fn aggregates(&self) -> Vec<(&str, Groups<'_>)> {
+        let mut out: Vec<(&str, Groups<'_>)> = Vec::new();
+        for (name, groups) in self.lambda.functions.values().flat_map(|f| f.aggregates.each()) {
+            match out.iter_mut().find(|(n, _)| *n == name) {
+                Some(slot) => slot.1 = groups,
+                None => out.push((name, groups)),
             }
         }
-        Value::Object(out)
+        out
     }
 
     pub fn failures_output(&self) -> Vec<Value> {
