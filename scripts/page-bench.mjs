@@ -152,8 +152,8 @@ try {
     await slow.close();
   }
 
-  const count = async () => {
-    const t = await page.locator(".records-block .count").first().textContent().catch(() => "");
+  const count = async (p = page) => {
+    const t = await p.locator(".records-block .count").first().textContent().catch(() => "");
     const m = /([\d,]+) records?/.exec(t || "");
     return m ? Number(m[1].replace(/,/g, "")) : NaN;
   };
@@ -235,21 +235,25 @@ try {
     await context.close();
     process.exit(0);
   }
-  await browser.startTracing(page, { categories: ["disabled-by-default-devtools.timeline", "disabled-by-default-devtools.timeline.frame", "cc", "benchmark"] });
-  const loopFrames = await page.evaluate(() => new Promise((resolve) => {
-    const frames = [];
-    let last = performance.now();
-    const t0 = last;
-    const tick = (t) => { frames.push(t - last); last = t; if (t - t0 < 10000) requestAnimationFrame(tick); else resolve(frames); };
-    [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === "Play").click();
-    requestAnimationFrame(tick);
-  }));
-  const loopWork = frameWork(JSON.parse((await browser.stopTracing()).toString()).traceEvents);
-  await page.getByRole("button", { name: "Pause", exact: true }).click();
-  const loopText = await page.locator(".loop-alert p").first().textContent();
-  console.log(`a loop running, clock playing at 10x for 10 s, ${await count()} records retained: ${loopText}`);
-  console.log(`  requestAnimationFrame intervals: ${stats(loopFrames).text}`);
-  console.log(`  main-thread work per frame: ${loopWork.busy.text}; frames presented ${loopWork.presented}, partially ${loopWork.partial}, dropped ${loopWork.dropped}`);
+  // The clock of `p` playing at 10x for 10 s, traced as the bursts are; paused after, then the
+  // figures printed under the line `what()` gives.
+  const play = async (p, what) => {
+    await browser.startTracing(p, { categories: ["disabled-by-default-devtools.timeline", "disabled-by-default-devtools.timeline.frame", "cc", "benchmark"] });
+    const frames = await p.evaluate(() => new Promise((resolve) => {
+      const frames = [];
+      let last = performance.now();
+      const t0 = last;
+      const tick = (t) => { frames.push(t - last); last = t; if (t - t0 < 10000) requestAnimationFrame(tick); else resolve(frames); };
+      [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === "Play").click();
+      requestAnimationFrame(tick);
+    }));
+    const work = frameWork(JSON.parse((await browser.stopTracing()).toString()).traceEvents);
+    await p.getByRole("button", { name: "Pause", exact: true }).click();
+    console.log(await what());
+    console.log(`  requestAnimationFrame intervals: ${stats(frames).text}`);
+    console.log(`  main-thread work per frame: ${work.busy.text}; frames presented ${work.presented}, partially ${work.partial}, dropped ${work.dropped}`);
+  };
+  await play(page, async () => `a loop running, clock playing at 10x for 10 s, ${await count()} records retained: ${await page.locator(".loop-alert p").first().textContent()}`);
   await context.close();
 
   // An aggregate over a unique key, in a page of its own: 100,000 votes of new voters, a rule
@@ -261,10 +265,6 @@ try {
     const ap = await agg.newPage();
     await ap.goto(url);
     await ap.getByRole("button", { name: "Put item" }).waitFor({ timeout: 30000 });
-    const shown = async () => {
-      const m = /([\d,]+) records?/.exec((await ap.locator(".records-block .count").first().textContent().catch(() => "")) || "");
-      return m ? Number(m[1].replace(/,/g, "")) : 0;
-    };
     for (let n = 10000; n <= 100000; n += 10000) {
       await ap.getByRole("button", { name: "Write 10,000 votes", exact: true }).click();
       await ap.waitForFunction((n) => new RegExp(`^${n.toLocaleString("en-US")} records$`).test(document.querySelector(".records-block .count")?.textContent || ""), n, { timeout: 120000 });
@@ -274,20 +274,7 @@ try {
     await ap.getByRole("spinbutton", { name: "Seconds" }).fill("3600");
     await ap.getByRole("button", { name: "Advance clock", exact: true }).click();
     await ap.waitForFunction(() => /and 99,?900 smaller groups/.test(document.body.textContent), null, { timeout: 300000 });
-    await browser.startTracing(ap, { categories: ["disabled-by-default-devtools.timeline", "disabled-by-default-devtools.timeline.frame", "cc", "benchmark"] });
-    const aggFrames = await ap.evaluate(() => new Promise((resolve) => {
-      const frames = [];
-      let last = performance.now();
-      const t0 = last;
-      const tick = (t) => { frames.push(t - last); last = t; if (t - t0 < 10000) requestAnimationFrame(tick); else resolve(frames); };
-      [...document.querySelectorAll("button")].find((b) => b.textContent.trim() === "Play").click();
-      requestAnimationFrame(tick);
-    }));
-    const aggWork = frameWork(JSON.parse((await browser.stopTracing()).toString()).traceEvents);
-    await ap.getByRole("button", { name: "Pause", exact: true }).click();
-    console.log(`an aggregate of 100,000 groups (count by a unique key), clock playing at 10x for 10 s, ${await shown()} records retained:`);
-    console.log(`  requestAnimationFrame intervals: ${stats(aggFrames).text}`);
-    console.log(`  main-thread work per frame: ${aggWork.busy.text}; frames presented ${aggWork.presented}, partially ${aggWork.partial}, dropped ${aggWork.dropped}`);
+    await play(ap, async () => `an aggregate of 100,000 groups (count by a unique key), clock playing at 10x for 10 s, ${await count(ap)} records retained:`);
     await agg.close();
   }
 } finally {
